@@ -1,0 +1,79 @@
+"""Opening and saving a model by file extension, with validation mapped to rows."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.chain import TABLE_BY_ATTR, ChainModel
+from models.jsonio import load_json, save_json
+from models.problems import ImportFailed, Problem, file_problem
+from models.validation import validate
+from models.workbook import read_workbook, save_workbook
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+NATIVE_SUFFIX = ".json"
+
+
+@dataclass
+class Loaded:
+    model: ChainModel
+    problems: list[Problem]  # warnings (and errors when allowed), with workbook rows
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def _kind(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        return "xlsx"
+    if suffix == NATIVE_SUFFIX:
+        return "json"
+    raise ImportFailed([file_problem(
+        f"unknown file type '{path.suffix}': use .xlsx or .json",
+        f"未知的文件类型“{path.suffix}”：请使用 .xlsx 或 .json")])
+
+
+def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loaded:
+    """Read and validate a model file.
+
+    Raises ImportFailed with every problem when the file cannot be read, or
+    when the model breaks a rule and ``allow_invalid`` is false; the caller's
+    own model is never touched.
+    """
+    file = Path(path)
+    kind = _kind(file)
+    if not file.is_file():
+        raise ImportFailed([file_problem(f"no such file: {file}", f"文件不存在：{file}")])
+    if kind == "xlsx":
+        result = read_workbook(file)
+        model, notices, rows = result.model, result.notices, result.rows
+    else:
+        model, notices, rows = load_json(file), [], {}
+    problems = notices + [_with_row(p, rows) for p in validate(model)]
+    if not allow_invalid and any(p.is_error for p in problems):
+        raise ImportFailed(problems)
+    return Loaded(model, problems)
+
+
+def _with_row(problem: Problem, rows: dict[str, list[int]]) -> Problem:
+    """Give a validation problem the workbook row (or list position) of its record."""
+    if problem.index is None:
+        return problem
+    table = next((t for t in TABLE_BY_ATTR.values() if t.sheet == problem.table[0]), None)
+    numbers = rows.get(table.attr) if table else None
+    row = numbers[problem.index] if numbers else problem.index + 1
+    return dataclasses.replace(problem, row=row)
+
+
+def save_model(model: ChainModel, path: str | os.PathLike[str], lang: str = "en") -> None:
+    """Save atomically as .xlsx (in ``lang``) or native .json, by extension."""
+    file = Path(path)
+    if _kind(file) == "xlsx":
+        save_workbook(model, file, lang)
+    else:
+        save_json(model, file)

@@ -1,0 +1,260 @@
+"""Field declarations shared by the data classes, validation and both file formats.
+
+Every column of SPEC §2 is declared once, as dataclass metadata made by ``col``:
+its Chinese alias, its kind (which decides how a cell or JSON value is read),
+its range and its allowed values. The workbook reader, the JSON reader, the
+writers and the validator all read these declarations; none repeats them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import math
+import re
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class Kind(Enum):
+    TEXT = "text"  # free text, default ""
+    KEY = "key"  # required text, trimmed (ids and references)
+    ENUM = "enum"  # one of ``choices``
+    BOOL = "bool"
+    INT = "int"  # whole number
+    NUM = "num"  # number
+    OPT_NUM = "opt_num"  # number or empty (None)
+    SIZES = "sizes"  # list of enterprise sizes
+
+
+# Allowed values with their Chinese labels (SPEC §6), in display order.
+ROLES = {"core": "核心企业", "supplier": "供应商", "distributor": "经销商",
+         "customer": "客户", "service": "服务商"}
+SIZES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
+OWNERSHIPS = {"soe": "国有", "private": "民营", "foreign": "外资", "other": "其他"}
+AWARENESS = {"very_familiar": "非常了解", "aware": "了解", "heard_of": "听说过",
+             "unaware": "不了解"}
+CRITICALITY = {"low": "低", "medium": "中", "high": "高"}
+CATEGORIES = {"infrastructure": "基础设施", "operations": "生产经营", "management": "管理",
+              "collaboration": "协同", "security": "安全"}
+YES_NO = {True: "是", False: "否"}
+
+_TRUE = {"yes", "y", "true", "1", "是", "t"}
+_FALSE = {"no", "n", "false", "0", "否", "f"}
+_SIZE_SEPARATORS = re.compile(r"[,，;；、]")
+_THOUSANDS = re.compile(r"[,，_\s\u00a0]")
+
+
+def normalise(text: str) -> str:
+    """The form in which sheet names, headers and enum values are matched."""
+    return re.sub(r"[\s_\-]+", "", text).casefold()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    zh: str
+    kind: Kind
+    required: bool = False
+    choices: dict[Any, str] | None = None
+    lo: float | None = None
+    hi: float | None = None
+    percent: bool = False  # shown as a percentage in the workbook
+    amount: bool = False  # shown with thousands separators in the workbook
+    doc: tuple[str, str] = ("", "")  # (English, Chinese) one-line help
+
+    def header(self, lang: str) -> str:
+        return self.zh if lang == "zh_CN" else self.name
+
+    def expected(self, lang: str = "en") -> str:
+        """What a valid value looks like, for error messages."""
+        zh = lang == "zh_CN"
+        if self.kind is Kind.ENUM and self.choices:
+            values = list(self.choices.values() if zh else self.choices)
+            return ("以下之一：" + "、".join(values)) if zh else "one of " + ", ".join(values)
+        if self.kind is Kind.BOOL:
+            return "是或否" if zh else "yes or no"
+        if self.kind is Kind.SIZES:
+            return ("企业规模（大型、中型、小型、微型），以逗号或顿号分隔" if zh
+                    else "sizes from large, medium, small, micro separated by commas")
+        if self.kind is Kind.INT:
+            return ("整数" if zh else "a whole number") + _range_text(self.lo, self.hi, zh)
+        if self.kind in (Kind.NUM, Kind.OPT_NUM):
+            return ("数字" if zh else "a number") + _range_text(self.lo, self.hi, zh)
+        return ("非空文本" if zh else "non-empty text") if self.required else ("文本" if zh else "text")
+
+
+def _range_text(lo: float | None, hi: float | None, zh: bool) -> str:
+    fmt = "{:g}".format
+    if lo is not None and hi is not None:
+        return f"（{fmt(lo)}–{fmt(hi)}）" if zh else f" from {fmt(lo)} to {fmt(hi)}"
+    if lo is not None:
+        return f"（≥ {fmt(lo)}）" if zh else f" ≥ {fmt(lo)}"
+    return ""
+
+
+_DEFAULTS = {Kind.TEXT: "", Kind.KEY: "", Kind.BOOL: False, Kind.OPT_NUM: None}
+
+
+def col(zh: str, kind: Kind, default: Any = dataclasses.MISSING, *, required: bool = False,
+        choices: dict[Any, str] | None = None, lo: float | None = None,
+        hi: float | None = None, percent: bool = False, amount: bool = False,
+        doc: tuple[str, str] = ("", "")) -> Any:
+    """A dataclass field carrying its ``FieldSpec`` (the name is filled in later)."""
+    meta = {"spec": {"zh": zh, "kind": kind, "required": required, "choices": choices, "lo": lo,
+                         "hi": hi, "percent": percent, "amount": amount, "doc": doc}}
+    if kind is Kind.SIZES:
+        return dataclasses.field(default_factory=tuple, metadata=meta)
+    if default is dataclasses.MISSING and not required:
+        default = _DEFAULTS.get(kind, dataclasses.MISSING)
+    return dataclasses.field(default=default, metadata=meta)
+
+
+def field_specs(cls: type) -> tuple[FieldSpec, ...]:
+    """The declared columns of a data class, in declaration (= column) order."""
+    return tuple(FieldSpec(name=f.name, **f.metadata["spec"])
+                 for f in dataclasses.fields(cls) if "spec" in f.metadata)
+
+
+class CoerceError(ValueError):
+    """A value that cannot be read as its field's kind (``FieldSpec.expected`` says why)."""
+
+
+def _enum_lookup(choices: dict[Any, str]) -> dict[str, Any]:
+    table = {}
+    for value, zh in choices.items():
+        table[normalise(str(value))] = value
+        table[normalise(zh)] = value
+    return table
+
+
+_LOOKUPS: dict[int, dict[str, Any]] = {}
+
+
+def _lookup(choices: dict[Any, str]) -> dict[str, Any]:
+    key = id(choices)
+    if key not in _LOOKUPS:
+        _LOOKUPS[key] = _enum_lookup(choices)
+    return _LOOKUPS[key]
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool):
+        raise CoerceError
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        text = _THOUSANDS.sub("", value.strip())
+        scale = 1.0
+        if text.endswith(("%", "％")):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise CoerceError from None
+    else:
+        raise CoerceError
+    if not math.isfinite(number):
+        raise CoerceError
+    return number
+
+
+BLANK: Any = object()  # what ``coerce`` returns for an empty optional value: use the default
+
+
+def coerce(spec: FieldSpec, value: Any) -> Any:
+    """Read a cell or JSON value as ``spec`` says; an empty optional value gives ``BLANK``.
+
+    Raises CoerceError for a value of the wrong kind. Ranges are not checked
+    here: that is validation's job, so a model built in code is checked too.
+    """
+    kind = spec.kind
+    if isinstance(value, (_dt.date, _dt.time, _dt.timedelta)):
+        if kind in (Kind.TEXT, Kind.KEY):
+            return value.isoformat() if not isinstance(value, _dt.timedelta) else str(value)
+        raise CoerceError
+    if _is_blank(value):
+        if spec.required:
+            raise CoerceError
+        return BLANK
+    if kind is Kind.TEXT or kind is Kind.KEY:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # an id typed as 1001 arrives as 1001.0
+        text = str(value)
+        return text.strip() if kind is Kind.KEY else text
+    if kind is Kind.ENUM:
+        assert spec.choices is not None
+        found = _lookup(spec.choices).get(normalise(str(value)))
+        if found is None:
+            raise CoerceError
+        return found
+    if kind is Kind.BOOL:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        text = normalise(str(value))
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise CoerceError
+    if kind is Kind.SIZES:
+        items = value if isinstance(value, (list, tuple)) else _SIZE_SEPARATORS.split(str(value))
+        sizes = []
+        lookup = _lookup(SIZES)
+        for item in items:
+            if _is_blank(item):
+                continue
+            size = lookup.get(normalise(str(item)))
+            if size is None:
+                raise CoerceError
+            sizes.append(size)
+        return tuple(sizes)
+    number = _number(value)
+    if kind is Kind.INT:
+        if not number.is_integer():
+            raise CoerceError
+        return int(number)
+    return number
+
+
+def in_range(spec: FieldSpec, value: Any) -> bool:
+    """Whether a value of the right kind is also within the field's rule."""
+    if value is None:
+        return not spec.required
+    if spec.kind is Kind.ENUM:
+        return spec.choices is not None and value in spec.choices
+    if spec.kind is Kind.SIZES:
+        return all(size in SIZES for size in value)
+    if spec.kind in (Kind.INT, Kind.NUM, Kind.OPT_NUM):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return False
+        if spec.kind is Kind.INT and not float(value).is_integer():
+            return False
+        if not math.isfinite(value):
+            return False
+        return (spec.lo is None or value >= spec.lo) and (spec.hi is None or value <= spec.hi)
+    if spec.kind in (Kind.TEXT, Kind.KEY):
+        return isinstance(value, str) and (not spec.required or bool(value.strip()))
+    if spec.kind is Kind.BOOL:
+        return isinstance(value, bool)
+    return True
+
+
+def display(spec: FieldSpec, value: Any, lang: str) -> Any:
+    """A model value as written in a workbook cell in ``lang``."""
+    zh = lang == "zh_CN"
+    if spec.kind is Kind.ENUM:
+        assert spec.choices is not None
+        return spec.choices.get(value, value) if zh else value
+    if spec.kind is Kind.BOOL:
+        return YES_NO[bool(value)] if zh else ("yes" if value else "no")
+    if spec.kind is Kind.SIZES:
+        return ("、" if zh else ", ").join(SIZES[s] if zh else s for s in value)
+    return value

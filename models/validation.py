@@ -1,0 +1,197 @@
+"""Validation of a chain model (SPEC §2.7) and the derived position and tier (§2.1)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
+from models.problems import ERROR, WARNING, Problem
+from models.schema import SIZES, FieldSpec, in_range
+
+DETACHED = "detached"
+
+
+@dataclass(frozen=True)
+class Place:
+    position: str  # core / upstream / downstream / detached
+    tier: int | None
+
+
+def places(model: ChainModel) -> dict[str, Place]:
+    """Position and tier of every enterprise, from shortest paths to and from the core."""
+    core = model.core()
+    if core is None:
+        return {e.id: Place(DETACHED, None) for e in model.enterprises}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(e.id for e in model.enterprises)
+    graph.add_edges_from((link.supplier, link.buyer) for link in model.links
+                         if link.supplier in graph and link.buyer in graph)
+    down = nx.single_source_shortest_path_length(graph, core.id)
+    up = nx.single_source_shortest_path_length(graph.reverse(copy=False), core.id)
+    result = {}
+    for e in model.enterprises:
+        d_up, d_down = up.get(e.id), down.get(e.id)
+        if e.id == core.id:
+            result[e.id] = Place("core", 0)
+        elif d_up is None and d_down is None:
+            result[e.id] = Place(DETACHED, None)
+        elif d_down is None or (d_up is not None and d_up <= d_down):
+            result[e.id] = Place("upstream", d_up)
+        else:
+            result[e.id] = Place("downstream", d_down)
+    return result
+
+
+def _problem(severity: str, table: TableSpec, index: int, row: Any, column: str,
+             en: str, zh: str, value: Any = None, has_value: bool = False) -> Problem:
+    return Problem(severity, (en, zh), (table.sheet, table.zh[0]), None, table.key_of(row),
+                   column, value, has_value, index, table.field(column).zh)
+
+
+def _expected(spec: FieldSpec) -> tuple[str, str]:
+    return "expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")
+
+
+def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
+    found = []
+    for spec in table.fields:
+        name = spec.name
+        for index, row in enumerate(rows):
+            value = getattr(row, name)
+            if not in_range(spec, value):
+                found.append(_problem(ERROR, table, index, row, name, *_expected(spec),
+                                      value=value, has_value=True))
+    return found
+
+
+def _duplicates(table: TableSpec, rows: list[Any]) -> list[Problem]:
+    seen: set[tuple[Any, ...]] = set()
+    found = []
+    for index, row in enumerate(rows):
+        key = tuple(getattr(row, k) for k in table.key)
+        if key in seen:
+            found.append(_problem(ERROR, table, index, row, table.key[-1],
+                                  "duplicate: an earlier row has the same " + " + ".join(table.key),
+                                  "重复：前面已有相同" + "、".join(
+                                      table.field(k).zh for k in table.key) + "的行",
+                                  value=table.key_of(row), has_value=True))
+        seen.add(key)
+    return found
+
+
+def _missing(table: TableSpec, index: int, row: Any, column: str, target: str,
+             value: str) -> Problem:
+    other = TABLE_BY_ATTR[target]
+    return _problem(ERROR, table, index, row, column,
+                    f"no such {other.sheet[:-1].lower()} in {other.sheet}",
+                    f"“{other.zh[0]}”表中没有此项", value=value, has_value=True)
+
+
+def validate(model: ChainModel) -> list[Problem]:
+    """Every error and warning of the model, errors first within each table."""
+    problems: list[Problem] = []
+    for spec in SETTINGS_FIELDS:
+        value = getattr(model.settings, spec.name)
+        if not in_range(spec, value):
+            problems.append(Problem(ERROR, _expected(spec), ("Settings", "设置"), None, spec.name,
+                                    "value", value, True, column_zh="值"))
+    for table in TABLES:
+        rows = model.rows(table)
+        problems += _field_problems(table, rows)
+        problems += _duplicates(table, rows)
+    problems += _reference_problems(model)
+    if not any(p.is_error for p in problems):
+        problems += assignment_warnings(model)
+    return problems
+
+
+def _reference_problems(model: ChainModel) -> list[Problem]:
+    found = []
+    ent_t, link_t, proj_t, asg_t = (TABLE_BY_ATTR[a] for a in
+                                    ("enterprises", "links", "projects", "assignments"))
+    cores = [(i, e) for i, e in enumerate(model.enterprises) if e.role == "core"]
+    if not cores:
+        found.append(Problem(ERROR, ("the model needs exactly one enterprise with role core",
+                                     "模型必须恰好有一家角色为“核心企业”的企业"),
+                             (ent_t.sheet, ent_t.zh[0]), column="role", column_zh="角色"))
+    for index, e in cores[1:]:
+        found.append(_problem(ERROR, ent_t, index, e, "role",
+                              f"a second core enterprise (the first is {cores[0][1].id})",
+                              f"第二家核心企业（第一家为 {cores[0][1].id}）"))
+    ids = {e.id for e in model.enterprises}
+    for index, link in enumerate(model.links):
+        for column in ("supplier", "buyer"):
+            value = getattr(link, column)
+            if value and value not in ids:
+                found.append(_missing(link_t, index, link, column, "enterprises", value))
+        if link.supplier and link.supplier == link.buyer:
+            found.append(_problem(ERROR, link_t, index, link, "buyer",
+                                  "a link needs two different enterprises",
+                                  "供应方与采购方不能相同", value=link.buyer, has_value=True))
+    project_ids = {p.id for p in model.projects}
+    for index, project in enumerate(model.projects):
+        if project.requires and project.requires not in project_ids:
+            found.append(_missing(proj_t, index, project, "requires", "projects",
+                                  project.requires))
+        elif project.requires and project.requires == project.id:
+            found.append(_problem(ERROR, proj_t, index, project, "requires",
+                                  "a project cannot require itself", "项目不能以自身为前置项目",
+                                  value=project.requires, has_value=True))
+    scenario_names = {s.name for s in model.scenarios}
+    for index, a in enumerate(model.assignments):
+        for column, target, known in (("scenario", "scenarios", scenario_names),
+                                      ("enterprise", "enterprises", ids),
+                                      ("project", "projects", project_ids)):
+            value = getattr(a, column)
+            if value and value not in known:
+                found.append(_missing(asg_t, index, a, column, target, value))
+    return found
+
+
+def assignment_warnings(model: ChainModel) -> list[Problem]:
+    """The warnings of SPEC §2.7; they never change the numbers."""
+    table = TABLE_BY_ATTR["assignments"]
+    enterprises = model.enterprise_index()
+    projects = model.project_index()
+    scenarios = {s.name: s for s in model.scenarios}
+    where = places(model)
+    # live years of each (scenario, enterprise): project -> earliest live year, and gains
+    live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
+    for a in model.assignments:
+        p = projects[a.project]
+        live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id, p.maturity_gain))
+    found = []
+    for index, a in enumerate(model.assignments):
+        s, e, p = scenarios[a.scenario], enterprises[a.enterprise], projects[a.project]
+        last = s.start_year + s.horizon - 1
+        if not s.start_year <= a.start_year <= last:
+            found.append(_problem(WARNING, table, index, a, "start_year",
+                                  f"outside the scenario's horizon {s.start_year}–{last}",
+                                  f"不在情景年限 {s.start_year}–{last} 内",
+                                  value=a.start_year, has_value=True))
+        others = live[a.scenario, a.enterprise]
+        level = min(4, e.maturity + sum(g for year, _, g in others if year <= a.start_year))
+        if level < p.min_maturity:
+            found.append(_problem(WARNING, table, index, a, "project",
+                                  f"{e.id} is at level {level} in {a.start_year}; "
+                                  f"{p.id} needs level {p.min_maturity}",
+                                  f"{e.id} 在 {a.start_year} 年为 {level} 级，"
+                                  f"{p.id} 需要 {p.min_maturity} 级"))
+        if p.requires and not any(pid == p.requires and year <= a.start_year
+                                  for year, pid, _ in others):
+            found.append(_problem(WARNING, table, index, a, "project",
+                                  f"{p.id} requires {p.requires} live on {e.id} by {a.start_year}",
+                                  f"{p.id} 要求 {e.id} 在 {a.start_year} 年前已上线 {p.requires}"))
+        if p.eligible_sizes and e.size not in p.eligible_sizes:
+            found.append(_problem(WARNING, table, index, a, "enterprise",
+                                  f"{p.id} is not meant for {e.size} enterprises",
+                                  f"{p.id} 不适用于{SIZES[e.size]}企业"))
+        if where[e.id].position == DETACHED:
+            found.append(_problem(WARNING, table, index, a, "enterprise",
+                                  f"{e.id} is not linked to the core (detached)",
+                                  f"{e.id} 与核心企业无供应链连接"))
+    return found

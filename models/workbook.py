@@ -1,0 +1,408 @@
+"""The Excel workbook of SPEC §6: reading (tolerant, every problem reported) and writing.
+
+Reading uses calamine (a Rust reader, several times faster than openpyxl)
+after ``xlsx_guard`` has checked the file is safe to hand to it. Writing uses
+openpyxl's write-only mode into memory, then replaces the target atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from models.atomic import write_atomic
+from models.chain import SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
+from models.problems import ERROR, WARNING, ImportFailed, Problem, file_problem
+from models.records import build_row, build_settings
+from models.schema import Kind, display, normalise
+from models.xlsx_guard import check_xlsx
+
+SETTINGS_SHEET = ("Settings", "设置")
+INSTRUCTIONS_SHEET = ("Instructions", "说明")
+RESULT_PREFIXES = ("results", "结果")
+
+
+@dataclass
+class ReadResult:
+    model: ChainModel
+    notices: list[Problem]  # warnings about ignored sheets and columns
+    rows: dict[str, list[int]] = field(default_factory=dict)  # table attr -> workbook rows
+
+
+@dataclass
+class ExtraSheet:
+    """A results sheet written after the input sheets (ignored on import)."""
+
+    title: str
+    header: list[str]
+    rows: list[list[Any]]
+    percent_columns: frozenset[int] = frozenset()
+
+
+def _sheet_aliases() -> dict[str, str]:
+    aliases = {}
+    for table in TABLES:
+        for name in (table.sheet, *table.zh):
+            aliases[normalise(name)] = table.attr
+    for name in SETTINGS_SHEET:
+        aliases[normalise(name)] = "settings"
+    for name in INSTRUCTIONS_SHEET:
+        aliases[normalise(name)] = "instructions"
+    return aliases
+
+
+def _header_aliases(table: TableSpec) -> dict[str, str]:
+    aliases = {}
+    for spec in table.fields:
+        aliases[normalise(spec.name)] = spec.name
+        aliases[normalise(spec.zh)] = spec.name
+    return aliases
+
+
+def _plain(value: Any) -> Any:
+    """A cell value as JSON can hold it (for columns kept in ``extra``)."""
+    if isinstance(value, (_dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, _dt.timedelta):
+        return str(value)
+    return value
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
+
+
+def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
+    """Read a workbook into a new model; raises ImportFailed listing every problem.
+
+    Only problems of reading are raised here; the model's own rules are
+    checked by ``models.files.load_model`` which maps them to rows.
+    """
+    path = Path(path)
+    check_xlsx(path)
+    from python_calamine import CalamineWorkbook  # heavy native module: load on use
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+                  for name in book.sheet_names}
+    except Exception as exc:  # calamine raises several unrelated types for damaged parts
+        raise ImportFailed([file_problem(f"the workbook is damaged or not readable ({exc})",
+                                         f"工作簿已损坏或无法读取（{exc}）")]) from None
+    problems: list[Problem] = []
+    notices: list[Problem] = []
+    aliases = _sheet_aliases()
+    found: dict[str, tuple[str, list[list[Any]]]] = {}
+    for name, rows in sheets.items():
+        attr = aliases.get(normalise(name))
+        if attr is None:
+            if not normalise(name).startswith(RESULT_PREFIXES):
+                notices.append(Problem(WARNING, ("sheet ignored: not part of the format",
+                                                 "已忽略：不属于规定的工作表"), (name, name)))
+            continue
+        if attr in found:
+            problems.append(Problem(ERROR, (f"a second sheet for {attr} (the first is "
+                                            f"'{found[attr][0]}')",
+                                            f"重复的工作表（已有“{found[attr][0]}”）"), (name, name)))
+            continue
+        found[attr] = (name, rows)
+    model = ChainModel()
+    settings_name, settings_rows = found.get("settings", ("Settings", []))
+    model.settings = _read_settings(settings_name, settings_rows, problems, notices)
+    row_numbers: dict[str, list[int]] = {}
+    for table in TABLES:
+        if table.attr not in found:
+            notices.append(Problem(WARNING, ("sheet not found; read as empty",
+                                             "未找到该工作表，按空表处理"),
+                                   (table.sheet, table.zh[0])))
+            row_numbers[table.attr] = []
+            continue
+        name, rows = found[table.attr]
+        row_numbers[table.attr] = _read_table(table, name, rows, model.rows(table), problems,
+                                              notices)
+    if problems:
+        raise ImportFailed(problems)
+    return ReadResult(model, notices, row_numbers)
+
+
+def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
+                   notices: list[Problem]) -> Any:
+    keys = {normalise(spec.name): spec.name for spec in SETTINGS_FIELDS}
+    keys.update({normalise(spec.zh): spec.name for spec in SETTINGS_FIELDS})
+    raw: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    numbers: dict[str, int] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not row or _blank(row[0]):
+            continue
+        key = str(row[0]).strip()
+        value = row[1] if len(row) > 1 else None
+        known = keys.get(normalise(key))
+        if known is None:
+            extra[key] = _plain(value)
+            notices.append(Problem(WARNING, ("setting not known; kept but ignored",
+                                             "未知设置项，已保留但不使用"),
+                                   (name, name), number, column=key))
+        else:
+            raw[known] = value
+            numbers[known] = number
+    return build_settings(raw, extra, numbers, (name, name), problems)
+
+
+def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
+                problems: list[Problem], notices: list[Problem]) -> list[int]:
+    place = (name, name)
+    if not rows:
+        return []
+    aliases = _header_aliases(table)
+    columns: list[tuple[int, str]] = []  # (column index, field name)
+    extras: list[tuple[int, str]] = []  # (column index, header as written)
+    headers: dict[str, str] = {}
+    for index, header in enumerate(rows[0]):
+        if _blank(header):
+            continue
+        text = str(header).strip()
+        field_name = aliases.get(normalise(text))
+        if field_name is None:
+            extras.append((index, text))
+            notices.append(Problem(WARNING, ("column not part of the format; kept but ignored",
+                                             "该列不属于规定格式，已保留但不使用"),
+                                   place, 1, column=text))
+        elif field_name in headers:
+            problems.append(Problem(ERROR, (f"a second column for '{field_name}'",
+                                            f"“{field_name}”列重复"), place, 1, column=text))
+        else:
+            headers[field_name] = text
+            columns.append((index, field_name))
+    for spec in table.fields:
+        if spec.required and spec.name not in headers:
+            problems.append(Problem(ERROR, (f"required column missing (header '{spec.name}' "
+                                            f"or '{spec.zh}')",
+                                            f"缺少必填列（表头“{spec.zh}”或“{spec.name}”）"),
+                                    place, 1, column=spec.name))
+    if any(p.row == 1 and p.table == place and p.is_error for p in problems):
+        return []
+    numbers = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in row):
+            continue
+        width = len(row)
+        raw = {f: row[i] for i, f in columns if i < width}
+        extra = {h: _plain(row[i]) for i, h in extras if i < width and not _blank(row[i])}
+        obj = build_row(table, raw, extra, place, number, headers, problems)
+        if obj is not None:
+            out.append(obj)
+            numbers.append(number)
+    return numbers
+
+
+# --- writing -------------------------------------------------------------------------
+
+_HEADER_FILL = "1F4E79"
+_PERCENT = "0.0%"
+_AMOUNT = "#,##0.00"
+
+
+def workbook_bytes(model: ChainModel, lang: str = "en",
+                   extra_sheets: list[ExtraSheet] | None = None) -> bytes:
+    """The model as an .xlsx file, formatted for people, in ``lang`` (en or zh_CN)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    writer = _SheetWriter(book, lang)
+    writer.instructions(model)
+    writer.settings(model)
+    for table in TABLES:
+        writer.table(table, model.rows(table))
+    for sheet in extra_sheets or []:
+        writer.extra(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def save_workbook(model: ChainModel, path: str | os.PathLike[str], lang: str = "en",
+                  extra_sheets: list[ExtraSheet] | None = None) -> None:
+    write_atomic(path, workbook_bytes(model, lang, extra_sheets))
+
+
+def _write_numbers_exactly() -> None:
+    """WORKAROUND: openpyxl 3.1 writes numbers as "%.16g", which loses the 17th digit
+    (100000000.89453125 comes back as 100000000.8945312); a round trip must be exact."""
+    import openpyxl.cell._writer as cell_writer
+
+    original = cell_writer.safe_string
+    if getattr(original, "exact_floats", False):
+        return
+
+    def exact(value: Any) -> str:
+        if isinstance(value, float) and math.isfinite(value):
+            return repr(value)  # the shortest text that reads back as the same double
+        return str(original(value))
+
+    exact.exact_floats = True  # type: ignore[attr-defined]
+    cell_writer.safe_string = exact
+
+
+class _SheetWriter:
+    def __init__(self, book: Any, lang: str):
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        _write_numbers_exactly()
+        self.book, self.lang, self.zh = book, lang, lang == "zh_CN"
+        self._cell = WriteOnlyCell
+        self._illegal = ILLEGAL_CHARACTERS_RE
+        self._header_font = Font(bold=True, color="FFFFFF")
+        self._header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
+        self._title_font = Font(bold=True, size=14)
+        self._bold = Font(bold=True)
+        self._wrap = Alignment(wrap_text=True, vertical="top")
+
+    def _sheet(self, title: str, widths: list[float]) -> Any:
+        from openpyxl.utils import get_column_letter
+
+        sheet = self.book.create_sheet(title)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        return sheet
+
+    def _header(self, sheet: Any, titles: list[str], freeze: bool = True) -> None:
+        if freeze:  # write-only sheets write their view with the first row
+            sheet.freeze_panes = "A2"
+        cells = []
+        for title in titles:
+            cell = self._cell(sheet, title)
+            cell.font, cell.fill = self._header_font, self._header_fill
+            cells.append(cell)
+        sheet.append(cells)
+
+    def _text(self, sheet: Any, value: str) -> Any:
+        """Text as a cell that is never read as a formula, without XML-illegal characters."""
+        value = self._illegal.sub("", value)
+        if value[:1] != "=":
+            return value
+        cell = self._cell(sheet, value)
+        cell.data_type = "s"
+        return cell
+
+    def _formatted(self, sheet: Any, value: Any, number_format: str) -> Any:
+        if value is None:
+            return None
+        cell = self._cell(sheet, value)
+        cell.number_format = number_format
+        return cell
+
+    def instructions(self, model: ChainModel) -> None:
+        zh = self.zh
+        sheet = self._sheet(INSTRUCTIONS_SHEET[zh], [24, 22, 60, 50])
+        title = self._cell(sheet, "产业链数字化规划 — 填写说明" if zh
+                           else "Chain Digitalisation Planner — how to fill in this workbook")
+        title.font = self._title_font
+        sheet.append([title])
+        sheet.append(["本工作簿可在 Excel 或 WPS 中填写后导入。第 1 行为表头，数据从第 2 行开始；"
+                      "列的顺序不限，表头可用中文或英文。" if zh else
+                      "Fill this workbook in Excel or WPS and import it. Row 1 holds the headers; "
+                      "data starts on row 2. Column order does not matter; headers may be "
+                      "English or Chinese."])
+        sheet.append(["金额单位：" + model.settings.amount_unit + " " + model.settings.currency
+                      if zh else "Amounts are in " + model.settings.amount_unit + " "
+                      + model.settings.currency + "; shares are fractions or percentages."])
+        sheet.append([])
+        heading = ["工作表", "列", "含义", "填写要求"] if zh else ["Sheet", "Column", "Meaning",
+                                                                "Expected"]
+        self._header(sheet, heading, freeze=False)
+        lang = self.lang
+        rows: list[tuple[str, str, str, str]] = [
+            (SETTINGS_SHEET[zh], "", "两列：键、值" if zh else "Two columns: key and value", "")]
+        rows += [(SETTINGS_SHEET[zh], s.header(lang), s.doc[zh], s.expected(lang))
+                 for s in SETTINGS_FIELDS]
+        for table in TABLES:
+            rows.append((table.sheet_name(lang), "", table.doc[zh], ""))
+            rows += [(table.sheet_name(lang), s.header(lang), s.doc[zh],
+                      ("必填；" if zh else "required; ") + s.expected(lang) if s.required
+                      else s.expected(lang)) for s in table.fields]
+        for row in rows:
+            cells = [self._cell(sheet, v) for v in row]
+            for cell in cells:
+                cell.alignment = self._wrap
+            if not row[1]:
+                cells[0].font = cells[2].font = self._bold
+            sheet.append(cells)
+
+    def settings(self, model: ChainModel) -> None:
+        zh = self.zh
+        sheet = self._sheet(SETTINGS_SHEET[zh], [24, 24])
+        self._header(sheet, ["键", "值"] if zh else ["key", "value"])
+        for spec in SETTINGS_FIELDS:
+            value = getattr(model.settings, spec.name)
+            sheet.append([spec.name, self._text(sheet, value) if isinstance(value, str)
+                          else value])
+        for key, value in model.settings.extra.items():
+            sheet.append([self._text(sheet, key),
+                          self._text(sheet, value) if isinstance(value, str) else value])
+
+    def table(self, table: TableSpec, rows: list[Any]) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        lang = self.lang
+        extra_headers = list(dict.fromkeys(h for row in rows for h in row.extra))
+        specs = table.fields
+        widths = [max(10.0, min(40.0, 2.2 * len(s.header(lang)) + 4 if self.zh
+                                else len(s.header(lang)) + 4)) for s in specs]
+        for index, spec in enumerate(specs):
+            if spec.kind in (Kind.TEXT, Kind.KEY):
+                longest = max((len(str(getattr(r, spec.name))) for r in rows[:200]), default=0)
+                widths[index] = max(widths[index], min(40.0, longest * (2 if self.zh else 1.1)))
+        sheet = self._sheet(table.sheet_name(lang), widths + [16.0] * len(extra_headers))
+        self._header(sheet, [s.header(lang) for s in specs] + extra_headers)
+        for index, spec in enumerate(specs, start=1):
+            if spec.kind not in (Kind.ENUM, Kind.BOOL):
+                continue
+            choices: list[Any] = list(spec.choices or {True: "是", False: "否"})
+            labels = [display(spec, c, lang) for c in choices]
+            check = DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
+                                   allow_blank=not spec.required, showErrorMessage=True)
+            check.error = ("请从下拉列表中选择" if self.zh else "Choose a value from the list")
+            letter = get_column_letter(index)
+            check.add(f"{letter}2:{letter}{max(len(rows) + 1, 1000)}")
+            sheet.data_validations.append(check)
+        kinds = [(s.name, s.kind, _PERCENT if s.percent else _AMOUNT if s.amount else None, s)
+                 for s in specs]
+        text_kinds = (Kind.TEXT, Kind.KEY)
+        plain_kinds = (Kind.INT, Kind.NUM, Kind.OPT_NUM)
+        for row in rows:
+            cells: list[Any] = []
+            for name, kind, number_format, spec in kinds:
+                value = getattr(row, name)
+                if kind in text_kinds:
+                    cells.append(self._text(sheet, value) if value else None)
+                elif number_format:
+                    cells.append(self._formatted(sheet, value, number_format))
+                elif kind in plain_kinds:
+                    cells.append(value)
+                else:
+                    shown = display(spec, value, lang)
+                    cells.append(shown if shown != "" else None)
+            for header in extra_headers:
+                value = row.extra.get(header)
+                cells.append(self._text(sheet, value) if isinstance(value, str) else value)
+            sheet.append(cells)
+
+    def extra(self, extra: ExtraSheet) -> None:
+        sheet = self._sheet(extra.title, [max(12.0, len(h) * (2.2 if self.zh else 1.1) + 2)
+                                          for h in extra.header])
+        self._header(sheet, extra.header)
+        for row in extra.rows:
+            sheet.append([self._formatted(sheet, v, _PERCENT)
+                          if i in extra.percent_columns and v is not None
+                          else self._text(sheet, v) if isinstance(v, str) else v
+                          for i, v in enumerate(row)])
+

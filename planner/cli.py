@@ -1,0 +1,157 @@
+"""The ``chainplan`` command line (SPEC §4).
+
+Exit codes: 0 success, 1 a bad file or a model with errors (a message naming
+sheet, row and column, never a traceback), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from models.chain import ChainModel
+from models.files import Loaded, load_model, save_model
+from models.problems import ImportFailed, Problem
+
+EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
+MAX_LISTED = 200
+
+
+class UserError(Exception):
+    """A problem the user can fix, reported without a traceback (exit 1)."""
+
+
+def _default_lang() -> str:
+    locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
+    return "zh_CN" if locale.startswith("zh") else "en"
+
+
+def _print_problems(problems: Sequence[Problem], lang: str, stream: object = None) -> None:
+    out = stream or sys.stdout
+    for problem in problems[:MAX_LISTED]:
+        print(problem.text(lang), file=out)  # type: ignore[call-overload]
+    if len(problems) > MAX_LISTED:
+        more = len(problems) - MAX_LISTED
+        print(f"… 另有 {more} 条" if lang == "zh_CN" else f"… and {more} more",
+              file=out)  # type: ignore[call-overload]
+
+
+def _load(path: str, lang: str, allow_invalid: bool = False) -> Loaded:
+    """Load a model, or report every problem on stderr and exit 1."""
+    try:
+        return load_model(path, allow_invalid=allow_invalid)
+    except ImportFailed as failure:
+        _print_problems(failure.problems, lang, sys.stderr)
+        raise UserError(("无法读取 " if lang == "zh_CN" else "cannot use ") + path) from None
+
+
+def _save(model: ChainModel, path: str, lang: str) -> None:
+    try:
+        save_model(model, path, lang)
+    except ImportFailed as failure:  # unknown extension
+        _print_problems(failure.problems, lang, sys.stderr)
+        raise UserError(("无法写入 " if lang == "zh_CN" else "cannot write ") + path) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror}") from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    loaded = _load(args.file, args.lang, allow_invalid=True)
+    _print_problems(loaded.problems, args.lang)
+    errors = len(loaded.errors)
+    warnings = len(loaded.problems) - errors
+    counts = loaded.model.summary()
+    if args.lang == "zh_CN":
+        print(f"{args.file}：{counts['enterprises']} 家企业，{counts['links']} 条链接，"
+              f"{counts['projects']} 个项目，{counts['scenarios']} 个情景，"
+              f"{counts['assignments']} 项分配；{errors} 个错误，{warnings} 个警告")
+    else:
+        print(f"{args.file}: {counts['enterprises']} enterprises, {counts['links']} links, "
+              f"{counts['projects']} projects, {counts['scenarios']} scenarios, "
+              f"{counts['assignments']} assignments; {errors} errors, {warnings} warnings")
+    return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    if Path(args.input).resolve() == Path(args.output).resolve():
+        raise UserError("input and output are the same file")
+    loaded = _load(args.input, args.lang)
+    _save(loaded.model, args.output, args.lang)
+    print(f"{args.input} → {args.output}")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise UserError("the template is an Excel workbook: give a name ending in .xlsx")
+    _save(ChainModel(), args.out, args.lang)
+    print(args.out)
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from planner.generate import generate
+
+    if args.enterprises < 5:
+        raise UserError("--enterprises must be at least 5")
+    model = generate(args.enterprises, args.seed)
+    _save(model, args.out, args.lang)
+    counts = model.summary()
+    print(f"{args.out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """No command: the desktop app is not built yet, so summarise the bundled example."""
+    from examples import example_path
+
+    path = str(example_path())
+    args.file = path
+    return cmd_validate(args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--lang", choices=("en", "zh_CN"), default=_default_lang(),
+                        help="language of messages and of written workbooks")
+    parser = argparse.ArgumentParser(prog="chainplan", parents=[common],
+                                     description="Chain Digitalisation Planner")
+    parser.set_defaults(run=cmd_summary)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    def command(name: str, run: Callable[[argparse.Namespace], int], text: str
+                ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=text, description=text)
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = command("validate", cmd_validate, "print the errors and warnings of a model file")
+    sub.add_argument("file")
+    sub = command("convert", cmd_convert, "convert between .xlsx and .json (lossless)")
+    sub.add_argument("input")
+    sub.add_argument("output")
+    sub = command("template", cmd_template, "write an empty workbook to fill in")
+    sub.add_argument("out", metavar="OUT.xlsx")
+    sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
+    sub.add_argument("--enterprises", type=int, required=True, metavar="N")
+    sub.add_argument("--seed", type=int, default=1)
+    sub.add_argument("--out", required=True, metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except UserError as error:
+        print(("错误：" if args.lang == "zh_CN" else "error: ") + str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Reading workbooks people filled in: tolerance (SPEC §6) and a message for every bad cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.files import load_model
+from models.problems import ImportFailed
+
+ENTERPRISE_HEADER = ["id", "name", "role", "size", "revenue", "maturity", "platform_connected"]
+
+
+def _book(enterprises, links=None, extra_sheets=None):
+    sheets = {"Enterprises": enterprises,
+              "Links": links or [["supplier", "buyer"]]}
+    sheets.update(extra_sheets or {})
+    return sheets
+
+
+def _failure(write_sheets, sheets) -> list[str]:
+    with pytest.raises(ImportFailed) as caught:
+        load_model(write_sheets(sheets))
+    return [p.text() for p in caught.value.problems if p.is_error]
+
+
+def test_tolerant_reading_of_headers_values_and_numbers(write_sheets):
+    path = write_sheets(_book(
+        [[" ID ", "Name", "ROLE", "Size", "Revenue", "Maturity", "Platform-Connected", "Notes"],
+         ["C", "Core", "Core", "LARGE", "1,234,567.5", 3.0, "是", "key account"],
+         [None, None, None, None, None, None, None, None],  # blank rows are skipped
+         ["S1", "Supplier", "供应商", "小型", "12%", "2", "TRUE", None],
+         ["S2", "Micro", "supplier", "micro", 100, 1, 0, None]],
+        [["Buyer", "supplier", "annual_value"], ["C", "S1", "2,000"], ["S1", "S2", 10]]))
+    loaded = load_model(path)
+    c, s1, s2 = loaded.model.enterprises
+    assert (c.role, c.size, c.revenue, c.maturity, c.platform_connected) == (
+        "core", "large", 1234567.5, 3, True)
+    assert (s1.role, s1.size, s1.revenue, s1.maturity, s1.platform_connected) == (
+        "supplier", "small", 0.12, 2, True)
+    assert s2.platform_connected is False
+    assert c.extra == {"Notes": "key account"}
+    assert [(lk.supplier, lk.buyer, lk.annual_value) for lk in loaded.model.links] == [
+        ("S1", "C", 2000.0), ("S2", "S1", 10.0)]
+    assert any("Notes" in p.text() and "ignored" in p.text() for p in loaded.problems)
+
+
+def test_chinese_sheet_names_headers_and_values(write_sheets):
+    path = write_sheets({
+        "企业": [["编号", "名称", "角色", "规模", "所有制", "已接入平台"],
+                 ["C", "申翼总装", "核心企业", "大型", "国有", "否"],
+                 ["S1", "精密机加", "供应商", "微型", "民营", "是"]],
+        "供应关系": [["供应方", "采购方", "年交易额", "重要程度"], ["S1", "C", "300", "高"]],
+        "项目": [["编号", "名称", "类别", "投资", "适用规模", "接入平台"],
+                 ["P1", "上云", "管理", "10", "小型、微型", "是"]],
+        "情景": [["名称", "起始年", "年限", "补贴上限", "小型补贴"],
+                 ["基准", "2026", "5", "", "30%"]],
+        "项目分配": [["情景", "企业", "项目", "开始年", "核心企业分担"],
+                     ["基准", "S1", "P1", 2026, "50%"]],
+        "设置": [["键", "值"], ["currency", "CNY"], ["小型系数", "1.5"]],
+    })
+    model = load_model(path).model
+    assert model.enterprises[1].ownership == "private"
+    assert model.links[0].criticality == "high"
+    assert model.projects[0].eligible_sizes == ("small", "micro")
+    assert model.scenarios[0].subsidy_small == pytest.approx(0.3)
+    assert model.scenarios[0].subsidy_cap is None
+    assert model.assignments[0].core_share == 0.5
+    assert model.settings.size_factor_small == 1.5
+
+
+def test_every_bad_cell_is_reported_with_sheet_row_column_value_and_expectation(write_sheets):
+    messages = _failure(write_sheets, _book(
+        [ENTERPRISE_HEADER,
+         ["C", "Core", "core", "huge", 10, 1, "no"],
+         ["S1", "Supplier", "supplier", "small", "lots", 2.5, "maybe"]]))
+    assert len(messages) == 4
+    assert messages[0] == ("error: Enterprises, row 2 (C), column 'size': value 'huge': "
+                           "expected one of large, medium, small, micro")
+    assert any("row 3" in m and "'revenue'" in m and "'lots'" in m and "a number" in m
+               for m in messages)
+    assert any("row 3" in m and "'maturity'" in m and "whole number" in m for m in messages)
+    assert any("row 3" in m and "'platform_connected'" in m and "yes or no" in m
+               for m in messages)
+
+
+def test_rule_breaks_name_the_workbook_row(write_sheets):
+    messages = _failure(write_sheets, _book(
+        [ENTERPRISE_HEADER,
+         ["C", "Core", "core", "large", 10, 1, "no"],
+         [None] * 7,
+         ["S1", "Supplier", "supplier", "small", -5, 7, "no"],
+         ["S1", "Again", "core", "small", 1, 1, "no"]],
+        [["supplier", "buyer"], ["S1", "C"], ["GHOST", "C"], ["C", "C"]]))
+    joined = "\n".join(messages)
+    assert "Enterprises, row 4 (S1), column 'revenue': value -5: expected a number ≥ 0" in joined
+    assert "row 4 (S1), column 'maturity': value 7: expected a whole number from 1 to 4" in joined
+    assert "row 5 (S1), column 'id'" in joined and "duplicate" in joined
+    assert "row 5 (S1), column 'role'" in joined and "second core" in joined
+    assert "Links, row 3 (GHOST → C), column 'supplier': value 'GHOST': no such enterprise" \
+        in joined
+    assert "Links, row 4 (C → C), column 'buyer'" in joined
+
+
+def test_missing_required_column_is_reported_once_not_per_row(write_sheets):
+    messages = _failure(write_sheets, _book([["id", "name", "size"], ["C", "Core", "large"],
+                                             ["S", "Sup", "small"]]))
+    assert messages == ["error: Enterprises, row 1, column 'role': required column missing "
+                        "(header 'role' or '角色')"]
+
+
+def test_required_value_left_empty(write_sheets):
+    messages = _failure(write_sheets, _book([ENTERPRISE_HEADER,
+                                             ["C", "Core", "core", None, 1, 1, "no"]]))
+    assert len(messages) == 1 and "row 2" in messages[0] and "'size'" in messages[0]
+
+
+def test_newer_file_format_is_refused_with_a_clear_message(write_sheets):
+    messages = _failure(write_sheets, _book(
+        [ENTERPRISE_HEADER, ["C", "Core", "core", "large", 1, 1, "no"]],
+        extra_sheets={"Settings": [["key", "value"], ["schema_version", 2]]}))
+    assert any("format version 2" in m and "update" in m for m in messages)
+
+
+def test_messages_are_available_in_chinese(write_sheets):
+    with pytest.raises(ImportFailed) as caught:
+        load_model(write_sheets(_book([ENTERPRISE_HEADER,
+                                       ["C", "Core", "core", "巨型", 1, 1, "no"]])))
+    text = caught.value.problems[0].text("zh_CN")
+    assert text == "错误：Enterprises，第 2 行（C），列“size”：值“巨型”：应为以下之一：大型、中型、小型、微型"
+
+
+def test_result_sheets_and_instructions_are_ignored(write_sheets, chain, tmp_path):
+    from models.workbook import ExtraSheet, save_workbook
+
+    path = tmp_path / "with_results.xlsx"
+    save_workbook(chain, path, extra_sheets=[ExtraSheet("Results Base by year", ["year"], [[1]])])
+    loaded = load_model(path)
+    assert loaded.model == chain
+    assert loaded.problems == []

@@ -1,0 +1,88 @@
+"""Model rules (SPEC §2.7) and the derived position and tier (§2.1)."""
+
+from __future__ import annotations
+
+from models.chain import Assignment, Enterprise, Link
+from models.validation import Place, places, validate
+
+
+def _warnings(model) -> list[str]:
+    return [p.text() for p in validate(model) if not p.is_error]
+
+
+def test_small_chain_is_valid_and_has_no_warnings(chain):
+    assert validate(chain) == []
+
+
+def test_position_and_tier_follow_shortest_paths_to_and_from_the_core(chain):
+    chain.enterprises.append(Enterprise(id="X", name="Prospect", role="supplier", size="micro"))
+    # S3 supplies the tier-2 firm and also buys from the distributor: upstream 3 vs downstream 2
+    chain.enterprises.append(Enterprise(id="S3", name="Both ways", role="service", size="micro"))
+    chain.links += [Link(supplier="S3", buyer="S2"), Link(supplier="D1", buyer="S3")]
+    assert places(chain) == {
+        "C": Place("core", 0), "S1": Place("upstream", 1), "S2": Place("upstream", 2),
+        "D1": Place("downstream", 1), "X": Place("detached", None),
+        "S3": Place("downstream", 2)}
+
+
+def test_equal_distance_both_ways_counts_as_upstream(chain):
+    chain.links.append(Link(supplier="C", buyer="S1"))
+    assert places(chain)["S1"] == Place("upstream", 1)
+
+
+def test_model_without_a_core_is_an_error_and_all_detached(chain):
+    chain.enterprises[0].role = "supplier"
+    problems = validate(chain)
+    assert any("exactly one enterprise with role core" in p.text() for p in problems)
+    assert {p.position for p in places(chain).values()} == {"detached"}
+
+
+def test_assignment_outside_the_horizon_warns(chain):
+    chain.assignments.append(Assignment(scenario="Base", enterprise="S2", project="ERP",
+                                        start_year=2031))
+    assert _warnings(chain) == [
+        "warning: Assignments (Base → S2 → ERP), column 'start_year': value 2031: "
+        "outside the scenario's horizon 2026–2030"]
+
+
+def test_maturity_and_requires_count_only_projects_live_by_the_start_year(chain):
+    # MES needs level 2 and ERP live. S1 is level 1; ERP (2026, 1 year) goes live in 2027.
+    chain.assignments.append(Assignment(scenario="Base", enterprise="S1", project="MES",
+                                        start_year=2026))
+    early = _warnings(chain)
+    assert len(early) == 2
+    assert "S1 is at level 1 in 2026; MES needs level 2" in early[0]
+    assert "MES requires ERP live on S1 by 2026" in early[1]
+    chain.assignments[-1].start_year = 2027
+    assert _warnings(chain) == []
+
+
+def test_size_not_eligible_and_detached_enterprise_warn(chain):
+    chain.enterprises.append(Enterprise(id="X", name="Prospect", role="supplier", size="micro",
+                                        maturity=3))
+    chain.assignments += [Assignment(scenario="Base", enterprise="X", project="ERP",
+                                     start_year=2026),
+                          Assignment(scenario="Base", enterprise="X", project="MES",
+                                     start_year=2028)]
+    found = _warnings(chain)
+    assert sum("not linked to the core" in w for w in found) == 2
+    assert sum("MES is not meant for micro enterprises" in w for w in found) == 1
+
+
+def test_warnings_are_only_checked_on_a_model_without_errors(chain):
+    chain.assignments.append(Assignment(scenario="Nope", enterprise="S1", project="ERP",
+                                        start_year=1990))
+    problems = validate(chain)
+    assert [p.text() for p in problems] == [
+        "error: Assignments (Nope → S1 → ERP), column 'scenario': value 'Nope': "
+        "no such scenario in Scenarios"]
+
+
+def test_out_of_range_values_built_in_code_are_errors(chain):
+    chain.scenarios[0].horizon = 51
+    chain.assignments[0].core_share = 1.5
+    chain.settings.size_factor_small = -1
+    texts = [p.text() for p in validate(chain)]
+    assert any("'horizon': value 51: expected a whole number from 1 to 50" in t for t in texts)
+    assert any("'core_share': value 1.5: expected a number from 0 to 1" in t for t in texts)
+    assert any("Settings (size_factor_small)" in t for t in texts)
