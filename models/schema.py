@@ -12,6 +12,7 @@ import dataclasses
 import datetime as _dt
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -224,27 +225,37 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
     return number
 
 
+def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
+    """A fast test of whether a value of the field is within its rule (validation)."""
+    kind, lo, hi = spec.kind, spec.lo, spec.hi
+    if kind is Kind.ENUM:
+        choices = spec.choices or {}
+        return lambda v: v in choices
+    if kind is Kind.SIZES:
+        return lambda v: isinstance(v, tuple) and all(size in SIZES for size in v)
+    if kind is Kind.BOOL:
+        return lambda v: v is True or v is False
+    if kind in (Kind.TEXT, Kind.KEY):
+        if spec.required:
+            return lambda v: type(v) is str and bool(v.strip())
+        return lambda v: type(v) is str
+    numeric = (int,) if kind is Kind.INT else (int, float)
+    low = -math.inf if lo is None else lo
+    high = math.inf if hi is None else hi
+    optional = kind is Kind.OPT_NUM
+
+    def check(v: Any) -> bool:
+        if v is None:
+            return optional
+        # NaN fails both comparisons; bool is excluded by the exact type test
+        return type(v) in numeric and low <= v <= high and v not in (math.inf, -math.inf)
+
+    return check
+
+
 def in_range(spec: FieldSpec, value: Any) -> bool:
-    """Whether a value of the right kind is also within the field's rule."""
-    if value is None:
-        return not spec.required
-    if spec.kind is Kind.ENUM:
-        return spec.choices is not None and value in spec.choices
-    if spec.kind is Kind.SIZES:
-        return all(size in SIZES for size in value)
-    if spec.kind in (Kind.INT, Kind.NUM, Kind.OPT_NUM):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return False
-        if spec.kind is Kind.INT and not float(value).is_integer():
-            return False
-        if not math.isfinite(value):
-            return False
-        return (spec.lo is None or value >= spec.lo) and (spec.hi is None or value <= spec.hi)
-    if spec.kind in (Kind.TEXT, Kind.KEY):
-        return isinstance(value, str) and (not spec.required or bool(value.strip()))
-    if spec.kind is Kind.BOOL:
-        return isinstance(value, bool)
-    return True
+    """Whether a value of the field is within its rule."""
+    return value_check(spec)(value)
 
 
 def display(spec: FieldSpec, value: Any, lang: str) -> Any:

@@ -278,7 +278,9 @@ class _SheetWriter:
             sheet.freeze_panes = "A2"
         cells = []
         for title in titles:
-            cell = self._cell(sheet, title)
+            cell = self._cell(sheet, None)
+            cell.value = title
+            cell.data_type = "s"  # a header like "=Notes" is text, never a formula
             cell.font, cell.fill = self._header_font, self._header_fill
             cells.append(cell)
         sheet.append(cells)

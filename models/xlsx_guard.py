@@ -11,6 +11,7 @@ of the cells of each worksheet.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -22,7 +23,11 @@ MAX_RATIO = 200  # inflated / compressed, per part; real sheets stay well under 
 MAX_CELLS = 20_000_000  # rows x columns the reader may allocate for one sheet
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d{1,7})"')
+_ATTR_R = rb"""[^>]*?\sr\s*=\s*["']\s*"""
+_ROW_REF = re.compile(rb"<(?:\w+:)?row\b" + _ATTR_R + rb"0*(\d+)", re.IGNORECASE)
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\b" + _ATTR_R + rb"([A-Za-z]+)0*(\d+)", re.IGNORECASE)
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_ROW_SPLIT = re.compile(rb"<(?:\w+:)?row\b")
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -52,6 +57,9 @@ def check_xlsx(path: Path) -> None:
                         "工作簿受密码保护：请在 Excel 中取消密码后重新保存")
         raise _fail("this is an old .xls workbook: save it as .xlsx in Excel or WPS first",
                     "这是旧版 .xls 工作簿：请先在 Excel 或 WPS 中另存为 .xlsx")
+    if head.startswith(b"PK") and not zipfile.is_zipfile(path):
+        raise _fail("the workbook is damaged or incomplete (a truncated copy or download?)",
+                    "工作簿已损坏或不完整（可能复制或下载未完成）")
     if not zipfile.is_zipfile(path):
         raise _fail("not an Excel workbook (.xlsx): the file is not a zip container",
                     "不是 Excel 工作簿（.xlsx）：文件格式不符")
@@ -72,26 +80,28 @@ def _check_archive(archive: zipfile.ZipFile) -> None:
     if sum(info.file_size for info in infos) > MAX_INFLATED:
         raise _fail("the workbook would inflate to more than 1 GB; refused as unsafe",
                     "工作簿解压后超过 1 GB，出于安全原因拒绝读取")
+    sheets: list[tuple[str, bytes]] = []
     for info in infos:
         if info.flag_bits & 0x1:
             raise _fail("the workbook is encrypted", "工作簿已加密")
         if info.file_size > MAX_RATIO * max(info.compress_size, 1024):
-            raise _fail(f"part {info.filename} inflates {info.file_size // max(info.compress_size, 1)}"
-                        " times its size (a zip bomb); refused as unsafe",
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise _fail(f"part {info.filename} inflates {ratio} times its size (a zip bomb); "
+                        "refused as unsafe",
                         f"部件 {info.filename} 解压比例异常（疑似压缩炸弹），拒绝读取")
-        if not info.filename.endswith((".xml", ".rels")):
-            continue
+        # every part, whatever its name: the reader follows the relationships, not names
         data = _read_bounded(archive, info)
-        if _DTD.search(data):
+        text = data.decode("utf-16", errors="replace").encode() \
+            if data[:2] in (b"\xff\xfe", b"\xfe\xff") else data
+        if _DTD.search(text):
             raise _fail(f"part {info.filename} declares XML entities (DTD); refused as unsafe",
                         f"部件 {info.filename} 含有 XML 实体声明，出于安全原因拒绝读取")
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            text = data.decode("utf-16", errors="replace").encode("utf-8")
-            if _DTD.search(text):
-                raise _fail(f"part {info.filename} declares XML entities (DTD); refused as unsafe",
-                            f"部件 {info.filename} 含有 XML 实体声明，出于安全原因拒绝读取")
-        if info.filename.startswith("xl/worksheets/"):
-            _check_extent(info.filename, data)
+        if b"sheetData" in text:
+            sheets.append((info.filename, text))
+    if sheets:
+        titles = _sheet_titles(archive)
+        for part, data in sheets:
+            _check_extent(titles.get(part, part), data)
 
 
 def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
@@ -104,16 +114,53 @@ def _read_bounded(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _check_extent(name: str, data: bytes) -> None:
-    refs = _CELL_REF.findall(data)
-    if not refs:
-        return
-    max_row = max(int(row) for _, row in refs)
-    max_col = max(_column_number(letters) for letters in {c for c, _ in refs})
-    if max_row * max_col > MAX_CELLS:
-        last = refs[-1]
-        raise _fail(f"sheet part {name} has a cell as far out as column {max_col}, row {max_row} "
-                    f"(e.g. {last[0].decode()}{last[1].decode()}): over {MAX_CELLS:,} cells; "
-                    "delete the stray cells far below or right of the data and save again",
-                    f"工作表 {name} 中有远离数据区的单元格（第 {max_row} 行，第 {max_col} 列），"
+def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Part path -> sheet name, for messages (parts already checked to carry no DTD)."""
+    from xml.etree import ElementTree
+
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {}
+    for rel in rels:
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join("xl", target))
+        targets[rel.get("Id")] = path
+    titles = {}
+    for sheet in book.iter():
+        if sheet.tag.endswith("}sheet"):
+            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+            if rid in targets:
+                titles[targets[rid]] = sheet.get("name", "")
+    return titles
+
+
+def _check_extent(sheet: str, data: bytes) -> None:
+    """Refuse a sheet whose cells span more than MAX_CELLS, as the reader would allocate.
+
+    Row and cell references are read in every spelling the reader accepts
+    (quotes, spaces, case, leading zeros); cells without a reference take the
+    next column of their row, rows without one the next row.
+    """
+    rows = [int(r) for r in _ROW_REF.findall(data)]
+    cells = _CELL_REF.findall(data)
+    max_row = max(rows + [int(r) for _, r in cells] + [data.count(b"<row") + 1])
+    max_col, far_cells = 0, []
+    if cells:
+        col_cell = max(cells, key=lambda c: (len(c[0]), c[0].upper()))
+        row_cell = max(cells, key=lambda c: int(c[1]))
+        max_col = _column_number(col_cell[0].upper())
+        far_cells = [ref[0].upper().decode() + str(int(ref[1])) for ref in (col_cell, row_cell)]
+        if max_row > int(row_cell[1]):  # a far row whose cells carry no reference
+            far_cells.append(f"row {max_row}")
+    if len(_CELL.findall(data)) > len(cells):  # some cells have no reference
+        max_col = max(max_col, *(len(_CELL.findall(chunk)) for chunk in _ROW_SPLIT.split(data)))
+    if max_row * max(max_col, 1) > MAX_CELLS:
+        corner = " and ".join(dict.fromkeys(far_cells)) or f"row {max_row}"
+        raise _fail(f"sheet '{sheet}' has cells as far out as {corner}: over {MAX_CELLS:,} "
+                    "cells; delete the stray cells far below or right of the data and save again",
+                    f"工作表“{sheet}”中有远离数据区的单元格（最远到 {corner}），"
                     "请删除数据区以外的多余单元格后重新保存")

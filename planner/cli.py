@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from models.chain import ChainModel
 from models.files import Loaded, load_model, save_model
@@ -104,6 +105,54 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _evaluate(args: argparse.Namespace, names: list[str] | None) -> tuple[Loaded, list[Any]]:
+    from planner.engine import evaluate
+
+    loaded = _load(args.file, args.lang)
+    known = {s.name for s in loaded.model.scenarios}
+    missing = [n for n in names or [] if n not in known]
+    if missing:
+        raise UserError(f"no scenario named {', '.join(map(repr, missing))}; the model has: "
+                        + ", ".join(repr(s.name) for s in loaded.model.scenarios))
+    results = evaluate(loaded.model, problems=loaded.problems)
+    if names:
+        by_name = {r.scenario.name: r for r in results}
+        results = [by_name[n] for n in names]
+    return loaded, results
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from planner.engine import evaluation_json
+    from planner.results import result_sheets, text_report
+
+    loaded, results = _evaluate(args, [args.scenario] if args.scenario else None)
+    if args.out:
+        if Path(args.out).suffix.lower() != ".xlsx":
+            raise UserError("--out writes an Excel workbook: give a name ending in .xlsx")
+        from models.workbook import save_workbook
+
+        try:
+            save_workbook(loaded.model, args.out, args.lang, result_sheets(results, args.lang))
+        except OSError as exc:
+            raise UserError(f"cannot write {args.out}: {exc.strerror}") from None
+    if args.json:
+        print(json.dumps(evaluation_json(loaded.model, results), ensure_ascii=False,
+                         allow_nan=False))
+    else:
+        print("\n\n".join(text_report(r, args.lang) for r in results))
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from planner.results import compare_text
+
+    _, results = _evaluate(args, args.scenarios)
+    print(compare_text(results, args.lang))
+    return EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     """No command: the desktop app is not built yet, so summarise the bundled example."""
     from examples import example_path
@@ -135,6 +184,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("output")
     sub = command("template", cmd_template, "write an empty workbook to fill in")
     sub.add_argument("out", metavar="OUT.xlsx")
+    sub = command("evaluate", cmd_evaluate, "cost, benefit and coverage of each scenario")
+    sub.add_argument("file")
+    sub.add_argument("--scenario", metavar="NAME", help="only this scenario")
+    sub.add_argument("--json", action="store_true", help="print the evaluation JSON")
+    sub.add_argument("--out", metavar="PATH.xlsx", help="write the model with results sheets")
+    sub = command("compare", cmd_compare, "key figures of several scenarios side by side")
+    sub.add_argument("file")
+    sub.add_argument("--scenarios", nargs="+", metavar="NAME", help="these scenarios, in order")
     sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
     sub.add_argument("--enterprises", type=int, required=True, metavar="N")
     sub.add_argument("--seed", type=int, default=1)

@@ -27,19 +27,19 @@ TRADES = ("Precision Machining", "Castings", "Fasteners", "Cable Harness", "Surf
 # (id, name, category, capex, opex, duration, benefit_rate, benefit_fixed, gain, min level,
 #  requires, connects_platform, eligible sizes)
 CATALOGUE = (
-    ("P01", "Chain data platform onboarding", "collaboration", 8, 2, 1, 0.002, 5, 0, 1, "",
+    ("P01", "Chain data platform onboarding", "collaboration", 8, 2, 1, 0.001, 5, 0, 1, "",
      True, ()),
-    ("P02", "Cloud ERP", "management", 20, 5, 1, 0.004, 10, 1, 1, "", False, ()),
-    ("P03", "MES", "operations", 60, 10, 1, 0.01, 10, 1, 2, "P02", False,
+    ("P02", "Cloud ERP", "management", 20, 5, 1, 0.002, 10, 1, 1, "", False, ()),
+    ("P03", "MES", "operations", 60, 10, 1, 0.004, 10, 1, 2, "P02", False,
      ("small", "medium", "large")),
-    ("P04", "5G+AGV logistics", "infrastructure", 120, 15, 2, 0.006, 30, 1, 2, "", False,
+    ("P04", "5G+AGV logistics", "infrastructure", 120, 15, 2, 0.003, 30, 1, 2, "", False,
      ("medium", "large")),
-    ("P05", "AI visual inspection", "operations", 80, 8, 1, 0.008, 40, 1, 2, "P03", False,
+    ("P05", "AI visual inspection", "operations", 80, 8, 1, 0.004, 40, 1, 2, "P03", False,
      ("small", "medium", "large")),
     ("P06", "Data security baseline", "security", 10, 3, 1, 0.0, 4, 0, 1, "", False, ()),
-    ("P07", "Supplier collaboration portal", "collaboration", 15, 4, 1, 0.003, 6, 0, 1, "P01",
+    ("P07", "Supplier collaboration portal", "collaboration", 15, 4, 1, 0.001, 6, 0, 1, "P01",
      True, ()),
-    ("P08", "Energy management system", "operations", 30, 5, 1, 0.004, 12, 1, 2, "", False,
+    ("P08", "Energy management system", "operations", 30, 5, 1, 0.002, 12, 1, 2, "", False,
      ("small", "medium", "large")),
 )
 
@@ -156,10 +156,16 @@ def generate(enterprises: int, seed: int = 1) -> ChainModel:
 
 
 def _tier_counts(n: int) -> dict[object, int]:
+    """How many firms of each kind, adding up to n - 1 (the core is the n-th)."""
     others = n - 1
     shares = {1: 0.06, 2: 0.25, 3: 0.40, "distributor": 0.14, "customer": 0.11, "service": 0.04}
-    counts: dict[object, int] = {k: max(1, int(others * v)) for k, v in shares.items()}
-    counts[3] = max(1, counts[3] + others - sum(counts.values()))  # the remainder goes to tier 3
+    counts: dict[object, int] = {k: int(others * v) for k, v in shares.items()}
+    for kind in (1, 2, 3, "distributor"):  # every chain has these, however small
+        counts[kind] = max(1, counts[kind])
+    while sum(counts.values()) > others:
+        largest = max(counts, key=lambda k: counts[k])
+        counts[largest] -= 1
+    counts[3] += others - sum(counts.values())  # the remainder goes to tier 3
     return counts
 
 

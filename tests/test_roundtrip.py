@@ -79,7 +79,9 @@ def test_formula_like_text_is_written_as_text(chain, tmp_path):
 
 # --- property test: any valid model survives both formats ---------------------------------
 
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12)
+# text that is only white space reads back as empty (a blank cell), by design
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).map(
+    lambda t: t if t.strip() else "")
 _key = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_中企", min_size=1, max_size=6)
 _amount = st.floats(0, 1e9, allow_nan=False, allow_infinity=False)
 _share = st.floats(0, 1, allow_nan=False)
