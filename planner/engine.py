@@ -92,6 +92,7 @@ class ChainArrays:
 
 
 def _groups(model: ChainModel) -> dict[str, tuple[list[str], Ints]]:
+    """Group labels of each dimension over the non-core firms (coverage is about SMEs)."""
     where = places(model)
     values = {
         "position": [where[e.id].position for e in model.enterprises],
@@ -101,11 +102,12 @@ def _groups(model: ChainModel) -> dict[str, tuple[list[str], Ints]]:
         "ownership": [e.ownership for e in model.enterprises],
         "park": [e.park for e in model.enterprises],
     }
-    order = {"position": ["core", "upstream", "downstream", "detached"],
+    order = {"position": ["upstream", "downstream", "detached"],
              "size": list(SIZES), "ownership": list(OWNERSHIPS)}
+    smes = [i for i, e in enumerate(model.enterprises) if e.role != "core"]
     groups = {}
     for dimension, column in values.items():
-        present = set(column)
+        present = {column[i] for i in smes}
         if dimension in order:
             labels = [v for v in order[dimension] if v in present]
         elif dimension == "tier":
@@ -113,7 +115,8 @@ def _groups(model: ChainModel) -> dict[str, tuple[list[str], Ints]]:
         else:
             labels = sorted(present)
         code = {label: i for i, label in enumerate(labels)}
-        groups[dimension] = (labels, np.fromiter((code[v] for v in column), np.int64,
+        # the core gets code 0 as a placeholder: it is masked out of every share
+        groups[dimension] = (labels, np.fromiter((code.get(v, 0) for v in column), np.int64,
                                                  len(column)))
     return groups
 
