@@ -153,13 +153,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_summary(args: argparse.Namespace) -> int:
-    """No command: the desktop app is not built yet, so summarise the bundled example."""
+def cmd_gui(args: argparse.Namespace) -> int:
+    """The desktop app (the one place the headless side starts the Qt side)."""
     from examples import example_path
 
-    path = str(example_path())
-    args.file = path
-    return cmd_validate(args)
+    size = None
+    if args.size:
+        try:
+            width, height = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            raise UserError("--size takes WIDTHxHEIGHT, e.g. 1280x800") from None
+        size = (width, height)
+    file = args.file if args.file is not None else str(example_path())
+    from ui.app import run_gui
+
+    return run_gui(file, args.lang if args.lang_given else None, args.screenshot, size)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -168,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="language of messages and of written workbooks")
     parser = argparse.ArgumentParser(prog="chainplan", parents=[common],
                                      description="Chain Digitalisation Planner")
-    parser.set_defaults(run=cmd_summary)
+    parser.set_defaults(run=cmd_gui, file=None, screenshot=None, size=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
     def command(name: str, run: Callable[[argparse.Namespace], int], text: str
@@ -177,6 +185,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.set_defaults(run=run)
         return sub
 
+    sub = command("gui", cmd_gui, "open the desktop app (on the bundled example by default)")
+    sub.add_argument("file", nargs="?")
+    sub.add_argument("--screenshot", metavar="PNG", help="render the main window to PNG and exit")
+    sub.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x800")
     sub = command("validate", cmd_validate, "print the errors and warnings of a model file")
     sub.add_argument("file")
     sub = command("convert", cmd_convert, "convert between .xlsx and .json (lossless)")
@@ -200,7 +212,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(arguments)
+    args.lang_given = any(a == "--lang" or a.startswith("--lang=") for a in arguments)
     try:
         return int(args.run(args))
     except UserError as error:

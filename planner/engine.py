@@ -316,7 +316,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     if arrays.core >= 0:
         non_core[arrays.core] = False
     digitalised = maturity >= scenario.target_level
-    value_total = arrays.link_value.sum()
+    # the same dot product as the numerator, so full coverage is exactly 1
+    value_total = arrays.link_value @ np.ones(len(u))
     result = ScenarioResult(
         scenario=scenario, years=years, capex=capex, opex=opex, subsidy=subsidy, cost=cost,
         benefit=benefit, net=net, cumulative=np.cumsum(net), factor=factor,
@@ -327,7 +328,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         connected_share=_share(connected[non_core].sum(axis=0), float(non_core.sum())),
         digitalised_share=_share(digitalised[non_core].sum(axis=0), float(non_core.sum())),
         link_coverage=_share(link_connected.sum(axis=0), float(len(u))),
-        spend_coverage=_share(arrays.link_value @ link_connected, float(value_total)),
+        spend_coverage=_share(np.array([arrays.link_value @ link_connected[:, y].astype(float)
+                                        for y in range(horizon)]), float(value_total)),
         islands=_islands(n, u, v, link_connected),
         by_group=_by_group(arrays, non_core, connected, digitalised),
         trace=AssignmentTrace(rows=np.array(rows, np.int64), enterprise=e, start=s,

@@ -14,6 +14,20 @@ from models.chain import Assignment, ChainModel, Enterprise, Link, ProjectType, 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_qt_settings():
+    """Tests never touch a user's settings, recent files or recovery folder."""
+    try:
+        from PySide6.QtCore import QCoreApplication, QStandardPaths
+    except ImportError:  # pragma: no cover - Qt is a dependency, but keep headless tests alive
+        yield
+        return
+    QStandardPaths.setTestModeEnabled(True)
+    QCoreApplication.setOrganizationName("ChainplanTests")
+    QCoreApplication.setApplicationName("Chain Digitalisation Planner Tests")
+    yield
+
+
 def small_chain() -> ChainModel:
     """Core C; supplier S1 (tier 1) fed by S2 (tier 2); distributor D1 (downstream 1)."""
     model = ChainModel()

@@ -381,15 +381,16 @@ def test_bad_usage_exits_2_with_usage_text(capsys, argv):
     assert "usage:" in err and "Traceback" not in err
 
 
-def test_no_command_summarises_the_bundled_example(capsys):
+def test_no_command_opens_the_app_on_the_bundled_example(monkeypatch):
+    import ui.app
     from examples import example_path
 
-    if not example_path().exists():
-        pytest.skip(f"bundled example {example_path().name} not built yet")
-    code, out, _ = run(capsys)
-    assert code == 0
-    assert example_path().name in out
-    assert re.search(r"\d+ enterprises", out)
+    calls = []
+    monkeypatch.setattr(ui.app, "run_gui", lambda *args: calls.append(args) or 0)
+    assert main([]) == 0
+    assert calls == [(str(example_path()), None, None, None)]
+    assert main(["gui", "x.xlsx", "--lang", "zh_CN", "--size", "1280x800"]) == 0
+    assert calls[-1] == ("x.xlsx", "zh_CN", None, (1280, 800))
 
 
 def test_installed_script_validates_a_good_file(good_book):

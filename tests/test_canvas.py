@@ -1,0 +1,297 @@
+"""The chain canvas, used the way a planner uses it: real mouse events on the viewport."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QApplication
+
+from models.chain import Link
+from planner.generate import generate
+from tests.conftest import small_chain
+from ui import i18n, palette
+from ui.canvas import MIME_PROJECT, ChainView, LinkBatchItem, LinkItem, column_title
+from ui.document import Document
+from ui.legend import LegendWidget
+
+
+@pytest.fixture
+def document():
+    document = Document(small_chain())
+    yield document
+    # ui/document.py relays cleanChanged through a lambda; a dirty stack destroyed after its
+    # document's wrapper would call it on a deleted object. Leave the stack clean.
+    document.undo_stack.clear()
+
+
+@pytest.fixture
+def view(qtbot, document):
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+    return view
+
+
+def at(view: ChainView, e_id: str) -> QPoint:
+    return view.mapFromScene(view.node_item(e_id).scenePos())
+
+
+def drag(qtbot, view: ChainView, start: QPoint, end: QPoint,
+         modifier=Qt.KeyboardModifier.NoModifier, steps: int = 6) -> None:
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, modifier, start)
+    for k in range(1, steps + 1):
+        point = start + (end - start) * (k / steps)
+        qtbot.mouseMove(viewport, QPoint(round(point.x()), round(point.y())))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, modifier, end)
+
+
+def test_the_view_shows_every_enterprise_and_link_as_items(view, document):
+    assert {e.id for e in document.model.enterprises} == {"C", "S1", "S2", "D1"}
+    assert all(view.node_item(e_id) is not None for e_id in ("C", "S1", "S2", "D1"))
+    assert not view.links_batched
+    assert sum(isinstance(i, LinkItem) for i in view.scene().items()) == 3
+    assert view.scene().sceneRect().contains(view.scene().itemsBoundingRect())
+    assert view.viewportUpdateMode() == view.ViewportUpdateMode.SmartViewportUpdate
+    assert view.scene().itemIndexMethod() == view.scene().ItemIndexMethod.BspTreeIndex
+
+
+def test_clicking_a_node_selects_it_in_the_document(qtbot, view, document):
+    with qtbot.waitSignal(document.selection_changed):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, "S1"))
+    assert document.selected_enterprises == {"S1"}
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ControlModifier, at(view, "D1"))
+    assert document.selected_enterprises == {"S1", "D1"}
+
+
+def test_clicking_a_link_selects_the_link(qtbot, view, document):
+    middle = view.link_path(("S1", "C")).pointAtPercent(0.5)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(middle))
+    assert document.selected_links == {("S1", "C")}
+    assert document.selected_enterprises == set()
+
+
+def test_rubber_band_selects_the_nodes_inside_it(qtbot, view, document):
+    s2, s1 = at(view, "S2"), at(view, "S1")
+    top_left = QPoint(min(s2.x(), s1.x()) - 30, min(s2.y(), s1.y()) - 30)
+    bottom_right = QPoint(max(s2.x(), s1.x()) + 30, max(s2.y(), s1.y()) + 30)
+    assert view.itemAt(top_left) is None or not hasattr(view.itemAt(top_left), "e_id")
+    drag(qtbot, view, top_left, bottom_right)
+    assert document.selected_enterprises == {"S1", "S2"}
+
+
+def test_selection_made_elsewhere_shows_on_the_canvas_without_echo(qtbot, view, document):
+    emitted = []
+    document.selection_changed.connect(lambda: emitted.append(1))
+    document.set_selection({"D1"})
+    assert view.node_item("D1").isSelected() and not view.node_item("C").isSelected()
+    assert emitted == [1]
+
+
+def test_dragging_a_node_is_one_undo_step_and_undo_puts_it_back(qtbot, view, document):
+    item = view.node_item("S1")
+    start_pos = item.pos()
+    count = document.undo_stack.count()
+    start = at(view, "S1")
+    drag(qtbot, view, start, start + QPoint(70, 45))
+    assert document.undo_stack.count() == count + 1
+    s1 = document.model.enterprise_index()["S1"]
+    assert s1.x is not None and s1.y is not None
+    assert (s1.x, s1.y) != (start_pos.x(), start_pos.y())
+    assert view.node_item("S1").pos() == QPointF(s1.x, s1.y)
+    document.undo_stack.undo()
+    assert (s1.x, s1.y) == (None, None)
+    assert view.node_item("S1").pos() == start_pos
+
+
+def test_a_click_without_moving_pushes_no_move(qtbot, view, document):
+    count = document.undo_stack.count()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, "S2"))
+    assert document.undo_stack.count() == count
+
+
+def test_shift_drag_from_node_to_node_adds_a_link_and_undo_removes_it(qtbot, view, document):
+    drag(qtbot, view, at(view, "S2"), at(view, "D1"), Qt.KeyboardModifier.ShiftModifier)
+    keys = [(lk.supplier, lk.buyer) for lk in document.model.links]
+    assert ("S2", "D1") in keys and len(keys) == 4
+    assert view.link_path(("S2", "D1")) is not None
+    document.undo_stack.undo()
+    assert ("S2", "D1") not in [(lk.supplier, lk.buyer) for lk in document.model.links]
+    assert view.link_path(("S2", "D1")) is None
+
+
+def test_shift_drag_onto_itself_an_existing_link_or_nothing_adds_no_link(qtbot, view, document):
+    count = document.undo_stack.count()
+    drag(qtbot, view, at(view, "S1"), at(view, "S1") + QPoint(3, 0), Qt.KeyboardModifier.ShiftModifier)
+    drag(qtbot, view, at(view, "S1"), at(view, "C"), Qt.KeyboardModifier.ShiftModifier)
+    drag(qtbot, view, at(view, "S1"), QPoint(5, 600), Qt.KeyboardModifier.ShiftModifier)
+    assert document.undo_stack.count() == count
+    assert len(document.model.links) == 3
+
+
+def test_find_selects_and_centres_the_next_hit_each_time(qtbot, view, document):
+    assert view.find("tier-")  # "Tier-1 Supplier", "Tier-2 Machining"
+    first = set(document.selected_enterprises)
+    assert view.find("TIER-")
+    second = set(document.selected_enterprises)
+    assert {*first, *second} == {"S1", "S2"}
+    (e_id,) = second
+    centre = view.viewport().rect().center()
+    found = at(view, e_id)
+    assert abs(found.x() - centre.x()) <= 4 and abs(found.y() - centre.y()) <= 4
+    assert view.find("d1") and document.selected_enterprises == {"D1"}
+    assert not view.find("no such firm")
+
+
+def test_filter_fades_what_does_not_match(view):
+    view.set_filter(park="Lingang")
+    assert view.matching_ids() == {"S1", "S2"}
+    assert view.node_item("S1").opacity() == 1.0
+    assert view.node_item("C").opacity() == pytest.approx(palette.FADED)
+    faded = dict(zip(view.link_keys, view.link_faded.tolist(), strict=True))
+    assert faded == {("S1", "C"): True, ("S2", "S1"): False, ("C", "D1"): True}
+    view.set_filter(position="upstream", tier={1, 2})
+    assert view.matching_ids() == {"S1", "S2"}
+    view.set_filter(size="micro")
+    assert view.matching_ids() == {"D1"}
+    view.set_filter()
+    assert view.matching_ids() == {"C", "S1", "S2", "D1"}
+    assert view.node_item("C").opacity() == 1.0
+
+
+def test_a_node_lights_up_in_the_year_it_connects(qtbot, view, document):
+    # S1 starts platform onboarding (duration 1) in 2026: connected from 2027
+    item = view.node_item("S1")
+    document.set_year(2026)
+    before = (item.connected, item.fill_colour().name())
+    document.set_year(2027)
+    after = (item.connected, item.fill_colour().name())
+    assert before[0] is False and after[0] is True
+    assert before[1] != after[1]
+    assert after[1] == palette.role_colour("supplier").name()
+
+
+def test_colour_by_level_uses_the_level_ramp(qtbot, view, document):
+    with qtbot.waitSignal(view.colour_by_changed):
+        view.set_colour_by("level")
+    document.set_year(2026)
+    assert view.node_item("S2").base == palette.level_colour(2)
+    assert view.node_item("S2").target  # S2 starts at level 2, the target
+    assert not view.node_item("D1").target
+    view.set_colour_by("role")
+    assert view.node_item("S2").base == palette.role_colour("supplier")
+
+
+def test_edits_elsewhere_rebuild_the_scene_reusing_items(qtbot, view, document):
+    kept = view.node_item("C")
+    document.delete({"S2"}, set())
+    assert view.node_item("S2") is None and view.node_item("C") is kept
+    assert len(view.link_keys) == 2
+    document.undo_stack.undo()
+    assert view.node_item("S2") is not None and len(view.link_keys) == 3
+
+
+def test_a_chain_with_many_links_draws_them_as_one_batched_item(qtbot):
+    document = Document(generate(1000))
+    document.wait_for_analysis()
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    assert len(view.link_keys) > 2000 and view.links_batched
+    items = view.scene().items()
+    assert sum(isinstance(i, LinkBatchItem) for i in items) == 1
+    assert not any(isinstance(i, LinkItem) for i in items)
+    view.grab()  # paints without error
+    key = view.link_keys[0]
+    view.find(key[0])
+    middle = view.link_path(key).pointAtPercent(0.5)
+    view.centerOn(middle)
+    hit = view.link_at(middle)
+    assert hit is not None
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(middle))
+    assert document.selected_links == {hit}
+
+
+def test_dropping_a_project_on_a_node_assigns_it(qtbot, view, document):
+    target = at(view, "D1")
+    mime = QMimeData()
+    mime.setData(MIME_PROJECT, b"ERP")
+    viewport = view.viewport()
+    actions = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(QPointF(target), actions, mime, Qt.MouseButton.LeftButton,
+                            Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(QPointF(target), actions, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, move)
+    assert move.isAccepted()
+    drop = QDropEvent(QPointF(target), actions, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(viewport, drop)
+    new = [a for a in document.model.assignments if a.enterprise == "D1"]
+    assert [(a.scenario, a.project, a.start_year, a.core_share) for a in new] == [
+        ("Base", "ERP", 2026, 0.0)]
+    document.undo_stack.undo()
+    assert not [a for a in document.model.assignments if a.enterprise == "D1"]
+
+
+def test_a_drop_of_an_unknown_project_or_off_a_node_is_refused(qtbot, view, document):
+    mime = QMimeData()
+    mime.setData(MIME_PROJECT, b"NOPE")
+    enter = QDragEnterEvent(QPointF(at(view, "D1")), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), enter)
+    assert not enter.isAccepted()
+    mime.setData(MIME_PROJECT, b"ERP")
+    move = QDragMoveEvent(QPointF(3, 600), Qt.DropAction.CopyAction, mime,
+                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    QApplication.sendEvent(view.viewport(), move)
+    assert not move.isAccepted()
+
+
+def test_wheel_zooms_and_fit_shows_everything(qtbot, view):
+    before = view.transform().m11()
+    view.zoom_in()
+    assert view.transform().m11() > before
+    view.fit()
+    visible = view.mapToScene(view.viewport().rect()).boundingRect()
+    for e_id in ("C", "S1", "S2", "D1"):
+        assert visible.contains(view.node_item(e_id).scenePos())
+
+
+def test_headings_speak_the_current_language(view):
+    upstream = next(c for c in view.columns() if c.position == "upstream" and c.tier == 2)
+    assert column_title(upstream) == "Upstream tier 2"
+    i18n.set_language("zh_CN")
+    try:
+        assert column_title(upstream) == "上游第 2 层"
+        view.grab()
+    finally:
+        i18n.set_language("en")
+
+
+def test_the_legend_follows_the_colour_mode(qtbot):
+    legend = LegendWidget()
+    qtbot.addWidget(legend)
+    texts = [text for _, _, text in legend.rows()]
+    assert "Supplier" in texts and "Data-connected link" in texts
+    legend.set_colour_by("level")
+    texts = [text for _, _, text in legend.rows()]
+    assert "Digital level 4" in texts and "Supplier" not in texts
+    assert legend.sizeHint().height() > 200
+    legend.resize(legend.sizeHint())
+    legend.grab()
+
+
+def test_adding_a_link_from_the_document_draws_it(view, document):
+    document.add_link(Link(supplier="S2", buyer="C", annual_value=10.0))
+    assert view.link_path(("S2", "C")) is not None
+    assert sum(isinstance(i, LinkItem) for i in view.scene().items()) == 4

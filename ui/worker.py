@@ -1,0 +1,104 @@
+"""Run a plain function off the GUI thread, one run at a time, results by queued signal.
+
+The function gets its inputs and a ``TaskState`` (progress, cancel flag), never a
+widget. If a new run is asked for while one is going, the newest request waits
+and replaces any older waiting one: the GUI never sees stale results pile up.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class TaskState:
+    """What a background function may touch: progress and a cancel flag."""
+
+    def __init__(self, report: Callable[[float], None]):
+        self._report = report
+        self._cancelled = threading.Event()
+
+    def progress(self, fraction: float) -> None:
+        self._report(fraction)
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+
+class _Signals(QObject):
+    finished = Signal(object, object)  # (result, error text or None)
+    progress = Signal(float)
+
+
+class _Job(QRunnable):
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...], signals: _Signals,
+                 state: TaskState):
+        super().__init__()
+        self.function, self.args, self.signals, self.state = function, args, signals, state
+
+    def run(self) -> None:
+        try:
+            result = self.function(*self.args, self.state)
+        except Exception:  # reported to the GUI, which shows it; a worker must not die silently
+            self.signals.finished.emit(None, traceback.format_exc())
+        else:
+            self.signals.finished.emit(result, None)
+
+
+class BackgroundRunner(QObject):
+    """One lane of background work (e.g. evaluation, or file loading)."""
+
+    finished = Signal(object, object)  # (result, error text or None) of the latest run
+    progress = Signal(float)  # fraction done of the running job
+    busy_changed = Signal(bool)  # a job started (True) or the lane became idle (False)
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._state: TaskState | None = None
+        self._waiting: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
+        self._signals = _Signals()
+        self._signals.finished.connect(self._on_finished)
+        self._signals.progress.connect(self.progress)
+
+    @property
+    def busy(self) -> bool:
+        return self._state is not None
+
+    def run(self, function: Callable[..., Any], *args: Any) -> None:
+        """Call ``function(*args, state)`` in the background when the lane is free."""
+        if self._state is not None:
+            self._waiting = (function, args)
+            return
+        self._state = TaskState(self._signals.progress.emit)
+        self.busy_changed.emit(True)
+        self._pool.start(_Job(function, args, self._signals, self._state))
+
+    def cancel(self) -> None:
+        self._waiting = None
+        if self._state is not None:
+            self._state.cancel()
+
+    def wait(self, msecs: int = -1) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def _on_finished(self, result: object, error: object) -> None:
+        cancelled = self._state is not None and self._state.cancelled
+        self._state = None
+        if self._waiting is not None:
+            function, args = self._waiting
+            self._waiting = None
+            self.run(function, *args)  # a newer request supersedes this result
+            return
+        self.busy_changed.emit(False)
+        if not cancelled:
+            self.finished.emit(result, error)
