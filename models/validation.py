@@ -106,8 +106,11 @@ def _missing(table: TableSpec, index: int, row: Any, column: str, target: str,
                     f"“{other.zh[0]}”表中没有此项", value=value, has_value=True)
 
 
-def validate(model: ChainModel) -> list[Problem]:
-    """Every error and warning of the model, errors first within each table."""
+def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[Problem]:
+    """Every error and warning of the model, errors first within each table.
+
+    ``where`` is the model's ``places`` when the caller has them already.
+    """
     problems: list[Problem] = []
     for spec in SETTINGS_FIELDS:
         value = getattr(model.settings, spec.name)
@@ -120,7 +123,7 @@ def validate(model: ChainModel) -> list[Problem]:
         problems += _duplicates(table, rows)
     problems += _reference_problems(model)
     if not any(p.is_error for p in problems):
-        problems += assignment_warnings(model)
+        problems += assignment_warnings(model, where)
     return problems
 
 
@@ -167,13 +170,14 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
     return found
 
 
-def assignment_warnings(model: ChainModel) -> list[Problem]:
+def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
+                        ) -> list[Problem]:
     """The warnings of SPEC §2.7; they never change the numbers."""
     table = TABLE_BY_ATTR["assignments"]
     enterprises = model.enterprise_index()
     projects = model.project_index()
     scenarios = {s.name: s for s in model.scenarios}
-    where = places(model)
+    where = where if where is not None else places(model)
     # live years of each (scenario, enterprise): project -> earliest live year, and gains
     live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
     for a in model.assignments:

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from models.chain import ChainModel, Scenario
 from models.problems import Problem
 from models.schema import OWNERSHIPS, SIZES
-from models.validation import assignment_warnings, places
+from models.validation import Place, assignment_warnings, places
 
 PARTIES = ("core", "sme", "government")
 GROUP_DIMENSIONS = ("position", "tier", "size", "ownership", "park")
@@ -59,7 +59,8 @@ class ChainArrays:
     groups: dict[str, tuple[list[str], Ints]]  # dimension -> (labels, code of each enterprise)
 
     @classmethod
-    def of(cls, model: ChainModel) -> ChainArrays:
+    def of(cls, model: ChainModel, where: dict[str, Place] | None = None) -> ChainArrays:
+        """The arrays of ``model``; ``where`` is its ``places`` if already known."""
         enterprises = model.enterprises
         ids = [e.id for e in enterprises]
         index = {e_id: i for i, e_id in enumerate(ids)}
@@ -87,13 +88,12 @@ class ChainArrays:
             p_fixed=np.array([p.benefit_fixed for p in projects], float),
             p_gain=np.array([p.maturity_gain for p in projects], np.int64),
             p_connects=np.array([p.connects_platform for p in projects], bool),
-            groups=_groups(model),
+            groups=_groups(model, where if where is not None else places(model)),
         )
 
 
-def _groups(model: ChainModel) -> dict[str, tuple[list[str], Ints]]:
+def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[str], Ints]]:
     """Group labels of each dimension over the non-core firms (coverage is about SMEs)."""
-    where = places(model)
     values = {
         "position": [where[e.id].position for e in model.enterprises],
         "tier": ["none" if where[e.id].tier is None else str(where[e.id].tier)

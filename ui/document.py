@@ -45,10 +45,11 @@ class Analysis:
 
 def analyse(model: ChainModel, scenario: str | None, revision: int,
             state: TaskState | None = None) -> Analysis:
-    problems = validate(model)
-    analysis = Analysis(revision, problems, places(model))
+    where = places(model)
+    problems = validate(model, where)
+    analysis = Analysis(revision, problems, where)
     if scenario and not any(p.is_error for p in problems) and model.scenario(scenario):
-        analysis.result = evaluate(model, scenario, ChainArrays.of(model), problems)[0]
+        analysis.result = evaluate(model, scenario, ChainArrays.of(model, where), problems)[0]
     return analysis
 
 

@@ -79,11 +79,13 @@ ZH = {
     "Colour nodes by": "节点着色", "role": "角色", "level": "数字化水平",
     "Zoom in to see names": "放大以显示名称", "Role": "角色",
     "{0} enterprises selected": "已选 {0} 家企业", "New project": "新项目", "Add project": "添加项目",
+    "Click an enterprise or a link to inspect and edit it.": "单击企业或链接以查看和编辑。",
     # chain canvas and legend
     "Core": "核心", "U{0}": "上{0}", "D{0}": "下{0}", "No park": "无园区",
     "Digital level {0}": "数字化水平 {0} 级", "Not yet on the platform": "尚未接入数据平台",
     "Faded: outside the filter": "淡显：不符合筛选条件",
     "Zoom in to see names and every link": "放大以显示名称和全部链接",
+    "Zoom in to see every link": "放大以显示全部链接",
     "Upstream": "上游", "Downstream": "下游",
 }
 

@@ -11,6 +11,7 @@ from models.chain import TABLE_BY_ATTR, TableSpec
 from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, display, value_check
 from ui.document import Document
 from ui.i18n import header, language, tr, value_text
+from planner.kpis import KPIS, format_value
 from ui.tables import set_field
 
 _INVALID = "QLineEdit { background: #fde7e9; }"
@@ -53,7 +54,7 @@ class Inspector(QScrollArea):
         if self._row is None:
             count = len(self.document.selected_enterprises)
             self.summary.setText(tr("{0} enterprises selected", count) if count > 1
-                                 else tr("Nothing selected"))
+                                 else self._overview())
         else:
             form = QFormLayout()
             for spec in self._table.fields:  # type: ignore[union-attr]
@@ -110,6 +111,8 @@ class Inspector(QScrollArea):
 
     def _refresh_values(self) -> None:
         if self._row is None or self._table is None:
+            if not self.document.selected_enterprises:
+                self.summary.setText(self._overview())
             return
         if self._row not in self.document.model.rows(self._table):
             self.rebuild()
@@ -125,6 +128,28 @@ class Inspector(QScrollArea):
                 editor.setText(value_text(spec, value))
                 editor.setStyleSheet("")
         self.summary.setText(self._describe())
+
+    def _overview(self) -> str:
+        """With nothing selected: the chain at a glance and the scenario's key figures."""
+        document = self.document
+        model = document.model
+        lines = [f"<h3>{model.settings.model_name or document.title}</h3>",
+                 tr("{0} enterprises · {1} links · {2} assignments", len(model.enterprises),
+                    len(model.links), len(model.assignments))]
+        counts: dict[str, int] = {}
+        for place in document.analysis.places.values():
+            counts[place.position] = counts.get(place.position, 0) + 1
+        lines.append(" · ".join(f"{tr(k)} {v}" for k, v in counts.items()))
+        result = document.analysis.result
+        if result is not None:
+            lines.append(f"<h4>{tr('Scenario')}: {result.scenario.name}</h4><table>")
+            for kpi in KPIS:
+                value = format_value(kpi.kind, kpi.value(result))
+                lines.append(f"<tr><td>{kpi.label(language())}</td>"
+                             f"<td align='right'>&nbsp;&nbsp;{value}</td></tr>")
+            lines.append("</table>")
+        lines.append(f"<p><i>{tr('Click an enterprise or a link to inspect and edit it.')}</i></p>")
+        return "<br>".join(lines[:3]) + "".join(lines[3:])
 
     def _describe(self) -> str:
         """Derived facts: position, tier, level and connection in the shown year, projects."""
