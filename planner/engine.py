@@ -23,7 +23,7 @@ from models.schema import OWNERSHIPS, SIZES
 from models.validation import Place, assignment_warnings, places
 
 PARTIES = ("core", "sme", "government")
-GROUP_DIMENSIONS = ("position", "tier", "size", "ownership", "park")
+GROUP_DIMENSIONS = ("position", "tier", "position_tier", "size", "ownership", "park")
 _SIZE_CODES = {size: code for code, size in enumerate(SIZES)}
 
 Floats = NDArray[np.float64]
@@ -98,6 +98,8 @@ def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[
         "position": [where[e.id].position for e in model.enterprises],
         "tier": ["none" if where[e.id].tier is None else str(where[e.id].tier)
                  for e in model.enterprises],
+        "position_tier": [f"{where[e.id].position} {where[e.id].tier}" if where[e.id].tier
+                          is not None else where[e.id].position for e in model.enterprises],
         "size": [e.size for e in model.enterprises],
         "ownership": [e.ownership for e in model.enterprises],
         "park": [e.park for e in model.enterprises],
@@ -112,6 +114,8 @@ def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[
             labels = [v for v in order[dimension] if v in present]
         elif dimension == "tier":
             labels = sorted(present, key=lambda t: (t == "none", int(t) if t != "none" else 0))
+        elif dimension == "position_tier":  # upstream 3, 2, 1, then downstream 1, 2, …
+            labels = sorted(present, key=_position_tier_order)
         else:
             labels = sorted(present)
         code = {label: i for i, label in enumerate(labels)}
@@ -119,6 +123,15 @@ def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[
         groups[dimension] = (labels, np.fromiter((code.get(v, 0) for v in column), np.int64,
                                                  len(column)))
     return groups
+
+
+def _position_tier_order(label: str) -> tuple[int, int]:
+    position, _, tier = label.partition(" ")
+    if position == "upstream":
+        return 0, -int(tier)
+    if position == "downstream":
+        return 1, int(tier)
+    return 2, 0
 
 
 @dataclass

@@ -5,9 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.chain import ChainModel, Enterprise, Link, Scenario
 from models.problems import Problem
@@ -172,6 +185,41 @@ class ProblemsDialog(QDialog):
         layout.addWidget(text)
         layout.addWidget(box)
         self.text = text
+
+
+class YearCostsDialog(QDialog):
+    """The assignments behind one year's cost and benefit, largest cost first."""
+
+    def __init__(self, document: Any, result: Any, year: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(tr("Where the cost of {0} comes from", year))
+        self.resize(760, 420)
+        rows = result.trace.for_year(int(year - result.years[0]))
+        rows.sort(key=lambda r: -(r["capex"] + r["opex"]))
+        assignments = document.model.assignments
+        headers = [tr("Enterprise id"), tr("Project"), tr("Start year"), tr("Capex"),
+                   tr("Subsidy"), tr("Opex"), tr("Benefit")]
+        self.table = QTableWidget(len(rows), len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        for r, row in enumerate(rows):
+            a = assignments[row["assignment"]]
+            values = [a.enterprise, a.project, str(a.start_year)] + [
+                f"{row[k]:,.2f}" for k in ("capex", "subsidy", "opex", "benefit")]
+            for c, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        total = sum(r["capex"] + r["opex"] for r in rows)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"{tr('Cost')} {year}: {total:,.2f}", self))
+        layout.addWidget(self.table)
+        layout.addWidget(box)
 
 
 def ask(parent: Any, dialog: QDialog) -> bool:

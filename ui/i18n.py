@@ -10,7 +10,7 @@ from __future__ import annotations
 from models.schema import FieldSpec, display
 
 LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
-_current = "en"
+_state = {"lang": "en"}  # the interface language, set once at start and on a switch
 
 ZH = {
     # menus and actions
@@ -79,6 +79,19 @@ ZH = {
     "Colour nodes by": "节点着色", "role": "角色", "level": "数字化水平",
     "Zoom in to see names": "放大以显示名称", "Role": "角色",
     "{0} enterprises selected": "已选 {0} 家企业", "New project": "新项目", "Add project": "添加项目",
+    "Cost and benefit by year": "逐年成本与效益", "Cost": "成本", "Benefit": "效益",
+    "Cumulative net": "累计净效益", "Payback {0}": "回收期 {0}", "Cost by party": "各方成本",
+    "SMEs": "中小企业", "Government": "政府", "Coverage over time": "覆盖率变化",
+    "Connected share": "平台接入率", "Digitalised share": "数字化达标率",
+    "Link coverage": "链接互联率", "Spend coverage": "交易额互联率", "Data islands": "数据孤岛",
+    "islands": "个", "Coverage by position and tier": "按位置与层级的覆盖率",
+    "Coverage by park": "按园区的覆盖率", "Coverage by size": "按规模的覆盖率",
+    "U{0}": "上游{0}", "D{0}": "下游{0}", "Digital level: start and end": "数字化水平：期初与期末",
+    "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
+    "Charts": "图表", "Export chart…": "导出图表…", "Image (*.png);;Vector (*.svg)":
+        "图片 (*.png);;矢量图 (*.svg)",
+    "Where the cost of {0} comes from": "{0} 年成本构成",
+    "Assignment": "项目分配", "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
     "Click an enterprise or a link to inspect and edit it.": "单击企业或链接以查看和编辑。",
     # chain canvas and legend
     "Core": "核心", "U{0}": "上{0}", "D{0}": "下{0}", "No park": "无园区",
@@ -91,27 +104,26 @@ ZH = {
 
 
 def set_language(lang: str) -> None:
-    global _current
-    _current = lang if lang in LANGUAGES else "en"
+    _state["lang"] = lang if lang in LANGUAGES else "en"
 
 
 def language() -> str:
-    return _current
+    return _state["lang"]
 
 
 def tr(text: str, *args: object) -> str:
     """``text`` in the current language, with ``{0}``… filled from ``args``."""
-    if _current == "zh_CN":
+    if _state["lang"] == "zh_CN":
         text = ZH.get(text, text)
     return text.format(*args) if args else text
 
 
 def header(spec: FieldSpec) -> str:
-    return spec.header(_current)
+    return spec.header(_state["lang"])
 
 
 def value_text(spec: FieldSpec, value: object) -> str:
-    shown = display(spec, value, _current)
+    shown = display(spec, value, _state["lang"])
     if shown is None:
         return ""
     if isinstance(shown, float):  # thousands separated, at most two decimals, no trailing zeros

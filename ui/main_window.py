@@ -11,10 +11,28 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QMimeData, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QApplication, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
-                               QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem,
-                               QMainWindow, QMessageBox, QProgressDialog, QPushButton, QSlider,
-                               QToolBar, QUndoView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSlider,
+    QTabWidget,
+    QToolBar,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.chain import ChainModel, ProjectType, Scenario
 from models.files import load_model, save_model
@@ -22,7 +40,8 @@ from models.problems import ImportFailed
 from models.schema import OWNERSHIPS, SIZES
 from planner.kpis import KPIS, format_value
 from ui.canvas import ChainView
-from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, ask
+from ui.charts import ChartsPanel, export_chart
+from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, YearCostsDialog, ask
 from ui.document import Document
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.inspector import Inspector
@@ -283,10 +302,25 @@ class MainWindow(QMainWindow):
         year_bar.addWidget(QLabel(tr("Year"), body))
         year_bar.addWidget(self.year_slider, 1)
         year_bar.addWidget(self.year_label)
+        chain_page = QWidget(body)
+        chain_layout = QVBoxLayout(chain_page)
+        chain_layout.setContentsMargins(0, 4, 0, 0)
+        chain_layout.addLayout(bar)
+        chain_layout.addWidget(self.canvas, 1)
+        self.charts = ChartsPanel(self.document, body)
+        self.charts.year_clicked.connect(self.show_year_costs)
+        for chart in self.charts.charts:
+            export = QAction(tr("Export chart…"), chart)
+            export.triggered.connect(lambda _=False, c=chart: self.export_chart(c))
+            chart.addAction(export)
+            chart.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.views = QTabWidget(body)
+        self.views.setDocumentMode(True)
+        self.views.addTab(chain_page, tr("Chain"))
+        self.views.addTab(self.charts, tr("Charts"))
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(4, 4, 4, 0)
-        layout.addLayout(bar)
-        layout.addWidget(self.canvas, 1)
+        layout.setContentsMargins(4, 0, 4, 0)
+        layout.addWidget(self.views, 1)
         layout.addLayout(year_bar)
         self.document.changed.connect(self._fill_filters)
         self._fill_filters()
@@ -512,6 +546,21 @@ class MainWindow(QMainWindow):
                                          current.name, count))
         if answer == QMessageBox.StandardButton.Yes:
             self.document.delete_scenario(current.name)
+
+    def show_year_costs(self, year: int) -> None:
+        """List the assignments behind one year's cost (click on a cost bar)."""
+        result = self.document.analysis.result
+        if result is None or not result.years[0] <= year <= result.years[-1]:
+            return
+        self.year_costs = YearCostsDialog(self.document, result, year, self)
+        self.year_costs.open()
+
+    def export_chart(self, chart: Any) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export chart…"),
+                                              str(Path(self._folder(), chart.key + ".png")),
+                                              tr("Image (*.png);;Vector (*.svg)"))
+        if path:
+            self._write(lambda: export_chart(chart, path), path)
 
     def switch_language(self, lang: str) -> None:
         set_language(lang)

@@ -1,0 +1,379 @@
+"""The charts of the current scenario (pyqtgraph), drawn from the engine's result.
+
+Each chart keeps the arrays it plotted in ``series`` (name -> (x, y)) so a test
+can read back exactly what is shown. Charts update with ``setData``/``setOpts``
+on every evaluation and year change; nothing is re-created. Colours come from
+``ui.palette`` so the charts and the canvas speak the same language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGridLayout, QScrollArea, QWidget
+
+from planner.engine import ScenarioResult
+from ui import palette
+from ui.document import Document
+from ui.i18n import language, tr
+
+PARTY_LABELS = {"core": "Core enterprise", "sme": "SMEs", "government": "Government"}
+COVERAGE_SERIES = (("connected_share", "Connected share"), ("digitalised_share",
+                                                            "Digitalised share"),
+                   ("link_coverage", "Link coverage"), ("spend_coverage", "Spend coverage"))
+
+
+def amount_unit(document: Document) -> str:
+    settings = document.model.settings
+    if settings.amount_unit == "10k" and settings.currency == "CNY":
+        return "万元" if language() == "zh_CN" else "10k CNY"
+    return f"{settings.amount_unit} {settings.currency}".strip()
+
+
+def _brush(colour: QColor, alpha: int = 255) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
+
+
+class Chart(pg.PlotWidget):
+    """A titled plot with a legend and a read-out of the values under the mouse."""
+
+    year_clicked = Signal(int)  # the user clicked the bars of a year
+
+    def __init__(self, title: str, y_label: str, parent: QWidget | None = None):
+        super().__init__(parent, background="w")
+        self.key = ""
+        self.series: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.setMinimumHeight(250)
+        item = self.getPlotItem()
+        item.setTitle(f"<span style='font-size:11pt; font-weight:600'>{title}</span>")
+        item.setLabel("left", y_label)
+        item.showGrid(y=True, alpha=0.15)
+        item.setMenuEnabled(False)
+        self.setMouseEnabled(x=False, y=False)
+        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
+                                     brush=pg.mkBrush(255, 255, 255, 220))
+        self.readout = pg.TextItem(color=palette.INK, anchor=(0, 0),
+                                   fill=pg.mkBrush(255, 255, 255, 230),
+                                   border=pg.mkPen(palette.MUTED_INK))
+        self.readout.setZValue(100)
+        self.readout.hide()
+        item.addItem(self.readout, ignoreBounds=True)
+        self.scene().sigMouseMoved.connect(self._on_hover)
+        self.scene().sigMouseClicked.connect(self._on_click)
+        self.labels: list[str] = []  # category names when the x axis is categorical
+
+    def set_categories(self, labels: list[str]) -> None:
+        self.labels = labels
+        self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(labels))])
+
+    def _x_under(self, pos: Any) -> float | None:
+        item = self.getPlotItem()
+        if not item.sceneBoundingRect().contains(pos):
+            return None
+        return float(item.vb.mapSceneToView(pos).x())
+
+    def _on_hover(self, pos: Any) -> None:
+        x = self._x_under(pos)
+        text = self.describe(round(x)) if x is not None else ""
+        if not text:
+            self.readout.hide()
+            return
+        self.readout.setText(text)
+        view = self.getPlotItem().vb.mapSceneToView(pos)
+        self.readout.setPos(view.x(), view.y())
+        self.readout.show()
+
+    def _on_click(self, event: Any) -> None:
+        x = self._x_under(event.scenePos())
+        if x is not None and not self.labels:
+            self.year_clicked.emit(round(x))
+
+    def describe(self, x: int) -> str:
+        """Exact values at x (a year, or a category index), one line per series."""
+        lines = []
+        for name, (xs, ys) in self.series.items():
+            hits = np.flatnonzero(xs == x)
+            if hits.size:
+                value = ys[hits[0]]
+                lines.append(f"{name}: {self.format(value)}")
+        if not lines:
+            return ""
+        head = self.labels[x] if self.labels and 0 <= x < len(self.labels) else str(x)
+        return head + "\n" + "\n".join(lines)
+
+    def format(self, value: float) -> str:
+        return "—" if np.isnan(value) else f"{value:,.1f}"
+
+    def clear_series(self) -> None:
+        self.series.clear()
+
+
+class CostBenefitChart(Chart):
+    """Yearly cost and benefit bars, the cumulative net line and the payback year."""
+
+    def __init__(self, unit: str, parent: QWidget | None = None):
+        super().__init__(tr("Cost and benefit by year"), unit, parent)
+        self.key = "cost_benefit"
+        self.cost = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.VERMILLION,
+                                    pen=pg.mkPen(None), name=tr("Cost"))
+        self.benefit = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.BLUE,
+                                       pen=pg.mkPen(None), name=tr("Benefit"))
+        self.cumulative = pg.PlotDataItem([], [], pen=pg.mkPen(palette.INK, width=2),
+                                          symbol="o", symbolSize=6,
+                                          symbolBrush=palette.INK, name=tr("Cumulative net"))
+        self.payback = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.BLUISH_GREEN, width=2,
+                                                              style=Qt.PenStyle.DashLine),
+                                       label="", labelOpts={"position": 0.92,
+                                                            "color": palette.BLUISH_GREEN})
+        for item in (self.cost, self.benefit, self.cumulative):
+            self.addItem(item)
+        self.addItem(self.payback)
+        self.getPlotItem().addLine(y=0, pen=pg.mkPen(palette.MUTED_INK, width=1))
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        years = result.years.astype(float)
+        self.cost.setOpts(x=years - 0.2, height=result.cost)
+        self.benefit.setOpts(x=years + 0.2, height=result.benefit)
+        self.cumulative.setData(years, result.cumulative)
+        self.series = {tr("Cost"): (result.years, result.cost),
+                       tr("Benefit"): (result.years, result.benefit),
+                       tr("Cumulative net"): (result.years, result.cumulative)}
+        payback = result.payback_year
+        self.payback.setVisible(payback is not None)
+        if payback is not None:
+            self.payback.setValue(payback)
+            self.payback.label.setFormat(tr("Payback {0}", payback))
+        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
+                                                       for y in result.years]])
+
+
+class PartyCostChart(Chart):
+    """Who pays: core, SMEs and government stacked per year."""
+
+    def __init__(self, unit: str, parent: QWidget | None = None):
+        super().__init__(tr("Cost by party"), unit, parent)
+        self.key = "party_cost"
+        self.bars = {}
+        for party in ("core", "sme", "government"):
+            bar = pg.BarGraphItem(x=[], height=[], width=0.6, brush=palette.PARTY_COLOURS[party],
+                                  pen=pg.mkPen("w", width=0.5), name=tr(PARTY_LABELS[party]))
+            self.addItem(bar)
+            self.bars[party] = bar
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        base = np.zeros(len(result.years))
+        self.series = {}
+        for party, bar in self.bars.items():
+            values = result.party_cost[party]
+            bar.setOpts(x=result.years.astype(float), y0=base.copy(), height=values)
+            self.series[tr(PARTY_LABELS[party])] = (result.years, values)
+            base = base + values
+        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
+                                                       for y in result.years]])
+
+
+class CoverageChart(Chart):
+    """Connected, digitalised, link and spend coverage over time, in percent."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(tr("Coverage over time"), "%", parent)
+        self.key = "coverage"
+        self.lines = {}
+        styles = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
+                  Qt.PenStyle.DashDotLine)  # line styles too, for grey print
+        for i, (key, label) in enumerate(COVERAGE_SERIES):
+            pen = pg.mkPen(palette.series_colour(i), width=2.5, style=styles[i])
+            self.lines[key] = self.plot([], [], pen=pen, symbol="o", symbolSize=5,
+                                        symbolBrush=palette.series_colour(i), name=tr(label))
+        self.year_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.GREY, width=1))
+        self.addItem(self.year_line)
+        self.setYRange(0, 100)
+
+    def format(self, value: float) -> str:
+        return "—" if np.isnan(value) else f"{value:.1f}%"
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        self.series = {}
+        for key, label in COVERAGE_SERIES:
+            values = getattr(result, key) * 100
+            self.lines[key].setData(result.years.astype(float), values, connect="finite")
+            self.series[tr(label)] = (result.years, values)
+        self.year_line.setValue(year)
+        self.setYRange(0, 100)
+        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
+                                                       for y in result.years]])
+
+
+class IslandsChart(Chart):
+    """How many separate data islands the chain still has, each year."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(tr("Data islands"), tr("islands"), parent)
+        self.key = "islands"
+        self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=palette.SKY_BLUE,
+                                    pen=pg.mkPen(palette.BLUE), name=tr("Data islands"))
+        self.addItem(self.bars)
+
+    def format(self, value: float) -> str:
+        return str(int(value))
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        self.bars.setOpts(x=result.years.astype(float), height=result.islands.astype(float))
+        self.series = {tr("Data islands"): (result.years, result.islands)}
+        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
+                                                       for y in result.years]])
+
+
+class GroupCoverageChart(Chart):
+    """Connected and digitalised shares per group (position and tier, park, size) in a year."""
+
+    def __init__(self, dimension: str, title: str, parent: QWidget | None = None):
+        super().__init__(title, "%", parent)
+        self.key = f"group_{dimension}"
+        self.dimension = dimension
+        self.connected = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.BLUE,
+                                         pen=pg.mkPen(None), name=tr("Connected share"))
+        self.digitalised = pg.BarGraphItem(x=[], height=[], width=0.38,
+                                           brush=palette.BLUISH_GREEN, pen=pg.mkPen(None),
+                                           name=tr("Digitalised share"))
+        self.addItem(self.connected)
+        self.addItem(self.digitalised)
+        self.setYRange(0, 100)
+
+    def format(self, value: float) -> str:
+        return "—" if np.isnan(value) else f"{value:.1f}%"
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        column = int(np.clip(year - result.years[0], 0, len(result.years) - 1))
+        groups = result.by_group.get(self.dimension, {})
+        labels = [group_label(self.dimension, g) for g in groups]
+        x = np.arange(len(groups), dtype=float)
+        connected = np.array([m["connected_share"][column] for m in groups.values()]) * 100
+        digitalised = np.array([m["digitalised_share"][column] for m in groups.values()]) * 100
+        self.connected.setOpts(x=x - 0.2, height=np.nan_to_num(connected))
+        self.digitalised.setOpts(x=x + 0.2, height=np.nan_to_num(digitalised))
+        self.series = {tr("Connected share"): (x.astype(int), connected),
+                       tr("Digitalised share"): (x.astype(int), digitalised)}
+        self.set_categories(labels)
+        self.getPlotItem().setTitle(
+            f"<span style='font-size:11pt; font-weight:600'>{self._title()} · {year}</span>")
+        self.setXRange(-0.7, max(0.7, len(groups) - 0.3), padding=0)
+        self.setYRange(0, 100)
+
+    def _title(self) -> str:
+        return {"position_tier": tr("Coverage by position and tier"),
+                "park": tr("Coverage by park"), "size": tr("Coverage by size")}[self.dimension]
+
+
+def group_label(dimension: str, group: str) -> str:
+    if dimension == "position_tier":
+        position, _, tier = group.partition(" ")
+        if position == "detached":
+            return tr("Detached")
+        return (tr("U{0}", tier) if position == "upstream" else tr("D{0}", tier))
+    if dimension == "size" and language() == "zh_CN":
+        from models.schema import SIZES
+
+        return SIZES.get(group, group)
+    return group.rsplit(" ", maxsplit=1)[-1] if dimension == "park" and language() == "zh_CN" else \
+        group.split(" ", maxsplit=1)[0] if dimension == "park" else group
+
+
+class MaturityChart(Chart):
+    """How many SMEs are at each digital level at the start and at the end of the horizon."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(tr("Digital level: start and end"), tr("enterprises"), parent)
+        self.key = "maturity"
+        self.start = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.GREY,
+                                     pen=pg.mkPen(None), name=tr("Start"))
+        self.end = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.BLUE,
+                                   pen=pg.mkPen(None), name=tr("End"))
+        self.addItem(self.start)
+        self.addItem(self.end)
+
+    def format(self, value: float) -> str:
+        return str(int(value))
+
+    def update_result(self, result: ScenarioResult, year: int, core: int = -1) -> None:
+        levels = result.maturity
+        mask = np.ones(levels.shape[0], bool)
+        if 0 <= core < len(mask):
+            mask[core] = False
+        start = np.bincount(levels[mask, 0], minlength=5)[1:5].astype(float)
+        end = np.bincount(levels[mask, -1], minlength=5)[1:5].astype(float)
+        x = np.arange(4, dtype=float)
+        self.start.setOpts(x=x - 0.2, height=start)
+        self.end.setOpts(x=x + 0.2, height=end)
+        self.series = {tr("Start") + f" {int(result.years[0])}": (x.astype(int), start),
+                       tr("End") + f" {int(result.years[-1])}": (x.astype(int), end)}
+        self.set_categories([tr("Level {0}", level) for level in range(1, 5)])
+        self.setXRange(-0.7, 3.7, padding=0)
+
+
+class ChartsPanel(QScrollArea):
+    """All charts of the current scenario, two to a row, refreshed after every analysis."""
+
+    year_clicked = Signal(int)  # a year's cost bars were clicked
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setWidgetResizable(True)
+        body = QWidget(self)
+        grid = QGridLayout(body)
+        grid.setSpacing(10)
+        unit = amount_unit(document)
+        self.charts: list[Chart] = [
+            CostBenefitChart(unit, body), PartyCostChart(unit, body), CoverageChart(body),
+            IslandsChart(body),
+            GroupCoverageChart("position_tier", tr("Coverage by position and tier"), body),
+            MaturityChart(body),
+            GroupCoverageChart("park", tr("Coverage by park"), body),
+            GroupCoverageChart("size", tr("Coverage by size"), body),
+        ]
+        for i, chart in enumerate(self.charts):
+            grid.addWidget(chart, i // 2, i % 2)
+        self.charts[0].year_clicked.connect(self.year_clicked)
+        self.setWidget(body)
+        document.analysed.connect(self.refresh)
+        document.year_changed.connect(self.refresh)
+        self.refresh()
+
+    def chart(self, key: str) -> Chart:
+        return next(c for c in self.charts if c.key == key)
+
+    def refresh(self) -> None:
+        result = self.document.analysis.result
+        if result is None:
+            for chart in self.charts:
+                chart.setEnabled(False)
+            return
+        year = self.document.year or int(result.years[-1])
+        core = next((i for i, e in enumerate(self.document.model.enterprises)
+                     if e.role == "core"), -1)
+        for chart in self.charts:
+            chart.setEnabled(True)
+            if isinstance(chart, MaturityChart):
+                chart.update_result(result, year, core)
+            else:
+                chart.update_result(result, year)
+
+
+def export_chart(chart: Chart, path: str, width: int = 1200) -> None:
+    """Write a chart as PNG (``width`` pixels wide) or SVG, by the file's extension."""
+    from pyqtgraph import exporters
+
+    if path.lower().endswith(".svg"):
+        exporters.SVGExporter(chart.getPlotItem()).export(path)
+        return
+    exporter = exporters.ImageExporter(chart.getPlotItem())
+    exporter.parameters()["width"] = width
+    exporter.export(path)
+
