@@ -56,7 +56,8 @@ class Chart(pg.PlotWidget):
         item.showGrid(y=True, alpha=0.15)
         item.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
-        self.legend = item.addLegend(offset=(-8, 8), labelTextSize="8pt",
+        # one row of keys at the top left; fit_y leaves headroom so it covers no data
+        self.legend = item.addLegend(offset=(8, 4), labelTextSize="8pt", colCount=4,
                                      brush=pg.mkBrush(255, 255, 255, 220))
         self.readout = pg.TextItem(color=palette.INK, anchor=(0, 0),
                                    fill=pg.mkBrush(255, 255, 255, 230),
@@ -110,8 +111,16 @@ class Chart(pg.PlotWidget):
     def format(self, value: float) -> str:
         return "—" if np.isnan(value) else f"{value:,.1f}"
 
-    def clear_series(self) -> None:
-        self.series.clear()
+    def fit_y(self, *arrays: np.ndarray, floor: float | None = None) -> None:
+        """Show every value, with room above for the legend row."""
+        values = np.concatenate([np.asarray(a, float).ravel() for a in arrays]) if arrays \
+            else np.zeros(1)
+        values = values[np.isfinite(values)]
+        low = min(0.0, float(values.min())) if values.size else 0.0
+        high = max(1.0, float(values.max())) if values.size else 1.0
+        if floor is not None:
+            low = floor
+        self.setYRange(low, high + (high - low) * 0.22, padding=0)
 
 
 class CostBenefitChart(Chart):
@@ -129,7 +138,9 @@ class CostBenefitChart(Chart):
                                           symbolBrush=palette.INK, name=tr("Cumulative net"))
         self.payback = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.BLUISH_GREEN, width=2,
                                                               style=Qt.PenStyle.DashLine),
-                                       label="", labelOpts={"position": 0.92,
+                                       label="", labelOpts={"position": 0.72,
+                                                            "anchors": [(0.5, 1), (0.5, 1)],
+                                                            "fill": pg.mkBrush(255, 255, 255, 230),
                                                             "color": palette.BLUISH_GREEN})
         for item in (self.cost, self.benefit, self.cumulative):
             self.addItem(item)
@@ -151,6 +162,7 @@ class CostBenefitChart(Chart):
             self.payback.label.setFormat(tr("Payback {0}", payback))
         self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
                                                        for y in result.years]])
+        self.fit_y(result.cost, result.benefit, result.cumulative)
 
 
 class PartyCostChart(Chart):
@@ -176,6 +188,7 @@ class PartyCostChart(Chart):
             base = base + values
         self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
                                                        for y in result.years]])
+        self.fit_y(base)
 
 
 class CoverageChart(Chart):
@@ -191,9 +204,9 @@ class CoverageChart(Chart):
             pen = pg.mkPen(palette.series_colour(i), width=2.5, style=styles[i])
             self.lines[key] = self.plot([], [], pen=pen, symbol="o", symbolSize=5,
                                         symbolBrush=palette.series_colour(i), name=tr(label))
+        self.legend.setColumnCount(2)  # four long names: two rows
         self.year_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.GREY, width=1))
         self.addItem(self.year_line)
-        self.setYRange(0, 100)
 
     def format(self, value: float) -> str:
         return "—" if np.isnan(value) else f"{value:.1f}%"
@@ -205,7 +218,7 @@ class CoverageChart(Chart):
             self.lines[key].setData(result.years.astype(float), values, connect="finite")
             self.series[tr(label)] = (result.years, values)
         self.year_line.setValue(year)
-        self.setYRange(0, 100)
+        self.setYRange(0, 135, padding=0)
         self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
                                                        for y in result.years]])
 
@@ -226,6 +239,7 @@ class IslandsChart(Chart):
     def update_result(self, result: ScenarioResult, year: int) -> None:
         self.bars.setOpts(x=result.years.astype(float), height=result.islands.astype(float))
         self.series = {tr("Data islands"): (result.years, result.islands)}
+        self.fit_y(result.islands)
         self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
                                                        for y in result.years]])
 
@@ -244,7 +258,6 @@ class GroupCoverageChart(Chart):
                                            name=tr("Digitalised share"))
         self.addItem(self.connected)
         self.addItem(self.digitalised)
-        self.setYRange(0, 100)
 
     def format(self, value: float) -> str:
         return "—" if np.isnan(value) else f"{value:.1f}%"
@@ -264,7 +277,7 @@ class GroupCoverageChart(Chart):
         self.getPlotItem().setTitle(
             f"<span style='font-size:11pt; font-weight:600'>{self._title()} · {year}</span>")
         self.setXRange(-0.7, max(0.7, len(groups) - 0.3), padding=0)
-        self.setYRange(0, 100)
+        self.setYRange(0, 122, padding=0)
 
     def _title(self) -> str:
         return {"position_tier": tr("Coverage by position and tier"),
@@ -315,6 +328,7 @@ class MaturityChart(Chart):
                        tr("End") + f" {int(result.years[-1])}": (x.astype(int), end)}
         self.set_categories([tr("Level {0}", level) for level in range(1, 5)])
         self.setXRange(-0.7, 3.7, padding=0)
+        self.fit_y(start, end)
 
 
 class ChartsPanel(QScrollArea):
@@ -371,7 +385,21 @@ def export_chart(chart: Chart, path: str, width: int = 1200) -> None:
     from pyqtgraph import exporters
 
     if path.lower().endswith(".svg"):
-        exporters.SVGExporter(chart.getPlotItem()).export(path)
+        # WORKAROUND: pyqtgraph 0.14's SVGExporter cannot parse the path data Qt 6.11
+        # writes (ValueError in its transform rewrite); Qt's own SVG engine draws the
+        # widget as vectors directly.
+        from PySide6.QtCore import QRect, QSize
+        from PySide6.QtGui import QPainter
+        from PySide6.QtSvg import QSvgGenerator
+
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(QSize(chart.width(), chart.height()))
+        generator.setViewBox(QRect(0, 0, chart.width(), chart.height()))
+        generator.setTitle(chart.key)
+        painter = QPainter(generator)
+        chart.render(painter)
+        painter.end()
         return
     exporter = exporters.ImageExporter(chart.getPlotItem())
     exporter.parameters()["width"] = width
