@@ -7,7 +7,6 @@ console script to prove it is installed and never shows a traceback.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit,
-                               QScrollArea, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.chain import TABLE_BY_ATTR, TableSpec
 from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, display, value_check
+from planner.kpis import KPIS, format_value
 from ui.document import Document
 from ui.i18n import header, language, tr, value_text
-from planner.kpis import KPIS, format_value
 from ui.tables import set_field
 
 _INVALID = "QLineEdit { background: #fde7e9; }"

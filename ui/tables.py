@@ -10,12 +10,31 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from PySide6.QtCore import (QAbstractTableModel, QItemSelection, QItemSelectionModel,
-                            QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt,
-                            Signal)
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QHBoxLayout,
-                               QHeaderView, QLineEdit, QPushButton, QSpinBox,
-                               QStyledItemDelegate, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.chain import TABLES, TableSpec
 from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, display, value_check
@@ -113,7 +132,7 @@ def set_field(document: Document, table: TableSpec, row: Any, spec: FieldSpec, v
     old = getattr(row, spec.name)
     if new == old:
         return True
-    changes = [(row, spec.name, new)] + document_references(document, table, spec, old, new)
+    changes = [(row, spec.name, new), *document_references(document, table, spec, old, new)]
     document.set_values(changes, tr("Edit {0}", table.key_of(row)))
     return True
 
