@@ -217,6 +217,17 @@ def test_a_chain_with_many_links_draws_them_as_one_batched_item(qtbot):
     assert hit is not None
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.mapFromScene(middle))
     assert document.selected_links == {hit}
+    # a dragged node takes its links along, and the move is one undo step
+    supplier = key[0]
+    view.centerOn(view.node_item(supplier))
+    before = view.link_path(key).pointAtPercent(0.0)
+    count = document.undo_stack.count()
+    drag(qtbot, view, at(view, supplier), at(view, supplier) + QPoint(40, 25))
+    assert document.undo_stack.count() == count + 1
+    assert view.link_path(key).pointAtPercent(0.0) != before
+    document.undo_stack.undo()
+    assert view.link_path(key).pointAtPercent(0.0) == before
+    document.undo_stack.clear()
 
 
 def test_dropping_a_project_on_a_node_assigns_it(qtbot, view, document):
@@ -225,11 +236,11 @@ def test_dropping_a_project_on_a_node_assigns_it(qtbot, view, document):
     mime.setData(MIME_PROJECT, b"ERP")
     viewport = view.viewport()
     actions = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(QPointF(target), actions, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(target, actions, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(QPointF(target), actions, mime, Qt.MouseButton.LeftButton,
+    move = QDragMoveEvent(target, actions, mime, Qt.MouseButton.LeftButton,
                           Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(viewport, move)
     assert move.isAccepted()
@@ -246,12 +257,12 @@ def test_dropping_a_project_on_a_node_assigns_it(qtbot, view, document):
 def test_a_drop_of_an_unknown_project_or_off_a_node_is_refused(qtbot, view, document):
     mime = QMimeData()
     mime.setData(MIME_PROJECT, b"NOPE")
-    enter = QDragEnterEvent(QPointF(at(view, "D1")), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(at(view, "D1"), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(view.viewport(), enter)
     assert not enter.isAccepted()
     mime.setData(MIME_PROJECT, b"ERP")
-    move = QDragMoveEvent(QPointF(3, 600), Qt.DropAction.CopyAction, mime,
+    move = QDragMoveEvent(QPoint(3, 600), Qt.DropAction.CopyAction, mime,
                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(view.viewport(), move)
     assert not move.isAccepted()

@@ -20,3 +20,12 @@ def test_emitting_objects_does_not_leak_references_to_true():
     for _ in range(200):
         emitter.changed.emit([True, False])
     assert sys.getrefcount(True) - before > -50
+
+
+def test_void_methods_do_not_leak_references_to_none():
+    # PySide6 6.12.0 on Python 3.11 also dropped a reference to None per void call.
+    emitter = _Emitter()
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        emitter.setObjectName("x")
+    assert sys.getrefcount(None) - before > -50

@@ -7,14 +7,19 @@ the scenario result, ``selection_changed`` syncs the selection. Edits made here
 one undo step.
 
 Large chains stay responsive: node items are cached and drop their badge and
-label at low zoom; above ``BATCH_FROM`` links all links are one item that draws
-a few pre-built paths per tile and style, instead of one item per link.
+label at low zoom; above ``BATCH_FROM`` links all links are one ``LinkBatchItem``
+that draws, per paint, the highest-value links in view as hairlines, instead of
+one item per link. The view's own parts (tier headings pinned to the top, the
+column panels and park labels behind the nodes) are drawn in ``drawForeground``
+and ``drawBackground`` from the layout's columns and bands.
 """
 
 from __future__ import annotations
 
+import gc
 import math
-import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -46,35 +51,32 @@ from ui import palette
 from ui.i18n import tr
 
 
-def pin_none() -> None:
-    """WORKAROUND: PySide6/shiboken6 6.12.0 on CPython 3.11 drops one reference to None on
-    every call of a void C++ method (``item.update()``, ``path.moveTo()``, ``setPos()``…),
-    so after a few thousand calls CPython aborts with "none_dealloc: deallocating None".
-    Since 3.12 None is immortal and the bug is harmless; before, give None a reference
-    count no session can use up. Remove when PySide6 is fixed or Python 3.11 dropped.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    count = ctypes.c_ssize_t.from_address(id(None))  # ob_refcnt, the first field of PyObject
-    if count.value < 1 << 40:
-        count.value += 1 << 42
-
-
-pin_none()
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while tens of thousands of wrappers are made:
+    otherwise it walks every live object again and again (a rebuild of a 10,000-firm
+    chain takes half as long again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 MIME_PROJECT = "application/x-chainplan-project"
 BATCH_FROM = 2000  # links from which all links are drawn as one batched item
 RADIUS = {"large": 17.0, "medium": 13.0, "small": 10.0, "micro": 7.5}
 LABEL_W = LANE - 16  # widest node label, so labels of neighbouring lanes never meet
 LABEL_LOD = 0.7  # zoom from which node names are drawn
-BADGE_LOD = 0.4  # zoom from which level badges and marks are drawn
+BADGE_LOD = 0.65  # zoom from which level badges are drawn
+MARK_LOD = 0.3  # zoom from which the platform mark is drawn
 PARK_LOD = 0.3  # zoom from which park labels are drawn
 DETAIL_LOD = 0.12  # below this, a node is a plain dot
 WIDTHS = (1.0, 1.8, 2.7, 3.8)  # link widths of the batch, by trade-value quartile of the scale
 MIN_W, MAX_W = 0.9, 4.2
 LINK_BUDGET = 2500  # most links a batch draws in one paint (the highest-value ones)
+WIDE_BUDGET = 400  # up to this many links in view, a batch draws them in their full width
 HEADER_H = 36  # sticky tier headings at the top of the view, in pixels
 ARROW = 5.0
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
@@ -103,7 +105,7 @@ def column_title(column: Column, short: bool = False) -> str:
 
 def _heading_options(column: Column) -> list[tuple[str, str, str]]:
     """Ways to write a column's heading, widest first: (title, count, second line)."""
-    count = "" if column.position == "core" else f" {column.count}"
+    count = "" if column.position == "core" else f" · {column.count}"
     title = column_title(column)
     options = [(title, count, ""), (title, "", "")]
     if column.position in ("upstream", "downstream"):
@@ -187,7 +189,7 @@ class NodeItem(QGraphicsItem):
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         r = self.radius
         fill = self.fill_colour()
-        if lod < DETAIL_LOD:
+        if lod < DETAIL_LOD:  # a dot, a little less pale: a few pixels must still show the hue
             painter.setPen(_NO_PEN)
             painter.setBrush(self.base if self.connected else palette.mix(self.base, palette.PAPER,
                                                                           0.45))
@@ -206,13 +208,15 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(outline, 1.3))
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(0, 0), r, r)
-        if lod < BADGE_LOD:
+        if lod < MARK_LOD:
             return
         if self.connected:  # the platform mark: a dot at the lower right
             d = r * 0.72
             painter.setPen(QPen(palette.PAPER, 1.2))
             painter.setBrush(palette.PLATFORM_MARK)
             painter.drawEllipse(QPointF(d + 1, d + 1), 3.6, 3.6)
+        if lod < BADGE_LOD:
+            return
         fonts = self.view.fonts
         bx, by = r * 0.72 + 2.5, -r * 0.72 - 2.5
         painter.setPen(QPen(palette.INK, 1.0))
@@ -261,6 +265,7 @@ class LinkItem(QGraphicsItem):
         self.setZValue(Z_LINK)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.path = QPainterPath()
+        self._end = QPointF()
         self._rect = QRectF()
 
     def set_geometry(self, g: list[float]) -> None:
@@ -302,8 +307,10 @@ class LinkBatchItem(QGraphicsItem):
 
     Each paint draws the links that cross the visible part of the scene, highest trade
     value first, at most ``LINK_BUDGET`` of them (zoomed out on a big chain the rest would
-    only be a grey wash that costs a second to draw); pens are cosmetic, so the raster
-    engine clips each curve to the view cheaply.
+    only be a grey wash that costs a second to draw). Pens are cosmetic hairlines, which
+    the raster engine clips to the view cheaply, with the trade value shown as opacity;
+    only when few links are in view (``WIDE_BUDGET``) are they drawn in their full width
+    (wide pens are stroked whole, off-screen parts included: ten times slower).
     """
 
     def __init__(self, view: ChainView):
@@ -325,10 +332,11 @@ class LinkBatchItem(QGraphicsItem):
         self.prepareGeometryChange()
         self._paths = []
         append = self._paths.append
-        for g in geometry.tolist():
+        g = geometry.ravel().tolist()  # one flat list: no list per link for the GC to track
+        for k in range(0, len(g), 8):
             path = QPainterPath()
-            path.moveTo(g[0], g[1])
-            path.cubicTo(g[2], g[3], g[4], g[5], g[6], g[7])
+            path.moveTo(g[k], g[k + 1])
+            path.cubicTo(g[k + 2], g[k + 3], g[k + 4], g[k + 5], g[k + 6], g[k + 7])
             append(path)
         self._priority = priority
         self._box = self._boxes(geometry)
@@ -376,17 +384,22 @@ class LinkBatchItem(QGraphicsItem):
             self._chosen_for = key
         return self._chosen
 
-    def _pen(self, style: int, lod: float) -> QPen:
-        key = (style, round(math.log2(max(lod, 1e-4)) * 4))
+    def _pen(self, style: int, lod: float, wide: bool) -> QPen:
+        key = (style, round(math.log2(max(lod, 1e-4)) * 4), wide)
         pen = self._pens.get(key)
         if pen is None:
-            width = WIDTHS[(style >> 1) & 3]
-            pen = _pen(bool(style & 1), width, bool(style & 8), lod)
-            pen.setWidthF(max(0.7, width * lod))
-            pen.setCosmetic(True)
+            width_class = (style >> 1) & 3
+            pen = _pen(bool(style & 1), WIDTHS[width_class], bool(style & 8), lod)
             colour = pen.color()
-            colour.setAlphaF(colour.alphaF() * (0.45 + 0.55 * min(1.0, lod / 0.8)))
+            alpha = 0.45 + 0.55 * min(1.0, lod / 0.8)
+            if wide:
+                pen.setWidthF(max(0.7, WIDTHS[width_class] * lod))
+            else:  # hairlines (the raster engine's fast path); value shows as opacity instead
+                pen.setWidthF(min(1.0, max(0.7, WIDTHS[width_class] * lod)))
+                alpha *= (0.45, 0.6, 0.8, 1.0)[width_class]
+            colour.setAlphaF(colour.alphaF() * alpha)
             pen.setColor(colour)
+            pen.setCosmetic(True)
             self._pens[key] = pen
         return pen
 
@@ -403,6 +416,7 @@ class LinkBatchItem(QGraphicsItem):
         # faded first, then not connected, then connected: what matters is drawn last
         rows = rows[np.lexsort((style[rows] & 6, style[rows] & 1, -(style[rows] & 8)))]
         paths = self._paths
+        wide = len(chosen) <= WIDE_BUDGET
         selected = [view.link_row(k) for k in view.selected_links]
         if selected:
             halo = QPen(palette.SELECTION, max(3.0, (WIDTHS[-1] + 6) * lod))
@@ -415,12 +429,12 @@ class LinkBatchItem(QGraphicsItem):
         current = -1
         for r, s in zip(rows.tolist(), style[rows].tolist(), strict=True):
             if s != current:
-                painter.setPen(self._pen(s, lod))
+                painter.setPen(self._pen(s, lod, wide))
                 current = s
             painter.drawPath(paths[r])
         for r in selected:
             if r is not None:
-                painter.setPen(self._pen(int(style[r]), max(lod, 0.5)))
+                painter.setPen(self._pen(int(style[r]), max(lod, 0.5), True))
                 painter.drawPath(paths[r])
 
 
@@ -448,6 +462,7 @@ class ChainView(QGraphicsView):
     def __init__(self, document: Any, parent: Any = None):
         super().__init__(parent)
         self.document = document
+        self._drawn: tuple[Any, ...] = ()  # what the items show (see on_changed)
         self.fonts = _fonts()
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -624,6 +639,11 @@ class ChainView(QGraphicsView):
     # --- building ---------------------------------------------------------------------------
     def rebuild(self) -> None:
         """Lay out the model and update the items to it (items are reused by id)."""
+        with _no_gc():
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._drawn = self._signature()
         model = self.document.model
         analysis = self.document.analysis
         if analysis.revision == self.document.revision and analysis.places:
@@ -632,6 +652,7 @@ class ChainView(QGraphicsView):
             self._places = compute_places(model)
         result = layered(model, self._places)
         self._columns, self._bands = result.columns, result.bands
+        self._find_hits = []  # ids may have come or gone
         positions = result.positions
         scene = self.scene()
         self._building = True
@@ -827,8 +848,19 @@ class ChainView(QGraphicsView):
 
     # --- document signals --------------------------------------------------------------------
     def on_changed(self) -> None:
-        self.rebuild()
+        # most edits (revenue, projects, assignments, scenarios) change nothing drawn:
+        # compare what the canvas shows and rebuild only when that differs
+        signature = self._signature()
+        if signature != self._drawn:
+            self.rebuild()
         self.on_selection_changed()
+
+    def _signature(self) -> tuple[Any, ...]:
+        model = self.document.model
+        return (tuple((e.id, e.name, e.role, e.size, e.park, e.maturity, e.platform_connected,
+                       e.x, e.y) for e in model.enterprises),
+                tuple((lk.supplier, lk.buyer, lk.annual_value, lk.data_connected)
+                      for lk in model.links))
 
     def _take_result(self) -> bool:
         """Keep the document's result if it is of the model as it is now; True if taken."""
@@ -1269,9 +1301,10 @@ class ChainView(QGraphicsView):
             box = QRectF(x - LANE / 2 + 22, y - 10, LANE - 44, 20)
             if not box.intersects(rect):
                 continue
-            name = band.park or tr("No park")
-            text = metrics.elidedText(f"{name} · {band.count}", Qt.TextElideMode.ElideRight,
-                                      box.width())
+            count = f" · {band.count}"
+            name = metrics.elidedText(band.park or tr("No park"), Qt.TextElideMode.ElideRight,
+                                      box.width() - metrics.horizontalAdvance(count))
+            text = name + count
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
@@ -1295,8 +1328,9 @@ class ChainView(QGraphicsView):
             # room: up to halfway to the neighbouring columns' centres
             half = min(centre - centres[k - 1] if k else 1e9,
                        centres[k + 1] - centre if k + 1 < len(centres) else 1e9) / 2
-            span = max(2 * half - 4, 0)
-            if centre + half < 0 or centre - half > width:
+            room_left, room_right = max(centre - half, 0) + 4, min(centre + half, width) - 4
+            span = room_right - room_left
+            if span <= 0:
                 continue
             for title, count, second in _heading_options(column):
                 total = max(bold.horizontalAdvance(title) + light.horizontalAdvance(count),
@@ -1305,11 +1339,8 @@ class ChainView(QGraphicsView):
                     break
             else:
                 continue
-            x = centre - total / 2
-            if x < 4 and centre + half > total + 8:  # keep a column's heading in view while panning
-                x = min(4.0, centre + half - total - 4)
-            if x + total > width - 4 and centre - half < width - total - 8:
-                x = max(width - 4 - total, centre - half + 4)
+            # centred on its column, but kept in view while the column is partly off screen
+            x = min(max(centre - total / 2, room_left), room_right - total)
             if x < last_right + 6:
                 continue
             first = bold.horizontalAdvance(title) + light.horizontalAdvance(count)
@@ -1330,7 +1361,9 @@ class ChainView(QGraphicsView):
         sampled = self._batch is not None and self._batch.sampled
         if (self.transform().m11() < LABEL_LOD or sampled) and self._nodes:
             painter.setFont(small)
-            hint = tr("Zoom in to see names and every link" if sampled else "Zoom in to see names")
+            names = self.transform().m11() < LABEL_LOD
+            hint = tr("Zoom in to see names and every link" if sampled and names
+                      else "Zoom in to see every link" if sampled else "Zoom in to see names")
             box = QRectF(8, self.viewport().height() - 24, light.horizontalAdvance(hint) + 14, 18)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 220))

@@ -56,6 +56,7 @@ class Chart(pg.PlotWidget):
         item.showGrid(y=True, alpha=0.15)
         item.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
+        item.vb.disableAutoRange()  # ranges are set from the data (and NaN shares are fine)
         # one row of keys at the top left; fit_y leaves headroom so it covers no data
         self.legend = item.addLegend(offset=(8, 4), labelTextSize="8pt", colCount=4,
                                      brush=pg.mkBrush(255, 255, 255, 220))
@@ -68,6 +69,12 @@ class Chart(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_hover)
         self.scene().sigMouseClicked.connect(self._on_click)
         self.labels: list[str] = []  # category names when the x axis is categorical
+
+    def set_years(self, years: np.ndarray) -> None:
+        """A year axis: one tick per year, the whole horizon in view."""
+        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y))) for y in years]])
+        if len(years):
+            self.setXRange(float(years[0]) - 0.6, float(years[-1]) + 0.6, padding=0)
 
     def set_categories(self, labels: list[str]) -> None:
         self.labels = labels
@@ -160,8 +167,7 @@ class CostBenefitChart(Chart):
         if payback is not None:
             self.payback.setValue(payback)
             self.payback.label.setFormat(tr("Payback {0}", payback))
-        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
-                                                       for y in result.years]])
+        self.set_years(result.years)
         self.fit_y(result.cost, result.benefit, result.cumulative)
 
 
@@ -186,8 +192,7 @@ class PartyCostChart(Chart):
             bar.setOpts(x=result.years.astype(float), y0=base.copy(), height=values)
             self.series[tr(PARTY_LABELS[party])] = (result.years, values)
             base = base + values
-        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
-                                                       for y in result.years]])
+        self.set_years(result.years)
         self.fit_y(base)
 
 
@@ -219,8 +224,7 @@ class CoverageChart(Chart):
             self.series[tr(label)] = (result.years, values)
         self.year_line.setValue(year)
         self.setYRange(0, 135, padding=0)
-        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
-                                                       for y in result.years]])
+        self.set_years(result.years)
 
 
 class IslandsChart(Chart):
@@ -240,8 +244,7 @@ class IslandsChart(Chart):
         self.bars.setOpts(x=result.years.astype(float), height=result.islands.astype(float))
         self.series = {tr("Data islands"): (result.years, result.islands)}
         self.fit_y(result.islands)
-        self.getPlotItem().getAxis("bottom").setTicks([[(int(y), str(int(y)))
-                                                       for y in result.years]])
+        self.set_years(result.years)
 
 
 class GroupCoverageChart(Chart):

@@ -1,0 +1,454 @@
+"""Scenario comparison: every scenario's key figures side by side, and their lines overlaid.
+
+``ComparisonView`` evaluates all scenarios of the document's model (the document
+itself only evaluates the current one) after every analysis, lazily: while the
+view is hidden (another tab) it only remembers that its numbers are stale.
+The KPI table marks the best value of each row (bold on a pale sky-blue, which
+stays readable in grey print and for colour-blind readers) and can show each
+value's difference from a chosen baseline scenario instead. Two charts overlay
+the scenarios' cumulative net benefit and connected share, one colour, line
+style and marker per scenario.
+
+``comparison_rows`` is the same table as plain data, for the report.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSizePolicy,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.chain import ChainModel
+from models.problems import Problem
+from models.validation import Place
+from planner.engine import ChainArrays, ScenarioResult, evaluate
+from planner.kpis import KPIS, Kpi, best_index, format_value
+from ui import palette
+from ui.charts import Chart, amount_unit
+from ui.document import BACKGROUND_FROM, Document
+from ui.i18n import language, tr
+from ui.worker import BackgroundRunner, TaskState
+
+# the best value of a row: Okabe–Ito sky blue, mostly white (light grey in print)
+BEST_BACKGROUND = palette.mix(palette.SKY_BLUE, palette.PAPER, 0.68)
+# line styles and markers tell the scenarios apart without colour (grey print)
+LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
+               Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
+SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "x")
+
+
+@dataclass
+class ComparisonRow:
+    """One KPI across the scenarios: raw values, best columns and differences to a baseline."""
+
+    kpi: Kpi
+    label: str
+    values: list[float | int | None]
+    best: set[int]
+    differences: list[float | int | None]  # value - baseline value (None if either is missing)
+
+    def text(self, column: int) -> str:
+        return format_value(self.kpi.kind, self.values[column])
+
+    def difference_text(self, column: int) -> str:
+        return format_difference(self.kpi.kind, self.differences[column])
+
+
+def _clean(value: float | int | None) -> float | int | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
+
+
+def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
+                    lang: str | None = None) -> list[ComparisonRow]:
+    """The rows of ``planner.kpis.KPIS`` across ``results``.
+
+    ``baseline`` is the column (or scenario name) the differences are taken from;
+    None leaves every difference None. ``lang`` picks the labels (default: the
+    interface language).
+    """
+    lang = lang or language()
+    if isinstance(baseline, str):
+        names = [r.scenario.name for r in results]
+        baseline = names.index(baseline) if baseline in names else None
+    if baseline is not None and not 0 <= baseline < len(results):
+        baseline = None
+    rows = []
+    for kpi in KPIS:
+        values = [_clean(kpi.value(r)) for r in results]
+        base = values[baseline] if baseline is not None else None
+        differences: list[float | int | None] = [
+            None if v is None or base is None else v - base for v in values]
+        rows.append(ComparisonRow(kpi, kpi.label(lang), values, best_index(kpi, values),
+                                  differences))
+    return rows
+
+
+def format_difference(kind: str, value: float | int | None) -> str:
+    """A signed difference in the KPI's own unit; shares in percentage points."""
+    if value is None:
+        return "—"
+    if kind == "share":
+        points = round(value * 100, 1)
+        return tr("{0} pp", "0.0" if points == 0 else f"{points:+.1f}")
+    if kind == "ratio":
+        rounded = round(value, 2)
+        return "0.00" if rounded == 0 else f"{rounded:+.2f}"
+    if kind in ("year", "count"):
+        return "0" if int(value) == 0 else f"{int(value):+d}"
+    rounded = round(value, 1)
+    return "0.0" if rounded == 0 else f"{rounded:+,.1f}"
+
+
+def wrap_name(name: str, width: int = 14) -> str:
+    """A scenario name broken into lines for a narrow column heading."""
+    return "\n".join(textwrap.wrap(name, width, break_long_words=False)) or name
+
+
+def evaluate_all(model: ChainModel, problems: list[Problem] | None,
+                 where: dict[str, Place] | None, revision: int,
+                 state: TaskState | None = None) -> tuple[int, list[ScenarioResult]]:
+    """Every scenario of ``model`` (no errors), tagged with the revision it belongs to."""
+    arrays = ChainArrays.of(model, where)
+    return revision, evaluate(model, arrays=arrays, problems=problems)
+
+
+class ScenarioLinesChart(Chart):
+    """One line per scenario of a yearly series (``attribute`` of the result, times ``scale``)."""
+
+    def __init__(self, key: str, title: str, y_label: str, attribute: str, scale: float = 1.0,
+                 percent: bool = False, parent: QWidget | None = None):
+        super().__init__(title, y_label, parent)
+        self.key = key
+        self.attribute = attribute
+        self.scale = scale
+        self.percent = percent
+        self.lines: list[pg.PlotDataItem] = []
+        # the legend sits under the plot, in a row of its own: inside, it would hide the
+        # lines, which run to every corner of these charts
+        item = self.getPlotItem()
+        self.legend.setParentItem(None)
+        item.legend = None
+        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=3, frame=False,
+                                    horSpacing=18)
+        item.layout.addItem(self.legend, 4, 1)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        if percent:
+            self.setYRange(0, 100)
+        else:
+            self.getPlotItem().addLine(y=0, pen=pg.mkPen(palette.MUTED_INK, width=1))
+
+    def format(self, value: float) -> str:
+        if np.isnan(value):
+            return "—"
+        return f"{value:.1f}%" if self.percent else f"{value:,.1f}"
+
+    def line(self, name: str) -> pg.PlotDataItem:
+        """The line of a scenario, by name."""
+        names = list(self.series)
+        return self.lines[names.index(name)]
+
+    def update_results(self, results: list[ScenarioResult]) -> None:
+        item = self.getPlotItem()
+        while len(self.lines) > len(results):
+            item.removeItem(self.lines.pop())
+        while len(self.lines) < len(results):
+            self.lines.append(pg.PlotDataItem([], []))
+            self.addItem(self.lines[-1])
+        self.legend.clear()
+        self.legend.setColumnCount(min(3, max(1, len(results))))
+        self.series = {}
+        years: set[int] = set()
+        for i, (result, line) in enumerate(zip(results, self.lines, strict=True)):
+            colour = palette.series_colour(i)
+            values = getattr(result, self.attribute).astype(float) * self.scale
+            line.setData(result.years.astype(float), values, connect="finite",
+                         pen=pg.mkPen(colour, width=2.5, style=LINE_STYLES[i % len(LINE_STYLES)]),
+                         symbol=SYMBOLS[i % len(SYMBOLS)], symbolSize=7, symbolBrush=colour,
+                         symbolPen=pg.mkPen(colour))
+            self.legend.addItem(line, result.scenario.name)
+            self.series[result.scenario.name] = (result.years, values)
+            years.update(int(y) for y in result.years)
+        item.getAxis("bottom").setTicks([[(y, str(y)) for y in sorted(years)]])
+        if self.percent:
+            self.setYRange(0, 100)
+        else:
+            item.enableAutoRange()
+
+
+class ComparisonView(QWidget):
+    """Key figures of every scenario side by side, with a baseline and overlaid charts."""
+
+    baseline_changed = Signal(str)  # the scenario differences are measured from changed
+    refreshed = Signal()  # new comparison numbers are shown (or the error message)
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.results: list[ScenarioResult] = []
+        self.rows: list[ComparisonRow] = []
+        self.show_differences = False
+        self._stale = True
+        self._runner = BackgroundRunner(self)
+        self._runner.finished.connect(self._on_evaluated)
+
+        self.baseline = QComboBox(self)
+        self.baseline.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.baseline.setToolTip(tr("Differences are measured from this scenario"))
+        self.baseline.currentIndexChanged.connect(self._on_baseline_chosen)
+        self.difference = QCheckBox(tr("Show difference vs baseline"), self)
+        self.difference.toggled.connect(self.set_show_differences)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(tr("Baseline:"), self))
+        bar.addWidget(self.baseline)
+        bar.addSpacing(12)
+        bar.addWidget(self.difference)
+        bar.addStretch(1)
+
+        self.table = QTableWidget(self)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setAlternatingRowColors(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft
+                                                        | Qt.AlignmentFlag.AlignVCenter)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setMinimumSectionSize(90)
+        self.table.horizontalHeader().sectionDoubleClicked.connect(self._on_header_double_clicked)
+        self.table.horizontalHeader().setToolTip(tr("Double-click a scenario to make it current"))
+        self.note = QLabel(self)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {palette.MUTED_INK.name()}")
+        left = QWidget(self)
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.note)
+
+        unit = amount_unit(document)
+        self.cumulative_chart = ScenarioLinesChart(
+            "compare_cumulative", tr("Cumulative net benefit by scenario"), unit, "cumulative")
+        self.connected_chart = ScenarioLinesChart(
+            "compare_connected", tr("Connected share by scenario"), "%", "connected_share",
+            scale=100.0, percent=True)
+        for chart in self.charts:
+            chart.getPlotItem().setLabel("bottom", tr("Year"))
+            chart.setMinimumHeight(220)
+        right = QWidget(self)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.cumulative_chart)
+        right_layout.addWidget(self.connected_chart)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 5)
+        self.splitter.setStretchFactor(1, 4)
+        self.splitter.setChildrenCollapsible(False)
+
+        self.message = QLabel(self)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        font = self.message.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.message.setFont(font)
+        self.message.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self.splitter)
+        self.stack.addWidget(self.message)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.stack)
+
+        document.analysed.connect(self.on_analysed)
+        document.scenario_changed.connect(self._mark_current)
+
+    # --- public API ------------------------------------------------------------------
+    @property
+    def charts(self) -> list[ScenarioLinesChart]:
+        return [self.cumulative_chart, self.connected_chart]
+
+    @property
+    def showing_message(self) -> bool:
+        return self.stack.currentWidget() is self.message
+
+    def baseline_name(self) -> str | None:
+        return self.baseline.currentText() or None
+
+    def baseline_column(self) -> int | None:
+        index = self.baseline.currentIndex()
+        return index if 0 <= index < len(self.results) else None
+
+    def best_cells(self) -> set[tuple[int, int]]:
+        """(row, column) of the cells marked best: row in KPIS order, column = scenario."""
+        return {(r, c) for r, row in enumerate(self.rows) for c in row.best}
+
+    def cell_text(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item else ""
+
+    def set_baseline(self, name: str) -> None:
+        index = self.baseline.findText(name)
+        if index >= 0:
+            self.baseline.setCurrentIndex(index)
+
+    def set_show_differences(self, on: bool) -> None:
+        if self.difference.isChecked() != on:
+            self.difference.setChecked(on)  # comes back here through toggled
+            return
+        self.show_differences = on
+        self._fill_table()
+
+    def refresh(self) -> None:
+        """Evaluate every scenario now (in the background for a big chain) and show it."""
+        self._stale = False
+        document = self.document
+        analysis = document.analysis
+        model = document.model
+        if analysis.revision != document.revision:
+            self._stale = True  # an analysis is on its way; it comes back through analysed
+            return
+        if analysis.errors:
+            self._show_message(tr("The model has {0} errors: fix them (see Problems) to compare "
+                                  "its scenarios.", analysis.errors))
+            return
+        if not model.scenarios:
+            self._show_message(tr("The model has no scenario yet: create one first."))
+            return
+        where = analysis.places or None
+        if len(model.enterprises) >= BACKGROUND_FROM:
+            self._runner.run(evaluate_all, model, analysis.problems, where, document.revision)
+        else:
+            self._on_evaluated(evaluate_all(model, analysis.problems, where, document.revision),
+                               None)
+
+    # --- slots -------------------------------------------------------------------------
+    def on_analysed(self) -> None:
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._stale = True
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        if self._stale:
+            self.refresh()
+
+    def _on_evaluated(self, outcome: object, error: object) -> None:
+        if error is not None or outcome is None:
+            self._show_message(tr("The scenarios could not be evaluated.") + f"\n{error}")
+            return
+        revision, results = outcome  # type: ignore[misc]
+        if revision != self.document.revision:
+            self._stale = True  # the model moved on: the next analysis brings new numbers
+            return
+        self.results = results
+        self._fill_baselines()
+        self.rows = comparison_rows(results, self.baseline_column())
+        self._fill_table()
+        for chart in self.charts:
+            chart.update_results(results)
+        self.note.setText(tr("Amounts in {0}; shares and data islands at the end of each "
+                             "scenario's horizon. Bold on blue: best value in the row.",
+                             amount_unit(self.document)))
+        self.stack.setCurrentWidget(self.splitter)
+        self.refreshed.emit()
+
+    def _on_baseline_chosen(self, index: int) -> None:
+        if not self.results:
+            return
+        self.rows = comparison_rows(self.results, self.baseline_column())
+        self._fill_table()
+        self.baseline_changed.emit(self.baseline.currentText())
+
+    def _on_header_double_clicked(self, column: int) -> None:
+        if 0 <= column < len(self.results):
+            self.document.set_scenario(self.results[column].scenario.name)
+
+    # --- drawing -----------------------------------------------------------------------
+    def _show_message(self, text: str) -> None:
+        self.results, self.rows = [], []
+        self.table.clear()
+        self.table.setRowCount(0)
+        self.table.setColumnCount(0)
+        self.message.setText(text)
+        self.stack.setCurrentWidget(self.message)
+        self.refreshed.emit()
+
+    def _fill_baselines(self) -> None:
+        names = [r.scenario.name for r in self.results]
+        current = self.baseline.currentText()
+        self.baseline.blockSignals(True)
+        self.baseline.clear()
+        self.baseline.addItems(names)
+        self.baseline.setCurrentIndex(names.index(current) if current in names else 0)
+        self.baseline.blockSignals(False)
+
+    def _fill_table(self) -> None:
+        table = self.table
+        baseline = self.baseline_column()
+        names = [r.scenario.name for r in self.results]
+        table.clear()
+        table.setRowCount(len(self.rows))
+        table.setColumnCount(len(names))
+        headers = [wrap_name(name) + ("\n" + tr("(baseline)") if self.show_differences
+                                      and c == baseline else "") for c, name in enumerate(names)]
+        table.setHorizontalHeaderLabels(headers)
+        table.setVerticalHeaderLabels([row.label for row in self.rows])
+        bold = QFont(table.font())
+        bold.setBold(True)
+        best_brush = QBrush(BEST_BACKGROUND)
+        align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for r, row in enumerate(self.rows):
+            for c in range(len(names)):
+                value_text = row.text(c)
+                shown = value_text if not self.show_differences or c == baseline \
+                    else row.difference_text(c)
+                item = QTableWidgetItem(shown)
+                item.setTextAlignment(align)
+                item.setData(Qt.ItemDataRole.UserRole, row.values[c])
+                tip = f"{names[c]} · {row.label}: {value_text}"
+                if self.show_differences and c != baseline and baseline is not None:
+                    tip += "\n" + tr("vs {0}: {1}", names[baseline], row.difference_text(c))
+                if c in row.best:
+                    item.setFont(bold)
+                    item.setBackground(best_brush)
+                    item.setForeground(QBrush(palette.INK))
+                    tip += "\n" + tr("Best in the row")
+                item.setToolTip(tip)
+                table.setItem(r, c, item)
+        self._mark_current()
+
+    def _mark_current(self) -> None:
+        """The document's current scenario has a bold column heading."""
+        for c, result in enumerate(self.results):
+            item = self.table.horizontalHeaderItem(c)
+            if item is None:
+                continue
+            font = QFont(self.table.font())
+            font.setBold(result.scenario.name == self.document.scenario)
+            item.setFont(font)
+
