@@ -11,7 +11,7 @@ from typing import Any
 
 from models.chain import SCHEMA_VERSION, SETTINGS_FIELDS, Settings, TableSpec
 from models.problems import ERROR, Problem
-from models.schema import BLANK, CoerceError, FieldSpec, coerce
+from models.schema import BLANK, CoerceError, FieldSpec, coerce, reader
 
 
 def expected_problem(spec: FieldSpec, table: tuple[str, str], row: int | None, key: str,
@@ -32,10 +32,10 @@ def build_row(table: TableSpec, raw: dict[str, Any], extra: dict[str, Any],
     """
     values: dict[str, Any] = {}
     ok = True
-    for spec in table.fields:
+    for spec, read_value in _readers(table):
         value = raw.get(spec.name)
         try:
-            read = coerce(spec, value)
+            read = read_value(value)
         except CoerceError:
             ok = False
             key = " → ".join(str(raw.get(k) or "") for k in table.key)
@@ -47,6 +47,15 @@ def build_row(table: TableSpec, raw: dict[str, Any], extra: dict[str, Any],
     if not ok:
         return None
     return table.cls(**values, extra=extra)
+
+
+_READERS: dict[str, list[tuple[FieldSpec, Any]]] = {}
+
+
+def _readers(table: TableSpec) -> list[tuple[FieldSpec, Any]]:
+    if table.attr not in _READERS:
+        _READERS[table.attr] = [(spec, reader(spec)) for spec in table.fields]
+    return _READERS[table.attr]
 
 
 def build_settings(raw: dict[str, Any], extra: dict[str, Any], rows: dict[str, int],

@@ -225,6 +225,39 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
     return number
 
 
+def reader(spec: FieldSpec) -> Callable[[Any], Any]:
+    """``coerce`` for one field, with a fast path for the value types cells usually hold.
+
+    Reading a 10,000-firm workbook calls this ~400,000 times; the fast paths take
+    the common cases (a float for a number, a known spelling of an enum, plain text)
+    and leave everything else to ``coerce``.
+    """
+    kind = spec.kind
+    if kind is Kind.NUM or kind is Kind.OPT_NUM:
+        def read_number(v: Any) -> Any:
+            return v if type(v) is float and math.isfinite(v) else coerce(spec, v)
+        return read_number
+    if kind is Kind.INT:
+        def read_int(v: Any) -> Any:
+            return int(v) if type(v) is float and v.is_integer() else coerce(spec, v)
+        return read_int
+    if kind is Kind.KEY or kind is Kind.TEXT:
+        def read_text(v: Any) -> Any:
+            if type(v) is str and v and not v[0].isspace() and not v[-1].isspace():
+                return v
+            return coerce(spec, v)
+        return read_text
+    if kind is Kind.ENUM and spec.choices:
+        exact = {str(value): value for value in spec.choices}
+        exact.update({label: value for value, label in spec.choices.items()})
+
+        def read_enum(v: Any) -> Any:
+            found = exact.get(v) if type(v) is str else None
+            return found if found is not None else coerce(spec, v)
+        return read_enum
+    return lambda v: coerce(spec, v)
+
+
 def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
     """A fast test of whether a value of the field is within its rule (validation)."""
     kind, lo, hi = spec.kind, spec.lo, spec.hi

@@ -28,6 +28,12 @@ _ROW_REF = re.compile(rb"<(?:\w+:)?row\b" + _ATTR_R + rb"0*(\d+)", re.IGNORECASE
 _CELL_REF = re.compile(rb"<(?:\w+:)?c\b" + _ATTR_R + rb"([A-Za-z]+)0*(\d+)", re.IGNORECASE)
 _CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
 _ROW_SPLIT = re.compile(rb"<(?:\w+:)?row\b")
+_ROW = re.compile(rb"<row[\s/>]")
+_PLAIN_CELL = re.compile(rb"<c[\s/>]")
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")  # <x:c …> and <x:row …>
+# how Excel, WPS and openpyxl write references: tried first, as it is several times faster
+_PLAIN_ROW_REF = re.compile(rb'<row r="0*(\d+)"')
+_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Z]+)0*(\d+)"')
 _DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
@@ -138,6 +144,23 @@ def _sheet_titles(archive: zipfile.ZipFile) -> dict[str, str]:
     return titles
 
 
+def _references(data: bytes) -> tuple[list[bytes], list[tuple[bytes, bytes]]]:
+    """Row numbers and (column, row) of cells; the tolerant scan only when needed."""
+    rows, cells = _PLAIN_ROW_REF.findall(data), _PLAIN_CELL_REF.findall(data)
+    if len(rows) == len(_ROW.findall(data)) and len(cells) == len(_PLAIN_CELL.findall(data)) \
+            and not _PREFIXED.search(data):
+        return rows, cells
+    return _ROW_REF.findall(data), _CELL_REF.findall(data)
+
+
+def _largest(numbers: list[bytes]) -> int:
+    """The largest of many digit strings without leading zeros, without converting each."""
+    if not numbers:
+        return 0
+    longest = max(map(len, numbers))
+    return int(max(n for n in numbers if len(n) == longest))
+
+
 def _check_extent(sheet: str, data: bytes) -> None:
     """Refuse a sheet whose cells span more than MAX_CELLS, as the reader would allocate.
 
@@ -145,16 +168,19 @@ def _check_extent(sheet: str, data: bytes) -> None:
     (quotes, spaces, case, leading zeros); cells without a reference take the
     next column of their row, rows without one the next row.
     """
-    rows = [int(r) for r in _ROW_REF.findall(data)]
-    cells = _CELL_REF.findall(data)
-    max_row = max(rows + [int(r) for _, r in cells] + [data.count(b"<row") + 1])
+    rows, cells = _references(data)
+    cell_rows = [r for _, r in cells]
+    max_row = max(_largest(rows), _largest(cell_rows), data.count(b"<row") + 1)
     max_col, far_cells = 0, []
     if cells:
-        col_cell = max(cells, key=lambda c: (len(c[0]), c[0].upper()))
-        row_cell = max(cells, key=lambda c: int(c[1]))
-        max_col = _column_number(col_cell[0].upper())
-        far_cells = [ref[0].upper().decode() + str(int(ref[1])) for ref in (col_cell, row_cell)]
-        if max_row > int(row_cell[1]):  # a far row whose cells carry no reference
+        letters = max({c.upper() for c, _ in cells}, key=lambda c: (len(c), c))
+        max_col = _column_number(letters)
+        col_cell = next(c for c in cells if c[0].upper() == letters)
+        row_cell = next(c for c in cells if int(c[1]) == max_row) \
+            if max_row == _largest(cell_rows) else None
+        far_cells = [ref[0].upper().decode() + str(int(ref[1]))
+                     for ref in (col_cell, row_cell) if ref is not None]
+        if row_cell is None:  # a far row whose cells carry no reference
             far_cells.append(f"row {max_row}")
     if len(_CELL.findall(data)) > len(cells):  # some cells have no reference
         max_col = max(max_col, *(len(_CELL.findall(chunk)) for chunk in _ROW_SPLIT.split(data)))

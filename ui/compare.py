@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -148,12 +148,9 @@ class ScenarioLinesChart(Chart):
         # the legend sits under the plot, in a row of its own: inside, it would hide the
         # lines, which run to every corner of these charts
         item = self.getPlotItem()
-        self.legend.setParentItem(None)
+        self.legend.hide()  # the base class's legend, anchored inside the plot
         item.legend = None
-        self.legend = pg.LegendItem(labelTextSize="9pt", colCount=3, frame=False,
-                                    horSpacing=18)
-        item.layout.addItem(self.legend, 4, 1)
-        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        self._new_legend([])
         if percent:
             self.setYRange(0, 100)
         else:
@@ -169,6 +166,26 @@ class ScenarioLinesChart(Chart):
         names = list(self.series)
         return self.lines[names.index(name)]
 
+    def _new_legend(self, names: list[str]) -> None:
+        item = self.getPlotItem()
+        if isinstance(self.legend, pg.LegendItem) and self.legend.parentItem() is item:
+            item.layout.removeItem(self.legend)
+            self.legend.setParentItem(None)
+            if self.legend.scene() is not None:
+                self.legend.scene().removeItem(self.legend)
+        size = getattr(self, "legend_size", "9pt")
+        self.legend = pg.LegendItem(labelTextSize=size, colCount=min(3, max(1, len(names))),
+                                    frame=False, horSpacing=18)
+        item.layout.addItem(self.legend, 4, 1)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        for line, name in zip(self.lines, names, strict=False):
+            self.legend.addItem(line, name)
+
+    def set_legend_size(self, size: str) -> None:
+        """Legend text size, e.g. '14pt' (presentation mode)."""
+        self.legend_size = size
+        self._new_legend([label.text for _, label in self.legend.items])
+
     def update_results(self, results: list[ScenarioResult]) -> None:
         item = self.getPlotItem()
         while len(self.lines) > len(results):
@@ -176,8 +193,6 @@ class ScenarioLinesChart(Chart):
         while len(self.lines) < len(results):
             self.lines.append(pg.PlotDataItem([], []))
             self.addItem(self.lines[-1])
-        self.legend.clear()
-        self.legend.setColumnCount(min(3, max(1, len(results))))
         self.series = {}
         years: set[int] = set()
         for i, (result, line) in enumerate(zip(results, self.lines, strict=True)):
@@ -187,14 +202,52 @@ class ScenarioLinesChart(Chart):
                          pen=pg.mkPen(colour, width=2.5, style=LINE_STYLES[i % len(LINE_STYLES)]),
                          symbol=SYMBOLS[i % len(SYMBOLS)], symbolSize=7, symbolBrush=colour,
                          symbolPen=pg.mkPen(colour))
-            self.legend.addItem(line, result.scenario.name)
             self.series[result.scenario.name] = (result.years, values)
             years.update(int(y) for y in result.years)
+        names = [r.scenario.name for r in results]
+        if [label.text for _, label in self.legend.items] != names:
+            self._new_legend(names)
         item.getAxis("bottom").setTicks([[(y, str(y)) for y in sorted(years)]])
+        if years:
+            self.setXRange(min(years) - 0.3, max(years) + 0.3, padding=0)
         if self.percent:
             self.setYRange(0, 100)
         else:
-            item.enableAutoRange()
+            item.enableAutoRange(axis="y")
+
+
+class KpiTable(QTableWidget):
+    """A table as tall as its rows (no grey void below them), scrolling when space is short."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        height = (self.horizontalHeader().sizeHint().height() + self.verticalHeader().length()
+                  + 2 * self.frameWidth() + 2)
+        if self.horizontalScrollBar().isVisible():
+            height += self.horizontalScrollBar().sizeHint().height()
+        return QSize(hint.width(), height)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(min(self.content_width(), 900), 120)
+
+    def content_width(self) -> int:
+        """Width that shows every heading and value unclipped."""
+        header = self.horizontalHeader()
+        columns = sum(max(header.sectionSizeHint(c), self.sizeHintForColumn(c)) + 8
+                      for c in range(self.columnCount()))
+        return self.verticalHeader().sizeHint().width() + columns + 2 * self.frameWidth() + 4
+
+    def refit(self) -> None:
+        self.updateGeometry()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.FontChange:
+            self.refit()
 
 
 class ComparisonView(QWidget):
@@ -226,7 +279,7 @@ class ComparisonView(QWidget):
         bar.addWidget(self.difference)
         bar.addStretch(1)
 
-        self.table = QTableWidget(self)
+        self.table = KpiTable(self)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setAlternatingRowColors(False)
@@ -245,8 +298,9 @@ class ComparisonView(QWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(bar)
-        left_layout.addWidget(self.table, 1)
+        left_layout.addWidget(self.table)
         left_layout.addWidget(self.note)
+        left_layout.addStretch(1)
 
         unit = amount_unit(document)
         self.cumulative_chart = ScenarioLinesChart(
@@ -441,6 +495,7 @@ class ComparisonView(QWidget):
                 item.setToolTip(tip)
                 table.setItem(r, c, item)
         self._mark_current()
+        table.refit()
 
     def _mark_current(self) -> None:
         """The document's current scenario has a bold column heading."""

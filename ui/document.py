@@ -34,6 +34,7 @@ class Analysis:
     """Validation and evaluation of one revision of the model."""
 
     revision: int
+    scenario: str | None = None
     problems: list[Problem] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
     result: ScenarioResult | None = None
@@ -44,13 +45,22 @@ class Analysis:
 
 
 def analyse(model: ChainModel, scenario: str | None, revision: int,
-            state: TaskState | None = None) -> Analysis:
+            state: TaskState | None = None, problems: list[Problem] | None = None) -> Analysis:
+    """Validate (unless ``problems`` are known) and evaluate the scenario."""
     where = places(model)
-    problems = validate(model, where)
-    analysis = Analysis(revision, problems, where)
+    if problems is None:
+        problems = validate(model, where)
+    analysis = Analysis(revision, scenario, problems, where)
     if scenario and not any(p.is_error for p in problems) and model.scenario(scenario):
         analysis.result = evaluate(model, scenario, ChainArrays.of(model, where), problems)[0]
     return analysis
+
+
+def default_scenario(model: ChainModel) -> Scenario | None:
+    """The scenario shown first: the first with assignments, else the first."""
+    with_work = {a.scenario for a in model.assignments}
+    return next((s for s in model.scenarios if s.name in with_work),
+                model.scenarios[0] if model.scenarios else None)
 
 
 def recovery_folder() -> Path:
@@ -115,9 +125,7 @@ class Document(QObject):
         self._refresh.start()
 
     def _pick_scenario(self) -> None:
-        with_work = {a.scenario for a in self.model.assignments}
-        chosen = next((s for s in self.model.scenarios if s.name in with_work),
-                      self.model.scenarios[0] if self.model.scenarios else None)
+        chosen = default_scenario(self.model)
         self.scenario = chosen.name if chosen else None
         self.year = chosen.start_year + chosen.horizon - 1 if chosen else None
 
@@ -149,15 +157,27 @@ class Document(QObject):
             self.selected_links = set(links)
             self.selection_changed.emit()
 
-    def reset(self, model: ChainModel, path: Path | None, recovered: bool = False) -> None:
-        """Replace the whole model (open, new, recover): a fresh undo history."""
+    def reset(self, model: ChainModel, path: Path | None, recovered: bool = False,
+              analysis: Analysis | None = None) -> None:
+        """Replace the whole model (open, new, recover): a fresh undo history.
+
+        ``analysis`` may come with the model when it was worked out while loading.
+        """
         self.model, self.path = model, path
         self.undo_stack.clear()
         self.recovered = recovered
         self.selected_enterprises, self.selected_links = set(), set()
         self.revision += 1
         self._pick_scenario()
-        self.analyse_now()
+        if analysis is not None and analysis.scenario == self.scenario:
+            analysis.revision = self.revision
+            self.analysis = analysis
+            self.analysed.emit()
+        elif len(model.enterprises) < BACKGROUND_FROM:
+            self.analyse_now()
+        else:
+            self.analysis = Analysis(self.revision)
+            self._refresh.start()
         self.changed.emit()
         self.scenario_changed.emit()
         self.year_changed.emit()

@@ -42,7 +42,7 @@ from planner.kpis import KPIS, format_value
 from ui.canvas import ChainView
 from ui.charts import ChartsPanel, export_chart
 from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, YearCostsDialog, ask
-from ui.document import Document
+from ui.document import Analysis, Document, analyse, default_scenario
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.inspector import Inspector
 from ui.legend import LegendWidget
@@ -624,10 +624,11 @@ class MainWindow(QMainWindow):
         elif loaded is None:
             QMessageBox.critical(self, tr("Cannot open {0}", path.name), str(error))
         else:
-            self._adopt(loaded.model, path)
+            model, analysis = loaded
+            self._adopt(model, path, analysis)
 
-    def _adopt(self, model: ChainModel, path: Path) -> None:
-        self.document.reset(model, path)
+    def _adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None) -> None:
+        self.document.reset(model, path, analysis=analysis)
         self._remember(path)
         QTimer.singleShot(0, self.canvas_fit)
 
@@ -734,11 +735,14 @@ class MainWindow(QMainWindow):
 
 
 def _load_in_background(path: Path, state: Any) -> Any:
-    """Load a model off the GUI thread; a refusal comes back as the ImportFailed itself."""
+    """Load and analyse a model off the GUI thread; a refusal comes back as the ImportFailed."""
     try:
-        return load_model(path)
+        loaded = load_model(path)
     except ImportFailed as failure:
         return failure
+    scenario = default_scenario(loaded.model)
+    return loaded.model, analyse(loaded.model, scenario.name if scenario else None, -1,
+                                 problems=loaded.problems)
 
 
 def application() -> QApplication:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 
+import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ui import palette
 from ui.charts import Chart, ChartsPanel, amount_unit
-from ui.compare import ComparisonView
+from ui.compare import ComparisonView, ScenarioLinesChart
 from ui.document import Document
 from ui.i18n import tr
 
@@ -43,7 +44,18 @@ def enlarge_chart(chart: Chart) -> None:
         axis.setTickFont(ticks)
         if axis.labelText:
             item.setLabel(name, axis.labelText, **{"font-size": f"{LABEL_PT}pt"})
-    chart.legend.setLabelTextSize(LEGEND_PT)
+    for line in item.items:  # e.g. the payback year's label
+        if isinstance(line, pg.InfiniteLine) and getattr(line, "label", None) is not None:
+            line.label.setFont(ticks)
+    if isinstance(chart, ScenarioLinesChart):
+        chart.set_legend_size(LEGEND_PT)
+        item.setTitle(f"<span style='font-size:{LABEL_PT}pt; font-weight:600'>"
+                      f"{plain_title(item.titleLabel.text)}</span>")
+    else:
+        chart.legend.setLabelTextSize(LEGEND_PT)
+        for _, label in chart.legend.items:  # the size applies to labels drawn from now on
+            label.setText(label.text, size=LEGEND_PT)
+        chart.legend.updateSize()
     chart.setMinimumHeight(0)
 
 
@@ -58,7 +70,9 @@ class PresentationWindow(QWidget):
         self.document = document
         self.setWindowTitle(tr("Presentation"))
         self.setAutoFillBackground(True)
-        self.setStyleSheet(f"PresentationWindow {{ background: {palette.PAPER.name()}; }}")
+        colours = self.palette()
+        colours.setColor(QPalette.ColorRole.Window, palette.PAPER)
+        self.setPalette(colours)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         self.title = QLabel(self)

@@ -1,0 +1,768 @@
+"""The consultant's report: an A4 PDF of the model, every scenario, their comparison and the
+assumptions behind the numbers, drawn with Qt only (``QTextDocument`` HTML laid out page
+by page onto a ``QPdfWriter``).
+
+The pictures are the app's own widgets rendered off screen: the chain canvas, the
+charts of each scenario (``ChartsPanel``) and the comparison's overlaid lines. Text
+is set in a font with Chinese glyphs (Noto Sans CJK when installed); Qt embeds the
+subset it uses. Tables have borders and the best values are bold as well as shaded,
+so the report reads in grey print. Every page has its number; the contents list
+on the title page gives each section's page.
+
+``write_report`` works headless (``QT_QPA_PLATFORM=offscreen``) and creates the
+QApplication if there is none.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from models.chain import ChainModel
+from models.schema import CATEGORIES, SIZES
+from models.validation import places, validate
+from planner.engine import ChainArrays, ScenarioResult, evaluate
+from planner.kpis import KPIS, format_value
+
+A4_MARGINS_MM = (16.0, 14.0, 16.0, 12.0)  # left, top, right, bottom
+RESOLUTION = 300  # dots per inch of the PDF's coordinate system
+FONT_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
+                 "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei",
+                 "Noto Serif CJK SC", "AR PL UMing CN")
+CHART_SIZE = (470, 320)  # logical pixels of a scenario chart (two to a row on the page)
+WIDE_CHART_SIZE = (470, 330)
+CHAIN_SIZE = (1500, 1000)
+IMAGE_SCALE = 2.5  # image pixels per logical pixel: sharp in print
+TICK_PT, LABEL_PT, LEGEND_PT = 10, 10, "10pt"
+GRID = "#8C8C8C"  # table borders
+HEAD = "#E8EBEF"  # table heading background (light grey: reads in print)
+
+Progress = Callable[[float], None]
+
+
+def _application() -> Any:
+    """The running QApplication, or a new one (headless when there is no display)."""
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None and sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.app import make_application
+
+    return make_application()
+
+
+def report_font_family() -> str:
+    """A font family with Chinese glyphs, or the application's own if none is installed."""
+    from PySide6.QtGui import QFontDatabase, QGuiApplication
+
+    families = set(QFontDatabase.families())
+    for family in FONT_FAMILIES:
+        if family in families:
+            return family
+    chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+    return chinese[0] if chinese else QGuiApplication.font().family()
+
+
+def write_report(model: ChainModel, path: str | Path, lang: str = "en",
+                 progress: Progress | None = None) -> None:
+    """Write the report of ``model`` as an A4 PDF at ``path``, in ``lang`` (en or zh_CN).
+
+    Raises ``ValueError`` when the model has errors (it cannot be evaluated) and
+    ``OSError`` when the file cannot be written. ``progress`` gets the fraction done.
+    """
+    _application()
+    from ui.i18n import language, set_language
+
+    previous = language()
+    set_language(lang)
+    try:
+        _Report(model, lang, progress or (lambda _fraction: None)).write(Path(path))
+    finally:
+        set_language(previous)
+
+
+def _para(text: str, css_class: str = "") -> str:
+    attribute = f' class="{css_class}"' if css_class else ""
+    return f"<p{attribute}>{html.escape(text)}</p>"
+
+
+@dataclass
+class _Section:
+    anchor: str
+    title: str
+    level: int  # 1: chapter (starts a page), 2: inside a chapter
+
+
+class _Report:
+    """One build of the report; pictures are made with the app's widgets, off screen."""
+
+    def __init__(self, model: ChainModel, lang: str, progress: Progress):
+        from ui.i18n import tr
+
+        self.model = model
+        self.lang = lang
+        self.progress = progress
+        problems = validate(model)
+        errors = [p for p in problems if p.is_error]
+        if errors:
+            raise ValueError(tr("The model has {0} errors; fix them before writing a report.",
+                                len(errors)) + "\n" + "\n".join(p.text(lang) for p in errors[:10]))
+        self.problems = problems
+        self.where = places(model)
+        self.results: list[ScenarioResult] = evaluate(
+            model, arrays=ChainArrays.of(model, self.where), problems=problems)
+        self.images: dict[str, Any] = {}  # resource name -> QImage
+        self.image_sizes: dict[str, tuple[float, float]] = {}  # logical size of each
+        self.sections: list[_Section] = []
+        self.family = report_font_family()
+
+    # --- the whole build -----------------------------------------------------------------
+    def write(self, path: Path) -> None:
+        from PySide6.QtCore import QMarginsF, QSizeF
+        from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
+
+        self._make_pictures()
+        self.progress(0.7)
+        writer = QPdfWriter(str(path))
+        writer.setResolution(RESOLUTION)
+        writer.setPageLayout(QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+            QMarginsF(*A4_MARGINS_MM), QPageLayout.Unit.Millimeter))
+        writer.setTitle(self._title())
+        writer.setCreator("Chain Digitalisation Planner")
+        paint = writer.pageLayout().paintRectPixels(RESOLUTION)
+        self.width = float(paint.width())
+        self.footer = self._px(30)
+        self.page_height = float(paint.height()) - self.footer
+        self.k = RESOLUTION / 96.0  # CSS pixels are device pixels here
+
+        document = self._document(writer, {})
+        pages = self._section_pages(document)
+        document = self._document(writer, pages)  # the contents now with page numbers
+        document.setPageSize(QSizeF(self.width, self.page_height))
+        self.progress(0.85)
+        self._paint(writer, document)
+        self.progress(1.0)
+
+    def _px(self, css: float) -> float:
+        return css * RESOLUTION / 96.0
+
+    def _title(self) -> str:
+        return self.model.settings.model_name or "Chain"
+
+    def _document(self, writer: Any, pages: dict[str, int]) -> Any:
+        from PySide6.QtCore import QSizeF, QUrl
+        from PySide6.QtGui import QFont, QTextDocument
+
+        document = QTextDocument()
+        document.documentLayout().setPaintDevice(writer)
+        font = QFont(self.family)
+        font.setPointSizeF(9)
+        document.setDefaultFont(font)
+        document.setDocumentMargin(0)
+        document.setDefaultStyleSheet(self._css())
+        for name, image in self.images.items():
+            document.addResource(QTextDocument.ResourceType.ImageResource, QUrl(name), image)
+        self.sections = []
+        document.setHtml(self._html(pages))
+        document.setPageSize(QSizeF(self.width, self.page_height))
+        return document
+
+    def _section_pages(self, document: Any) -> dict[str, int]:
+        """The page (from 1) on which each section's heading landed."""
+        layout = document.documentLayout()
+        anchors = {s.anchor for s in self.sections}
+        pages: dict[str, int] = {}
+        block = document.begin()
+        while block.isValid():
+            iterator = block.begin()
+            while not iterator.atEnd():
+                for name in iterator.fragment().charFormat().anchorNames():
+                    if name in anchors and name not in pages:
+                        top = layout.blockBoundingRect(block).top()
+                        pages[name] = int(top // self.page_height) + 1
+                iterator += 1
+            block = block.next()
+        return pages
+
+    def _paint(self, writer: Any, document: Any) -> None:
+        from PySide6.QtCore import QRectF, Qt
+        from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QPainter, QPen
+
+        from ui.i18n import tr
+
+        count = document.pageCount()
+        painter = QPainter()
+        if not painter.begin(writer):
+            raise OSError(tr("Cannot write {0}", writer.title()))
+        small = QFont(self.family)
+        small.setPointSizeF(7.5)
+        rule = QPen(QColor(GRID))
+        rule.setWidthF(self._px(0.75))
+        try:
+            for page in range(count):
+                if page:
+                    writer.newPage()
+                top = page * self.page_height
+                painter.save()
+                painter.translate(0, -top)
+                clip = QRectF(0, top, self.width, self.page_height)
+                painter.setClipRect(clip)
+                context = QAbstractTextDocumentLayout.PaintContext()
+                context.clip = clip
+                document.documentLayout().draw(painter, context)
+                painter.restore()
+                # the footer: a rule, the model's name and the page number
+                y = self.page_height + self._px(10)
+                painter.setPen(rule)
+                painter.drawLine(0, round(y), round(self.width), round(y))
+                painter.setFont(small)
+                painter.setPen(QColor("#5F6368"))
+                box = QRectF(0, y + self._px(3), self.width, self.footer - self._px(13))
+                painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
+                                 self._title())
+                painter.drawText(box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+                                 tr("Page {0} of {1}", page + 1, count))
+        finally:
+            painter.end()
+
+    # --- pictures ------------------------------------------------------------------------
+    def _make_pictures(self) -> None:
+        """Render the chain, every scenario's charts and the comparison charts to images."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication, QWidget
+
+        from ui.canvas import ChainView
+        from ui.charts import ChartsPanel, amount_unit
+        from ui.compare import ScenarioLinesChart
+        from ui.document import Document
+        from ui.i18n import tr
+        from ui.legend import LegendWidget
+        from ui.present import plain_title
+
+        app = QApplication.instance()
+        document = Document(self.model)
+        stage = QWidget()  # every picture's widget lives here, laid out but never on screen
+        stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+        try:
+            view = ChainView(document, stage)
+            view.setGeometry(0, 0, *CHAIN_SIZE)
+            legend = LegendWidget(stage)
+            legend.setGeometry(0, CHAIN_SIZE[1], legend.sizeHint().width(),
+                               legend.sizeHint().height())
+            panel = ChartsPanel(document, stage)
+            panel.hide()
+            charts = list(panel.charts)
+            y = CHAIN_SIZE[1] + legend.sizeHint().height()
+            for chart in charts:
+                chart.setParent(stage)
+                self._chart_fonts(chart)
+                chart.setGeometry(0, y, *CHART_SIZE)
+                y += CHART_SIZE[1]
+            unit = amount_unit(document)
+            lines = [ScenarioLinesChart("compare_cumulative", "", unit, "cumulative", parent=stage),
+                     ScenarioLinesChart("compare_connected", "", "%", "connected_share",
+                                        scale=100.0, percent=True, parent=stage)]
+            for chart in lines:
+                chart.getPlotItem().setLabel("bottom", tr("Year"))
+                chart.setTitle(None)
+                chart.set_legend_size(LEGEND_PT)
+                self._chart_fonts(chart)
+                chart.setGeometry(0, y, *WIDE_CHART_SIZE)
+                y += WIDE_CHART_SIZE[1]
+                chart.update_results(self.results)
+            stage.resize(max(CHAIN_SIZE[0], CHART_SIZE[0]), y)
+            stage.show()
+            app.processEvents()
+            view.fit()
+            app.processEvents()
+            self._grab("img:chain", view)
+            self._grab("img:legend", legend)
+            for chart, key in zip(lines, ("cumulative", "connected"), strict=True):
+                self._grab(f"img:compare-{key}", chart)
+            self.chart_titles: dict[str, list[str]] = {}
+            for number, result in enumerate(self.results):
+                name = result.scenario.name
+                document.set_scenario(name)
+                document.analyse_now()
+                titles = []
+                for chart in charts:
+                    item = chart.getPlotItem()
+                    titles.append(plain_title(item.titleLabel.text))
+                    item.setTitle(None)
+                app.processEvents()
+                self.chart_titles[name] = titles
+                for i, chart in enumerate(charts):
+                    self._grab(f"img:s{number}-{i}", chart)
+                self.progress(0.1 + 0.6 * (number + 1) / max(1, len(self.results)))
+        finally:
+            stage.close()
+            stage.deleteLater()
+            document.deleteLater()
+
+    def _chart_fonts(self, chart: Any) -> None:
+        from PySide6.QtGui import QFont
+
+        item = chart.getPlotItem()
+        ticks = QFont(chart.font())
+        ticks.setPointSizeF(TICK_PT)
+        for name in ("left", "bottom"):
+            axis = item.getAxis(name)
+            axis.setTickFont(ticks)
+            if axis.labelText:
+                item.setLabel(name, axis.labelText, **{"font-size": f"{LABEL_PT}pt"})
+        if not hasattr(chart, "set_legend_size"):
+            chart.legend.setLabelTextSize(LEGEND_PT)
+            for _, label in chart.legend.items:
+                label.setText(label.text, size=LEGEND_PT)
+            chart.legend.updateSize()
+        chart.setMinimumHeight(0)
+
+    def _grab(self, name: str, widget: Any) -> None:
+        from PySide6.QtCore import QPoint, QSize
+        from PySide6.QtGui import QColor, QImage, QPainter
+        from PySide6.QtWidgets import QWidget
+
+        size = widget.size()
+        image = QImage(QSize(round(size.width() * IMAGE_SCALE), round(size.height() * IMAGE_SCALE)),
+                       QImage.Format.Format_RGB32)
+        image.setDevicePixelRatio(IMAGE_SCALE)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        try:
+            # the widget as drawn on screen (a graphics view's own render() draws its scene)
+            QWidget.render(widget, painter, QPoint(0, 0))
+        finally:
+            painter.end()
+        self.images[name] = image
+        self.image_sizes[name] = (size.width(), size.height())
+
+    def _img(self, name: str, width: float) -> str:
+        """An image, ``width`` device pixels wide (its aspect kept)."""
+        w, h = self.image_sizes[name]
+        return f'<img src="{name}" width="{round(width)}" height="{round(width * h / w)}">'
+
+    # --- text ----------------------------------------------------------------------------
+    def _css(self) -> str:
+        px = self._px
+        return f"""
+            body {{ font-family: '{self.family}'; }}
+            h1 {{ font-size: 17pt; font-weight: 600; color: #202124; margin-top: 0px;
+                  margin-bottom: {px(10):.0f}px; }}
+            h2 {{ font-size: 12pt; font-weight: 600; color: #202124; margin-top: {px(16):.0f}px;
+                  margin-bottom: {px(6):.0f}px; }}
+            h3 {{ font-size: 10pt; font-weight: 600; margin-top: {px(10):.0f}px;
+                  margin-bottom: {px(4):.0f}px; }}
+            p {{ margin-top: 0px; margin-bottom: {px(6):.0f}px; }}
+            td, th {{ font-size: 8pt; }}
+            th {{ background-color: {HEAD}; font-weight: 600; }}
+            .small {{ font-size: 7.5pt; color: #5F6368; }}
+            .caption {{ font-size: 8.5pt; font-weight: 600; }}
+            .muted {{ color: #5F6368; }}
+        """
+
+    def _section(self, title: str, level: int = 1, first: bool = False) -> str:
+        anchor = f"sec{len(self.sections)}"
+        self.sections.append(_Section(anchor, title, level))
+        tag = f"h{level}"
+        brk = "" if first or level > 1 else ' style="page-break-before: always"'
+        return f'<{tag}{brk}><a name="{anchor}"></a>{html.escape(title)}</{tag}>'
+
+    def _table(self, header: list[str], rows: list[list[Any]], align: str = "",
+               widths: list[int] | None = None, head_rows: int = 1) -> str:
+        """A bordered table; a cell is text or (text, {"bold": …, "shade": colour}).
+
+        ``align`` has one letter per column: l(eft), r(ight) or c(entre).
+        """
+        pad = round(self._px(3))
+        parts = [f'<table border="1" cellspacing="0" cellpadding="{pad}" width="100%" '
+                 f'style="border-collapse: collapse; border-color: {GRID}; '
+                 f'border-style: solid;">']
+        if header:
+            parts.append("<thead><tr>")
+            for i, text in enumerate(header):
+                width = f' width="{widths[i]}%"' if widths else ""
+                side = {"r": "right", "c": "center"}.get(align[i:i + 1], "left")
+                parts.append(f'<th align="{side}"{width}>{html.escape(text)}</th>')
+            parts.append("</tr></thead>")
+        for row in rows:
+            parts.append("<tr>")
+            for i, cell in enumerate(row):
+                text, style = (cell if isinstance(cell, tuple) else (cell, {}))
+                side = {"r": "right", "c": "center"}.get(align[i:i + 1], "left")
+                shade = f' bgcolor="{style["shade"]}"' if style.get("shade") else ""
+                body = html.escape(str(text)).replace("\n", "<br>")
+                if style.get("bold"):
+                    body = f"<b>{body}</b>"
+                parts.append(f'<td align="{side}"{shade}>{body}</td>')
+            parts.append("</tr>")
+        parts.append("</table>")
+        return "".join(parts)
+
+    def _html(self, pages: dict[str, int]) -> str:
+        body = [self._title_page(pages), self._chain_section()]
+        for number, result in enumerate(self.results):
+            body.append(self._scenario_section(number, result))
+        body.append(self._comparison_section())
+        body.append(self._assumptions_section())
+        # the contents list is drawn on the title page from the sections met above
+        contents = self._contents(pages)
+        return "<html><body>" + "".join(body).replace("<!--contents-->", contents) + \
+            "</body></html>"
+
+    def _contents(self, pages: dict[str, int]) -> str:
+        from ui.i18n import tr
+
+        rows = []
+        for section in self.sections:
+            indent = "&nbsp;" * (0 if section.level == 1 else 6)
+            page = str(pages.get(section.anchor, "")) or "00"
+            weight = ' style="font-weight: 600;"' if section.level == 1 else ""
+            rows.append(f'<tr><td{weight}>{indent}<a href="#{section.anchor}">'
+                        f"{html.escape(section.title)}</a></td>"
+                        f'<td align="right"{weight}>{page}</td></tr>')
+        pad = round(self._px(2))
+        return (f"<h2>{html.escape(tr('Contents'))}</h2>"
+                f'<table width="100%" cellspacing="0" cellpadding="{pad}">{"".join(rows)}</table>')
+
+    def _title_page(self, pages: dict[str, int]) -> str:
+        from ui.i18n import tr
+
+        model = self.model
+        today = _dt.date.today().isoformat()
+        scenarios = "".join(
+            f"<tr><td><b>{html.escape(s.name)}</b></td><td>{html.escape(s.description)}</td></tr>"
+            for s in model.scenarios)
+        pad = round(self._px(3))
+        counts = tr("{0} enterprises · {1} links · {2} projects in the catalogue · {3} scenarios",
+                    len(model.enterprises), len(model.links), len(model.projects),
+                    len(model.scenarios))
+        return (f'<p style="margin-top: {self._px(40):.0f}px; font-size: 11pt;" class="muted">'
+                f"{html.escape(tr('Chain digitalisation plan'))}</p>"
+                f'<p style="font-size: 24pt; font-weight: 600; margin-bottom: {self._px(8):.0f}px;">'
+                f"{html.escape(self._title())}</p>"
+                f'<p style="font-size: 10pt;">{html.escape(tr("Report of {0}", today))}</p>'
+                f'<p style="font-size: 10pt;">{html.escape(counts)}</p>'
+                f"<h2>{html.escape(tr('Scenarios'))}</h2>"
+                f'<table width="100%" cellspacing="0" cellpadding="{pad}">{scenarios}</table>'
+                "<!--contents-->")
+
+    def _chain_section(self) -> str:
+        from ui.i18n import tr
+
+        model = self.model
+        core = model.core()
+        smes = [e for e in model.enterprises if e.role != "core"]
+        parks = sorted({e.park for e in model.enterprises if e.park})
+        trade = sum(lk.annual_value for lk in model.links)
+        unit = self._unit()
+        out = [self._section(tr("The chain"))]
+        facts = tr("Core enterprise: {0}. {1} other enterprises in {2} industrial parks, {3} supply "
+                   "links with a yearly trade value of {4} {5}; {6} enterprises and {7} links "
+                   "exchange data digitally at the start.",
+                   f"{core.name} ({core.id})" if core else "—", len(smes), len(parks),
+                   len(model.links), format_value("amount", trade), unit,
+                   sum(e.platform_connected for e in model.enterprises),
+                   sum(lk.data_connected for lk in model.links))
+        out.append(f"<p>{html.escape(facts)}</p>")
+        picture_w = self.width * 0.78
+        legend_w = self.width - picture_w - self._px(12)
+        legend_w = min(legend_w, self.image_sizes["img:legend"][0] * self.k)
+        scenario = self.results[0].scenario if self.results else None
+        chosen = next((r for r in self.results if any(
+            a.scenario == r.scenario.name for a in model.assignments)), None)
+        shown = chosen.scenario if chosen else scenario
+        caption = tr("The chain, by position and tier (scenario {0}, end of {1}).", shown.name,
+                     shown.start_year + shown.horizon - 1) if shown else tr("The chain")
+        out.append(f'<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+                   f'<td valign="top">{self._img("img:chain", picture_w)}</td>'
+                   f'<td valign="top" align="right">{self._img("img:legend", legend_w)}</td>'
+                   f'</tr></table><p class="small">{html.escape(caption)}</p>')
+
+        # enterprises by position and tier, and size
+        order: list[tuple[str, int | None]] = []
+        count = Counter((self.where[e.id].position, self.where[e.id].tier, e.size)
+                        for e in model.enterprises)
+        tiers = {(p.position, p.tier) for p in self.where.values()}
+        order += sorted(((p, t) for p, t in tiers if p == "upstream"), key=lambda x: -(x[1] or 0))
+        order += [(p, t) for p, t in tiers if p == "core"]
+        order += sorted(((p, t) for p, t in tiers if p == "downstream"), key=lambda x: x[1] or 0)
+        order += [(p, t) for p, t in tiers if p == "detached"]
+        sizes = list(SIZES)
+        rows = []
+        for position, tier in order:
+            cells = [count[position, tier, size] for size in sizes]
+            rows.append([self._place_name(position, tier), *[str(c) if c else "" for c in cells],
+                         (str(sum(cells)), {"bold": True})])
+        totals = [sum(count[p, t, size] for p, t in order) for size in sizes]
+        rows.append([(tr("Total"), {"bold": True}), *[(str(c), {"bold": True}) for c in totals],
+                     (str(sum(totals)), {"bold": True})])
+        out.append(self._section(tr("Enterprises by position, tier and size"), 2))
+        out.append(self._table([tr("Position"), *[self._size(s) for s in sizes], tr("Total")],
+                               rows, "lrrrrr", [40, 12, 12, 12, 12, 12]))
+
+        # parks
+        by_park: dict[str, list[Any]] = {}
+        for e in model.enterprises:
+            by_park.setdefault(e.park or tr("No park"), []).append(e)
+        park_rows = []
+        for park in sorted(by_park, key=lambda p: (p == tr("No park"), p)):
+            members = by_park[park]
+            park_rows.append([park, str(len(members)),
+                              str(sum(e.platform_connected for e in members)),
+                              f"{sum(e.maturity for e in members) / len(members):.1f}",
+                              format_value("amount", sum(e.revenue for e in members))])
+        out.append(self._section(tr("Enterprises by industrial park"), 2))
+        out.append(self._table([tr("Park"), tr("Enterprises"), tr("On the platform at the start"),
+                                tr("Mean digital level"), tr("Revenue ({0})", unit)],
+                               park_rows, "lrrrr", [40, 12, 18, 14, 16]))
+
+        # digital levels at the start
+        levels = Counter(e.maturity for e in smes)
+        level_rows = [[tr("Level {0}", level), str(levels[level]),
+                       format_value("share", levels[level] / len(smes)) if smes else "—"]
+                      for level in range(1, 5)]
+        out.append(self._section(tr("Digital levels at the start"), 2))
+        out.append(_para(tr("Enterprises other than the core, by digital level at the start "
+                            "of the plan.")))
+        out.append(self._table([tr("Digital level"), tr("Enterprises"), tr("Share")], level_rows,
+                               "lrr", [40, 30, 30]))
+        return "".join(out)
+
+    def _scenario_section(self, number: int, result: ScenarioResult) -> str:
+        from ui.i18n import tr
+
+        s = result.scenario
+        out = [self._section(tr("Scenario: {0}", s.name))]
+        if s.description:
+            out.append(f"<p>{html.escape(s.description)}</p>")
+        out.append(f'<p class="muted">{html.escape(self._scenario_terms(s))}</p>')
+
+        out.append(self._section(tr("Key figures: {0}", s.name), 2))
+        kpis = [(k.label(self.lang), format_value(k.kind, k.value(result))) for k in KPIS]
+        half = (len(kpis) + 1) // 2
+        rows = []
+        for i in range(half):
+            left = kpis[i]
+            right = kpis[i + half] if i + half < len(kpis) else ("", "")
+            rows.append([left[0], left[1], right[0], right[1]])
+        out.append(self._table([tr("Key figure"), tr("Value"), tr("Key figure"), tr("Value")],
+                               rows, "lrlr", [32, 18, 32, 18]))
+        out.append(_para(tr("Amounts in {0}; shares and data islands at the end of the horizon.",
+                            self._unit()), "small"))
+
+        out.append(self._section(tr("Charts: {0}", s.name), 2))
+        titles = self.chart_titles.get(s.name, [])
+        gap = self._px(10)
+        half_w = (self.width - gap) / 2
+        cells = []
+        for i, title in enumerate(titles):
+            name = f"img:s{number}-{i}"
+            cells.append(f'<td valign="top" width="50%"><p class="caption">{html.escape(title)}</p>'
+                         f"{self._img(name, half_w - self._px(4))}</td>")
+        rows_html = "".join("<tr>" + "".join(cells[i:i + 2]) + "</tr>"
+                            for i in range(0, len(cells), 2))
+        out.append(f'<table width="100%" cellspacing="{round(gap / 2)}" cellpadding="0">'
+                   f"{rows_html}</table>")
+
+        out.append(self._section(tr("Assignments: {0}", s.name), 2))
+        out.append(self._assignment_table(result))
+        if result.warnings:
+            out.append(f"<h3>{html.escape(tr('Warnings ({0})', len(result.warnings)))}</h3>")
+            out.append("".join(f'<p class="small">• {html.escape(w)}</p>'
+                               for w in result.warnings))
+        return "".join(out)
+
+    def _assignment_table(self, result: ScenarioResult) -> str:
+        from ui.i18n import tr
+
+        model = self.model
+        trace = result.trace
+        if not len(trace.rows):
+            return f"<p>{html.escape(tr('No project is assigned in this scenario.'))}</p>"
+        enterprises = model.enterprise_index()
+        projects = model.project_index()
+        order = sorted(range(len(trace.rows)), key=lambda k: (
+            int(trace.start[k]), model.assignments[int(trace.rows[k])].enterprise,
+            model.assignments[int(trace.rows[k])].project))
+        rows = []
+        for k in order:
+            a = model.assignments[int(trace.rows[k])]
+            e, p = enterprises[a.enterprise], projects[a.project]
+            rows.append([f"{e.id} {e.name}", f"{p.id} {p.name}", str(a.start_year),
+                         format_value("share", a.core_share),
+                         format_value("amount", float(trace.capex[k])),
+                         format_value("amount", float(trace.subsidy[k]))])
+        total_capex = float(trace.capex[trace.in_horizon].sum())
+        rows.append([(tr("Total ({0} assignments)", len(order)), {"bold": True}), "", "", "",
+                     (format_value("amount", total_capex), {"bold": True}),
+                     (format_value("amount", float(trace.subsidy.sum())), {"bold": True})])
+        unit = self._unit()
+        table = self._table([tr("Enterprise"), tr("Project"), tr("Start year"), tr("Core share"),
+                             tr("Capex ({0})", unit), tr("Subsidy ({0})", unit)],
+                            rows, "llrrrr", [30, 38, 8, 8, 8, 8])
+        note = tr("Capex is the project's capex times the enterprise's size factor; the total "
+                  "counts the assignments that start inside the horizon.")
+        return table + f'<p class="small">{html.escape(note)}</p>'
+
+    def _comparison_section(self) -> str:
+        from ui.compare import BEST_BACKGROUND, comparison_rows
+        from ui.i18n import tr
+
+        out = [self._section(tr("Scenario comparison"))]
+        if not self.results:
+            return "".join(out) + f"<p>{html.escape(tr('The model has no scenario yet.'))}</p>"
+        names = [r.scenario.name for r in self.results]
+        rows = comparison_rows(self.results, 0, self.lang)
+        shade = BEST_BACKGROUND.name()
+        share = max(10, 60 // max(1, len(names)))
+        widths = [100 - share * len(names), *[share] * len(names)]
+        table_rows = [[row.label, *[(row.text(c), {"bold": True, "shade": shade} if c in row.best
+                                     else {}) for c in range(len(names))]] for row in rows]
+        out.append(self._section(tr("Key figures of every scenario"), 2))
+        out.append(self._table([tr("Key figure"), *names], table_rows, "l" + "r" * len(names),
+                               widths))
+        out.append(_para(tr("Bold on a shaded background: the best value in the row. Amounts in "
+                            "{0}.", self._unit()), "small"))
+        if len(names) > 1:
+            out.append(self._section(tr("Difference from {0}", names[0]), 2))
+            diff_rows = [[row.label, row.text(0), *[row.difference_text(c)
+                                                    for c in range(1, len(names))]]
+                         for row in rows]
+            out.append(self._table([tr("Key figure"), names[0], *[f"{n} − {names[0]}"
+                                                                  for n in names[1:]]],
+                                   diff_rows, "l" + "r" * len(names), widths))
+            out.append(_para(tr("Each scenario minus {0}; shares in percentage points.",
+                                names[0]), "small"))
+        out.append(self._section(tr("Scenarios over time"), 2))
+        gap = self._px(10)
+        half_w = (self.width - gap) / 2 - self._px(4)
+        out.append(f'<table width="100%" cellspacing="{round(gap / 2)}" cellpadding="0"><tr>'
+                   f'<td width="50%"><p class="caption">'
+                   f'{html.escape(tr("Cumulative net benefit by scenario"))}</p>'
+                   f'{self._img("img:compare-cumulative", half_w)}</td>'
+                   f'<td width="50%"><p class="caption">'
+                   f'{html.escape(tr("Connected share by scenario"))}</p>'
+                   f'{self._img("img:compare-connected", half_w)}</td></tr></table>')
+        return "".join(out)
+
+    def _assumptions_section(self) -> str:
+        from ui.i18n import tr
+
+        model = self.model
+        unit = self._unit()
+        out = [self._section(tr("Assumptions"))]
+        out.append(self._section(tr("How the numbers are worked out"), 2))
+        for paragraph in (
+                tr("Each assignment starts a project on an enterprise in a year. Its capex, opex "
+                   "and fixed benefit are the catalogue's figures for a small enterprise times the "
+                   "enterprise's size factor; its benefit also includes a share of the "
+                   "enterprise's revenue. Capex is spent in the start year; opex and benefit "
+                   "count in every year from go-live (start year plus duration)."),
+                tr("The government pays the scenario's subsidy share of capex by enterprise size, "
+                   "up to the cap per enterprise. Of the rest, the core enterprise pays the "
+                   "assignment's core share. A link between two enterprises that are both on the "
+                   "data platform is data-connected; a newly connected link saves the scenario's "
+                   "link benefit rate of its trade value every year."),
+                tr("Net benefit is benefit minus cost (the subsidy included); NPV discounts each "
+                   "year to the scenario's first year; the payback year is the first year in "
+                   "which the cumulative net benefit is back at zero or above. Coverage shares "
+                   "count the enterprises other than the core.")):
+            out.append(f"<p>{html.escape(paragraph)}</p>")
+
+        out.append(self._section(tr("Project catalogue"), 2))
+        rows = []
+        for p in model.projects:
+            conditions = []
+            if p.min_maturity > 1:
+                conditions.append(tr("level {0}+", p.min_maturity))
+            if p.requires:
+                conditions.append(tr("after {0}", p.requires))
+            if p.eligible_sizes:
+                conditions.append("/".join(self._size(s) for s in p.eligible_sizes))
+            rows.append([p.id, p.name, self._category(p.category), format_value("amount", p.capex),
+                         format_value("amount", p.opex), str(p.duration),
+                         format_value("share", p.benefit_rate), format_value("amount",
+                                                                             p.benefit_fixed),
+                         f"+{p.maturity_gain}" if p.maturity_gain else "",
+                         tr("yes") if p.connects_platform else "", ", ".join(conditions)])
+        out.append(self._table(
+            [tr("Id"), tr("Name"), tr("Category"), tr("Capex"), tr("Opex / year"), tr("Years"),
+             tr("Benefit rate"), tr("Fixed benefit"), tr("Level gain"), tr("Platform"),
+             tr("Conditions")], rows, "lllrrrrrccl", [5, 25, 10, 7, 7, 5, 7, 7, 6, 7, 14]))
+        out.append(_para(tr("Figures for a small enterprise, in {0}; years from start to "
+                            "go-live.", unit), "small"))
+        out.append(self._section(tr("Sources"), 2))
+        out.append(self._table([tr("Id"), tr("Source of the figures")],
+                               [[p.id, p.source or "—"] for p in model.projects], "ll", [8, 92]))
+
+        out.append(self._section(tr("Scenario rules"), 2))
+        rule_rows = []
+        for s in model.scenarios:
+            cap = format_value("amount", s.subsidy_cap) if s.subsidy_cap is not None else \
+                tr("no cap")
+            rule_rows.append([s.name, f"{s.start_year}–{s.start_year + s.horizon - 1}",
+                              format_value("share", s.discount_rate),
+                              *[format_value("share", getattr(s, "subsidy_" + size))
+                                for size in ("micro", "small", "medium", "large")],
+                              cap, format_value("share", s.link_benefit_rate),
+                              str(s.target_level)])
+        out.append(self._table(
+            [tr("Scenario"), tr("Years"), tr("Discount rate"),
+             *[tr("Subsidy, {0}", self._size(size)) for size in ("micro", "small", "medium",
+                                                                  "large")],
+             tr("Subsidy cap ({0})", unit), tr("Link benefit rate"), tr("Target level")],
+            rule_rows, "lcrrrrrrrc", [20, 10, 8, 8, 8, 8, 8, 11, 10, 9]))
+
+        out.append(self._section(tr("Settings"), 2))
+        settings = model.settings
+        setting_rows = [[tr("Model name"), settings.model_name or "—"],
+                        [tr("Currency"), settings.currency],
+                        [tr("Amount unit"), f"{settings.amount_unit} ({unit})"]]
+        setting_rows += [[tr("Size factor, {0}", self._size(size)),
+                          f"{settings.size_factor(size):g}"] for size in SIZES]
+        out.append(self._table([tr("Setting"), tr("Value")], setting_rows, "ll", [40, 60]))
+        return "".join(out)
+
+    # --- words ---------------------------------------------------------------------------
+    def _unit(self) -> str:
+        settings = self.model.settings
+        if settings.amount_unit == "10k" and settings.currency == "CNY":
+            return "万元" if self.lang == "zh_CN" else "10k CNY"
+        return f"{settings.amount_unit} {settings.currency}".strip()
+
+    def _size(self, size: str) -> str:
+        return SIZES.get(size, size) if self.lang == "zh_CN" else size
+
+    def _category(self, category: str) -> str:
+        return CATEGORIES.get(category, category) if self.lang == "zh_CN" else category
+
+    def _place_name(self, position: str, tier: int | None) -> str:
+        from ui.i18n import tr
+
+        if position == "core":
+            return tr("Core enterprise")
+        if position == "detached":
+            return tr("Detached")
+        return tr("Upstream tier {0}" if position == "upstream" else "Downstream tier {0}", tier)
+
+    def _scenario_terms(self, s: Any) -> str:
+        from ui.i18n import tr
+
+        cap = format_value("amount", s.subsidy_cap) + " " + self._unit() \
+            if s.subsidy_cap is not None else tr("no cap")
+        return tr("Years {0}–{1} · discount rate {2} · subsidy micro/small/medium/large "
+                  "{3}/{4}/{5}/{6}, cap {7} · link benefit rate {8} · target level {9}",
+                  s.start_year, s.start_year + s.horizon - 1,
+                  format_value("share", s.discount_rate),
+                  *[format_value("share", getattr(s, "subsidy_" + size))
+                    for size in ("micro", "small", "medium", "large")],
+                  cap, format_value("share", s.link_benefit_rate), s.target_level)
