@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 
 from models.chain import Link
 from models.validation import places as compute_places
-from planner.layout import LANE, ROW, Band, Column, layered
+from planner.layout import COLUMN, LANE, ROW, Band, Column, layered
 from ui import palette
 from ui.i18n import tr
 
@@ -68,7 +68,8 @@ MIME_PROJECT = "application/x-chainplan-project"
 BATCH_FROM = 2000  # links from which all links are drawn as one batched item
 RADIUS = {"large": 17.0, "medium": 13.0, "small": 10.0, "micro": 7.5}
 LABEL_W = LANE - 16  # widest node label, so labels of neighbouring lanes never meet
-LABEL_LOD = 0.7  # zoom from which node names are drawn
+LABEL_LOD = 0.7  # zoom from which node names are drawn at scene size
+SCREEN_LABEL_LOD = 0.28  # from here up to LABEL_LOD, names are drawn at a fixed pixel size
 BADGE_LOD = 0.65  # zoom from which level badges are drawn
 MARK_LOD = 0.3  # zoom from which the platform mark is drawn
 PARK_LOD = 0.3  # zoom from which park labels are drawn
@@ -160,7 +161,8 @@ class NodeItem(QGraphicsItem):
             self.prepareGeometryChange()
             self.radius = radius
             half = max(LABEL_W / 2, radius + 9)
-            self._rect = QRectF(-half, -radius - 10, 2 * half, 2 * radius + 10 + 19)
+            right = radius + 160 / SCREEN_LABEL_LOD  # room for the zoomed-out label
+            self._rect = QRectF(-half, -radius - 10, half + right, 2 * radius + 10 + 19)
             self._shape = QPainterPath()
             self._shape.addEllipse(QPointF(0, 0), radius + 4, radius + 4)
             self.update()
@@ -208,6 +210,8 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(outline, 1.3))
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(0, 0), r, r)
+        if SCREEN_LABEL_LOD <= lod < LABEL_LOD:
+            self._paint_screen_label(painter, lod)
         if lod < MARK_LOD:
             return
         if self.connected:  # the platform mark: a dot at the lower right
@@ -238,6 +242,28 @@ class NodeItem(QGraphicsItem):
         painter.setPen(palette.INK)
         painter.setFont(fonts["label"])
         painter.drawText(box, _CENTRE, self._label)
+
+
+    def _paint_screen_label(self, painter: QPainter, lod: float) -> None:
+        """Zoomed out: the name at a readable pixel size, to the right of the node,
+        no wider than the gap to the next column."""
+        fonts = self.view.fonts
+        metrics = QFontMetricsF(fonts["label"])
+        text = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight,
+                                  min(150.0, COLUMN * lod * 0.6))
+        if not text or text == "…":
+            return
+        painter.save()
+        painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
+        text_w = metrics.horizontalAdvance(text)
+        box = QRectF(self.radius * lod + 4, -7, text_w + 4, 14)
+        painter.setPen(_NO_PEN)
+        painter.setBrush(QColor(255, 255, 255, 190))
+        painter.drawRoundedRect(box, 2, 2)
+        painter.setPen(palette.INK)
+        painter.setFont(fonts["label"])
+        painter.drawText(box, _CENTRE, text)
+        painter.restore()
 
 
 def _pen(connected: bool, width: float, faded: bool, lod: float) -> QPen:
@@ -619,7 +645,7 @@ class ChainView(QGraphicsView):
         if item is not None:
             if self.transform().m11() < LABEL_LOD:
                 self._set_scale(1.0)
-            self.centerOn(item)
+            self.centerOn(item.scenePos())  # the node, not its label area
         return True
 
     def set_filter(self, park: Any = None, size: Any = None, position: Any = None,
@@ -1359,9 +1385,9 @@ class ChainView(QGraphicsView):
                                          HEADER_H / 2 + light.ascent() + 1), second)
             last_right = x + total
         sampled = self._batch is not None and self._batch.sampled
-        if (self.transform().m11() < LABEL_LOD or sampled) and self._nodes:
+        if (self.transform().m11() < SCREEN_LABEL_LOD or sampled) and self._nodes:
             painter.setFont(small)
-            names = self.transform().m11() < LABEL_LOD
+            names = self.transform().m11() < SCREEN_LABEL_LOD
             hint = tr("Zoom in to see names and every link" if sampled and names
                       else "Zoom in to see every link" if sampled else "Zoom in to see names")
             box = QRectF(8, self.viewport().height() - 24, light.horizontalAdvance(hint) + 14, 18)

@@ -86,10 +86,10 @@ ZH = {
     "Link coverage": "链接互联率", "Spend coverage": "交易额互联率", "Data islands": "数据孤岛",
     "islands": "个", "Coverage by position and tier": "按位置与层级的覆盖率",
     "Coverage by park": "按园区的覆盖率", "Coverage by size": "按规模的覆盖率",
-    "U{0}": "上游{0}", "D{0}": "下游{0}", "Digital level: start and end": "数字化水平：期初与期末",
+    "Digital level: start and end": "数字化水平：期初与期末",
     "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
-    "Charts": "图表", "(no park)": "（无园区）", "Export chart…": "导出图表…", "Image (*.png);;Vector (*.svg)":
-        "图片 (*.png);;矢量图 (*.svg)",
+    "Charts": "图表", "(no park)": "（无园区）", "Export chart…": "导出图表…",
+    "Image (*.png);;Vector (*.svg)": "图片 (*.png);;矢量图 (*.svg)",
     "Where the cost of {0} comes from": "{0} 年成本构成",
     "Assignment": "项目分配", "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
     "Click an enterprise or a link to inspect and edit it.": "单击企业或链接以查看和编辑。",

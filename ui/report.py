@@ -33,12 +33,17 @@ from planner.kpis import KPIS, format_value
 
 A4_MARGINS_MM = (16.0, 14.0, 16.0, 12.0)  # left, top, right, bottom
 RESOLUTION = 300  # dots per inch of the PDF's coordinate system
+# Latin text first: with the Latin digits of some CJK fonts, Qt writes no text mapping, so
+# the PDF's numbers could not be searched or copied; Chinese falls through to the second
+LATIN_FAMILIES = ("Noto Sans", "DejaVu Sans", "Segoe UI", "Helvetica Neue", "Arial",
+                  "Liberation Sans")
 FONT_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
                  "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB", "SimHei",
                  "Noto Serif CJK SC", "AR PL UMing CN")
 CHART_SIZE = (470, 320)  # logical pixels of a scenario chart (two to a row on the page)
 WIDE_CHART_SIZE = (470, 330)
-CHAIN_SIZE = (1500, 1000)
+CHAIN_ZOOM = 0.8  # the canvas draws names from a zoom of 0.7
+CHAIN_MAX = 2600  # logical pixels, either way: a big chain is drawn smaller
 IMAGE_SCALE = 2.5  # image pixels per logical pixel: sharp in print
 TICK_PT, LABEL_PT, LEGEND_PT = 10, 10, "10pt"
 GRID = "#8C8C8C"  # table borders
@@ -59,16 +64,29 @@ def _application() -> Any:
     return make_application()
 
 
-def report_font_family() -> str:
-    """A font family with Chinese glyphs, or the application's own if none is installed."""
+def report_font_families() -> list[str]:
+    """A Latin family, then one with Chinese glyphs (the application's font if none is
+    installed); Qt takes each character from the first family that has it."""
     from PySide6.QtGui import QFontDatabase, QGuiApplication
 
-    families = set(QFontDatabase.families())
-    for family in FONT_FAMILIES:
-        if family in families:
-            return family
-    chinese = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
-    return chinese[0] if chinese else QGuiApplication.font().family()
+    installed = set(QFontDatabase.families())
+    chosen = [next((f for f in LATIN_FAMILIES if f in installed), QGuiApplication.font().family())]
+    chinese = next((f for f in FONT_FAMILIES if f in installed), None)
+    if chinese is None:
+        found = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
+        chinese = found[0] if found else None
+    if chinese and chinese not in chosen:
+        chosen.append(chinese)
+    return chosen
+
+
+def report_font(point_size: float) -> Any:
+    from PySide6.QtGui import QFont
+
+    font = QFont()
+    font.setFamilies(report_font_families())
+    font.setPointSizeF(point_size)
+    return font
 
 
 def write_report(model: ChainModel, path: str | Path, lang: str = "en",
@@ -122,7 +140,6 @@ class _Report:
         self.images: dict[str, Any] = {}  # resource name -> QImage
         self.image_sizes: dict[str, tuple[float, float]] = {}  # logical size of each
         self.sections: list[_Section] = []
-        self.family = report_font_family()
 
     # --- the whole build -----------------------------------------------------------------
     def write(self, path: Path) -> None:
@@ -142,7 +159,7 @@ class _Report:
         self.width = float(paint.width())
         self.footer = self._px(30)
         self.page_height = float(paint.height()) - self.footer
-        self.k = RESOLUTION / 96.0  # CSS pixels are device pixels here
+        self.css_width = self.width * 96.0 / RESOLUTION  # the text's width in CSS pixels
 
         document = self._document(writer, {})
         pages = self._section_pages(document)
@@ -160,13 +177,11 @@ class _Report:
 
     def _document(self, writer: Any, pages: dict[str, int]) -> Any:
         from PySide6.QtCore import QSizeF, QUrl
-        from PySide6.QtGui import QFont, QTextDocument
+        from PySide6.QtGui import QTextDocument
 
         document = QTextDocument()
         document.documentLayout().setPaintDevice(writer)
-        font = QFont(self.family)
-        font.setPointSizeF(9)
-        document.setDefaultFont(font)
+        document.setDefaultFont(report_font(9))
         document.setDocumentMargin(0)
         document.setDefaultStyleSheet(self._css())
         for name, image in self.images.items():
@@ -195,7 +210,7 @@ class _Report:
 
     def _paint(self, writer: Any, document: Any) -> None:
         from PySide6.QtCore import QRectF, Qt
-        from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QFont, QPainter, QPen
+        from PySide6.QtGui import QAbstractTextDocumentLayout, QColor, QPainter, QPen
 
         from ui.i18n import tr
 
@@ -203,8 +218,7 @@ class _Report:
         painter = QPainter()
         if not painter.begin(writer):
             raise OSError(tr("Cannot write {0}", writer.title()))
-        small = QFont(self.family)
-        small.setPointSizeF(7.5)
+        small = report_font(7.5)
         rule = QPen(QColor(GRID))
         rule.setWidthF(self._px(0.75))
         try:
@@ -246,7 +260,6 @@ class _Report:
         from ui.document import Document
         from ui.i18n import tr
         from ui.legend import LegendWidget
-        from ui.present import plain_title
 
         app = QApplication.instance()
         document = Document(self.model)
@@ -254,32 +267,38 @@ class _Report:
         stage.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
         try:
             view = ChainView(document, stage)
-            view.setGeometry(0, 0, *CHAIN_SIZE)
+            # a view the chain fills at a zoom that still draws the names (when it fits)
+            content = view.scene().itemsBoundingRect()
+            chain_size = (round(min(CHAIN_MAX, max(800.0, content.width() * CHAIN_ZOOM + 40))),
+                          round(min(CHAIN_MAX, max(500.0, content.height() * CHAIN_ZOOM + 80))))
+            view.setGeometry(0, 0, *chain_size)
             legend = LegendWidget(stage)
-            legend.setGeometry(0, CHAIN_SIZE[1], legend.sizeHint().width(),
+            legend.setGeometry(0, chain_size[1], legend.sizeHint().width(),
                                legend.sizeHint().height())
             panel = ChartsPanel(document, stage)
             panel.hide()
             charts = list(panel.charts)
-            y = CHAIN_SIZE[1] + legend.sizeHint().height()
+            y = chain_size[1] + legend.sizeHint().height()
             for chart in charts:
                 chart.setParent(stage)
                 self._chart_fonts(chart)
                 chart.setGeometry(0, y, *CHART_SIZE)
                 y += CHART_SIZE[1]
             unit = amount_unit(document)
-            lines = [ScenarioLinesChart("compare_cumulative", "", unit, "cumulative", parent=stage),
-                     ScenarioLinesChart("compare_connected", "", "%", "connected_share",
-                                        scale=100.0, percent=True, parent=stage)]
+            lines = [ScenarioLinesChart("compare_cumulative", tr("Cumulative net benefit by "
+                                                                 "scenario"), unit, "cumulative",
+                                        parent=stage),
+                     ScenarioLinesChart("compare_connected", tr("Connected share by scenario"), "%",
+                                        "connected_share", scale=100.0, percent=True,
+                                        parent=stage)]
             for chart in lines:
                 chart.getPlotItem().setLabel("bottom", tr("Year"))
-                chart.setTitle(None)
                 chart.set_legend_size(LEGEND_PT)
                 self._chart_fonts(chart)
                 chart.setGeometry(0, y, *WIDE_CHART_SIZE)
                 y += WIDE_CHART_SIZE[1]
                 chart.update_results(self.results)
-            stage.resize(max(CHAIN_SIZE[0], CHART_SIZE[0]), y)
+            stage.resize(max(chain_size[0], CHART_SIZE[0], WIDE_CHART_SIZE[0]), y)
             stage.show()
             app.processEvents()
             view.fit()
@@ -288,18 +307,11 @@ class _Report:
             self._grab("img:legend", legend)
             for chart, key in zip(lines, ("cumulative", "connected"), strict=True):
                 self._grab(f"img:compare-{key}", chart)
-            self.chart_titles: dict[str, list[str]] = {}
+            self.chart_count = len(charts)
             for number, result in enumerate(self.results):
-                name = result.scenario.name
-                document.set_scenario(name)
+                document.set_scenario(result.scenario.name)
                 document.analyse_now()
-                titles = []
-                for chart in charts:
-                    item = chart.getPlotItem()
-                    titles.append(plain_title(item.titleLabel.text))
-                    item.setTitle(None)
                 app.processEvents()
-                self.chart_titles[name] = titles
                 for i, chart in enumerate(charts):
                     self._grab(f"img:s{number}-{i}", chart)
                 self.progress(0.1 + 0.6 * (number + 1) / max(1, len(self.results)))
@@ -346,26 +358,26 @@ class _Report:
         self.image_sizes[name] = (size.width(), size.height())
 
     def _img(self, name: str, width: float) -> str:
-        """An image, ``width`` device pixels wide (its aspect kept)."""
+        """An image, ``width`` CSS pixels wide (its aspect kept).
+
+        Lengths in the HTML are CSS pixels (1/96 inch), which Qt scales to the PDF's
+        resolution; the painter's coordinates (the footer) are device pixels.
+        """
         w, h = self.image_sizes[name]
-        return f'<img src="{name}" width="{round(width)}" height="{round(width * h / w)}">'
+        return f'<img src="{name}" width="{width:.1f}" height="{width * h / w:.1f}">'
 
     # --- text ----------------------------------------------------------------------------
     def _css(self) -> str:
-        px = self._px
         return f"""
-            body {{ font-family: '{self.family}'; }}
-            h1 {{ font-size: 17pt; font-weight: 600; color: #202124; margin-top: 0px;
-                  margin-bottom: {px(10):.0f}px; }}
-            h2 {{ font-size: 12pt; font-weight: 600; color: #202124; margin-top: {px(16):.0f}px;
-                  margin-bottom: {px(6):.0f}px; }}
-            h3 {{ font-size: 10pt; font-weight: 600; margin-top: {px(10):.0f}px;
-                  margin-bottom: {px(4):.0f}px; }}
-            p {{ margin-top: 0px; margin-bottom: {px(6):.0f}px; }}
+            h1 {{ font-size: 16pt; font-weight: 600; color: #202124; margin-top: 0px;
+                  margin-bottom: 8px; }}
+            h2 {{ font-size: 11.5pt; font-weight: 600; color: #202124; margin-top: 14px;
+                  margin-bottom: 5px; }}
+            h3 {{ font-size: 9.5pt; font-weight: 600; margin-top: 8px; margin-bottom: 3px; }}
+            p {{ margin-top: 0px; margin-bottom: 5px; }}
             td, th {{ font-size: 8pt; }}
             th {{ background-color: {HEAD}; font-weight: 600; }}
             .small {{ font-size: 7.5pt; color: #5F6368; }}
-            .caption {{ font-size: 8.5pt; font-weight: 600; }}
             .muted {{ color: #5F6368; }}
         """
 
@@ -382,7 +394,7 @@ class _Report:
 
         ``align`` has one letter per column: l(eft), r(ight) or c(entre).
         """
-        pad = round(self._px(3))
+        pad = 3
         parts = [f'<table border="1" cellspacing="0" cellpadding="{pad}" width="100%" '
                  f'style="border-collapse: collapse; border-color: {GRID}; '
                  f'border-style: solid;">']
@@ -423,13 +435,15 @@ class _Report:
 
         rows = []
         for section in self.sections:
+            if section.level > 1:
+                continue
             indent = "&nbsp;" * (0 if section.level == 1 else 6)
             page = str(pages.get(section.anchor, "")) or "00"
             weight = ' style="font-weight: 600;"' if section.level == 1 else ""
             rows.append(f'<tr><td{weight}>{indent}<a href="#{section.anchor}">'
                         f"{html.escape(section.title)}</a></td>"
                         f'<td align="right"{weight}>{page}</td></tr>')
-        pad = round(self._px(2))
+        pad = 2
         return (f"<h2>{html.escape(tr('Contents'))}</h2>"
                 f'<table width="100%" cellspacing="0" cellpadding="{pad}">{"".join(rows)}</table>')
 
@@ -441,13 +455,13 @@ class _Report:
         scenarios = "".join(
             f"<tr><td><b>{html.escape(s.name)}</b></td><td>{html.escape(s.description)}</td></tr>"
             for s in model.scenarios)
-        pad = round(self._px(3))
+        pad = 3
         counts = tr("{0} enterprises · {1} links · {2} projects in the catalogue · {3} scenarios",
                     len(model.enterprises), len(model.links), len(model.projects),
                     len(model.scenarios))
-        return (f'<p style="margin-top: {self._px(40):.0f}px; font-size: 11pt;" class="muted">'
+        return (f'<p style="margin-top: 40px; font-size: 11pt;" class="muted">'
                 f"{html.escape(tr('Chain digitalisation plan'))}</p>"
-                f'<p style="font-size: 24pt; font-weight: 600; margin-bottom: {self._px(8):.0f}px;">'
+                f'<p style="font-size: 24pt; font-weight: 600; margin-bottom: 8px;">'
                 f"{html.escape(self._title())}</p>"
                 f'<p style="font-size: 10pt;">{html.escape(tr("Report of {0}", today))}</p>'
                 f'<p style="font-size: 10pt;">{html.escape(counts)}</p>'
@@ -473,9 +487,10 @@ class _Report:
                    sum(e.platform_connected for e in model.enterprises),
                    sum(lk.data_connected for lk in model.links))
         out.append(f"<p>{html.escape(facts)}</p>")
-        picture_w = self.width * 0.78
-        legend_w = self.width - picture_w - self._px(12)
-        legend_w = min(legend_w, self.image_sizes["img:legend"][0] * self.k)
+        legend_w = min(self.css_width * 0.2, self.image_sizes["img:legend"][0])
+        picture_w = self.css_width - legend_w - 10
+        w, h = self.image_sizes["img:chain"]
+        picture_w = min(picture_w, self.page_height * 96.0 / RESOLUTION * 0.46 * w / h)
         scenario = self.results[0].scenario if self.results else None
         chosen = next((r for r in self.results if any(
             a.scenario == r.scenario.name for a in model.assignments)), None)
@@ -527,14 +542,14 @@ class _Report:
 
         # digital levels at the start
         levels = Counter(e.maturity for e in smes)
-        level_rows = [[tr("Level {0}", level), str(levels[level]),
-                       format_value("share", levels[level] / len(smes)) if smes else "—"]
-                      for level in range(1, 5)]
+        level_rows = [[tr("Enterprises"), *[str(levels[level]) for level in range(1, 5)]],
+                      [tr("Share"), *[format_value("share", levels[level] / len(smes))
+                                      if smes else "—" for level in range(1, 5)]]]
         out.append(self._section(tr("Digital levels at the start"), 2))
+        out.append(self._table(["", *[tr("Level {0}", level) for level in range(1, 5)]],
+                               level_rows, "lrrrr", [36, 16, 16, 16, 16]))
         out.append(_para(tr("Enterprises other than the core, by digital level at the start "
-                            "of the plan.")))
-        out.append(self._table([tr("Digital level"), tr("Enterprises"), tr("Share")], level_rows,
-                               "lrr", [40, 30, 30]))
+                            "of the plan."), "small"))
         return "".join(out)
 
     def _scenario_section(self, number: int, result: ScenarioResult) -> str:
@@ -560,17 +575,15 @@ class _Report:
                             self._unit()), "small"))
 
         out.append(self._section(tr("Charts: {0}", s.name), 2))
-        titles = self.chart_titles.get(s.name, [])
-        gap = self._px(10)
-        half_w = (self.width - gap) / 2
+        gap = 10
+        half_w = (self.css_width - 3 * gap) / 2
         cells = []
-        for i, title in enumerate(titles):
-            name = f"img:s{number}-{i}"
-            cells.append(f'<td valign="top" width="50%"><p class="caption">{html.escape(title)}</p>'
-                         f"{self._img(name, half_w - self._px(4))}</td>")
+        for i in range(self.chart_count):
+            cells.append(f'<td valign="top" width="50%">{self._img(f"img:s{number}-{i}", half_w)}'
+                         "</td>")
         rows_html = "".join("<tr>" + "".join(cells[i:i + 2]) + "</tr>"
                             for i in range(0, len(cells), 2))
-        out.append(f'<table width="100%" cellspacing="{round(gap / 2)}" cellpadding="0">'
+        out.append(f'<table width="100%" cellspacing="{gap}" cellpadding="0">'
                    f"{rows_html}</table>")
 
         out.append(self._section(tr("Assignments: {0}", s.name), 2))
@@ -593,25 +606,43 @@ class _Report:
         order = sorted(range(len(trace.rows)), key=lambda k: (
             int(trace.start[k]), model.assignments[int(trace.rows[k])].enterprise,
             model.assignments[int(trace.rows[k])].project))
+        bold = {"bold": True}
+        # the projects first, once each with their totals; the long list then names them by id
+        used: dict[str, list[int]] = {}
+        for k in order:
+            used.setdefault(model.assignments[int(trace.rows[k])].project, []).append(k)
+        key_rows = []
+        for project_id in sorted(used):
+            picked = used[project_id]
+            key_rows.append([project_id, projects[project_id].name, str(len(picked)),
+                             format_value("amount", float(sum(trace.capex[k] for k in picked
+                                                              if trace.in_horizon[k]))),
+                             format_value("amount", float(sum(trace.subsidy[k] for k in picked)))])
+        total_capex = format_value("amount", float(trace.capex[trace.in_horizon].sum()))
+        total_subsidy = format_value("amount", float(trace.subsidy.sum()))
+        key_rows.append([(tr("Total"), bold), "", (str(len(order)), bold), (total_capex, bold),
+                         (total_subsidy, bold)])
+        out = [f"<h3>{html.escape(tr('Projects in this scenario'))}</h3>",
+               self._table([tr("Id"), tr("Project"), tr("Assignments"), tr("Capex"),
+                            tr("Subsidy")], key_rows, "llrrr", [7, 57, 12, 12, 12])]
         rows = []
         for k in order:
             a = model.assignments[int(trace.rows[k])]
-            e, p = enterprises[a.enterprise], projects[a.project]
-            rows.append([f"{e.id} {e.name}", f"{p.id} {p.name}", str(a.start_year),
+            e = enterprises[a.enterprise]
+            rows.append([f"{e.id} {e.name}", a.project, str(a.start_year),
                          format_value("share", a.core_share),
                          format_value("amount", float(trace.capex[k])),
                          format_value("amount", float(trace.subsidy[k]))])
-        total_capex = float(trace.capex[trace.in_horizon].sum())
-        rows.append([(tr("Total ({0} assignments)", len(order)), {"bold": True}), "", "", "",
-                     (format_value("amount", total_capex), {"bold": True}),
-                     (format_value("amount", float(trace.subsidy.sum())), {"bold": True})])
-        unit = self._unit()
-        table = self._table([tr("Enterprise"), tr("Project"), tr("Start year"), tr("Core share"),
-                             tr("Capex ({0})", unit), tr("Subsidy ({0})", unit)],
-                            rows, "llrrrr", [30, 38, 8, 8, 8, 8])
-        note = tr("Capex is the project's capex times the enterprise's size factor; the total "
-                  "counts the assignments that start inside the horizon.")
-        return table + f'<p class="small">{html.escape(note)}</p>'
+        rows.append([(tr("Total ({0} assignments)", len(order)), bold), "", "", "",
+                     (total_capex, bold), (total_subsidy, bold)])
+        out.append(f"<h3>{html.escape(tr('Each assignment'))}</h3>")
+        out.append(self._table([tr("Enterprise"), tr("Project"), tr("Start year"), tr("Core share"),
+                                tr("Capex"), tr("Subsidy")], rows, "llrrrr",
+                               [50, 10, 10, 10, 10, 10]))
+        out.append(_para(tr("In {0}. Capex is the project's capex times the enterprise's size "
+                            "factor; totals count the assignments that start inside the horizon.",
+                            self._unit()), "small"))
+        return "".join(out)
 
     def _comparison_section(self) -> str:
         from ui.compare import BEST_BACKGROUND, comparison_rows
@@ -643,15 +674,12 @@ class _Report:
             out.append(_para(tr("Each scenario minus {0}; shares in percentage points.",
                                 names[0]), "small"))
         out.append(self._section(tr("Scenarios over time"), 2))
-        gap = self._px(10)
-        half_w = (self.width - gap) / 2 - self._px(4)
-        out.append(f'<table width="100%" cellspacing="{round(gap / 2)}" cellpadding="0"><tr>'
-                   f'<td width="50%"><p class="caption">'
-                   f'{html.escape(tr("Cumulative net benefit by scenario"))}</p>'
-                   f'{self._img("img:compare-cumulative", half_w)}</td>'
-                   f'<td width="50%"><p class="caption">'
-                   f'{html.escape(tr("Connected share by scenario"))}</p>'
-                   f'{self._img("img:compare-connected", half_w)}</td></tr></table>')
+        gap = 10
+        half_w = (self.css_width - 3 * gap) / 2
+        out.append(f'<table width="100%" cellspacing="{gap}" cellpadding="0"><tr>'
+                   f'<td width="50%">{self._img("img:compare-cumulative", half_w)}</td>'
+                   f'<td width="50%">{self._img("img:compare-connected", half_w)}</td></tr>'
+                   "</table>")
         return "".join(out)
 
     def _assumptions_section(self) -> str:
