@@ -362,6 +362,9 @@ class MainWindow(QMainWindow):
             self.scenario_box.addItem(scenario.name)
         if self.document.scenario:
             self.scenario_box.setCurrentText(self.document.scenario)
+        scenario = self.document.current_scenario()
+        if scenario is not None:
+            self.legend.set_target_level(scenario.target_level)
         self._sync_year()
 
     def _sync_year(self) -> None:

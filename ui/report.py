@@ -112,6 +112,12 @@ def _para(text: str, css_class: str = "") -> str:
     return f"<p{attribute}>{html.escape(text)}</p>"
 
 
+def comparison_rows_for(results: list[ScenarioResult], lang: str) -> list[Any]:
+    from ui.compare import comparison_rows
+
+    return comparison_rows(results, 0, lang)
+
+
 @dataclass
 class _Section:
     anchor: str
@@ -467,7 +473,33 @@ class _Report:
                 f'<p style="font-size: 10pt;">{html.escape(counts)}</p>'
                 f"<h2>{html.escape(tr('Scenarios'))}</h2>"
                 f'<table width="100%" cellspacing="0" cellpadding="{pad}">{scenarios}</table>'
-                "<!--contents-->")
+                + self._glance() + "<!--contents-->")
+
+    def _glance(self) -> str:
+        """The headline figures of every scenario, for the title page."""
+        from ui.compare import BEST_BACKGROUND
+        from ui.i18n import tr
+
+        if not self.results:
+            return ""
+        chosen = [k for k in KPIS if k.key in ("npv", "bcr", "payback_year", "connected_share",
+                                                "islands")]
+        rows = comparison_rows_for(self.results, self.lang)
+        by_key = {row.kpi.key: row for row in rows}
+        shade = BEST_BACKGROUND.name()
+        table_rows = []
+        for c, result in enumerate(self.results):
+            cells: list[Any] = [result.scenario.name]
+            for kpi in chosen:
+                row = by_key[kpi.key]
+                cells.append((row.text(c), {"bold": True, "shade": shade} if c in row.best
+                              else {}))
+            table_rows.append(cells)
+        return (f"<h2>{html.escape(tr('At a glance'))}</h2>"
+                + self._table([tr("Scenario"), *[k.label(self.lang) for k in chosen]],
+                              table_rows, "lrrrrr", [30, 14, 14, 14, 14, 14])
+                + _para(tr("Amounts in {0}. Bold on a shaded background: the best value in the "
+                           "column.", self._unit()), "small"))
 
     def _chain_section(self) -> str:
         from ui.i18n import tr
@@ -538,7 +570,7 @@ class _Report:
         out.append(self._section(tr("Enterprises by industrial park"), 2))
         out.append(self._table([tr("Park"), tr("Enterprises"), tr("On the platform at the start"),
                                 tr("Mean digital level"), tr("Revenue ({0})", unit)],
-                               park_rows, "lrrrr", [40, 12, 18, 14, 16]))
+                               park_rows, "lrrrr", [36, 14, 18, 14, 18]))
 
         # digital levels at the start
         levels = Counter(e.maturity for e in smes)
@@ -786,7 +818,7 @@ class _Report:
         from ui.i18n import tr
 
         cap = format_value("amount", s.subsidy_cap) + " " + self._unit() \
-            if s.subsidy_cap is not None else tr("no cap")
+            if s.subsidy_cap is not None else tr("none")
         return tr("Years {0}–{1} · discount rate {2} · subsidy micro/small/medium/large "
                   "{3}/{4}/{5}/{6}, cap {7} · link benefit rate {8} · target level {9}",
                   s.start_year, s.start_year + s.horizon - 1,
