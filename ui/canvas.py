@@ -489,6 +489,7 @@ class ChainView(QGraphicsView):
         super().__init__(parent)
         self.document = document
         self._drawn: tuple[Any, ...] = ()  # what the items show (see on_changed)
+        self._drawn_revision = -1  # the document revision the items were built from
         self.fonts = _fonts()
         self.setScene(QGraphicsScene(self))
         self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -670,6 +671,7 @@ class ChainView(QGraphicsView):
 
     def _rebuild(self) -> None:
         self._drawn = self._signature()
+        self._drawn_revision = self.document.revision
         model = self.document.model
         analysis = self.document.analysis
         if analysis.revision == self.document.revision and analysis.places:
@@ -876,8 +878,7 @@ class ChainView(QGraphicsView):
     def on_changed(self) -> None:
         # most edits (revenue, projects, assignments, scenarios) change nothing drawn:
         # compare what the canvas shows and rebuild only when that differs
-        signature = self._signature()
-        if signature != self._drawn:
+        if self._drawn_revision != self.document.revision and self._signature() != self._drawn:
             self.rebuild()
         self.on_selection_changed()
 

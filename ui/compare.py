@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -174,12 +175,35 @@ class ScenarioLinesChart(Chart):
             if self.legend.scene() is not None:
                 self.legend.scene().removeItem(self.legend)
         size = getattr(self, "legend_size", "9pt")
-        self.legend = pg.LegendItem(labelTextSize=size, colCount=min(3, max(1, len(names))),
+        self.legend = pg.LegendItem(labelTextSize=size, colCount=max(1, len(names)),
                                     frame=False, horSpacing=18)
         item.layout.addItem(self.legend, 4, 1)
         item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
         for line, name in zip(self.lines, names, strict=False):
             self.legend.addItem(line, name)
+        self.fit_legend()
+
+    def fit_legend(self) -> None:
+        """As many legend columns as the chart's width holds (a wide legend would widen the
+        plot beyond the widget and clip it)."""
+        legend = self.__dict__.get("legend")  # resizeEvent comes during construction too
+        items = legend.items if isinstance(legend, pg.LegendItem) else []
+        if not items:
+            return
+        spacing = 18
+        widths = [sample.width() + label.minimumWidth() + 2 * spacing for sample, label in items]
+        room = max(100.0, self.width() - 80.0)  # less the left axis
+        columns = len(items)
+        while columns > 1 and max(sum(widths[i:i + columns]) for i in range(0, len(items),
+                                                                            columns)) > room:
+            columns -= 1
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
+            super().resizeEvent(None)  # lay the plot out again, with the legend's new width
+
+    def resizeEvent(self, event: Any) -> None:
+        self.fit_legend()
+        super().resizeEvent(event)
 
     def set_legend_size(self, size: str) -> None:
         """Legend text size, e.g. '14pt' (presentation mode)."""

@@ -46,6 +46,7 @@ CHAIN_ZOOM = 0.8  # the canvas draws names from a zoom of 0.7
 CHAIN_MAX = 2600  # logical pixels, either way: a big chain is drawn smaller
 IMAGE_SCALE = 2.5  # image pixels per logical pixel: sharp in print
 TICK_PT, LABEL_PT, LEGEND_PT = 10, 10, "10pt"
+ORPHAN = 0.84  # a heading below this fraction of a page's height starts the next page
 GRID = "#8C8C8C"  # table borders
 HEAD = "#E8EBEF"  # table heading background (light grey: reads in print)
 
@@ -112,12 +113,6 @@ def _para(text: str, css_class: str = "") -> str:
     return f"<p{attribute}>{html.escape(text)}</p>"
 
 
-def comparison_rows_for(results: list[ScenarioResult], lang: str) -> list[Any]:
-    from ui.compare import comparison_rows
-
-    return comparison_rows(results, 0, lang)
-
-
 @dataclass
 class _Section:
     anchor: str
@@ -146,10 +141,11 @@ class _Report:
         self.images: dict[str, Any] = {}  # resource name -> QImage
         self.image_sizes: dict[str, tuple[float, float]] = {}  # logical size of each
         self.sections: list[_Section] = []
+        self.breaks: set[str] = set()  # headings that start a new page
 
     # --- the whole build -----------------------------------------------------------------
     def write(self, path: Path) -> None:
-        from PySide6.QtCore import QMarginsF, QSizeF
+        from PySide6.QtCore import QMarginsF
         from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter
 
         self._make_pictures()
@@ -167,10 +163,20 @@ class _Report:
         self.page_height = float(paint.height()) - self.footer
         self.css_width = self.width * 96.0 / RESOLUTION  # the text's width in CSS pixels
 
-        document = self._document(writer, {})
-        pages = self._section_pages(document)
-        document = self._document(writer, pages)  # the contents now with page numbers
-        document.setPageSize(QSizeF(self.width, self.page_height))
+        # lay out until stable: a heading near a page's foot moves to the next page (Qt has
+        # no keep-with-next), and the contents list learns each chapter's page
+        self.breaks: set[str] = set()
+        pages: dict[str, int] = {}
+        for _attempt in range(5):
+            document = self._document(writer, pages)
+            tops = self._heading_tops(document)
+            found = {s.anchor for s in self.sections if s.level > 1 and s.anchor in tops
+                     and tops[s.anchor] % self.page_height > ORPHAN * self.page_height}
+            new_pages = {anchor: int(top // self.page_height) + 1 for anchor, top in tops.items()}
+            if found <= self.breaks and new_pages == pages:
+                break
+            self.breaks |= found
+            pages = new_pages
         self.progress(0.85)
         self._paint(writer, document)
         self.progress(1.0)
@@ -197,22 +203,21 @@ class _Report:
         document.setPageSize(QSizeF(self.width, self.page_height))
         return document
 
-    def _section_pages(self, document: Any) -> dict[str, int]:
-        """The page (from 1) on which each section's heading landed."""
+    def _heading_tops(self, document: Any) -> dict[str, float]:
+        """Where each section's heading landed (device pixels from the first page's top)."""
         layout = document.documentLayout()
         anchors = {s.anchor for s in self.sections}
-        pages: dict[str, int] = {}
+        tops: dict[str, float] = {}
         block = document.begin()
         while block.isValid():
             iterator = block.begin()
             while not iterator.atEnd():
                 for name in iterator.fragment().charFormat().anchorNames():
-                    if name in anchors and name not in pages:
-                        top = layout.blockBoundingRect(block).top()
-                        pages[name] = int(top // self.page_height) + 1
+                    if name in anchors and name not in tops:
+                        tops[name] = layout.blockBoundingRect(block).top()
                 iterator += 1
             block = block.next()
-        return pages
+        return tops
 
     def _paint(self, writer: Any, document: Any) -> None:
         from PySide6.QtCore import QRectF, Qt
@@ -387,19 +392,23 @@ class _Report:
             .muted {{ color: #5F6368; }}
         """
 
-    def _section(self, title: str, level: int = 1, first: bool = False) -> str:
+    def _section(self, title: str, level: int = 1) -> str:
+        """A heading; a chapter (level 1) starts a page, and so does a heading that would
+        otherwise stand at a page's foot."""
         anchor = f"sec{len(self.sections)}"
         self.sections.append(_Section(anchor, title, level))
         tag = f"h{level}"
-        brk = "" if first or level > 1 else ' style="page-break-before: always"'
+        brk = ' style="page-break-before: always"' if level == 1 or anchor in self.breaks else ""
         return f'<{tag}{brk}><a name="{anchor}"></a>{html.escape(title)}</{tag}>'
 
     def _table(self, header: list[str], rows: list[list[Any]], align: str = "",
-               widths: list[int] | None = None, head_rows: int = 1) -> str:
+               widths: list[int] | None = None, font_pt: float | None = None) -> str:
         """A bordered table; a cell is text or (text, {"bold": …, "shade": colour}).
 
-        ``align`` has one letter per column: l(eft), r(ight) or c(entre).
+        ``align`` has one letter per column: l(eft), r(ight) or c(entre); a line break in
+        a heading is kept.
         """
+        size = f' style="font-size: {font_pt}pt;"' if font_pt else ""
         pad = 3
         parts = [f'<table border="1" cellspacing="0" cellpadding="{pad}" width="100%" '
                  f'style="border-collapse: collapse; border-color: {GRID}; '
@@ -409,7 +418,8 @@ class _Report:
             for i, text in enumerate(header):
                 width = f' width="{widths[i]}%"' if widths else ""
                 side = {"r": "right", "c": "center"}.get(align[i:i + 1], "left")
-                parts.append(f'<th align="{side}"{width}>{html.escape(text)}</th>')
+                text_html = html.escape(text).replace("\n", "<br>")
+                parts.append(f'<th align="{side}"{width}{size}>{text_html}</th>')
             parts.append("</tr></thead>")
         for row in rows:
             parts.append("<tr>")
@@ -420,7 +430,7 @@ class _Report:
                 body = html.escape(str(text)).replace("\n", "<br>")
                 if style.get("bold"):
                     body = f"<b>{body}</b>"
-                parts.append(f'<td align="{side}"{shade}>{body}</td>')
+                parts.append(f'<td align="{side}"{shade}{size}>{body}</td>')
             parts.append("</tr>")
         parts.append("</table>")
         return "".join(parts)
@@ -477,14 +487,14 @@ class _Report:
 
     def _glance(self) -> str:
         """The headline figures of every scenario, for the title page."""
-        from ui.compare import BEST_BACKGROUND
+        from ui.compare import BEST_BACKGROUND, comparison_rows
         from ui.i18n import tr
 
         if not self.results:
             return ""
         chosen = [k for k in KPIS if k.key in ("npv", "bcr", "payback_year", "connected_share",
                                                 "islands")]
-        rows = comparison_rows_for(self.results, self.lang)
+        rows = comparison_rows(self.results, 0, self.lang)
         by_key = {row.kpi.key: row for row in rows}
         shade = BEST_BACKGROUND.name()
         table_rows = []
@@ -522,7 +532,7 @@ class _Report:
         legend_w = min(self.css_width * 0.2, self.image_sizes["img:legend"][0])
         picture_w = self.css_width - legend_w - 10
         w, h = self.image_sizes["img:chain"]
-        picture_w = min(picture_w, self.page_height * 96.0 / RESOLUTION * 0.46 * w / h)
+        picture_w = min(picture_w, self.page_height * 96.0 / RESOLUTION * 0.42 * w / h)
         scenario = self.results[0].scenario if self.results else None
         chosen = next((r for r in self.results if any(
             a.scenario == r.scenario.name for a in model.assignments)), None)
@@ -552,9 +562,22 @@ class _Report:
         totals = [sum(count[p, t, size] for p, t in order) for size in sizes]
         rows.append([(tr("Total"), {"bold": True}), *[(str(c), {"bold": True}) for c in totals],
                      (str(sum(totals)), {"bold": True})])
-        out.append(self._section(tr("Enterprises by position, tier and size"), 2))
-        out.append(self._table([tr("Position"), *[self._size(s) for s in sizes], tr("Total")],
-                               rows, "lrrrrr", [40, 12, 12, 12, 12, 12]))
+        by_size = (self._section(tr("Enterprises by position, tier and size"), 2)
+                   + self._table([tr("Position"), *[self._size(s) for s in sizes], tr("Total")],
+                                 rows, "lrrrrr", [35, 13, 13, 13, 13, 13]))
+        # digital levels at the start, beside it
+        levels = Counter(e.maturity for e in smes)
+        level_rows = [[tr("Level {0}", level), str(levels[level]),
+                       format_value("share", levels[level] / len(smes)) if smes else "—"]
+                      for level in range(1, 5)]
+        by_level = (self._section(tr("Digital levels at the start"), 2)
+                    + self._table([tr("Digital level"), tr("Enterprises"), tr("Share")],
+                                  level_rows, "lrr", [40, 30, 30])
+                    + _para(tr("Enterprises other than the core, by digital level at the start "
+                               "of the plan."), "small"))
+        out.append('<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+                   f'<td width="62%" valign="top">{by_size}</td><td width="4%"></td>'
+                   f'<td width="34%" valign="top">{by_level}</td></tr></table>')
 
         # parks
         by_park: dict[str, list[Any]] = {}
@@ -572,16 +595,6 @@ class _Report:
                                 tr("Mean digital level"), tr("Revenue ({0})", unit)],
                                park_rows, "lrrrr", [36, 14, 18, 14, 18]))
 
-        # digital levels at the start
-        levels = Counter(e.maturity for e in smes)
-        level_rows = [[tr("Enterprises"), *[str(levels[level]) for level in range(1, 5)]],
-                      [tr("Share"), *[format_value("share", levels[level] / len(smes))
-                                      if smes else "—" for level in range(1, 5)]]]
-        out.append(self._section(tr("Digital levels at the start"), 2))
-        out.append(self._table(["", *[tr("Level {0}", level) for level in range(1, 5)]],
-                               level_rows, "lrrrr", [36, 16, 16, 16, 16]))
-        out.append(_para(tr("Enterprises other than the core, by digital level at the start "
-                            "of the plan."), "small"))
         return "".join(out)
 
     def _scenario_section(self, number: int, result: ScenarioResult) -> str:
@@ -621,7 +634,7 @@ class _Report:
         out.append(self._section(tr("Assignments: {0}", s.name), 2))
         out.append(self._assignment_table(result))
         if result.warnings:
-            out.append(f"<h3>{html.escape(tr('Warnings ({0})', len(result.warnings)))}</h3>")
+            out.append(self._section(tr("Warnings ({0})", len(result.warnings)), 3))
             out.append("".join(f'<p class="small">• {html.escape(w)}</p>'
                                for w in result.warnings))
         return "".join(out)
@@ -654,7 +667,7 @@ class _Report:
         total_subsidy = format_value("amount", float(trace.subsidy.sum()))
         key_rows.append([(tr("Total"), bold), "", (str(len(order)), bold), (total_capex, bold),
                          (total_subsidy, bold)])
-        out = [f"<h3>{html.escape(tr('Projects in this scenario'))}</h3>",
+        out = [self._section(tr("Projects in this scenario"), 3),
                self._table([tr("Id"), tr("Project"), tr("Assignments"), tr("Capex"),
                             tr("Subsidy")], key_rows, "llrrr", [7, 57, 12, 12, 12])]
         rows = []
@@ -667,7 +680,7 @@ class _Report:
                          format_value("amount", float(trace.subsidy[k]))])
         rows.append([(tr("Total ({0} assignments)", len(order)), bold), "", "", "",
                      (total_capex, bold), (total_subsidy, bold)])
-        out.append(f"<h3>{html.escape(tr('Each assignment'))}</h3>")
+        out.append(self._section(tr("Each assignment"), 3))
         out.append(self._table([tr("Enterprise"), tr("Project"), tr("Start year"), tr("Core share"),
                                 tr("Capex"), tr("Subsidy")], rows, "llrrrr",
                                [50, 10, 10, 10, 10, 10]))
@@ -755,9 +768,10 @@ class _Report:
                          f"+{p.maturity_gain}" if p.maturity_gain else "",
                          tr("yes") if p.connects_platform else "", ", ".join(conditions)])
         out.append(self._table(
-            [tr("Id"), tr("Name"), tr("Category"), tr("Capex"), tr("Opex / year"), tr("Years"),
-             tr("Benefit rate"), tr("Fixed benefit"), tr("Level gain"), tr("Platform"),
-             tr("Conditions")], rows, "lllrrrrrccl", [5, 25, 10, 7, 7, 5, 7, 7, 6, 7, 14]))
+            [tr("Id"), tr("Name"), tr("Category"), tr("Capex"), tr("Opex\n/ year"), tr("Years"),
+             tr("Benefit\nrate"), tr("Fixed\nbenefit"), tr("Level\ngain"), tr("Platform"),
+             tr("Conditions")], rows, "lllrrrrrccl", [5, 21, 12, 7, 7, 6, 7, 8, 6, 9, 12],
+            font_pt=7.5))
         out.append(_para(tr("Figures for a small enterprise, in {0}; years from start to "
                             "go-live.", unit), "small"))
         out.append(self._section(tr("Sources"), 2))
@@ -776,11 +790,11 @@ class _Report:
                               cap, format_value("share", s.link_benefit_rate),
                               str(s.target_level)])
         out.append(self._table(
-            [tr("Scenario"), tr("Years"), tr("Discount rate"),
-             *[tr("Subsidy, {0}", self._size(size)) for size in ("micro", "small", "medium",
-                                                                  "large")],
-             tr("Subsidy cap ({0})", unit), tr("Link benefit rate"), tr("Target level")],
-            rule_rows, "lcrrrrrrrc", [20, 10, 8, 8, 8, 8, 8, 11, 10, 9]))
+            [tr("Scenario"), tr("Years"), tr("Discount\nrate"),
+             *[tr("Subsidy\n{0}", self._size(size)) for size in ("micro", "small", "medium",
+                                                                   "large")],
+             tr("Subsidy cap\n({0})", unit), tr("Link\nbenefit rate"), tr("Target\nlevel")],
+            rule_rows, "lcrrrrrrrc", [19, 11, 9, 8, 8, 8, 8, 11, 10, 8], font_pt=7.5))
 
         out.append(self._section(tr("Settings"), 2))
         settings = model.settings
