@@ -11,18 +11,10 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections.abc import Callable
+
+from timing import timed
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-
-def timed(run: Callable[[], object], repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

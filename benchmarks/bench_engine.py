@@ -13,24 +13,15 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pandas as pd
+from timing import timed
 
 from models.files import load_model
 from models.workbook import save_workbook
 from planner.engine import ChainArrays, evaluate
 from planner.generate import generate
-
-
-def timed(run, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def main() -> None:

@@ -10,26 +10,16 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+from timing import timed
 
 from models.chain import TABLES
 from models.files import load_model
 from models.records import record_of
 from models.workbook import save_workbook
 from planner.generate import generate
-
-
-def best_of(repeat: int, run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -50,11 +40,11 @@ def main() -> None:
                 for name, frame in frames.items():
                     frame.to_excel(writer, sheet_name=name, index=False)
 
-        t_export = best_of(args.repeat, lambda: save_workbook(model, ours))
-        t_pandas_write = best_of(args.repeat, pandas_write)
-        t_import = best_of(args.repeat, lambda: load_model(ours))
-        t_pandas_read = best_of(args.repeat, lambda: pd.read_excel(ours, sheet_name=None,
-                                                                   engine="openpyxl"))
+        t_export = timed(lambda: save_workbook(model, ours), args.repeat)
+        t_pandas_write = timed(pandas_write, args.repeat)
+        t_import = timed(lambda: load_model(ours), args.repeat)
+        t_pandas_read = timed(lambda: pd.read_excel(ours, sheet_name=None, engine="openpyxl"),
+                              args.repeat)
         size = ours.stat().st_size
     print(f"file size: {size / 1e6:.1f} MB")
     print(f"import  ours {t_import:7.3f} s   pandas.read_excel(openpyxl) {t_pandas_read:7.3f} s"
