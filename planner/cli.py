@@ -153,6 +153,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """The consultant's PDF report, drawn with Qt off screen (no display needed)."""
+    if Path(args.out).suffix.lower() != ".pdf":
+        raise UserError("--out writes a PDF: give a name ending in .pdf")
+    loaded = _load(args.file, args.lang)
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.report import write_report
+
+    try:
+        write_report(loaded.model, args.out, args.lang)
+    except (OSError, ValueError) as exc:
+        raise UserError(f"cannot write {args.out}: {exc}") from None
+    print(args.out)
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """The desktop app (the one place the headless side starts the Qt side)."""
     from examples import example_path
@@ -204,6 +222,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("compare", cmd_compare, "key figures of several scenarios side by side")
     sub.add_argument("file")
     sub.add_argument("--scenarios", nargs="+", metavar="NAME", help="these scenarios, in order")
+    sub = command("report", cmd_report, "the consultant's report as an A4 PDF")
+    sub.add_argument("file")
+    sub.add_argument("--out", required=True, metavar="REPORT.pdf")
     sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
     sub.add_argument("--enterprises", type=int, required=True, metavar="N")
     sub.add_argument("--seed", type=int, default=1)

@@ -88,7 +88,8 @@ ZH = {
     "Coverage by park": "按园区的覆盖率", "Coverage by size": "按规模的覆盖率",
     "Digital level: start and end": "数字化水平：期初与期末",
     "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
-    "Charts": "图表", "(no park)": "（无园区）", "Export chart…": "导出图表…",
+    "Charts": "图表", "Compare": "情景对比", "Presentation": "演示模式",
+    "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)", "(no park)": "（无园区）", "Export chart…": "导出图表…",
     "Image (*.png);;Vector (*.svg)": "图片 (*.png);;矢量图 (*.svg)",
     "Where the cost of {0} comes from": "{0} 年成本构成",
     "Assignment": "项目分配", "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
@@ -192,7 +193,7 @@ ZH = {
     "Subsidy\n{0}": "{0}\n补贴", "Presentation": "演示",
     "→ next   ← previous   Esc leave": "→ 下一页   ← 上一页   Esc 退出",
     "{0} scenarios · amounts in {1}": "{0} 个情景 · 金额单位：{1}",
-    "Scenario: {0} · amounts in {1}": "情景：{0} · 金额单位：{1}",
+    "Scenario: {0} · amounts in {1}": "情景：{0} · 金额单位：{1}", "Digital level": "数字化水平",
 }
 
 

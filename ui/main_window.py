@@ -41,11 +41,13 @@ from models.schema import OWNERSHIPS, SIZES
 from planner.kpis import KPIS, format_value
 from ui.canvas import ChainView
 from ui.charts import ChartsPanel, export_chart
+from ui.compare import ComparisonView
 from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, YearCostsDialog, ask
 from ui.document import Analysis, Document, analyse, default_scenario
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.inspector import Inspector
 from ui.legend import LegendWidget
+from ui.present import PresentationWindow
 from ui.tables import TablesWidget
 from ui.worker import BackgroundRunner
 
@@ -184,6 +186,8 @@ class MainWindow(QMainWindow):
             ActionSpec("export_template", tr("Export template…"), None, "",
                        self.export_template),
             ActionSpec("export_graphml", tr("Export GraphML…"), None, "", self.export_graphml),
+            ActionSpec("export_report", tr("Export report…"), None, "", self.export_report),
+            ActionSpec("present", tr("Presentation"), "F5", "", self.present),
             ActionSpec("quit", tr("Quit"), keys.Quit, "", self.close),
             ActionSpec("undo", tr("Undo"), keys.Undo, "", self.document.undo_stack.undo),
             ActionSpec("redo", tr("Redo"), "Ctrl+Shift+Z", "", self.document.undo_stack.redo),
@@ -229,7 +233,7 @@ class MainWindow(QMainWindow):
         self.recent_menu = file_menu.addMenu(tr("Recent files"))
         self._fill_recent()
         for key in ("save", "save_as", None, "export_excel", "export_template",
-                    "export_graphml", None, "quit"):
+                    "export_graphml", "export_report", None, "quit"):
             file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
         edit = bar.addMenu(tr("&Edit"))
         for key in ("undo", "redo", None, "add_enterprise", "add_link", "delete", None,
@@ -237,6 +241,7 @@ class MainWindow(QMainWindow):
             edit.addSeparator() if key is None else edit.addAction(a[key])
         view = bar.addMenu(tr("&View"))
         view.addAction(a["fit"])
+        view.addAction(a["present"])
         view.addSeparator()
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
@@ -318,6 +323,8 @@ class MainWindow(QMainWindow):
         self.views.setDocumentMode(True)
         self.views.addTab(chain_page, tr("Chain"))
         self.views.addTab(self.charts, tr("Charts"))
+        self.comparison = ComparisonView(self.document, body)
+        self.views.addTab(self.comparison, tr("Compare"))
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.views, 1)
@@ -564,6 +571,28 @@ class MainWindow(QMainWindow):
                                               tr("Image (*.png);;Vector (*.svg)"))
         if path:
             self._write(lambda: export_chart(chart, path), path)
+
+    def present(self) -> None:
+        self.presentation = PresentationWindow(self.document)
+        self.presentation.showFullScreen()
+
+    def export_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, tr("Export report…"),
+                                              str(Path(self._folder(), "report.pdf")),
+                                              tr("PDF (*.pdf)"))
+        if not path:
+            return
+        from ui.report import write_report
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            write_report(self.document.model, path, language())
+        except (OSError, ValueError) as exc:
+            QMessageBox.critical(self, tr("Cannot save {0}", Path(path).name), str(exc))
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.statusBar().showMessage(tr("Saved {0}", path), 4000)
 
     def switch_language(self, lang: str) -> None:
         set_language(lang)
