@@ -414,3 +414,14 @@ def test_installed_script_reports_user_errors_without_a_traceback(tmp_path, argv
     assert child.returncode == code, child.stderr
     assert words in child.stderr
     assert "Traceback" not in child.stderr
+
+
+def test_report_command_writes_a_pdf_and_refuses_other_names(tmp_path, capsys):
+    from examples import example_path
+
+    out = tmp_path / "report.pdf"
+    assert main(["report", str(example_path("shipbuilding.xlsx")), "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF")
+    assert main(["report", str(example_path("shipbuilding.xlsx")), "--out",
+                 str(tmp_path / "report.docx")]) == 1
+    assert "ending in .pdf" in capsys.readouterr().err

@@ -127,7 +127,8 @@ class Chart(pg.PlotWidget):
         high = max(1.0, float(values.max())) if values.size else 1.0
         if floor is not None:
             low = floor
-        self.setYRange(low, high + (high - low) * 0.22, padding=0)
+        span = high - low
+        self.setYRange(low - (span * 0.06 if low < 0 else 0.0), high + span * 0.22, padding=0)
 
 
 class CostBenefitChart(Chart):
@@ -210,6 +211,8 @@ class CoverageChart(Chart):
             self.lines[key] = self.plot([], [], pen=pen, symbol="o", symbolSize=5,
                                         symbolBrush=palette.series_colour(i), name=tr(label))
         self.legend.setColumnCount(2)  # four long names: two rows
+        percent_ticks = [(v, f"{v}%") for v in range(0, 101, 25)]
+        self.getPlotItem().getAxis("left").setTicks([percent_ticks])  # none in the headroom
         self.year_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.GREY, width=1))
         self.addItem(self.year_line)
 
@@ -261,6 +264,7 @@ class GroupCoverageChart(Chart):
                                            name=tr("Digitalised share"))
         self.addItem(self.connected)
         self.addItem(self.digitalised)
+        self.getPlotItem().getAxis("left").setTicks([[(v, f"{v}%") for v in range(0, 101, 25)]])
 
     def format(self, value: float) -> str:
         return "—" if np.isnan(value) else f"{value:.1f}%"

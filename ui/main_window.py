@@ -574,7 +574,8 @@ class MainWindow(QMainWindow):
 
     def present(self) -> None:
         self.presentation = PresentationWindow(self.document)
-        self.presentation.showFullScreen()
+        self.presentation.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.presentation.present()
 
     def export_report(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("Export report…"),

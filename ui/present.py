@@ -172,6 +172,10 @@ class PresentationWindow(QWidget):
         self.go_to(self.slide_index - 1)
 
     # --- events -----------------------------------------------------------------------
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.setFocus()  # the keys come here, however the window was shown
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in NEXT_KEYS:

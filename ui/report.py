@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as _dt
 import html
 import os
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -44,7 +45,8 @@ CHART_SIZE = (470, 320)  # logical pixels of a scenario chart (two to a row on t
 WIDE_CHART_SIZE = (470, 330)
 CHAIN_ZOOM = 0.8  # the canvas draws names from a zoom of 0.7
 CHAIN_MAX = 2600  # logical pixels, either way: a big chain is drawn smaller
-IMAGE_SCALE = 2.5  # image pixels per logical pixel: sharp in print
+IMAGE_SCALE = 2.0  # image pixels per logical pixel: sharp in print
+IMAGE_MAX = 3200  # most pixels an image has either way (a big chain's picture)
 TICK_PT, LABEL_PT, LEGEND_PT = 10, 10, "10pt"
 ORPHAN = 0.84  # a heading below this fraction of a page's height starts the next page
 GRID = "#8C8C8C"  # table borders
@@ -57,8 +59,11 @@ def _application() -> Any:
     """The running QApplication, or a new one (headless when there is no display)."""
     from PySide6.QtWidgets import QApplication
 
-    if QApplication.instance() is None and sys.platform.startswith("linux") and not (
-            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+    app = QApplication.instance()
+    if app is not None:
+        return app
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY")
+                                                 or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.app import make_application
 
@@ -79,6 +84,72 @@ def report_font_families() -> list[str]:
     if chinese and chinese not in chosen:
         chosen.append(chinese)
     return chosen
+
+
+_RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement and Kangxi Radicals
+_IDEOGRAPHS = range(0x4E00, 0xA000)  # CJK Unified Ideographs
+_CODE = re.compile(rb"<(2[EF][0-9A-F]{2})>")
+
+
+def radical_equivalents(families: list[str]) -> dict[int, int]:
+    """Radical code point -> the ideograph drawn with the same glyph, in these fonts."""
+    from PySide6.QtGui import QFont, QRawFont
+
+    result: dict[int, int] = {}
+    for family in families:
+        raw = QRawFont.fromFont(QFont(family))
+        if not raw.isValid():
+            continue
+        first: dict[int, int] = {}
+        glyphs = raw.glyphIndexesForString("".join(map(chr, _IDEOGRAPHS)))
+        for code, glyph in zip(_IDEOGRAPHS, glyphs, strict=False):
+            if glyph and glyph not in first:
+                first[glyph] = code
+        glyphs = raw.glyphIndexesForString("".join(map(chr, _RADICALS)))
+        for code, glyph in zip(_RADICALS, glyphs, strict=False):
+            if glyph in first:
+                result.setdefault(code, first[glyph])
+    return result
+
+
+def fix_text_mapping(path: Path, families: list[str]) -> None:
+    """WORKAROUND: Qt's PDF writer (6.11 and before) maps each glyph back to the lowest code
+    point that uses it, so a Chinese character whose glyph a CJK font shares with a radical
+    (车 with ⻋, 页 with ⻚, 一 with ⼀ …) is written as the radical: it looks right, but
+    search and copy give the radical. https://github.com/wkhtmltopdf/wkhtmltopdf/issues/4414
+    Rewrite the radicals in the ToUnicode maps (plain text in Qt's output) to the
+    ideographs sharing their glyphs; each code keeps its four hex digits, so no offset
+    in the file moves.
+    """
+    data = bytearray(path.read_bytes())
+    spans = []
+    for number in set(re.findall(rb"/ToUnicode (\d+) 0 R", data)):
+        head = re.search(rb"\n" + number + rb" 0 obj\s*<<[^>]*>>\s*stream\r?\n", data)
+        if head is not None and b"/Filter" not in head.group(0):
+            end = data.find(b"endstream", head.end())
+            if _CODE.search(data, head.end(), end):
+                spans.append((head.end(), end))
+    if not spans:
+        return
+    equivalents = radical_equivalents(families)
+
+    def ideograph(match: re.Match[bytes]) -> bytes:
+        code = equivalents.get(int(match.group(1), 16))
+        return b"<%04X>" % code if code else match.group(0)
+
+    for start, end in spans:
+        # only the targets of the ranges ([...]), never the glyph codes before them
+        data[start:end] = re.sub(rb"\[[^\]]*\]", lambda m: _CODE.sub(ideograph, m.group(0)),
+                                 bytes(data[start:end]))
+    path.write_bytes(bytes(data))
+
+
+def _settle(app: Any) -> None:
+    """Let the widgets lay themselves out, without painting the (unseen) stage."""
+    from PySide6.QtCore import QEvent
+
+    for _ in range(3):
+        app.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
 
 def report_font(point_size: float) -> Any:
@@ -179,6 +250,8 @@ class _Report:
             pages = new_pages
         self.progress(0.85)
         self._paint(writer, document)
+        del writer  # closes the file
+        fix_text_mapping(path, report_font_families())
         self.progress(1.0)
 
     def _px(self, css: float) -> float:
@@ -280,8 +353,9 @@ class _Report:
             view = ChainView(document, stage)
             # a view the chain fills at a zoom that still draws the names (when it fits)
             content = view.scene().itemsBoundingRect()
-            chain_size = (round(min(CHAIN_MAX, max(800.0, content.width() * CHAIN_ZOOM + 40))),
-                          round(min(CHAIN_MAX, max(500.0, content.height() * CHAIN_ZOOM + 80))))
+            zoom = min(CHAIN_ZOOM, CHAIN_MAX / max(content.width(), content.height(), 1.0))
+            chain_size = (round(max(800.0, content.width() * zoom + 40)),
+                          round(max(500.0, content.height() * zoom + 80)))
             view.setGeometry(0, 0, *chain_size)
             legend = LegendWidget(stage)
             legend.setGeometry(0, chain_size[1], legend.sizeHint().width(),
@@ -311,9 +385,9 @@ class _Report:
                 chart.update_results(self.results)
             stage.resize(max(chain_size[0], CHART_SIZE[0], WIDE_CHART_SIZE[0]), y)
             stage.show()
-            app.processEvents()
+            _settle(app)
             view.fit()
-            app.processEvents()
+            _settle(app)
             self._grab("img:chain", view)
             self._grab("img:legend", legend)
             for chart, key in zip(lines, ("cumulative", "connected"), strict=True):
@@ -322,7 +396,7 @@ class _Report:
             for number, result in enumerate(self.results):
                 document.set_scenario(result.scenario.name)
                 document.analyse_now()
-                app.processEvents()
+                _settle(app)
                 for i, chart in enumerate(charts):
                     self._grab(f"img:s{number}-{i}", chart)
                 self.progress(0.1 + 0.6 * (number + 1) / max(1, len(self.results)))
@@ -355,9 +429,10 @@ class _Report:
         from PySide6.QtWidgets import QWidget
 
         size = widget.size()
-        image = QImage(QSize(round(size.width() * IMAGE_SCALE), round(size.height() * IMAGE_SCALE)),
+        scale = min(IMAGE_SCALE, IMAGE_MAX / max(size.width(), size.height(), 1))
+        image = QImage(QSize(round(size.width() * scale), round(size.height() * scale)),
                        QImage.Format.Format_RGB32)
-        image.setDevicePixelRatio(IMAGE_SCALE)
+        image.setDevicePixelRatio(scale)
         image.fill(QColor("white"))
         painter = QPainter(image)
         try:
@@ -564,7 +639,7 @@ class _Report:
                      (str(sum(totals)), {"bold": True})])
         by_size = (self._section(tr("Enterprises by position, tier and size"), 2)
                    + self._table([tr("Position"), *[self._size(s) for s in sizes], tr("Total")],
-                                 rows, "lrrrrr", [35, 13, 13, 13, 13, 13]))
+                                 rows, "lrrrrr", [30, 14, 14, 14, 14, 14], font_pt=7.5))
         # digital levels at the start, beside it
         levels = Counter(e.maturity for e in smes)
         level_rows = [[tr("Level {0}", level), str(levels[level]),
@@ -572,7 +647,7 @@ class _Report:
                       for level in range(1, 5)]
         by_level = (self._section(tr("Digital levels at the start"), 2)
                     + self._table([tr("Digital level"), tr("Enterprises"), tr("Share")],
-                                  level_rows, "lrr", [40, 30, 30])
+                                  level_rows, "lrr", [34, 36, 30], font_pt=7.5)
                     + _para(tr("Enterprises other than the core, by digital level at the start "
                                "of the plan."), "small"))
         out.append('<table width="100%" cellspacing="0" cellpadding="0"><tr>'
