@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
             ActionSpec("find", tr("Find…"), keys.Find, "", self.focus_search),
             ActionSpec("fit", tr("Fit chain"), "F", "", self.canvas_fit),
             ActionSpec("assign", tr("Assign project…"), "Ctrl+P", "", self.assign_project),
+            ActionSpec("optimise", tr("Optimise plan…"), None, "", self.optimise_plan),
             ActionSpec("new_scenario", tr("New scenario…"), None, "", self.new_scenario),
             ActionSpec("duplicate_scenario", tr("Duplicate scenario…"), None, "",
                        self.duplicate_scenario),
@@ -246,8 +247,8 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             view.addAction(dock.toggleViewAction())
         plan = bar.addMenu(tr("&Plan"))
-        for key in ("assign", None, "new_scenario", "duplicate_scenario", "rename_scenario",
-                    "delete_scenario"):
+        for key in ("assign", "optimise", None, "new_scenario", "duplicate_scenario",
+                    "rename_scenario", "delete_scenario"):
             plan.addSeparator() if key is None else plan.addAction(a[key])
         languages = bar.addMenu(tr("&Language"))
         for code, name in LANGUAGES.items():
@@ -571,6 +572,13 @@ class MainWindow(QMainWindow):
                                               tr("Image (*.png);;Vector (*.svg)"))
         if path:
             self._write(lambda: export_chart(chart, path), path)
+
+    def optimise_plan(self) -> None:
+        from ui.optimise_dialog import OptimiseDialog
+
+        self.optimiser = OptimiseDialog(self.document, self)
+        self.optimiser.accepted.connect(lambda: self.views.setCurrentWidget(self.comparison))
+        self.optimiser.open()
 
     def present(self) -> None:
         self.presentation = PresentationWindow(self.document)

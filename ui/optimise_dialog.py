@@ -1,0 +1,149 @@
+"""Plan ▸ Optimise…: budgets and options, a background run with progress and Cancel,
+and the optimised plan added as a new scenario (one undo step)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.document import Document
+from ui.i18n import tr
+from ui.worker import BackgroundRunner, TaskState
+
+
+def _run(model: Any, scenario: str, options: dict[str, Any], state: TaskState) -> Any:
+    from planner.optimise import optimise
+
+    return optimise(model, scenario, progress=state.progress, cancel=lambda: state.cancelled,
+                    **options)
+
+
+class OptimiseDialog(QDialog):
+    """Ask for budgets and options, run the optimiser off the GUI thread, adopt the result."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.result: Any = None
+        self.setWindowTitle(tr("Optimise plan"))
+        self.setMinimumWidth(460)
+        scenario = document.current_scenario()
+        self.scenario = QComboBox(self)
+        for s in document.model.scenarios:
+            self.scenario.addItem(s.name)
+        if scenario is not None:
+            self.scenario.setCurrentText(scenario.name)
+        unit = document.model.settings.amount_unit + " " + document.model.settings.currency
+        self.core_budget = self._amount(1000.0, unit)
+        self.government_budget = self._amount(500.0, unit)
+        self.per_year = QCheckBox(tr("Budgets are per year"), self)
+        self.objective = QComboBox(self)
+        self.objective.addItem(tr("Net present value"), "npv")
+        self.objective.addItem(tr("Connected share at the end (NPV breaks ties)"), "coverage")
+        self.core_share = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=1, suffix=" %")
+        self.sme_cap = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=2, suffix=" %",
+                                      value=2.0)
+        self.time_limit = QDoubleSpinBox(self, minimum=1, maximum=3600, decimals=0,
+                                         suffix=" s", value=60)
+        form = QFormLayout()
+        form.addRow(tr("Scenario"), self.scenario)
+        form.addRow(tr("Core enterprise budget"), self.core_budget)
+        form.addRow(tr("Government budget"), self.government_budget)
+        form.addRow("", self.per_year)
+        form.addRow(tr("Objective"), self.objective)
+        form.addRow(tr("Core share of new projects"), self.core_share)
+        form.addRow(tr("SME yearly cost cap (of revenue)"), self.sme_cap)
+        form.addRow(tr("Time limit"), self.time_limit)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox(self)
+        self.start = QPushButton(tr("Optimise"), self)
+        self.start.setDefault(True)
+        self.buttons.addButton(self.start, QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.start.clicked.connect(self.run)
+        self.cancel.clicked.connect(self.stop)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.runner = BackgroundRunner(self)
+        self.runner.progress.connect(lambda f: self.progress.setValue(int(f * 100)))
+        self.runner.finished.connect(self._on_finished)
+
+    def _amount(self, value: float, unit: str) -> QDoubleSpinBox:
+        spin = QDoubleSpinBox(self, minimum=0, maximum=1e12, decimals=1, value=value)
+        spin.setSuffix(" " + unit)
+        spin.setGroupSeparatorShown(True)
+        return spin
+
+    def options(self) -> dict[str, Any]:
+        return {"core_budget": self.core_budget.value(),
+                "government_budget": self.government_budget.value(),
+                "per_year": self.per_year.isChecked(), "objective": self.objective.currentData(),
+                "core_share": self.core_share.value() / 100,
+                "sme_cost_cap": self.sme_cap.value() / 100,
+                "time_limit": self.time_limit.value()}
+
+    def run(self) -> None:
+        if self.document.analysis.errors:
+            self.status.setText(tr("Model has errors"))
+            return
+        self.start.setEnabled(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.status.setText(tr("Optimising…"))
+        self.runner.run(_run, self.document.model, self.scenario.currentText(), self.options())
+
+    def stop(self) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+            self.status.setText(tr("Cancelled"))
+            self.start.setEnabled(True)
+            self.progress.hide()
+        else:
+            self.reject()
+
+    def _on_finished(self, result: Any, error: object) -> None:
+        self.start.setEnabled(True)
+        self.progress.hide()
+        if result is None:
+            self.status.setText(str(error).strip().splitlines()[-1] if error else "")
+            return
+        self.result = result
+        self.adopt(result)
+        self.accept()
+
+    def adopt(self, result: Any) -> None:
+        """Add the optimised scenario and its assignments as one undo step, and show it."""
+        document = self.document
+        document.undo_stack.beginMacro(tr("Optimise plan"))
+        document.add_rows("scenarios", [result.scenario], "")
+        document.add_rows("assignments", list(result.assignments), "")
+        document.undo_stack.endMacro()
+        document.set_scenario(result.scenario.name)
+        gap = "—" if result.gap is None else f"{result.gap * 100:.2f}%"
+        self.summary = tr("{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})",
+                          result.scenario.name, result.objective,
+                          result.bound if result.bound is not None else float("nan"), gap,
+                          result.seconds, result.status)
+        if self.parent() is not None and hasattr(self.parent(), "statusBar"):
+            self.parent().statusBar().showMessage(self.summary, 15000)  # type: ignore[union-attr]
+
