@@ -31,7 +31,17 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project root importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from models.chain import Assignment, ChainModel, Enterprise, Link, ProjectType, Scenario, Settings
+from models.chain import (
+    Assessment,
+    Assignment,
+    ChainModel,
+    Enterprise,
+    Link,
+    ProjectType,
+    Scenario,
+    Settings,
+)
+from models.indicators import default_indicator_set
 from models.validation import places, validate
 from models.workbook import save_workbook
 
@@ -289,7 +299,82 @@ def build(chain: Chain) -> ChainModel:
         scenarios=[baseline] + [p.scenario for p in programmes])
     for programme in programmes:
         model.assignments += programme_plan(model, ids, programme, chain.showcase)
+    model.assessments = assessments(model)
     return model
+
+
+# --------------------------------------------------------------------------------------
+# Digital health checks (数字化体检, SPEC §7). Most SMEs carry their latest assessment,
+# some an earlier one a level lower too. Answers follow one profile per level, varied
+# deterministically by the firm's id, and are chosen so the computed level equals the
+# firm's maturity (``check`` fails otherwise): the scenario grades cap the level, the
+# base score sits well inside its band.
+# --------------------------------------------------------------------------------------
+
+#  level: (network, equipment digitised, networked, areas collected, systems,
+#          network security, data security, planning, rules, talent, funding,
+#          energy, pass rate, revenue/employee, cost/100, grade of the scenarios that count,
+#          how many of them, of which constrained)
+PROFILES = {
+    1: ("office", 0.30, 0.10, 2, 3, ("firewall",), ("backup",), "informal", "person",
+        "part_time", 0.005, 0.01, 0.0, 0.0, 0.0, 2, 2, 1),
+    2: ("plant", 0.50, 0.45, 5, 6, ("firewall", "antivirus", "rules"), ("backup", "access"),
+        "written", "person", "part_time", 0.01, 0.03, 0.01, 0.03, 0.01, 2, 7, 4),
+    3: ("plant", 0.70, 0.65, 8, 9, ("firewall", "antivirus", "mlps", "drills"),
+        ("backup", "access", "classification", "response"), "written", "department", "team",
+        0.02, 0.06, 0.02, 0.06, 0.03, 3, 9, 6),
+    4: ("industrial", 0.85, 0.82, 12, 12, ("firewall", "antivirus", "mlps", "rules", "drills"),
+        ("backup", "access", "encryption", "classification", "response"), "managed",
+        "leadership", "team_training", 0.035, 0.08, 0.025, 0.12, 0.04, 4, 11, 7),
+}
+
+
+def answers_for(level: int, seed: int) -> tuple[dict[str, object], dict[str, int]]:
+    """Plausible answers of a firm at ``level``; ``seed`` varies them deterministically."""
+    ind = default_indicator_set()
+    (network, digitised, networked, areas, systems, net_sec, data_sec, planning, rules, talent,
+     funding, energy, pass_rate, per_employee, cost, grade, count, constrained) = PROFILES[level]
+    item = {i.key: i for i in ind.items}
+
+    def rotated(key: str, n: int) -> tuple[str, ...]:
+        keys = [o.key for o in item[key].options]
+        chosen = set((keys[seed % len(keys):] + keys[:seed % len(keys)])[:n])
+        return tuple(k for k in keys if k in chosen)
+
+    bump = (seed % 5) * 0.01
+    answers: dict[str, object] = {
+        "network": network, "equipment_digitised": round(digitised + bump, 2),
+        "equipment_networked": round(networked + bump, 2),
+        "data_collection": rotated("data_collection", areas),
+        "system_coverage": rotated("system_coverage", systems),
+        "network_security": net_sec, "data_security": data_sec, "planning": planning,
+        "management_rules": rules, "talent": talent, "funding": funding, "energy": energy,
+        "pass_rate": pass_rate, "revenue_per_employee": per_employee, "cost_per_100": cost}
+    hard = [s.key for s in ind.scenarios if s.constrained]
+    soft = [s.key for s in ind.scenarios if not s.constrained]
+    hard = hard[seed % len(hard):] + hard[:seed % len(hard)]
+    soft = soft[seed % len(soft):] + soft[:seed % len(soft)]
+    top = set(hard[:constrained] + soft[:count - constrained])
+    grades = {s.key: grade if s.key in top else max(0, grade - 1 - (seed + n) % 2)
+              for n, s in enumerate(ind.scenarios)}
+    return answers, grades
+
+
+def assessments(model: ChainModel) -> list[Assessment]:
+    rows = []
+    smes = [e for e in model.enterprises if e.role != "core"]
+    for n, e in enumerate(smes):
+        if n % 5 == 4:  # most SMEs, not all: a planner sees who is still to be surveyed
+            continue
+        seed = sum(map(ord, e.id))
+        if n % 3 == 0 and e.maturity > 1:  # an earlier check, a level lower
+            answers, grades = answers_for(e.maturity - 1, seed + 1)
+            rows.append(Assessment(enterprise=e.id, date=f"2024-{1 + seed % 12:02d}-15",
+                                   answers=answers, scenarios=grades))
+        answers, grades = answers_for(e.maturity, seed)
+        rows.append(Assessment(enterprise=e.id, date=f"2025-{1 + seed % 9:02d}-{1 + seed % 28:02d}",
+                               answers=answers, scenarios=grades))
+    return rows
 
 
 def size_class(employees: int, revenue: float) -> str:
@@ -308,6 +393,11 @@ def check(model: ChainModel) -> None:
     contradicts the official thresholds (upstream firms: the industrial ones)."""
     problems = validate(model)
     assert not problems, "\n".join(p.text() for p in problems)
+    ind = default_indicator_set()
+    levels = {a.enterprise: ind.level_of(a.answers, a.scenarios) for a in
+              sorted(model.assessments, key=lambda a: a.date)}
+    maturity = {e.id: e.maturity for e in model.enterprises}
+    assert all(levels[k] == maturity[k] for k in levels), "an assessment contradicts a maturity"
     ids = {e.id for e in model.enterprises}
     assert len(ids) == len(model.enterprises)
     prefix = {"upstream": "T", "downstream": "D"}

@@ -138,6 +138,23 @@ class Assignment:
 
 
 @dataclass(slots=True, kw_only=True)
+class Assessment:
+    """One digital health check (数字化体检, SPEC §7) of one enterprise on one date.
+
+    The answers are keyed by the indicator set's item and scenario keys
+    (``models.indicators``), so the set stays data: a corrected table changes
+    the columns without a code change.
+    """
+
+    enterprise: str = col("企业", Kind.KEY, required=True, doc=("Enterprise id", "企业编号"))
+    date: str = col("日期", Kind.KEY, required=True,
+                    doc=("Assessment date, like 2025-03-31", "评测日期，如 2025-03-31"))
+    answers: dict[str, Any] = field(default_factory=dict)  # item key -> canonical answer
+    scenarios: dict[str, int] = field(default_factory=dict)  # scenario key -> grade 0–4
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, kw_only=True)
 class Settings:
     model_name: str = col("模型名称", Kind.TEXT, "", doc=("Model name", "模型名称"))
     currency: str = col("币种", Kind.TEXT, "CNY", doc=("Currency", "币种"))
@@ -203,8 +220,15 @@ TABLES: tuple[TableSpec, ...] = (
            ("Which project each enterprise starts in which year, per scenario.",
             "各情景下每家企业在哪一年开始哪个项目。")),
 )
+# The optional Assessments sheet (SPEC §7): its answer columns come from the indicator
+# set, so it is not in TABLES (whose columns are all declared fields); the readers,
+# writers and validation handle it next to them.
+ASSESSMENTS = _table("assessments", "Assessments", ("评测",), Assessment, ("enterprise", "date"),
+                     ("Digital health checks: one row per enterprise and date, one column per "
+                      "indicator and business scenario (graded 0–4).",
+                      "数字化体检：每行一家企业的一次评测，每个指标和经营场景（0–4级）一列。"))
 SETTINGS_FIELDS = field_specs(Settings)
-TABLE_BY_ATTR = {t.attr: t for t in TABLES}
+TABLE_BY_ATTR = {t.attr: t for t in (*TABLES, ASSESSMENTS)}
 
 
 @dataclass
@@ -215,6 +239,7 @@ class ChainModel:
     projects: list[ProjectType] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
 
     def rows(self, table: TableSpec) -> list[Any]:
         rows: list[Any] = getattr(self, table.attr)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from models.assessments import assessment_from_record, assessment_record
 from models.atomic import write_atomic
 from models.chain import SCHEMA_VERSION, TABLES, ChainModel
 from models.problems import ERROR, ImportFailed, Problem, file_problem
@@ -31,6 +32,8 @@ def to_dict(model: ChainModel) -> dict[str, Any]:
                 record["extra"] = row.extra
             records.append(record)
         data[table.attr] = records
+    if model.assessments:  # optional (SPEC §7); absent in older files
+        data["assessments"] = [assessment_record(a) for a in model.assessments]
     return data
 
 
@@ -76,9 +79,25 @@ def from_dict(data: Any) -> ChainModel:
                             (table.attr, table.zh[0]), number, {}, problems)
             if row is not None:
                 rows.append(row)
+    _read_assessments(data.get("assessments", []), model, problems)
     if problems:
         raise ImportFailed(problems)
     return model
+
+
+def _read_assessments(records: Any, model: ChainModel, problems: list[Problem]) -> None:
+    if not isinstance(records, list):
+        problems.append(Problem(ERROR, ("must be a list of objects", "必须是对象列表"),
+                                ("assessments", "评测")))
+        return
+    for number, record in enumerate(records, start=1):
+        if not isinstance(record, dict):
+            problems.append(Problem(ERROR, ("must be an object", "必须是对象"),
+                                    ("assessments", "评测"), number))
+            continue
+        row = assessment_from_record(record, number, problems)
+        if row is not None:
+            model.assessments.append(row)
 
 
 def load_json(path: str | os.PathLike[str]) -> ChainModel:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from models.assessments import assessment_errors, maturity_warnings
 from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, Problem
 from models.schema import SIZES, FieldSpec, in_range, value_check
@@ -122,8 +123,12 @@ def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[P
         problems += _field_problems(table, rows)
         problems += _duplicates(table, rows)
     problems += _reference_problems(model)
+    if model.assessments:
+        problems += assessment_errors(model)
     if not any(p.is_error for p in problems):
         problems += assignment_warnings(model, where)
+        if model.assessments:
+            problems += maturity_warnings(model)
     return problems
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from models.assessments import build_assessment, columns, expected_text, header_aliases
 from models.atomic import write_atomic
-from models.chain import SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
+from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, ImportFailed, Problem, file_problem
 from models.records import build_row, build_settings
 from models.schema import Kind, display, normalise
@@ -46,7 +47,7 @@ class ExtraSheet:
 
 def _sheet_aliases() -> dict[str, str]:
     aliases = {}
-    for table in TABLES:
+    for table in (*TABLES, ASSESSMENTS):
         for name in (table.sheet, *table.zh):
             aliases[normalise(name)] = table.attr
     for name in SETTINGS_SHEET:
@@ -125,6 +126,10 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
         name, rows = found[table.attr]
         row_numbers[table.attr] = _read_table(table, name, rows, model.rows(table), problems,
                                               notices)
+    if "assessments" in found:  # optional (SPEC §7): older files have no such sheet
+        name, rows = found["assessments"]
+        row_numbers["assessments"] = _read_assessments(name, rows, model.assessments, problems,
+                                                       notices)
     if problems:
         raise ImportFailed(problems)
     return ReadResult(model, notices, row_numbers)
@@ -201,6 +206,56 @@ def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[An
     return numbers
 
 
+def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
+                      problems: list[Problem], notices: list[Problem]) -> list[int]:
+    place = (name, name)
+    if not rows:
+        return []
+    aliases = header_aliases()
+    columns: list[tuple[int, str]] = []
+    extras: list[tuple[int, str]] = []
+    headers: dict[str, str] = {}
+    bad_header = False
+    for index, header in enumerate(rows[0]):
+        if _blank(header):
+            continue
+        text = str(header).strip()
+        column = aliases.get(normalise(text))
+        if column is None:
+            extras.append((index, text))
+            notices.append(Problem(WARNING, ("column not part of the format; kept but ignored",
+                                             "该列不属于规定格式，已保留但不使用"),
+                                   place, 1, column=text))
+        elif column.key in headers:
+            bad_header = True
+            problems.append(Problem(ERROR, (f"a second column for '{column.key}'",
+                                            f"“{column.zh}”列重复"), place, 1, column=text))
+        else:
+            headers[column.key] = text
+            columns.append((index, column.key))
+    for spec in ASSESSMENTS.fields:
+        if spec.name not in headers:
+            bad_header = True
+            problems.append(Problem(ERROR, (f"required column missing (header '{spec.name}' "
+                                            f"or '{spec.zh}')",
+                                            f"缺少必填列（表头“{spec.zh}”或“{spec.name}”）"),
+                                    place, 1, column=spec.name))
+    if bad_header:
+        return []
+    numbers = []
+    for number, row in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in row):
+            continue
+        width = len(row)
+        raw = {key: row[i] for i, key in columns if i < width}
+        extra = {h: _plain(row[i]) for i, h in extras if i < width and not _blank(row[i])}
+        obj = build_assessment(raw, extra, place, number, headers, problems)
+        if obj is not None:
+            out.append(obj)
+            numbers.append(number)
+    return numbers
+
+
 # --- writing -------------------------------------------------------------------------
 
 _HEADER_FILL = "1F4E79"
@@ -209,16 +264,24 @@ _AMOUNT = "#,##0.00"
 
 
 def workbook_bytes(model: ChainModel, lang: str = "en",
-                   extra_sheets: list[ExtraSheet] | None = None) -> bytes:
-    """The model as an .xlsx file, formatted for people, in ``lang`` (en or zh_CN)."""
+                   extra_sheets: list[ExtraSheet] | None = None,
+                   assessments: bool | None = None) -> bytes:
+    """The model as an .xlsx file, formatted for people, in ``lang`` (en or zh_CN).
+
+    The optional Assessments sheet is written when the model has assessments, or
+    always with ``assessments=True`` (a survey template), never with False.
+    """
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     writer = _SheetWriter(book, lang)
-    writer.instructions(model)
+    with_assessments = bool(model.assessments) if assessments is None else assessments
+    writer.instructions(model, with_assessments)
     writer.settings(model)
     for table in TABLES:
         writer.table(table, model.rows(table))
+    if with_assessments:
+        writer.assessments(model.assessments)
     for sheet in extra_sheets or []:
         writer.extra(sheet)
     buffer = io.BytesIO()
@@ -227,8 +290,9 @@ def workbook_bytes(model: ChainModel, lang: str = "en",
 
 
 def save_workbook(model: ChainModel, path: str | os.PathLike[str], lang: str = "en",
-                  extra_sheets: list[ExtraSheet] | None = None) -> None:
-    write_atomic(path, workbook_bytes(model, lang, extra_sheets))
+                  extra_sheets: list[ExtraSheet] | None = None,
+                  assessments: bool | None = None) -> None:
+    write_atomic(path, workbook_bytes(model, lang, extra_sheets, assessments))
 
 
 def _write_numbers_exactly() -> None:
@@ -301,7 +365,7 @@ class _SheetWriter:
         cell.number_format = number_format
         return cell
 
-    def instructions(self, model: ChainModel) -> None:
+    def instructions(self, model: ChainModel, with_assessments: bool = False) -> None:
         zh = self.zh
         sheet = self._sheet(INSTRUCTIONS_SHEET[zh], [24, 22, 60, 50])
         title = self._cell(sheet, "产业链数字化规划 — 填写说明" if zh
@@ -330,6 +394,8 @@ class _SheetWriter:
             rows += [(table.sheet_name(lang), s.header(lang), s.doc[zh],
                       ("必填；" if zh else "required; ") + s.expected(lang) if s.required
                       else s.expected(lang)) for s in table.fields]
+        if with_assessments:
+            rows += self._assessment_instructions()
         for row in rows:
             cells = [self._cell(sheet, v) for v in row]
             for cell in cells:
@@ -393,6 +459,63 @@ class _SheetWriter:
                 else:
                     shown = display(spec, value, lang)
                     cells.append(shown if shown != "" else None)
+            for header in extra_headers:
+                value = row.extra.get(header)
+                cells.append(self._text(sheet, value) if isinstance(value, str) else value)
+            sheet.append(cells)
+
+    def _assessment_instructions(self) -> list[tuple[str, str, str, str]]:
+        zh, lang = self.zh, self.lang
+        name = ASSESSMENTS.sheet_name(lang)
+        rows = [(name, "", ASSESSMENTS.doc[zh], "")]
+        for column in columns():
+            meaning = (column.zh if zh else column.en) if column.item or column.scenario else (
+                ASSESSMENTS.field(column.key).doc[zh])
+            rows.append((name, column.header(lang), meaning, expected_text(column)[zh]
+                         .removeprefix("expected ").removeprefix("应为")))
+        return rows
+
+    def assessments(self, rows: list[Any]) -> None:
+        from openpyxl.utils import get_column_letter
+        from openpyxl.worksheet.datavalidation import DataValidation
+
+        lang, zh = self.lang, self.zh
+        cols = columns()
+        extra_headers = list(dict.fromkeys(h for row in rows for h in row.extra))
+        headers = [c.header(lang) for c in cols]
+        widths = [max(10.0, min(30.0, (2.2 if zh else 1.1) * len(h) + 4)) for h in headers]
+        sheet = self._sheet(ASSESSMENTS.sheet_name(lang), widths + [16.0] * len(extra_headers))
+        self._header(sheet, headers + extra_headers)
+        last = max(len(rows) + 1, 1000)
+        for index, column in enumerate(cols, start=1):
+            if column.scenario is not None:
+                labels = ["0", "1", "2", "3", "4"]
+            elif column.item is not None and column.item.type == "single":
+                labels = [o.label_zh if zh else o.key for o in column.item.options]
+            else:
+                continue
+            check = DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
+                                   allow_blank=True, showErrorMessage=True)
+            check.error = ("请从下拉列表中选择" if zh else "Choose a value from the list")
+            letter = get_column_letter(index)
+            check.add(f"{letter}2:{letter}{last}")
+            sheet.data_validations.append(check)
+        for row in rows:
+            cells: list[Any] = []
+            for column in cols:
+                if column.item is not None:
+                    value = row.answers.get(column.key)
+                    if value is None:
+                        cells.append(None)
+                    elif column.item.type == "rate":
+                        cells.append(self._formatted(sheet, value, _PERCENT))
+                    else:
+                        cells.append(self._text(sheet, column.item.display(value, lang)))
+                elif column.scenario is not None:
+                    cells.append(row.scenarios.get(column.key))
+                else:
+                    value = getattr(row, column.key)
+                    cells.append(self._text(sheet, value) if value else None)
             for header in extra_headers:
                 value = row.extra.get(header)
                 cells.append(self._text(sheet, value) if isinstance(value, str) else value)

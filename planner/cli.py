@@ -88,7 +88,12 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     if Path(args.out).suffix.lower() != ".xlsx":
         raise UserError("the template is an Excel workbook: give a name ending in .xlsx")
-    _save(ChainModel(), args.out, args.lang)
+    from models.workbook import save_workbook
+
+    try:  # with the Assessments sheet, so a consultant can collect a survey in it
+        save_workbook(ChainModel(), args.out, args.lang, assessments=True)
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out}: {exc.strerror}") from None
     print(args.out)
     return EXIT_OK
 
@@ -150,6 +155,74 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     _, results = _evaluate(args, args.scenarios)
     print(compare_text(results, args.lang))
+    return EXIT_OK
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """The digital health check (SPEC §7) of every assessed enterprise."""
+    import json
+
+    from planner.health import assess_json
+
+    loaded = _load(args.file, args.lang)
+    data = assess_json(loaded.model, args.scenario)
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, allow_nan=False))
+        return EXIT_OK
+    zh = args.lang == "zh_CN"
+    rows = data["enterprises"]
+    print(("已评测企业" if zh else "assessed enterprises") + f": {len(rows)}")
+    for row in rows:
+        best = row["fitting_projects"][0]["id"] if row["fitting_projects"] else "—"
+        print(f"  {row['id']:<12} {'等级' if zh else 'level'} {row['level']}  "
+              f"{'得分' if zh else 'score'} {row['score']:5.1f}  "
+              f"{'首选项目' if zh else 'best project'} {best}  {_gap_text(row['gap'], zh)}")
+    levels: dict[int, int] = {}
+    for row in rows:
+        levels[row["level"]] = levels.get(row["level"], 0) + 1
+    print(("等级分布" if zh else "levels") + ": " +
+          ", ".join(f"{k}: {v}" for k, v in sorted(levels.items())))
+    return EXIT_OK
+
+
+def _gap_text(gap: list[dict[str, Any]], zh: bool) -> str:
+    """What holds an enterprise back from the next level, in one line."""
+    parts = []
+    for entry in gap:
+        if entry["kind"] == "base":
+            parts.append(f"{entry['next_level']} 级还差 {entry['needed']:.1f} 分" if zh else
+                         f"to level {entry['next_level']}: +{entry['needed']:.1f} points")
+        elif entry["kind"] == "scenario_count":
+            parts.append(f"另需 {entry['needed']} 个场景达 {entry['grade']} 级"
+                         f"（其中约束性 {entry['constrained_needed']} 个）" if zh else
+                         f"{entry['needed']} more scenarios at grade {entry['grade']} "
+                         f"({entry['constrained_needed']} constrained)")
+    return "; ".join(parts) or ("已达最高等级" if zh else "top level")
+
+
+def cmd_optimise(args: argparse.Namespace) -> int:
+    """Add the best assignments to a scenario within budgets (SPEC §8); write the model."""
+    from planner.optimise import apply, optimise
+
+    loaded = _load(args.file, args.lang)
+    if loaded.model.scenario(args.scenario) is None:
+        raise UserError(f"no scenario named {args.scenario!r}")
+    try:
+        result = optimise(loaded.model, args.scenario, args.core_budget, args.government_budget,
+                          per_year=args.per_year, objective=args.objective,
+                          core_share=args.core_share, sme_cost_cap=args.sme_cost_cap,
+                          time_limit=args.time_limit)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    _save(apply(loaded.model, result), args.out, args.lang)
+    gap = "—" if result.gap is None else f"{result.gap * 100:.3f}%"
+    print(f"{result.scenario.name}: {len(result.additions)} assignments added; "
+          f"objective (NPV) {result.objective:,.2f}, bound {result.bound:,.2f}, gap {gap}, "
+          f"{result.status}{' (exact)' if result.exact else ''}, {result.seconds:.1f} s")
+    for addition in result.additions[:args.explain]:
+        print(f"  + {addition.enterprise} {addition.project} {addition.start_year}: "
+              f"NPV {addition.npv:,.1f}; {addition.why_year}")
+    print(args.out)
     return EXIT_OK
 
 
@@ -222,6 +295,24 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("compare", cmd_compare, "key figures of several scenarios side by side")
     sub.add_argument("file")
     sub.add_argument("--scenarios", nargs="+", metavar="NAME", help="these scenarios, in order")
+    sub = command("assess", cmd_assess, "the digital health check of the assessed enterprises")
+    sub.add_argument("file")
+    sub.add_argument("--json", action="store_true", help="print the health-check JSON")
+    sub.add_argument("--scenario", metavar="NAME",
+                     help="count this scenario's assignments for project prerequisites")
+    sub = command("optimise", cmd_optimise, "find the best additions to a scenario in budget")
+    sub.add_argument("file")
+    sub.add_argument("--scenario", required=True, metavar="S")
+    sub.add_argument("--core-budget", type=float, required=True, metavar="X")
+    sub.add_argument("--government-budget", type=float, required=True, metavar="Y")
+    sub.add_argument("--per-year", action="store_true", help="the budgets hold for each year")
+    sub.add_argument("--objective", choices=("npv", "coverage"), default="npv")
+    sub.add_argument("--core-share", type=float, default=0.0, metavar="F")
+    sub.add_argument("--sme-cost-cap", type=float, default=0.02, metavar="R")
+    sub.add_argument("--time-limit", type=float, default=60.0, metavar="SEC")
+    sub.add_argument("--explain", type=int, default=10, metavar="N",
+                     help="print why for the first N additions")
+    sub.add_argument("--out", required=True, metavar="OUT")
     sub = command("report", cmd_report, "the consultant's report as an A4 PDF")
     sub.add_argument("file")
     sub.add_argument("--out", required=True, metavar="REPORT.pdf")

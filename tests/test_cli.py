@@ -258,7 +258,8 @@ def test_template_has_every_sheet_header_and_drop_down_and_loads_as_an_empty_mod
     path = tmp_path / "template.xlsx"
     assert run(capsys, "template", path, "--lang", lang)[0] == 0
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == SHEET_ORDER[lang]
+    # the template also carries the health-check survey sheet (SPEC §7), after the others
+    assert book.sheetnames == [*SHEET_ORDER[lang], "Assessments" if lang == "en" else "评测"]
     settings = book[SHEET_ORDER[lang][1]]
     assert [c.value for c in settings[1]][:2] == (["key", "value"] if lang == "en"
                                                   else ["键", "值"])

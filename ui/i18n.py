@@ -88,6 +88,17 @@ ZH = {
     "Coverage by park": "按园区的覆盖率", "Coverage by size": "按规模的覆盖率",
     "Digital level: start and end": "数字化水平：期初与期末",
     "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
+    "Health check": "数字化体检", "Assess…": "评测…", "Levels across the chain": "全链等级分布",
+    "Assessed enterprises": "已评测企业", "Projects that fit, best benefit-to-cost first":
+        "适配项目（按效益成本比排序）", "Assign": "分配", "score": "得分",
+    "Not assessed yet: select an enterprise and press Assess…": "尚未评测：请选择企业并点击“评测…”",
+    "Top level reached.": "已达最高等级。", "To reach level {0}": "升至 {0} 级",
+    "{0:.1f} more points of the base score (needs {1:g})": "基础得分还差 {0:.1f} 分（需 {1:g} 分）",
+    "{0} more scenarios at grade {1} ({2} constrained)":
+        "另需 {0} 个场景达到 {1} 级（其中约束性 {2} 个）",
+    "Health check of {0}": "{0} 的数字化体检", "Business scenarios (grade 0–4)": "数字化经营场景（0–4 级）",
+    "* constrained scenario (约束性)": "* 约束性场景", "Score {0:.1f} / 100 · level {1}":
+        "得分 {0:.1f} / 100 · {1} 级",
     "Optimise plan": "优化规划", "Optimise plan…": "优化规划…", "Optimise": "开始优化",
     "Budgets are per year": "预算按年计", "Net present value": "净现值",
     "Connected share at the end (NPV breaks ties)": "期末平台接入率（净现值次之）",

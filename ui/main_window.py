@@ -44,6 +44,7 @@ from ui.charts import ChartsPanel, export_chart
 from ui.compare import ComparisonView
 from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, YearCostsDialog, ask
 from ui.document import Analysis, Document, analyse, default_scenario
+from ui.health import HealthPanel
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.inspector import Inspector
 from ui.legend import LegendWidget
@@ -326,6 +327,8 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.charts, tr("Charts"))
         self.comparison = ComparisonView(self.document, body)
         self.views.addTab(self.comparison, tr("Compare"))
+        self.health = HealthPanel(self.document, body)
+        self.views.addTab(self.health, tr("Health check"))
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.views, 1)
@@ -710,7 +713,10 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, tr("Export template…"), self._folder(),
                                               tr("Excel workbook (*.xlsx)"))
         if path:
-            self._write(lambda: save_model(ChainModel(), path, language()), path)
+            from models.workbook import save_workbook
+
+            self._write(lambda: save_workbook(ChainModel(), path, language(), assessments=True),
+                        path)
 
     def export_graphml(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, tr("Export GraphML…"), self._folder(),

@@ -1,0 +1,320 @@
+"""The digital health check (数字化体检, SPEC §7): score, level, gap, distribution, fitting projects.
+
+The indicator set is data (``planner/data/miit_2024_manufacturing.json``), loaded and
+scored item by item in ``models.indicators`` (models/ needs it for the Assessments
+sheet and the maturity warning); this module turns an assessment into what a
+consultant reads: points by dimension, the level 1–4, what holds it back from the
+next level, the chain's level distribution and the catalogue projects that fit.
+
+Everything is deterministic: ties are broken by the indicator set's order or by id.
+
+Benefit-to-cost ratio of a catalogue project for an enterprise (f = its size factor):
+    annual benefit = benefit_rate·revenue + benefit_fixed·f
+    annual cost    = capex·f / ANNUALISATION_YEARS + opex·f
+    ratio          = annual benefit / annual cost      (None when annual cost is 0)
+i.e. one live year's benefit over the capex spread straight-line over five years plus
+one year's running cost. It ignores build time and discounting on purpose: it ranks
+projects for one firm, the scenario evaluation (SPEC §3) prices them properly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from models.assessments import latest_assessments
+from models.chain import Assessment, ChainModel, Enterprise, ProjectType
+from models.indicators import (
+    IndicatorSet,
+    ScenarioSpec,
+    default_indicator_set,
+    load_indicator_set,
+)
+from models.schema import OWNERSHIPS, SIZES
+from models.validation import places
+
+__all__ = ["ANNUALISATION_YEARS", "DISTRIBUTION_DIMENSIONS", "ChainHealth", "EnterpriseHealth",
+           "Gap", "HealthResult", "ItemGap", "ProjectFit", "ScenarioGap", "assess",
+           "assess_json", "distribution", "fitting_projects", "load_indicator_set", "score",
+           "score_assessment"]
+
+ANNUALISATION_YEARS = 5  # straight-line spread of capex in the ranking ratio
+DISTRIBUTION_DIMENSIONS = ("position", "tier", "size", "ownership", "park")
+LEVELS = (1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class ItemGap:
+    """An item below its maximum: ``could_add`` more points are possible."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    dimension: str
+    points: float
+    max: float
+
+    @property
+    def could_add(self) -> float:
+        return self.max - self.points
+
+
+@dataclass(frozen=True)
+class ScenarioGap:
+    """A business scenario to raise from ``current`` to ``target``."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    constrained: bool
+    current: int
+    target: int
+
+
+@dataclass(frozen=True)
+class Gap:
+    """What separates an assessment from ``next_level``.
+
+    ``base_needed``: points still missing to the rule's base score (0 when met);
+    ``items``: every item below its maximum, most points available first;
+    ``scenarios_short`` / ``constrained_short``: how many more scenarios (constrained
+    ones) must reach the rule's grade; ``scenarios``: the fewest raises that close
+    both counts, highest current grade first (constrained first on a tie).
+    """
+
+    next_level: int
+    min_base: float
+    base_needed: float
+    items: tuple[ItemGap, ...]
+    scenario_grade: int
+    scenarios_short: int
+    constrained_short: int
+    scenarios: tuple[ScenarioGap, ...]
+
+    def as_list(self) -> list[dict[str, Any]]:
+        """The gap as plain JSON records (SPEC §7 ``gap``)."""
+        out: list[dict[str, Any]] = []
+        if self.base_needed > 0:
+            out.append({"kind": "base", "next_level": self.next_level, "min": self.min_base,
+                        "needed": self.base_needed})
+        if self.scenarios_short or self.constrained_short:
+            out.append({"kind": "scenario_count", "next_level": self.next_level,
+                        "grade": self.scenario_grade, "needed": self.scenarios_short,
+                        "constrained_needed": self.constrained_short})
+        out += [{"kind": "item", "key": i.key, "name_zh": i.name_zh, "name_en": i.name_en,
+                 "dimension": i.dimension, "points": i.points, "max": i.max,
+                 "could_add": i.could_add} for i in self.items]
+        out += [{"kind": "scenario", "key": s.key, "name_zh": s.name_zh, "name_en": s.name_en,
+                 "constrained": s.constrained, "current": s.current, "target": s.target}
+                for s in self.scenarios]
+        return out
+
+
+@dataclass(frozen=True)
+class HealthResult:
+    """One assessment scored: points, level 1–4 and the gap (None at level 4)."""
+
+    base_score: float
+    by_dimension: dict[str, float]  # dimension key -> points
+    item_points: dict[str, float]  # item key -> points
+    scenarios: dict[str, int]  # every scenario key -> grade 0–4 (unanswered: 0)
+    level: int
+    gap: Gap | None
+
+
+def score(answers: Mapping[str, Any], scenarios: Mapping[str, int] | None = None,
+          indicators: IndicatorSet | None = None) -> HealthResult:
+    """Score canonical answers (``models.indicators``) and scenario grades."""
+    ind = indicators or default_indicator_set()
+    grades = {s.key: int((scenarios or {}).get(s.key, 0)) for s in ind.scenarios}
+    points = ind.item_points(answers)
+    by_dimension = {d.key: float(sum(points[i.key] for i in ind.items if i.dimension == d.key))
+                    for d in ind.dimensions}
+    base = float(sum(points.values()))
+    level = ind.level(base, grades)
+    return HealthResult(base, by_dimension, points, grades, level,
+                        _gap(ind, level, base, points, grades))
+
+
+def score_assessment(assessment: Assessment, indicators: IndicatorSet | None = None
+                     ) -> HealthResult:
+    return score(assessment.answers, assessment.scenarios, indicators)
+
+
+def _gap(ind: IndicatorSet, level: int, base: float, points: Mapping[str, float],
+         grades: Mapping[str, int]) -> Gap | None:
+    rule = ind.rule(level + 1)
+    if rule is None:
+        return None
+    items = sorted((ItemGap(i.key, i.name_zh, i.name_en, i.dimension, points[i.key], i.max)
+                    for i in ind.items if points[i.key] < i.max),
+                   key=lambda g: -g.could_add)  # stable: the set's order breaks ties
+    count, constrained = ind.counts(grades, rule.scenario_level)
+    need_constrained = max(0, rule.min_constrained - constrained)
+    need_total = max(0, rule.min_scenarios - count)
+    order = {s.key: n for n, s in enumerate(ind.scenarios)}
+    below = sorted((s for s in ind.scenarios if grades[s.key] < rule.scenario_level),
+                   key=lambda s: (-grades[s.key], not s.constrained, order[s.key]))
+    picked: list[ScenarioSpec] = [s for s in below if s.constrained][:need_constrained]
+    rest = [s for s in below if s not in picked]
+    picked += rest[:max(0, need_total - len(picked))]
+    picked.sort(key=lambda s: (-grades[s.key], not s.constrained, order[s.key]))
+    return Gap(rule.level, rule.min_base, max(0.0, rule.min_base - base), tuple(items),
+               rule.scenario_level, need_total, need_constrained,
+               tuple(ScenarioGap(s.key, s.name_zh, s.name_en, s.constrained, grades[s.key],
+                                 rule.scenario_level) for s in picked))
+
+
+# --- fitting projects ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProjectFit:
+    """A catalogue project that fits an enterprise, with the ranking ratio (module doc)."""
+
+    project: str
+    name: str
+    annual_benefit: float
+    annual_cost: float
+    ratio: float | None  # None when the annual cost is 0
+
+
+def _fit(model: ChainModel, e: Enterprise, p: ProjectType, years: float) -> ProjectFit:
+    f = model.settings.size_factor(e.size)
+    benefit = p.benefit_rate * e.revenue + p.benefit_fixed * f
+    cost = p.capex * f / years + p.opex * f
+    return ProjectFit(p.id, p.name, benefit, cost, benefit / cost if cost > 0 else None)
+
+
+def _rank(fit: ProjectFit) -> tuple[int, float, str]:
+    if fit.ratio is None:  # free: first if it brings anything, else last
+        return (0 if fit.annual_benefit > 0 else 2, 0.0, fit.project)
+    return (1, -fit.ratio, fit.project)
+
+
+def fitting_projects(model: ChainModel, enterprise: str, level: int,
+                     scenario: str | None = None,
+                     years: float = ANNUALISATION_YEARS) -> list[ProjectFit]:
+    """Catalogue projects that fit ``enterprise`` at ``level``, best ratio first.
+
+    Fits: its size is eligible, min_maturity ≤ level, and ``requires`` is empty or
+    is assigned to the enterprise in ``scenario``. Projects already assigned to it
+    in ``scenario`` are left out (they are planned already).
+    """
+    e = model.enterprise_index()[enterprise]
+    assigned = {a.project for a in model.assignments
+                if scenario is not None and a.scenario == scenario and a.enterprise == enterprise}
+    fits = [_fit(model, e, p, years) for p in model.projects
+            if (not p.eligible_sizes or e.size in p.eligible_sizes)
+            and p.min_maturity <= level
+            and (not p.requires or p.requires in assigned)
+            and p.id not in assigned]
+    return sorted(fits, key=_rank)
+
+
+# --- the chain -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EnterpriseHealth:
+    enterprise: str
+    name: str
+    date: str  # of the latest assessment
+    maturity: int  # as typed in Enterprises
+    result: HealthResult
+    fitting: tuple[ProjectFit, ...]
+
+
+@dataclass(frozen=True)
+class ChainHealth:
+    version: str  # of the indicator set
+    source: str
+    enterprises: tuple[EnterpriseHealth, ...]  # assessed ones, in Enterprises order
+    distribution: dict[str, Any]  # see ``distribution``
+
+
+def distribution(model: ChainModel, levels: Mapping[str, int]) -> dict[str, Any]:
+    """Levels of the assessed enterprises, overall and by position, tier, size, ownership, park.
+
+    ``{"assessed": n, "unassessed": m, "total": {"1": n1, …, "4": n4},
+       "by": {"position": {"upstream": {"1": …, "4": …}, …}, "tier": {"1": {…}, "none": …}, …}}``
+    Level keys are text so the dict is JSON as it stands; groups appear in a fixed order
+    (sizes and ownerships as declared, tiers numerically, the rest alphabetically).
+    """
+    where = places(model)
+    assessed = [e for e in model.enterprises if e.id in levels]
+
+    def label(e: Enterprise, dimension: str) -> str:
+        if dimension == "position":
+            return where[e.id].position
+        if dimension == "tier":
+            tier = where[e.id].tier
+            return "none" if tier is None else str(tier)
+        return str(getattr(e, dimension))
+
+    def empty() -> dict[str, int]:
+        return {str(level): 0 for level in LEVELS}
+
+    order = {"position": ["core", "upstream", "downstream", "detached"], "size": list(SIZES),
+             "ownership": list(OWNERSHIPS)}
+    by: dict[str, dict[str, dict[str, int]]] = {}
+    for dimension in DISTRIBUTION_DIMENSIONS:
+        present = {label(e, dimension) for e in assessed}
+        if dimension in order:
+            labels = [v for v in order[dimension] if v in present]
+        elif dimension == "tier":
+            labels = sorted(present, key=lambda t: (t == "none", int(t) if t != "none" else 0))
+        else:
+            labels = sorted(present)
+        groups = {g: empty() for g in labels}
+        for e in assessed:
+            groups[label(e, dimension)][str(levels[e.id])] += 1
+        by[dimension] = groups
+    total = empty()
+    for e in assessed:
+        total[str(levels[e.id])] += 1
+    return {"assessed": len(assessed), "unassessed": len(model.enterprises) - len(assessed),
+            "total": total, "by": by}
+
+
+def assess(model: ChainModel, scenario: str | None = None,
+           indicators: IndicatorSet | None = None) -> ChainHealth:
+    """The health check of every assessed enterprise (its latest assessment).
+
+    ``scenario`` (a scenario name) lets a project's ``requires`` be met by an
+    assignment there; without it only projects with no ``requires`` fit.
+    """
+    ind = indicators or default_indicator_set()
+    latest = latest_assessments(model)
+    rows = []
+    for e in model.enterprises:
+        if e.id not in latest:
+            continue
+        a = latest[e.id][1]
+        result = score_assessment(a, ind)
+        rows.append(EnterpriseHealth(e.id, e.name, a.date, e.maturity, result,
+                                     tuple(fitting_projects(model, e.id, result.level,
+                                                            scenario))))
+    levels = {row.enterprise: row.result.level for row in rows}
+    return ChainHealth(ind.version, ind.source, tuple(rows), distribution(model, levels))
+
+
+def _enterprise_json(row: EnterpriseHealth) -> dict[str, Any]:
+    r = row.result
+    return {"id": row.enterprise, "name": row.name, "date": row.date, "level": r.level,
+            "maturity": row.maturity, "score": r.base_score, "by_dimension": dict(r.by_dimension),
+            "items": dict(r.item_points), "scenarios": dict(r.scenarios),
+            "next_level": r.gap.next_level if r.gap else None,
+            "gap": r.gap.as_list() if r.gap else [],
+            "fitting_projects": [{"id": f.project, "name": f.name, "ratio": f.ratio,
+                                  "annual_benefit": f.annual_benefit,
+                                  "annual_cost": f.annual_cost} for f in row.fitting]}
+
+
+def assess_json(model: ChainModel, scenario: str | None = None,
+                indicators: IndicatorSet | None = None) -> dict[str, Any]:
+    """SPEC §7's JSON: ``{"indicator_set": {…}, "enterprises": [...], "distribution": {...}}``."""
+    health = assess(model, scenario, indicators)
+    return {"indicator_set": {"version": health.version, "source": health.source},
+            "scenario": scenario,
+            "enterprises": [_enterprise_json(row) for row in health.enterprises],
+            "distribution": health.distribution}

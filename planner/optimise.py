@@ -1,0 +1,873 @@
+"""The plan optimiser of SPEC §8: which (enterprise, project, start year) to add to a scenario.
+
+The decision is a mixed-integer program solved by HiGHS through ``scipy.optimize.milp``.
+Variables (one column each, built with vectorised numpy into one sparse matrix):
+
+- ``x[k]`` for every *item* k: S's own assignments that count in the horizon (fixed to 1
+  through their bounds, so every expression below treats old and new rows alike) and every
+  candidate addition (binary);
+- ``G[k]``, ``w[k]`` for the items of enterprises whose subsidies *could* reach the
+  scenario's ``subsidy_cap``: ``G[k]`` is the enterprise's cumulative subsidy up to item k in
+  the order of SPEC §3 (start year, then project id) and ``w[k]`` says the cap is reached at
+  k. The rows ``G[k] = min(cap, G[k-1] + raw[k]·x[k])`` are exact (big-M = raw[k], which is
+  tight), so the subsidy each item gets is exactly §3's ordered rule, existing rows included
+  (a new item that sorts earlier takes cap away from an old one). Enterprises that cannot
+  reach the cap get subsidy ``raw[k]·x[k]`` without extra variables;
+- ``conn[e, t]`` in [0, 1] for enterprises that are not platform-connected but have an item
+  that connects them (``conn <= Σ x`` of those live in t), and ``on[l, t]`` in [0, 1] for
+  links whose benefit a plan can switch on (``on <= conn`` of each end not connected by its
+  flag). They only carry positive weights, so at an optimum they equal the true 0/1 values:
+  the link benefits of §3 are modelled exactly.
+
+The objective is §3's NPV (benefits, link benefits, capex and opex; subsidies are transfers
+and do not change it), or, with ``objective="coverage"``, two solves: first the number of
+connected non-core firms in the horizon's last year, then NPV with that number held.
+
+Budgets cover the whole scenario (S's own rows plus additions): the core pays
+``core_share·(capex − subsidy)`` and ``core_share·opex`` of SME projects and all of its own;
+the government pays the subsidies. The SME cost cap is ``own cost(e, y) <= R·revenue(e)``;
+where S's own rows already make a firm exceed it in a year (the optimiser cannot remove
+them), that firm's limit in that year is S's own figure instead ("no worse than S") — the
+checker applies the same rule when given the baseline.
+
+After the solve the plan is evaluated by ``planner.engine.evaluate`` and checked by
+``check_plan`` (written apart from the MILP): the reported objective is the engine's NPV,
+the bound is HiGHS's dual bound, and ``exact`` is True only when HiGHS proved optimality and
+the engine agrees with the MILP's value. Should the engine's plan break a rule (it should not;
+only numerical tolerances could), additions are dropped, latest first, until it passes.
+
+HiGHS cannot be interrupted through ``milp``: ``cancel`` is polled before and after the solve,
+and the time limit bounds the solve itself.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models.chain import Assignment, ChainModel, Scenario
+from models.schema import SIZES
+from planner.engine import ChainArrays, ScenarioResult, evaluate, evaluate_scenario
+
+Floats = NDArray[np.float64]
+Ints = NDArray[np.int64]
+Bools = NDArray[np.bool_]
+
+OBJECTIVES = ("npv", "coverage")
+_TOL = 1e-6
+
+
+@dataclass
+class Addition:
+    """One chosen addition and why it is there."""
+
+    enterprise: str
+    project: str
+    start_year: int
+    npv: float  # its own discounted benefit − capex − opex over the horizon (links apart)
+    link_npv: float  # discounted link benefits of links it is first to connect (0 if none)
+    tight: list[str]  # constraints with (almost) nothing left in the years it touches
+    why_year: str
+
+
+@dataclass
+class OptimiseResult:
+    scenario: Scenario  # the new scenario "S (optimised)"
+    assignments: list[Assignment]  # S's rows copied to the new scenario, then the additions
+    objective: float  # the engine's NPV of the new scenario
+    bound: float  # best bound on the NPV HiGHS proved (equals objective when exact)
+    gap: float  # (bound − objective) / |objective|, as HiGHS reports gaps
+    status: str  # optimal / time limit / infeasible / cancelled / no candidates / …
+    exact: bool
+    seconds: float
+    additions: list[Addition] = field(default_factory=list)
+    base_objective: float = 0.0  # NPV of S as it was
+    coverage: float | None = None  # connected share (non-core) in the horizon's last year
+    core_spend: float = 0.0  # over the horizon, engine figures
+    government_spend: float = 0.0
+    message: str = ""
+    candidates: int = 0  # candidate additions after reduction
+    variables: int = 0
+    constraints: int = 0
+
+
+# --- the independent checker -------------------------------------------------------------
+
+def sme_own_costs(result: ScenarioResult, n_enterprises: int) -> Floats:
+    """Each enterprise's own yearly cost (enterprises x years), from the engine's trace."""
+    tr = result.trace
+    horizon = len(result.years)
+    own = 1.0 - tr.core_pays
+    table = np.zeros((n_enterprises, horizon))
+    spend = tr.in_horizon
+    np.add.at(table, (tr.enterprise[spend], tr.start_offset[spend]),
+              (own * (tr.capex - tr.subsidy))[spend])
+    table += np.stack([np.bincount(tr.enterprise, weights=own * tr.opex * tr.live[:, t],
+                                   minlength=n_enterprises) for t in range(horizon)], axis=1) \
+        if len(tr.enterprise) else 0.0
+    return table
+
+
+def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
+               government_budget: float | None, per_year: bool = False,
+               sme_cost_cap: float = 0.02, baseline: str | None = None) -> list[str]:
+    """Every way the scenario breaks the optimiser's constraints (empty: feasible).
+
+    Money comes from ``planner.engine.evaluate``. With ``baseline`` (the scenario the plan
+    was made from), the rule checks skip rows the baseline has too (same enterprise, project
+    and start year), and a firm's yearly own cost may reach the baseline's own figure where
+    that exceeds ``sme_cost_cap``·revenue. A budget of None is no limit.
+    """
+    arrays = ChainArrays.of(model)
+    result = evaluate(model, scenario_name, arrays=arrays, problems=[])[0]
+    scenario = result.scenario
+    found: list[str] = []
+    years = [int(y) for y in result.years]
+
+    def budget(party: str, limit: float | None) -> None:
+        if limit is None:
+            return
+        spend = result.party_cost[party]
+        checks = list(zip(years, spend.tolist(), strict=True)) if per_year else \
+            [(None, float(spend.sum()))]
+        for year, amount in checks:
+            if amount > limit + _TOL * max(1.0, abs(limit)):
+                where = f" in {year}" if year is not None else ""
+                found.append(f"{party} spends {amount:.6g}{where}, over its budget {limit:.6g}")
+
+    budget("core", core_budget)
+    budget("government", government_budget)
+
+    n = len(arrays.ids)
+    own = sme_own_costs(result, n)
+    limit = sme_cost_cap * arrays.revenue[:, None] + np.zeros_like(own)
+    if baseline is not None:
+        base = evaluate(model, baseline, arrays=arrays, problems=[])[0]
+        limit = np.maximum(limit, sme_own_costs(base, n))
+    over = own > limit + _TOL * np.maximum(1.0, limit)
+    if arrays.core >= 0:
+        over[arrays.core] = False
+    for e, t in zip(*np.nonzero(over), strict=True):
+        found.append(f"{arrays.ids[e]} pays {own[e, t]:.6g} itself in {years[t]}, over "
+                     f"{limit[e, t]:.6g}")
+
+    enterprises = model.enterprise_index()
+    projects = model.project_index()
+    rows = [a for a in model.assignments if a.scenario == scenario_name]
+    kept = set()
+    if baseline is not None:
+        kept = {(a.enterprise, a.project, a.start_year) for a in model.assignments
+                if a.scenario == baseline}
+    seen: set[tuple[str, str]] = set()
+    live: dict[str, list[tuple[int, str, int]]] = {}
+    for a in rows:
+        p = projects[a.project]
+        live.setdefault(a.enterprise, []).append((a.start_year + p.duration, p.id,
+                                                  p.maturity_gain))
+    for a in rows:
+        if (a.enterprise, a.project) in seen:
+            found.append(f"{a.enterprise} starts {a.project} twice")
+        seen.add((a.enterprise, a.project))
+        if (a.enterprise, a.project, a.start_year) in kept:
+            continue
+        e, p = enterprises[a.enterprise], projects[a.project]
+        if not scenario.start_year <= a.start_year < scenario.start_year + scenario.horizon:
+            found.append(f"{e.id} {p.id} starts {a.start_year}, outside the horizon")
+        if p.eligible_sizes and e.size not in p.eligible_sizes:
+            found.append(f"{p.id} is not for {e.size} firms like {e.id}")
+        others = live[e.id]
+        level = min(4, e.maturity + sum(g for y, _, g in others if y <= a.start_year))
+        if level < p.min_maturity:
+            found.append(f"{e.id} is at level {level} in {a.start_year}; {p.id} needs "
+                         f"{p.min_maturity}")
+        if p.requires and not any(pid == p.requires and y <= a.start_year
+                                  for y, pid, _ in others):
+            found.append(f"{p.id} on {e.id} in {a.start_year} needs {p.requires} live first")
+    return found
+
+
+# --- the program -------------------------------------------------------------------------
+
+@dataclass
+class _Program:
+    """The MILP and the index arrays needed to read a solution back."""
+
+    c: Floats  # minimised (the negated NPV)
+    constant: float
+    integrality: Floats
+    lb: Floats
+    ub: Floats
+    a: object  # scipy.sparse csr_array
+    row_lb: Floats
+    row_ub: Floats
+    row_names: list[str]  # "core", "government", "sme" per row, others ""
+    row_year: Ints  # horizon offset of budget / SME rows (-1 when over the horizon)
+    row_enterprise: Ints  # enterprise of SME rows, -1 otherwise
+    item_e: Ints
+    item_p: Ints
+    item_s: Ints
+    item_fixed: Bools
+    item_npv: Floats
+    n_items: int
+    coverage_c: Floats  # minimised: − connected non-core firms in the last year (variables)
+    coverage_constant: float
+    conn_base: int  # first conn column; conn[e, t] for e in conn_ids
+    conn_ids: Ints
+    link_base: int
+    link_ids: Ints
+    w_cols: slice  # the cap binaries (relaxed to [0, 1] in the first solve)
+
+
+def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignment]
+                ) -> tuple[Ints, Ints, Ints]:
+    """Candidate (enterprise, project, start year) that could ever pass the rules."""
+    model = arrays.model
+    n, n_p = len(arrays.ids), len(model.projects)
+    start, horizon = scenario.start_year, scenario.horizon
+    last = start + horizon - 1
+    big = np.iinfo(np.int64).max // 4
+    has = np.zeros((n, n_p), bool)
+    live_existing = np.full((n, n_p), big, np.int64)
+    for a in existing:
+        e, p = arrays.index[a.enterprise], arrays.project_index[a.project]
+        has[e, p] = True
+        live_existing[e, p] = min(live_existing[e, p], a.start_year + int(arrays.p_duration[p]))
+    eligible = np.ones((n, n_p), bool)
+    for j, proj in enumerate(model.projects):
+        if proj.eligible_sizes:
+            codes = [list(SIZES).index(sz) for sz in proj.eligible_sizes]
+            eligible[:, j] = np.isin(arrays.size_code, codes)
+    requires = [arrays.project_index.get(p.requires, -1) if p.requires else -1
+                for p in model.projects]
+    min_level = np.array([p.min_maturity for p in model.projects], np.int64)
+    allowed = eligible & ~has
+    earliest_live = live_existing.copy()
+    earliest_start = np.full((n, n_p), big, np.int64)
+    for _ in range(n_p + 2):  # a fixed point: earlier lives allow earlier starts
+        new_start = np.full((n, n_p), big, np.int64)
+        for s in range(last, start - 1, -1):
+            gains = (arrays.p_gain[None, :] * (earliest_live <= s)).sum(axis=1)
+            level = arrays.maturity + gains
+            ok = allowed & (level[:, None] >= min_level[None, :])
+            for j, r in enumerate(requires):
+                if r >= 0:
+                    ok[:, j] &= earliest_live[:, r] <= s
+            ok &= (s + arrays.p_duration[None, :]) <= last  # must go live inside the horizon
+            new_start = np.where(ok, s, new_start)
+        new_live = np.minimum(live_existing, np.where(new_start < big,
+                                                      new_start + arrays.p_duration[None, :],
+                                                      big))
+        if np.array_equal(new_start, earliest_start) and np.array_equal(new_live,
+                                                                        earliest_live):
+            break
+        earliest_start, earliest_live = new_start, new_live
+    es, ps, ss = [], [], []
+    for s in range(start, last + 1):
+        e_idx, p_idx = np.nonzero(earliest_start <= s)
+        keep = s + arrays.p_duration[p_idx] <= last
+        es.append(e_idx[keep])
+        ps.append(p_idx[keep])
+        ss.append(np.full(int(keep.sum()), s, np.int64))
+    return (np.concatenate(es).astype(np.int64), np.concatenate(ps).astype(np.int64),
+            np.concatenate(ss).astype(np.int64))
+
+
+def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
+           government_budget: float | None, per_year: bool, core_share: float,
+           sme_cost_cap: float, base: ScenarioResult) -> _Program:
+    from scipy.sparse import coo_array, csr_array, vstack
+
+    model = arrays.model
+    start, horizon = scenario.start_year, scenario.horizon
+    factor = base.factor
+    tail = np.cumsum(factor[::-1])[::-1]  # Σ factor over t..H-1
+    tail = np.r_[tail, 0.0]
+    existing = [a for a in model.assignments if a.scenario == scenario.name]
+    ce, cp, cs = _candidates(arrays, scenario, existing)
+    # existing rows that matter in the horizon (those starting after it add nothing)
+    old = [a for a in existing if a.start_year < start + horizon]
+    oe = np.fromiter((arrays.index[a.enterprise] for a in old), np.int64, len(old))
+    op = np.fromiter((arrays.project_index[a.project] for a in old), np.int64, len(old))
+    os_ = np.fromiter((a.start_year for a in old), np.int64, len(old))
+    o_share = np.fromiter((a.core_share for a in old), float, len(old))
+
+    item_e = np.r_[oe, ce]
+    item_p = np.r_[op, cp]
+    item_s = np.r_[os_, cs]
+    fixed = np.r_[np.ones(len(old), bool), np.zeros(len(ce), bool)]
+    is_core = item_e == arrays.core
+    pay = np.where(is_core, 1.0, np.r_[o_share, np.full(len(ce), core_share)])
+    f = arrays.size_factor[item_e]
+    capex = arrays.p_capex[item_p] * f
+    opex = arrays.p_opex[item_p] * f
+    benefit = arrays.p_rate[item_p] * arrays.revenue[item_e] + arrays.p_fixed[item_p] * f
+    in_h = (item_s >= start) & (item_s < start + horizon)
+    t_s = np.where(in_h, item_s - start, -1)
+    lt = np.clip(item_s + arrays.p_duration[item_p] - start, 0, horizon)  # first live offset
+    rates = np.array([getattr(scenario, "subsidy_" + size) for size in SIZES], float)
+    raw = np.where(in_h, rates[arrays.size_code[item_e]] * capex, 0.0)
+    npv = np.where(in_h, -capex * factor[np.maximum(t_s, 0)], 0.0) + (benefit - opex) * tail[lt]
+
+    # drop candidates that can only lose: negative NPV, enabling nothing, connecting nothing
+    needed = {p.requires for p in model.projects if p.requires}
+    enables = np.array([p.id in needed for p in model.projects], bool)
+    levels_matter = any(p.min_maturity > 1 for p in model.projects)
+    useless = (~fixed & (npv < 0) & ~arrays.p_connects[item_p] & ~enables[item_p]
+               & ~((arrays.p_gain[item_p] > 0) & levels_matter))
+    if per_year and scenario.subsidy_cap is not None:
+        useless &= raw == 0  # it could shift capped subsidy between years
+    keep = ~useless
+    item_e, item_p, item_s, fixed, is_core, pay, capex, opex, benefit, in_h, t_s, lt, raw, npv = (
+        v[keep] for v in (item_e, item_p, item_s, fixed, is_core, pay, capex, opex, benefit,
+                          in_h, t_s, lt, raw, npv))
+    k_items = len(item_e)
+    n = len(arrays.ids)
+
+    # --- subsidy: exact ordered cap for enterprises that could reach it
+    cap = scenario.subsidy_cap
+    binding = np.zeros(k_items, bool)
+    pid_rank = np.argsort(np.argsort([p.id for p in model.projects], kind="stable"))
+    if cap is not None and k_items:
+        # most raw subsidy a firm could collect: its fixed rows + the largest per project
+        most = np.bincount(item_e[fixed], weights=raw[fixed], minlength=n)
+        cand = ~fixed
+        if cand.any():
+            key = item_e[cand] * len(model.projects) + item_p[cand]
+            per = np.zeros(n * len(model.projects))
+            np.maximum.at(per, key, raw[cand])
+            most += per.reshape(n, -1).sum(axis=1)
+        binding = (most[item_e] > cap + 1e-12) & (raw > 0)
+    b_idx = np.flatnonzero(binding)
+    if len(b_idx):
+        order = b_idx[np.lexsort((pid_rank[item_p[b_idx]], item_s[b_idx], item_e[b_idx]))]
+        prev = np.r_[-1, order[:-1]]
+        first = np.r_[True, item_e[order[1:]] != item_e[order[:-1]]]
+        prev = np.where(first, -1, prev)
+    else:
+        order = prev = np.zeros(0, np.int64)
+    n_b = len(order)
+    g_col = np.full(k_items, -1, np.int64)
+    g_col[order] = k_items + np.arange(n_b)
+    w_base = k_items + n_b
+
+    # --- connection and links
+    conn_item = arrays.p_connects[item_p]
+    conn_ids = np.unique(item_e[conn_item & ~arrays.platform[item_e]])
+    conn_pos = np.full(n, -1, np.int64)
+    conn_pos[conn_ids] = np.arange(len(conn_ids))
+    conn_base = w_base + n_b
+    u, v = arrays.link_u, arrays.link_v
+    fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+    reach = arrays.platform | (conn_pos >= 0)
+    link_ids = np.flatnonzero(fresh & reach[u] & reach[v])
+    link_base = conn_base + len(conn_ids) * horizon
+    n_var = link_base + len(link_ids) * horizon
+
+    def conn_col(e: Ints, t: Ints) -> Ints:
+        return conn_base + conn_pos[e] * horizon + t
+
+    c = np.zeros(n_var)
+    c[:k_items] = -npv
+    years_t = np.arange(horizon)
+    c[link_base:] = -(scenario.link_benefit_rate * arrays.link_value[link_ids][:, None]
+                      * factor[None, :]).ravel()
+    lb = np.zeros(n_var)
+    ub = np.ones(n_var)
+    lb[:k_items] = fixed.astype(float)
+    ub[k_items:w_base] = cap if cap is not None else 0.0
+    integrality = np.zeros(n_var)
+    integrality[:k_items] = 1
+    integrality[w_base:w_base + n_b] = 1
+
+    # --- the subsidy of each item as a sparse row over the variables (items x variables)
+    x_cols = np.arange(k_items)
+    nb = ~binding
+    sub_r = [x_cols[nb], order, order[prev >= 0]]
+    sub_c = [x_cols[nb], g_col[order], g_col[prev[prev >= 0]]]
+    sub_v = [raw[nb], np.ones(n_b), -np.ones(int((prev >= 0).sum()))]
+    sub = coo_array((np.concatenate(sub_v), (np.concatenate(sub_r), np.concatenate(sub_c))),
+                    shape=(k_items, n_var)).tocsr()
+    capm = coo_array((capex, (x_cols, x_cols)), shape=(k_items, n_var)).tocsr()
+    opxm = coo_array((opex, (x_cols, x_cols)), shape=(k_items, n_var)).tocsr()
+    spend_items = np.flatnonzero(in_h)
+    t_start = coo_array((np.ones(len(spend_items)), (t_s[spend_items], spend_items)),
+                        shape=(horizon, k_items)).tocsr()
+    live_k, live_t = np.nonzero(years_t[None, :] >= lt[:, None])
+    live_m = coo_array((np.ones(len(live_k)), (live_t, live_k)), shape=(horizon, k_items)).tocsr()
+
+    def scaled(m: object, w: Floats) -> object:
+        return m @ coo_array((w, (x_cols, x_cols)), shape=(k_items, k_items)).tocsr()
+
+    net_capex = capm - sub
+    core_rows = scaled(t_start, pay) @ net_capex + scaled(live_m, pay) @ opxm
+    gov_rows = t_start @ sub
+
+    blocks: list[object] = []
+    row_lb: list[Floats] = []
+    row_ub: list[Floats] = []
+    names: list[str] = []
+    row_year: list[Ints] = []
+    row_ent: list[Ints] = []
+
+    def add(block: object, lo: Floats | float, hi: Floats | float, name: str = "",
+            year: Ints | None = None, ent: Ints | None = None) -> None:
+        rows = block.shape[0]  # type: ignore[attr-defined]
+        if rows == 0:
+            return
+        blocks.append(block)
+        row_lb.append(np.broadcast_to(np.asarray(lo, float), (rows,)).copy())
+        row_ub.append(np.broadcast_to(np.asarray(hi, float), (rows,)).copy())
+        names.extend([name] * rows)
+        row_year.append(np.full(rows, -1, np.int64) if year is None else year)
+        row_ent.append(np.full(rows, -1, np.int64) if ent is None else ent)
+
+    for name, rows_m, limit in (("core", core_rows, core_budget),
+                                ("government", gov_rows, government_budget)):
+        if limit is None or math.isinf(limit):
+            continue
+        if per_year:
+            add(rows_m, -np.inf, limit, name, years_t.copy())
+        else:
+            add(csr_array(rows_m.sum(axis=0).reshape(1, -1)), -np.inf, limit, name)  # type: ignore[attr-defined]
+
+    # --- each SME's own yearly cost
+    sme_items = np.flatnonzero(~is_core)
+    if len(sme_items):
+        own = 1.0 - pay
+        row_of = item_e * horizon
+        rs = coo_array((own[spend_items], (row_of[spend_items] + t_s[spend_items], spend_items)),
+                       shape=(n * horizon, k_items)).tocsr()
+        rl = coo_array((own[live_k], (row_of[live_k] + live_t, live_k)),
+                       shape=(n * horizon, k_items)).tocsr()
+        own_rows = (rs @ net_capex + rl @ opxm).tocsr()
+        most = rs @ capex + rl @ opex  # all candidates at once, no subsidy: an upper bound
+        base_own = sme_own_costs(base, n).ravel()
+        limit = np.maximum(sme_cost_cap * np.repeat(arrays.revenue, horizon), base_own)
+        has_cand = np.zeros(n, bool)
+        has_cand[item_e[~fixed]] = True
+        ent_of_row = np.repeat(np.arange(n), horizon)
+        need = (most > limit * (1 + 1e-9)) & has_cand[ent_of_row]
+        if arrays.core >= 0:
+            need &= ent_of_row != arrays.core
+        rows_need = np.flatnonzero(need)
+        add(own_rows[rows_need], -np.inf, limit[rows_need] * (1 + 1e-9) + 1e-9, "sme",
+            rows_need % horizon, rows_need // horizon)
+
+    # --- pairs of (candidate, item of the same enterprise) for requires and maturity rows
+    cand_items = np.flatnonzero(~fixed)
+    by_e = np.argsort(item_e, kind="stable")
+    group_start = np.searchsorted(item_e[by_e], np.arange(n), side="left")
+    group_size = np.bincount(item_e, minlength=n)
+    sizes = group_size[item_e[cand_items]]
+    pair_c = np.repeat(cand_items, sizes)
+    offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    pair_k = by_e[np.repeat(group_start[item_e[cand_items]], sizes) + offsets]
+    live_year = item_s + arrays.p_duration[item_p]
+    before = live_year[pair_k] <= item_s[pair_c]
+
+    req = np.array([arrays.project_index.get(p.requires, -1) if p.requires else -1
+                    for p in model.projects], np.int64)
+    need_req = cand_items[req[item_p[cand_items]] >= 0]
+    if len(need_req):
+        row_pos = np.full(k_items, -1, np.int64)
+        row_pos[need_req] = np.arange(len(need_req))
+        m = before & (row_pos[pair_c] >= 0) & (item_p[pair_k] == req[item_p[pair_c]])
+        rr = np.r_[row_pos[need_req], row_pos[pair_c[m]]]
+        cc = np.r_[need_req, pair_k[m]]
+        vv = np.r_[np.ones(len(need_req)), -np.ones(int(m.sum()))]
+        add(coo_array((vv, (rr, cc)), shape=(len(need_req), n_var)).tocsr(), -np.inf, 0.0)
+
+    min_level = np.array([p.min_maturity for p in model.projects], np.int64)
+    short = min_level[item_p[cand_items]] - arrays.maturity[item_e[cand_items]]
+    need_mat = cand_items[short > 0]
+    if len(need_mat):
+        row_pos = np.full(k_items, -1, np.int64)
+        row_pos[need_mat] = np.arange(len(need_mat))
+        gain = arrays.p_gain[item_p]
+        m = before & (row_pos[pair_c] >= 0) & (gain[pair_k] > 0)
+        rr = np.r_[row_pos[need_mat], row_pos[pair_c[m]]]
+        cc = np.r_[need_mat, pair_k[m]]
+        vv = np.r_[short[short > 0].astype(float), -gain[pair_k[m]].astype(float)]
+        add(coo_array((vv, (rr, cc)), shape=(len(need_mat), n_var)).tocsr(), -np.inf, 0.0)
+
+    # --- at most one start per enterprise and project
+    if len(cand_items):
+        key = item_e[cand_items] * len(model.projects) + item_p[cand_items]
+        _, group, counts = np.unique(key, return_inverse=True, return_counts=True)
+        multi = counts[group] > 1
+        if multi.any():
+            _, g2 = np.unique(group[multi], return_inverse=True)
+            add(coo_array((np.ones(int(multi.sum())), (g2, cand_items[multi])),
+                          shape=(int(g2.max()) + 1, n_var)).tocsr(), -np.inf, 1.0)
+
+    # --- the ordered subsidy cap: G[k] = min(cap, G[prev] + raw[k]·x[k])
+    if n_b:
+        assert cap is not None
+        rows = np.arange(n_b)
+        has_prev = prev >= 0
+        gk, gp = g_col[order], g_col[prev[has_prev]]
+        xr = raw[order]
+
+        def cap_block(with_w: bool) -> object:
+            rr = [rows, rows[has_prev], rows]
+            cc = [gk, gp, order]
+            vv = [np.ones(n_b), -np.ones(int(has_prev.sum())), -xr]
+            if with_w:
+                rr.append(rows)
+                cc.append(w_base + rows)
+                vv.append(xr)
+            return coo_array((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))),
+                             shape=(n_b, n_var)).tocsr()
+
+        add(cap_block(False), -np.inf, 0.0)  # sub <= raw·x
+        add(cap_block(True), 0.0, np.inf)  # sub >= raw·x − raw·w
+        w_cols = w_base + rows
+        mono = coo_array((np.r_[np.ones(n_b), -np.ones(int(has_prev.sum()))],
+                          (np.r_[rows, rows[has_prev]], np.r_[gk, gp])), shape=(n_b, n_var))
+        add(mono.tocsr(), 0.0, np.inf)  # sub >= 0
+        full = coo_array((np.r_[np.ones(n_b), -np.full(n_b, cap)], (np.r_[rows, rows],
+                                                                     np.r_[gk, w_cols])),
+                         shape=(n_b, n_var))
+        add(full.tocsr(), 0.0, np.inf)  # w = 1 → G = cap
+
+    # --- conn[e, t] <= Σ x of its connecting items live in t; on[l, t] <= conn of each end
+    if len(conn_ids):
+        ck = np.flatnonzero(conn_item & (conn_pos[item_e] >= 0))
+        kk, tt = np.nonzero(years_t[None, :] >= lt[ck][:, None])
+        kk = ck[kk]
+        n_rows = len(conn_ids) * horizon
+        rr = np.r_[np.arange(n_rows), conn_pos[item_e[kk]] * horizon + tt]
+        cc = np.r_[conn_base + np.arange(n_rows), kk]
+        vv = np.r_[np.ones(n_rows), -np.ones(len(kk))]
+        add(coo_array((vv, (rr, cc)), shape=(n_rows, n_var)).tocsr(), -np.inf, 0.0)
+    if len(link_ids):
+        for end in (u, v):
+            ends = end[link_ids]
+            sel = np.flatnonzero(~arrays.platform[ends])
+            li = np.repeat(sel, horizon)
+            tt = np.tile(years_t, len(sel))
+            n_rows = len(li)
+            on_cols = link_base + li * horizon + tt
+            rr = np.r_[np.arange(n_rows), np.arange(n_rows)]
+            cc = np.r_[on_cols, conn_col(ends[li], tt)]
+            vv = np.r_[np.ones(n_rows), -np.ones(n_rows)]
+            add(coo_array((vv, (rr, cc)), shape=(n_rows, n_var)).tocsr(), -np.inf, 0.0)
+
+    a = vstack(blocks, format="csr") if blocks else csr_array((0, n_var))
+    non_core_conn = conn_ids[conn_ids != arrays.core]
+    coverage_c = np.zeros(n_var)
+    coverage_c[conn_col(non_core_conn, np.full(len(non_core_conn), horizon - 1))] = -1.0
+    platform_smes = arrays.platform.copy()
+    if arrays.core >= 0:
+        platform_smes[arrays.core] = False
+    return _Program(
+        c=c, constant=0.0, integrality=integrality, lb=lb, ub=ub, a=a,
+        row_lb=np.concatenate(row_lb) if row_lb else np.zeros(0),
+        row_ub=np.concatenate(row_ub) if row_ub else np.zeros(0),
+        row_names=names, row_year=np.concatenate(row_year) if row_year else np.zeros(0, int),
+        row_enterprise=np.concatenate(row_ent) if row_ent else np.zeros(0, int),
+        item_e=item_e, item_p=item_p, item_s=item_s, item_fixed=fixed, item_npv=npv,
+        n_items=k_items, coverage_c=coverage_c, coverage_constant=float(platform_smes.sum()),
+        conn_base=conn_base, conn_ids=conn_ids, link_base=link_base, link_ids=link_ids,
+        w_cols=slice(w_base, w_base + n_b))
+
+
+@dataclass
+class _Solve:
+    x: Floats | None
+    objective: float  # of the minimised c
+    bound: float
+    status: str
+
+
+def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_limit: float,
+           mip_rel_gap: float, relax_cap: bool = False) -> _Solve:
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array, vstack
+
+    a, lo, hi = prog.a, prog.row_lb, prog.row_ub
+    if extra is not None:  # one more row: extra[0] @ v <= extra[1]
+        a = vstack([a, csr_array(extra[0].reshape(1, -1))], format="csr")
+        lo, hi = np.r_[lo, -np.inf], np.r_[hi, extra[1]]
+    constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []  # type: ignore[attr-defined]
+    integrality = prog.integrality
+    if relax_cap:
+        integrality = integrality.copy()
+        integrality[prog.w_cols] = 0
+    res = milp(c, integrality=integrality, bounds=Bounds(prog.lb, prog.ub),
+               constraints=constraints,
+               options={"time_limit": max(1.0, time_limit), "mip_rel_gap": mip_rel_gap})
+    status = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded"}.get(res.status,
+                                                                                   "failed")
+    x = None if res.x is None else np.asarray(res.x)
+    bound = getattr(res, "mip_dual_bound", None)
+    objective = float(res.fun) if res.fun is not None else math.inf
+    return _Solve(x, objective, float(bound) if bound is not None else objective, status)
+
+
+# --- the public entry points -------------------------------------------------------------
+
+def _new_name(model: ChainModel, name: str) -> str:
+    taken = {s.name for s in model.scenarios}
+    candidate = f"{name} (optimised)"
+    number = 2
+    while candidate in taken:
+        candidate = f"{name} (optimised) {number}"
+        number += 1
+    return candidate
+
+
+def _with_plan(model: ChainModel, scenario: Scenario, rows: list[Assignment]) -> ChainModel:
+    """A shallow copy of ``model`` with one more scenario and its rows (for evaluation)."""
+    return replace(model, scenarios=[*model.scenarios, scenario],
+                   assignments=[*model.assignments, *rows])
+
+
+def apply(model: ChainModel, result: OptimiseResult) -> ChainModel:
+    """A new model (deep copy) with the optimised scenario and its assignments added."""
+    new = copy.deepcopy(model)
+    new.scenarios.append(copy.deepcopy(result.scenario))
+    new.assignments.extend(copy.deepcopy(result.assignments))
+    return new
+
+
+def optimise(model: ChainModel, scenario: str, core_budget: float | None,
+             government_budget: float | None, per_year: bool = False, objective: str = "npv",
+             core_share: float = 0.0, sme_cost_cap: float = 0.02, time_limit: float = 60.0,
+             progress: Callable[[float], None] | None = None,
+             cancel: Callable[[], bool] | None = None, mip_rel_gap: float = 1e-6
+             ) -> OptimiseResult:
+    """Add the best assignments to ``scenario`` within the budgets (SPEC §8).
+
+    ``core_budget`` and ``government_budget`` bound the whole new scenario's spending, over
+    the horizon or, with ``per_year``, in each year (None: no limit). The result's
+    ``objective`` is the engine's NPV of the new scenario. See the module docstring for the
+    model and its one relaxation ("no worse than S" for firms S already over the cost cap).
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}")
+    began = time.perf_counter()
+
+    def report(fraction: float) -> None:
+        if progress is not None:
+            progress(fraction)
+
+    def cancelled() -> bool:
+        return cancel is not None and bool(cancel())
+
+    base_scenario = model.scenario(scenario)
+    if base_scenario is None:
+        raise KeyError(scenario)
+    new_scenario = replace(base_scenario, name=_new_name(model, scenario),
+                           extra=dict(base_scenario.extra))
+    originals = [replace(a, scenario=new_scenario.name, extra=dict(a.extra))
+                 for a in model.assignments if a.scenario == scenario]
+    arrays = ChainArrays.of(model)
+    report(0.0)
+    base = evaluate_scenario(arrays, base_scenario)
+
+    def finish(rows: list[Assignment], status: str, exact: bool, bound: float | None,
+               message: str = "", additions: list[Addition] | None = None,
+               counts: tuple[int, int, int] = (0, 0, 0)) -> OptimiseResult:
+        planned = _with_plan(model, new_scenario, rows)
+        result = evaluate_scenario(replace(arrays, model=planned), new_scenario)
+        value = result.npv
+        top = value if bound is None else max(bound, value)
+        gap = 0.0 if top == value else (top - value) / max(abs(value), 1e-9)
+        share = result.connected_share[-1] if len(result.years) else math.nan
+        report(1.0)
+        return OptimiseResult(
+            scenario=new_scenario, assignments=rows, objective=value, bound=top, gap=gap,
+            status=status, exact=exact, seconds=time.perf_counter() - began,
+            additions=additions or [], base_objective=base.npv,
+            coverage=None if math.isnan(share) else float(share),
+            core_spend=float(result.party_cost["core"].sum()),
+            government_spend=float(result.party_cost["government"].sum()), message=message,
+            candidates=counts[0], variables=counts[1], constraints=counts[2])
+
+    def over(party: str, limit: float | None) -> bool:
+        if limit is None:
+            return False
+        spend = base.party_cost[party]
+        worst = spend.max() if per_year else spend.sum()
+        return bool(worst > limit + _TOL * max(1.0, abs(limit)))
+
+    if over("core", core_budget) or over("government", government_budget):
+        return finish(originals, "infeasible", False, None,
+                      f"{scenario} alone already spends more than a budget allows")
+    if cancelled():
+        return finish(originals, "cancelled", False, None, "cancelled before the solve")
+    prog = _build(arrays, base_scenario, core_budget, government_budget, per_year, core_share,
+                  sme_cost_cap, base)
+    counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))  # type: ignore[attr-defined]
+    report(0.2)
+    if counts[0] == 0:
+        return finish(originals, "optimal", True, None, "no candidate passes the rules",
+                      counts=counts)
+    if cancelled():
+        return finish(originals, "cancelled", False, None, "cancelled before the solve",
+                      counts=counts)
+
+    has_cap = prog.w_cols.stop > prog.w_cols.start
+
+    def plan(x: Floats) -> tuple[list[tuple[int, str, str, int]], list[Assignment]]:
+        chosen = np.flatnonzero((x[:prog.n_items] > 0.5) & ~prog.item_fixed)
+        added = sorted((int(prog.item_s[k]), arrays.ids[prog.item_e[k]],
+                        model.projects[prog.item_p[k]].id, int(k)) for k in chosen)
+        return added, originals + [
+            Assignment(scenario=new_scenario.name, enterprise=e, project=p, start_year=s,
+                       core_share=core_share) for s, e, p, _ in added]
+
+    def problems_of(rows: list[Assignment]) -> list[str]:
+        return check_plan(_with_plan(model, new_scenario, rows), new_scenario.name,
+                          core_budget, government_budget, per_year, sme_cost_cap,
+                          baseline=scenario)
+
+    def solve(c: Floats, extra: tuple[Floats, float] | None, limit: float) -> tuple[_Solve, str]:
+        """The cap binaries relaxed first; exact only when the engine refuses that plan."""
+        t0 = time.perf_counter()
+        first = _solve(prog, c, extra, limit, mip_rel_gap, relax_cap=has_cap)
+        if first.x is None or not has_cap or not problems_of(plan(first.x)[1]):
+            return first, "relaxed subsidy cap, plan checked by the engine" if has_cap else ""
+        left = max(1.0, limit - (time.perf_counter() - t0))
+        exact = _solve(prog, c, extra, left, mip_rel_gap)
+        exact.bound = max(exact.bound, first.bound)  # both are valid lower bounds
+        return exact, "ordered subsidy cap solved exactly"
+
+    extra = None
+    message = ""
+    stage_status = "optimal"
+    remaining = time_limit - (time.perf_counter() - began)
+    if objective == "coverage":
+        first, how = solve(prog.coverage_c, None, remaining / 2)
+        report(0.5)
+        if first.x is None:
+            return finish(originals, first.status, False, None, "coverage stage: " + first.status,
+                          counts=counts)
+        best = round(-float(prog.coverage_c @ first.x))
+        extra = (prog.coverage_c, -best + 0.5)  # hold at least that many connected firms
+        stage_status = first.status
+        message = f"coverage stage {first.status}: {best + prog.coverage_constant:.0f} firms " \
+                  "connected in the last year; "
+        remaining = max(1.0, time_limit - (time.perf_counter() - began))
+        if cancelled():
+            return finish(originals, "cancelled", False, None, "cancelled between the solves",
+                          counts=counts)
+    solved, how = solve(prog.c, extra, max(1.0, remaining))
+    if how:
+        message += how + "; "
+    report(0.9)
+    if solved.x is None:
+        bound = -solved.bound if math.isfinite(solved.bound) else None
+        return finish(originals, solved.status, False, bound, message + solved.status,
+                      counts=counts)
+    x = solved.x
+    added, rows = plan(x)
+    bound = -solved.bound
+    milp_value = -solved.objective
+    # the engine and the checker have the last word
+    repaired = 0
+    while True:
+        problems = problems_of(rows)
+        if not problems or len(rows) == len(originals):
+            break
+        rows = rows[:-1]
+        added = added[:-1]
+        repaired += 1
+    planned_result = evaluate_scenario(replace(arrays, model=_with_plan(model, new_scenario,
+                                                                        rows)), new_scenario)
+    agree = abs(planned_result.npv - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
+    exact = solved.status == "optimal" and stage_status == "optimal" and agree and not repaired
+    if repaired:
+        message += f"{repaired} addition(s) dropped: the engine found them over a limit; "
+    elif not agree:
+        message += f"the MILP valued the plan at {milp_value:.6g}; "
+    status = solved.status if stage_status == "optimal" else stage_status
+    explained = _explain(prog, x, added, arrays, base_scenario, base, planned_result)
+    return finish(rows, status, exact, bound, message.rstrip("; "), explained, counts)
+
+
+def _explain(prog: _Program, x: Floats, added: list[tuple[int, str, str, int]],
+             arrays: ChainArrays, scenario: Scenario, base: ScenarioResult,
+             planned: ScenarioResult) -> list[Addition]:
+    """Per addition: its NPV, the nearly-full constraints it touches, and why that year."""
+    if not added:
+        return []
+    activity = prog.a @ x  # type: ignore[operator]
+    slack = prog.row_ub - activity
+    names = np.array(prog.row_names, dtype=object)
+    start, horizon = scenario.start_year, scenario.horizon
+    factor = planned.factor
+    newly = planned.link_connected & ~base.link_connected
+    fresh = ~arrays.link_flag & ~(arrays.platform[arrays.link_u] & arrays.platform[arrays.link_v])
+    link_year_value = scenario.link_benefit_rate * arrays.link_value[:, None] * factor[None, :]
+    result = []
+    for s, e_id, p_id, k in added:
+        e = arrays.index[e_id]
+        p = arrays.project_index[p_id]
+        offset = s - start
+        live_from = offset + int(arrays.p_duration[p])
+        touched = {offset, *range(live_from, horizon)}
+        tight = []
+        for r in np.flatnonzero(names != ""):
+            name = names[r]
+            year = int(prog.row_year[r])
+            if name == "sme" and prog.row_enterprise[r] != e:
+                continue
+            if year >= 0 and year not in touched:
+                continue
+            limit = prog.row_ub[r]
+            if slack[r] <= max(0.01 * abs(limit), 1e-6):
+                when = f" in {start + year}" if year >= 0 else " over the horizon"
+                who = f"{e_id}'s own cost cap" if name == "sme" else f"{name} budget"
+                tight.append(f"{who}{when}: {max(slack[r], 0.0):.4g} of {limit:.4g} left")
+        link_npv = 0.0
+        if arrays.p_connects[p] and not arrays.platform[e]:
+            # the years in which this item is what connects e (no other item does yet)
+            others = np.flatnonzero((prog.item_e == e) & (x[:prog.n_items] > 0.5)
+                                    & arrays.p_connects[prog.item_p])
+            others = others[others != k]
+            other_from = int((prog.item_s[others] + arrays.p_duration[prog.item_p[others]]
+                              - start).min()) if len(others) else horizon
+            years_on = (np.arange(horizon) >= live_from) & (np.arange(horizon) < other_from)
+            ends = (arrays.link_u == e) | (arrays.link_v == e)
+            first = newly & fresh[:, None] & ends[:, None] & years_on[None, :]
+            link_npv = float((link_year_value * first).sum())
+        earliest = _earliest(prog, x, k, arrays, start)
+        if earliest is None or s == earliest:
+            why = "the first year of the horizon" if s == start else \
+                "the earliest year its prerequisites (requires, level) allow"
+        else:
+            why = (f"could start in {earliest}; a later start keeps more of the budgets "
+                   "and cost caps free in the earlier years or pays off better when discounted")
+        result.append(Addition(e_id, p_id, s, float(prog.item_npv[k]), link_npv, tight, why))
+    return result
+
+
+def _earliest(prog: _Program, x: Floats, k: int, arrays: ChainArrays, first: int
+              ) -> int | None:
+    """The earliest start year the chosen plan's rules allow item k (None if not known)."""
+    model = arrays.model
+    e, p = prog.item_e[k], prog.item_p[k]
+    project = model.projects[p]
+    mine = np.flatnonzero((prog.item_e == e) & (x[:prog.n_items] > 0.5))
+    mine = mine[mine != k]
+    live = prog.item_s[mine] + arrays.p_duration[prog.item_p[mine]]
+    req = arrays.project_index.get(project.requires, -1) if project.requires else -1
+    for s in range(first, int(prog.item_s[k]) + 1):
+        if s < int(prog.item_s[k]) and not np.any((prog.item_e == e) & (prog.item_p == p)
+                                                   & (prog.item_s == s)):
+            continue
+        level = arrays.maturity[e] + int(arrays.p_gain[prog.item_p[mine]][live <= s].sum())
+        if level < project.min_maturity:
+            continue
+        if req >= 0 and not np.any((prog.item_p[mine] == req) & (live <= s)):
+            continue
+        return s
+    return None
