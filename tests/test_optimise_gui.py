@@ -33,3 +33,16 @@ def test_cancel_before_a_run_closes_the_dialog(qtbot):
     dialog.show()
     dialog.cancel.click()
     assert not dialog.isVisible()
+
+
+def test_result_dialog_explains_every_addition(qtbot):
+    from planner.optimise import optimise
+    from ui.optimise_dialog import OptimiseResultDialog
+
+    result = optimise(small_chain(), "Base", 1000, 1000, time_limit=20)
+    dialog = OptimiseResultDialog(result)
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == len(result.additions)
+    for row, addition in enumerate(result.additions):
+        assert dialog.table.item(row, 0).text() == addition.enterprise
+        assert dialog.table.item(row, 4).text() == addition.why_year

@@ -580,8 +580,16 @@ class MainWindow(QMainWindow):
         from ui.optimise_dialog import OptimiseDialog
 
         self.optimiser = OptimiseDialog(self.document, self)
-        self.optimiser.accepted.connect(lambda: self.views.setCurrentWidget(self.comparison))
+        self.optimiser.accepted.connect(self._show_optimised)
         self.optimiser.open()
+
+    def _show_optimised(self) -> None:
+        """Show the new scenario next to S in the comparison, and why each addition is there."""
+        from ui.optimise_dialog import OptimiseResultDialog
+
+        self.views.setCurrentWidget(self.comparison)
+        self.optimised = OptimiseResultDialog(self.optimiser.result, self)
+        self.optimised.open()
 
     def present(self) -> None:
         self.presentation = PresentationWindow(self.document)

@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +31,38 @@ def _run(model: Any, scenario: str, options: dict[str, Any], state: TaskState) -
 
     return optimise(model, scenario, progress=state.progress, cancel=lambda: state.cancelled,
                     **options)
+
+
+class OptimiseResultDialog(QDialog):
+    """What the optimiser chose and why: each addition with its NPV, its year and what binds."""
+
+    def __init__(self, result: Any, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(result.scenario.name)
+        self.resize(900, 480)
+        gap = "—" if result.gap is None else f"{result.gap * 100:.2f}%"
+        head = QLabel(tr("{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})",
+                         result.scenario.name, result.objective, result.bound, gap,
+                         result.seconds, result.status), self)
+        head.setWordWrap(True)
+        headers = [tr("Enterprise id"), tr("Project"), tr("Start year"), tr("NPV"),
+                   tr("Why this year"), tr("Binding constraints")]
+        self.table = QTableWidget(len(result.additions), len(headers), self)
+        self.table.setHorizontalHeaderLabels(headers)
+        for r, addition in enumerate(result.additions):
+            values = [addition.enterprise, addition.project, str(addition.start_year),
+                      f"{addition.npv + addition.link_npv:,.1f}", addition.why_year,
+                      "; ".join(addition.tight)]
+            for c, value in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
 
 
 class OptimiseDialog(QDialog):
