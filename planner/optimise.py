@@ -37,7 +37,10 @@ the engine agrees with the MILP's value. Should the engine's plan break a rule (
 only numerical tolerances could), additions are dropped, latest first, until it passes.
 
 HiGHS cannot be interrupted through ``milp``: ``cancel`` is polled before and after the solve,
-and the time limit bounds the solve itself.
+and the time limit bounds the solve itself (HiGHS checks it between phases, so a long presolve
+or cut round can overrun it). ``milp`` takes no starting solution: when the limit passes before
+HiGHS has a feasible plan (seen on 10,000-firm chains), S is returned unchanged with status
+"time limit".
 """
 
 from __future__ import annotations
