@@ -20,7 +20,7 @@ from models.atomic import write_atomic
 from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, ImportFailed, Problem, file_problem
 from models.records import build_row, build_settings
-from models.schema import Kind, display, normalise
+from models.schema import FieldSpec, Kind, display, normalise
 from models.xlsx_guard import check_xlsx
 
 SETTINGS_SHEET = ("Settings", "设置")
@@ -159,81 +159,36 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
     return build_settings(raw, extra, numbers, (name, name), problems)
 
 
-def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
-                problems: list[Problem], notices: list[Problem]) -> list[int]:
-    place = (name, name)
+def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str, tuple[str, str]],
+               required: tuple[FieldSpec, ...], build: Any, out: list[Any],
+               problems: list[Problem], notices: list[Problem]) -> list[int]:
+    """Map row 1's headers (``aliases``: normalised header -> (key, Chinese name)), check
+    the required columns, then build a record of each non-blank row with ``build(raw,
+    extra, place, row number, headers, problems)``; returns the rows that were read."""
     if not rows:
         return []
-    aliases = _header_aliases(table)
-    columns: list[tuple[int, str]] = []  # (column index, field name)
+    columns: list[tuple[int, str]] = []  # (column index, field key)
     extras: list[tuple[int, str]] = []  # (column index, header as written)
-    headers: dict[str, str] = {}
-    for index, header in enumerate(rows[0]):
-        if _blank(header):
-            continue
-        text = str(header).strip()
-        field_name = aliases.get(normalise(text))
-        if field_name is None:
-            extras.append((index, text))
-            notices.append(Problem(WARNING, ("column not part of the format; kept but ignored",
-                                             "该列不属于规定格式，已保留但不使用"),
-                                   place, 1, column=text))
-        elif field_name in headers:
-            problems.append(Problem(ERROR, (f"a second column for '{field_name}'",
-                                            f"“{field_name}”列重复"), place, 1, column=text))
-        else:
-            headers[field_name] = text
-            columns.append((index, field_name))
-    for spec in table.fields:
-        if spec.required and spec.name not in headers:
-            problems.append(Problem(ERROR, (f"required column missing (header '{spec.name}' "
-                                            f"or '{spec.zh}')",
-                                            f"缺少必填列（表头“{spec.zh}”或“{spec.name}”）"),
-                                    place, 1, column=spec.name))
-    if any(p.row == 1 and p.table == place and p.is_error for p in problems):
-        return []
-    numbers = []
-    for number, row in enumerate(rows[1:], start=2):
-        if all(_blank(v) for v in row):
-            continue
-        width = len(row)
-        raw = {f: row[i] for i, f in columns if i < width}
-        extra = {h: _plain(row[i]) for i, h in extras if i < width and not _blank(row[i])}
-        obj = build_row(table, raw, extra, place, number, headers, problems)
-        if obj is not None:
-            out.append(obj)
-            numbers.append(number)
-    return numbers
-
-
-def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
-                      problems: list[Problem], notices: list[Problem]) -> list[int]:
-    place = (name, name)
-    if not rows:
-        return []
-    aliases = header_aliases()
-    columns: list[tuple[int, str]] = []
-    extras: list[tuple[int, str]] = []
     headers: dict[str, str] = {}
     bad_header = False
     for index, header in enumerate(rows[0]):
         if _blank(header):
             continue
         text = str(header).strip()
-        column = aliases.get(normalise(text))
-        if column is None:
+        found = aliases.get(normalise(text))
+        if found is None:
             extras.append((index, text))
             notices.append(Problem(WARNING, ("column not part of the format; kept but ignored",
                                              "该列不属于规定格式，已保留但不使用"),
                                    place, 1, column=text))
-        elif column.key in headers:
+        elif found[0] in headers:
             bad_header = True
-            problems.append(Problem(ERROR, (f"a second column for '{column.key}'",
-                                            f"“{column.zh}”列重复"), place, 1, column=text))
+            problems.append(Problem(ERROR, (f"a second column for '{found[0]}'",
+                                            f"“{found[1]}”列重复"), place, 1, column=text))
         else:
-            headers[column.key] = text
-            columns.append((index, column.key))
-    for spec in ASSESSMENTS.fields:
+            headers[found[0]] = text
+            columns.append((index, found[0]))
+    for spec in required:
         if spec.name not in headers:
             bad_header = True
             problems.append(Problem(ERROR, (f"required column missing (header '{spec.name}' "
@@ -249,11 +204,27 @@ def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
         width = len(row)
         raw = {key: row[i] for i, key in columns if i < width}
         extra = {h: _plain(row[i]) for i, h in extras if i < width and not _blank(row[i])}
-        obj = build_assessment(raw, extra, place, number, headers, problems)
+        obj = build(raw, extra, place, number, headers, problems)
         if obj is not None:
             out.append(obj)
             numbers.append(number)
     return numbers
+
+
+def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
+                problems: list[Problem], notices: list[Problem]) -> list[int]:
+    aliases = {key: (field, table.field(field).zh)
+               for key, field in _header_aliases(table).items()}
+    return _read_rows((name, name), rows, aliases,
+                      tuple(s for s in table.fields if s.required),
+                      lambda *args: build_row(table, *args), out, problems, notices)
+
+
+def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
+                      problems: list[Problem], notices: list[Problem]) -> list[int]:
+    aliases = {key: (column.key, column.zh) for key, column in header_aliases().items()}
+    return _read_rows((name, name), rows, aliases, tuple(ASSESSMENTS.fields), build_assessment,
+                      out, problems, notices)
 
 
 # --- writing -------------------------------------------------------------------------
