@@ -242,3 +242,20 @@ def test_generated_chain_plan_passes_the_checker():
     planned = apply(model, result)
     assert check_plan(planned, result.scenario.name, core, gov, False, 0.02,
                       baseline="Core-led with subsidy") == []
+
+
+def test_large_problems_solve_a_restricted_set_and_report_a_valid_loose_bound(monkeypatch):
+    import planner.optimise as optimiser
+
+    model = _chain()
+    exact = optimise(model, BASE, None, None, sme_cost_cap=1.0, time_limit=20)
+    monkeypatch.setattr(optimiser, "LARGE", 1)  # treat this small chain as a large one
+    monkeypatch.setattr(optimiser, "KEEP", 1)  # and keep only the best candidate
+    result = optimise(model, BASE, None, None, sme_cost_cap=1.0, time_limit=20)
+    planned = apply(model, result)
+    assert check_plan(planned, NEW, None, None, False, 1.0, baseline=BASE) == []
+    assert not result.exact and "highest own NPV" in result.message
+    assert len(result.additions) <= 1
+    # the loose bound can't be beaten by any plan, the exact optimum included
+    assert result.bound >= exact.objective - 1e-9 >= result.objective - 1e-9
+    assert result.gap == pytest.approx((result.bound - result.objective) / abs(result.objective))
