@@ -99,7 +99,8 @@ ZH = {
     "Health check of {0}": "{0} 的数字化体检", "Business scenarios (grade 0–4)": "数字化经营场景（0–4 级）",
     "* constrained scenario (约束性)": "* 约束性场景", "Score {0:.1f} / 100 · level {1}":
         "得分 {0:.1f} / 100 · {1} 级",
-    "Why this year": "为何此年", "Binding constraints": "起约束作用的条件", "NPV": "净现值",
+    "Why this year": "为何此年", "Benefit-cost ratio": "效益成本比",
+    "Binding constraints": "起约束作用的条件", "NPV": "净现值",
     "Optimise plan": "优化规划", "Optimise plan…": "优化规划…", "Optimise": "开始优化",
     "Budgets are per year": "预算按年计", "Net present value": "净现值",
     "Connected share at the end (NPV breaks ties)": "期末平台接入率（净现值次之）",

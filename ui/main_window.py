@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QPushButton,
     QSlider,
+    QTabBar,
     QTabWidget,
     QToolBar,
     QUndoView,
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(docks["tables"], docks["problems"])
         for other in ("legend", "catalogue", "history"):
             self.tabifyDockWidget(docks["inspector"], docks[other])
+        QTimer.singleShot(0, self._hide_stale_tab_bars)
         docks["tables"].raise_()
         docks["inspector"].raise_()
         self.resizeDocks([docks["tables"]], [230], Qt.Orientation.Vertical)
@@ -175,6 +177,20 @@ class MainWindow(QMainWindow):
         self._sync_year()
         self._update_title()
         self._update_status()
+
+    def _hide_stale_tab_bars(self) -> None:
+        """WORKAROUND (Qt 6.11): after tabifying more than two docks, the tab bar made for
+        the first pair stays visible over the central widget. Hide any dock tab bar whose
+        tabs are a strict subset of another's."""
+        bars = [b for b in self.findChildren(QTabBar) if b.parent() is self]
+        tabs = {b: {b.tabText(i) for i in range(b.count())} for b in bars}
+        for bar in bars:
+            if any(tabs[bar] < tabs[other] for other in bars if other is not bar):
+                bar.hide()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self._hide_stale_tab_bars)
 
     def _declare_actions(self) -> dict[str, QAction]:
         keys = QKeySequence.StandardKey
