@@ -78,6 +78,3 @@ class ImportFailed(Exception):
 def file_problem(en: str, zh: str) -> Problem:
     return Problem(ERROR, (en, zh))
 
-
-def errors(problems: list[Problem]) -> list[Problem]:
-    return [p for p in problems if p.is_error]

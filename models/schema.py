@@ -286,11 +286,6 @@ def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
     return check
 
 
-def in_range(spec: FieldSpec, value: Any) -> bool:
-    """Whether a value of the field is within its rule."""
-    return value_check(spec)(value)
-
-
 def display(spec: FieldSpec, value: Any, lang: str) -> Any:
     """A model value as written in a workbook cell in ``lang``."""
     zh = lang == "zh_CN"

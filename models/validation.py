@@ -9,7 +9,7 @@ from typing import Any
 from models.assessments import assessment_errors, maturity_warnings
 from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, Problem
-from models.schema import SIZES, FieldSpec, in_range, value_check
+from models.schema import SIZES, FieldSpec, value_check
 
 DETACHED = "detached"
 
@@ -115,7 +115,7 @@ def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[P
     problems: list[Problem] = []
     for spec in SETTINGS_FIELDS:
         value = getattr(model.settings, spec.name)
-        if not in_range(spec, value):
+        if not value_check(spec)(value):
             problems.append(Problem(ERROR, _expected(spec), ("Settings", "设置"), None, spec.name,
                                     "value", value, True, column_zh="值"))
     for table in TABLES:

@@ -414,8 +414,11 @@ def _by_group(arrays: ChainArrays, non_core: Bools, connected: Bools, digitalise
 
 # --- JSON of SPEC §5 ----------------------------------------------------------------------
 
-def _num(value: float) -> float | None:
-    return None if math.isnan(value) else float(value)
+def none_if_nan(value: Any) -> Any:
+    """A number for JSON and workbooks: NaN (a share over an empty set) becomes null."""
+    if isinstance(value, float):  # numpy's float64 too, as a plain float
+        return None if math.isnan(value) else float(value)
+    return value
 
 
 def result_json(result: ScenarioResult) -> dict[str, Any]:
@@ -427,10 +430,10 @@ def result_json(result: ScenarioResult) -> dict[str, Any]:
             "subsidy": float(result.subsidy[i]), "cost": float(result.cost[i]),
             "benefit": float(result.benefit[i]), "net": float(result.net[i]),
             "cumulative_net": float(result.cumulative[i]),
-            "connected_share": _num(result.connected_share[i]),
-            "digitalised_share": _num(result.digitalised_share[i]),
-            "link_coverage": _num(result.link_coverage[i]),
-            "spend_coverage": _num(result.spend_coverage[i]),
+            "connected_share": none_if_nan(result.connected_share[i]),
+            "digitalised_share": none_if_nan(result.digitalised_share[i]),
+            "link_coverage": none_if_nan(result.link_coverage[i]),
+            "spend_coverage": none_if_nan(result.spend_coverage[i]),
             "islands": int(result.islands[i]),
         })
     return {
@@ -445,8 +448,8 @@ def result_json(result: ScenarioResult) -> dict[str, Any]:
                              "npv": result.party_npv(party)} for party in PARTIES},
         "by_year": by_year,
         "by_group": {dim: {label: {"enterprises": int(m["enterprises"][0]) if len(years) else 0,
-                                   "connected_share": [_num(x) for x in m["connected_share"]],
-                                   "digitalised_share": [_num(x) for x in m["digitalised_share"]]}
+                                   "connected_share": [none_if_nan(x) for x in m["connected_share"]],
+                                   "digitalised_share": [none_if_nan(x) for x in m["digitalised_share"]]}
                            for label, m in groups.items()}
                      for dim, groups in result.by_group.items()},
         "warnings": result.warnings,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import math
 import unicodedata
 from typing import Any
 
 from models.workbook import ExtraSheet
-from planner.engine import GROUP_DIMENSIONS, PARTIES, ScenarioResult
+from planner.engine import GROUP_DIMENSIONS, PARTIES, ScenarioResult, none_if_nan
 from planner.kpis import KPIS, best_index, format_value
 
 _YEAR_COLUMNS = (
@@ -40,16 +39,12 @@ def _table(header: list[str], rows: list[list[str]], indent: str = "") -> list[s
             for line in [header, *rows]]
 
 
-def _nan_to_none(value: float) -> float | None:
-    return None if isinstance(value, float) and math.isnan(value) else value
-
-
 def year_rows(result: ScenarioResult) -> list[list[Any]]:
     columns = [result.years, result.capex, result.opex, result.subsidy, result.cost,
                result.benefit, result.net, result.cumulative, result.connected_share,
                result.digitalised_share, result.link_coverage, result.spend_coverage,
                result.islands]
-    return [[_nan_to_none(c[i].item()) for c in columns] for i in range(len(result.years))]
+    return [[none_if_nan(c[i].item()) for c in columns] for i in range(len(result.years))]
 
 
 def text_report(result: ScenarioResult, lang: str) -> str:
@@ -122,8 +117,8 @@ def result_sheets(results: list[ScenarioResult], lang: str) -> list[ExtraSheet]:
                     group_rows.append([
                         r.scenario.name, _DIMENSION_NAMES[dimension] if zh else dimension, group,
                         int(year), int(metrics["enterprises"][i]),
-                        _nan_to_none(float(metrics["connected_share"][i])),
-                        _nan_to_none(float(metrics["digitalised_share"][i]))])
+                        none_if_nan(float(metrics["connected_share"][i])),
+                        none_if_nan(float(metrics["digitalised_share"][i]))])
     coverage = ExtraSheet("结果 覆盖率" if zh else "Results coverage", group_header, group_rows,
                           frozenset({5, 6}))
     return [kpis, by_year, by_party, coverage]

@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -15,6 +16,9 @@ from models.jsonio import load_json
 from models.problems import ImportFailed
 from ui.document import Document, recovery_folder
 from ui.i18n import LANGUAGES, set_language, tr
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 ORGANISATION = "Chainplan"
 APPLICATION = "Chain Digitalisation Planner"
@@ -103,23 +107,22 @@ def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = 
         app.processEvents()
         window.resize(*size)
     if screenshot:
-        return _screenshot(app, window, document, Path(screenshot))
+        return _screenshot(app, window, Path(screenshot))
     return app.exec()
 
 
-def _screenshot(app: QApplication, window: object, document: Document, path: Path) -> int:
+def _screenshot(app: QApplication, window: MainWindow, path: Path) -> int:
     """Render the main window as a user sees it, charts drawn, then exit."""
-    document.wait_for_analysis()
+    window.document.wait_for_analysis()
     for _ in range(5):
         app.processEvents()
-    window.canvas_fit()  # type: ignore[attr-defined]
+    window.canvas_fit()
     QTimer.singleShot(0, app.quit)
     app.exec()
     app.processEvents()
-    image = window.grab()  # type: ignore[attr-defined]
-    if not image.save(str(path)):
+    if not window.grab().save(str(path)):
         print(f"cannot write {path}", file=sys.stderr)
         return 1
-    window.document.undo_stack.setClean()  # type: ignore[attr-defined]
-    window.close()  # type: ignore[attr-defined]
+    window.document.undo_stack.setClean()  # nothing to ask on close: nothing was edited
+    window.close()
     return 0

@@ -387,6 +387,31 @@ class ChartsPanel(QScrollArea):
                 chart.update_result(result, year)
 
 
+def set_type_sizes(chart: Chart, tick_pt: float, label_pt: float, legend_pt: str) -> None:
+    """Type sizes for a chart shown large or printed: ticks, axis titles, line labels, legend."""
+    from PySide6.QtGui import QFont
+
+    item = chart.getPlotItem()
+    ticks = QFont(chart.font())
+    ticks.setPointSizeF(tick_pt)
+    for name in ("left", "bottom"):
+        axis = item.getAxis(name)
+        axis.setTickFont(ticks)
+        if axis.labelText:
+            item.setLabel(name, axis.labelText, **{"font-size": f"{label_pt}pt"})
+    for line in item.items:  # e.g. the payback year's label
+        if isinstance(line, pg.InfiniteLine) and getattr(line, "label", None) is not None:
+            line.label.setFont(ticks)
+    if hasattr(chart, "set_legend_size"):  # charts that lay their legend out themselves
+        chart.set_legend_size(legend_pt)
+    else:
+        chart.legend.setLabelTextSize(legend_pt)
+        for _, label in chart.legend.items:  # the size applies to labels drawn from now on
+            label.setText(label.text, size=legend_pt)
+        chart.legend.updateSize()
+    chart.setMinimumHeight(0)
+
+
 def export_chart(chart: Chart, path: str, width: int = 1200) -> None:
     """Write a chart as PNG (``width`` pixels wide) or SVG, by the file's extension."""
     from pyqtgraph import exporters

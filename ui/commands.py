@@ -18,12 +18,10 @@ if TYPE_CHECKING:
 class SetValues(QUndoCommand):
     """Set ``field`` of ``row`` to ``value`` for each (row, field, value)."""
 
-    def __init__(self, document: Document, changes: list[tuple[Any, str, Any]], text: str,
-                 merge_id: int = -1):
+    def __init__(self, document: Document, changes: list[tuple[Any, str, Any]], text: str):
         super().__init__(text)
         self.document = document
         self.changes = [(row, name, getattr(row, name), value) for row, name, value in changes]
-        self._merge_id = merge_id
 
     def redo(self) -> None:
         for row, name, _, new in self.changes:
@@ -34,9 +32,6 @@ class SetValues(QUndoCommand):
         for row, name, old, _ in reversed(self.changes):
             setattr(row, name, old)
         self.document.notify_changed()
-
-    def id(self) -> int:
-        return self._merge_id
 
 
 class InsertRows(QUndoCommand):

@@ -222,5 +222,5 @@ class YearCostsDialog(QDialog):
         layout.addWidget(box)
 
 
-def ask(parent: Any, dialog: QDialog) -> bool:
+def ask(dialog: QDialog) -> bool:
     return dialog.exec() == QDialog.DialogCode.Accepted

@@ -26,7 +26,6 @@ from ui.worker import BackgroundRunner, TaskState
 
 BACKGROUND_FROM = 2000  # enterprises from which analysis runs off the GUI thread
 AUTOSAVE_MS = 120_000
-MOVE_MERGE_ID = 1
 
 
 @dataclass
@@ -213,12 +212,11 @@ class Document(QObject):
     def push(self, command: Any) -> None:
         self.undo_stack.push(command)
 
-    def set_values(self, changes: list[tuple[Any, str, Any]], text: str,
-                   merge_id: int = -1) -> None:
+    def set_values(self, changes: list[tuple[Any, str, Any]], text: str) -> None:
         changes = [(row, name, value) for row, name, value in changes
                    if getattr(row, name) != value]
         if changes:
-            self.push(SetValues(self, changes, text, merge_id))
+            self.push(SetValues(self, changes, text))
 
     def add_rows(self, attr: str, rows: list[Any], text: str) -> None:
         if rows:

@@ -40,7 +40,7 @@ from models.files import load_model, save_model
 from models.problems import ImportFailed
 from models.schema import OWNERSHIPS, SIZES
 from planner.kpis import KPIS, format_value
-from ui.canvas import ChainView
+from ui.canvas import MIME_PROJECT, ChainView
 from ui.charts import ChartsPanel, export_chart
 from ui.compare import ComparisonView
 from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, ProblemsDialog, YearCostsDialog, ask
@@ -53,7 +53,6 @@ from ui.present import PresentationWindow
 from ui.tables import TablesWidget
 from ui.worker import BackgroundRunner
 
-PROJECT_MIME = "application/x-chainplan-project"
 STATE_VERSION = 1
 MAX_RECENT = 8
 BACKGROUND_LOAD_BYTES = 1_000_000
@@ -88,12 +87,12 @@ class CatalogueList(QListWidget):
     def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
         data = QMimeData()
         if items:
-            data.setData(PROJECT_MIME, QByteArray(
+            data.setData(MIME_PROJECT, QByteArray(
                 str(items[0].data(Qt.ItemDataRole.UserRole)).encode()))
         return data
 
     def mimeTypes(self) -> list[str]:
-        return [PROJECT_MIME]
+        return [MIME_PROJECT]
 
 
 class MainWindow(QMainWindow):
@@ -485,14 +484,14 @@ class MainWindow(QMainWindow):
 
     def add_enterprise(self) -> None:
         dialog = EnterpriseDialog(self.document.model, self)
-        if ask(self, dialog):
+        if ask(dialog):
             self.document.add_enterprise(dialog.enterprise())
 
     def add_link(self) -> None:
         chosen = sorted(self.document.selected_enterprises)
         dialog = LinkDialog(self.document.model, *(chosen[:2] if len(chosen) == 2 else ()),
                             parent=self)
-        if ask(self, dialog):
+        if ask(dialog):
             self.document.add_link(dialog.link())
 
     def add_row(self, attr: str) -> None:
@@ -526,7 +525,7 @@ class MainWindow(QMainWindow):
                                     tr("Select enterprises first (canvas, table or filters)."))
             return
         dialog = AssignDialog(self.document.model, scenario, len(chosen), self, project)
-        if ask(self, dialog):
+        if ask(dialog):
             self.document.assign(chosen, *dialog.values())
 
     def _scenario_name(self, title: str, suggestion: str) -> str | None:
@@ -815,7 +814,3 @@ def _load_in_background(path: Path, state: Any) -> Any:
     return loaded.model, analyse(loaded.model, scenario.name if scenario else None, -1,
                                  problems=loaded.problems)
 
-
-def application() -> QApplication:
-    app = QApplication.instance()
-    return app if isinstance(app, QApplication) else QApplication([])

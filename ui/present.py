@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from ui import palette
-from ui.charts import Chart, ChartsPanel, amount_unit
+from ui.charts import Chart, ChartsPanel, amount_unit, set_type_sizes
 from ui.compare import ComparisonView, ScenarioLinesChart
 from ui.document import Document
 from ui.i18n import tr
@@ -35,28 +34,13 @@ def plain_title(html: str) -> str:
 
 
 def enlarge_chart(chart: Chart) -> None:
-    """Presentation-size type on a chart: ticks, axis titles and legend."""
-    item = chart.getPlotItem()
-    ticks = QFont(chart.font())
-    ticks.setPointSize(TICK_PT)
-    for name in ("left", "bottom"):
-        axis = item.getAxis(name)
-        axis.setTickFont(ticks)
-        if axis.labelText:
-            item.setLabel(name, axis.labelText, **{"font-size": f"{LABEL_PT}pt"})
-    for line in item.items:  # e.g. the payback year's label
-        if isinstance(line, pg.InfiniteLine) and getattr(line, "label", None) is not None:
-            line.label.setFont(ticks)
+    """Presentation-size type on a chart: ticks, axis titles, legend (and the title of the
+    comparison charts, which is drawn smaller than the others)."""
+    set_type_sizes(chart, TICK_PT, LABEL_PT, LEGEND_PT)
     if isinstance(chart, ScenarioLinesChart):
-        chart.set_legend_size(LEGEND_PT)
+        item = chart.getPlotItem()
         item.setTitle(f"<span style='font-size:{LABEL_PT}pt; font-weight:600'>"
                       f"{plain_title(item.titleLabel.text)}</span>")
-    else:
-        chart.legend.setLabelTextSize(LEGEND_PT)
-        for _, label in chart.legend.items:  # the size applies to labels drawn from now on
-            label.setText(label.text, size=LEGEND_PT)
-        chart.legend.updateSize()
-    chart.setMinimumHeight(0)
 
 
 class PresentationWindow(QWidget):

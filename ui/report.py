@@ -339,7 +339,7 @@ class _Report:
         from PySide6.QtWidgets import QApplication, QWidget
 
         from ui.canvas import ChainView
-        from ui.charts import ChartsPanel, amount_unit
+        from ui.charts import ChartsPanel, amount_unit, set_type_sizes
         from ui.compare import ScenarioLinesChart
         from ui.document import Document
         from ui.i18n import tr
@@ -366,7 +366,7 @@ class _Report:
             y = chain_size[1] + legend.sizeHint().height()
             for chart in charts:
                 chart.setParent(stage)
-                self._chart_fonts(chart)
+                set_type_sizes(chart, TICK_PT, LABEL_PT, LEGEND_PT)
                 chart.setGeometry(0, y, *CHART_SIZE)
                 y += CHART_SIZE[1]
             unit = amount_unit(document)
@@ -378,8 +378,7 @@ class _Report:
                                         parent=stage)]
             for chart in lines:
                 chart.getPlotItem().setLabel("bottom", tr("Year"))
-                chart.set_legend_size(LEGEND_PT)
-                self._chart_fonts(chart)
+                set_type_sizes(chart, TICK_PT, LABEL_PT, LEGEND_PT)
                 chart.setGeometry(0, y, *WIDE_CHART_SIZE)
                 y += WIDE_CHART_SIZE[1]
                 chart.update_results(self.results)
@@ -404,24 +403,6 @@ class _Report:
             stage.close()
             stage.deleteLater()
             document.deleteLater()
-
-    def _chart_fonts(self, chart: Any) -> None:
-        from PySide6.QtGui import QFont
-
-        item = chart.getPlotItem()
-        ticks = QFont(chart.font())
-        ticks.setPointSizeF(TICK_PT)
-        for name in ("left", "bottom"):
-            axis = item.getAxis(name)
-            axis.setTickFont(ticks)
-            if axis.labelText:
-                item.setLabel(name, axis.labelText, **{"font-size": f"{LABEL_PT}pt"})
-        if not hasattr(chart, "set_legend_size"):
-            chart.legend.setLabelTextSize(LEGEND_PT)
-            for _, label in chart.legend.items:
-                label.setText(label.text, size=LEGEND_PT)
-            chart.legend.updateSize()
-        chart.setMinimumHeight(0)
 
     def _grab(self, name: str, widget: Any) -> None:
         from PySide6.QtCore import QPoint, QSize
