@@ -394,11 +394,20 @@ def set_type_sizes(chart: Chart, tick_pt: float, label_pt: float, legend_pt: str
     item = chart.getPlotItem()
     ticks = QFont(chart.font())
     ticks.setPointSizeF(tick_pt)
+    from PySide6.QtGui import QFontMetricsF
+
+    metrics = QFontMetricsF(ticks)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setTickFont(ticks)
         if axis.labelText:
             item.setLabel(name, axis.labelText, **{"font-size": f"{label_pt}pt"})
+        # the axes keep their default room otherwise, and larger tick labels get dropped
+        title = 2.2 * label_pt if axis.labelText else 0.0
+        if name == "bottom":
+            axis.setHeight(int(metrics.height() * 1.6 + title))
+        else:
+            axis.setWidth(int(metrics.horizontalAdvance("−000,000") + title))
     for line in item.items:  # e.g. the payback year's label
         if isinstance(line, pg.InfiniteLine) and getattr(line, "label", None) is not None:
             line.label.setFont(ticks)
