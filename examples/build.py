@@ -17,13 +17,14 @@ The data are plain tables below. Shared helpers turn them into a ``ChainModel``:
 project catalogue (the same project has the same figures in every chain), the same
 three scenarios, and assignments made by one rule set plus a short per-chain list of
 showcase projects. The script is deterministic and checks each model (no errors, no
-warnings, tiers as the ids say) before writing it.
+warnings but those naming firms with no level, tiers as the ids say) before writing it.
 """
 # The data tables read best one record per line:
 # ruff: noqa: E501
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -41,7 +42,7 @@ from models.chain import (
     Scenario,
     Settings,
 )
-from models.indicators import default_indicator_set
+from models.indicators import NO_LEVEL, default_indicator_set, maturity_of_level, read_raises
 from models.validation import places, validate
 from models.workbook import save_workbook
 
@@ -151,6 +152,33 @@ PROJECTS = {
 }
 
 
+# Which health-check scenarios each project digitalises, to what grade (the catalogue's
+# ``raises``), read against the grade texts of the 2024 indicators: an ERP's modules run
+# finance, purchasing, stock and sales in one system (grade 2); onboarding the chain
+# platform links purchasing with the core's systems (procurement 3); an MES collects work
+# orders and process parameters (production control 3); AI vision inspection is quality's
+# grade-4 example; identifier traceability is quality grade 3; AGVs tie the warehouse to
+# production (3); networked welding machines report their parameters (equipment 3); pipe
+# scheduling plans under material and delivery constraints (planning 3); a digital twin
+# simulates the process (process design 4). 5G and data security lift foundation items
+# (network, security), not business scenarios.
+RAISES = {
+    "cloud_erp": "finance:2, procurement:2, warehousing_logistics:2, marketing:2",
+    "platform": "procurement:3",
+    "mes": "production_control:3, planning_scheduling:2, quality:2",
+    "security": "",
+    "5g": "",
+    "agv": "warehousing_logistics:3",
+    "ai_inspection": "quality:4",
+    "rivet_8k": "quality:3",
+    "ar_guidance": "production_control:2",
+    "traceability": "quality:3",
+    "digital_twin": "process_design:4, production_control:3",
+    "digital_welding": "equipment:3, production_control:2",
+    "pipe_scheduling": "planning_scheduling:3",
+}
+
+
 def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
               ) -> tuple[list[ProjectType], dict[str, str]]:
     """The chain's projects (numbered P01 … in ``keys`` order) and a key → id map."""
@@ -164,7 +192,8 @@ def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
                               opex=float(opex), duration=duration, benefit_rate=float(rate),
                               benefit_fixed=float(fixed), maturity_gain=gain,
                               min_maturity=level, requires=ids.get(requires, ""),
-                              connects_platform=connects, eligible_sizes=sizes, source=source)
+                              connects_platform=connects, eligible_sizes=sizes,
+                              raises=read_raises(RAISES[key]), source=source)
         projects.append(replace(project, **(variants or {}).get(key, {})))
     return projects, ids
 
@@ -297,84 +326,90 @@ def build(chain: Chain) -> ChainModel:
         links=[link(row) for row in chain.links],
         projects=projects,
         scenarios=[baseline] + [p.scenario for p in programmes])
+    model.assessments = assessments(model, chain.file)
+    model.enterprises = graded(model, model.assessments)
     for programme in programmes:
         model.assignments += programme_plan(model, ids, programme, chain.showcase)
-    model.assessments = assessments(model)
     return model
 
 
 # --------------------------------------------------------------------------------------
-# Digital health checks (数字化体检, SPEC §7). Most SMEs carry their latest assessment,
-# some an earlier one a level lower too. Answers follow one profile per level, varied
-# deterministically by the firm's id, and are chosen so the computed level equals the
-# firm's maturity (``check`` fails otherwise): the scenario grades cap the level, the
-# base score sits well inside its band.
+# Digital health checks (数字化体检). Most SMEs carry their latest assessment, a third of
+# those an earlier one too. Each firm's answers are drawn (seeded by chain and id) around
+# a capability that its table maturity, size and awareness suggest, so firms differ item
+# by item and scenario by scenario, as real survey returns do; the level is then what
+# the answers give (no level included), and it sets the firm's maturity.
 # --------------------------------------------------------------------------------------
 
-#  level: (network, equipment digitised, networked, areas collected, systems,
-#          network security, data security, planning, rules, talent, funding,
-#          energy, pass rate, revenue/employee, cost/100, grade of the scenarios that count,
-#          how many of them, of which constrained)
-PROFILES = {
-    1: ("office", 0.30, 0.10, 2, 3, ("firewall",), ("backup",), "informal", "person",
-        "part_time", 0.005, 0.01, 0.0, 0.0, 0.0, 2, 2, 1),
-    2: ("plant", 0.50, 0.45, 5, 6, ("firewall", "antivirus", "rules"), ("backup", "access"),
-        "written", "person", "part_time", 0.01, 0.03, 0.01, 0.03, 0.01, 2, 7, 4),
-    3: ("plant", 0.70, 0.65, 8, 9, ("firewall", "antivirus", "mlps", "drills"),
-        ("backup", "access", "classification", "response"), "written", "department", "team",
-        0.02, 0.06, 0.02, 0.06, 0.03, 3, 9, 6),
-    4: ("industrial", 0.85, 0.82, 12, 12, ("firewall", "antivirus", "mlps", "rules", "drills"),
-        ("backup", "access", "encryption", "classification", "response"), "managed",
-        "leadership", "team_training", 0.035, 0.08, 0.025, 0.12, 0.04, 4, 11, 7),
-}
+SIZE_BONUS = {"large": 0.3, "medium": 0.2, "small": 0.0, "micro": -0.3}
+AWARENESS_BONUS = {"very_familiar": 0.3, "aware": 0.0, "heard_of": -0.2, "unaware": -0.4}
+# how much harder a scenario is to digitalise than the firm's average (in grades)
+DIFFICULTY = {"product_design": 0.3, "process_design": 0.4, "marketing": 0.0,
+              "after_sales": 0.3, "planning_scheduling": 0.4, "production_control": 0.2,
+              "quality": 0.1, "equipment": 0.5, "safety": 0.3, "energy_management": 0.8,
+              "procurement": 0.0, "warehousing_logistics": 0.2, "finance": -0.4,
+              "human_resources": 0.0, "collaborative_office": -0.5, "decision_support": 1.0}
 
 
-def answers_for(level: int, seed: int) -> tuple[dict[str, object], dict[str, int]]:
-    """Plausible answers of a firm at ``level``; ``seed`` varies them deterministically."""
+def answers_for(capability: float, rng: random.Random) -> tuple[dict[str, object], dict[str, int]]:
+    """Answers of a firm whose digital capability is ``capability`` (0–4), drawn by ``rng``."""
     ind = default_indicator_set()
-    (network, digitised, networked, areas, systems, net_sec, data_sec, planning, rules, talent,
-     funding, energy, pass_rate, per_employee, cost, grade, count, constrained) = PROFILES[level]
-    item = {i.key: i for i in ind.items}
-
-    def rotated(key: str, n: int) -> tuple[str, ...]:
-        keys = [o.key for o in item[key].options]
-        chosen = set((keys[seed % len(keys):] + keys[:seed % len(keys)])[:n])
-        return tuple(k for k in keys if k in chosen)
-
-    bump = (seed % 5) * 0.01
-    answers: dict[str, object] = {
-        "network": network, "equipment_digitised": round(digitised + bump, 2),
-        "equipment_networked": round(networked + bump, 2),
-        "data_collection": rotated("data_collection", areas),
-        "system_coverage": rotated("system_coverage", systems),
-        "network_security": net_sec, "data_security": data_sec, "planning": planning,
-        "management_rules": rules, "talent": talent, "funding": funding, "energy": energy,
-        "pass_rate": pass_rate, "revenue_per_employee": per_employee, "cost_per_100": cost}
-    hard = [s.key for s in ind.scenarios if s.constrained]
-    soft = [s.key for s in ind.scenarios if not s.constrained]
-    hard = hard[seed % len(hard):] + hard[:seed % len(hard)]
-    soft = soft[seed % len(soft):] + soft[:seed % len(soft)]
-    top = set(hard[:constrained] + soft[:count - constrained])
-    grades = {s.key: grade if s.key in top else max(0, grade - 1 - (seed + n) % 2)
-              for n, s in enumerate(ind.scenarios)}
+    share = max(0.0, min(1.0, capability / 4))
+    answers: dict[str, object] = {}
+    for item in ind.items:
+        options = item.options
+        if item.key == "funding":  # bands of 10–100 % of revenue: nearly every SME is in the first
+            answers[item.key] = options[1 if rng.random() < 0.1 * share else 0].key
+        elif item.group in ("green_low_carbon", "product_quality", "market_performance"):
+            better, worse = 0.15 + 0.6 * share, 0.1 * (1 - share)
+            draw = rng.random()
+            answers[item.key] = options[2 if draw < better else 0 if draw > 1 - worse else 1].key
+        elif item.type == "single":
+            rate = share + rng.gauss(0, 0.15)
+            index = round(rate * (len(options) - 1)) if not item.banded else None
+            if item.banded:
+                answers[item.key] = item.band(max(0.0, min(1.0, 0.05 + 0.8 * rate)))
+            else:
+                answers[item.key] = options[max(0, min(len(options) - 1, index or 0))].key
+        else:
+            ticks = [o for o in options if not o.exclusive]
+            count = max(0, min(len(ticks), round(share * len(ticks) + rng.gauss(0, 1))))
+            chosen = {o.key for o in rng.sample(ticks, count)}
+            answers[item.key] = (tuple(o.key for o in options if o.key in chosen) if chosen
+                                 else tuple(o.key for o in options if o.exclusive))
+    grades = {s.key: max(0, min(4, round(capability - DIFFICULTY[s.key] + rng.gauss(0, 0.8))))
+              for s in ind.scenarios}
     return answers, grades
 
 
-def assessments(model: ChainModel) -> list[Assessment]:
+def assessments(model: ChainModel, chain: str) -> list[Assessment]:
+    """Assessments of most SMEs (every fifth is still to be surveyed)."""
     rows = []
     smes = [e for e in model.enterprises if e.role != "core"]
     for n, e in enumerate(smes):
-        if n % 5 == 4:  # most SMEs, not all: a planner sees who is still to be surveyed
+        if n % 5 == 4:
             continue
+        rng = random.Random(f"{chain}/{e.id}")
+        capability = (e.maturity - 0.3 + SIZE_BONUS[e.size] + AWARENESS_BONUS[e.awareness]
+                      + rng.gauss(0, 0.5))
         seed = sum(map(ord, e.id))
-        if n % 3 == 0 and e.maturity > 1:  # an earlier check, a level lower
-            answers, grades = answers_for(e.maturity - 1, seed + 1)
+        if n % 3 == 0:  # an earlier check, before some progress
+            answers, grades = answers_for(capability - 0.6, rng)
             rows.append(Assessment(enterprise=e.id, date=f"2024-{1 + seed % 12:02d}-15",
                                    answers=answers, scenarios=grades))
-        answers, grades = answers_for(e.maturity, seed)
+        answers, grades = answers_for(capability, rng)
         rows.append(Assessment(enterprise=e.id, date=f"2025-{1 + seed % 9:02d}-{1 + seed % 28:02d}",
                                answers=answers, scenarios=grades))
     return rows
+
+
+def graded(model: ChainModel, rows: list[Assessment]) -> list[Enterprise]:
+    """The enterprises with the maturity their latest assessment gives."""
+    ind = default_indicator_set()
+    latest = {a.enterprise: a for a in sorted(rows, key=lambda a: a.date)}
+    return [replace(e, maturity=maturity_of_level(ind.level_of(latest[e.id].answers,
+                                                               latest[e.id].scenarios)))
+            if e.id in latest else e for e in model.enterprises]
 
 
 def size_class(employees: int, revenue: float) -> str:
@@ -391,13 +426,15 @@ def size_class(employees: int, revenue: float) -> str:
 def check(model: ChainModel) -> None:
     """Fail loudly on any problem, on a tier that contradicts an id, or on a size that
     contradicts the official thresholds (upstream firms: the industrial ones)."""
-    problems = validate(model)
-    assert not problems, "\n".join(p.text() for p in problems)
     ind = default_indicator_set()
     levels = {a.enterprise: ind.level_of(a.answers, a.scenarios) for a in
               sorted(model.assessments, key=lambda a: a.date)}
+    problems = [p for p in validate(model)  # a firm with no level is named, as it should be
+                if not (p.column == "maturity" and levels.get(p.key) == NO_LEVEL)]
+    assert not problems, "\n".join(p.text() for p in problems)
     maturity = {e.id: e.maturity for e in model.enterprises}
-    assert all(levels[k] == maturity[k] for k in levels), "an assessment contradicts a maturity"
+    assert all(maturity_of_level(levels[k]) == maturity[k] for k in levels), (
+        "an assessment contradicts a maturity")
     ids = {e.id for e in model.enterprises}
     assert len(ids) == len(model.enterprises)
     prefix = {"upstream": "T", "downstream": "D"}

@@ -1,4 +1,4 @@
-"""The Assessments table (SPEC §7) in files and validation.
+"""The Assessments table (the health check's answers) in files and validation.
 
 Its two fixed columns (enterprise, date) are declared on ``models.chain.Assessment``;
 the answer columns, one per indicator item and business scenario, come from the
@@ -18,10 +18,13 @@ from typing import Any
 from models.chain import ASSESSMENTS, TABLE_BY_ATTR, Assessment, ChainModel
 from models.indicators import (
     GRADE_EXPECTED,
+    NO_LEVEL,
     IndicatorSet,
     Item,
     ScenarioSpec,
     default_indicator_set,
+    level_name,
+    maturity_of_level,
     read_grade,
     valid_grade,
 )
@@ -259,7 +262,10 @@ def assessment_errors(model: ChainModel, indicators: IndicatorSet | None = None)
 
 def maturity_warnings(model: ChainModel, indicators: IndicatorSet | None = None
                       ) -> list[Problem]:
-    """SPEC §7: an enterprise whose latest assessment gives a level other than its maturity."""
+    """An enterprise whose latest assessment gives a level other than its maturity, or no level.
+
+    No level (无等级) reads as maturity 1, and is always named: it is not level 1.
+    """
     ind = indicators or default_indicator_set()
     table = TABLE_BY_ATTR["enterprises"]
     latest = latest_assessments(model)
@@ -269,11 +275,17 @@ def maturity_warnings(model: ChainModel, indicators: IndicatorSet | None = None
             continue
         a = latest[e.id][1]
         level = ind.level_of(a.answers, a.scenarios)
-        if level != e.maturity:
-            found.append(Problem(
-                WARNING, (f"the latest assessment ({a.date}) gives level {level}; "
-                          f"Enterprises says {e.maturity}",
-                          f"最近一次评测（{a.date}）为 {level} 级，企业表填写为 {e.maturity} 级"),
-                (table.sheet, table.zh[0]), None, e.id, "maturity", e.maturity, True, index,
-                table.field("maturity").zh))
+        if level != NO_LEVEL and level == e.maturity:
+            continue
+        if level == NO_LEVEL and e.maturity == maturity_of_level(level):
+            message = (f"the latest assessment ({a.date}) gives no level (无等级); "
+                       "it counts as level 1 in the plan",
+                       f"最近一次评测（{a.date}）为无等级，规划中按一级计")
+        else:
+            message = (f"the latest assessment ({a.date}) gives {level_name(level, 'en')}; "
+                       f"Enterprises says {e.maturity}",
+                       f"最近一次评测（{a.date}）为{level_name(level, 'zh_CN')}，"
+                       f"企业表填写为 {e.maturity} 级")
+        found.append(Problem(WARNING, message, (table.sheet, table.zh[0]), None, e.id,
+                             "maturity", e.maturity, True, index, table.field("maturity").zh))
     return found

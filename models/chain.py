@@ -1,4 +1,4 @@
-"""The chain model: plain data classes for every table of SPEC §2.
+"""The chain model: plain data classes for every table of the file (docs/file-format.md).
 
 Column order, Chinese aliases, kinds and ranges are declared next to each
 field (see ``models.schema.col``); ``TABLES`` lists the tables in workbook
@@ -94,6 +94,10 @@ class ProjectType:
                                   doc=("Go-live connects to the data platform", "上线后接入数据平台"))
     eligible_sizes: tuple[str, ...] = col("适用规模", Kind.SIZES,
                                           doc=("Sizes it suits; empty = all", "适用的企业规模，空为全部"))
+    raises: tuple[tuple[str, int], ...] = col(
+        "提升场景", Kind.RAISES,
+        doc=("Health-check scenarios it digitalises, to what grade (e.g. production_control:2)",
+             "所提升的数字化经营场景及等级（如 生产管控:2）"))
     source: str = col("来源", Kind.TEXT, doc=("Where the figures come from", "数据来源"))
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -139,7 +143,7 @@ class Assignment:
 
 @dataclass(slots=True, kw_only=True)
 class Assessment:
-    """One digital health check (数字化体检, SPEC §7) of one enterprise on one date.
+    """One digital health check (数字化体检) of one enterprise on one date.
 
     The answers are keyed by the indicator set's item and scenario keys
     (``models.indicators``), so the set stays data: a corrected table changes
@@ -220,7 +224,7 @@ TABLES: tuple[TableSpec, ...] = (
            ("Which project each enterprise starts in which year, per scenario.",
             "各情景下每家企业在哪一年开始哪个项目。")),
 )
-# The optional Assessments sheet (SPEC §7): its answer columns come from the indicator
+# The optional Assessments sheet: its answer columns come from the indicator
 # set, so it is not in TABLES (whose columns are all declared fields); the readers,
 # writers and validation handle it next to them.
 ASSESSMENTS = _table("assessments", "Assessments", ("评测",), Assessment, ("enterprise", "date"),

@@ -1,6 +1,6 @@
 """Field declarations shared by the data classes, validation and both file formats.
 
-Every column of SPEC §2 is declared once, as dataclass metadata made by ``col``:
+Every column of the file formats is declared once, as dataclass metadata made by ``col``:
 its Chinese alias, its kind (which decides how a cell or JSON value is read),
 its range and its allowed values. The workbook reader, the JSON reader, the
 writers and the validator all read these declarations; none repeats them.
@@ -27,9 +27,10 @@ class Kind(Enum):
     NUM = "num"  # number
     OPT_NUM = "opt_num"  # number or empty (None)
     SIZES = "sizes"  # list of enterprise sizes
+    RAISES = "raises"  # (business scenario, grade) pairs of the health check
 
 
-# Allowed values with their Chinese labels (SPEC §6), in display order.
+# Allowed values with their Chinese labels, in display order.
 ROLES = {"core": "核心企业", "supplier": "供应商", "distributor": "经销商",
          "customer": "客户", "service": "服务商"}
 SIZES = {"large": "大型", "medium": "中型", "small": "小型", "micro": "微型"}
@@ -79,6 +80,10 @@ class FieldSpec:
         if self.kind is Kind.SIZES:
             return ("企业规模（大型、中型、小型、微型），以逗号或顿号分隔" if zh
                     else "sizes from large, medium, small, micro separated by commas")
+        if self.kind is Kind.RAISES:
+            from models.indicators import RAISES_EXPECTED
+
+            return RAISES_EXPECTED[zh]
         if self.kind is Kind.INT:
             return ("整数" if zh else "a whole number") + _range_text(self.lo, self.hi, zh)
         if self.kind in (Kind.NUM, Kind.OPT_NUM):
@@ -105,7 +110,7 @@ def col(zh: str, kind: Kind, default: Any = dataclasses.MISSING, *, required: bo
     """A dataclass field carrying its ``FieldSpec`` (the name is filled in later)."""
     meta = {"spec": {"zh": zh, "kind": kind, "required": required, "choices": choices, "lo": lo,
                          "hi": hi, "percent": percent, "amount": amount, "doc": doc}}
-    if kind is Kind.SIZES:
+    if kind in (Kind.SIZES, Kind.RAISES):
         return dataclasses.field(default_factory=tuple, metadata=meta)
     if default is dataclasses.MISSING and not required:
         default = _DEFAULTS.get(kind, dataclasses.MISSING)
@@ -144,7 +149,7 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _number(value: Any) -> float:
+def number_of(value: Any) -> float:
     if isinstance(value, bool):
         raise CoerceError
     if isinstance(value, (int, float)):
@@ -217,7 +222,12 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
                 raise CoerceError
             sizes.append(size)
         return tuple(sizes)
-    number = _number(value)
+    if kind is Kind.RAISES:
+        # the scenarios are the indicator set's, which is data read by models.indicators
+        from models.indicators import read_raises
+
+        return read_raises(value)
+    number = number_of(value)
     if kind is Kind.INT:
         if not number.is_integer():
             raise CoerceError
@@ -268,6 +278,10 @@ def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
         return lambda v: isinstance(v, tuple) and all(size in SIZES for size in v)
     if kind is Kind.BOOL:
         return lambda v: v is True or v is False
+    if kind is Kind.RAISES:
+        from models.indicators import valid_raises
+
+        return valid_raises
     if kind in (Kind.TEXT, Kind.KEY):
         if spec.required:
             return lambda v: type(v) is str and bool(v.strip())
@@ -296,4 +310,8 @@ def display(spec: FieldSpec, value: Any, lang: str) -> Any:
         return YES_NO[bool(value)] if zh else ("yes" if value else "no")
     if spec.kind is Kind.SIZES:
         return ("、" if zh else ", ").join(SIZES[s] if zh else s for s in value)
+    if spec.kind is Kind.RAISES:
+        from models.indicators import raises_text
+
+        return raises_text(value, lang)
     return value

@@ -1,4 +1,4 @@
-"""The Excel workbook of SPEC §6: reading (tolerant, every problem reported) and writing.
+"""The Excel workbook (docs/file-format.md): reading (tolerant, every problem reported) and writing.
 
 Reading uses calamine (a Rust reader, several times faster than openpyxl)
 after ``xlsx_guard`` has checked the file is safe to hand to it. Writing uses
@@ -126,7 +126,7 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
         name, rows = found[table.attr]
         row_numbers[table.attr] = _read_table(table, name, rows, model.rows(table), problems,
                                               notices)
-    if "assessments" in found:  # optional (SPEC §7): older files have no such sheet
+    if "assessments" in found:  # optional: older files have no such sheet
         name, rows = found["assessments"]
         row_numbers["assessments"] = _read_assessments(name, rows, model.assessments, problems,
                                                        notices)
@@ -462,7 +462,7 @@ class _SheetWriter:
             if column.scenario is not None:
                 labels = ["0", "1", "2", "3", "4"]
             elif column.item is not None and column.item.type == "single":
-                labels = [o.label_zh if zh else o.key for o in column.item.options]
+                labels = [o.key for o in column.item.options]
             else:
                 continue
             check = DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
@@ -478,8 +478,6 @@ class _SheetWriter:
                     value = row.answers.get(column.key)
                     if value is None:
                         cells.append(None)
-                    elif column.item.type == "rate":
-                        cells.append(self._formatted(sheet, value, _PERCENT))
                     else:
                         cells.append(self._text(sheet, column.item.display(value, lang)))
                 elif column.scenario is not None:

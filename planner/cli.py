@@ -1,4 +1,4 @@
-"""The ``chainplan`` command line (SPEC §4).
+"""The ``chainplan`` command line (the table in README.md).
 
 Exit codes: 0 success, 1 a bad file or a model with errors (a message naming
 sheet, row and column, never a traceback), 2 bad usage.
@@ -159,9 +159,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    """The digital health check (SPEC §7) of every assessed enterprise."""
+    """The digital health check of every assessed enterprise.
+
+    How it is scored: docs/method.md, “Health check: scoring and levels”.
+    """
     import json
 
+    from models.indicators import level_name
     from planner.health import assess_json
 
     loaded = _load(args.file, args.lang)
@@ -174,14 +178,14 @@ def cmd_assess(args: argparse.Namespace) -> int:
     print(("已评测企业" if zh else "assessed enterprises") + f": {len(rows)}")
     for row in rows:
         best = row["fitting_projects"][0]["id"] if row["fitting_projects"] else "—"
-        print(f"  {row['id']:<12} {'等级' if zh else 'level'} {row['level']}  "
+        print(f"  {row['id']:<12} {level_name(row['level'], args.lang):<8}  "
               f"{'得分' if zh else 'score'} {row['score']:5.1f}  "
               f"{'首选项目' if zh else 'best project'} {best}  {_gap_text(row['gap'], zh)}")
     levels: dict[int, int] = {}
     for row in rows:
         levels[row["level"]] = levels.get(row["level"], 0) + 1
     print(("等级分布" if zh else "levels") + ": " +
-          ", ".join(f"{k}: {v}" for k, v in sorted(levels.items())))
+          ", ".join(f"{level_name(k, args.lang)}: {v}" for k, v in sorted(levels.items())))
     return EXIT_OK
 
 
@@ -201,7 +205,10 @@ def _gap_text(gap: list[dict[str, Any]], zh: bool) -> str:
 
 
 def cmd_optimise(args: argparse.Namespace) -> int:
-    """Add the best assignments to a scenario within budgets (SPEC §8); write the model."""
+    """Add the best assignments to a scenario within budgets; write the model.
+
+    How they are found: docs/method.md, “Optimiser”.
+    """
     from planner.optimise import apply, optimise
 
     loaded = _load(args.file, args.lang)
@@ -256,6 +263,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
             raise UserError("--size takes WIDTHxHEIGHT, e.g. 1280x800") from None
         size = (width, height)
     file = args.file if args.file is not None else str(example_path())
+    from ui.preflight import startup_problem  # no Qt: says what Qt would only abort on
+
+    problem = startup_problem(bool(args.screenshot))
+    if problem:
+        raise UserError(problem)
     from ui.app import run_gui
 
     return run_gui(file, args.lang if args.lang_given else None, args.screenshot, size)

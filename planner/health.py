@@ -1,10 +1,12 @@
-"""The digital health check (数字化体检, SPEC §7): score, level, gap, distribution, fitting projects.
+"""The digital health check (数字化体检): score, level, gap, distribution, recommended projects.
 
 The indicator set is data (``planner/data/miit_2024_manufacturing.json``), loaded and
 scored item by item in ``models.indicators`` (models/ needs it for the Assessments
 sheet and the maturity warning); this module turns an assessment into what a
-consultant reads: points by dimension, the level 1–4, what holds it back from the
-next level, the chain's level distribution and the catalogue projects that fit.
+consultant reads: points by dimension, the level 1–4 or no level (0), what holds it
+back from the next level, the chain's level distribution and the catalogue projects
+that fit, those that lift this firm towards its next level first.
+docs/method.md ("Health check: scoring and levels") explains it to users.
 
 Everything is deterministic: ties are broken by the indicator set's order or by id.
 
@@ -14,7 +16,7 @@ Benefit-to-cost ratio of a catalogue project for an enterprise (f = its size fac
     ratio          = annual benefit / annual cost      (None when annual cost is 0)
 i.e. one live year's benefit over the capex spread straight-line over five years plus
 one year's running cost. It ignores build time and discounting on purpose: it ranks
-projects for one firm, the scenario evaluation (SPEC §3) prices them properly.
+projects for one firm, the scenario evaluation prices them properly.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from models.indicators import (
     ScenarioSpec,
     default_indicator_set,
     load_indicator_set,
+    maturity_of_level,
 )
 from models.schema import OWNERSHIPS, SIZES
 from models.validation import places
@@ -41,7 +44,7 @@ __all__ = ["ANNUALISATION_YEARS", "DISTRIBUTION_DIMENSIONS", "ChainHealth", "Ent
 
 ANNUALISATION_YEARS = 5  # straight-line spread of capex in the ranking ratio
 DISTRIBUTION_DIMENSIONS = ("position", "tier", "size", "ownership", "park")
-LEVELS = (1, 2, 3, 4)
+LEVELS = (0, 1, 2, 3, 4)  # 0: no level (无等级)
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class ScenarioGap:
     constrained: bool
     current: int
     target: int
+    target_zh: str  # what the target grade means for this scenario
+    target_en: str
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,7 @@ class Gap:
     scenarios: tuple[ScenarioGap, ...]
 
     def as_list(self) -> list[dict[str, Any]]:
-        """The gap as plain JSON records (SPEC §7 ``gap``)."""
+        """The gap as plain JSON records (the ``gap`` of ``assess --json``)."""
         out: list[dict[str, Any]] = []
         if self.base_needed > 0:
             out.append({"kind": "base", "next_level": self.next_level, "min": self.min_base,
@@ -106,17 +111,19 @@ class Gap:
                  "dimension": i.dimension, "points": i.points, "max": i.max,
                  "could_add": i.could_add} for i in self.items]
         out += [{"kind": "scenario", "key": s.key, "name_zh": s.name_zh, "name_en": s.name_en,
-                 "constrained": s.constrained, "current": s.current, "target": s.target}
+                 "constrained": s.constrained, "current": s.current, "target": s.target,
+                 "target_zh": s.target_zh, "target_en": s.target_en}
                 for s in self.scenarios]
         return out
 
 
 @dataclass(frozen=True)
 class HealthResult:
-    """One assessment scored: points, level 1–4 and the gap (None at level 4)."""
+    """One assessment scored: points, level 1–4 or 0 (no level) and the gap (None at level 4)."""
 
     base_score: float
     by_dimension: dict[str, float]  # dimension key -> points
+    by_group: dict[str, float]  # item group key -> points
     item_points: dict[str, float]  # item key -> points
     scenarios: dict[str, int]  # every scenario key -> grade 0–4 (unanswered: 0)
     level: int
@@ -131,9 +138,11 @@ def score(answers: Mapping[str, Any], scenarios: Mapping[str, int] | None = None
     points = ind.item_points(answers)
     by_dimension = {d.key: float(sum(points[i.key] for i in ind.items if i.dimension == d.key))
                     for d in ind.dimensions}
+    by_group = {g.key: float(sum(points[i.key] for i in ind.items if i.group == g.key))
+                for g in ind.groups}
     base = float(sum(points.values()))
     level = ind.level(base, grades)
-    return HealthResult(base, by_dimension, points, grades, level,
+    return HealthResult(base, by_dimension, by_group, points, grades, level,
                         _gap(ind, level, base, points, grades))
 
 
@@ -163,53 +172,84 @@ def _gap(ind: IndicatorSet, level: int, base: float, points: Mapping[str, float]
     return Gap(rule.level, rule.min_base, max(0.0, rule.min_base - base), tuple(items),
                rule.scenario_level, need_total, need_constrained,
                tuple(ScenarioGap(s.key, s.name_zh, s.name_en, s.constrained, grades[s.key],
-                                 rule.scenario_level) for s in picked))
+                                 rule.scenario_level, s.grade_text(rule.scenario_level, "zh_CN"),
+                                 s.grade_text(rule.scenario_level, "en")) for s in picked))
 
 
-# --- fitting projects ----------------------------------------------------------------------
+# --- recommended projects --------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class ProjectFit:
-    """A catalogue project that fits an enterprise, with the ranking ratio (module doc)."""
+    """A catalogue project that fits an enterprise, with the ranking ratio (module doc).
+
+    ``lifts``: the scenarios this firm is short of for its next level that the project
+    raises to the grade that level needs (constrained ones first).
+    """
 
     project: str
     name: str
     annual_benefit: float
     annual_cost: float
     ratio: float | None  # None when the annual cost is 0
+    lifts: tuple[str, ...] = ()
+    rank: tuple[Any, ...] = ()  # the sort key, best first (see ``fitting_projects``)
 
 
-def _fit(model: ChainModel, e: Enterprise, p: ProjectType, years: float) -> ProjectFit:
+def _ratio_rank(benefit: float, cost: float) -> tuple[int, float]:
+    if cost <= 0:  # free: first if it brings anything, else last
+        return (0 if benefit > 0 else 2, 0.0)
+    return (1, -benefit / cost)
+
+
+def _fit(model: ChainModel, e: Enterprise, p: ProjectType, years: float,
+         ind: IndicatorSet, result: HealthResult | None) -> ProjectFit:
     f = model.settings.size_factor(e.size)
     benefit = p.benefit_rate * e.revenue + p.benefit_fixed * f
     cost = p.capex * f / years + p.opex * f
-    return ProjectFit(p.id, p.name, benefit, cost, benefit / cost if cost > 0 else None)
+    lifts: list[str] = []
+    closes = (0, 0, 0)
+    rule = ind.rule(result.level + 1) if result is not None else None
+    if result is not None and rule is not None:
+        grade, grades = rule.scenario_level, result.scenarios
+        count, constrained = ind.counts(grades, grade)
+        raised = dict(p.raises)
+        reaching = [s for s in ind.scenarios
+                    if grades[s.key] < grade <= raised.get(s.key, 0)]
+        lifts = [s.key for s in sorted(reaching, key=lambda s: not s.constrained)]
+        closes = (min(max(0, rule.min_constrained - constrained),
+                      sum(1 for s in reaching if s.constrained)),
+                  min(max(0, rule.min_scenarios - count), len(reaching)),
+                  sum(1 for s in ind.scenarios
+                      if grades[s.key] < grade and raised.get(s.key, 0) > grades[s.key]))
+    rank = (-closes[0], -closes[1], -closes[2], *_ratio_rank(benefit, cost), p.id)
+    return ProjectFit(p.id, p.name, benefit, cost, benefit / cost if cost > 0 else None,
+                      tuple(lifts), rank)
 
 
-def _rank(fit: ProjectFit) -> tuple[int, float, str]:
-    if fit.ratio is None:  # free: first if it brings anything, else last
-        return (0 if fit.annual_benefit > 0 else 2, 0.0, fit.project)
-    return (1, -fit.ratio, fit.project)
+def fitting_projects(model: ChainModel, enterprise: str, result: HealthResult | None = None,
+                     scenario: str | None = None, years: float = ANNUALISATION_YEARS,
+                     indicators: IndicatorSet | None = None) -> list[ProjectFit]:
+    """Catalogue projects that fit ``enterprise``, best first.
 
-
-def fitting_projects(model: ChainModel, enterprise: str, level: int,
-                     scenario: str | None = None,
-                     years: float = ANNUALISATION_YEARS) -> list[ProjectFit]:
-    """Catalogue projects that fit ``enterprise`` at ``level``, best ratio first.
-
-    Fits: its size is eligible, min_maturity ≤ level, and ``requires`` is empty or
-    is assigned to the enterprise in ``scenario``. Projects already assigned to it
-    in ``scenario`` are left out (they are planned already).
+    Fits: its size is eligible, min_maturity ≤ its level (no level counts as 1;
+    unassessed: its maturity), and ``requires`` is empty or is assigned to the
+    enterprise in ``scenario``. Projects already assigned to it in ``scenario`` are
+    left out (they are planned already). Order: what lifts this firm to its next level
+    — the most constrained scenarios it is short of raised to the grade needed, then
+    the most scenarios, then the most of its scenarios below that grade raised at all
+    (``raises`` of the catalogue) — then the benefit-to-cost ratio, then the id.
     """
+    ind = indicators or default_indicator_set()
     e = model.enterprise_index()[enterprise]
+    level = maturity_of_level(result.level) if result is not None else e.maturity
     assigned = {a.project for a in model.assignments
                 if scenario is not None and a.scenario == scenario and a.enterprise == enterprise}
-    fits = [_fit(model, e, p, years) for p in model.projects
+    fits = [_fit(model, e, p, years, ind, result) for p in model.projects
             if (not p.eligible_sizes or e.size in p.eligible_sizes)
             and p.min_maturity <= level
             and (not p.requires or p.requires in assigned)
             and p.id not in assigned]
-    return sorted(fits, key=_rank)
+    return sorted(fits, key=lambda fit: fit.rank)
 
 
 # --- the chain -----------------------------------------------------------------------------
@@ -292,8 +332,8 @@ def assess(model: ChainModel, scenario: str | None = None,
         a = latest[e.id][1]
         result = score_assessment(a, ind)
         rows.append(EnterpriseHealth(e.id, e.name, a.date, e.maturity, result,
-                                     tuple(fitting_projects(model, e.id, result.level,
-                                                            scenario))))
+                                     tuple(fitting_projects(model, e.id, result, scenario,
+                                                            indicators=ind))))
     levels = {row.enterprise: row.result.level for row in rows}
     return ChainHealth(ind.version, ind.source, tuple(rows), distribution(model, levels))
 
@@ -302,17 +342,19 @@ def _enterprise_json(row: EnterpriseHealth) -> dict[str, Any]:
     r = row.result
     return {"id": row.enterprise, "name": row.name, "date": row.date, "level": r.level,
             "maturity": row.maturity, "score": r.base_score, "by_dimension": dict(r.by_dimension),
+            "by_group": dict(r.by_group),
             "items": dict(r.item_points), "scenarios": dict(r.scenarios),
             "next_level": r.gap.next_level if r.gap else None,
             "gap": r.gap.as_list() if r.gap else [],
             "fitting_projects": [{"id": f.project, "name": f.name, "ratio": f.ratio,
                                   "annual_benefit": f.annual_benefit,
-                                  "annual_cost": f.annual_cost} for f in row.fitting]}
+                                  "annual_cost": f.annual_cost, "lifts": list(f.lifts)}
+                                 for f in row.fitting]}
 
 
 def assess_json(model: ChainModel, scenario: str | None = None,
                 indicators: IndicatorSet | None = None) -> dict[str, Any]:
-    """SPEC §7's JSON: ``{"indicator_set": {…}, "enterprises": [...], "distribution": {...}}``."""
+    """``{"indicator_set": {…}, "enterprises": [...], "distribution": {...}}``; level 0 = no level."""
     health = assess(model, scenario, indicators)
     return {"indicator_set": {"version": health.version, "source": health.source},
             "scenario": scenario,
