@@ -1,6 +1,7 @@
 """The digital health check (数字化体检) in the app: the chain's level distribution,
-one enterprise's score by dimension (radar), level, gap and fitting projects (one
-click to assign), and the assessment form that scores as you answer."""
+one enterprise's score by dimension (radar), level (or no level), gap with the grade
+texts to reach, recommended projects (one click to assign), and the assessment form
+that scores as you answer."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.chain import Assessment
-from models.indicators import Item, default_indicator_set
-from planner.health import ChainHealth, EnterpriseHealth, assess, score
+from models.indicators import Item, ScenarioSpec, default_indicator_set, level_name, maturity_of_level
+from planner.health import LEVELS, ChainHealth, EnterpriseHealth, assess, score
 from ui import palette
 from ui.document import Document
 from ui.i18n import language, tr
@@ -41,6 +41,25 @@ from ui.i18n import language, tr
 
 def _name(thing: Any) -> str:
     return thing.name_zh if language() == "zh_CN" else thing.name_en
+
+
+def _level(level: int) -> str:
+    return level_name(level, language())
+
+
+class WheelSafeComboBox(QComboBox):
+    """A combo box that ignores the wheel unless focused, so scrolling a form never
+    changes an answer."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+        if self.hasFocus():
+            super().wheelEvent(event)
+        else:
+            event.ignore()
 
 
 class RadarChart(pg.PlotWidget):
@@ -99,9 +118,9 @@ class HealthPanel(QWidget):
         self.gap = QLabel(self)
         self.gap.setWordWrap(True)
         self.gap.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.projects = QTableWidget(0, 4, self)
-        self.projects.setHorizontalHeaderLabels([tr("Project"), tr("Benefit-cost ratio"),
-                                                 tr("Benefit"), ""])
+        self.projects = QTableWidget(0, 5, self)
+        self.projects.setHorizontalHeaderLabels([tr("Project"), tr("Lifts to the next level"),
+                                                 tr("Benefit-cost ratio"), tr("Benefit"), ""])
         self.projects.verticalHeader().setVisible(False)
         self.projects.verticalHeader().setDefaultSectionSize(24)
         self.projects.horizontalHeader().setStretchLastSection(True)
@@ -125,7 +144,8 @@ class HealthPanel(QWidget):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.addLayout(top, 3)
-        right_layout.addWidget(QLabel(tr("Projects that fit, best benefit-to-cost first"), right))
+        right_layout.addWidget(QLabel(tr("Projects that fit: what lifts this firm to its next "
+                                         "level first, then best benefit-to-cost"), right))
         right_layout.addWidget(self.projects, 2)
         splitter = QSplitter(self)
         splitter.addWidget(left)
@@ -149,7 +169,7 @@ class HealthPanel(QWidget):
         self.enterprises.clear()
         for row in self.health.enterprises:
             item = QListWidgetItem(f"{row.enterprise} · {row.name}   "
-                                   f"{tr('Level {0}', row.result.level)} · "
+                                   f"{_level(row.result.level)} · "
                                    f"{row.result.base_score:.1f}", self.enterprises)
             item.setData(Qt.ItemDataRole.UserRole, row.enterprise)
         self.enterprises.blockSignals(False)
@@ -173,17 +193,17 @@ class HealthPanel(QWidget):
                              counts))
         table = self.distribution
         table.setRowCount(len(rows))
-        table.setColumnCount(5)
-        table.setHorizontalHeaderLabels([""] + [tr("Level {0}", n) for n in range(1, 5)])
+        table.setColumnCount(1 + len(LEVELS))
+        table.setHorizontalHeaderLabels([""] + [_level(n) for n in LEVELS])
         for r, (label, counts) in enumerate(rows):
             table.setItem(r, 0, QTableWidgetItem(label))
-            for level in range(1, 5):
+            for column, level in enumerate(LEVELS, start=1):
                 item = QTableWidgetItem(str(counts.get(str(level), 0)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                table.setItem(r, level, item)
+                table.setItem(r, column, item)
         table.resizeColumnsToContents()
-        for column in range(1, 5):
-            table.setColumnWidth(column, 48)
+        for column in range(1, 1 + len(LEVELS)):
+            table.setColumnWidth(column, max(56, table.columnWidth(column)))
 
     def _follow_selection(self) -> None:
         selected = self.document.selected_enterprises
@@ -217,7 +237,7 @@ class HealthPanel(QWidget):
         self.radar.show_scores([_name(d) for d in dims],
                                [result.by_dimension.get(d.key, 0.0) / d.max for d in dims])
         lines = [f"<h3>{row.name}</h3>",
-                 f"<b>{tr('Level {0}', result.level)}</b> · {tr('score')} "
+                 f"<b>{_level(result.level)}</b> · {tr('score')} "
                  f"{result.base_score:.1f} / 100 · {row.date}"]
         lines += [f"{_name(d)}: {result.by_dimension.get(d.key, 0.0):.1f} / {d.max:g}"
                   for d in dims]
@@ -226,13 +246,17 @@ class HealthPanel(QWidget):
         for r, fit in enumerate(row.fitting):
             self.projects.insertRow(r)
             self.projects.setItem(r, 0, QTableWidgetItem(f"{fit.project} — {fit.name}"))
+            lifted = [self.indicators.scenario(k) for k in fit.lifts]
+            self.projects.setItem(r, 1, QTableWidgetItem(
+                "、".join(_name(s) for s in lifted if s) if language() == "zh_CN"
+                else ", ".join(_name(s) for s in lifted if s)))
             ratio = "—" if fit.ratio is None else f"{fit.ratio:.2f}"
-            self.projects.setItem(r, 1, QTableWidgetItem(ratio))
-            self.projects.setItem(r, 2, QTableWidgetItem(f"{fit.annual_benefit:,.1f}"))
+            self.projects.setItem(r, 2, QTableWidgetItem(ratio))
+            self.projects.setItem(r, 3, QTableWidgetItem(f"{fit.annual_benefit:,.1f}"))
             button = QPushButton(tr("Assign"), self.projects)
             button.clicked.connect(lambda _=False, p=fit.project, e=row.enterprise:
                                    self.assign(e, p))
-            self.projects.setCellWidget(r, 3, button)
+            self.projects.setCellWidget(r, 4, button)
         self.projects.resizeColumnsToContents()
         self.projects.setColumnWidth(0, min(self.projects.columnWidth(0), 360))
 
@@ -240,7 +264,7 @@ class HealthPanel(QWidget):
         gap = result.gap
         if gap is None:
             return tr("Top level reached.")
-        parts = [f"<b>{tr('To reach level {0}', gap.next_level)}</b>"]
+        parts = [f"<b>{tr('To reach {0}', _level(gap.next_level))}</b>"]
         if gap.base_needed > 0:
             parts.append(tr("{0:.1f} more points of the base score (needs {1:g})",
                             gap.base_needed, gap.min_base))
@@ -248,7 +272,10 @@ class HealthPanel(QWidget):
             parts.append(tr("{0} more scenarios at grade {1} ({2} constrained)",
                             gap.scenarios_short, gap.scenario_grade, gap.constrained_short))
         parts += [f"· {_name(i)}: {i.points:g}/{i.max:g}" for i in gap.items[:5]]
-        parts += [f"· {_name(s)}: {s.current} → {s.target}" for s in gap.scenarios[:6]]
+        zh = language() == "zh_CN"
+        parts += [f"· <b>{_name(s)}</b>{' *' if s.constrained else ''}: {s.current} → {s.target}"
+                  f"<br><span style='color:#555'>&nbsp;&nbsp;{s.target_zh if zh else s.target_en}"
+                  "</span>" for s in gap.scenarios[:6]]
         return "<br>".join(parts)
 
     def assign(self, enterprise: str, project: str) -> None:
@@ -280,34 +307,37 @@ class AssessmentForm(QDialog):
         self.previous = max(previous, key=lambda a: a.date) if previous else None
         answers = dict(self.previous.answers) if self.previous else {}
         grades = dict(self.previous.scenarios) if self.previous else {}
+        self.result_label = QLabel(self)  # before the editors, whose signals update it
+        self.result_label.setStyleSheet("font-size: 13pt; font-weight: 600")
         body = QWidget(self)
         body_layout = QVBoxLayout(body)
         self.editors: dict[str, Any] = {}
-        for dimension in self.indicators.dimensions:
+        ind = self.indicators
+        for dimension in ind.dimensions:
             box = QGroupBox(f"{_name(dimension)} ({dimension.max:g})", body)
             form = QFormLayout(box)
-            for item in self.indicators.items:
-                if item.dimension == dimension.key:
-                    form.addRow(_name(item), self._editor(item, answers.get(item.key)))
+            for group in (g for g in ind.groups if g.dimension == dimension.key):
+                form.addRow(QLabel(f"<b>{_name(group)}</b> ({group.max:g})", box))
+                for item in (i for i in ind.items if i.group == group.key):
+                    label = QLabel(_name(item), box)
+                    label.setToolTip(item.question_zh if language() == "zh_CN"
+                                     else item.question_en)
+                    form.addRow(label, self._editor(item, answers.get(item.key)))
             body_layout.addWidget(box)
         box = QGroupBox(tr("Business scenarios (grade 0–4)"), body)
         form = QFormLayout(box)
         self.grades: dict[str, QComboBox] = {}
-        for spec in self.indicators.scenarios:
-            combo = QComboBox(box)
-            for grade, (zh, en) in enumerate(self.indicators.grade_names):
-                combo.addItem(f"{grade} · {zh if language() == 'zh_CN' else en}", grade)
-            combo.setCurrentIndex(int(grades.get(spec.key, 0)))
-            combo.currentIndexChanged.connect(self.update_score)
-            self.grades[spec.key] = combo
-            form.addRow(_name(spec) + (" *" if spec.constrained else ""), combo)
+        self.grade_texts: dict[str, QLabel] = {}
+        for group in ind.scenario_groups:
+            form.addRow(QLabel(f"<b>{_name(group)}</b>", box))
+            for spec in (s for s in ind.scenarios if s.group == group.key):
+                form.addRow(_name(spec) + (" *" if spec.constrained else ""),
+                            self._grade_editor(spec, int(grades.get(spec.key, 0))))
         body_layout.addWidget(box)
         body_layout.addWidget(QLabel(tr("* constrained scenario (约束性)"), body))
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        self.result_label = QLabel(self)
-        self.result_label.setStyleSheet("font-size: 13pt; font-weight: 600")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.save)
@@ -318,44 +348,88 @@ class AssessmentForm(QDialog):
         layout.addWidget(buttons)
         self.update_score()
 
+    def _option_text(self, option: Any) -> str:
+        label = option.label_zh if language() == "zh_CN" else option.label_en
+        return f"{option.key} · {label} ({option.points:g})"
+
     def _editor(self, item: Item, value: Any) -> QWidget:
-        tip = item.source
         if item.type == "single":
-            combo = QComboBox(self)
+            combo = WheelSafeComboBox(self)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(28)
             combo.addItem("—", None)
             for option in item.options:
-                label = option.label_zh if language() == "zh_CN" else option.label_en
-                combo.addItem(f"{label} ({option.points:g})", option.key)
-                combo.setItemData(combo.count() - 1, label, Qt.ItemDataRole.ToolTipRole)
+                combo.addItem(self._option_text(option), option.key)
+                combo.setItemData(combo.count() - 1, self._option_text(option),
+                                  Qt.ItemDataRole.ToolTipRole)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.currentIndexChanged.connect(self.update_score)
-            combo.setToolTip(tip)
+            combo.currentIndexChanged.connect(
+                lambda _=0, c=combo: c.setToolTip(c.currentText()))
+            combo.setToolTip(combo.currentText())
             self.editors[item.key] = combo
             return combo
-        if item.type == "multiple":
-            box = QWidget(self)
-            box_layout = QVBoxLayout(box)
-            box_layout.setContentsMargins(0, 0, 0, 0)
-            chosen = set(value or ())
-            boxes = []
-            for option in item.options:
-                label = option.label_zh if language() == "zh_CN" else option.label_en
-                check = QCheckBox(f"{label} ({option.points:g})".replace("&", "&&"), box)
-                check.setChecked(option.key in chosen)
-                check.toggled.connect(self.update_score)
-                check.setProperty("key", option.key)
-                boxes.append(check)
-                box_layout.addWidget(check)
-            self.editors[item.key] = boxes
-            return box
-        spin = QDoubleSpinBox(self, decimals=2)
-        spin.setRange(item.min_value if item.min_value is not None else 0.0,
-                      item.max_value if item.max_value is not None else 1e9)
-        spin.setValue(float(value) if isinstance(value, (int, float)) else spin.minimum())
-        spin.setToolTip(tip + "\n" + ", ".join(f"≥ {b.min:g}: {b.points:g}" for b in item.bins))
-        spin.valueChanged.connect(self.update_score)
-        self.editors[item.key] = spin
-        return spin
+        box = QWidget(self)
+        box_layout = QVBoxLayout(box)
+        box_layout.setContentsMargins(0, 0, 0, 0)
+        box_layout.setSpacing(2)
+        chosen = set(value or ())
+        boxes = []
+        for option in item.options:
+            check = QCheckBox(box)
+            check.setChecked(option.key in chosen)
+            check.setProperty("key", option.key)
+            check.toggled.connect(lambda on, c=check, i=item: self._on_tick(i, c, on))
+            text = QLabel(self._option_text(option), box)
+            text.setWordWrap(True)
+            text.setBuddy(check)
+            text.mousePressEvent = lambda _e, c=check: c.toggle()  # the text ticks too
+            row = QHBoxLayout()
+            row.addWidget(check, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(text, 1)
+            box_layout.addLayout(row)
+            boxes.append(check)
+        self.editors[item.key] = boxes
+        return box
+
+    def _on_tick(self, item: Item, check: QCheckBox, on: bool) -> None:
+        """"None" (无) stands alone: ticking it clears the others, and the others clear it."""
+        if on:
+            exclusive = item.option(check.property("key")).exclusive  # type: ignore[union-attr]
+            for other in self.editors[item.key]:
+                if other is not check and other.isChecked() and (
+                        exclusive or item.option(other.property("key")).exclusive):  # type: ignore[union-attr]
+                    other.blockSignals(True)
+                    other.setChecked(False)
+                    other.blockSignals(False)
+        self.update_score()
+
+    def _grade_editor(self, spec: ScenarioSpec, grade: int) -> QWidget:
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        combo = WheelSafeComboBox(box)
+        lang = language()
+        for value, (zh, en) in enumerate(self.indicators.grade_names):
+            combo.addItem(f"{value} · {zh if lang == 'zh_CN' else en}", value)
+        text = QLabel(box)
+        text.setWordWrap(True)
+        text.setStyleSheet("color: #555")
+
+        def show(index: int) -> None:
+            text.setText(spec.grade_text(index, lang))
+            text.setVisible(index > 0)
+
+        combo.setCurrentIndex(grade)
+        show(grade)
+        combo.currentIndexChanged.connect(show)
+        combo.currentIndexChanged.connect(self.update_score)
+        layout.addWidget(combo)
+        layout.addWidget(text)
+        self.grades[spec.key] = combo
+        self.grade_texts[spec.key] = text
+        return box
 
     def answers(self) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -363,10 +437,10 @@ class AssessmentForm(QDialog):
             if isinstance(editor, QComboBox):
                 if editor.currentData() is not None:
                     result[key] = editor.currentData()
-            elif isinstance(editor, list):
-                result[key] = [c.property("key") for c in editor if c.isChecked()]
             else:
-                result[key] = editor.value()
+                ticked = tuple(c.property("key") for c in editor if c.isChecked())
+                if ticked:
+                    result[key] = ticked
         return result
 
     def scenario_grades(self) -> dict[str, int]:
@@ -375,8 +449,8 @@ class AssessmentForm(QDialog):
     def update_score(self) -> None:
         result = score(self.answers(), self.scenario_grades(), self.indicators)
         self.result = result
-        self.result_label.setText(tr("Score {0:.1f} / 100 · level {1}", result.base_score,
-                                     result.level))
+        self.result_label.setText(tr("Score {0:.1f} / 100 · {1}", result.base_score,
+                                     _level(result.level)))
 
     def save(self) -> None:
         """Record today's assessment (one undo step); the same day's one is replaced."""
@@ -391,7 +465,7 @@ class AssessmentForm(QDialog):
             document.delete_rows("assessments", same_day)
         document.add_rows("assessments", [row], "")
         enterprise = document.model.enterprise_index()[self.enterprise]
-        document.set_values([(enterprise, "maturity", self.result.level)], "")
+        document.set_values([(enterprise, "maturity", maturity_of_level(self.result.level))], "")
         document.undo_stack.endMacro()
         self.accept()
 

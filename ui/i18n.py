@@ -89,16 +89,18 @@ ZH = {
     "Digital level: start and end": "数字化水平：期初与期末",
     "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
     "Health check": "数字化体检", "Assess…": "评测…", "Levels across the chain": "全链等级分布",
-    "Assessed enterprises": "已评测企业", "Projects that fit, best benefit-to-cost first":
-        "适配项目（按效益成本比排序）", "Assign": "分配", "score": "得分",
+    "Assessed enterprises": "已评测企业",
+    "Projects that fit: what lifts this firm to its next level first, then best "
+    "benefit-to-cost": "适配项目：先列能助其升级的项目，再按效益成本比排序",
+    "Lifts to the next level": "助其升级的场景", "To reach {0}": "升至{0}", "Assign": "分配", "score": "得分",
     "Not assessed yet: select an enterprise and press Assess…": "尚未评测：请选择企业并点击“评测…”",
-    "Top level reached.": "已达最高等级。", "To reach level {0}": "升至 {0} 级",
+    "Top level reached.": "已达最高等级。",
     "{0:.1f} more points of the base score (needs {1:g})": "基础得分还差 {0:.1f} 分（需 {1:g} 分）",
     "{0} more scenarios at grade {1} ({2} constrained)":
         "另需 {0} 个场景达到 {1} 级（其中约束性 {2} 个）",
     "Health check of {0}": "{0} 的数字化体检", "Business scenarios (grade 0–4)": "数字化经营场景（0–4 级）",
-    "* constrained scenario (约束性)": "* 约束性场景", "Score {0:.1f} / 100 · level {1}":
-        "得分 {0:.1f} / 100 · {1} 级",
+    "* constrained scenario (约束性)": "* 约束性场景", "Score {0:.1f} / 100 · {1}":
+        "得分 {0:.1f} / 100 · {1}",
     "Why this year": "为何此年", "Benefit-cost ratio": "效益成本比",
     "Binding constraints": "起约束作用的条件", "NPV": "净现值",
     "Optimise plan": "优化规划", "Optimise plan…": "优化规划…", "Optimise": "开始优化",
