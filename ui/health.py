@@ -55,7 +55,7 @@ class WheelSafeComboBox(QComboBox):
         super().__init__(parent)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
-    def wheelEvent(self, event: Any) -> None:  # noqa: N802 (Qt override)
+    def wheelEvent(self, event: Any) -> None:  # Qt override
         if self.hasFocus():
             super().wheelEvent(event)
         else:
