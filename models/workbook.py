@@ -436,14 +436,30 @@ class _SheetWriter:
             sheet.append(cells)
 
     def _assessment_instructions(self) -> list[tuple[str, str, str, str]]:
+        """A row per Assessments column: each question with its lettered options, each
+        business scenario with what its grades 1–4 mean."""
         zh, lang = self.zh, self.lang
         name = ASSESSMENTS.sheet_name(lang)
         rows = [(name, "", ASSESSMENTS.doc[zh], "")]
         for column in columns():
-            meaning = (column.zh if zh else column.en) if column.item or column.scenario else (
-                ASSESSMENTS.field(column.key).doc[zh])
-            rows.append((name, column.header(lang), meaning, expected_text(column)[zh]
-                         .removeprefix("expected ").removeprefix("应为")))
+            if column.item is not None:
+                item = column.item
+                meaning = item.question_zh if zh else item.question_en
+                options = "\n".join(f"{o.key}  {o.label_zh if zh else o.label_en} "
+                                    f"({o.points:g})" for o in item.options)
+                expected = expected_text(column)[zh].removeprefix("expected ").removeprefix("应为")
+                rows.append((name, column.header(lang), meaning, expected + "\n" + options))
+            elif column.scenario is not None:
+                spec = column.scenario
+                meaning = (spec.name_zh if zh else spec.name_en) + (
+                    ("（约束性场景）" if zh else " (constrained scenario)") if spec.constrained else "")
+                grades = "\n".join(f"{g}  {spec.grade_text(g, lang)}" for g in range(1, 5))
+                rows.append((name, column.header(lang), meaning,
+                             ("0 未开展；" if zh else "0 not done; ") + "\n" + grades))
+            else:
+                rows.append((name, column.header(lang), ASSESSMENTS.field(column.key).doc[zh],
+                             expected_text(column)[zh].removeprefix("expected ")
+                             .removeprefix("应为")))
         return rows
 
     def assessments(self, rows: list[Any]) -> None:

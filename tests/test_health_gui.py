@@ -29,7 +29,7 @@ def test_panel_lists_every_assessed_enterprise_with_its_level(qtbot, document):
         assert (f"level {row.result.level}" if row.result.level else "no level") in text
     first = health.enterprises[0]
     assert panel.radar.values == pytest.approx(
-        [first.result.by_dimension[d.key] / d.max for d in panel.indicators.dimensions])
+        [first.result.by_group[g.key] / g.max for g in panel.indicators.groups])
     headers = [panel.distribution.horizontalHeaderItem(c).text()
                for c in range(panel.distribution.columnCount())]
     assert headers[1:] == ["no level", "level 1", "level 2", "level 3", "level 4"]

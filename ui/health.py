@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.chain import Assessment
+from models.chain import TABLE_BY_ATTR, Assessment
 from models.indicators import Item, ScenarioSpec, default_indicator_set, level_name, maturity_of_level
 from planner.health import LEVELS, ChainHealth, EnterpriseHealth, assess, score
 from ui import palette
 from ui.document import Document
-from ui.i18n import language, tr
+from ui.i18n import language, tr, value_text
 
 
 def _name(thing: Any) -> str:
@@ -63,7 +63,7 @@ class WheelSafeComboBox(QComboBox):
 
 
 class RadarChart(pg.PlotWidget):
-    """Score by dimension as a share of each dimension's maximum, on a radar."""
+    """Score by item group as a share of each group's maximum, on a radar."""
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent, background="w")
@@ -189,7 +189,7 @@ class HealthPanel(QWidget):
                                  ("size", tr("Size")), ("ownership", tr("Ownership")),
                                  ("park", tr("Park"))):
             for group, counts in data["by"].get(dimension, {}).items():
-                rows.append((f"{label}: {tr(group) if dimension == 'position' else group}",
+                rows.append((f"{label}: {self._group_text(dimension, group)}",
                              counts))
         table = self.distribution
         table.setRowCount(len(rows))
@@ -204,6 +204,14 @@ class HealthPanel(QWidget):
         table.resizeColumnsToContents()
         for column in range(1, 1 + len(LEVELS)):
             table.setColumnWidth(column, max(56, table.columnWidth(column)))
+
+    @staticmethod
+    def _group_text(dimension: str, group: str) -> str:
+        if dimension == "position":
+            return tr(group)
+        if dimension in ("size", "ownership"):
+            return value_text(TABLE_BY_ATTR["enterprises"].field(dimension), group)
+        return group
 
     def _follow_selection(self) -> None:
         selected = self.document.selected_enterprises
@@ -234,8 +242,9 @@ class HealthPanel(QWidget):
                 self.enterprises.blockSignals(False)
         result = row.result
         dims = self.indicators.dimensions
-        self.radar.show_scores([_name(d) for d in dims],
-                               [result.by_dimension.get(d.key, 0.0) / d.max for d in dims])
+        groups = self.indicators.groups
+        self.radar.show_scores([_name(g) for g in groups],
+                               [result.by_group.get(g.key, 0.0) / g.max for g in groups])
         lines = [f"<h3>{row.name}</h3>",
                  f"<b>{_level(result.level)}</b> · {tr('score')} "
                  f"{result.base_score:.1f} / 100 · {row.date}"]
