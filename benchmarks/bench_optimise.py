@@ -1,4 +1,4 @@
-"""Plan optimiser (SPEC §8) on generated chains: objective, bound, gap and time.
+"""Plan optimiser (docs/method.md, “Optimiser”) on generated chains: objective, bound, gap and time.
 
     python benchmarks/bench_optimise.py [--enterprises 2000] [--time-limit 60] [--gap 0.01]
 

@@ -32,7 +32,7 @@ def to_dict(model: ChainModel) -> dict[str, Any]:
                 record["extra"] = row.extra
             records.append(record)
         data[table.attr] = records
-    if model.assessments:  # optional (SPEC §7); absent in older files
+    if model.assessments:  # optional; absent in older files
         data["assessments"] = [assessment_record(a) for a in model.assessments]
     return data
 

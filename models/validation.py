@@ -1,4 +1,4 @@
-"""Validation of a chain model (SPEC §2.7) and the derived position and tier (§2.1)."""
+"""Validation of a chain model (its errors and warnings) and the derived position and tier."""
 
 from __future__ import annotations
 
@@ -177,7 +177,7 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
 
 def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
                         ) -> list[Problem]:
-    """The warnings of SPEC §2.7; they never change the numbers."""
+    """The warnings about assignments; they never change the numbers."""
     table = TABLE_BY_ATTR["assignments"]
     enterprises = model.enterprise_index()
     projects = model.project_index()

@@ -1,4 +1,4 @@
-"""The numbers of SPEC §3: cost, subsidy, who pays, benefit, finance and coverage.
+"""The numbers of docs/method.md: cost, subsidy, who pays, benefit, finance and coverage.
 
 Everything is computed with arrays: an (assignments x years) "live" mask drives
 opex, benefit, maturity and platform connection; bincounts fold assignments
@@ -229,7 +229,7 @@ def evaluate(model: ChainModel, scenario: str | None = None,
     """Evaluate one scenario (by name) or all, on a model without errors.
 
     ``problems`` are the model's validation problems when the caller has them
-    already (from loading); otherwise the §2.7 warnings are worked out here.
+    already (from loading); otherwise the assignment warnings are worked out here.
     """
     arrays = arrays or ChainArrays.of(model)
     chosen = [s for s in model.scenarios if scenario is None or s.name == scenario]
@@ -356,7 +356,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
 
 def _subsidies(scenario: Scenario, size_code: Ints, capex: Floats, e: Ints, s: Ints, p: Ints,
                in_horizon: Bools, project_ids: list[str]) -> Floats:
-    """Government share of capex by size, cut by the per-enterprise cap (SPEC §3)."""
+    """Government share of capex by size, cut by the per-enterprise cap (docs/method.md,
+    “Subsidy and its cap”)."""
     rates = np.array([getattr(scenario, "subsidy_" + size) for size in SIZES], float)
     raw = np.where(in_horizon, rates[size_code] * capex, 0.0)
     cap = scenario.subsidy_cap
@@ -412,7 +413,7 @@ def _by_group(arrays: ChainArrays, non_core: Bools, connected: Bools, digitalise
     return result
 
 
-# --- JSON of SPEC §5 ----------------------------------------------------------------------
+# --- JSON of `chainplan evaluate --json` ---------------------------------------------------
 
 def none_if_nan(value: Any) -> Any:
     """A number for JSON and workbooks: NaN (a share over an empty set) becomes null."""

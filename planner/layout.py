@@ -1,6 +1,6 @@
 """Where each enterprise sits on the chain canvas: a layered drawing, left to right.
 
-Columns follow the derived position and tier (SPEC §2.1): upstream tier k is k
+Columns follow the derived position and tier (models/validation.py): upstream tier k is k
 columns left of the core, downstream tier k is k columns right of it, and
 detached enterprises get their own column far left, set apart by a wider gap.
 Inside a column, enterprises are grouped by industrial park (sorted names, the

@@ -1,4 +1,5 @@
-"""The plan optimiser of SPEC §8: which (enterprise, project, start year) to add to a scenario.
+"""The plan optimiser (docs/method.md, “Optimiser”): which (enterprise, project, start year)
+to add to a scenario.
 
 The decision is a mixed-integer program solved by HiGHS through ``scipy.optimize.milp``.
 Variables (one column each, built with vectorised numpy into one sparse matrix):
@@ -8,18 +9,19 @@ Variables (one column each, built with vectorised numpy into one sparse matrix):
   candidate addition (binary);
 - ``G[k]``, ``w[k]`` for the items of enterprises whose subsidies *could* reach the
   scenario's ``subsidy_cap``: ``G[k]`` is the enterprise's cumulative subsidy up to item k in
-  the order of SPEC §3 (start year, then project id) and ``w[k]`` says the cap is reached at
-  k. The rows ``G[k] = min(cap, G[k-1] + raw[k]·x[k])`` are exact (big-M = raw[k], which is
-  tight), so the subsidy each item gets is exactly §3's ordered rule, existing rows included
+  the order of the cap rule (start year, then project id; docs/method.md, “Subsidy and its
+  cap”) and ``w[k]`` says the cap is reached at k. The rows ``G[k] = min(cap, G[k-1] +
+  raw[k]·x[k])`` are exact (big-M = raw[k], which is tight), so the subsidy each item gets
+  is exactly that ordered rule, existing rows included
   (a new item that sorts earlier takes cap away from an old one). Enterprises that cannot
   reach the cap get subsidy ``raw[k]·x[k]`` without extra variables;
 - ``conn[e, t]`` in [0, 1] for enterprises that are not platform-connected but have an item
   that connects them (``conn <= Σ x`` of those live in t), and ``on[l, t]`` in [0, 1] for
   links whose benefit a plan can switch on (``on <= conn`` of each end not connected by its
   flag). They only carry positive weights, so at an optimum they equal the true 0/1 values:
-  the link benefits of §3 are modelled exactly.
+  the link benefits (docs/method.md, “Link benefit”) are modelled exactly.
 
-The objective is §3's NPV (benefits, link benefits, capex and opex; subsidies are transfers
+The objective is the engine's NPV (benefits, link benefits, capex and opex; subsidies are transfers
 and do not change it), or, with ``objective="coverage"``, two solves: first the number of
 connected non-core firms in the horizon's last year, then NPV with that number held.
 
@@ -650,7 +652,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
              progress: Callable[[float], None] | None = None,
              cancel: Callable[[], bool] | None = None, mip_rel_gap: float = 1e-6
              ) -> OptimiseResult:
-    """Add the best assignments to ``scenario`` within the budgets (SPEC §8).
+    """Add the best assignments to ``scenario`` within the budgets.
 
     ``core_budget`` and ``government_budget`` bound the whole new scenario's spending, over
     the horizon or, with ``per_year``, in each year (None: no limit). The result's
@@ -821,7 +823,7 @@ def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
                  base: ScenarioResult) -> float:
     """A bound no plan can beat, whatever the constraints: S's NPV, plus the best own NPV
     of every (enterprise, project) when positive, plus the benefit of every link the flags
-    do not connect in every year (NPV adds up per assignment and per link, SPEC §3)."""
+    do not connect in every year (NPV adds up per assignment and per link)."""
     free = ~prog.item_fixed
     pairs = prog.item_e[free].astype(np.int64) * (len(prog.c) + 1) + prog.item_p[free]
     npv = prog.item_npv[free]

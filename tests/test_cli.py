@@ -1,4 +1,4 @@
-"""The ``chainplan`` command line (SPEC §4): exit codes, messages, and what each command writes.
+"""The ``chainplan`` command line: exit codes, messages, and what each command writes.
 
 Commands run in-process through ``planner.cli.main``; a few run the installed
 console script to prove it is installed and never shows a traceback.
@@ -258,7 +258,7 @@ def test_template_has_every_sheet_header_and_drop_down_and_loads_as_an_empty_mod
     path = tmp_path / "template.xlsx"
     assert run(capsys, "template", path, "--lang", lang)[0] == 0
     book = openpyxl.load_workbook(path)
-    # the template also carries the health-check survey sheet (SPEC §7), after the others
+    # the template also carries the health-check survey sheet, after the others
     assert book.sheetnames == [*SHEET_ORDER[lang], "Assessments" if lang == "en" else "评测"]
     settings = book[SHEET_ORDER[lang][1]]
     assert [c.value for c in settings[1]][:2] == (["key", "value"] if lang == "en"

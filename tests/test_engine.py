@@ -1,4 +1,4 @@
-"""The numbers of SPEC §3 against hand-worked examples; the arithmetic is in each test."""
+"""The numbers of docs/method.md against hand-worked examples; the arithmetic is in each test."""
 
 from __future__ import annotations
 
@@ -224,7 +224,7 @@ def test_year_trace_lists_the_assignments_behind_a_year():
     assert sum(c["capex"] + c["opex"] for c in contributions) == result.cost[1]
 
 
-def test_evaluate_json_command_prints_the_spec_fields(tmp_path, capsys):
+def test_evaluate_json_command_prints_model_totals_years_and_warnings(tmp_path, capsys):
     model = _chain()
     _assign(model, "S1", "P", 2026, core_share=0.5)
     model.assignments.append(Assignment(scenario="S", enterprise="S2", project="P",

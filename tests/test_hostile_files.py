@@ -1,4 +1,6 @@
-"""Broken and hostile files are refused with a clear message, never a crash or a hang (SPEC §6).
+"""Broken and hostile files are refused with a clear message, never a crash or a hang.
+
+What is refused and why: docs/file-format.md ("On import"). How fast: benchmarks/bench_hostile.py.
 
 Every file is built here, from a small valid workbook written by the app itself
 and then damaged with zipfile or openpyxl. Files that could make the native
@@ -12,7 +14,6 @@ import re
 import struct
 import subprocess
 import sys
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -293,17 +294,15 @@ def bomb(tmp_path_factory) -> tuple[Path, str]:
     return path, part
 
 
-def test_zip_bomb_is_refused_quickly_without_inflating(bomb):
+def test_zip_bomb_is_refused_without_inflating(bomb):
+    # how fast: benchmarks/bench_hostile.py
     path, _ = bomb
     tracemalloc.start()
-    started = time.perf_counter()
     try:
         message = refusal(path)
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert elapsed < 5
     assert peak < 50 * 2**20, f"{peak / 2**20:.0f} MB allocated: the part was inflated"
     assert re.search(r"zip bomb|inflates", message), message
 
@@ -312,9 +311,7 @@ def test_zip_bomb_that_lies_about_its_size_is_refused_without_inflating(bomb, tm
     path, part = bomb
     liar = tmp_path / "liar.xlsx"
     liar.write_bytes(patched_header(path, part, "size", 100_000))  # declares a modest 100 kB
-    started = time.perf_counter()
     message = refusal(liar)
-    assert time.perf_counter() - started < 5
     assert re.search(r"damaged|larger than|inflates", message), message
 
 

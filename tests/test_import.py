@@ -1,4 +1,5 @@
-"""Reading workbooks people filled in: tolerance (SPEC §6) and a message for every bad cell."""
+"""Reading workbooks people filled in: tolerance (docs/file-format.md, "On import") and a message
+for every bad cell."""
 
 from __future__ import annotations
 

@@ -1,8 +1,7 @@
-"""The layered canvas layout (planner/layout.py): columns by tier, park groups, speed."""
+"""The layered canvas layout (planner/layout.py): columns by tier, park groups, real chains."""
 
 from __future__ import annotations
 
-import time
 from itertools import groupby, pairwise
 
 import numpy as np
@@ -158,23 +157,15 @@ def test_every_willems_chain_lays_out_without_overlap(path):
             assert pos[e_id][0] > core_x
 
 
-def test_the_largest_willems_chain_lays_out_fast():
-    model = load_willems(willems_files()[-1])
-    assert len(model.enterprises) == 2025
-    where = places(model)
-    start = time.perf_counter()
-    layout(model, where)
-    assert time.perf_counter() - start < 2.0
+def test_the_vendored_willems_chains_span_small_to_largest():
+    sizes = [len(load_willems(path).enterprises) for path in willems_files()]
+    assert sizes[0] == 8 and sizes[-1] == 2025  # 01 and 38; bench_canvas.py times the latter
+    assert any(100 <= size <= 1000 for size in sizes)  # and one of a few hundred between
 
 
-def test_a_generated_chain_of_ten_thousand_lays_out_in_well_under_half_a_second():
+def test_a_generated_chain_of_ten_thousand_gets_a_place_for_every_enterprise():
+    # its speed is measured by benchmarks/bench_canvas.py
     model = generate(10_000)
-    where = places(model)
-    best = min(_timed(lambda: layout(model, where)) for _ in range(3))
-    assert best < 0.5
-
-
-def _timed(run) -> float:
-    start = time.perf_counter()
-    run()
-    return time.perf_counter() - start
+    pos = layout(model, places(model))
+    assert set(pos) == {e.id for e in model.enterprises}
+    assert len(set(pos.values())) == len(pos)

@@ -1,4 +1,4 @@
-"""The plan optimiser (SPEC §8) against brute force on chains small enough to enumerate.
+"""The plan optimiser (docs/method.md, “Optimiser”) against brute force on chains small enough to enumerate.
 
 Brute force: every set of additions with at most one start year per (enterprise, project)
 not already in S, each evaluated by the engine and kept only if ``check_plan`` passes; the

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 import unicodedata
 from pathlib import Path
 
@@ -130,10 +129,7 @@ def test_report_of_the_vehicles_example_in_both_languages(qtbot, tmp_path):
                                               "Scenario comparison"),
                                              ("zh_CN", "情景:Core-led with subsidy", "情景比较")):
         path = tmp_path / f"vehicles_{lang}.pdf"
-        started = time.perf_counter()
-        write_report(model, path, lang)
-        elapsed = time.perf_counter() - started
-        assert elapsed < 30, f"the 80-enterprise report took {elapsed:.1f} s"
+        write_report(model, path, lang)  # how fast: benchmarks/bench_report.py
         pages = pdf_pages(path)
         text = pdf_text(path)
         assert model.settings.model_name in text  # 汽车 too, not 汽⻋

@@ -1,4 +1,4 @@
-"""Model rules (SPEC §2.7) and the derived position and tier (§2.1)."""
+"""Model rules (errors and warnings) and the derived position and tier."""
 
 from __future__ import annotations
 

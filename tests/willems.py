@@ -1,6 +1,7 @@
 """Test helper: the real supply-chain topologies of Willems (2008) as chain models.
 
-Each CSV of /work/shared/external/willems-2008/ (see its README.md) becomes one
+Each CSV of data/willems-2008/ next to this file (a few of the published chains; see
+its README.md for source, licence and format) becomes one
 ``ChainModel``: every stage an enterprise, every arc a link (from = supplier,
 to = buyer). Stages are stocking points of one company rather than firms, so the
 conversion is a stand-in for a real chain's *shape*:
@@ -21,14 +22,18 @@ from pathlib import Path
 
 from models.chain import ChainModel, Enterprise, Link, Scenario
 
-FOLDER = Path("/work/shared/external/willems-2008")
+FOLDER = Path(__file__).parent / "data" / "willems-2008"
 ROLES = {"Part": "supplier", "Manuf": "supplier", "Trans": "service", "Dist": "distributor",
          "Retail": "customer"}
 SIZES = ("micro", "small", "medium", "large")
 
 
 def willems_files() -> list[Path]:
-    return sorted(FOLDER.glob("[0-9][0-9].csv"))
+    """The vendored chains, smallest number first; an error (not an empty list) if none."""
+    files = sorted(FOLDER.glob("[0-9][0-9].csv"))
+    if not files:
+        raise FileNotFoundError(f"no Willems chains in {FOLDER}: the test data is missing")
+    return files
 
 
 def load_willems(path: str | Path) -> ChainModel:
