@@ -1,7 +1,8 @@
 """The open chain: model, file, undo stack, selection, current scenario and year, and
 the latest validation and evaluation (recomputed after every edit, off the GUI
-thread for large models). Views listen to its signals; edits go through its
-methods, each one undo command or one macro.
+thread for large models). Edits go through its methods, each one undo command made
+of model edits (``models.edits``); views listen to its typed signals (rows inserted,
+removed or changed, per table) and update what changed.
 """
 
 from __future__ import annotations
@@ -16,11 +17,22 @@ from typing import Any
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
-from models.chain import Assignment, ChainModel, Enterprise, Link, Scenario
+from models.chain import ASSESSMENTS, TABLES, Assignment, ChainModel, Enterprise, Link, Scenario
+from models.edits import (
+    Edit,
+    Event,
+    RemoveRows,
+    RowsChanged,
+    RowsInserted,
+    RowsRemoved,
+    append_rows,
+    delete_edits,
+    set_field_edits,
+)
 from models.problems import Problem
 from models.validation import Place, places, validate
 from planner.engine import ChainArrays, ScenarioResult, evaluate
-from ui.commands import InsertRows, RemoveRows, SetValues
+from ui.commands import ApplyEdits
 from ui.i18n import tr
 from ui.worker import BackgroundRunner, TaskState
 
@@ -69,8 +81,15 @@ def recovery_folder() -> Path:
     return folder
 
 
+TABLE_OF_CLASS = {t.cls: t.attr for t in (*TABLES, ASSESSMENTS)}
+
+
 class Document(QObject):
     changed = Signal()  # the model's content changed (edit, undo, redo, or a new model)
+    rows_inserted = Signal(str, list)  # table, positions (ascending) the new rows now hold
+    rows_removed = Signal(str, list)  # table, positions (ascending) the rows held before
+    rows_changed = Signal(str, list, list)  # table, positions (ascending), field names
+    model_reset = Signal()  # a whole new model (open, new, recover): views rebuild
     analysed = Signal()  # new problems and results are available in ``analysis``
     selection_changed = Signal()  # the selected enterprises or links changed
     scenario_changed = Signal()  # another scenario became current (or the list changed)
@@ -110,6 +129,17 @@ class Document(QObject):
     @property
     def title(self) -> str:
         return self.path.name if self.path else tr("Untitled")
+
+    def publish(self, events: list[Event]) -> None:
+        """Tell the views what an edit (or its undo) changed, then refresh the analysis."""
+        for event in events:
+            if isinstance(event, RowsChanged):
+                self.rows_changed.emit(event.table, list(event.positions), sorted(event.fields))
+            elif isinstance(event, RowsInserted):
+                self.rows_inserted.emit(event.table, list(event.positions))
+            elif isinstance(event, RowsRemoved):
+                self.rows_removed.emit(event.table, list(event.positions))
+        self.notify_changed()
 
     def notify_changed(self) -> None:
         self.revision += 1
@@ -168,6 +198,7 @@ class Document(QObject):
         self.selected_enterprises, self.selected_links = set(), set()
         self.revision += 1
         self._pick_scenario()
+        self.model_reset.emit()
         if analysis is not None and analysis.scenario == self.scenario:
             analysis.revision = self.revision
             self.analysis = analysis
@@ -209,18 +240,23 @@ class Document(QObject):
         self.analyse_now()
 
     # --- edits (each is one undo step) --------------------------------------------------
-    def push(self, command: Any) -> None:
-        self.undo_stack.push(command)
+    def apply(self, edits: list[Edit], text: str) -> None:
+        """Apply model edits as one undo step (nothing when there are none)."""
+        if edits:
+            self.undo_stack.push(ApplyEdits(self, edits, text))
 
     def set_values(self, changes: list[tuple[Any, str, Any]], text: str) -> None:
-        changes = [(row, name, value) for row, name, value in changes
-                   if getattr(row, name) != value]
-        if changes:
-            self.push(SetValues(self, changes, text))
+        """Set (row, field, value) as one step; a changed id or name follows everywhere."""
+        by_table: dict[str, list[tuple[Any, str, Any]]] = {}
+        for change in changes:
+            by_table.setdefault(TABLE_OF_CLASS[type(change[0])], []).append(change)
+        edits: list[Edit] = []
+        for table, rows in by_table.items():
+            edits += set_field_edits(self.model, table, rows)
+        self.apply(edits, text)
 
     def add_rows(self, attr: str, rows: list[Any], text: str) -> None:
-        if rows:
-            self.push(InsertRows(self, attr, rows, text))
+        self.apply(append_rows(self.model, attr, rows), text)
 
     def add_enterprise(self, enterprise: Enterprise) -> None:
         self.add_rows("enterprises", [enterprise], tr("Add {0}", enterprise.id))
@@ -236,32 +272,19 @@ class Document(QObject):
         self.set_values(changes, tr("Move {0} enterprises", len(positions)))
 
     def delete(self, enterprises: set[str], links: set[tuple[str, str]]) -> None:
-        """Delete enterprises (with their links and assignments) and links, as one step."""
+        """Delete enterprises (with all that hangs on them) and links, as one step."""
         model = self.model
-        gone_links = [lk for lk in model.links if (lk.supplier, lk.buyer) in links
-                      or lk.supplier in enterprises or lk.buyer in enterprises]
-        gone_assignments = [a for a in model.assignments if a.enterprise in enterprises]
-        gone_enterprises = [e for e in model.enterprises if e.id in enterprises]
-        count = len(gone_links) + len(gone_assignments) + len(gone_enterprises)
-        if not count:
-            return
-        self.undo_stack.beginMacro(tr("Delete {0} items", count))
-        for attr, rows in (("assignments", gone_assignments), ("links", gone_links),
-                           ("enterprises", gone_enterprises)):
-            if rows:
-                self.push(RemoveRows(self, attr, rows, ""))
-        self.undo_stack.endMacro()
+        self._delete({"enterprises": [e for e in model.enterprises if e.id in enterprises],
+                      "links": [lk for lk in model.links if (lk.supplier, lk.buyer) in links]})
 
     def delete_rows(self, attr: str, rows: list[Any]) -> None:
-        if attr == "enterprises":
-            self.delete({e.id for e in rows}, set())
-        elif attr == "links":
-            self.delete(set(), {(lk.supplier, lk.buyer) for lk in rows})
-        elif attr == "scenarios":
-            for scenario in rows:
-                self.delete_scenario(scenario.name)
-        elif rows:
-            self.push(RemoveRows(self, attr, rows, tr("Delete {0} items", len(rows))))
+        """Delete rows of one table and everything that refers to them, as one step."""
+        self._delete({attr: rows})
+
+    def _delete(self, targets: dict[str, list[Any]]) -> None:
+        edits = delete_edits(self.model, targets)
+        count = sum(len(e.rows) for e in edits if isinstance(e, RemoveRows))
+        self.apply(edits, tr("Delete {0} items", count))
 
     def assign(self, enterprises: list[str], project: str, start_year: int,
                core_share: float) -> int:
@@ -278,38 +301,29 @@ class Document(QObject):
         return len(rows)
 
     def add_scenario(self, scenario: Scenario, copy_from: str | None = None) -> None:
-        self.undo_stack.beginMacro(tr("Add {0}", scenario.name))
-        self.push(InsertRows(self, "scenarios", [scenario], ""))
+        edits = append_rows(self.model, "scenarios", [scenario])
         if copy_from:
-            rows = [dataclasses.replace(a, scenario=scenario.name, extra=dict(a.extra))
-                    for a in self.model.assignments if a.scenario == copy_from]
-            if rows:
-                self.push(InsertRows(self, "assignments", rows, ""))
-        self.undo_stack.endMacro()
+            edits += append_rows(self.model, "assignments", [
+                dataclasses.replace(a, scenario=scenario.name, extra=dict(a.extra))
+                for a in self.model.assignments if a.scenario == copy_from])
+        self.apply(edits, tr("Add {0}", scenario.name))
         self.set_scenario(scenario.name)
 
     def rename_scenario(self, old: str, new: str) -> None:
+        """Rename a scenario and its assignments: one undo step, the current one follows."""
         scenario = self.model.scenario(old)
         if scenario is None or old == new:
             return
-        changes: list[tuple[Any, str, Any]] = [(scenario, "name", new)]
-        changes += [(a, "scenario", new) for a in self.model.assignments if a.scenario == old]
         was_current = self.scenario == old
-        self.set_values(changes, tr("Edit {0}", old))
+        self.set_values([(scenario, "name", new)], tr("Rename scenario {0}", old))
         if was_current:
             self.scenario = new
             self.scenario_changed.emit()
 
     def delete_scenario(self, name: str) -> None:
         scenario = self.model.scenario(name)
-        if scenario is None:
-            return
-        self.undo_stack.beginMacro(tr("Delete scenario") + " " + name)
-        assignments = [a for a in self.model.assignments if a.scenario == name]
-        if assignments:
-            self.push(RemoveRows(self, "assignments", assignments, ""))
-        self.push(RemoveRows(self, "scenarios", [scenario], ""))
-        self.undo_stack.endMacro()
+        if scenario is not None:
+            self.delete_rows("scenarios", [scenario])
 
     # --- files -----------------------------------------------------------------------
     def mark_saved(self, path: Path) -> None:

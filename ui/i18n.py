@@ -24,7 +24,7 @@ ZH = {
     "Fit chain": "适应窗口", "Zoom in": "放大", "Zoom out": "缩小",
     "Assign project…": "分配项目…", "New scenario…": "新建情景…",
     "Duplicate scenario…": "复制情景…", "Rename scenario…": "重命名情景…",
-    "Delete scenario": "删除情景", "About": "关于",
+    "Delete scenario": "删除情景", "Rename scenario {0}": "重命名情景 {0}", "About": "关于",
     # docks and panels
     "Chain": "产业链", "Inspector": "属性", "Problems": "问题", "History": "历史记录",
     "Catalogue": "项目目录", "Tables": "数据表", "Legend": "图例", "Filters": "筛选",

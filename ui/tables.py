@@ -132,25 +132,8 @@ def set_field(document: Document, table: TableSpec, row: Any, spec: FieldSpec, v
     old = getattr(row, spec.name)
     if new == old:
         return True
-    changes = [(row, spec.name, new), *document_references(document, table, spec, old, new)]
-    document.set_values(changes, tr("Edit {0}", table.key_of(row)))
+    document.set_values([(row, spec.name, new)], tr("Edit {0}", table.key_of(row)))
     return True
-
-
-def document_references(document: Document, table: TableSpec, spec: FieldSpec, old: Any,
-                        new: Any) -> list[tuple[Any, str, Any]]:
-    """Changes that keep references intact when a key (id or scenario name) is renamed."""
-    model = document.model
-    if table.attr == "enterprises" and spec.name == "id":
-        return ([(lk, "supplier", new) for lk in model.links if lk.supplier == old]
-                + [(lk, "buyer", new) for lk in model.links if lk.buyer == old]
-                + [(a, "enterprise", new) for a in model.assignments if a.enterprise == old])
-    if table.attr == "projects" and spec.name == "id":
-        return ([(a, "project", new) for a in model.assignments if a.project == old]
-                + [(p, "requires", new) for p in model.projects if p.requires == old])
-    if table.attr == "scenarios" and spec.name == "name":
-        return [(a, "scenario", new) for a in model.assignments if a.scenario == old]
-    return []
 
 
 class FieldDelegate(QStyledItemDelegate):

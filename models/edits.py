@@ -1,0 +1,224 @@
+"""Edits of a chain model, the typed events they cause, and the rules that keep references whole.
+
+Every change to a model is one of three edits: set fields of rows, insert rows, remove
+rows. Applying an edit changes the model and returns the event it caused — which rows of
+which table, and which fields — so a view updates what changed instead of everything.
+Each edit has an inverse, which is how undo works (``ui/commands.py`` wraps a list of
+edits in one undo step).
+
+Referential integrity lives here, in one place, for every caller (tables, inspector,
+canvas, dialogs, survey merges): ``delete_edits`` expands a delete into the removal of
+every row that hangs on what is deleted, and ``set_field_edits`` turns a changed id or
+name into the same change in every row that refers to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from models.chain import TABLE_BY_ATTR, ChainModel
+
+# Tables, in the order their rows are removed by a cascading delete: rows that refer to
+# others go before the rows they refer to, so no model state in between breaks a reference.
+TABLE_ORDER = ("assessments", "assignments", "links", "scenarios", "projects", "enterprises")
+
+
+@dataclass(frozen=True)
+class RowsInserted:
+    """Rows were inserted into ``table``; ``positions`` are where they now are, ascending."""
+
+    table: str
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RowsRemoved:
+    """Rows were removed from ``table``; ``positions`` are where they were, ascending."""
+
+    table: str
+    positions: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class RowsChanged:
+    """``fields`` of the rows at ``positions`` (ascending) of ``table`` changed."""
+
+    table: str
+    positions: tuple[int, ...]
+    fields: frozenset[str]
+
+
+Event = RowsInserted | RowsRemoved | RowsChanged
+
+
+def _table(model: ChainModel, table: str) -> list[Any]:
+    rows: list[Any] = getattr(model, table)
+    return rows
+
+
+def _positions(rows: list[Any], wanted: Iterable[Any]) -> list[int]:
+    """Positions of ``wanted`` rows (by identity) in ``rows``, ascending."""
+    index = {id(row): i for i, row in enumerate(rows)}
+    return sorted(index[id(row)] for row in wanted)
+
+
+@dataclass(frozen=True)
+class SetFields:
+    """Set fields of rows of one table: each change is (row, field, old value, new value)."""
+
+    table: str
+    changes: tuple[tuple[Any, str, Any, Any], ...]
+
+    def apply(self, model: ChainModel) -> RowsChanged:
+        for row, name, _, new in self.changes:
+            setattr(row, name, new)
+        rows = {id(row): row for row, *_ in self.changes}
+        return RowsChanged(self.table, tuple(_positions(_table(model, self.table),
+                                                        rows.values())),
+                           frozenset(name for _, name, _, _ in self.changes))
+
+    def inverse(self) -> SetFields:
+        return SetFields(self.table, tuple((row, name, new, old)
+                                           for row, name, old, new in reversed(self.changes)))
+
+
+@dataclass(frozen=True)
+class InsertRows:
+    """Insert ``rows`` so that they end up at ``positions`` (ascending) of ``table``."""
+
+    table: str
+    positions: tuple[int, ...]
+    rows: tuple[Any, ...]
+
+    def apply(self, model: ChainModel) -> RowsInserted:
+        rows = _table(model, self.table)
+        for position, row in zip(self.positions, self.rows, strict=True):
+            rows.insert(position, row)
+        return RowsInserted(self.table, self.positions)
+
+    def inverse(self) -> RemoveRows:
+        return RemoveRows(self.table, self.positions, self.rows)
+
+
+@dataclass(frozen=True)
+class RemoveRows:
+    """Remove the ``rows`` at ``positions`` (ascending) of ``table``."""
+
+    table: str
+    positions: tuple[int, ...]
+    rows: tuple[Any, ...]
+
+    def apply(self, model: ChainModel) -> RowsRemoved:
+        rows = _table(model, self.table)
+        for position in reversed(self.positions):
+            del rows[position]
+        return RowsRemoved(self.table, self.positions)
+
+    def inverse(self) -> InsertRows:
+        return InsertRows(self.table, self.positions, self.rows)
+
+
+Edit = SetFields | InsertRows | RemoveRows
+
+
+def append_rows(model: ChainModel, table: str, rows: Sequence[Any]) -> list[Edit]:
+    """Add ``rows`` at the end of ``table``."""
+    start = len(_table(model, table))
+    return [InsertRows(table, tuple(range(start, start + len(rows))), tuple(rows))] if rows else []
+
+
+def remove_rows(model: ChainModel, table: str, rows: Iterable[Any]) -> list[Edit]:
+    """Remove exactly ``rows`` (by identity) from ``table``, nothing that refers to them."""
+    current = _table(model, table)
+    positions = _positions(current, {id(row): row for row in rows}.values())
+    return [RemoveRows(table, tuple(positions), tuple(current[p] for p in positions))
+            ] if positions else []
+
+
+def set_fields(table: str, changes: Iterable[tuple[Any, str, Any]]) -> list[Edit]:
+    """Set (row, field, value) on rows of ``table``, leaving out values already set."""
+    kept = tuple((row, name, getattr(row, name), value) for row, name, value in changes
+                 if getattr(row, name) != value)
+    return [SetFields(table, kept)] if kept else []
+
+
+# --- referential integrity ----------------------------------------------------------------
+
+# (table, key field) -> the (table, field) pairs whose values name it
+REFERENCES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("enterprises", "id"): (("links", "supplier"), ("links", "buyer"),
+                            ("assignments", "enterprise"), ("assessments", "enterprise")),
+    ("projects", "id"): (("assignments", "project"), ("projects", "requires")),
+    ("scenarios", "name"): (("assignments", "scenario"),),
+}
+# what happens to a referring row when what it names is deleted: removed, or the field cleared
+CLEARED_ON_DELETE = {("projects", "requires")}
+
+
+def referring_rows(model: ChainModel, table: str, keys: set[Any]) -> dict[tuple[str, str], list[Any]]:
+    """For every (table, field) that refers to ``table``'s key: its rows naming one of ``keys``."""
+    key_field = TABLE_BY_ATTR[table].key[0]
+    found: dict[tuple[str, str], list[Any]] = {}
+    for other, name in REFERENCES.get((table, key_field), ()):
+        rows = [row for row in _table(model, other) if getattr(row, name) in keys]
+        if rows:
+            found[(other, name)] = rows
+    return found
+
+
+def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[Edit]:
+    """Delete the rows of each table in ``targets`` and every row that hangs on them,
+    each row once, in a safe order.
+
+    Deleting an enterprise removes its links, assignments and assessments; a project its
+    assignments (and clears ``requires`` where other projects name it); a scenario its
+    assignments.
+    """
+    doomed: dict[str, dict[int, Any]] = {}
+
+    def doom(name: str, victims: Iterable[Any]) -> list[Any]:
+        bucket = doomed.setdefault(name, {})
+        new = [row for row in victims if id(row) not in bucket]
+        bucket.update((id(row), row) for row in new)
+        return new
+
+    cleared: list[tuple[Any, str, Any]] = []
+    pending = [(table, doom(table, rows)) for table, rows in targets.items()]
+    while pending:
+        name, victims = pending.pop()
+        spec = TABLE_BY_ATTR[name]
+        if len(spec.key) != 1 or not victims:
+            continue
+        keys = {getattr(row, spec.key[0]) for row in victims}
+        for (other, field), referring in referring_rows(model, name, keys).items():
+            if (other, field) in CLEARED_ON_DELETE:
+                cleared += [(row, field, "") for row in referring]
+            else:
+                pending.append((other, doom(other, referring)))
+    gone = {id(row) for bucket in doomed.values() for row in bucket.values()}
+    edits = set_fields("projects", [c for c in cleared if id(c[0]) not in gone])
+    for name in TABLE_ORDER:
+        if name in doomed:
+            edits += remove_rows(model, name, doomed[name].values())
+    return edits
+
+
+def set_field_edits(model: ChainModel, table: str, changes: Iterable[tuple[Any, str, Any]]
+                    ) -> list[Edit]:
+    """Set (row, field, value) on rows of ``table``; a changed id or name is changed in
+    every row that refers to it too (a rename), all as one list of edits."""
+    by_table: dict[str, list[tuple[Any, str, Any]]] = {table: list(changes)}
+    spec = TABLE_BY_ATTR[table]
+    if len(spec.key) == 1:
+        key = spec.key[0]
+        renames = {getattr(row, key): value for row, name, value in by_table[table]
+                   if name == key and getattr(row, key) != value}
+        for (other, field), rows in referring_rows(model, table, set(renames)).items():
+            by_table.setdefault(other, []).extend(
+                (row, field, renames[getattr(row, field)]) for row in rows)
+    edits: list[Edit] = []
+    for name, table_changes in by_table.items():  # e.g. requires joins the projects' own
+        edits += set_fields(name, table_changes)
+    return edits
