@@ -343,12 +343,14 @@ def build(chain: Chain) -> ChainModel:
 
 SIZE_BONUS = {"large": 0.3, "medium": 0.2, "small": 0.0, "micro": -0.3}
 AWARENESS_BONUS = {"very_familiar": 0.3, "aware": 0.0, "heard_of": -0.2, "unaware": -0.4}
-# how much harder a scenario is to digitalise than the firm's average (in grades)
-DIFFICULTY = {"product_design": 0.3, "process_design": 0.4, "marketing": 0.0,
-              "after_sales": 0.3, "planning_scheduling": 0.4, "production_control": 0.2,
-              "quality": 0.1, "equipment": 0.5, "safety": 0.3, "energy_management": 0.8,
-              "procurement": 0.0, "warehousing_logistics": 0.2, "finance": -0.4,
-              "human_resources": 0.0, "collaborative_office": -0.5, "decision_support": 1.0}
+# how much harder a scenario is to digitalise than the firm's average (in grades): SMEs
+# digitalise finance, office work, sales and purchasing first (bookkeeping software, ERP),
+# the shop floor (production, quality, equipment, energy) and decision support last
+DIFFICULTY = {"product_design": 0.4, "process_design": 0.6, "marketing": -0.3,
+              "after_sales": 0.3, "planning_scheduling": 0.6, "production_control": 0.5,
+              "quality": 0.4, "equipment": 0.7, "safety": 0.5, "energy_management": 1.0,
+              "procurement": -0.3, "warehousing_logistics": -0.1, "finance": -0.8,
+              "human_resources": -0.2, "collaborative_office": -0.6, "decision_support": 1.2}
 
 
 def answers_for(capability: float, rng: random.Random) -> tuple[dict[str, object], dict[str, int]]:

@@ -183,7 +183,9 @@ class ProjectFit:
     """A catalogue project that fits an enterprise, with the ranking ratio (module doc).
 
     ``lifts``: the scenarios this firm is short of for its next level that the project
-    raises to the grade that level needs (constrained ones first).
+    raises to the grade that level needs (constrained ones first). ``needs``: the
+    prerequisites (``requires``, recursively) not yet planned, which come with it: the
+    benefit, cost and lifts are those of the whole bundle.
     """
 
     project: str
@@ -193,6 +195,7 @@ class ProjectFit:
     ratio: float | None  # None when the annual cost is 0
     lifts: tuple[str, ...] = ()
     rank: tuple[Any, ...] = ()  # the sort key, best first (see ``fitting_projects``)
+    needs: tuple[str, ...] = ()
 
 
 def _ratio_rank(benefit: float, cost: float) -> tuple[int, float]:
@@ -201,18 +204,34 @@ def _ratio_rank(benefit: float, cost: float) -> tuple[int, float]:
     return (1, -benefit / cost)
 
 
-def _fit(model: ChainModel, e: Enterprise, p: ProjectType, years: float,
+def _bundle(p: ProjectType, catalogue: Mapping[str, ProjectType], planned: set[str]
+            ) -> list[ProjectType] | None:
+    """``p`` with the prerequisites it still needs, prerequisites first (None: a broken chain)."""
+    bundle = [p]
+    while bundle[-1].requires and bundle[-1].requires not in planned:
+        needed = catalogue.get(bundle[-1].requires)
+        if needed is None or needed in bundle:
+            return None
+        bundle.append(needed)
+    return bundle[::-1]
+
+
+def _fit(model: ChainModel, e: Enterprise, bundle: list[ProjectType], years: float,
          ind: IndicatorSet, result: HealthResult | None) -> ProjectFit:
     f = model.settings.size_factor(e.size)
-    benefit = p.benefit_rate * e.revenue + p.benefit_fixed * f
-    cost = p.capex * f / years + p.opex * f
+    p = bundle[-1]
+    benefit = sum(q.benefit_rate * e.revenue + q.benefit_fixed * f for q in bundle)
+    cost = sum(q.capex * f / years + q.opex * f for q in bundle)
     lifts: list[str] = []
     closes = (0, 0, 0)
     rule = ind.rule(result.level + 1) if result is not None else None
     if result is not None and rule is not None:
         grade, grades = rule.scenario_level, result.scenarios
         count, constrained = ind.counts(grades, grade)
-        raised = dict(p.raises)
+        raised: dict[str, int] = {}
+        for q in bundle:
+            for key, value in q.raises:
+                raised[key] = max(value, raised.get(key, 0))
         reaching = [s for s in ind.scenarios
                     if grades[s.key] < grade <= raised.get(s.key, 0)]
         lifts = [s.key for s in sorted(reaching, key=lambda s: not s.constrained)]
@@ -223,7 +242,7 @@ def _fit(model: ChainModel, e: Enterprise, p: ProjectType, years: float,
                       if grades[s.key] < grade and raised.get(s.key, 0) > grades[s.key]))
     rank = (-closes[0], -closes[1], -closes[2], *_ratio_rank(benefit, cost), p.id)
     return ProjectFit(p.id, p.name, benefit, cost, benefit / cost if cost > 0 else None,
-                      tuple(lifts), rank)
+                      tuple(lifts), rank, tuple(q.id for q in bundle[:-1]))
 
 
 def fitting_projects(model: ChainModel, enterprise: str, result: HealthResult | None = None,
@@ -231,24 +250,27 @@ def fitting_projects(model: ChainModel, enterprise: str, result: HealthResult | 
                      indicators: IndicatorSet | None = None) -> list[ProjectFit]:
     """Catalogue projects that fit ``enterprise``, best first.
 
-    Fits: its size is eligible, min_maturity ≤ its level (no level counts as 1;
-    unassessed: its maturity), and ``requires`` is empty or is assigned to the
-    enterprise in ``scenario``. Projects already assigned to it in ``scenario`` are
-    left out (they are planned already). Order: what lifts this firm to its next level
-    — the most constrained scenarios it is short of raised to the grade needed, then
-    the most scenarios, then the most of its scenarios below that grade raised at all
-    (``raises`` of the catalogue) — then the benefit-to-cost ratio, then the id.
+    Fits: its size is eligible and min_maturity ≤ its level (no level counts as 1;
+    unassessed: its maturity), and so do the prerequisites (``requires``) not yet
+    assigned to the enterprise in ``scenario``, which come with it as a bundle. Projects
+    already assigned to it in ``scenario`` are left out (they are planned already).
+    Order: what lifts this firm to its next level — the most constrained scenarios it
+    is short of raised to the grade needed, then the most scenarios, then the most of
+    its scenarios below that grade raised at all (``raises`` of the catalogue) — then
+    the benefit-to-cost ratio, then the id.
     """
     ind = indicators or default_indicator_set()
     e = model.enterprise_index()[enterprise]
     level = maturity_of_level(result.level) if result is not None else e.maturity
     assigned = {a.project for a in model.assignments
                 if scenario is not None and a.scenario == scenario and a.enterprise == enterprise}
-    fits = [_fit(model, e, p, years, ind, result) for p in model.projects
-            if (not p.eligible_sizes or e.size in p.eligible_sizes)
-            and p.min_maturity <= level
-            and (not p.requires or p.requires in assigned)
-            and p.id not in assigned]
+    catalogue = {p.id: p for p in model.projects}
+    fits = []
+    for p in model.projects:
+        bundle = None if p.id in assigned else _bundle(p, catalogue, assigned)
+        if bundle and all((not q.eligible_sizes or e.size in q.eligible_sizes)
+                          and q.min_maturity <= level for q in bundle):
+            fits.append(_fit(model, e, bundle, years, ind, result))
     return sorted(fits, key=lambda fit: fit.rank)
 
 
@@ -348,7 +370,8 @@ def _enterprise_json(row: EnterpriseHealth) -> dict[str, Any]:
             "gap": r.gap.as_list() if r.gap else [],
             "fitting_projects": [{"id": f.project, "name": f.name, "ratio": f.ratio,
                                   "annual_benefit": f.annual_benefit,
-                                  "annual_cost": f.annual_cost, "lifts": list(f.lifts)}
+                                  "annual_cost": f.annual_cost, "lifts": list(f.lifts),
+                                  "needs": list(f.needs)}
                                  for f in row.fitting]}
 
 

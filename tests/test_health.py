@@ -283,16 +283,17 @@ def test_fitting_projects_without_raises_are_ranked_by_the_hand_computed_ratio()
     assert ANNUALISATION_YEARS == 5
     model = project_model()
     fits = fitting_projects(model, "S1")  # unassessed: its maturity 2 decides
-    assert [(f.project, f.ratio) for f in fits] == [("G", None), ("A", 4.0), ("C2", 3.0),
-                                                    ("B", 0.5)]
+    # F requires A, not planned here: it comes with A, (12 + 1) / (3 + 1) = 3.25
+    assert [(f.project, f.ratio, f.needs) for f in fits] == [
+        ("G", None, ()), ("A", 4.0, ()), ("F", 3.25, ("A",)), ("C2", 3.0, ()), ("B", 0.5, ())]
     assert (fits[1].annual_benefit, fits[1].annual_cost) == (12, 3)
 
 
 def test_requires_is_met_by_an_assignment_in_the_given_scenario():
     fits = fitting_projects(project_model(), "S1", scenario="S")
-    # A is planned already in S, so it drops out and F (requires A) fits
-    assert [(f.project, f.ratio) for f in fits] == [("G", None), ("C2", 3.0), ("F", 1.0),
-                                                    ("B", 0.5)]
+    # A is planned already in S, so it drops out and F (requires A) fits on its own
+    assert [(f.project, f.ratio, f.needs) for f in fits] == [
+        ("G", None, ()), ("C2", 3.0, ()), ("F", 1.0, ()), ("B", 0.5, ())]
 
 
 def test_min_maturity_follows_the_assessed_level_and_no_level_counts_as_1():
@@ -335,6 +336,15 @@ def test_projects_that_lift_this_firm_to_its_next_level_come_first():
     assert [f.project for f in fits] == ["MES", "ERP", "CHEAP", "CAD"]
     assert fits[0].lifts == ("production_control", "quality")
     assert fits[1].lifts == ("procurement",)
+    # a project that needs a prerequisite lifts with it: QMS (needs CAD) lifts quality
+    model.projects.append(ProjectType(id="QMS", name="QMS", category="operations", capex=1,
+                                      benefit_fixed=1, requires="CAD",
+                                      raises=(("quality", 2), ("production_control", 2),
+                                              ("safety", 2))))
+    fits = fitting_projects(model, "S1", result)
+    assert (fits[0].project, fits[0].needs, fits[0].lifts) == (
+        "QMS", ("CAD",), ("production_control", "quality", "safety"))
+    model.projects.pop()
     # another firm, short of scenarios MES does not lift, gets another first project
     other = dict(firm, production_control=2, quality=2, finance=1, product_design=1)
     result = score(full_sheet(), {s.key: other.get(s.key, 1) for s in IND.scenarios})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -110,3 +112,23 @@ def test_the_wheel_never_changes_an_answer_it_scrolls_past(qtbot, document):
                         Qt.ScrollPhase.NoScrollPhase, False)
     QApplication.sendEvent(combo, event)
     assert combo.currentIndex() == before
+
+
+def test_a_project_with_a_prerequisite_is_assigned_with_it_in_one_step(qtbot):
+    document = Document(load_model(example_path("aircraft.xlsx")).model)
+    document.set_scenario("No programme")  # nothing planned: prerequisites come along
+    panel = HealthPanel(document)
+    qtbot.addWidget(panel)
+    row = next(r for r in panel.health.enterprises if r.fitting and r.fitting[0].needs)
+    fit = row.fitting[0]
+    panel.show_enterprise(row.enterprise)
+    assert f"with {', '.join(fit.needs)} first" in panel.projects.item(0, 0).text()
+    before = len(document.model.assignments)
+    qtbot.mouseClick(panel.projects.cellWidget(0, 4), Qt.MouseButton.LeftButton)
+    added = document.model.assignments[before:]
+    assert [a.project for a in added] == [*fit.needs, fit.project]
+    catalogue = {p.id: p for p in document.model.projects}
+    for first, then in itertools.pairwise(added):  # each starts once the one before is live
+        assert then.start_year == first.start_year + catalogue[first.project].duration
+    document.undo_stack.undo()
+    assert len(document.model.assignments) == before

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.chain import TABLE_BY_ATTR, Assessment
+from models.chain import TABLE_BY_ATTR, Assessment, Assignment
 from models.indicators import Item, ScenarioSpec, default_indicator_set, level_name, maturity_of_level
 from planner.health import LEVELS, ChainHealth, EnterpriseHealth, assess, score
 from ui import palette
@@ -254,7 +254,8 @@ class HealthPanel(QWidget):
         self.gap.setText(self._gap_text(result))
         for r, fit in enumerate(row.fitting):
             self.projects.insertRow(r)
-            self.projects.setItem(r, 0, QTableWidgetItem(f"{fit.project} — {fit.name}"))
+            needs = f"  ({tr('with {0} first', ', '.join(fit.needs))})" if fit.needs else ""
+            self.projects.setItem(r, 0, QTableWidgetItem(f"{fit.project} — {fit.name}{needs}"))
             lifted = [self.indicators.scenario(k) for k in fit.lifts]
             self.projects.setItem(r, 1, QTableWidgetItem(
                 "、".join(_name(s) for s in lifted if s) if language() == "zh_CN"
@@ -263,7 +264,7 @@ class HealthPanel(QWidget):
             self.projects.setItem(r, 2, QTableWidgetItem(ratio))
             self.projects.setItem(r, 3, QTableWidgetItem(f"{fit.annual_benefit:,.1f}"))
             button = QPushButton(tr("Assign"), self.projects)
-            button.clicked.connect(lambda _=False, p=fit.project, e=row.enterprise:
+            button.clicked.connect(lambda _=False, p=(*fit.needs, fit.project), e=row.enterprise:
                                    self.assign(e, p))
             self.projects.setCellWidget(r, 4, button)
         self.projects.resizeColumnsToContents()
@@ -287,11 +288,21 @@ class HealthPanel(QWidget):
                   "</span>" for s in gap.scenarios[:6]]
         return "<br>".join(parts)
 
-    def assign(self, enterprise: str, project: str) -> None:
+    def assign(self, enterprise: str, projects: tuple[str, ...]) -> None:
+        """Assign a recommended project with the prerequisites it needs, one after the
+        other from the scenario's start (each starts when the one before is live), as
+        one undo step."""
         scenario = self.document.current_scenario()
         if scenario is None:
             return
-        self.document.assign([enterprise], project, scenario.start_year, 0.0)
+        catalogue = {p.id: p for p in self.document.model.projects}
+        year, rows = scenario.start_year, []
+        for project in projects:
+            rows.append(Assignment(scenario=scenario.name, enterprise=enterprise,
+                                   project=project, start_year=year))
+            year += catalogue[project].duration
+        self.document.add_rows("assignments", rows,
+                               tr("Assign {0} to {1} enterprises", " + ".join(projects), 1))
 
     def assess_selected(self) -> None:
         enterprise = self._current_id()

@@ -92,7 +92,7 @@ ZH = {
     "Assessed enterprises": "已评测企业",
     "Projects that fit: what lifts this firm to its next level first, then best "
     "benefit-to-cost": "适配项目：先列能助其升级的项目，再按效益成本比排序",
-    "Lifts to the next level": "助其升级的场景", "To reach {0}": "升至{0}", "Assign": "分配", "score": "得分",
+    "Lifts to the next level": "助其升级的场景", "with {0} first": "需先实施 {0}", "To reach {0}": "升至{0}", "Assign": "分配", "score": "得分",
     "Not assessed yet: select an enterprise and press Assess…": "尚未评测：请选择企业并点击“评测…”",
     "Top level reached.": "已达最高等级。",
     "{0:.1f} more points of the base score (needs {1:g})": "基础得分还差 {0:.1f} 分（需 {1:g} 分）",
