@@ -153,7 +153,7 @@ def test_save_and_reopen_gives_the_same_model(qtbot, window, chain, tmp_path):
     window.document.set_values([(chain.enterprises[1], "name", "Renamed 改名")], "edit")
     assert window.isWindowModified()
     path = tmp_path / "saved.xlsx"
-    assert window._save_to(path)
+    assert window.files.save_to(path)
     assert not window.isWindowModified() and "saved.xlsx" in window.windowTitle()
     other = type(window)(Document())
     qtbot.addWidget(other, before_close_func=_discard_changes)
@@ -177,7 +177,7 @@ def test_opening_a_bad_workbook_lists_every_problem_and_keeps_the_model(window, 
 
 
 def test_recovery_after_a_crash_offers_the_unsaved_model(qtbot, chain):
-    from ui.app import recover_into, recovery_offer
+    from ui.file_controller import recover_into, recovery_offer
 
     crashed = Document()
     crashed.reset(chain, Path("/plans/chain.xlsx"))

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from models.files import load_model
-from models.jsonio import load_json
 from models.problems import ImportFailed
-from ui.document import Document, recovery_folder
-from ui.i18n import LANGUAGES, set_language, tr
+from ui.document import Document
+from ui.i18n import LANGUAGES, set_language
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -49,29 +46,6 @@ def choose_language(requested: str | None) -> str:
     return lang
 
 
-def recovery_offer() -> tuple[Path, dict[str, object]] | None:
-    """The autosave left by a session that did not close cleanly, if any."""
-    data = recovery_folder() / "autosave.json"
-    meta_file = data.with_suffix(".meta")
-    if not data.is_file():
-        return None
-    try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    except (OSError, ValueError):
-        meta = {}
-    return data, meta
-
-
-def recover_into(document: Document, data: Path, meta: dict[str, object]) -> bool:
-    try:
-        model = load_json(data)
-    except ImportFailed:
-        return False
-    original = str(meta.get("path") or "")
-    document.reset(model, Path(original) if original else None, recovered=True)
-    return True
-
-
 def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = None,
             size: tuple[int, int] | None = None) -> int:
     from ui.main_window import MainWindow
@@ -80,18 +54,8 @@ def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = 
     choose_language(lang)
     document = Document()
     window = MainWindow(document, restore_state=not screenshot)  # screenshots: default layout
-    offer = None if screenshot else recovery_offer()
-    if offer is not None:
-        data, meta = offer
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("time", 0) or 0)))
-        name = Path(str(meta.get("path") or "")).name or tr("Untitled")
-        answer = QMessageBox.question(window, tr("Recover unsaved work?"),
-                                      tr("The planner closed without saving {0} ({1}). "
-                                         "Recover it?", name, when))
-        if answer == QMessageBox.StandardButton.Yes and recover_into(document, data, meta):
-            file = None
-        else:
-            document.discard_recovery()
+    if not screenshot and window.files.offer_recovery():
+        file = None
     if file:
         try:
             loaded = load_model(file)
@@ -99,9 +63,9 @@ def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = 
             if screenshot:
                 print("\n".join(p.text(lang or "en") for p in failure.problems), file=sys.stderr)
                 return 1
-            window._show_problems(Path(file), failure)
+            window.files.show_problems(Path(file), failure)
         else:
-            window._adopt(loaded.model, Path(file))
+            window.files.adopt(loaded.model, Path(file))
     window.show()
     if size:  # after the first layout pass, which may grow a window that is not shown yet
         app.processEvents()

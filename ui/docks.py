@@ -1,0 +1,139 @@
+"""The docks around the canvas: tables and problems below; inspector, catalogue, legend and
+history on the right. ``Docks`` builds them, tabified, at sizes that leave the canvas usable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QMimeData, Qt
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QTabBar,
+    QUndoView,
+    QWidget,
+)
+
+from ui.canvas import MIME_PROJECT
+from ui.document import Document
+from ui.i18n import language, tr
+from ui.inspector import Inspector
+from ui.legend import LegendWidget
+from ui.tables import TablesWidget
+
+
+class CatalogueList(QListWidget):
+    """The project catalogue; drag a project onto a node to assign it."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.setDragEnabled(True)
+        document.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.clear()
+        for project in self.document.model.projects:
+            item = QListWidgetItem(f"{project.id} — {project.name}", self)
+            item.setData(Qt.ItemDataRole.UserRole, project.id)
+            item.setToolTip(project.source)
+
+    def mimeData(self, items: list[QListWidgetItem]) -> QMimeData:
+        data = QMimeData()
+        if items:
+            data.setData(MIME_PROJECT, QByteArray(
+                str(items[0].data(Qt.ItemDataRole.UserRole)).encode()))
+        return data
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_PROJECT]
+
+
+class ProblemsList(QListWidget):
+    """The model's errors and warnings; double-click one to select its culprit."""
+
+    def __init__(self, document: Document, tables: TablesWidget, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.tables = tables
+        self.show_tables = lambda: None  # raise the tables dock (set by the window)
+        self.itemDoubleClicked.connect(self._on_problem_chosen)
+        document.analysed.connect(self.refresh)
+        document.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.clear()
+        for problem in self.document.analysis.problems:
+            item = QListWidgetItem(problem.text(language()), self)
+            item.setData(Qt.ItemDataRole.UserRole, problem)
+            item.setForeground(Qt.GlobalColor.darkRed if problem.is_error
+                               else Qt.GlobalColor.darkYellow)
+
+    def _on_problem_chosen(self, item: QListWidgetItem) -> None:
+        problem = item.data(Qt.ItemDataRole.UserRole)
+        if problem is None or problem.index is None:
+            return
+        attr = {"Enterprises": "enterprises", "Links": "links", "Projects": "projects",
+                "Scenarios": "scenarios", "Assignments": "assignments"}.get(problem.table[0])
+        if attr is None:
+            return
+        row = getattr(self.document.model, attr)[problem.index]
+        if attr == "enterprises":
+            self.document.set_selection({row.id})
+        elif attr == "links":
+            self.document.set_selection(set(), {(row.supplier, row.buyer)})
+        elif attr == "assignments":
+            self.document.set_selection({row.enterprise})
+        self.show_tables()
+        self.tables.show_row(attr, problem.index)
+
+
+class Docks:
+    """The window's docks and the widgets in them."""
+
+    def __init__(self, window: QMainWindow, document: Document):
+        self.window = window
+        self.tables = TablesWidget(document, window)
+        self.inspector = Inspector(document, window)
+        self.problems = ProblemsList(document, self.tables, window)
+        self.catalogue = CatalogueList(document, window)
+        self.legend = LegendWidget(window)
+        self.history = QUndoView(document.undo_stack, window)
+        self.history.setEmptyLabel(tr("New"))
+        area = Qt.DockWidgetArea
+        self.docks: dict[str, QDockWidget] = {}
+        for key, title, widget, where in (
+                ("tables", tr("Tables"), self.tables, area.BottomDockWidgetArea),
+                ("problems", tr("Problems"), self.problems, area.BottomDockWidgetArea),
+                ("inspector", tr("Inspector"), self.inspector, area.RightDockWidgetArea),
+                ("catalogue", tr("Catalogue"), self.catalogue, area.RightDockWidgetArea),
+                ("legend", tr("Legend"), self.legend, area.RightDockWidgetArea),
+                ("history", tr("History"), self.history, area.RightDockWidgetArea)):
+            dock = QDockWidget(title, window)
+            dock.setObjectName(f"dock_{key}")
+            dock.setWidget(widget)
+            window.addDockWidget(where, dock)
+            self.docks[key] = dock
+        self.problems.show_tables = self.docks["tables"].raise_
+        window.tabifyDockWidget(self.docks["tables"], self.docks["problems"])
+        for other in ("legend", "catalogue", "history"):
+            window.tabifyDockWidget(self.docks["inspector"], self.docks[other])
+        self.docks["tables"].raise_()
+        self.docks["inspector"].raise_()
+        window.resizeDocks([self.docks["tables"]], [230], Qt.Orientation.Vertical)
+        window.resizeDocks([self.docks["inspector"]], [330], Qt.Orientation.Horizontal)
+
+    def values(self) -> list[QDockWidget]:
+        return list(self.docks.values())
+
+    def hide_stale_tab_bars(self) -> None:
+        """WORKAROUND (Qt 6.11): after tabifying more than two docks, the tab bar made for
+        the first pair stays visible over the central widget. Hide any dock tab bar whose
+        tabs are a strict subset of another's."""
+        bars = [b for b in self.window.findChildren(QTabBar) if b.parent() is self.window]
+        tabs = {b: {b.tabText(i) for i in range(b.count())} for b in bars}
+        for bar in bars:
+            if any(tabs[bar] < tabs[other] for other in bars if other is not bar):
+                bar.hide()

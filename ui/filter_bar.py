@@ -1,0 +1,102 @@
+"""The bar above the chain canvas: search, filters (park, size, position, tier, ownership),
+"Select matching" and the colour mode of the nodes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+
+from models.schema import OWNERSHIPS, SIZES
+from ui.canvas import ChainView
+from ui.document import Document
+from ui.i18n import language, tr
+
+FILTERS = ("park", "size", "position", "tier", "ownership")
+
+
+def _label(key: str) -> str:
+    return {"park": tr("Park"), "size": tr("Size"), "position": tr("Position"),
+            "tier": tr("Tier"), "ownership": tr("Ownership")}[key]
+
+
+class FilterBar(QWidget):
+    """Filters the canvas and picks what the node colour means."""
+
+    colour_by_changed = Signal(str)  # the nodes are now coloured by "role" or "level"
+
+    def __init__(self, document: Document, canvas: ChainView, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.canvas = canvas
+        self.search = QLineEdit(self, placeholderText=tr("Search id or name (Ctrl+F)"),
+                                clearButtonEnabled=True)
+        self.search.returnPressed.connect(lambda: self.canvas.find(self.search.text()))
+        self.search.setMinimumWidth(200)
+        self.search.setMaximumWidth(280)
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.search)
+        self.filters: dict[str, QComboBox] = {}
+        for key in FILTERS:
+            combo = QComboBox(self)
+            combo.setToolTip(_label(key))
+            combo.currentIndexChanged.connect(self._apply_filters)
+            self.filters[key] = combo
+            bar.addWidget(combo)
+        select = QPushButton(tr("Select matching"), self)
+        select.clicked.connect(self.select_matching)
+        bar.addWidget(select)
+        bar.addStretch(1)
+        bar.addWidget(QLabel(tr("Colour nodes by"), self))
+        self.colour_by = QComboBox(self)
+        self.colour_by.addItem(tr("role"), "role")
+        self.colour_by.addItem(tr("level"), "level")
+        self.colour_by.currentIndexChanged.connect(self._on_colour_by)
+        bar.addWidget(self.colour_by)
+        document.changed.connect(self.fill)
+        self.fill()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def select_matching(self) -> None:
+        self.document.set_selection(set(self.canvas.matching_ids()))
+
+    def fill(self) -> None:
+        """Offer the values the model has, keeping each filter's choice."""
+        model = self.document.model
+        places = self.document.analysis.places
+        options = {
+            "park": sorted({e.park for e in model.enterprises if e.park}),
+            "size": [s for s in SIZES if any(e.size == s for e in model.enterprises)],
+            "position": [p for p in ("upstream", "core", "downstream", "detached")
+                         if any(pl.position == p for pl in places.values())],
+            "tier": sorted({str(pl.tier) for pl in places.values() if pl.tier is not None},
+                           key=int),
+            "ownership": [o for o in OWNERSHIPS if any(e.ownership == o
+                                                        for e in model.enterprises)],
+        }
+        for key, combo in self.filters.items():
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(f"{_label(key)}: {tr('All')}", None)
+            for value in options[key]:
+                shown = SIZES.get(value, value) if key == "size" and language() == "zh_CN" \
+                    else OWNERSHIPS.get(value, value) if key == "ownership" and \
+                    language() == "zh_CN" else tr(value)
+                combo.addItem(f"{_label(key)}: {shown}", value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+
+    def _apply_filters(self) -> None:
+        criteria = {key: combo.currentData() for key, combo in self.filters.items()}
+        if criteria.get("tier") is not None:
+            criteria["tier"] = int(criteria["tier"])
+        self.canvas.set_filter(**criteria)
+
+    def _on_colour_by(self) -> None:
+        mode = self.colour_by.currentData()
+        self.canvas.set_colour_by(mode)
+        self.colour_by_changed.emit(mode)
