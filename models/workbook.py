@@ -271,7 +271,7 @@ def _write_numbers_exactly() -> None:
     (100000000.89453125 comes back as 100000000.8945312); a round trip must be exact."""
     import openpyxl.cell._writer as cell_writer
 
-    original = cell_writer.safe_string
+    original = cell_writer.safe_string  # type: ignore[attr-defined]  # private, not in the stubs
     if getattr(original, "exact_floats", False):
         return
 
@@ -281,7 +281,7 @@ def _write_numbers_exactly() -> None:
         return str(original(value))
 
     exact.exact_floats = True  # type: ignore[attr-defined]
-    cell_writer.safe_string = exact
+    cell_writer.safe_string = exact  # type: ignore[attr-defined]
 
 
 class _SheetWriter:

@@ -11,7 +11,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from models.chain import ChainModel
 from models.files import Loaded, load_model, save_model
@@ -30,14 +30,14 @@ def _default_lang() -> str:
     return "zh_CN" if locale.startswith("zh") else "en"
 
 
-def _print_problems(problems: Sequence[Problem], lang: str, stream: object = None) -> None:
+def _print_problems(problems: Sequence[Problem], lang: str, stream: TextIO | None = None) -> None:
     out = stream or sys.stdout
     for problem in problems[:MAX_LISTED]:
-        print(problem.text(lang), file=out)  # type: ignore[call-overload]
+        print(problem.text(lang), file=out)
     if len(problems) > MAX_LISTED:
         more = len(problems) - MAX_LISTED
         print(f"… 另有 {more} 条" if lang == "zh_CN" else f"… and {more} more",
-              file=out)  # type: ignore[call-overload]
+              file=out)
 
 
 def _load(path: str, lang: str, allow_invalid: bool = False) -> Loaded:
@@ -270,7 +270,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise UserError(problem)
     from ui.app import run_gui
 
-    return run_gui(file, args.lang if args.lang_given else None, args.screenshot, size)
+    return int(run_gui(file, args.lang if args.lang_given else None, args.screenshot, size))
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -280,7 +280,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     def per_year(values: Floats, mask: Bools | None = None) -> Floats:
         """Sum ``values`` spent in the start year (mask: which count) into the horizon."""
         chosen = in_horizon if mask is None else in_horizon & mask
-        return np.bincount(offset[chosen], weights=values[chosen], minlength=horizon)
+        # weighted, so float64 (the stubs say int)
+        return cast(Floats, np.bincount(offset[chosen], weights=values[chosen], minlength=horizon))
 
     def live_sum(values: Floats, mask: Bools | None = None) -> Floats:
         weights = values if mask is None else np.where(mask, values, 0.0)

@@ -11,9 +11,9 @@ from models.chain import ChainModel
 from models.validation import places
 
 
-def chain_graph(model: ChainModel) -> nx.DiGraph:
+def chain_graph(model: ChainModel) -> nx.DiGraph[str]:
     where = places(model)
-    graph = nx.DiGraph(name=model.settings.model_name)
+    graph: nx.DiGraph[str] = nx.DiGraph(name=model.settings.model_name)
     for e in model.enterprises:
         place = where[e.id]
         graph.add_node(e.id, name=e.name, role=e.role, size=e.size, ownership=e.ownership,

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from models.chain import ChainModel
+from models.chain import ChainModel, Enterprise
 from models.validation import DETACHED, Place
 
 COLUMN = 320.0  # distance between neighbouring tier columns
@@ -95,7 +96,7 @@ class _ColumnPlan:
     groups: list[tuple[int, int, int]]  # (park code, first member position, label slot or -1)
     lanes: int
     rows: int
-    lane_x: Floats = field(default_factory=lambda: np.zeros(0))
+    lane_x: NDArray[np.floating[Any]] = field(default_factory=lambda: np.zeros(0))
     top: float = 0.0
 
 
@@ -176,13 +177,13 @@ def layered(model: ChainModel, places: dict[str, Place]) -> Layout:
                 sums = np.bincount(a[sel], weights=y[b[sel]], minlength=n)
                 counts = np.bincount(a[sel], minlength=n)
                 for key in (-level, level):
-                    plan = plans.get(key)
-                    if plan is None:
+                    found = plans.get(key)
+                    if found is None:
                         continue
-                    m = plan.members
+                    m = found.members
                     centre = np.where(counts[m] > 0, sums[m] / np.maximum(counts[m], 1), y[m])
-                    plan.members = m[np.lexsort((y[m], centre, parks[m]))]
-                    _apply(plan, x, y, per_lane)
+                    found.members = m[np.lexsort((y[m], centre, parks[m]))]
+                    _apply(found, x, y, per_lane)
 
     positions: dict[str, Position] = {}
     for i, e in enumerate(enterprises):
@@ -241,8 +242,8 @@ def _columns(plans: dict[int, _ColumnPlan]) -> list[Column]:
     return sorted(result, key=lambda c: c.x)
 
 
-def _bands(plans: dict[int, _ColumnPlan], park_names: list[str], enterprises: list,
-           per_lane: int) -> list[Band]:
+def _bands(plans: dict[int, _ColumnPlan], park_names: list[str],
+           enterprises: list[Enterprise], per_lane: int) -> list[Band]:
     bands = []
     for key, plan in plans.items():
         public = None if key == _DETACHED_CODE else key

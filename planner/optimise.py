@@ -52,6 +52,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,6 +60,11 @@ from numpy.typing import NDArray
 from models.chain import Assignment, ChainModel, Scenario
 from models.schema import SIZES
 from planner.engine import ChainArrays, ScenarioResult, evaluate, evaluate_scenario
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_array
+
+    Sparse: TypeAlias = csr_array[np.float64]
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -209,10 +215,10 @@ class _Program:
 
     c: Floats  # minimised (the negated NPV)
     constant: float
-    integrality: Floats
+    integrality: Ints
     lb: Floats
     ub: Floats
-    a: object  # scipy.sparse csr_array
+    a: Sparse
     row_lb: Floats
     row_ub: Floats
     row_names: list[str]  # "core", "government", "sme" per row, others ""
@@ -390,7 +396,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     ub = np.ones(n_var)
     lb[:k_items] = fixed.astype(float)
     ub[k_items:w_base] = cap if cap is not None else 0.0
-    integrality = np.zeros(n_var)
+    integrality = np.zeros(n_var, np.int64)
     integrality[:k_items] = 1
     integrality[w_base:w_base + n_b] = 1
 
@@ -410,23 +416,23 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     live_k, live_t = np.nonzero(years_t[None, :] >= lt[:, None])
     live_m = coo_array((np.ones(len(live_k)), (live_t, live_k)), shape=(horizon, k_items)).tocsr()
 
-    def scaled(m: object, w: Floats) -> object:
+    def scaled(m: Sparse, w: Floats) -> Sparse:
         return m @ coo_array((w, (x_cols, x_cols)), shape=(k_items, k_items)).tocsr()
 
     net_capex = capm - sub
     core_rows = scaled(t_start, pay) @ net_capex + scaled(live_m, pay) @ opxm
     gov_rows = t_start @ sub
 
-    blocks: list[object] = []
+    blocks: list[Sparse] = []
     row_lb: list[Floats] = []
     row_ub: list[Floats] = []
     names: list[str] = []
     row_year: list[Ints] = []
     row_ent: list[Ints] = []
 
-    def add(block: object, lo: Floats | float, hi: Floats | float, name: str = "",
+    def add(block: Sparse, lo: Floats | float, hi: Floats | float, name: str = "",
             year: Ints | None = None, ent: Ints | None = None) -> None:
-        rows = block.shape[0]  # type: ignore[attr-defined]
+        rows = block.shape[0]
         if rows == 0:
             return
         blocks.append(block)
@@ -443,7 +449,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         if per_year:
             add(rows_m, -np.inf, limit, name, years_t.copy())
         else:
-            add(csr_array(rows_m.sum(axis=0).reshape(1, -1)), -np.inf, limit, name)  # type: ignore[attr-defined]
+            add(csr_array(rows_m.sum(axis=0).reshape(1, -1)), -np.inf, limit, name)
 
     # --- each SME's own yearly cost
     sme_items = np.flatnonzero(~is_core)
@@ -457,15 +463,15 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         own_rows = (rs @ net_capex + rl @ opxm).tocsr()
         most = rs @ capex + rl @ opex  # all candidates at once, no subsidy: an upper bound
         base_own = sme_own_costs(base, n).ravel()
-        limit = np.maximum(sme_cost_cap * np.repeat(arrays.revenue, horizon), base_own)
+        own_limit = np.maximum(sme_cost_cap * np.repeat(arrays.revenue, horizon), base_own)
         has_cand = np.zeros(n, bool)
         has_cand[item_e[~fixed]] = True
         ent_of_row = np.repeat(np.arange(n), horizon)
-        need = (most > limit * (1 + 1e-9)) & has_cand[ent_of_row]
+        need = (most > own_limit * (1 + 1e-9)) & has_cand[ent_of_row]
         if arrays.core >= 0:
             need &= ent_of_row != arrays.core
         rows_need = np.flatnonzero(need)
-        add(own_rows[rows_need], -np.inf, limit[rows_need] * (1 + 1e-9) + 1e-9, "sme",
+        add(own_rows[rows_need], -np.inf, own_limit[rows_need] * (1 + 1e-9) + 1e-9, "sme",
             rows_need % horizon, rows_need // horizon)
 
     # --- pairs of (candidate, item of the same enterprise) for requires and maturity rows
@@ -523,7 +529,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         gk, gp = g_col[order], g_col[prev[has_prev]]
         xr = raw[order]
 
-        def cap_block(with_w: bool) -> object:
+        def cap_block(with_w: bool) -> Sparse:
             rr = [rows, rows[has_prev], rows]
             cc = [gk, gp, order]
             vv = [np.ones(n_b), -np.ones(int(has_prev.sum())), -xr]
@@ -604,7 +610,7 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
     if extra is not None:  # one more row: extra[0] @ v <= extra[1]
         a = vstack([a, csr_array(extra[0].reshape(1, -1))], format="csr")
         lo, hi = np.r_[lo, -np.inf], np.r_[hi, extra[1]]
-    constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []  # type: ignore[attr-defined]
+    constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
     integrality = prog.integrality
     if relax_cap:
         integrality = integrality.copy()
@@ -714,7 +720,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         return finish(originals, "cancelled", False, None, "cancelled before the solve")
     prog = _build(arrays, base_scenario, core_budget, government_budget, per_year, core_share,
                   sme_cost_cap, base)
-    counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))  # type: ignore[attr-defined]
+    counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))
     report(0.2)
     if counts[0] == 0:
         return finish(originals, "optimal", True, None, "no candidate passes the rules",
@@ -842,7 +848,7 @@ def _explain(prog: _Program, x: Floats, added: list[tuple[int, str, str, int]],
     """Per addition: its NPV, the nearly-full constraints it touches, and why that year."""
     if not added:
         return []
-    activity = prog.a @ x  # type: ignore[operator]
+    activity = prog.a @ x
     slack = prog.row_ub - activity
     names = np.array(prog.row_names, dtype=object)
     start, horizon = scenario.start_year, scenario.horizon
