@@ -5,39 +5,42 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
     QFormLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from models.chain import TABLE_BY_ATTR, TableSpec
-from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, display, value_check
 from planner.kpis import KPIS, format_value
+from ui.analysis import unavailable
 from ui.document import Document
-from ui.i18n import header, language, tr, value_text
-from ui.tables import set_field
-
-_INVALID = "QLineEdit { background: #fde7e9; }"
+from ui.fields import ChoiceEditor, FieldError, FieldKind, LineEditor, kinds_of
+from ui.i18n import header, language, tr
 
 
 class Inspector(QScrollArea):
+    """Every field of the one selected enterprise or link, each edited by its field kind.
+
+    A text is read back when Enter is pressed or focus leaves; a text that does not read
+    stays red with what is expected underneath, and nothing is stored.
+    """
+
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.document = document
         self.setWidgetResizable(True)
-        self._rejections: list[str] = []
         self._row: Any = None
         self._table: TableSpec | None = None
+        self._kinds: dict[str, FieldKind] = {}
         self.rebuild()
         document.selection_changed.connect(self.rebuild)
-        document.changed.connect(self._refresh_values)
-        document.analysed.connect(self._refresh_values)
-        document.year_changed.connect(self._refresh_values)
+        document.rows_changed.connect(self.on_rows_changed)
+        document.rows_removed.connect(self.on_rows_removed)
+        document.model_reset.connect(self.rebuild)
+        document.analysed.connect(self._refresh_summary)
+        document.year_changed.connect(self._refresh_summary)
 
     def _selected(self) -> tuple[TableSpec | None, Any]:
         model = self.document.model
@@ -53,20 +56,22 @@ class Inspector(QScrollArea):
 
     def rebuild(self) -> None:
         self._table, self._row = self._selected()
+        if self._row is None:
+            self._table = None
         body = QWidget(self)
         layout = QVBoxLayout(body)
-        self.editors: dict[str, QWidget] = {}
+        self.editors: dict[str, LineEditor | ChoiceEditor] = {}
         self.summary = QLabel(body)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        if self._row is None:
-            count = len(self.document.selected_enterprises)
-            self.summary.setText(tr("{0} enterprises selected", count) if count > 1
-                                 else self._overview())
-        else:
+        if self._table is not None:
+            self._kinds = kinds_of(self._table.cls)
             form = QFormLayout()
-            for spec in self._table.fields:  # type: ignore[union-attr]
-                editor = self._editor(spec)
+            for spec in self._table.fields:
+                editor = self._kinds[spec.name].editor(body, language())
+                editor.edited.connect(lambda name=spec.name: self._commit(name))
+                if isinstance(editor, LineEditor):
+                    editor.textEdited.connect(lambda _text, name=spec.name: self._check(name))
                 self.editors[spec.name] = editor
                 form.addRow(header(spec), editor)
             layout.addLayout(form)
@@ -78,63 +83,56 @@ class Inspector(QScrollArea):
         self.setWidget(body)
         self._refresh_values()
 
-    def _editor(self, spec: FieldSpec) -> QWidget:
-        if spec.kind is Kind.ENUM:
-            combo = QComboBox(self)
-            for value in spec.choices or {}:
-                combo.addItem(display(spec, value, language()), value)
-            combo.activated.connect(lambda _=0, s=spec, c=combo: self._commit(s, c.currentData()))
-            return combo
-        if spec.kind is Kind.BOOL:
-            box = QCheckBox(self)
-            box.clicked.connect(lambda checked, s=spec: self._commit(s, checked))
-            return box
-        edit = QLineEdit(self)
-        edit.setToolTip(spec.doc[language() == "zh_CN"] + "\n" + spec.expected(language()))
-        edit.textEdited.connect(lambda text, s=spec, e=edit: self._check(s, e, text))
-        edit.editingFinished.connect(lambda s=spec, e=edit: self._commit(s, e.text()))
-        return edit
+    def _check(self, name: str) -> str:
+        editor = self.editors[name]
+        problem = editor.problem()
+        self.error.setText(f"{header(editor.kind.spec)}: {problem}" if problem else "")
+        return problem
 
-    def _check(self, spec: FieldSpec, edit: QLineEdit, text: str) -> bool:
+    def _commit(self, name: str) -> None:
+        if self._row is None or self._table is None:
+            return
+        editor = self.editors[name]
         try:
-            value = coerce(spec, text)
-            ok = value is BLANK or value_check(spec)(value)
-        except CoerceError:
-            ok = False
-        edit.setStyleSheet("" if ok else _INVALID)
-        self.error.setText("" if ok else header(spec) + ": " +
-                           tr("expected {0}", spec.expected(language())))
-        return ok
+            value = editor.value()
+        except FieldError:
+            self._check(name)
+            return
+        self.error.clear()
+        editor.set_value(value)  # typed "30" shows as it is stored: "30%"
+        if value == getattr(self._row, name) and type(value) is type(getattr(self._row, name)):
+            return
+        self.document.set_values([(self._row, name, value)],
+                                 tr("Edit {0}", self._table.key_of(self._row)))
 
-    def _commit(self, spec: FieldSpec, value: Any) -> None:
-        if self._row is None or self._table is None:
+    def on_rows_changed(self, table: str, positions: list[int], fields: list[str]) -> None:
+        if self._table is None or table != self._table.attr:
             return
-        edit = self.editors.get(spec.name)
-        if isinstance(edit, QLineEdit) and not self._check(spec, edit, str(value)):
-            return
-        current = getattr(self._row, spec.name)
-        if isinstance(edit, QLineEdit) and str(value) == value_text(spec, current):
-            return  # unchanged text (e.g. focus left without an edit)
-        set_field(self.document, self._table, self._row, spec, value, self.error.setText)
+        self._refresh_values(set(fields))
 
-    def _refresh_values(self) -> None:
-        if self._row is None or self._table is None:
-            if not self.document.selected_enterprises:
-                self.summary.setText(self._overview())
-            return
-        if self._row not in self.document.model.rows(self._table):
+    def on_rows_removed(self, table: str, positions: list[int]) -> None:
+        if self._table is not None and table == self._table.attr \
+                and self._row not in self.document.model.rows(self._table):
             self.rebuild()
+
+    def _refresh_values(self, fields: set[str] | None = None) -> None:
+        if self._row is None or self._table is None:
+            self._refresh_summary()
             return
-        for spec in self._table.fields:
-            editor = self.editors[spec.name]
-            value = getattr(self._row, spec.name)
-            if isinstance(editor, QComboBox):
-                editor.setCurrentIndex(max(0, editor.findData(value)))
-            elif isinstance(editor, QCheckBox):
-                editor.setChecked(bool(value))
-            elif isinstance(editor, QLineEdit) and not editor.hasFocus():
-                editor.setText(value_text(spec, value))
-                editor.setStyleSheet("")
+        for name, editor in self.editors.items():
+            if fields is not None and name not in fields:
+                continue
+            if isinstance(editor, LineEditor) and editor.hasFocus() and editor.changed():
+                continue  # never overwrite what the planner is typing
+            editor.set_value(getattr(self._row, name))
+        self._refresh_summary()
+
+    def _refresh_summary(self) -> None:
+        if self._row is None or self._table is None:
+            count = len(self.document.selected_enterprises)
+            self.summary.setText(tr("{0} enterprises selected", count) if count > 1
+                                 else self._overview())
+            return
         self.summary.setText(self._describe())
 
     def _overview(self) -> str:
@@ -149,7 +147,10 @@ class Inspector(QScrollArea):
             counts[place.position] = counts.get(place.position, 0) + 1
         lines.append(" · ".join(f"{tr(k)} {v}" for k, v in counts.items()))
         result = document.analysis.result
-        if result is not None:
+        why = unavailable(document.analysis)
+        if why:  # no key figures of an older model
+            lines.append(f"<p style='color:#b00020'><b>{why}</b></p>")
+        elif result is not None:
             lines.append(f"<h4>{tr('Scenario')}: {result.scenario.name}</h4><table>")
             for kpi in KPIS:
                 value = format_value(kpi.kind, kpi.value(result))
@@ -172,6 +173,8 @@ class Inspector(QScrollArea):
                 where += " · " + tr("Tier {0}", place.tier)
             parts.append(where)
         result = document.analysis.result
+        if document.analysis.revision != document.revision:
+            result = None  # its rows are those of an older model
         if result is not None and document.year is not None and row in document.model.enterprises:
             index = document.model.enterprises.index(row)
             column = int(document.year - result.years[0])

@@ -1,192 +1,464 @@
 """Editable tables of the model: one Qt item model per table, thin over the domain rows.
 
-Cells show values in the current language; editing uses a combo box for enums
-and yes/no, spin boxes for numbers, and pushes one undo command per edit.
+Each column shows and edits its value through its field kind (``ui.fields``), so what a
+cell shows, typed back, stores the same value. Every edit is one undo step through the
+document. The item models follow the document's typed events — rows inserted, removed
+or changed, per table — with the matching ``beginInsertRows``/``beginRemoveRows``/
+``dataChanged``, and reset only when a whole new model is opened; an open editor therefore
+survives other edits, and sorting, filtering and selection stay where they were.
+
 The row object is returned under ``Qt.UserRole``; no business rule lives here.
 """
 
 from __future__ import annotations
 
-import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QDoubleSpinBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QPushButton,
-    QSpinBox,
+    QStyle,
     QStyledItemDelegate,
     QTableView,
     QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 
-from models.chain import TABLES, TableSpec
-from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, display, value_check
+from models.assessments import columns as assessment_columns
+from models.chain import TABLE_BY_ATTR, TABLES, TableSpec
+from models.indicators import NO_LEVEL, default_indicator_set, level_name
+from models.problems import Problem
 from ui.document import Document
-from ui.i18n import header, language, tr, value_text
+from ui.fields import (
+    AnswerKind,
+    ChoiceEditor,
+    FieldError,
+    FieldKind,
+    GradeKind,
+    LineEditor,
+    date_kind,
+    decimal_of,
+    decimal_text,
+    kinds_of,
+)
+from ui.i18n import language, tr
 
-_NUMERIC = (Kind.INT, Kind.NUM, Kind.OPT_NUM)
 ADD_LABELS = {"enterprises": "Add enterprise…", "links": "Add link…", "projects": "Add project",
               "scenarios": "New scenario…", "assignments": "Assign project…"}
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored value of a cell (setData: no parsing)
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by (numbers as numbers)
+ERROR_BRUSH = QBrush(QColor("#fde7e9"))
+WARNING_BRUSH = QBrush(QColor("#fff4d6"))
 Index = QModelIndex | QPersistentModelIndex
+# the tables whose rows name another table's rows: completions offered while typing
+REFERENCES = {("links", "supplier"): "enterprises", ("links", "buyer"): "enterprises",
+              ("assignments", "enterprise"): "enterprises",
+              ("assignments", "project"): "projects", ("assignments", "scenario"): "scenarios",
+              ("projects", "requires"): "projects", ("assessments", "enterprise"): "enterprises"}
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its title, the row fields it shows, and the kind that shows and edits it."""
+
+    key: str
+    title: tuple[str, str]  # (English, Chinese)
+    kind: FieldKind | None  # None: worked out, not edited
+    fields: frozenset[str]  # the row fields this column depends on
+    get: Callable[[Any], Any] = field(compare=False, default=lambda row: None)
+
+    @property
+    def editable(self) -> bool:
+        return self.kind is not None
+
+    def header(self, lang: str) -> str:
+        return self.title[1 if lang == "zh_CN" else 0]
+
+    def value(self, row: Any) -> Any:
+        return self.get(row)
+
+    def text(self, row: Any, lang: str) -> str:
+        value = self.value(row)
+        return self.kind.text(value, lang) if self.kind is not None else "" if value is None \
+            else str(value)
+
+    def changes(self, row: Any, value: Any) -> list[tuple[Any, str, Any]]:
+        """The (row, field, value) changes that store ``value`` in this column."""
+        return [(row, self.key, value)]
+
+
+@dataclass(frozen=True)
+class AnswerColumn(Column):
+    """One answer of a health check (``answers`` or ``scenarios`` dict of an assessment)."""
+
+    group: str = "answers"
+
+    def changes(self, row: Any, value: Any) -> list[tuple[Any, str, Any]]:
+        values = dict(getattr(row, self.group))
+        if value is None:
+            values.pop(self.key, None)
+        else:
+            values[self.key] = value
+        return [(row, self.group, values)]
+
+
+def field_columns(table: TableSpec) -> list[Column]:
+    kinds = kinds_of(table.cls)
+    return [Column(spec.name, (spec.name, spec.zh), kinds[spec.name], frozenset({spec.name}),
+                   get=lambda row, name=spec.name: getattr(row, name))
+            for spec in table.fields]
+
+
+def assessment_table_columns() -> list[Column]:
+    """Enterprise, date, score, level, then one column per answer and per business scenario."""
+    ind = default_indicator_set()
+    enterprise = field_columns(TABLE_BY_ATTR["assessments"])[0]
+    date = Column("date", ("date", "日期"), date_kind(), frozenset({"date"}),
+                  get=lambda row: row.date)
+    answers = frozenset({"answers", "scenarios"})
+    score = Column("score", ("score", "得分"), None, answers,
+                   get=lambda row: ind.base_score(row.answers))
+    level = Column("level", ("level", "等级"), None, answers,
+                   get=lambda row: ind.level(ind.base_score(row.answers), row.scenarios))
+    columns = [enterprise, date, score, level]
+    for column in assessment_columns(ind)[2:]:
+        if column.item is not None:
+            kind: FieldKind = AnswerKind(column.item)
+            columns.append(AnswerColumn(column.key, (column.en, column.zh), kind,
+                                        frozenset({"answers"}),
+                                        get=lambda row, k=column.key: row.answers.get(k),
+                                        group="answers"))
+        elif column.scenario is not None:
+            kind = GradeKind(column.key, column.zh, column.en)
+            columns.append(AnswerColumn(column.key, (column.en, column.zh), kind,
+                                        frozenset({"scenarios"}),
+                                        get=lambda row, k=column.key: row.scenarios.get(k),
+                                        group="scenarios"))
+    return columns
+
+
+def table_columns(attr: str) -> list[Column]:
+    if attr == "assessments":
+        return assessment_table_columns()
+    return field_columns(TABLE_BY_ATTR[attr])
+
+
+def computed_text(column: Column, value: Any, lang: str) -> str:
+    if column.key == "level":
+        return level_name(value, lang)
+    if isinstance(value, float):
+        return decimal_text(decimal_of(round(value, 2)), False)
+    return str(value)
+
+
+# --- the item model ---------------------------------------------------------------------------
+
+def _runs(positions: list[int]) -> list[tuple[int, int]]:
+    """Ascending positions as (first, last) runs of consecutive positions."""
+    runs: list[tuple[int, int]] = []
+    for p in positions:
+        if runs and runs[-1][1] == p - 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return runs
 
 
 class TableModel(QAbstractTableModel):
+    """One table of the document's model, following its typed change events."""
+
     rejected = Signal(str)  # an edit was refused; the text says why
 
-    def __init__(self, document: Document, table: TableSpec, parent: Any = None):
+    def __init__(self, document: Document, table: TableSpec | str, parent: Any = None):
         super().__init__(parent)
-        self.document, self.table = document, table
-        self.specs = table.fields
-        document.changed.connect(self.refresh)
+        self.document = document
+        self.attr = table if isinstance(table, str) else table.attr
+        self.table = TABLE_BY_ATTR[self.attr]
+        self.columns = table_columns(self.attr)
+        self._rows: list[Any] = list(getattr(document.model, self.attr))
+        self._problems: dict[tuple[int, str], list[Problem]] = {}
+        document.rows_inserted.connect(self.on_rows_inserted)
+        document.rows_removed.connect(self.on_rows_removed)
+        document.rows_changed.connect(self.on_rows_changed)
+        document.model_reset.connect(self.on_model_reset)
+        document.changed.connect(self._check_in_step)
+        document.analysed.connect(self.on_analysed)
+        self.on_analysed()
 
-    def refresh(self) -> None:
+    # --- following the document --------------------------------------------------------
+    def _model_rows(self) -> list[Any]:
+        rows: list[Any] = getattr(self.document.model, self.attr)
+        return rows
+
+    def on_rows_inserted(self, table: str, positions: list[int]) -> None:
+        if table != self.attr:
+            return
+        rows = self._model_rows()
+        for first, last in _runs(positions):
+            self.beginInsertRows(QModelIndex(), first, last)
+            self._rows[first:first] = rows[first:last + 1]
+            self.endInsertRows()
+
+    def on_rows_removed(self, table: str, positions: list[int]) -> None:
+        if table != self.attr:
+            return
+        for first, last in reversed(_runs(positions)):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._rows[first:last + 1]
+            self.endRemoveRows()
+
+    def on_rows_changed(self, table: str, positions: list[int], fields: list[str]) -> None:
+        if table != self.attr:
+            return
+        changed = set(fields)
+        hit = [c for c, column in enumerate(self.columns) if column.fields & changed]
+        if not hit:
+            return
+        for first, last in _runs(positions):
+            for left, right in _runs(hit):
+                self.dataChanged.emit(self.index(first, left), self.index(last, right))
+
+    def on_model_reset(self) -> None:
         self.beginResetModel()
+        self._rows = list(self._model_rows())
+        self._problems = {}
         self.endResetModel()
 
+    def _check_in_step(self) -> None:
+        """A safety net: if the rows ever disagree with the model (an edit made without its
+        events), start again from the model rather than show the wrong rows."""
+        rows = self._model_rows()
+        if len(rows) != len(self._rows) or any(a is not b for a, b in zip(rows, self._rows,
+                                                                          strict=True)):
+            self.on_model_reset()
+
+    def on_analysed(self) -> None:
+        """Mark the cells the latest validation found a problem in."""
+        sheet = self.table.sheet
+        keys = {column.key for column in self.columns}
+        found: dict[tuple[int, str], list[Problem]] = {}
+        for problem in self.document.analysis.problems:
+            if problem.table[0] == sheet and problem.index is not None:
+                # a problem of the whole row (a duplicate, say) marks its first column
+                key = problem.column if problem.column in keys else self.columns[0].key
+                found.setdefault((problem.index, key), []).append(problem)
+        touched = {row for row, _ in found} | {row for row, _ in self._problems}
+        self._problems = found
+        last = self.columnCount() - 1
+        roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
+        for first, end in _runs(sorted(r for r in touched if 0 <= r < len(self._rows))):
+            self.dataChanged.emit(self.index(first, 0), self.index(end, last), roles)
+
+    # --- Qt model --------------------------------------------------------------------------
     def rows(self) -> list[Any]:
-        return self.document.model.rows(self.table)
+        return self._rows
+
+    @property
+    def specs(self) -> tuple[Any, ...]:
+        """The field declaration of each column (``None`` for a worked-out column)."""
+        return tuple(c.kind.spec if c.kind is not None else None for c in self.columns)
+
+    def column_of(self, key: str) -> int:
+        return next(i for i, c in enumerate(self.columns) if c.key == key)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows())
+        return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.specs)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.specs):
-            spec = self.specs[section]
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            column = self.columns[section]
             if role == Qt.ItemDataRole.DisplayRole:
-                return header(spec)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return spec.doc[language() == "zh_CN"] + "\n" + spec.expected(language())
+                return column.header(language())
+            if role == Qt.ItemDataRole.ToolTipRole and column.kind is not None:
+                return column.kind.hint(language())
         elif orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._rows):
             return None
-        row = self.rows()[index.row()]
-        spec = self.specs[index.column()]
-        value = getattr(row, spec.name)
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            if spec.percent and isinstance(value, (int, float)):
-                return f"{value * 100:.4g}%"
-            return value_text(spec, value)
-        if role == Qt.ItemDataRole.EditRole:
-            return value
+            if column.kind is None:
+                return computed_text(column, column.value(row), language())
+            return column.text(row, language())
+        if role in (Qt.ItemDataRole.EditRole, VALUE_ROLE):
+            return column.value(row)
         if role == Qt.ItemDataRole.UserRole:
             return row
-        if role == Qt.ItemDataRole.TextAlignmentRole and spec.kind in _NUMERIC:
+        if role == SORT_ROLE:
+            value = column.value(row)
+            if column.kind is None:
+                return value
+            return column.kind.sort_key(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and (column.kind is None
+                                                          or column.kind.numeric):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
+            problems = self._problems.get((index.row(), column.key))
+            if problems and role == Qt.ItemDataRole.ToolTipRole:
+                return "\n".join(p.text(language()) for p in problems)
+            if problems:
+                return ERROR_BRUSH if any(p.is_error for p in problems) else WARNING_BRUSH
+            if (role == Qt.ItemDataRole.ToolTipRole and column.key == "level"
+                    and column.kind is None and column.value(row) == NO_LEVEL):
+                return tr("No level: the answers meet no level's rule.")
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        return base | Qt.ItemFlag.ItemIsEditable if index.isValid() else base
+        if index.isValid() and self.columns[index.column()].editable:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if not index.isValid() or role != Qt.ItemDataRole.EditRole:
+        """Text (EditRole) is read as the column's kind reads typed text in the interface
+        language; a value (VALUE_ROLE, or a non-text EditRole) is checked as it is."""
+        if not index.isValid() or role not in (Qt.ItemDataRole.EditRole, VALUE_ROLE):
             return False
-        row = self.rows()[index.row()]
-        spec = self.specs[index.column()]
-        return set_field(self.document, self.table, row, spec, value, self.rejected.emit)
-
-
-def set_field(document: Document, table: TableSpec, row: Any, spec: FieldSpec, value: Any,
-              reject: Any) -> bool:
-    """Read ``value`` as the field's kind, check its rule, and push the edit (one undo step).
-
-    Renaming an id or a scenario also renames every reference to it, in the same step.
-    """
-    try:
-        new = coerce(spec, value)
-    except CoerceError:
-        reject(tr("Value rejected: {0}", tr("expected {0}", spec.expected(language()))))
-        return False
-    if new is BLANK:  # an emptied optional cell takes the field's default
-        declared = next(f for f in dataclasses.fields(row) if f.name == spec.name)
-        new = declared.default if declared.default is not dataclasses.MISSING \
-            else declared.default_factory()  # type: ignore[misc]
-    if not value_check(spec)(new):
-        reject(tr("Value rejected: {0}", tr("expected {0}", spec.expected(language()))))
-        return False
-    old = getattr(row, spec.name)
-    if new == old:
+        row = self._rows[index.row()]
+        column = self.columns[index.column()]
+        kind = column.kind
+        if kind is None:
+            return False
+        lang = language()
+        try:
+            if role == Qt.ItemDataRole.EditRole and isinstance(value, str):
+                value = kind.read(value, lang)
+            else:
+                problem = kind.problem(value, lang)
+                if problem:
+                    raise FieldError(problem)
+        except FieldError as error:
+            self.rejected.emit(tr("Value rejected: {0}", f"{column.header(lang)}: {error}"))
+            return False
+        if value == column.value(row) and type(value) is type(column.value(row)):
+            return True
+        self.document.set_values(column.changes(row, value), tr("Edit {0}",
+                                                                self.table.key_of(row)))
         return True
-    document.set_values([(row, spec.name, new)], tr("Edit {0}", table.key_of(row)))
-    return True
 
+
+class TableProxy(QSortFilterProxyModel):
+    """Sorting by value (numbers as numbers) and filtering by the shown text, any column."""
+
+    def __init__(self, parent: Any = None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(-1)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+
+# --- editing --------------------------------------------------------------------------------
 
 class FieldDelegate(QStyledItemDelegate):
-    """Combo boxes for enums and yes/no, spin boxes for numbers."""
+    """Each column's kind makes the editor; Enter on a text that does not read keeps editing
+    and says what is expected."""
 
-    def __init__(self, specs: tuple[FieldSpec, ...], parent: Any = None):
+    def __init__(self, model: TableModel, parent: Any = None):
         super().__init__(parent)
-        self.specs = specs
+        self.model = model
 
     def createEditor(self, parent: QWidget, option: Any, index: Index) -> QWidget:
-        spec = self.specs[index.column()]
-        if spec.kind in (Kind.ENUM, Kind.BOOL):
-            combo = QComboBox(parent)
-            choices = list(spec.choices) if spec.choices else [True, False]
-            for choice in choices:
-                combo.addItem(display(spec, choice, language())
-                              if spec.kind is Kind.ENUM else value_text(spec, choice), choice)
-            return combo
-        if spec.kind is Kind.INT:
-            spin = QSpinBox(parent)
-            spin.setRange(int(spec.lo) if spec.lo is not None else -10**9,
-                          int(spec.hi) if spec.hi is not None else 10**9)
-            return spin
-        if spec.kind is Kind.NUM:
-            spin = QDoubleSpinBox(parent)
-            spin.setDecimals(6 if spec.percent else 2)
-            spin.setRange(spec.lo if spec.lo is not None else -1e15,
-                          spec.hi if spec.hi is not None else 1e15)
-            spin.setSingleStep(0.01 if spec.percent else 1.0)
-            return spin
-        return super().createEditor(parent, option, index)
+        column = self.model.columns[index.column()]
+        assert column.kind is not None
+        editor = column.kind.editor(parent, language())
+        if isinstance(editor, LineEditor):
+            editor.setFrame(False)
+            target = REFERENCES.get((self.model.attr, column.key))
+            if target is not None:
+                key = TABLE_BY_ATTR[target].key[0]
+                editor.set_completions([str(getattr(r, key))
+                                        for r in getattr(self.model.document.model, target)])
+                # Enter while the completer's list is open reaches the editor past this
+                # delegate's event filter: commit from the editor's own signal then
+                editor.returnPressed.connect(lambda e=editor: self._commit_and_close(e))
+        return editor  # type: ignore[return-value]
+
+    def _commit_and_close(self, editor: LineEditor) -> None:
+        if editor.property("enter_filtered"):  # the event filter commits this one
+            editor.setProperty("enter_filtered", False)
+            return
+        if editor.problem() and editor.changed():
+            return
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QStyledItemDelegate.EndEditHint.NoHint)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(value)))
-        elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
-            editor.setValue(value or 0)
-        elif isinstance(editor, QLineEdit):
-            spec = self.specs[index.column()]
-            editor.setText("" if value is None else str(display(spec, value, language())))
+        if isinstance(editor, (LineEditor, ChoiceEditor)):
+            editor.set_value(index.data(VALUE_ROLE))
         else:
             super().setEditorData(editor, index)
 
     def setModelData(self, editor: QWidget, model: Any, index: Index) -> None:
-        if isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, (QSpinBox, QDoubleSpinBox)):
-            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, QLineEdit):
-            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        if isinstance(editor, LineEditor):
+            if editor.changed():  # typed text goes the way of any typed text
+                model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, ChoiceEditor):
+            model.setData(index, editor.value(), VALUE_ROLE)
         else:
             super().setModelData(editor, model, index)
+
+    def eventFilter(self, editor: Any, event: QEvent) -> bool:
+        if (isinstance(editor, LineEditor) and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            problem = editor.problem()
+            if problem and editor.changed():
+                editor.setStyleSheet("QLineEdit { background: #fde7e9; }")
+                QToolTip.showText(editor.mapToGlobal(QPoint(0, editor.height())), problem,
+                                  editor)
+                return True  # keep editing: Esc leaves the value as it was
+            editor.setProperty("enter_filtered", True)
+        return super().eventFilter(editor, event)
+
+
+class TableView(QTableView):
+    """A table view in which Delete deletes the selected rows (before any window shortcut)."""
+
+    delete_requested = Signal()  # Delete pressed in the table (not in an open editor)
+
+    def event(self, event: QEvent) -> bool:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() == Qt.Key.Key_Delete
+                and self.state() != QAbstractItemView.State.EditingState):
+            event.accept()
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Delete and self.state() != QAbstractItemView.State.EditingState:
+            self.delete_requested.emit()
+            return
+        super().keyPressEvent(event)
 
 
 class TablePage(QWidget):
@@ -194,36 +466,42 @@ class TablePage(QWidget):
 
     add_requested = Signal(str)  # the user asked to add a row to this table (attr)
 
-    def __init__(self, document: Document, table: TableSpec, parent: Any = None):
+    def __init__(self, document: Document, table: TableSpec | str, parent: Any = None):
         super().__init__(parent)
-        self.document, self.table = document, table
+        self.document = document
         self.model = TableModel(document, table, self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.table = self.model.table
+        self.proxy = TableProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter = QLineEdit(self, placeholderText=tr("Filter rows…"), clearButtonEnabled=True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
-        self.view = QTableView(self)
+        self.view = TableView(self)
         self.view.setModel(self.proxy)
-        self.view.setItemDelegate(FieldDelegate(table.fields, self.view))
+        self.delegate = FieldDelegate(self.model, self.view)
+        self.view.setItemDelegate(self.delegate)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setAlternatingRowColors(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed
+                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.view.verticalHeader().setDefaultSectionSize(22)
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setDefaultSectionSize(110)
-        self.view.horizontalHeader().setStretchLastSection(True)
-        add = QPushButton(tr(ADD_LABELS[table.attr]), self)
-        add.clicked.connect(lambda: self.add_requested.emit(table.attr))
-        delete = QPushButton(tr("Delete selected"), self)
-        delete.clicked.connect(self.delete_selected)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setDefaultSectionSize(110)
+        header.setStretchLastSection(True)
+        self.view.delete_requested.connect(self.delete_selected)
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
-        bar.addWidget(add)
-        bar.addWidget(delete)
+        if self.table.attr in ADD_LABELS:
+            add = QPushButton(tr(ADD_LABELS[self.table.attr]), self)
+            add.clicked.connect(lambda: self.add_requested.emit(self.table.attr))
+            bar.addWidget(add)
+        self.delete_button = QPushButton(tr("Delete selected"), self)
+        self.delete_button.clicked.connect(self.delete_selected)
+        bar.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -279,26 +557,49 @@ class TablePage(QWidget):
             if rows:
                 first = self.proxy.mapFromSource(self.model.index(rows[0], 0))
                 if first.isValid():
+                    self.view.selectionModel().setCurrentIndex(
+                        first, QItemSelectionModel.SelectionFlag.NoUpdate)
                     self.view.scrollTo(first)
         finally:
             self._syncing = False
 
 
 class TablesWidget(QTabWidget):
-    """A tab per table of the model."""
+    """A tab per table of the model, the Assessments last; a tab with problems is marked."""
 
     add_requested = Signal(str)  # attr of the table the user wants to add a row to
     rejected = Signal(str)  # an edit was refused; the text says why
 
     def __init__(self, document: Document, parent: Any = None):
         super().__init__(parent)
+        self.document = document
         self.pages: dict[str, TablePage] = {}
-        for table in TABLES:
-            page = TablePage(document, table, self)
+        for attr in [t.attr for t in TABLES] + ["assessments"]:
+            page = TablePage(document, attr, self)
             page.add_requested.connect(self.add_requested)
             page.model.rejected.connect(self.rejected)
-            self.pages[table.attr] = page
-            self.addTab(page, tr(table.sheet))
+            self.pages[attr] = page
+            self.addTab(page, tr(page.table.sheet))
+        document.analysed.connect(self.mark_problems)
+        self.mark_problems()
+
+    def mark_problems(self) -> None:
+        """A warning icon and a count on each tab whose table has problems."""
+        counts: dict[str, list[int]] = {}
+        for problem in self.document.analysis.problems:
+            counts.setdefault(problem.table[0], [0, 0])[0 if problem.is_error else 1] += 1
+        style = self.style()
+        for page in self.pages.values():
+            errors, warnings = counts.get(page.table.sheet, [0, 0])
+            i = self.indexOf(page)
+            if errors or warnings:
+                icon = QStyle.StandardPixmap.SP_MessageBoxCritical if errors \
+                    else QStyle.StandardPixmap.SP_MessageBoxWarning
+                self.setTabIcon(i, style.standardIcon(icon))
+                self.setTabToolTip(i, tr("{0} errors, {1} warnings", errors, warnings))
+            else:
+                self.setTabIcon(i, QIcon())
+                self.setTabToolTip(i, "")
 
     def show_row(self, attr: str, index: int) -> None:
         page = self.pages[attr]
