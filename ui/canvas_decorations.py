@@ -1,0 +1,169 @@
+"""What the canvas draws behind and above its items: tier columns, park bands and their
+labels behind the nodes; tier headings pinned to the top of the view above them.
+
+Both are drawn from the layout's columns and bands (planner/layout.py) by the view's
+``drawBackground`` and ``drawForeground``; they are not items, so a big chain adds no
+items for them and the headings stay put while the scene scrolls.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
+from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+from planner.layout import LANE, ROW, Band, Column
+from ui import palette
+from ui.canvas_items import SCREEN_LABEL_LOD
+from ui.i18n import tr
+
+if TYPE_CHECKING:
+    from ui.canvas_view import ChainView
+
+HEADER_H = 36  # sticky tier headings at the top of the view, in pixels
+PARK_LOD = 0.3  # zoom from which park labels are drawn
+
+
+def column_title(column: Column, short: bool = False) -> str:
+    if column.position == "core":
+        return tr("Core")
+    if column.position == "detached":
+        return tr("Detached")
+    if short:
+        return tr("U{0}" if column.position == "upstream" else "D{0}", column.tier)
+    return tr("Upstream tier {0}" if column.position == "upstream" else "Downstream tier {0}",
+              column.tier)
+
+
+def heading_options(column: Column) -> list[tuple[str, str, str]]:
+    """Ways to write a column's heading, widest first: (title, count, second line)."""
+    count = "" if column.position == "core" else f" · {column.count}"
+    title = column_title(column)
+    options = [(title, count, ""), (title, "", "")]
+    if column.position in ("upstream", "downstream"):
+        word = tr("Upstream" if column.position == "upstream" else "Downstream")
+        tier = tr("Tier {0}", column.tier)
+        options += [(word, "", tier + count), (word, "", tier)]
+    options.append((column_title(column, short=True), "", ""))
+    return options
+
+
+class Decorations:
+    """The layout's columns and bands, and how to paint them."""
+
+    def __init__(self, fonts: dict[str, QFont]):
+        self.fonts = fonts
+        self.columns: list[Column] = []
+        self.bands: list[Band] = []
+
+    def paint_background(self, painter: QPainter, rect: QRectF) -> None:
+        """Column panels (the detached column dashed), park bands and park labels."""
+        painter.fillRect(rect, palette.PAPER)
+        lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+        painter.setPen(Qt.PenStyle.NoPen)
+        for column in self.columns:
+            panel = QRectF(column.left + 6, column.top - ROW * 0.35, column.right - column.left - 12,
+                           column.bottom - column.top + ROW * 0.7)
+            if not panel.intersects(rect):
+                continue
+            if column.position == "detached":
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                pen = QPen(palette.GREY, 1.2, Qt.PenStyle.DashLine)
+                pen.setCosmetic(True)
+                painter.setPen(pen)
+                painter.drawRoundedRect(panel, 12, 12)
+                painter.setPen(Qt.PenStyle.NoPen)
+            else:
+                painter.setBrush(palette.PANEL_ALT if column.position == "core" else palette.PANEL)
+                painter.drawRoundedRect(panel, 12, 12)
+        painter.setBrush(palette.BAND)
+        for band in self.bands:
+            for left, top, right, bottom in band.rects:
+                box = QRectF(left + 14, top + ROW * 0.12, right - left - 28,
+                             bottom - top - ROW * 0.2)
+                if box.intersects(rect):
+                    painter.drawRoundedRect(box, 8, 8)
+        if lod < PARK_LOD:
+            return
+        painter.setFont(self.fonts["park"])
+        metrics = QFontMetricsF(self.fonts["park"])
+        painter.setPen(palette.MUTED_INK)
+        for band in self.bands:
+            x, y = band.label
+            box = QRectF(x - LANE / 2 + 22, y - 10, LANE - 44, 20)
+            if not box.intersects(rect):
+                continue
+            count = f" · {band.count}"
+            name = metrics.elidedText(band.park or tr("No park"), Qt.TextElideMode.ElideRight,
+                                      box.width() - metrics.horizontalAdvance(count))
+            text = name + count
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+
+    def paint_foreground(self, painter: QPainter, view: ChainView) -> None:
+        """Tier headings pinned to the top of the view, and a hint when names or links
+        are left out at this zoom."""
+        if not self.columns:
+            return
+        painter.save()
+        painter.resetTransform()
+        width = view.viewport().width()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(palette.PAPER)
+        painter.drawRect(QRectF(0, 0, width, HEADER_H))
+        painter.setPen(QPen(QColor(0, 0, 0, 40), 1))
+        painter.drawLine(QPointF(0, HEADER_H - 0.5), QPointF(width, HEADER_H - 0.5))
+        heading, small = self.fonts["heading"], self.fonts["small"]
+        bold, light = QFontMetricsF(heading), QFontMetricsF(small)
+        centres = [(view.mapFromScene(QPointF(c.left, 0)).x()
+                    + view.mapFromScene(QPointF(c.right, 0)).x()) / 2 for c in self.columns]
+        last_right = -1e9
+        for k, column in enumerate(self.columns):
+            centre = centres[k]
+            # room: up to halfway to the neighbouring columns' centres
+            half = min(centre - centres[k - 1] if k else 1e9,
+                       centres[k + 1] - centre if k + 1 < len(centres) else 1e9) / 2
+            room_left, room_right = max(centre - half, 0) + 4, min(centre + half, width) - 4
+            span = room_right - room_left
+            if span <= 0:
+                continue
+            for title, count, second in heading_options(column):
+                total = max(bold.horizontalAdvance(title) + light.horizontalAdvance(count),
+                            light.horizontalAdvance(second))
+                if total <= span:
+                    break
+            else:
+                continue
+            # centred on its column, but kept in view while the column is partly off screen
+            x = min(max(centre - total / 2, room_left), room_right - total)
+            if x < last_right + 6:
+                continue
+            first = bold.horizontalAdvance(title) + light.horizontalAdvance(count)
+            x1 = x + (total - first) / 2
+            baseline = (HEADER_H / 2 + bold.ascent() / 2 - 1 if not second
+                        else HEADER_H / 2 - 2)
+            painter.setFont(heading)
+            painter.setPen(palette.INK)
+            painter.drawText(QPointF(x1, baseline), title)
+            painter.setFont(small)
+            painter.setPen(palette.MUTED_INK)
+            if count:
+                painter.drawText(QPointF(x1 + bold.horizontalAdvance(title), baseline), count)
+            if second:
+                painter.drawText(QPointF(x + (total - light.horizontalAdvance(second)) / 2,
+                                         HEADER_H / 2 + light.ascent() + 1), second)
+            last_right = x + total
+        sampled = view.links_sampled
+        if (view.transform().m11() < SCREEN_LABEL_LOD or sampled) and view.has_nodes:
+            painter.setFont(small)
+            names = view.transform().m11() < SCREEN_LABEL_LOD
+            hint = tr("Zoom in to see names and every link" if sampled and names
+                      else "Zoom in to see every link" if sampled else "Zoom in to see names")
+            box = QRectF(8, view.viewport().height() - 24, light.horizontalAdvance(hint) + 14, 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(255, 255, 255, 220))
+            painter.drawRoundedRect(box, 4, 4)
+            painter.setPen(palette.MUTED_INK)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, hint)
+        painter.restore()

@@ -1,0 +1,707 @@
+"""The chain canvas: a view of the document's chain, enterprises as nodes in tier columns,
+links as curves, lit by the year.
+
+The scene is redrawn from the document: ``changed`` re-lays out and updates the
+items (reusing them by id), ``analysed`` and ``year_changed`` recolour them from
+the scenario result, ``selection_changed`` syncs the selection. Edits made on the
+canvas (ui/canvas_tools.py) go back through the document's methods, each one undo step.
+
+Large chains stay responsive: the scene keeps its BSP index and a fixed scene rect,
+node items are cached and drop detail at low zoom, links beyond some thousands are
+one batched item (ui/canvas_items.py), and the columns, park bands and headings are
+painted behind and above the items instead of being items (ui/canvas_decorations.py).
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QPainter, QPainterPath, QPixmapCache, QTransform
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
+
+from models.chain import Link
+from models.validation import places as compute_places
+from planner.layout import LANE, ROW, Column, layered
+from ui import palette
+from ui.canvas_decorations import HEADER_H, Decorations
+from ui.canvas_items import (
+    BATCH_FROM,
+    LABEL_LOD,
+    RADIUS,
+    LinkBatchItem,
+    LinkItem,
+    NodeItem,
+    cubic,
+    link_widths,
+    make_fonts,
+)
+from ui.canvas_tools import CanvasTools
+from ui.i18n import tr
+
+MIN_SCALE, MAX_SCALE = 0.01, 6.0
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """Hold the cyclic garbage collector while tens of thousands of wrappers are made:
+    otherwise it walks every live object again and again (a rebuild of a 10,000-firm
+    chain takes half as long again)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class ChainView(QGraphicsView):
+    """The chain canvas of a ``Document``.
+
+    The wheel zooms around the pointer; ``fit()`` shows the whole chain (the main window
+    binds F). Selecting, moving, panning, drawing links and dropping projects are the
+    tools' (ui/canvas_tools.py).
+
+    Colours: by role (default) or by digital level at the current year (``set_colour_by``).
+    A node is full-coloured with a dot mark when on the data platform in the current year,
+    pale otherwise; a dark ring marks an enterprise at or above the scenario's target level.
+    """
+
+    colour_by_changed = Signal(str)  # nodes are now coloured by "role" or "level"
+    zoom_changed = Signal(float)  # the view's scale (1 = 100 %) changed
+
+    def __init__(self, document: Any, parent: Any = None):
+        super().__init__(parent)
+        self.document = document
+        self._drawn: tuple[Any, ...] = ()  # what the items show (see on_changed)
+        self._drawn_revision = -1  # the document revision the items were built from
+        self.fonts = make_fonts()
+        self.decorations = Decorations(self.fonts)
+        self.setScene(QGraphicsScene(self))
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing
+                            | QPainter.RenderHint.TextAntialiasing)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setAcceptDrops(True)
+        self.setBackgroundBrush(palette.PAPER)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        # panning is by middle- or Space-drag, and the scene rect has wide margins: scroll bars
+        # would only take room
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # node caches are pixmaps in QPixmapCache: give a big chain room for them
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), 64 * 1024))
+
+        self.colour_by = "role"
+        self.selected_links: set[tuple[str, str]] = set()
+        self._nodes: dict[str, NodeItem] = {}
+        self._ids: list[str] = []
+        self._index: dict[str, int] = {}
+        self._pos = np.zeros((0, 2))
+        self._radius = np.zeros(0)
+        self._places: dict[str, Any] = {}
+        self._content = QRectF()
+        self._adjacent: list[list[int]] = []
+        self.link_keys: list[tuple[str, str]] = []
+        self._link_row: dict[tuple[str, str], int] = {}
+        self._link_u = np.zeros(0, np.int64)
+        self._link_v = np.zeros(0, np.int64)
+        self.link_width = np.zeros(0)
+        self._width_bin = np.zeros(0, np.int64)
+        self._priority = np.zeros(0, np.int64)
+        self._style_cache: np.ndarray | None = None
+        self.link_connected = np.zeros(0, bool)
+        self.link_faded = np.zeros(0, bool)
+        self._geometry = np.zeros((0, 8))
+        self._link_items: list[LinkItem] = []
+        self._batch: LinkBatchItem | None = None
+        self._filter: dict[str, Any] = {}
+        self._matching: set[str] = set()
+        self._state_rows: dict[str, int] = {}
+        self._state_link_rows: dict[tuple[str, str], int] = {}
+        self._state_result: Any = None
+        self.syncing = False  # the view itself is changing the scene's selection (or items)
+        self._find_text = ""
+        self._find_hits: list[str] = []
+        self._find_at = -1
+        self._fitted = False
+        self.tools = CanvasTools(self)
+
+        # through a slot of the view, so that Qt disconnects it when the view goes
+        self.scene().selectionChanged.connect(self.on_scene_selection_changed)
+        document.changed.connect(self.on_changed)
+        document.analysed.connect(self.on_analysed)
+        document.year_changed.connect(self.on_year_changed)
+        document.selection_changed.connect(self.on_selection_changed)
+        self._take_result()
+        self.rebuild()
+        self.on_selection_changed()
+
+    # --- public API ----------------------------------------------------------------------
+    @property
+    def links_batched(self) -> bool:
+        return self._batch is not None
+
+    @property
+    def links_sampled(self) -> bool:
+        """The last paint of the batched links left some out (too many in view)."""
+        return self._batch is not None and self._batch.sampled
+
+    @property
+    def has_nodes(self) -> bool:
+        return bool(self._nodes)
+
+    def node_item(self, e_id: str) -> NodeItem | None:
+        return self._nodes.get(e_id)
+
+    def link_path(self, key: tuple[str, str]) -> QPainterPath | None:
+        """The curve of a link (supplier, buyer) in scene coordinates, as drawn."""
+        row = self._link_row.get(key)
+        if row is None:
+            return None
+        path = QPainterPath()
+        cubic(path, self._geometry[row].tolist())
+        return path
+
+    def columns(self) -> list[Column]:
+        return list(self.decorations.columns)
+
+    def set_colour_by(self, mode: str) -> None:
+        if mode not in ("role", "level"):
+            raise ValueError(f"unknown colour mode {mode!r}")
+        if mode != self.colour_by:
+            self.colour_by = mode
+            self._apply_state()
+            self.colour_by_changed.emit(mode)
+
+    def fit(self) -> None:
+        """Show the whole chain, below the tier headings."""
+        rect = self._content
+        if rect.isEmpty():
+            return
+        view = self.viewport().rect()
+        width, height = max(view.width() - 24, 50), max(view.height() - HEADER_H - 24, 50)
+        scale = min(width / rect.width(), height / rect.height(), 1.25)
+        self._set_scale(scale)
+        self.centerOn(rect.center() - QPointF(0, HEADER_H / 2 / scale))
+        self._fitted = True
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom by ``factor``, keeping the scene point under ``anchor`` (viewport) in place."""
+        current = self.transform().m11()
+        scale = min(MAX_SCALE, max(self._min_scale(), current * factor))
+        if anchor is None:
+            anchor = QPointF(self.viewport().rect().center())
+        before = self.mapToScene(anchor.toPoint())
+        self._set_scale(scale)  # around the view's centre (the transformation anchor)
+        after = self.mapToScene(anchor.toPoint())
+        self.centerOn(self.mapToScene(self.viewport().rect().center()) + (before - after))
+
+    def zoom_in(self) -> None:
+        self.zoom_by(1.25)
+
+    def zoom_out(self) -> None:
+        self.zoom_by(0.8)
+
+    def find(self, text: str) -> bool:
+        """Select and centre the first enterprise whose id or name contains ``text``.
+
+        Called again with the same text, it moves to the next hit (and wraps around).
+        """
+        needle = text.strip().lower()
+        if not needle:
+            return False
+        if needle != self._find_text or not self._find_hits:
+            model = self.document.model
+            exact = [e.id for e in model.enterprises if e.id.lower() == needle]
+            rest = [e.id for e in model.enterprises if e.id.lower() != needle
+                    and (needle in e.id.lower() or needle in e.name.lower())]
+            self._find_text, self._find_hits, self._find_at = needle, exact + rest, -1
+        if not self._find_hits:
+            return False
+        self._find_at = (self._find_at + 1) % len(self._find_hits)
+        e_id = self._find_hits[self._find_at]
+        self.document.set_selection({e_id}, set())
+        item = self._nodes.get(e_id)
+        if item is not None:
+            if self.transform().m11() < LABEL_LOD:
+                self._set_scale(1.0)
+            self.centerOn(item.scenePos())  # the node, not its label area
+        return True
+
+    def set_filter(self, park: Any = None, size: Any = None, position: Any = None,
+                   tier: Any = None, ownership: Any = None) -> None:
+        """Fade the enterprises (and their links) that do not match; None matches all.
+
+        Each criterion is one value or a collection of accepted values.
+        """
+        self._filter = {k: v for k, v in (("park", park), ("size", size), ("position", position),
+                                          ("tier", tier), ("ownership", ownership))
+                        if v is not None}
+        self._apply_filter()
+
+    def matching_ids(self) -> set[str]:
+        return set(self._matching)
+
+    # --- building ---------------------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Lay out the model and update the items to it (items are reused by id)."""
+        with _no_gc():
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._drawn = self._signature()
+        self._drawn_revision = self.document.revision
+        model = self.document.model
+        analysis = self.document.analysis
+        if analysis.revision == self.document.revision and analysis.places:
+            self._places = analysis.places
+        else:
+            self._places = compute_places(model)
+        result = layered(model, self._places)
+        self.decorations.columns, self.decorations.bands = result.columns, result.bands
+        self._find_hits = []  # ids may have come or gone
+        positions = result.positions
+        scene = self.scene()
+        self.syncing = True
+        try:
+            ids = [e.id for e in model.enterprises]
+            self._ids = ids
+            self._index = {e_id: i for i, e_id in enumerate(ids)}
+            for gone in set(self._nodes) - set(ids):
+                scene.removeItem(self._nodes.pop(gone))
+            n = len(ids)
+            self._pos = np.zeros((n, 2))
+            self._radius = np.zeros(n)
+            for i, e in enumerate(model.enterprises):
+                item = self._nodes.get(e.id)
+                if item is None:
+                    item = self._nodes[e.id] = NodeItem(self, e.id)
+                    scene.addItem(item)
+                radius = RADIUS.get(e.size, RADIUS["small"])
+                item.configure(e.name, radius)
+                x, y = positions[e.id]
+                if item.pos().x() != x or item.pos().y() != y:
+                    item.setPos(x, y)
+                self._pos[i] = (x, y)
+                self._radius[i] = radius
+            self._build_links()
+        finally:
+            self.syncing = False
+        self._update_scene_rect()
+        self._apply_state(refresh=False)
+        self._apply_filter(refresh=False)
+        self.refresh_links()
+
+    def _build_links(self) -> None:
+        model = self.document.model
+        index = self._index
+        links = [lk for lk in model.links if lk.supplier in index and lk.buyer in index
+                 and lk.supplier != lk.buyer]
+        m = len(links)
+        self.link_keys = [(lk.supplier, lk.buyer) for lk in links]
+        self._link_row = {key: r for r, key in enumerate(self.link_keys)}
+        self._link_u = np.fromiter((index[lk.supplier] for lk in links), np.int64, m)
+        self._link_v = np.fromiter((index[lk.buyer] for lk in links), np.int64, m)
+        values = np.fromiter((lk.annual_value for lk in links), float, m)
+        self.link_width, self._width_bin = link_widths(values)
+        self._priority = np.argsort(-values, kind="stable")
+        self.link_connected = np.fromiter((lk.data_connected for lk in links), bool, m)
+        self.link_faded = np.zeros(m, bool)
+        self._adjacent = [[] for _ in self._ids]
+        for r, (u, v) in enumerate(zip(self._link_u.tolist(), self._link_v.tolist(), strict=True)):
+            self._adjacent[u].append(r)
+            self._adjacent[v].append(r)
+        self._geometry = self._compute_geometry(np.arange(m))
+        self._style_cache = None
+        scene = self.scene()
+        if m >= BATCH_FROM:
+            for item in self._link_items:
+                scene.removeItem(item)
+            self._link_items = []
+            if self._batch is None:
+                self._batch = LinkBatchItem(self)
+                scene.addItem(self._batch)
+            self._batch.set_links(self._geometry, self._priority)
+        else:
+            if self._batch is not None:
+                scene.removeItem(self._batch)
+                self._batch = None
+            while len(self._link_items) > m:
+                scene.removeItem(self._link_items.pop())
+            while len(self._link_items) < m:
+                item = LinkItem(self, len(self._link_items))
+                self._link_items.append(item)
+                scene.addItem(item)
+            geometry = self._geometry.tolist()
+            for item, g in zip(self._link_items, geometry, strict=True):
+                item.set_geometry(g)
+                item.update()
+
+    def _compute_geometry(self, rows: np.ndarray) -> np.ndarray:
+        u, v = self._link_u[rows], self._link_v[rows]
+        pos, rad = self._pos, self._radius
+        sx, sy = pos[u, 0] + rad[u], pos[u, 1]
+        ex, ey = pos[v, 0] - rad[v] - 2, pos[v, 1]
+        bend = np.maximum(40.0, np.abs(ex - sx) * 0.5)
+        return np.column_stack([sx, sy, sx + bend, sy, ex - bend, ey, ex, ey])
+
+    def link_style(self) -> np.ndarray:
+        """Style code of each link: bit 0 connected, bits 1-2 width class, bit 3 faded."""
+        if self._style_cache is None:
+            self._style_cache = (self.link_connected.astype(np.int64) + 2 * self._width_bin
+                                 + 8 * self.link_faded.astype(np.int64))
+        return self._style_cache
+
+    def link_row(self, key: tuple[str, str]) -> int | None:
+        return self._link_row.get(key)
+
+    def _update_scene_rect(self) -> None:
+        rect = QRectF()
+        for c in self.decorations.columns:
+            rect = rect.united(QRectF(c.left, c.top - ROW / 2, c.right - c.left,
+                                      c.bottom - c.top + ROW))
+        if len(self._pos):
+            lo, hi = self._pos.min(axis=0), self._pos.max(axis=0)
+            rect = rect.united(QRectF(lo[0] - LANE / 2, lo[1] - ROW, hi[0] - lo[0] + LANE,
+                                      hi[1] - lo[1] + 2 * ROW))
+        self._content = rect
+        margin = max(rect.width(), rect.height(), 400) * 0.5
+        self.scene().setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
+
+    # --- state of the current year ---------------------------------------------------------
+    def _year_column(self) -> int | None:
+        result = self._state_result
+        year = self.document.year
+        if result is None or year is None or len(result.years) == 0:
+            return None
+        return int(min(max(year - int(result.years[0]), 0), len(result.years) - 1))
+
+    def _target_level(self) -> int:
+        scenario = self.document.current_scenario()
+        return scenario.target_level if scenario is not None else 2
+
+    def _apply_state(self, refresh: bool = True) -> None:
+        model = self.document.model
+        result, col = self._state_result, self._year_column()
+        target = self._target_level()
+        rows = self._state_rows
+        by_level = self.colour_by == "level"
+        level_now = connected_now = None
+        if result is not None and col is not None:
+            level_now = result.maturity[:, col].tolist()
+            connected_now = result.connected[:, col].tolist()
+        for e in model.enterprises:
+            item = self._nodes.get(e.id)
+            if item is None:
+                continue
+            row = rows.get(e.id)
+            if level_now is not None and connected_now is not None and row is not None:
+                level, connected = int(level_now[row]), bool(connected_now[row])
+            else:
+                level, connected = e.maturity, e.platform_connected
+            base = palette.level_colour(level) if by_level else palette.role_colour(e.role)
+            item.set_state(base, level, connected, level >= target)
+        flags = [lk.data_connected for lk in self._links_in_order()]
+        connected_links = np.array(flags, bool) if flags else np.zeros(0, bool)
+        if result is not None and col is not None:
+            now = result.link_connected[:, col]
+            link_rows = self._state_link_rows
+            for r, key in enumerate(self.link_keys):
+                row = link_rows.get(key)
+                if row is not None:
+                    connected_links[r] = bool(now[row])
+        if not np.array_equal(connected_links, self.link_connected):
+            self.link_connected = connected_links
+            if refresh:
+                self.refresh_links()
+
+    def _links_in_order(self) -> list[Link]:
+        index = self._index
+        return [lk for lk in self.document.model.links if lk.supplier in index and lk.buyer in index
+                and lk.supplier != lk.buyer]
+
+    def refresh_links(self) -> None:
+        self._style_cache = None
+        if self._batch is not None:
+            self._batch.update()
+        else:
+            for item in self._link_items:
+                item.update()
+
+    # --- filter -----------------------------------------------------------------------------
+    def _apply_filter(self, refresh: bool = True) -> None:
+        wanted = self._filter
+        matching = set()
+        for e in self.document.model.enterprises:
+            place = self._places.get(e.id)
+            values = {"park": e.park, "size": e.size, "ownership": e.ownership,
+                      "position": place.position if place else None,
+                      "tier": place.tier if place else None}
+            if all(_accepts(want, values[key]) for key, want in wanted.items()):
+                matching.add(e.id)
+        self._matching = matching
+        for e_id, item in self._nodes.items():
+            opacity = 1.0 if e_id in matching else palette.FADED
+            if item.opacity() != opacity:
+                item.setOpacity(opacity)
+        ids = self._ids
+        faded = np.fromiter(((ids[u] not in matching) or (ids[v] not in matching)
+                             for u, v in zip(self._link_u.tolist(), self._link_v.tolist(),
+                                             strict=True)), bool, len(self.link_keys))
+        if not np.array_equal(faded, self.link_faded):
+            self.link_faded = faded
+            if refresh:
+                self.refresh_links()
+
+    # --- document signals --------------------------------------------------------------------
+    def on_changed(self) -> None:
+        # most edits (revenue, projects, assignments, scenarios) change nothing drawn:
+        # compare what the canvas shows and rebuild only when that differs
+        if self._drawn_revision != self.document.revision and self._signature() != self._drawn:
+            self.rebuild()
+        self.on_selection_changed()
+
+    def _signature(self) -> tuple[Any, ...]:
+        model = self.document.model
+        return (tuple((e.id, e.name, e.role, e.size, e.park, e.maturity, e.platform_connected,
+                       e.x, e.y) for e in model.enterprises),
+                tuple((lk.supplier, lk.buyer, lk.annual_value, lk.data_connected)
+                      for lk in model.links))
+
+    def _take_result(self) -> bool:
+        """Keep the document's result if it is of the model as it is now; True if taken."""
+        document = self.document
+        analysis = document.analysis
+        if analysis.revision != document.revision:
+            return False
+        result = analysis.result
+        self._state_result = result
+        if result is not None:  # remember the rows by id: the model may move on meanwhile
+            self._state_rows = {e.id: i for i, e in enumerate(document.model.enterprises)}
+            self._state_link_rows = {(lk.supplier, lk.buyer): i
+                                     for i, lk in enumerate(document.model.links)}
+        return True
+
+    def on_analysed(self) -> None:
+        analysis = self.document.analysis
+        if self._take_result() and analysis.places and analysis.places != self._places:
+            self.rebuild()
+            return
+        self._apply_state()
+
+    def on_year_changed(self) -> None:
+        self._apply_state()
+
+    def on_selection_changed(self) -> None:
+        document = self.document
+        links = set(document.selected_links)
+        if links != self.selected_links:
+            self.selected_links = links
+            self.refresh_links()
+        wanted = document.selected_enterprises
+        current = {item.e_id for item in self.scene().selectedItems() if isinstance(item, NodeItem)}
+        if wanted == current:
+            return
+        self.syncing = True
+        try:
+            for e_id in current - wanted:
+                self._nodes[e_id].setSelected(False)
+            for e_id in wanted - current:
+                item = self._nodes.get(e_id)
+                if item is not None:
+                    item.setSelected(True)
+        finally:
+            self.syncing = False
+
+    def on_scene_selection_changed(self) -> None:
+        self.tools.on_scene_selection_changed()
+
+    # --- moving nodes ----------------------------------------------------------------------
+    def follow_nodes(self, ids: list[str]) -> None:
+        """Links follow the nodes being dragged (called on every mouse move of a drag)."""
+        moved = []
+        for e_id in ids:
+            i = self._index.get(e_id)
+            item = self._nodes.get(e_id)
+            if i is None or item is None:
+                continue
+            pos = item.pos()
+            if self._pos[i, 0] != pos.x() or self._pos[i, 1] != pos.y():
+                self._pos[i] = (pos.x(), pos.y())
+                moved.append(i)
+        rows = sorted({r for i in moved for r in self._adjacent[i]})
+        if not rows:
+            return
+        geometry = self._compute_geometry(np.array(rows, np.int64))
+        self._geometry[rows] = geometry
+        if self._batch is not None:
+            self._batch.update_rows(self._geometry, rows)
+            return
+        for r, g in zip(rows, geometry.tolist(), strict=True):
+            self._link_items[r].set_geometry(g)
+
+    # --- hit tests ----------------------------------------------------------------------------
+    def node_at(self, pos: QPointF) -> NodeItem | None:
+        for item in self.items(pos.toPoint()):
+            if isinstance(item, NodeItem):
+                return item
+        return None
+
+    def link_at(self, scene_pos: QPointF) -> tuple[str, str] | None:
+        """The link under a scene point (within a few pixels), if any."""
+        if not self.link_keys:
+            return None
+        scale = self.transform().m11()
+        tolerance = max(4.0 / max(scale, 1e-6), 3.0)
+        g = self._geometry
+        px, py = scene_pos.x(), scene_pos.y()
+        xs, ys = g[:, 0::2], g[:, 1::2]
+        near = ((xs.min(axis=1) - tolerance <= px) & (px <= xs.max(axis=1) + tolerance)
+                & (ys.min(axis=1) - tolerance <= py) & (py <= ys.max(axis=1) + tolerance))
+        rows = np.flatnonzero(near)
+        if len(rows) == 0:
+            return None
+        t = np.linspace(0.0, 1.0, 33)[None, :]
+        a, b, c = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t ** 2
+        d = t ** 3
+        sub = g[rows]
+        bx = a * sub[:, [0]] + b * sub[:, [2]] + c * sub[:, [4]] + d * sub[:, [6]]
+        by = a * sub[:, [1]] + b * sub[:, [3]] + c * sub[:, [5]] + d * sub[:, [7]]
+        distance = np.hypot(bx - px, by - py).min(axis=1) - self.link_width[rows] / 2
+        best = int(np.argmin(distance))
+        if distance[best] > tolerance:
+            return None
+        return self.link_keys[int(rows[best])]
+
+    # --- view -------------------------------------------------------------------------------
+    def _min_scale(self) -> float:
+        rect = self._content
+        view = self.viewport().rect()
+        if rect.isEmpty():
+            return MIN_SCALE
+        fit = min(view.width() / rect.width(), view.height() / rect.height())
+        return max(MIN_SCALE, min(fit * 0.5, 0.2))
+
+    def _set_scale(self, scale: float) -> None:
+        scale = min(MAX_SCALE, max(MIN_SCALE, scale))
+        if scale != self.transform().m11():
+            self.setTransform(QTransform.fromScale(scale, scale))
+            self.zoom_changed.emit(scale)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            self.fit()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if not self._fitted and self.isVisible():
+            self.fit()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        if self._batch is not None and self._batch.sampled:
+            self.viewport().update()  # which links are drawn depends on what is in view
+            return
+        # the headings and hint stay put while the scene scrolls: repaint where they were
+        width, height = self.viewport().width(), self.viewport().height()
+        self.viewport().update(QRect(0, 0, width, HEADER_H + abs(dy) + 2))
+        self.viewport().update(QRect(0, height - 28 - abs(dy), width, 28 + abs(dy)))
+
+    def viewportEvent(self, event: Any) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            node = self.node_at(QPointF(event.pos()))
+            if node is not None:
+                QToolTip.showText(event.globalPos(), self._tooltip(node.e_id), self.viewport())
+            else:
+                key = self.link_at(self.mapToScene(event.pos()))
+                if key is None:
+                    QToolTip.hideText()
+                else:
+                    QToolTip.showText(event.globalPos(), f"{key[0]} → {key[1]}", self.viewport())
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, e_id: str) -> str:
+        e = self.document.model.enterprise_index().get(e_id)
+        item = self._nodes.get(e_id)
+        if e is None or item is None:
+            return e_id
+        place = self._places.get(e_id)
+        where = ""
+        if place is not None:
+            if place.position in ("upstream", "downstream"):
+                where = tr("Upstream tier {0}" if place.position == "upstream"
+                           else "Downstream tier {0}", place.tier)
+            else:
+                where = tr("Core") if place.position == "core" else tr("Detached")
+        lines = [f"<b>{_html(e.name)}</b> ({_html(e.id)})", _html(" · ".join(
+            p for p in (where, e.park) if p))]
+        lines.append(tr("Digital level {0}", item.level) + (" · " + tr("On the data platform")
+                                                            if item.connected else ""))
+        return "<br>".join(lines)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        self.decorations.paint_background(painter, rect)
+
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        self.decorations.paint_foreground(painter, self)
+
+    # --- events: zoom here, the rest to the tools -------------------------------------------
+    def wheelEvent(self, event: Any) -> None:
+        delta = event.angleDelta().y()
+        if delta == 0:
+            super().wheelEvent(event)
+            return
+        self.zoom_by(1.0015 ** delta, event.position())
+        event.accept()
+
+    def mousePressEvent(self, event: Any) -> None:
+        self.tools.mouse_press(event)
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        self.tools.mouse_move(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        self.tools.mouse_release(event)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if not self.tools.key_press(event):
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: Any) -> None:
+        if not self.tools.key_release(event):
+            super().keyReleaseEvent(event)
+
+    def dragEnterEvent(self, event: Any) -> None:
+        self.tools.drag_enter(event)
+
+    def dragMoveEvent(self, event: Any) -> None:
+        self.tools.drag_move(event)
+
+    def dragLeaveEvent(self, event: Any) -> None:
+        self.tools.drag_leave(event)
+
+    def dropEvent(self, event: Any) -> None:
+        self.tools.drop(event)
+
+
+def _accepts(wanted: Any, value: Any) -> bool:
+    if isinstance(wanted, (set, frozenset, list, tuple)):
+        return value in wanted
+    return bool(value == wanted)
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
