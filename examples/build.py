@@ -43,10 +43,13 @@ from models.chain import (
     Settings,
 )
 from models.indicators import NO_LEVEL, default_indicator_set, maturity_of_level, read_raises
+from models.jsonio import save_json
 from models.validation import places, validate
 from models.workbook import save_workbook
 
 FOLDER = Path(__file__).resolve().parent
+# the catalogue a template can start from (chainplan template --catalogue)
+CATALOGUE = FOLDER.parent / "planner" / "data" / "catalogue.json"
 START_YEAR = 2026
 
 # --------------------------------------------------------------------------------------
@@ -1039,7 +1042,13 @@ SHIPBUILDING = Chain(
 )
 
 
+def catalogue_model() -> ChainModel:
+    """Every project of the catalogue (P01 … in PROJECTS order) with the default settings."""
+    return ChainModel(projects=catalogue(list(PROJECTS))[0])
+
+
 def main() -> None:
+    save_json(catalogue_model(), CATALOGUE)
     for chain in (AIRCRAFT, VEHICLES, SHIPBUILDING):
         model = build(chain)
         check(model)

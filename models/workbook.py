@@ -266,6 +266,32 @@ def save_workbook(model: ChainModel, path: str | os.PathLike[str], lang: str = "
     write_atomic(path, workbook_bytes(model, lang, extra_sheets, assessments))
 
 
+# the examples' project catalogue with sources and ``raises``, written by examples/build.py
+CATALOGUE = "catalogue.json"
+
+
+def template_model(catalogue: bool = False) -> ChainModel:
+    """What a template to fill in holds: nothing, or with ``catalogue`` the sourced project
+    catalogue of the bundled examples (figures for a small firm, in 万元) in its Projects."""
+    if not catalogue:
+        return ChainModel()
+    import json
+    from importlib.resources import files
+
+    from models.jsonio import from_dict
+
+    # the data ships with the planner package; this imports only planner/__init__ (a docstring)
+    text = (files("planner") / "data" / CATALOGUE).read_text(encoding="utf-8")
+    return from_dict(json.loads(text))
+
+
+def save_template(path: str | os.PathLike[str], lang: str = "en", catalogue: bool = False
+                  ) -> None:
+    """The empty workbook to fill in, with the Assessments sheet for a survey, and with
+    ``catalogue`` the sourced project catalogue (``chainplan template --catalogue``)."""
+    save_workbook(template_model(catalogue), path, lang, assessments=True)
+
+
 def _write_numbers_exactly() -> None:
     """WORKAROUND: openpyxl 3.1 writes numbers as "%.16g", which loses the 17th digit
     (100000000.89453125 comes back as 100000000.8945312); a round trip must be exact."""

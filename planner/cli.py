@@ -88,10 +88,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     if Path(args.out).suffix.lower() != ".xlsx":
         raise UserError("the template is an Excel workbook: give a name ending in .xlsx")
-    from models.workbook import save_workbook
+    from models.workbook import save_template
 
     try:  # with the Assessments sheet, so a consultant can collect a survey in it
-        save_workbook(ChainModel(), args.out, args.lang, assessments=True)
+        save_template(args.out, args.lang, catalogue=args.catalogue)
     except OSError as exc:
         raise UserError(f"cannot write {args.out}: {exc.strerror}") from None
     print(args.out)
@@ -299,6 +299,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("output")
     sub = command("template", cmd_template, "write an empty workbook to fill in")
     sub.add_argument("out", metavar="OUT.xlsx")
+    sub.add_argument("--catalogue", action="store_true",
+                     help="fill the Projects sheet with the sourced project catalogue")
     sub = command("evaluate", cmd_evaluate, "cost, benefit and coverage of each scenario")
     sub.add_argument("file")
     sub.add_argument("--scenario", metavar="NAME", help="only this scenario")

@@ -298,6 +298,35 @@ def test_template_drop_downs_offer_roles_and_sizes(capsys, tmp_path):
     assert zh_headers[:4] == ["编号", "名称", "角色", "规模"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_template_with_catalogue_offers_every_sourced_project_to_assign(capsys, tmp_path, lang):
+    from examples.build import catalogue_model
+
+    path = tmp_path / "template.xlsx"
+    assert run(capsys, "template", path, "--catalogue", "--lang", lang)[0] == 0
+    loaded = load_model(path, allow_invalid=True)
+    # the one catalogue of the examples (examples/build.py), each project with its source
+    assert loaded.model.projects == catalogue_model().projects
+    assert len(loaded.model.projects) >= 10
+    assert all(p.source and p.name for p in loaded.model.projects)
+    assert any(p.raises for p in loaded.model.projects)
+    assert {p.requires for p in loaded.model.projects} - {""} <= \
+        {p.id for p in loaded.model.projects}
+    # nothing else is filled in: the planner's chain goes in the other sheets
+    assert loaded.model.enterprises == loaded.model.links == loaded.model.scenarios == []
+    assert loaded.model.settings == ChainModel().settings
+    sheet = openpyxl.load_workbook(path)["Projects" if lang == "en" else "项目"]
+    assert sheet.max_row == len(loaded.model.projects) + 1
+
+
+def test_shipped_catalogue_is_the_one_examples_build_writes():
+    from examples.build import catalogue_model
+    from models.workbook import template_model
+
+    assert template_model(catalogue=True) == catalogue_model()
+    assert template_model() == ChainModel()
+
+
 def test_template_must_be_an_xlsx(capsys, tmp_path):
     code, _, err = run(capsys, "template", tmp_path / "template.json")
     assert code == 1
