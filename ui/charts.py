@@ -14,10 +14,11 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from planner.engine import ScenarioResult
 from ui import palette
+from ui.analysis import unavailable
 from ui.document import Document
 from ui.i18n import language, tr
 
@@ -339,7 +340,11 @@ class MaturityChart(Chart):
 
 
 class ChartsPanel(QScrollArea):
-    """All charts of the current scenario, two to a row, refreshed after every analysis."""
+    """All charts of the current scenario, two to a row, redrawn from each published analysis.
+
+    When there are no figures (the model has errors, or no scenario) the charts are
+    hidden and a message says why: never the figures of an older model.
+    """
 
     year_clicked = Signal(int)  # a year's cost bars were clicked
 
@@ -348,8 +353,22 @@ class ChartsPanel(QScrollArea):
         self.document = document
         self.setWidgetResizable(True)
         body = QWidget(self)
-        grid = QGridLayout(body)
+        column = QVBoxLayout(body)
+        self.message = QLabel(body)
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.message.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.message.setFont(font)
+        self.message.setMinimumHeight(160)
+        self.message.hide()
+        column.addWidget(self.message)
+        self.grid_box = QWidget(body)
+        column.addWidget(self.grid_box, 1)
+        grid = QGridLayout(self.grid_box)
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.setSpacing(10)
+        body = self.grid_box
         unit = amount_unit(document)
         self.charts: list[Chart] = [
             CostBenefitChart(unit, body), PartyCostChart(unit, body), CoverageChart(body),
@@ -362,7 +381,7 @@ class ChartsPanel(QScrollArea):
         for i, chart in enumerate(self.charts):
             grid.addWidget(chart, i // 2, i % 2)
         self.charts[0].year_clicked.connect(self.year_clicked)
-        self.setWidget(body)
+        self.setWidget(column.parentWidget())
         document.analysed.connect(self.refresh)
         document.year_changed.connect(self.refresh)
         self.refresh()
@@ -370,17 +389,27 @@ class ChartsPanel(QScrollArea):
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
 
+    @property
+    def showing_message(self) -> bool:
+        return not self.message.isHidden()
+
     def refresh(self) -> None:
-        result = self.document.analysis.result
-        if result is None:
-            for chart in self.charts:
-                chart.setEnabled(False)
+        analysis = self.document.analysis
+        result = analysis.result
+        why = unavailable(analysis)
+        if why or result is None:
+            if analysis.revision == self.document.revision or why:
+                # nothing to show for this model: say why, and show no older figures
+                self.message.setText(why or tr("Choose a scenario to see its charts."))
+                self.message.show()
+                self.grid_box.hide()
             return
+        self.message.hide()
+        self.grid_box.show()
         year = self.document.year or int(result.years[-1])
-        core = next((i for i, e in enumerate(self.document.model.enterprises)
-                     if e.role == "core"), -1)
+        model = analysis.model or self.document.model
+        core = next((i for i, e in enumerate(model.enterprises) if e.role == "core"), -1)
         for chart in self.charts:
-            chart.setEnabled(True)
             if isinstance(chart, MaturityChart):
                 chart.update_result(result, year, core)
             else:

@@ -1,22 +1,21 @@
 """Scenario comparison: every scenario's key figures side by side, and their lines overlaid.
 
-``ComparisonView`` evaluates all scenarios of the document's model (the document
-itself only evaluates the current one) after every analysis, lazily: while the
-view is hidden (another tab) it only remembers that its numbers are stale.
+``ComparisonView`` shows the results of every scenario from the document's published
+analysis (``ui.analysis``; it evaluates nothing itself), lazily: while the view is
+hidden (another tab) it only remembers that its numbers are stale.
 The KPI table marks the best value of each row (bold on a pale sky-blue, which
 stays readable in grey print and for colour-blind readers) and can show each
 value's difference from a chosen baseline scenario instead. Two charts overlay
 the scenarios' cumulative net benefit and connected share, one colour, line
 style and marker per scenario.
 
-``comparison_rows`` is the same table as plain data, for the report.
+The rows themselves are plain data (``planner.compare``), shared with the slides
+and the report.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -39,16 +38,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.chain import ChainModel
-from models.problems import Problem
-from models.validation import Place
-from planner.engine import ChainArrays, ScenarioResult, evaluate
-from planner.kpis import KPIS, Kpi, best_index, format_value
+from planner.compare import ComparisonRow
+from planner.compare import comparison_rows as plain_rows
+from planner.compare import format_difference as plain_difference
+from planner.engine import ScenarioResult
 from ui import palette
+from ui.analysis import unavailable
 from ui.charts import Chart, amount_unit
-from ui.document import BACKGROUND_FROM, Document
+from ui.document import Document
 from ui.i18n import language, tr
-from ui.worker import BackgroundRunner, TaskState
 
 # the best value of a row: Okabe–Ito sky blue, mostly white (light grey in print)
 BEST_BACKGROUND = palette.mix(palette.SKY_BLUE, palette.PAPER, 0.68)
@@ -58,81 +56,20 @@ LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
 SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "x")
 
 
-@dataclass
-class ComparisonRow:
-    """One KPI across the scenarios: raw values, best columns and differences to a baseline."""
-
-    kpi: Kpi
-    label: str
-    values: list[float | int | None]
-    best: set[int]
-    differences: list[float | int | None]  # value - baseline value (None if either is missing)
-
-    def text(self, column: int) -> str:
-        return format_value(self.kpi.kind, self.values[column])
-
-    def difference_text(self, column: int) -> str:
-        return format_difference(self.kpi.kind, self.differences[column])
-
-
-def _clean(value: float | int | None) -> float | int | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
-
-
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
                     lang: str | None = None) -> list[ComparisonRow]:
-    """The rows of ``planner.kpis.KPIS`` across ``results``.
-
-    ``baseline`` is the column (or scenario name) the differences are taken from;
-    None leaves every difference None. ``lang`` picks the labels (default: the
-    interface language).
-    """
-    lang = lang or language()
-    if isinstance(baseline, str):
-        names = [r.scenario.name for r in results]
-        baseline = names.index(baseline) if baseline in names else None
-    if baseline is not None and not 0 <= baseline < len(results):
-        baseline = None
-    rows = []
-    for kpi in KPIS:
-        values = [_clean(kpi.value(r)) for r in results]
-        base = values[baseline] if baseline is not None else None
-        differences: list[float | int | None] = [
-            None if v is None or base is None else v - base for v in values]
-        rows.append(ComparisonRow(kpi, kpi.label(lang), values, best_index(kpi, values),
-                                  differences))
-    return rows
+    """``planner.compare.comparison_rows``, labelled in the interface language by default."""
+    return plain_rows(results, baseline, lang or language())
 
 
 def format_difference(kind: str, value: float | int | None) -> str:
-    """A signed difference in the KPI's own unit; shares in percentage points."""
-    if value is None:
-        return "—"
-    if kind == "share":
-        points = round(value * 100, 1)
-        return tr("{0} pp", "0.0" if points == 0 else f"{points:+.1f}")
-    if kind == "ratio":
-        rounded = round(value, 2)
-        return "0.00" if rounded == 0 else f"{rounded:+.2f}"
-    if kind in ("year", "count"):
-        return "0" if int(value) == 0 else f"{int(value):+d}"
-    rounded = round(value, 1)
-    return "0.0" if rounded == 0 else f"{rounded:+,.1f}"
+    """A signed difference in the interface language (``planner.compare``)."""
+    return plain_difference(kind, value, language())
 
 
 def wrap_name(name: str, width: int = 14) -> str:
     """A scenario name broken into lines for a narrow column heading."""
     return "\n".join(textwrap.wrap(name, width, break_long_words=False)) or name
-
-
-def evaluate_all(model: ChainModel, problems: list[Problem] | None,
-                 where: dict[str, Place] | None, revision: int,
-                 state: TaskState | None = None) -> tuple[int, list[ScenarioResult]]:
-    """Every scenario of ``model`` (no errors), tagged with the revision it belongs to."""
-    arrays = ChainArrays.of(model, where)
-    return revision, evaluate(model, arrays=arrays, problems=problems)
 
 
 class ScenarioLinesChart(Chart):
@@ -287,8 +224,6 @@ class ComparisonView(QWidget):
         self.rows: list[ComparisonRow] = []
         self.show_differences = False
         self._stale = True
-        self._runner = BackgroundRunner(self)
-        self._runner.finished.connect(self._on_evaluated)
 
         self.baseline = QComboBox(self)
         self.baseline.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -401,27 +336,17 @@ class ComparisonView(QWidget):
         self._fill_table()
 
     def refresh(self) -> None:
-        """Evaluate every scenario now (in the background for a big chain) and show it."""
+        """Show every scenario's results from the document's latest analysis."""
         self._stale = False
-        document = self.document
-        analysis = document.analysis
-        model = document.model
-        if analysis.revision != document.revision:
+        analysis = self.document.analysis
+        why = unavailable(analysis)
+        if why:
+            self._show_message(why)
+            return
+        if analysis.revision != self.document.revision:
             self._stale = True  # an analysis is on its way; it comes back through analysed
             return
-        if analysis.errors:
-            self._show_message(tr("The model has {0} errors: fix them (see Problems) to compare "
-                                  "its scenarios.", analysis.errors))
-            return
-        if not model.scenarios:
-            self._show_message(tr("The model has no scenario yet: create one first."))
-            return
-        where = analysis.places or None
-        if len(model.enterprises) >= BACKGROUND_FROM:
-            self._runner.run(evaluate_all, model, analysis.problems, where, document.revision)
-        else:
-            self._on_evaluated(evaluate_all(model, analysis.problems, where, document.revision),
-                               None)
+        self._show_results(analysis.all_results)
 
     # --- slots -------------------------------------------------------------------------
     def on_analysed(self) -> None:
@@ -435,14 +360,7 @@ class ComparisonView(QWidget):
         if self._stale:
             self.refresh()
 
-    def _on_evaluated(self, outcome: object, error: object) -> None:
-        if error is not None or outcome is None:
-            self._show_message(tr("The scenarios could not be evaluated.") + f"\n{error}")
-            return
-        revision, results = outcome  # type: ignore[misc]
-        if revision != self.document.revision:
-            self._stale = True  # the model moved on: the next analysis brings new numbers
-            return
+    def _show_results(self, results: list[ScenarioResult]) -> None:
         self.results = results
         self._fill_baselines()
         self.rows = comparison_rows(results, self.baseline_column())

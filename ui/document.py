@@ -1,8 +1,9 @@
 """The open chain: model, file, undo stack, selection, current scenario and year, and
-the latest validation and evaluation (recomputed after every edit, off the GUI
-thread for large models). Edits go through its methods, each one undo command made
-of model edits (``models.edits``); views listen to its typed signals (rows inserted,
-removed or changed, per table) and update what changed.
+the latest analysis (validation, every scenario's evaluation, health check: see
+``ui.analysis``, which works it out from a snapshot after every edit). Edits go
+through its methods, each one undo command made of model edits (``models.edits``);
+views listen to its typed signals (rows inserted, removed or changed, per table) and
+update what changed.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,42 +29,14 @@ from models.edits import (
     delete_edits,
     set_field_edits,
 )
-from models.problems import Problem
-from models.validation import Place, places, validate
-from planner.engine import ChainArrays, ScenarioResult, evaluate
+from ui.analysis import BACKGROUND_FROM, Analysis, AnalysisService, analyse
 from ui.commands import ApplyEdits
 from ui.i18n import tr
-from ui.worker import BackgroundRunner, TaskState
 
-BACKGROUND_FROM = 2000  # enterprises from which analysis runs off the GUI thread
+__all__ = ["BACKGROUND_FROM", "Analysis", "Document", "analyse", "default_scenario",
+           "recovery_folder"]
+
 AUTOSAVE_MS = 120_000
-
-
-@dataclass
-class Analysis:
-    """Validation and evaluation of one revision of the model."""
-
-    revision: int
-    scenario: str | None = None
-    problems: list[Problem] = field(default_factory=list)
-    places: dict[str, Place] = field(default_factory=dict)
-    result: ScenarioResult | None = None
-
-    @property
-    def errors(self) -> int:
-        return sum(p.is_error for p in self.problems)
-
-
-def analyse(model: ChainModel, scenario: str | None, revision: int,
-            state: TaskState | None = None, problems: list[Problem] | None = None) -> Analysis:
-    """Validate (unless ``problems`` are known) and evaluate the scenario."""
-    where = places(model)
-    if problems is None:
-        problems = validate(model, where)
-    analysis = Analysis(revision, scenario, problems, where)
-    if scenario and not any(p.is_error for p in problems) and model.scenario(scenario):
-        analysis.result = evaluate(model, scenario, ChainArrays.of(model, where), problems)[0]
-    return analysis
 
 
 def default_scenario(model: ChainModel) -> Scenario | None:
@@ -109,11 +81,9 @@ class Document(QObject):
         self.selected_links: set[tuple[str, str]] = set()
         self.scenario: str | None = None
         self.year: int | None = None
-        self.analysis = Analysis(-1)
-        self._runner = BackgroundRunner(self)
-        self._runner.finished.connect(self._on_analysed)
-        self._refresh = QTimer(self, singleShot=True, interval=0)
-        self._refresh.timeout.connect(self._start_analysis)
+        self.analysis = Analysis(-1)  # the latest published (``analysed``); see ui/analysis.py
+        self.analyser = AnalysisService(self)
+        self.analyser.published.connect(self._on_analysed)
         self._autosave = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
@@ -132,6 +102,7 @@ class Document(QObject):
 
     def publish(self, events: list[Event]) -> None:
         """Tell the views what an edit (or its undo) changed, then refresh the analysis."""
+        self.analyser.record(events)  # before any view runs: the snapshot follows the edit
         for event in events:
             if isinstance(event, RowsChanged):
                 self.rows_changed.emit(event.table, list(event.positions), sorted(event.fields))
@@ -151,7 +122,7 @@ class Document(QObject):
             self._pick_scenario()
             self.scenario_changed.emit()
         self.changed.emit()
-        self._refresh.start()
+        self.analyser.changed()
 
     def _pick_scenario(self) -> None:
         chosen = default_scenario(self.model)
@@ -171,7 +142,7 @@ class Document(QObject):
             self.year = scenario.start_year + scenario.horizon - 1
         self.scenario_changed.emit()
         self.year_changed.emit()
-        self._refresh.start()
+        self.analyser.request()  # the health check counts the current scenario's projects
 
     def set_year(self, year: int) -> None:
         if year != self.year:
@@ -198,16 +169,15 @@ class Document(QObject):
         self.selected_enterprises, self.selected_links = set(), set()
         self.revision += 1
         self._pick_scenario()
+        self.analyser.reset(model)
         self.model_reset.emit()
         if analysis is not None and analysis.scenario == self.scenario:
-            analysis.revision = self.revision
-            self.analysis = analysis
-            self.analysed.emit()
+            self.analyser.adopt(analysis)
         elif len(model.enterprises) < BACKGROUND_FROM:
             self.analyse_now()
         else:
             self.analysis = Analysis(self.revision)
-            self._refresh.start()
+            self.analyser.request()
         self.changed.emit()
         self.scenario_changed.emit()
         self.year_changed.emit()
@@ -216,28 +186,16 @@ class Document(QObject):
 
     # --- analysis ------------------------------------------------------------------
     def analyse_now(self) -> None:
-        """Validate and evaluate on this thread (small models, tests, start-up)."""
-        self._refresh.stop()
-        self._on_analysed(analyse(self.model, self.scenario, self.revision), None)
+        """Analyse on this thread and publish (small models, tests, start-up)."""
+        self.analyser.analyse_now()
 
-    def _start_analysis(self) -> None:
-        if len(self.model.enterprises) < BACKGROUND_FROM:
-            self.analyse_now()
-        else:
-            self._runner.run(analyse, self.model, self.scenario, self.revision)
-
-    def _on_analysed(self, analysis: Analysis | None, error: object) -> None:
-        if analysis is None or analysis.revision != self.revision:
-            if error is not None or analysis is not None:
-                self._refresh.start()  # the model moved on (or changed under us): again
-            return
+    def _on_analysed(self, analysis: Analysis) -> None:
         self.analysis = analysis
         self.analysed.emit()
 
     def wait_for_analysis(self) -> None:
-        """Block until the background analysis is done (tests, screenshots)."""
-        self._runner.wait()
-        self.analyse_now()
+        """Block until the analysis of this revision is published (tests, screenshots)."""
+        self.analyser.wait()
 
     # --- edits (each is one undo step) --------------------------------------------------
     def apply(self, edits: list[Edit], text: str) -> None:

@@ -33,8 +33,9 @@ from PySide6.QtWidgets import (
 
 from models.chain import TABLE_BY_ATTR, Assessment, Assignment
 from models.indicators import Item, ScenarioSpec, default_indicator_set, level_name, maturity_of_level
-from planner.health import LEVELS, ChainHealth, EnterpriseHealth, assess, score
+from planner.health import LEVELS, ChainHealth, EnterpriseHealth, score
 from ui import palette
+from ui.analysis import unavailable
 from ui.document import Document
 from ui.i18n import language, tr, value_text
 
@@ -154,16 +155,36 @@ class HealthPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
+        self._stale = True
         document.analysed.connect(self.refresh)
         document.selection_changed.connect(self._follow_selection)
         self.refresh()
 
+    def showEvent(self, event: Any) -> None:  # Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
     def refresh(self) -> None:
-        if self.document.analysis.errors:
-            self.health = None
-            self.title.setText(tr("Model has errors"))
+        """Show the health check of the latest analysis (``ui.analysis``); while the tab
+        is hidden in a shown window, only remember to."""
+        if self.window().isVisible() and not self.isVisible():
+            self._stale = True
             return
-        self.health = assess(self.document.model, self.document.scenario, self.indicators)
+        self._stale = False
+        analysis = self.document.analysis
+        why = unavailable(analysis)
+        if why or analysis.health is None:
+            if why:  # no figures of an older model: say why instead
+                self.health = None
+                self.enterprises.clear()
+                self.distribution.setRowCount(0)
+                self.projects.setRowCount(0)
+                self.radar.clear()
+                self.gap.setText("")
+                self.title.setText(why)
+            return
+        self.health = analysis.health
         current = self._current_id()
         self.enterprises.blockSignals(True)
         self.enterprises.clear()

@@ -115,6 +115,10 @@ ZH = {
     "Charts": "图表", "Compare": "情景对比", "Presentation": "演示模式",
     "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)", "(no park)": "（无园区）",
     "Export chart…": "导出图表…",
+    "The figures could not be worked out: {0}": "无法计算各项指标：{0}",
+    "Choose a scenario to see its charts.": "请选择一个情景以查看其图表。",
+    "The model has {0} errors: fix them in Problems. Until then there are no figures to show.":
+        "模型有 {0} 个错误：请在“问题”中修正。修正之前没有可显示的指标。",
     "Image (*.png);;Vector (*.svg)": "图片 (*.png);;矢量图 (*.svg)",
     "Where the cost of {0} comes from": "{0} 年成本构成",
     "Assignment": "项目分配", "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",

@@ -1,0 +1,162 @@
+"""One analysis per revision, from a snapshot the edits keep up to date; every view reads it,
+and when the model has errors every view says so instead of showing older figures."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from models.chain import TABLE_BY_ATTR, Assignment, ChainModel, Enterprise, Link
+from ui import analysis as analysis_module
+from ui.analysis import copy_model
+from ui.document import Document
+from ui.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def rows_of(model: ChainModel) -> dict[str, list[tuple]]:
+    """Every table's rows as plain tuples of their fields."""
+    return {attr: [(*(getattr(r, f.name) for f in spec.fields), getattr(r, "extra", None))
+                   for r in getattr(model, attr)]
+            for attr, spec in TABLE_BY_ATTR.items()}
+
+
+def assert_snapshot_is_a_copy(document: Document) -> None:
+    snapshot, live = document.analyser.snapshot, document.model
+    assert rows_of(snapshot) == rows_of(live)
+    shared = {id(r) for attr in TABLE_BY_ATTR for r in getattr(snapshot, attr)} & \
+        {id(r) for attr in TABLE_BY_ATTR for r in getattr(live, attr)}
+    assert not shared, "the snapshot shares rows with the live model"
+
+
+def test_the_snapshot_follows_every_edit_and_undo_without_sharing_rows(qtbot, chain):
+    document = Document(chain)
+    assert_snapshot_is_a_copy(document)
+    s1 = chain.enterprises[1]
+    document.set_values([(s1, "revenue", 25_000.0)], "revenue")
+    assert document.analyser.snapshot.enterprises[1].revenue == 25_000.0
+    document.add_rows("enterprises", [Enterprise(id="S3", name="New", role="supplier",
+                                                 size="small")], "add")
+    document.add_rows("links", [Link(supplier="S3", buyer="S1")], "link")
+    document.assign(["S2", "S3"], "PLAT", 2027, 0.5)
+    document.set_values([(s1, "id", "T1")], "rename: links and assignments follow")
+    document.delete({"S2"}, set())  # with its links and assignment
+    assert_snapshot_is_a_copy(document)
+    while document.undo_stack.canUndo():
+        document.undo_stack.undo()
+        assert_snapshot_is_a_copy(document)
+    while document.undo_stack.canRedo():
+        document.undo_stack.redo()
+        assert_snapshot_is_a_copy(document)
+
+
+def test_a_row_edited_in_place_never_changes_a_published_analysis(qtbot, chain):
+    document = Document(chain)
+    before = document.analysis
+    with qtbot.waitSignal(document.analysed):
+        document.set_values([(chain.enterprises[1], "revenue", 1.0)], "revenue")
+    assert before.model is not None and before.model.enterprises[1].revenue == 20_000.0
+    assert document.analysis.model.enterprises[1].revenue == 1.0
+
+
+def test_one_analysis_holds_every_scenario_and_the_health_check(qtbot, chain):
+    chain.scenarios.append(dataclasses.replace(chain.scenarios[0], name="Later", start_year=2027,
+                                               extra={}))
+    document = Document(chain)
+    analysis = document.analysis
+    assert analysis.revision == document.revision
+    assert list(analysis.results) == ["Base", "Later"]
+    assert analysis.result is analysis.results["Base"]
+    assert analysis.health is not None
+    # another current scenario: the evaluation is reused, not worked out again
+    with qtbot.waitSignal(document.analysed):
+        document.set_scenario("Later")
+    assert document.analysis.result is analysis.results["Later"]
+    assert document.analysis.results is analysis.results
+
+
+def test_a_large_model_is_analysed_in_the_background_and_the_newest_revision_wins(
+        qtbot, chain, monkeypatch):
+    monkeypatch.setattr(analysis_module, "BACKGROUND_FROM", 1)
+    document = Document(chain)
+    s1 = chain.enterprises[1]
+    for revenue in (21_000.0, 22_000.0, 23_000.0):  # faster than the analysis
+        document.set_values([(s1, "revenue", revenue)], "revenue")
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision, timeout=10_000)
+    assert document.analysis.model.enterprises[1].revenue == 23_000.0
+    fresh = analysis_module.analyse(copy_model(chain), document.scenario, 0)
+    assert fresh is not None
+    assert document.analysis.result.npv == pytest.approx(fresh.result.npv)
+
+
+# --- every view says when the model has errors -------------------------------------------------
+@pytest.fixture
+def window(qtbot, chain):
+    from ui.main_window import MainWindow
+
+    QSettings().clear()
+    win = MainWindow(Document())
+    qtbot.addWidget(win, before_close_func=_discard)
+    win.document.reset(chain, None)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _discard(win) -> None:
+    win.document.undo_stack.setClean()
+    win.document.recovered = False
+
+
+def test_deleting_the_core_shows_the_error_in_charts_compare_health_and_inspector(qtbot, window):
+    window.views.setCurrentWidget(window.charts)
+    assert not window.charts.showing_message
+    assert window.charts.grid_box.isVisible()
+    # the planner selects the core's row in the Enterprises table and presses Delete
+    page = window.tables.pages["enterprises"]
+    window.dock_set.docks["tables"].raise_()
+    window.tables.setCurrentWidget(page)
+    row = next(r for r, e in enumerate(page.model.rows()) if e.role == "core")
+    page.view.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+    page.view.setFocus()
+    with qtbot.waitSignal(window.document.analysed):
+        qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    assert window.document.analysis.errors
+    assert window.charts.showing_message
+    assert not window.charts.grid_box.isVisible()  # no older figures
+    assert "errors" in window.charts.message.text() and "Problems" in window.charts.message.text()
+    window.views.setCurrentWidget(window.comparison)
+    assert window.comparison.showing_message and window.comparison.results == []
+    window.views.setCurrentWidget(window.health)
+    assert "errors" in window.health.title.text() and window.health.enterprises.count() == 0
+    window.document.set_selection(set())
+    assert "errors" in window.inspector.summary.text()
+    # undo brings the figures back
+    with qtbot.waitSignal(window.document.analysed):
+        qtbot.keySequence(window, "Ctrl+Z")
+    window.views.setCurrentWidget(window.charts)
+    assert not window.charts.showing_message and window.charts.grid_box.isVisible()
+
+
+def test_an_assignment_to_a_missing_project_empties_the_charts(qtbot, chain):
+    """An error that an edit outside the app's dialogs can cause (a survey merge)."""
+    from ui.charts import ChartsPanel
+
+    document = Document(chain)
+    panel = ChartsPanel(document)
+    qtbot.addWidget(panel)
+    panel.show()
+    assert not panel.showing_message
+    with qtbot.waitSignal(document.analysed):
+        document.add_rows("assignments", [Assignment(scenario="Base", enterprise="S2",
+                                                     project="NOPE", start_year=2026)], "bad")
+    assert panel.showing_message and not panel.grid_box.isVisible()
