@@ -6,7 +6,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QSettings,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtWidgets import QApplication
 
 from models.files import load_model
@@ -34,6 +41,26 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+# Qt's own texts (standard buttons, file dialogs, context menus) for each of our languages
+QT_CATALOGUES = {"zh_CN": ("qtbase_zh_CN",)}
+_qt_translators: list[QTranslator] = []  # installed now; kept alive while installed
+
+
+def use_qt_translations(lang: str) -> bool:
+    """Show Qt's standard buttons and dialogs in ``lang``; False if Qt has no catalogue."""
+    app = QCoreApplication.instance()
+    if app is None:
+        return False
+    while _qt_translators:
+        QCoreApplication.removeTranslator(_qt_translators.pop())
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name in QT_CATALOGUES.get(lang, ()):
+        translator = QTranslator(app)
+        if translator.load(name, folder) and QCoreApplication.installTranslator(translator):
+            _qt_translators.append(translator)
+    return bool(_qt_translators) or lang not in QT_CATALOGUES
+
+
 def choose_language(requested: str | None) -> str:
     """The language asked for, else the one remembered, else the system's."""
     if requested in LANGUAGES:
@@ -43,14 +70,17 @@ def choose_language(requested: str | None) -> str:
         system = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
         lang = remembered if remembered in LANGUAGES else system
     set_language(lang)
+    use_qt_translations(lang)
     return lang
 
 
 def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = None,
             size: tuple[int, int] | None = None) -> int:
+    from ui.errors import install_excepthook
     from ui.main_window import MainWindow
 
     app = make_application()
+    install_excepthook()
     choose_language(lang)
     document = Document()
     window = MainWindow(document, restore_state=not screenshot)  # screenshots: default layout
@@ -70,6 +100,8 @@ def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = 
     if size:  # after the first layout pass, which may grow a window that is not shown yet
         app.processEvents()
         window.resize(*size)
+        app.processEvents()
+        window.default_layout()
     if screenshot:
         return _screenshot(app, window, Path(screenshot))
     return app.exec()

@@ -3,12 +3,13 @@ history on the right. ``Docks`` builds them, tabified, at sizes that leave the c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QMimeData, Qt
+from PySide6.QtCore import QByteArray, QMimeData, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QTabBar,
     QUndoView,
     QWidget,
@@ -20,6 +21,15 @@ from ui.i18n import language, tr
 from ui.inspector import Inspector
 from ui.legend import LegendWidget
 from ui.tables import TablesWidget
+
+
+def _scrolling(widget: QWidget) -> QScrollArea:
+    """A fixed-height widget in a scroll area, so it never sets the dock column's height."""
+    area = QScrollArea()
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(widget)
+    return area
 
 
 class CatalogueList(QListWidget):
@@ -76,47 +86,46 @@ class ProblemsList(QListWidget):
         if problem is None or problem.index is None:
             return
         attr = {"Enterprises": "enterprises", "Links": "links", "Projects": "projects",
-                "Scenarios": "scenarios", "Assignments": "assignments"}.get(problem.table[0])
-        if attr is None:
+                "Scenarios": "scenarios", "Assignments": "assignments",
+                "Assessments": "assessments"}.get(problem.table[0])
+        rows = getattr(self.document.model, attr) if attr else []
+        if attr is None or problem.index >= len(rows):
             return
-        row = getattr(self.document.model, attr)[problem.index]
+        row = rows[problem.index]
         if attr == "enterprises":
             self.document.set_selection({row.id})
         elif attr == "links":
             self.document.set_selection(set(), {(row.supplier, row.buyer)})
-        elif attr == "assignments":
+        elif attr in ("assignments", "assessments"):
             self.document.set_selection({row.enterprise})
         self.show_tables()
-        self.tables.show_row(attr, problem.index)
+        self.tables.show_row(attr, problem.index, problem.column)
 
 
-class Docks:
-    """The window's docks and the widgets in them."""
+class Docks(QObject):
+    """The window's docks and the widgets in them. The dock frames are made once (their
+    place and size are the user's); ``rebuild`` replaces only the widgets inside, e.g.
+    after a language switch."""
+
+    built = Signal()  # the widgets inside the docks were (re)made
 
     def __init__(self, window: QMainWindow, document: Document):
+        super().__init__(window)
         self.window = window
-        self.tables = TablesWidget(document, window)
-        self.inspector = Inspector(document, window)
-        self.problems = ProblemsList(document, self.tables, window)
-        self.catalogue = CatalogueList(document, window)
-        self.legend = LegendWidget(window)
-        self.history = QUndoView(document.undo_stack, window)
-        self.history.setEmptyLabel(tr("New"))
+        self.document = document
         area = Qt.DockWidgetArea
         self.docks: dict[str, QDockWidget] = {}
-        for key, title, widget, where in (
-                ("tables", tr("Tables"), self.tables, area.BottomDockWidgetArea),
-                ("problems", tr("Problems"), self.problems, area.BottomDockWidgetArea),
-                ("inspector", tr("Inspector"), self.inspector, area.RightDockWidgetArea),
-                ("catalogue", tr("Catalogue"), self.catalogue, area.RightDockWidgetArea),
-                ("legend", tr("Legend"), self.legend, area.RightDockWidgetArea),
-                ("history", tr("History"), self.history, area.RightDockWidgetArea)):
-            dock = QDockWidget(title, window)
+        for key, where in (("tables", area.BottomDockWidgetArea),
+                           ("problems", area.BottomDockWidgetArea),
+                           ("inspector", area.RightDockWidgetArea),
+                           ("catalogue", area.RightDockWidgetArea),
+                           ("legend", area.RightDockWidgetArea),
+                           ("history", area.RightDockWidgetArea)):
+            dock = QDockWidget(window)
             dock.setObjectName(f"dock_{key}")
-            dock.setWidget(widget)
             window.addDockWidget(where, dock)
             self.docks[key] = dock
-        self.problems.show_tables = self.docks["tables"].raise_
+        self._make_widgets()
         window.tabifyDockWidget(self.docks["tables"], self.docks["problems"])
         for other in ("legend", "catalogue", "history"):
             window.tabifyDockWidget(self.docks["inspector"], self.docks[other])
@@ -124,6 +133,37 @@ class Docks:
         self.docks["inspector"].raise_()
         window.resizeDocks([self.docks["tables"]], [230], Qt.Orientation.Vertical)
         window.resizeDocks([self.docks["inspector"]], [330], Qt.Orientation.Horizontal)
+
+    def _make_widgets(self) -> None:
+        document, window = self.document, self.window
+        self.tables = TablesWidget(document, window)
+        self.inspector = Inspector(document, window)
+        self.problems = ProblemsList(document, self.tables, window)
+        self.problems.show_tables = self.docks["tables"].raise_
+        self.catalogue = CatalogueList(document, window)
+        self.legend = LegendWidget(window)
+        self.history = QUndoView(document.undo_stack, window)
+        self.history.setEmptyLabel(tr("New"))
+        for key, title, widget in (
+                ("tables", tr("Tables"), self.tables),
+                ("problems", tr("Problems"), self.problems),
+                ("inspector", tr("Inspector"), self.inspector),
+                ("catalogue", tr("Catalogue"), self.catalogue),
+                ("legend", tr("Legend"), _scrolling(self.legend)),
+                ("history", tr("History"), self.history)):
+            dock = self.docks[key]
+            dock.setWindowTitle(title)
+            dock.setWidget(widget)
+
+    def rebuild(self) -> None:
+        """Make the widgets again (in the current language), in the same dock frames."""
+        tab = self.tables.currentIndex()
+        old = [dock.widget() for dock in self.docks.values()]
+        self._make_widgets()
+        self.tables.setCurrentIndex(tab)
+        for widget in old:
+            widget.deleteLater()
+        self.built.emit()
 
     def values(self) -> list[QDockWidget]:
         return list(self.docks.values())

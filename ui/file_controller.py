@@ -1,8 +1,9 @@
-"""Files for the main window: new, open (large files in the background), save, save as,
-exports, recent files, dropped files and the offer to recover unsaved work.
+"""Files for the main window: new, open (large files in the background, cancellable), save,
+save as, exports, recent files, dropped files and the offer to recover unsaved work.
 
-The controller owns no widget of its own besides the short-lived dialogs it opens; it
-works on the window's ``Document`` and reports in the window's status bar.
+Every save dialog knows the file types it writes: a name typed without an extension gets
+the selected type's, a name with a wrong one is refused with a message and the dialog opens
+again. Errors are shown with ``ui.errors`` (what, where, what to do; details collapsed).
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ import json
 import os
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -30,6 +32,7 @@ from models.jsonio import load_json
 from models.problems import ImportFailed
 from ui.dialogs import ProblemsDialog
 from ui.document import Analysis, Document, analyse, default_scenario, recovery_folder
+from ui.errors import show_error, show_file_error
 from ui.i18n import language, tr
 from ui.worker import BackgroundRunner
 
@@ -38,8 +41,24 @@ BACKGROUND_LOAD_BYTES = 1_000_000
 OPENABLE = (".xlsx", ".json")
 
 
+@dataclass(frozen=True)
+class FileType:
+    label: str  # the dialog's filter, in English (shown through tr)
+    suffix: str  # with the dot, lower case
+
+
+WORKBOOK = FileType("Excel workbook (*.xlsx)", ".xlsx")
+PLAN = FileType("Plan file (*.json)", ".json")
+GRAPHML = FileType("GraphML (*.graphml)", ".graphml")
+PDF = FileType("PDF (*.pdf)", ".pdf")
+PNG = FileType("Image (*.png)", ".png")
+SVG = FileType("Vector (*.svg)", ".svg")
+
+
 class FileController(QObject):
     """File actions of one main window over one document."""
+
+    written = Signal(str)  # a file was saved or exported at this path
 
     def __init__(self, window: QMainWindow, document: Document):
         super().__init__(window)
@@ -49,12 +68,12 @@ class FileController(QObject):
         self.loader.finished.connect(self._on_loaded)
         self.problems_dialog: ProblemsDialog | None = None
         self.recent_menu: QMenu | None = None
-        self._progress: QProgressDialog | None = None
+        self.progress: QProgressDialog | None = None
         self._loading: Path | None = None
         self.on_adopted: Callable[[], None] = lambda: None  # e.g. fit the canvas
 
     def _status(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, 4000)
+        self.window.statusBar().showMessage(text, 8000)
 
     # --- opening --------------------------------------------------------------------------------
     def maybe_save(self) -> bool:
@@ -81,15 +100,22 @@ class FileController(QObject):
         if path:
             self.open_path(Path(path))
 
+    @property
+    def loading(self) -> bool:
+        return self._loading is not None
+
     def open_path(self, path: Path) -> None:
-        """Open a file; large ones load in the background with a progress dialog."""
+        """Open a file; large ones load in the background with a progress dialog whose
+        Cancel really cancels: the result is dropped and the current model stays."""
         if path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES:
             self._loading = path
-            self._progress = QProgressDialog(tr("Opening {0}…", path.name), tr("Cancel"), 0, 0,
-                                             self.window)
-            self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-            self._progress.canceled.connect(self.loader.cancel)
-            self._progress.show()
+            self.progress = QProgressDialog(tr("Opening {0}…", path.name), tr("Cancel"), 0, 0,
+                                            self.window)
+            self.progress.setWindowTitle(tr("Open a chain"))
+            self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+            self.progress.setMinimumDuration(0)
+            self.progress.canceled.connect(self.cancel_loading)
+            self.progress.show()
             self.loader.run(_load_in_background, path)
             return
         try:
@@ -97,19 +123,38 @@ class FileController(QObject):
         except ImportFailed as failure:
             self.show_problems(path, failure)
             return
+        except OSError as error:
+            show_file_error(self.window, tr("Cannot open {0}", path.name), path, error)
+            return
         self.adopt(loaded.model, path)
+
+    def cancel_loading(self) -> None:
+        """Stop opening: whatever the background load still returns is dropped."""
+        path, self._loading = self._loading, None
+        self.loader.cancel()
+        self._close_progress()
+        if path is not None:
+            self._status(tr("Opening {0} cancelled; {1} is unchanged.", path.name,
+                            self.document.title))
+
+    def _close_progress(self) -> None:
+        progress, self.progress = self.progress, None
+        if progress is not None:
+            progress.canceled.disconnect(self.cancel_loading)
+            progress.close()
+            progress.deleteLater()
 
     def _on_loaded(self, loaded: Any, error: object) -> None:
         path, self._loading = self._loading, None
-        if self._progress is not None:
-            self._progress.close()
-            self._progress = None
-        if path is None:
+        self._close_progress()
+        if path is None:  # cancelled meanwhile
             return
         if isinstance(loaded, ImportFailed):
             self.show_problems(path, loaded)
         elif loaded is None:
-            QMessageBox.critical(self.window, tr("Cannot open {0}", path.name), str(error))
+            show_error(self.window, tr("Cannot open {0}", path.name),
+                       tr("File: {0}\nFolder: {1}", path.name, path.parent),
+                       tr("Check the file, or choose another one."), str(error or ""))
         else:
             model, analysis = loaded
             self.adopt(model, path, analysis)
@@ -124,6 +169,57 @@ class FileController(QObject):
                                               self.window)
         self.problems_dialog.open()
 
+    # --- choosing where to write ----------------------------------------------------------------
+    def ask_save_path(self, title: str, start: Path, types: list[FileType]) -> Path | None:
+        """Ask where to write a file of one of ``types``; None if the user cancelled.
+
+        A name without extension gets the selected type's; a name with another extension
+        is refused with a message, and the dialog opens again with a corrected name.
+        """
+        dialog = QFileDialog(self.window, title, str(start.parent))
+        dialog.setObjectName("save_dialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        by_label = {tr(t.label): t for t in types}
+        dialog.setNameFilters(list(by_label))
+        chosen = next((t for t in types if t.suffix == start.suffix.lower()), types[0])
+        dialog.selectNameFilter(tr(chosen.label))
+        dialog.setDefaultSuffix(chosen.suffix[1:])
+        dialog.filterSelected.connect(
+            lambda text: dialog.setDefaultSuffix(by_label.get(text, chosen).suffix[1:]))
+        dialog.selectFile(start.name)
+        allowed = {t.suffix for t in types}
+        try:
+            while dialog.exec() == QFileDialog.DialogCode.Accepted:
+                files = dialog.selectedFiles()
+                if not files:
+                    continue
+                path = Path(files[0])
+                selected = by_label.get(dialog.selectedNameFilter(), chosen)
+                if path.suffix.lower() in allowed:
+                    return path
+                if path.suffix:  # another type's extension (or a dot in the name)
+                    suggestion = path.name + selected.suffix
+                    show_error(self.window, tr("“{0}” does not end in {1}.", path.name,
+                                          tr(" or ").join(sorted(allowed))),
+                               tr("Folder: {0}", path.parent),
+                               tr("The name is now {0}: press Save to use it, or type another.",
+                                  suggestion), modal=True)
+                    dialog.selectFile(suggestion)
+                    continue
+                path = path.with_name(path.name + selected.suffix)
+                if path.exists() and not self._overwrite(path):
+                    continue
+                return path
+            return None
+        finally:
+            dialog.deleteLater()
+
+    def _overwrite(self, path: Path) -> bool:
+        answer = QMessageBox.question(self.window, tr("Save As…"),
+                                      tr("{0} exists already. Replace it?", path.name))
+        return answer == QMessageBox.StandardButton.Yes
+
     # --- saving ---------------------------------------------------------------------------------
     def save(self) -> bool:
         if self.document.path is None:
@@ -131,32 +227,30 @@ class FileController(QObject):
         return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
-        path, _ = QFileDialog.getSaveFileName(
-            self.window, tr("Save As…"),
-            str(self.document.path or Path(self.folder(), "chain.xlsx")),
-            tr("Excel workbook (*.xlsx)") + ";;" + tr("Plan file (*.json)"))
-        return self.save_to(Path(path)) if path else False
+        start = self.document.path or Path(self.folder(), "chain.xlsx")
+        path = self.ask_save_path(tr("Save As…"), start, [WORKBOOK, PLAN])
+        return self.save_to(path) if path else False
 
     def save_to(self, path: Path) -> bool:
         try:
             save_model(self.document.model, path, language())
         except (OSError, ImportFailed) as exc:
-            QMessageBox.critical(self.window, tr("Cannot save {0}", path.name), str(exc))
+            show_file_error(self.window, tr("Cannot save {0}", path.name), path, exc)
             return False
         self.document.mark_saved(path)
         self.remember(path)
-        self._status(tr("Saved {0}", path))
+        self.written.emit(str(path))
         return True
 
     def export_excel(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, tr("Export Excel…"), self.folder(),
-                                              tr("Excel workbook (*.xlsx)"))
+        name = (self.document.path.stem if self.document.path else "chain") + ".xlsx"
+        path = self.ask_save_path(tr("Export Excel…"), Path(self.folder(), name), [WORKBOOK])
         if path:
             self.write(lambda: save_model(self.document.model, path, language()), path)
 
     def export_template(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, tr("Export template…"), self.folder(),
-                                              tr("Excel workbook (*.xlsx)"))
+        path = self.ask_save_path(tr("Export template…"), Path(self.folder(), "template.xlsx"),
+                                  [WORKBOOK])
         if path:
             from models.workbook import save_workbook
 
@@ -164,8 +258,8 @@ class FileController(QObject):
                        path)
 
     def export_graphml(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, tr("Export GraphML…"), self.folder(),
-                                              tr("GraphML (*.graphml)"))
+        path = self.ask_save_path(tr("Export GraphML…"), Path(self.folder(), "chain.graphml"),
+                                  [GRAPHML])
         if path:
             from planner.graphml import save_graphml
 
@@ -174,37 +268,40 @@ class FileController(QObject):
     def export_chart(self, chart: Any) -> None:
         from ui.charts import export_chart
 
-        path, _ = QFileDialog.getSaveFileName(self.window, tr("Export chart…"),
-                                              str(Path(self.folder(), chart.key + ".png")),
-                                              tr("Image (*.png);;Vector (*.svg)"))
+        path = self.ask_save_path(tr("Export chart…"), Path(self.folder(), chart.key + ".png"),
+                                  [PNG, SVG])
         if path:
-            self.write(lambda: export_chart(chart, path), path)
+            self.write(lambda: export_chart(chart, str(path)), path)
 
     def export_report(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self.window, tr("Export report…"),
-                                              str(Path(self.folder(), "report.pdf")),
-                                              tr("PDF (*.pdf)"))
-        if not path:
+        path = self.ask_save_path(tr("Export report…"), Path(self.folder(), "report.pdf"), [PDF])
+        if path is None:
             return
         from ui.report import write_report
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             write_report(self.document.model, path, language())
-        except (OSError, ValueError) as exc:
-            QMessageBox.critical(self.window, tr("Cannot save {0}", Path(path).name), str(exc))
-            return
-        finally:
+        except ValueError as exc:  # the model has errors: it cannot be evaluated
             QApplication.restoreOverrideCursor()
-        self._status(tr("Saved {0}", path))
+            show_error(self.window, tr("Cannot write {0}", path.name), str(exc),
+                       tr("Fix the errors listed under Problems, then export again."))
+            return
+        except OSError as exc:
+            QApplication.restoreOverrideCursor()
+            show_file_error(self.window, tr("Cannot write {0}", path.name), path, exc)
+            return
+        QApplication.restoreOverrideCursor()
+        self.written.emit(str(path))
 
-    def write(self, run: Callable[[], Any], path: str) -> None:
+    def write(self, run: Callable[[], Any], path: Path) -> bool:
         try:
             run()
         except (OSError, ImportFailed) as exc:
-            QMessageBox.critical(self.window, tr("Cannot save {0}", Path(path).name), str(exc))
-            return
-        self._status(tr("Saved {0}", path))
+            show_file_error(self.window, tr("Cannot write {0}", path.name), path, exc)
+            return False
+        self.written.emit(str(path))
+        return True
 
     # --- recovery -------------------------------------------------------------------------------
     def offer_recovery(self) -> bool:
@@ -288,11 +385,14 @@ def recover_into(document: Document, data: Path, meta: dict[str, object]) -> boo
 
 
 def _load_in_background(path: Path, state: Any) -> Any:
-    """Load and analyse a model off the GUI thread; a refusal comes back as the ImportFailed."""
+    """Load and analyse a model off the GUI thread; a refusal comes back as the ImportFailed.
+    Cancelled after reading, it skips the analysis (its result is dropped anyway)."""
     try:
         loaded = load_model(path)
     except ImportFailed as failure:
         return failure
+    if state.cancelled:
+        return None
     scenario = default_scenario(loaded.model)
     return loaded.model, analyse(loaded.model, scenario.name if scenario else None, -1,
                                  problems=loaded.problems)

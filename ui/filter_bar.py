@@ -6,17 +6,18 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from models.chain import TABLE_BY_ATTR
 from models.schema import OWNERSHIPS, SIZES
 from ui.canvas import ChainView
 from ui.document import Document
-from ui.i18n import language, tr
+from ui.i18n import tr, value_text
 
-FILTERS = ("park", "size", "position", "tier", "ownership")
+FILTER_LABELS = {"park": "Park", "size": "Size", "position": "Position", "tier": "Tier",
+                 "ownership": "Ownership"}
 
 
 def _label(key: str) -> str:
-    return {"park": tr("Park"), "size": tr("Size"), "position": tr("Position"),
-            "tier": tr("Tier"), "ownership": tr("Ownership")}[key]
+    return tr(FILTER_LABELS[key])
 
 
 class FilterBar(QWidget):
@@ -37,9 +38,10 @@ class FilterBar(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search)
         self.filters: dict[str, QComboBox] = {}
-        for key in FILTERS:
+        for key in FILTER_LABELS:
             combo = QComboBox(self)
             combo.setToolTip(_label(key))
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
             bar.addWidget(combo)
@@ -83,9 +85,12 @@ class FilterBar(QWidget):
             combo.clear()
             combo.addItem(f"{_label(key)}: {tr('All')}", None)
             for value in options[key]:
-                shown = SIZES.get(value, value) if key == "size" and language() == "zh_CN" \
-                    else OWNERSHIPS.get(value, value) if key == "ownership" and \
-                    language() == "zh_CN" else tr(value)
+                if key == "position":
+                    shown = tr(value)
+                elif key in ("size", "ownership"):
+                    shown = value_text(TABLE_BY_ATTR["enterprises"].field(key), value)
+                else:  # a park's name or a tier's number, as they are
+                    shown = value
                 combo.addItem(f"{_label(key)}: {shown}", value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -73,7 +74,7 @@ class RadarChart(pg.PlotWidget):
         self.hideAxis("bottom")
         self.setMouseEnabled(False, False)
         self.getPlotItem().setMenuEnabled(False)
-        self.setMinimumSize(260, 240)
+        self.setMinimumSize(200, 180)
         self.values: list[float] = []
 
     def show_scores(self, labels: list[str], shares: list[float]) -> None:
@@ -96,7 +97,7 @@ class RadarChart(pg.PlotWidget):
                                                strict=True)]
         self.plot(xs, ys, pen=pg.mkPen(palette.BLUE, width=2.5), symbol="o", symbolSize=6,
                   symbolBrush=palette.BLUE)
-        self.setRange(xRange=(-1.5, 1.5), yRange=(-1.35, 1.35), padding=0)
+        self.setRange(xRange=(-1.9, 1.9), yRange=(-1.35, 1.35), padding=0)  # room for labels
 
 
 class HealthPanel(QWidget):
@@ -127,38 +128,70 @@ class HealthPanel(QWidget):
         self.projects.horizontalHeader().setStretchLastSection(True)
         self.edit = QPushButton(tr("Assess…"), self)
         self.edit.clicked.connect(self.assess_selected)
-        left = QWidget(self)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(tr("Levels across the chain"), left))
-        left_layout.addWidget(self.distribution, 1)
-        left_layout.addWidget(QLabel(tr("Assessed enterprises"), left))
-        left_layout.addWidget(self.enterprises, 2)
-        left_layout.addWidget(self.edit)
-        right = QWidget(self)
-        top = QHBoxLayout()
-        top.addWidget(self.radar, 1)
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.gap, 1)
-        top.addLayout(text, 1)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addLayout(top, 3)
-        right_layout.addWidget(QLabel(tr("Projects that fit: what lifts this firm to its next "
-                                         "level first, then best benefit-to-cost"), right))
-        right_layout.addWidget(self.projects, 2)
+        self._lay_out()
+        self._stale = True
+        document.analysed.connect(self.refresh)
+        document.selection_changed.connect(self._follow_selection)
+        self.refresh()
+
+    def _lay_out(self) -> None:
+        """Chain on the left, enterprise on the right; each side a vertical splitter whose
+        tables keep at least four rows visible, and the long gap text scrolls, so the tab
+        fits a 1366×768 screen with the docks open."""
+        rows = 4
+        self.distribution.setMinimumHeight(24 + rows * 20)
+        self.enterprises.setMinimumHeight(rows * 20)
+        self.projects.setMinimumHeight(26 + rows * 24 + 16)  # + a horizontal scroll bar
+        chain = QWidget(self)
+        chain_layout = QVBoxLayout(chain)
+        chain_layout.setContentsMargins(0, 0, 0, 0)
+        chain_layout.addWidget(QLabel(tr("Levels across the chain"), chain))
+        chain_layout.addWidget(self.distribution, 1)
+        assessed = QWidget(self)
+        assessed_layout = QVBoxLayout(assessed)
+        assessed_layout.setContentsMargins(0, 0, 0, 0)
+        assessed_layout.addWidget(QLabel(tr("Assessed enterprises"), assessed))
+        assessed_layout.addWidget(self.enterprises, 1)
+        assessed_layout.addWidget(self.edit)
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.setChildrenCollapsible(False)
+        left.addWidget(chain)
+        left.addWidget(assessed)
+        left.setSizes([200, 300])
+        words = QWidget(self)
+        words_layout = QVBoxLayout(words)
+        words_layout.setContentsMargins(0, 0, 4, 0)
+        words_layout.addWidget(self.title)
+        words_layout.addWidget(self.gap, 1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(words)
+        top = QSplitter(Qt.Orientation.Horizontal, self)
+        top.setChildrenCollapsible(False)
+        top.addWidget(self.radar)
+        top.addWidget(scroll)
+        top.setSizes([360, 400])
+        fits = QWidget(self)
+        fits_layout = QVBoxLayout(fits)
+        fits_layout.setContentsMargins(0, 0, 0, 0)
+        fits_layout.addWidget(QLabel(tr("Projects that fit: what lifts this firm to its next "
+                                        "level first, then best benefit-to-cost"), fits))
+        fits_layout.addWidget(self.projects, 1)
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.setChildrenCollapsible(False)
+        right.addWidget(top)
+        right.addWidget(fits)
+        right.setSizes([300, 200])
         splitter = QSplitter(self)
+        splitter.setChildrenCollapsible(False)
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([380, 700])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
-        self._stale = True
-        document.analysed.connect(self.refresh)
-        document.selection_changed.connect(self._follow_selection)
-        self.refresh()
 
     def showEvent(self, event: Any) -> None:  # Qt override
         super().showEvent(event)
@@ -217,14 +250,17 @@ class HealthPanel(QWidget):
         table.setColumnCount(1 + len(LEVELS))
         table.setHorizontalHeaderLabels([""] + [_level(n) for n in LEVELS])
         for r, (label, counts) in enumerate(rows):
-            table.setItem(r, 0, QTableWidgetItem(label))
+            head = QTableWidgetItem(label)
+            head.setToolTip(label)  # long park names are cut in the column
+            table.setItem(r, 0, head)
             for column, level in enumerate(LEVELS, start=1):
                 item = QTableWidgetItem(str(counts.get(str(level), 0)))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 table.setItem(r, column, item)
         table.resizeColumnsToContents()
+        table.setColumnWidth(0, min(130, table.columnWidth(0)))  # the level counts stay in view
         for column in range(1, 1 + len(LEVELS)):
-            table.setColumnWidth(column, max(56, table.columnWidth(column)))
+            table.setColumnWidth(column, max(44, table.columnWidth(column)))
 
     @staticmethod
     def _group_text(dimension: str, group: str) -> str:
@@ -329,7 +365,10 @@ class HealthPanel(QWidget):
         enterprise = self._current_id()
         if len(self.document.selected_enterprises) == 1:
             enterprise = next(iter(self.document.selected_enterprises))
-        if enterprise is None:
+        if enterprise is None:  # say what to do rather than nothing
+            QMessageBox.information(self, tr("Assess…").rstrip("…"),
+                                    tr("Select the enterprise to assess first: click it on the "
+                                       "chain or in the Enterprises table, then press Assess…."))
             return
         self.form = AssessmentForm(self.document, enterprise, self)
         self.form.open()

@@ -15,25 +15,75 @@ _state = {"lang": "en"}  # the interface language, set once at start and on a sw
 ZH = {
     # menus and actions
     "&File": "文件(&F)", "&Edit": "编辑(&E)", "&View": "视图(&V)", "&Plan": "规划(&P)",
-    "&Scenario": "情景(&S)", "&Language": "语言(&L)", "&Help": "帮助(&H)",
+    "&Language": "语言(&L)",
     "New": "新建", "Open…": "打开…", "Save": "保存", "Save As…": "另存为…",
     "Export Excel…": "导出 Excel…", "Export template…": "导出模板…",
     "Export GraphML…": "导出 GraphML…", "Recent files": "最近文件", "Quit": "退出",
     "Undo": "撤销", "Redo": "重做", "Add enterprise…": "添加企业…", "Add link…": "添加链接…",
     "Delete selected": "删除所选", "Select all": "全选", "Find…": "查找…",
-    "Fit chain": "适应窗口", "Zoom in": "放大", "Zoom out": "缩小",
+    "Fit chain": "适应窗口",
     "Assign project…": "分配项目…", "New scenario…": "新建情景…",
     "Duplicate scenario…": "复制情景…", "Rename scenario…": "重命名情景…",
-    "Delete scenario": "删除情景", "Rename scenario {0}": "重命名情景 {0}", "About": "关于",
+    "Delete scenario": "删除情景", "Rename scenario {0}": "重命名情景 {0}",
+    "Toolbar": "工具栏", "Chain Digitalisation Planner": "产业链数字化规划",
+    "Open folder": "打开所在文件夹",
+    # action tooltips
+    "Start an empty chain": "新建空白产业链",
+    "Open a workbook (.xlsx) or a plan file (.json)": "打开工作簿（.xlsx）或规划文件（.json）",
+    "Save the chain": "保存产业链", "Save the chain under another name or as another type":
+        "以其他名称或类型保存产业链",
+    "Write a copy of the chain as an Excel workbook": "将产业链另存一份 Excel 工作簿",
+    "Write an empty workbook to collect enterprises, links and assessments":
+        "导出空白工作簿，用于收集企业、链接和评测数据",
+    "Write the chain as a graph for yEd or Gephi": "导出产业链图，供 yEd 或 Gephi 使用",
+    "Write the PDF report of every scenario": "生成包含各情景的 PDF 报告",
+    "Show the charts as full-screen slides": "以全屏幻灯片展示图表", "Close the planner": "关闭规划工具",
+    "Undo the last change": "撤销上一次修改", "Redo the change undone last": "恢复刚撤销的修改",
+    "Add an enterprise to the chain": "向产业链添加企业",
+    "Add a supply link between two enterprises": "在两家企业之间添加供应链接",
+    "Delete the selected enterprises and links, with what refers to them":
+        "删除所选企业和链接，以及引用它们的数据",
+    "Select every enterprise": "选中全部企业", "Find an enterprise by id or name": "按编号或名称查找企业",
+    "Show the whole chain": "显示整条产业链",
+    "Assign a project to the selected enterprises in the current scenario":
+        "在当前情景中为所选企业分配项目",
+    "Find the plan with the best value within the budgets": "在预算内寻找价值最高的规划",
+    "Add an empty scenario": "新建空白情景", "Copy the current scenario with its assignments":
+        "复制当前情景及其项目分配", "Rename the current scenario": "重命名当前情景",
+    "Delete the current scenario and its assignments": "删除当前情景及其项目分配",
+    "Select the enterprise to assess first: click it on the chain or in the Enterprises table, "
+    "then press Assess….": "请先选择要评测的企业：在产业链图或“企业”表中单击它，然后点击“评测…”。",
+    # files and errors
+    "Image (*.png)": "图片 (*.png)", "Vector (*.svg)": "矢量图 (*.svg)",
+    "File: {0}\nFolder: {1}": "文件：{0}\n文件夹：{1}", "Folder: {0}": "文件夹：{0}",
+    "Check the file, or choose another one.": "请检查该文件，或选择其他文件。",
+    "The file may be open in another program (close it there), or you may not write to this "
+    "folder: choose another one.": "文件可能正被其他程序打开（请先在该程序中关闭），或您无权写入此文件夹："
+                                   "请选择其他文件夹。",
+    "The folder does not exist (any more): choose another one.": "文件夹不存在（或已被删除）：请选择其他文件夹。",
+    "That name is a folder: type a file name.": "该名称是一个文件夹：请输入文件名。",
+    "The disk may be full or no longer there: free some space or choose another folder.":
+        "磁盘可能已满或已断开：请释放空间或选择其他文件夹。",
+    "The details were written to {0}.": "详细信息已写入 {0}。",
+    "Something went wrong inside the planner ({0}).": "规划工具内部出错（{0}）。",
+    "Your work is kept: save it under a new name, then carry on or restart the planner. If it "
+    "happens again, send the log file to whoever supports you.":
+        "您的工作未丢失：请另存为新文件，然后继续或重新启动规划工具。如果再次出现，请将日志文件发给技术支持人员。",
+    "{0} exists already. Replace it?": "{0} 已存在。是否替换？",
+    "Opening {0} cancelled; {1} is unchanged.": "已取消打开 {0}；{1} 保持不变。",
+    "Fix the errors listed under Problems, then export again.": "请先修正“问题”中列出的错误，再重新导出。",
+    "“{0}” does not end in {1}.": "“{0}”的扩展名不是 {1}。", " or ": " 或 ",
+    "The name is now {0}: press Save to use it, or type another.":
+        "文件名已改为 {0}：点击“保存”使用此名称，或输入其他名称。",
     # docks and panels
     "Chain": "产业链", "Inspector": "属性", "Problems": "问题", "History": "历史记录",
-    "Catalogue": "项目目录", "Tables": "数据表", "Legend": "图例", "Filters": "筛选",
+    "Catalogue": "项目目录", "Tables": "数据表", "Legend": "图例",
     "Enterprises": "企业", "Links": "链接", "Projects": "项目", "Scenarios": "情景",
     "Assignments": "项目分配", "Scenario": "情景", "Year": "年份",
     "Filter rows…": "筛选行…", "Search id or name (Ctrl+F)": "按编号或名称查找（Ctrl+F）",
     "Park": "园区", "Size": "规模", "Position": "位置", "Tier": "层级", "Ownership": "所有制",
-    "All": "全部", "Select matching": "选中符合项", "Clear filters": "清除筛选",
-    "Nothing selected": "未选择", "selected": "已选",
+    "All": "全部", "Select matching": "选中符合项",
+
     # canvas and legend
     "upstream": "上游", "downstream": "下游", "core": "核心", "detached": "未连接",
     "Core enterprise": "核心企业", "Supplier": "供应商", "Distributor": "经销商",
@@ -50,7 +100,6 @@ ZH = {
     "Select enterprises first (canvas, table or filters).":
         "请先选择企业（画布、表格或筛选）。",
     "The model has no scenario yet: create one first.": "模型中还没有情景，请先新建情景。",
-    "The catalogue has no project yet.": "项目目录为空。",
     "Name": "名称", "Scenario name": "情景名称", "A scenario with that name exists already.":
         "已存在同名情景。",
     "Delete scenario {0} and its {1} assignments?": "删除情景 {0} 及其 {1} 项分配？",
@@ -65,17 +114,16 @@ ZH = {
     "{0} enterprises · {1} links · {2} assignments": "{0} 家企业 · {1} 条链接 · {2} 项分配",
     "NPV {0}": "净现值 {0}", "connected {0}": "接入率 {0}",
     "{0} errors, {1} warnings": "{0} 个错误，{1} 个警告", "Model has errors": "模型有错误",
-    "Supplier id": "供应方编号", "Buyer id": "采购方编号",
     "New enterprise": "新企业", "Enterprise id": "企业编号",
     "An enterprise with id {0} exists already.": "已存在编号为 {0} 的企业。",
     "Link {0} → {1} exists already.": "链接 {0} → {1} 已存在。",
     "Add link {0} → {1}": "添加链接 {0} → {1}", "Move {0} enterprises": "移动 {0} 家企业",
     "Edit {0}": "编辑 {0}", "Delete {0} items": "删除 {0} 项", "Add {0}": "添加 {0}",
-    "Value rejected: {0}": "值无效：{0}", "expected {0}": "应为{0}",
+    "Value rejected: {0}": "值无效：{0}",
     "Open a chain": "打开产业链", "Workbooks and plans (*.xlsx *.json)":
         "工作簿和规划文件 (*.xlsx *.json)", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)",
     "Plan file (*.json)": "规划文件 (*.json)", "GraphML (*.graphml)": "GraphML (*.graphml)",
-    "Saved {0}": "已保存 {0}", "Language: restart not needed": "语言已切换",
+    "Saved {0}": "已保存 {0}",
     "Colour nodes by": "节点着色", "role": "角色", "level": "数字化水平",
     "Zoom in to see names": "放大以显示名称", "Role": "角色",
     "{0} enterprises selected": "已选 {0} 家企业", "New project": "新项目", "Add project": "添加项目",
@@ -113,15 +161,14 @@ ZH = {
     "{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})":
         "{0}：目标值 {1:,.1f}，上界 {2:,.1f}，差距 {3}，用时 {4:.1f} 秒（{5}）",
     "Charts": "图表", "Compare": "情景对比", "Presentation": "演示模式",
-    "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)", "(no park)": "（无园区）",
+    "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)",
     "Export chart…": "导出图表…",
     "The figures could not be worked out: {0}": "无法计算各项指标：{0}",
     "Choose a scenario to see its charts.": "请选择一个情景以查看其图表。",
     "The model has {0} errors: fix them in Problems. Until then there are no figures to show.":
         "模型有 {0} 个错误：请在“问题”中修正。修正之前没有可显示的指标。",
-    "Image (*.png);;Vector (*.svg)": "图片 (*.png);;矢量图 (*.svg)",
     "Where the cost of {0} comes from": "{0} 年成本构成",
-    "Assignment": "项目分配", "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
+"Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
     "Click an enterprise or a link to inspect and edit it.": "单击企业或链接以查看和编辑。",
     # chain canvas and legend
     "Core": "核心", "U{0}": "上{0}", "D{0}": "下{0}", "No park": "无园区",
@@ -131,7 +178,7 @@ ZH = {
     "Zoom in to see every link": "放大以显示全部链接",
     "Upstream": "上游", "Downstream": "下游",
     # scenario comparison, report and presentation
-    "{0} pp": "{0} 个百分点", "Differences are measured from this scenario": "差值以此情景为基准",
+"Differences are measured from this scenario": "差值以此情景为基准",
     "Show difference vs baseline": "显示与基准的差值",
     "Double-click a scenario to make it current": "双击情景以设为当前情景",
     "Cumulative net benefit by scenario": "各情景累计净效益",
@@ -140,9 +187,7 @@ ZH = {
     "blue: best value in the row.":
         "金额单位：{0}；比例与数据孤岛数均为各情景期末值。蓝底粗体：该行最优值。",
     "Baseline:": "基准：",
-    "The model has {0} errors: fix them (see Problems) to compare its scenarios.":
-        "模型有 {0} 个错误：请先修正（见“问题”），再比较情景。",
-    "The scenarios could not be evaluated.": "无法计算各情景。", "(baseline)": "（基准）",
+    "(baseline)": "（基准）",
     "vs {0}: {1}": "相对 {0}：{1}", "Best in the row": "该行最优",
     "{0} enterprises · {1} links · {2} projects in the catalogue · {3} scenarios":
         "{0} 家企业 · {1} 条链接 · 项目目录 {2} 项 · {3} 个情景",
@@ -223,6 +268,31 @@ ZH = {
     "→ next   ← previous   Esc leave": "→ 下一页   ← 上一页   Esc 退出",
     "{0} scenarios · amounts in {1}": "{0} 个情景 · 金额单位：{1}",
     "Scenario: {0} · amounts in {1}": "情景：{0} · 金额单位：{1}", "Digital level": "数字化水平",
+    # field kinds, tables, dialogs
+    "Assessments": "评测", "Annual trade value": "年交易额", "Buyer": "采购方",
+    "No level: the answers meet no level's rule.": "无等级：答案未达到任何等级的条件。",
+    "Enter an id and a name.": "请输入编号和名称。", "Enter a name.": "请输入名称。",
+    "Type an id or part of a name": "输入编号或名称的一部分",
+    "A link needs two different enterprises.": "链接需要两家不同的企业。",
+    "Assign it to them anyway": "仍然为这些企业分配",
+    "Assign {0} to {1} of the {2} selected enterprises.": "将为所选 {2} 家企业中的 {1} 家分配 {0}。",
+    "The catalogue has no project yet: add projects in the Projects table or drag them from "
+    "the Catalogue, then assign.":
+        "项目目录为空：请先在“项目”表中添加项目，或从“项目目录”拖入，然后再分配。",
+    "Every selected enterprise is left out (see above).": "所选企业均被排除（见上文）。",
+    "Supplier (id or name)": "供应方（编号或名称）", "Buyer (id or name)": "采购方（编号或名称）",
+    "Goods flow from the supplier to the buyer.": "货物由供应方流向采购方。",
+    "To add a project: Projects table ▸ Add project, or drag one from the Catalogue onto the "
+    "chain.": "添加项目：在“项目”表中点击“添加项目”，或从“项目目录”拖到产业链上。",
+    "Assigned {0} to {1} of {2} selected enterprises.": "已为所选 {2} 家企业中的 {1} 家分配 {0}。",
+    "{0} left out: they have {1} in this scenario already ({2}).":
+        "排除 {0} 家：本情景中已分配 {1}（{2}）。",
+    "{0} left out: {1} is meant for {2} enterprises only ({3}).":
+        "排除 {0} 家：{1} 仅适用于{2}企业（{3}）。",
+    "and {0} more": "等另外 {0} 家", "Choose the supplier and the buyer.": "请选择供应方和采购方。",
+    "{0}: no enterprise has the id or name {1}": "{0}：没有编号或名称为 {1} 的企业",
+    "{0} of them are below level {1}, which {2} needs: the plan will warn about them ({3}).":
+        "其中 {0} 家低于 {2} 所需的 {1} 级，规划将对其给出警告（{3}）。",
 }
 
 
@@ -234,11 +304,17 @@ def language() -> str:
     return _state["lang"]
 
 
-def tr(text: str, *args: object) -> str:
-    """``text`` in the current language, with ``{0}``… filled from ``args``."""
-    if _state["lang"] == "zh_CN":
+def text_in(lang: str, text: str, *args: object) -> str:
+    """``text`` in ``lang``, with ``{0}``… filled from ``args``: for content made in a
+    language other than the interface's (a report, a workbook), without switching it."""
+    if lang == "zh_CN":
         text = ZH.get(text, text)
     return text.format(*args) if args else text
+
+
+def tr(text: str, *args: object) -> str:
+    """``text`` in the interface language, with ``{0}``… filled from ``args``."""
+    return text_in(_state["lang"], text, *args)
 
 
 def header(spec: FieldSpec) -> str:

@@ -23,8 +23,8 @@ ROW_H = 24
 ICON_W = 44
 PAD = 10
 
-_ROLES = (("core", "Core enterprise"), ("supplier", "Supplier"), ("distributor", "Distributor"),
-          ("customer", "Customer"), ("service", "Service partner"))
+ROLE_TEXTS = (("core", "Core enterprise"), ("supplier", "Supplier"), ("distributor", "Distributor"),
+               ("customer", "Customer"), ("service", "Service partner"))
 
 
 class LegendWidget(QWidget):
@@ -61,7 +61,7 @@ class LegendWidget(QWidget):
             rows += [("fill", palette.level_colour(level), tr("Digital level {0}", level))
                      for level in range(1, 5)]
         else:
-            rows += [("fill", palette.role_colour(role), tr(text)) for role, text in _ROLES]
+            rows += [("fill", palette.role_colour(role), tr(text)) for role, text in ROLE_TEXTS]
         rows += [
             ("platform", True, tr("On the data platform")),
             ("platform", False, tr("Not yet on the platform")),

@@ -1,41 +1,58 @@
-"""The main window: the chain canvas in the middle (with its filter bar and the charts,
+"""The main window: the chain canvas in the middle (with its filter bar, and the charts,
 comparison and health-check tabs), the docks around it, and the one place that declares
-every action (stable id, shortcut, tooltip) in ``_declare_actions``.
+every action (stable id, shortcut, tooltip): ``ACTIONS`` and ``_declare_actions``.
 
 Files live in ``ui.file_controller``, the filter bar in ``ui.filter_bar``, the docks in
-``ui.docks``; this module assembles them.
+``ui.docks``; this module assembles them. The window, its actions, menus, toolbar, status
+bar and dock frames are built once; a language switch re-labels them and rebuilds only the
+panels' contents, so shortcuts stay unique and the dock layout stays as the user left it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, QUrl
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDesktopServices,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
+    QScrollArea,
     QSlider,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from models.chain import ChainModel, ProjectType, Scenario
 from planner.kpis import KPIS, format_value
+from ui.app import use_qt_translations
 from ui.canvas import ChainView
 from ui.charts import ChartsPanel
 from ui.compare import ComparisonView
-from ui.dialogs import AssignDialog, EnterpriseDialog, LinkDialog, YearCostsDialog, ask
+from ui.dialogs import (
+    AssignDialog,
+    EnterpriseDialog,
+    LinkDialog,
+    ScenarioNameDialog,
+    YearCostsDialog,
+    ask,
+    link_order,
+)
 from ui.docks import Docks
 from ui.document import Analysis, Document
 from ui.file_controller import FileController
@@ -44,16 +61,86 @@ from ui.health import HealthPanel
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.present import PresentationWindow
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: dock sizes that leave the canvas usable at 1366×768
+COMPARE_TAB = 2
+
+
+def _scrolling(panel: QWidget) -> QScrollArea:
+    """``panel`` in a frameless scroll area: a tab's minimum size never sets the window's,
+    so a small screen still leaves room for the docks; the panel scrolls instead."""
+    area = QScrollArea()
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setWidget(panel)
+    return area
+
+Keys = QKeySequence.StandardKey
 
 
 @dataclass(frozen=True)
 class ActionSpec:
-    id: str
-    text: str
+    id: str  # stable, lowercase: tests and settings refer to it
+    text: str  # English; shown through tr
     shortcut: QKeySequence.StandardKey | str | None
-    tip: str
-    run: Callable[[], Any]
+    tip: str  # English tooltip; shown through tr, with the shortcut after it
+    run: str  # the MainWindow method (or "files.<method>") the action calls
+
+
+ACTIONS = (
+    ActionSpec("new", "New", Keys.New, "Start an empty chain", "files.new_model"),
+    ActionSpec("open", "Open…", Keys.Open, "Open a workbook (.xlsx) or a plan file (.json)",
+               "files.open_dialog"),
+    ActionSpec("save", "Save", Keys.Save, "Save the chain", "files.save"),
+    ActionSpec("save_as", "Save As…", Keys.SaveAs,
+               "Save the chain under another name or as another type", "files.save_as"),
+    ActionSpec("export_excel", "Export Excel…", None,
+               "Write a copy of the chain as an Excel workbook", "files.export_excel"),
+    ActionSpec("export_template", "Export template…", None,
+               "Write an empty workbook to collect enterprises, links and assessments",
+               "files.export_template"),
+    ActionSpec("export_graphml", "Export GraphML…", None,
+               "Write the chain as a graph for yEd or Gephi", "files.export_graphml"),
+    ActionSpec("export_report", "Export report…", None,
+               "Write the PDF report of every scenario", "files.export_report"),
+    ActionSpec("present", "Presentation", "F5", "Show the charts as full-screen slides",
+               "present"),
+    ActionSpec("quit", "Quit", Keys.Quit, "Close the planner", "close"),
+    ActionSpec("undo", "Undo", Keys.Undo, "Undo the last change", "undo"),
+    ActionSpec("redo", "Redo", "Ctrl+Shift+Z", "Redo the change undone last", "redo"),
+    ActionSpec("add_enterprise", "Add enterprise…", "Ctrl+E", "Add an enterprise to the chain",
+               "add_enterprise"),
+    ActionSpec("add_link", "Add link…", "Ctrl+L",
+               "Add a supply link between two enterprises", "add_link"),
+    ActionSpec("delete", "Delete selected", Keys.Delete,
+               "Delete the selected enterprises and links, with what refers to them",
+               "delete_selected"),
+    ActionSpec("select_all", "Select all", Keys.SelectAll, "Select every enterprise",
+               "select_all"),
+    ActionSpec("find", "Find…", Keys.Find, "Find an enterprise by id or name", "focus_search"),
+    ActionSpec("fit", "Fit chain", "F", "Show the whole chain", "canvas_fit"),
+    ActionSpec("assign", "Assign project…", "Ctrl+P",
+               "Assign a project to the selected enterprises in the current scenario",
+               "assign_project"),
+    ActionSpec("optimise", "Optimise plan…", None,
+               "Find the plan with the best value within the budgets", "optimise_plan"),
+    ActionSpec("new_scenario", "New scenario…", None, "Add an empty scenario", "new_scenario"),
+    ActionSpec("duplicate_scenario", "Duplicate scenario…", None,
+               "Copy the current scenario with its assignments", "duplicate_scenario"),
+    ActionSpec("rename_scenario", "Rename scenario…", None, "Rename the current scenario",
+               "rename_scenario"),
+    ActionSpec("delete_scenario", "Delete scenario", None,
+               "Delete the current scenario and its assignments", "delete_scenario"),
+)
+
+MENUS = (  # (title, action ids; None: a separator; "recent": the Recent files menu)
+    ("&File", ("new", "open", "recent", "save", "save_as", None, "export_excel",
+               "export_template", "export_graphml", "export_report", None, "quit")),
+    ("&Edit", ("undo", "redo", None, "add_enterprise", "add_link", "delete", None,
+               "select_all", "find")),
+    ("&View", ("fit", "present", None, "docks")),
+    ("&Plan", ("assign", "optimise", None, "new_scenario", "duplicate_scenario",
+               "rename_scenario", "delete_scenario")),
+)
 
 
 class MainWindow(QMainWindow):
@@ -63,101 +150,91 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.files = FileController(self, self.document)
         self.files.on_adopted = self.canvas_fit
+        self.files.written.connect(self.on_written)
+        self.actions_by_id = self._declare_actions()
+        self.canvas = ChainView(self.document, self)
+        self._build_toolbar()
+        self.setCentralWidget(self._central())
+        self.dock_set = Docks(self, self.document)
+        self.dock_set.built.connect(self._connect_docks)
+        self._connect_docks()
+        self._build_menus()
+        self.status_counts = QLabel(self)
+        self.status_kpis = QLabel(self)
+        self.status_folder = QLabel(self)  # "Open folder" after a file was written
+        self.status_folder.setObjectName("open_folder")
+        self.status_folder.linkActivated.connect(self.open_folder)
+        self.status_folder.hide()
+        self.statusBar().addWidget(self.status_counts)
+        self.statusBar().addPermanentWidget(self.status_folder)
+        self.statusBar().addPermanentWidget(self.status_kpis)
+        self._folder_timer = QTimer(self, singleShot=True, interval=20000)
+        self._folder_timer.timeout.connect(self.status_folder.hide)
         self.document.file_changed.connect(self._update_title)
         self.document.analysed.connect(self._update_status)
         self.document.changed.connect(self._update_status)
         self.document.scenario_changed.connect(self._sync_scenarios)
         self.document.year_changed.connect(self._sync_year)
-        self.build_ui()
+        self.retranslate()
         settings = QSettings()
+        self._layout_pending = True  # size the docks for the window when it is first shown
         if restore_state and settings.value("window/version", 0, type=int) == STATE_VERSION:
             self.restoreGeometry(settings.value("window/geometry", QByteArray()))
-            self.restoreState(settings.value("window/state", QByteArray()), STATE_VERSION)
+            self._layout_pending = not self.restoreState(
+                settings.value("window/state", QByteArray()), STATE_VERSION)
         else:
-            self.resize(1440, 900)
+            screen = self.screen().availableGeometry()
+            self.resize(min(1440, screen.width()), min(900, screen.height()))
 
-    # --- building -------------------------------------------------------------------
-    def build_ui(self) -> None:
-        """(Re)build every widget in the current language; the document stays."""
-        for dock in self.findChildren(QDockWidget):
-            self.removeDockWidget(dock)
-            dock.deleteLater()
-        for bar in self.findChildren(QToolBar):
-            self.removeToolBar(bar)
-            bar.deleteLater()
-        self.menuBar().clear()
-        self.actions_by_id = self._declare_actions()
-        self.canvas = ChainView(self.document, self)
-        self.setCentralWidget(self._central())
-        self.dock_set = Docks(self, self.document)
-        self.docks = self.dock_set.docks
-        self.tables = self.dock_set.tables
+    # --- the parts --------------------------------------------------------------------------
+    @property
+    def docks(self) -> dict[str, Any]:
+        return self.dock_set.docks
+
+    @property
+    def tables(self) -> Any:
+        return self.dock_set.tables
+
+    @property
+    def inspector(self) -> Any:
+        return self.dock_set.inspector
+
+    @property
+    def problems(self) -> Any:
+        return self.dock_set.problems
+
+    @property
+    def catalogue(self) -> Any:
+        return self.dock_set.catalogue
+
+    @property
+    def legend(self) -> Any:
+        return self.dock_set.legend
+
+    @property
+    def history(self) -> Any:
+        return self.dock_set.history
+
+    def _connect_docks(self) -> None:
+        """Wire the docks' (re)built widgets to the window."""
         self.tables.add_requested.connect(self.add_row)
         self.tables.rejected.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.inspector = self.dock_set.inspector
-        self.problems = self.dock_set.problems
-        self.catalogue = self.dock_set.catalogue
-        self.legend = self.dock_set.legend
-        self.history = self.dock_set.history
         self.filter_bar.colour_by_changed.connect(self.legend.set_colour_by)
-        QTimer.singleShot(0, self.dock_set.hide_stale_tab_bars)
-        self._build_menus()
-        self._build_toolbar()
-        self.status_counts = QLabel(self)
-        self.status_kpis = QLabel(self)
-        self.statusBar().addWidget(self.status_counts)
-        self.statusBar().addPermanentWidget(self.status_kpis)
-        self._sync_scenarios()
-        self._sync_year()
-        self._update_title()
-        self._update_status()
+        self.legend.set_colour_by(self.filter_bar.colour_by.currentData())
+        scenario = self.document.current_scenario()
+        if scenario is not None:
+            self.legend.set_target_level(scenario.target_level)
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        QTimer.singleShot(0, self.dock_set.hide_stale_tab_bars)
-
+    # --- building (once) --------------------------------------------------------------------
     def _declare_actions(self) -> dict[str, QAction]:
-        keys = QKeySequence.StandardKey
-        files = self.files
-        specs = [
-            ActionSpec("new", tr("New"), keys.New, "", files.new_model),
-            ActionSpec("open", tr("Open…"), keys.Open, "", files.open_dialog),
-            ActionSpec("save", tr("Save"), keys.Save, "", files.save),
-            ActionSpec("save_as", tr("Save As…"), keys.SaveAs, "", files.save_as),
-            ActionSpec("export_excel", tr("Export Excel…"), None, "", files.export_excel),
-            ActionSpec("export_template", tr("Export template…"), None, "",
-                       files.export_template),
-            ActionSpec("export_graphml", tr("Export GraphML…"), None, "", files.export_graphml),
-            ActionSpec("export_report", tr("Export report…"), None, "", files.export_report),
-            ActionSpec("present", tr("Presentation"), "F5", "", self.present),
-            ActionSpec("quit", tr("Quit"), keys.Quit, "", self.close),
-            ActionSpec("undo", tr("Undo"), keys.Undo, "", self.document.undo_stack.undo),
-            ActionSpec("redo", tr("Redo"), "Ctrl+Shift+Z", "", self.document.undo_stack.redo),
-            ActionSpec("add_enterprise", tr("Add enterprise…"), "Ctrl+E", "",
-                       self.add_enterprise),
-            ActionSpec("add_link", tr("Add link…"), "Ctrl+L", "", self.add_link),
-            ActionSpec("delete", tr("Delete selected"), keys.Delete, "", self.delete_selected),
-            ActionSpec("select_all", tr("Select all"), keys.SelectAll, "", self.select_all),
-            ActionSpec("find", tr("Find…"), keys.Find, "", self.focus_search),
-            ActionSpec("fit", tr("Fit chain"), "F", "", self.canvas_fit),
-            ActionSpec("assign", tr("Assign project…"), "Ctrl+P", "", self.assign_project),
-            ActionSpec("optimise", tr("Optimise plan…"), None, "", self.optimise_plan),
-            ActionSpec("new_scenario", tr("New scenario…"), None, "", self.new_scenario),
-            ActionSpec("duplicate_scenario", tr("Duplicate scenario…"), None, "",
-                       self.duplicate_scenario),
-            ActionSpec("rename_scenario", tr("Rename scenario…"), None, "",
-                       self.rename_scenario),
-            ActionSpec("delete_scenario", tr("Delete scenario"), None, "",
-                       self.delete_scenario),
-        ]
+        """Every action, once: id, shortcut and what it runs; texts come in retranslate."""
         actions = {}
-        for spec in specs:
-            action = QAction(spec.text, self)
+        for spec in ACTIONS:
+            action = QAction(self)
             action.setObjectName(spec.id)
             if spec.shortcut is not None:
                 action.setShortcut(QKeySequence(spec.shortcut))
-            action.setToolTip(spec.tip or spec.text.rstrip("…"))
-            action.triggered.connect(lambda _=False, run=spec.run: run())
+            action.triggered.connect(lambda _=False, run=spec.run: self._run(run))
             self.addAction(action)
             actions[spec.id] = action
         stack = self.document.undo_stack
@@ -167,44 +244,56 @@ class MainWindow(QMainWindow):
         actions["redo"].setEnabled(stack.canRedo())
         return actions
 
+    def _run(self, name: str) -> None:
+        owner: Any = self
+        if name.startswith("files."):
+            owner, name = self.files, name.removeprefix("files.")
+        getattr(owner, name)()
+
+    def undo(self) -> None:
+        self.document.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.document.undo_stack.redo()
+
     def _build_menus(self) -> None:
         a = self.actions_by_id
         bar = self.menuBar()
-        file_menu = bar.addMenu(tr("&File"))
-        for key in ("new", "open"):
-            file_menu.addAction(a[key])
-        self.files.fill_recent(file_menu.addMenu(tr("Recent files")))
-        for key in ("save", "save_as", None, "export_excel", "export_template",
-                    "export_graphml", "export_report", None, "quit"):
-            file_menu.addSeparator() if key is None else file_menu.addAction(a[key])
-        edit = bar.addMenu(tr("&Edit"))
-        for key in ("undo", "redo", None, "add_enterprise", "add_link", "delete", None,
-                    "select_all", "find"):
-            edit.addSeparator() if key is None else edit.addAction(a[key])
-        view = bar.addMenu(tr("&View"))
-        view.addAction(a["fit"])
-        view.addAction(a["present"])
-        view.addSeparator()
-        for dock in self.docks.values():
-            view.addAction(dock.toggleViewAction())
-        plan = bar.addMenu(tr("&Plan"))
-        for key in ("assign", "optimise", None, "new_scenario", "duplicate_scenario",
-                    "rename_scenario", "delete_scenario"):
-            plan.addSeparator() if key is None else plan.addAction(a[key])
-        languages = bar.addMenu(tr("&Language"))
+        self.menus: dict[str, QMenu] = {}
+        for title, keys in MENUS:
+            menu = bar.addMenu(title)
+            self.menus[title] = menu
+            for key in keys:
+                if key is None:
+                    menu.addSeparator()
+                elif key == "recent":
+                    self.recent_menu = menu.addMenu("")
+                    self.files.fill_recent(self.recent_menu)
+                elif key == "docks":
+                    for dock in self.docks.values():
+                        menu.addAction(dock.toggleViewAction())
+                else:
+                    menu.addAction(a[key])
+        languages = bar.addMenu("")
+        self.menus["&Language"] = languages
+        group = QActionGroup(self)
+        self.language_actions: dict[str, QAction] = {}
         for code, name in LANGUAGES.items():
             action = languages.addAction(name)
             action.setCheckable(True)
-            action.setChecked(code == language())
+            action.setActionGroup(group)
             action.triggered.connect(lambda _=False, c=code: self.switch_language(c))
+            self.language_actions[code] = action
 
     def _build_toolbar(self) -> None:
         a = self.actions_by_id
-        bar = self.addToolBar(tr("&File").replace("&", ""))
+        bar = self.addToolBar("")
         bar.setObjectName("main_toolbar")
+        self.toolbar = bar
         for key in ("new", "open", "save", None, "undo", "redo", None):
             bar.addSeparator() if key is None else bar.addAction(a[key])
-        bar.addWidget(QLabel(" " + tr("Scenario") + " ", bar))
+        self.scenario_label = QLabel(bar)
+        bar.addWidget(self.scenario_label)
         self.scenario_box = QComboBox(bar)
         self.scenario_box.setMinimumContentsLength(18)
         self.scenario_box.activated.connect(
@@ -214,48 +303,116 @@ class MainWindow(QMainWindow):
             bar.addSeparator() if key is None else bar.addAction(a[key])
 
     def _central(self) -> QWidget:
+        """The tabs (chain, charts, compare, health check) over the year slider."""
         body = QWidget(self)
-        self.filter_bar = FilterBar(self.document, self.canvas, body)
-        self.search = self.filter_bar.search
+        self.year_title = QLabel(body)
         self.year_label = QLabel(body)
         self.year_slider = QSlider(Qt.Orientation.Horizontal, body)
         self.year_slider.setPageStep(1)
         self.year_slider.valueChanged.connect(self.document.set_year)
         year_bar = QHBoxLayout()
-        year_bar.addWidget(QLabel(tr("Year"), body))
+        year_bar.addWidget(self.year_title)
         year_bar.addWidget(self.year_slider, 1)
         year_bar.addWidget(self.year_label)
-        chain_page = QWidget(body)
-        chain_layout = QVBoxLayout(chain_page)
-        chain_layout.setContentsMargins(0, 4, 0, 0)
-        chain_layout.addWidget(self.filter_bar)
-        chain_layout.addWidget(self.canvas, 1)
-        self.charts = ChartsPanel(self.document, body)
-        self.charts.year_clicked.connect(self.show_year_costs)
-        for chart in self.charts.charts:
-            export = QAction(tr("Export chart…"), chart)
-            export.triggered.connect(lambda _=False, c=chart: self.files.export_chart(c))
-            chart.addAction(export)
-            chart.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.chain_page = QWidget(body)
+        self.chain_layout = QVBoxLayout(self.chain_page)
+        self.chain_layout.setContentsMargins(0, 4, 0, 0)
+        self.filter_bar = FilterBar(self.document, self.canvas, self.chain_page)
+        self.chain_layout.addWidget(self.filter_bar)
+        self.chain_layout.addWidget(self.canvas, 1)
         self.views = QTabWidget(body)
         self.views.setDocumentMode(True)
-        self.views.addTab(chain_page, tr("Chain"))
-        self.views.addTab(self.charts, tr("Charts"))
-        self.comparison = ComparisonView(self.document, body)
-        self.views.addTab(self.comparison, tr("Compare"))
-        self.health = HealthPanel(self.document, body)
-        self.views.addTab(self.health, tr("Health check"))
+        self.views.addTab(self.chain_page, "")
+        self._build_panels()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.views, 1)
         layout.addLayout(year_bar)
         return body
 
+    def _build_panels(self) -> None:
+        """The charts, comparison and health-check tabs, in the current language."""
+        self.charts = ChartsPanel(self.document, self.views)
+        self.charts.year_clicked.connect(self.show_year_costs)
+        for chart in self.charts.charts:
+            export = QAction(tr("Export chart…"), chart)
+            export.triggered.connect(lambda _=False, c=chart: self.files.export_chart(c))
+            chart.addAction(export)
+            chart.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.comparison = ComparisonView(self.document, self.views)
+        self.health = HealthPanel(self.document, self.views)
+        self.views.addTab(self.charts, "")  # scrolls by itself
+        for panel in (self.comparison, self.health):
+            self.views.addTab(_scrolling(panel), "")
+
+    # --- language ---------------------------------------------------------------------------
+    def switch_language(self, lang: str) -> None:
+        """Show everything in ``lang`` now; the layout and the shortcuts stay as they are."""
+        if lang == language():
+            return
+        set_language(lang)
+        use_qt_translations(lang)
+        QSettings().setValue("language", lang)
+        current = self.views.currentIndex()
+        old_filters = self.filter_bar
+        self.filter_bar = FilterBar(self.document, self.canvas, self.chain_page)
+        self.chain_layout.replaceWidget(old_filters, self.filter_bar)
+        old_filters.deleteLater()
+        old_panels = [self.views.widget(i) for i in range(1, self.views.count())]
+        for panel in old_panels:
+            self.views.removeTab(self.views.indexOf(panel))
+            panel.deleteLater()
+        self._build_panels()
+        self.views.setCurrentIndex(current)
+        self.dock_set.rebuild()  # emits built: _connect_docks
+        self.canvas.rebuild()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text the window itself shows in the current language."""
+        for spec in ACTIONS:
+            action = self.actions_by_id[spec.id]
+            action.setText(tr(spec.text))
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            tip = tr(spec.tip)
+            action.setToolTip(f"{tip} ({shortcut})" if shortcut else tip)
+            action.setStatusTip(tip)
+        for menu_title, menu in self.menus.items():
+            menu.setTitle(tr(menu_title))
+        self.recent_menu.setTitle(tr("Recent files"))
+        for code, action in self.language_actions.items():
+            action.setChecked(code == language())
+        self.toolbar.setWindowTitle(tr("Toolbar"))
+        self.scenario_label.setText(" " + tr("Scenario") + " ")
+        self.year_title.setText(tr("Year"))
+        for index, title in enumerate((tr("Chain"), tr("Charts"), tr("Compare"),
+                                       tr("Health check"))):
+            self.views.setTabText(index, title)
+        self.status_folder.setText(f"<a href='folder'>{tr('Open folder')}</a>")
+        self._update_title()
+        self._update_status()
+        self._sync_scenarios()
+        QTimer.singleShot(0, self.dock_set.hide_stale_tab_bars)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        QTimer.singleShot(0, self.dock_set.hide_stale_tab_bars)
+        if self._layout_pending:
+            self._layout_pending = False
+            QTimer.singleShot(0, self.default_layout)
+
+    def default_layout(self) -> None:
+        """Docks sized for this window: the tables show about eight rows, the inspector a
+        quarter of the width, and the canvas keeps the rest."""
+        height, width = self.height(), self.width()
+        self.resizeDocks([self.docks["tables"]], [max(200, round(height * 0.36))],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.docks["inspector"]], [max(280, min(400, round(width * 0.24)))],
+                         Qt.Orientation.Horizontal)
+
     # --- reacting to the document ---------------------------------------------------------
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self.document.title}[*] — " +
-                            ("产业链数字化规划" if language() == "zh_CN"
-                             else "Chain Digitalisation Planner"))
+        self.setWindowTitle(f"{self.document.title}[*] — " + tr("Chain Digitalisation Planner"))
         self.setWindowModified(self.document.modified)
 
     def _update_status(self) -> None:
@@ -311,6 +468,17 @@ class MainWindow(QMainWindow):
     def adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None) -> None:
         self.files.adopt(model, path, analysis)
 
+    def on_written(self, path: str) -> None:
+        """Confirm a saved or exported file, with a link to its folder for a while."""
+        self.statusBar().showMessage(tr("Saved {0}", path), 20000)
+        self._written_folder = str(Path(path).parent)
+        self.status_folder.setToolTip(self._written_folder)
+        self.status_folder.show()
+        self._folder_timer.start()
+
+    def open_folder(self, _link: str = "") -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(self._written_folder))
+
     # --- actions ---------------------------------------------------------------------------
     def focus_search(self) -> None:
         self.filter_bar.focus_search()
@@ -334,9 +502,11 @@ class MainWindow(QMainWindow):
             self.document.add_enterprise(dialog.enterprise())
 
     def add_link(self) -> None:
-        chosen = sorted(self.document.selected_enterprises)
-        dialog = LinkDialog(self.document.model, *(chosen[:2] if len(chosen) == 2 else ()),
-                            parent=self)
+        model = self.document.model
+        chosen = [e.id for e in model.enterprises if e.id in self.document.selected_enterprises]
+        ends = link_order(chosen, model, self.document.analysis.places) if len(chosen) == 2 \
+            else chosen[:1]
+        dialog = LinkDialog(model, *ends, parent=self)
         if ask(dialog):
             self.document.add_link(dialog.link())
 
@@ -370,19 +540,15 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, tr("Assign project…"),
                                     tr("Select enterprises first (canvas, table or filters)."))
             return
-        dialog = AssignDialog(self.document.model, scenario, len(chosen), self, project)
+        dialog = AssignDialog(self.document.model, scenario, chosen, self, project)
         if ask(dialog):
-            self.document.assign(chosen, *dialog.values())
+            project_id, start_year, share = dialog.values()
+            added = self.document.assign(dialog.enterprises(), project_id, start_year, share)
+            self.statusBar().showMessage(dialog.report(added), 15000)
 
-    def _scenario_name(self, title: str, suggestion: str) -> str | None:
-        name, ok = QInputDialog.getText(self, title, tr("Scenario name"), text=suggestion)
-        name = name.strip()
-        if not ok or not name:
-            return None
-        if self.document.model.scenario(name) is not None:
-            QMessageBox.warning(self, title, tr("A scenario with that name exists already."))
-            return None
-        return name
+    def _scenario_name(self, title: str, suggestion: str, current: str = "") -> str | None:
+        dialog = ScenarioNameDialog(self.document.model, title, suggestion, current, self)
+        return dialog.value() if ask(dialog) else None
 
     def new_scenario(self) -> None:
         number = len(self.document.model.scenarios) + 1
@@ -407,8 +573,8 @@ class MainWindow(QMainWindow):
         current = self.document.current_scenario()
         if current is None:
             return
-        name = self._scenario_name(tr("Rename scenario…"), current.name)
-        if name:
+        name = self._scenario_name(tr("Rename scenario…"), current.name, current.name)
+        if name and name != current.name:
             self.document.rename_scenario(current.name, name)
 
     def delete_scenario(self) -> None:
@@ -441,7 +607,7 @@ class MainWindow(QMainWindow):
         """Show the new scenario next to S in the comparison, and why each addition is there."""
         from ui.optimise_dialog import OptimiseResultDialog
 
-        self.views.setCurrentWidget(self.comparison)
+        self.views.setCurrentIndex(COMPARE_TAB)
         self.optimised = OptimiseResultDialog(self.optimiser.result, self)
         self.optimised.open()
 
@@ -450,13 +616,6 @@ class MainWindow(QMainWindow):
         self.presentation.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.presentation.present()
 
-
-    def switch_language(self, lang: str) -> None:
-        set_language(lang)
-        QSettings().setValue("language", lang)
-        state = self.saveState(STATE_VERSION)
-        self.build_ui()
-        self.restoreState(state, STATE_VERSION)
 
     # --- window events -----------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

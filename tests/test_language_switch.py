@@ -1,0 +1,120 @@
+"""Switching the interface language while the app runs: every shortcut still works once,
+the status bar speaks one language, Qt's own buttons follow, and the docks keep their size."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
+
+from ui.document import Document
+from ui.i18n import set_language
+
+
+@pytest.fixture
+def window(qtbot, chain):
+    from ui.app import use_qt_translations
+    from ui.main_window import MainWindow
+
+    set_language("en")
+    use_qt_translations("en")
+    QSettings().clear()
+    win = MainWindow(Document(chain))
+    qtbot.addWidget(win, before_close_func=_discard_changes)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    set_language("en")
+    use_qt_translations("en")
+
+
+def _discard_changes(win) -> None:
+    win.document.undo_stack.setClean()
+
+
+def _choose_language(window, code: str) -> None:
+    """Language ▸ English / 简体中文, as a user picks it from the menu."""
+    menu = window.menus["&Language"]
+    action = next(a for a in menu.actions() if a is window.language_actions[code])
+    action.trigger()
+
+
+def _shortcut_actions(window) -> list[QAction]:
+    return [a for a in window.findChildren(QAction) if not a.shortcut().isEmpty()]
+
+
+def test_every_shortcut_triggers_its_action_once_after_switching_language_twice(qtbot, window):
+    _choose_language(window, "zh_CN")
+    _choose_language(window, "en")
+    actions = _shortcut_actions(window)
+    shortcuts = [a.shortcut().toString() for a in actions]
+    assert len(shortcuts) == len(set(shortcuts)), "a shortcut is declared twice"
+    assert {a.objectName() for a in actions} >= {"undo", "redo", "save", "open", "new",
+                                                  "add_enterprise", "add_link", "find", "fit"}
+    window.activateWindow()
+    for action in actions:
+        hits: list[bool] = []
+        action.triggered.disconnect()  # the test checks the key reaches the action, not its work
+        action.triggered.connect(lambda *_args, hits=hits: hits.append(True))
+        action.setEnabled(True)
+        window.canvas.setFocus()
+        combination = action.shortcut()[0]
+        qtbot.keyClick(window.canvas, combination.key(), combination.keyboardModifiers())
+        assert hits == [True], action.objectName()
+
+
+def test_the_status_bar_and_window_speak_only_the_chosen_language(window):
+    _choose_language(window, "zh_CN")
+    texts = [label.text() for label in window.statusBar().findChildren(QLabel)
+             if label.isVisible() and label.text()]
+    assert texts and all("enterprises" not in t and "errors" not in t for t in texts), texts
+    assert any("家企业" in t for t in texts)
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["文件(&F)", "编辑(&E)"]
+    assert window.actions_by_id["save"].text() == "保存"
+    assert "Ctrl+S" in window.actions_by_id["save"].toolTip()
+    assert "产业链数字化规划" in window.windowTitle()
+    _choose_language(window, "en")
+    texts = [label.text() for label in window.statusBar().findChildren(QLabel)
+             if label.isVisible() and label.text()]
+    assert all("家企业" not in t for t in texts) and any("enterprises" in t for t in texts)
+    assert window.docks["tables"].windowTitle() == "Tables"
+
+
+def test_qt_standard_buttons_follow_the_language(window):
+    _choose_language(window, "zh_CN")
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "q",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+                      | QMessageBox.StandardButton.Cancel, window)
+    assert "是" in box.button(QMessageBox.StandardButton.Yes).text()
+    assert "取消" in box.button(QMessageBox.StandardButton.Cancel).text()
+    box.deleteLater()
+    _choose_language(window, "en")
+    box = QMessageBox(QMessageBox.Icon.Question, "t", "q",
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, window)
+    assert box.button(QMessageBox.StandardButton.Yes).text() == "&Yes"
+    box.deleteLater()
+
+
+def test_switching_language_keeps_the_dock_layout_and_the_current_tab(qtbot, window):
+    QApplication.processEvents()
+    window.views.setCurrentIndex(1)
+    before = {key: dock.size() for key, dock in window.docks.items() if dock.isVisible()}
+    central = window.centralWidget().size()
+    for code in ("zh_CN", "en", "zh_CN", "en"):
+        _choose_language(window, code)
+        QApplication.processEvents()
+    after = {key: dock.size() for key, dock in window.docks.items() if dock.isVisible()}
+    assert after == before
+    assert window.centralWidget().size() == central
+    assert window.views.currentIndex() == 1
+
+
+def test_the_language_menu_marks_the_current_language(window):
+    _choose_language(window, "zh_CN")
+    checked = [code for code, a in window.language_actions.items() if a.isChecked()]
+    assert checked == ["zh_CN"]
+    assert window.tables.pages["enterprises"].model.headerData(
+        0, Qt.Orientation.Horizontal) == "编号"
+    assert QKeySequence(window.actions_by_id["undo"].shortcut()).toString() == "Ctrl+Z"
