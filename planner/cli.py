@@ -209,7 +209,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 
     How they are found: docs/method.md, “Optimiser”.
     """
-    from planner.optimise import apply, optimise
+    from planner.optimise import NPV_MEANING, apply, optimise
 
     loaded = _load(args.file, args.lang)
     if loaded.model.scenario(args.scenario) is None:
@@ -221,14 +221,29 @@ def cmd_optimise(args: argparse.Namespace) -> int:
                           time_limit=args.time_limit)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    zh = args.lang == "zh_CN"
+    notes = result.notes(args.lang)
+    if not result.changed:  # infeasible, nothing to add, or no plan: the model stays as it is
+        for note in notes:
+            print(note)
+        text = result.summary(args.lang) + (f"未写入 {args.out}。" if zh else
+                                            f" {args.out} not written.")
+        if result.status in ("optimal", "no candidates"):
+            print(text)
+            return EXIT_OK
+        raise UserError(text)
     _save(apply(loaded.model, result), args.out, args.lang)
-    gap = "—" if result.gap is None else f"{result.gap * 100:.3f}%"
-    print(f"{result.scenario.name}: {len(result.additions)} assignments added; "
-          f"objective (NPV) {result.objective:,.2f}, bound {result.bound:,.2f}, gap {gap}, "
-          f"{result.status}{' (exact)' if result.exact else ''}, {result.seconds:.1f} s")
+    print(result.summary(args.lang))
+    for note in notes:
+        print(note)
+    if result.additions[:args.explain]:
+        print(NPV_MEANING[zh])
     for addition in result.additions[:args.explain]:
-        print(f"  + {addition.enterprise} {addition.project} {addition.start_year}: "
-              f"NPV {addition.npv:,.1f}; {addition.why_year}")
+        print("  + " + addition.line(args.lang))
+    if len(result.additions) > args.explain:
+        more = len(result.additions) - args.explain
+        print(f"  … 另有 {more} 项（--explain N 可列出更多）" if zh else
+              f"  … and {more} more (--explain N lists more)")
     print(args.out)
     return EXIT_OK
 

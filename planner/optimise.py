@@ -43,6 +43,12 @@ and the time limit bounds the solve itself (HiGHS checks it between phases, so a
 or cut round can overrun it). ``milp`` takes no starting solution: when the limit passes before
 HiGHS has a feasible plan (seen on 10,000-firm chains), S is returned unchanged with status
 "time limit".
+
+What the result says (``OptimiseResult.summary``/``notes``, ``Why.text``, in English or
+Chinese by an explicit ``lang``): when S alone breaks a budget, which one and by how much
+(status "infeasible", nothing added); each addition's NPV as what the plan would lose
+without it, and why it starts in its year, both from what-ifs on its firm's rows alone
+(``_WhatIf``: the engine's rules for that firm, every other firm's figures as planned).
 """
 
 from __future__ import annotations
@@ -59,7 +65,13 @@ from numpy.typing import NDArray
 
 from models.chain import Assignment, ChainModel, Scenario
 from models.schema import SIZES
-from planner.engine import ChainArrays, ScenarioResult, evaluate, evaluate_scenario
+from planner.engine import (
+    ChainArrays,
+    ScenarioResult,
+    _subsidies,
+    evaluate,
+    evaluate_scenario,
+)
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_array
@@ -78,17 +90,165 @@ LARGE = 40_000
 KEEP = 20_000
 
 
+def _amount(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A budget or an SME's cost cap, and what a plan spends against it."""
+
+    kind: str  # "core", "government" or "sme"
+    year: int | None  # None: over the whole horizon
+    amount: float  # what the plan spends (for "sme": what the firm pays itself)
+    limit: float
+    enterprise: str = ""  # for "sme": the firm, as "id name"
+
+    def name(self, lang: str) -> str:
+        """"the core budget in 2027" / "2027 年核心企业预算"."""
+        zh = lang == "zh_CN"
+        if self.kind == "sme":
+            what = f"{self.enterprise} 的自付成本上限" if zh else \
+                f"{self.enterprise}'s own cost cap"
+        elif self.kind == "core":
+            what = "核心企业预算" if zh else "the core budget"
+        else:
+            what = "政府预算" if zh else "the government budget"
+        if zh:
+            return ("规划期内" if self.year is None else f"{self.year} 年") + what
+        return what + (" over the horizon" if self.year is None else f" in {self.year}")
+
+    def over_text(self, lang: str) -> str:
+        """The limit with what would be spent against it: "… (1,050.0 > 1,000.0)"."""
+        paren = "（{0} > {1}）" if lang == "zh_CN" else " ({0} > {1})"
+        return self.name(lang) + paren.format(_amount(self.amount), _amount(self.limit))
+
+    def left_text(self, lang: str) -> str:
+        """How much of the limit is left: "…: 0.4 of 1,000.0 left"."""
+        left = _amount(max(self.limit - self.amount, 0.0))
+        if lang == "zh_CN":
+            return f"{self.name(lang)}：剩余 {left} / {_amount(self.limit)}"
+        return f"{self.name(lang)}: {left} of {_amount(self.limit)} left"
+
+
+# the kinds of Why
+FIRST_YEAR = "first year"  # the horizon's first year: no earlier start exists
+PREREQUISITE = "prerequisite"  # the first year its required project is live / its level is met
+LIMITED = "limit"  # an earlier start would break a budget or a cost cap
+TIMING = "timing"  # an earlier start is allowed but worth less
+TIE = "tie"  # an earlier start is allowed and worth the same
+GAP = "gap"  # an earlier start is allowed and worth more: the solver stopped short of it
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why an addition starts in its year, from the plan's own figures."""
+
+    kind: str  # one of FIRST_YEAR, PREREQUISITE, LIMITED, TIMING, TIE, GAP
+    year: int
+    earliest: int  # the earliest year the rules (requires, min_maturity) allow in this plan
+    other: int | None = None  # TIMING, TIE, GAP: the earlier year compared
+    amount: float = 0.0  # TIMING: NPV lost by starting in ``other``; GAP: NPV gained
+    requires: str = ""  # PREREQUISITE: the required project going live in ``year`` ("id name")
+    level: int = 0  # PREREQUISITE: the level needed, reached in ``year`` (0: not the reason)
+    lifted_by: tuple[str, ...] = ()  # PREREQUISITE: projects whose go-live lifts the level
+    limits: tuple[Limit, ...] = ()  # LIMITED: what starting a year earlier would break
+    later: float | None = None  # NPV lost by starting a year later, when that is possible
+
+    def text(self, lang: str) -> str:
+        zh = lang == "zh_CN"
+        if self.kind == FIRST_YEAR:
+            text = f"{self.year} 年是规划期首年，无法更早开始" if zh else \
+                f"{self.year} is the horizon's first year: it cannot start earlier"
+        elif self.kind == PREREQUISITE:
+            parts = []
+            if self.requires:
+                parts.append(f"前置项目 {self.requires} 自 {self.year} 年起上线" if zh else
+                             f"its prerequisite {self.requires} is live from {self.year}")
+            if self.level:
+                lifts = "、".join(self.lifted_by) if zh else ", ".join(self.lifted_by)
+                parts.append(
+                    f"该企业自 {self.year} 年起达到所需的数字化水平 {self.level} 级"
+                    + (f"（{lifts} 上线后）" if lifts else "") if zh else
+                    f"the firm reaches the level {self.level} it needs in {self.year}"
+                    + (f" (once {lifts} is live)" if lifts else ""))
+            text = ("；".join(parts) + "，无法更早开始") if zh else \
+                "; ".join(parts) + ": it cannot start earlier"
+        elif self.kind == LIMITED:
+            limits = "；".join(x.over_text(lang) for x in self.limits) if zh else \
+                "; ".join(x.over_text(lang) for x in self.limits)
+            if self.earliest == self.year - 1:
+                text = f"提前一年开始将超出{limits}" if zh else \
+                    f"starting a year earlier would exceed {limits}"
+            else:
+                text = (f"规则允许最早 {self.earliest} 年开始，但在 {self.year - 1} 年开始将超出"
+                        f"{limits}" if zh else f"the rules allow {self.earliest}, but starting "
+                        f"in {self.year - 1} would exceed {limits}")
+        elif self.kind == TIMING:
+            text = (f"也可在 {self.other} 年开始，但净现值将减少 {_amount(self.amount)}" if zh
+                    else f"it could start in {self.other}, but that would lower the NPV by "
+                    f"{_amount(self.amount)}")
+        elif self.kind == TIE:
+            text = f"在 {self.other} 年开始净现值相同，两者一样好" if zh else \
+                f"starting in {self.other} gives the same NPV: either year is as good"
+        else:
+            text = (f"在 {self.other} 年开始可使净现值增加 {_amount(self.amount)}，"
+                    "求解器在找到之前已停止（见差距）" if zh else
+                    f"starting in {self.other} would add {_amount(self.amount)} to the NPV; "
+                    "the solver stopped before finding it (see the gap)")
+        if self.later is not None and self.kind in (FIRST_YEAR, PREREQUISITE):
+            text += (f"；推迟一年净现值将减少 {_amount(self.later)}" if zh else
+                     f"; a year later would lower the NPV by {_amount(self.later)}")
+        return text
+
+
 @dataclass
 class Addition:
-    """One chosen addition and why it is there."""
+    """One chosen addition, what it is worth to the plan, and why it starts when it does."""
 
     enterprise: str
     project: str
     start_year: int
-    npv: float  # its own discounted benefit − capex − opex over the horizon (links apart)
-    link_npv: float  # discounted link benefits of links it is first to connect (0 if none)
-    tight: list[str]  # constraints with (almost) nothing left in the years it touches
-    why_year: str
+    npv: float  # NPV of the plan − NPV of the plan without this addition (docs/method.md)
+    own_npv: float  # of which its own discounted benefit − capex − opex
+    link_npv: float  # of which link benefits that only it brings (its firm connects)
+    tight: list[Limit]  # limits with (almost) nothing left in the years it spends in
+    why: Why
+    enterprise_name: str = ""
+    project_name: str = ""
+
+    def enterprise_label(self) -> str:
+        return f"{self.enterprise} {self.enterprise_name}".strip()
+
+    def project_label(self) -> str:
+        return f"{self.project} {self.project_name}".strip()
+
+    def npv_text(self, lang: str) -> str:
+        """"503.7 (links 478.6)": its NPV, and the part that is link benefit."""
+        if not self.link_npv:
+            return _amount(self.npv)
+        return f"{_amount(self.npv)}（其中链接 {_amount(self.link_npv)}）" if lang == "zh_CN" \
+            else f"{_amount(self.npv)} (links {_amount(self.link_npv)})"
+
+    def line(self, lang: str) -> str:
+        """The addition in one line: who, what, when, its NPV and why then; what binds."""
+        zh = lang == "zh_CN"
+        text = (f"{self.enterprise_label()} — {self.project_label()}，{self.start_year} 年：净现值 "
+                f"{self.npv_text(lang)}；{self.why.text(lang)}" if zh else
+                f"{self.enterprise_label()} — {self.project_label()}, {self.start_year}: NPV "
+                f"{self.npv_text(lang)}; {self.why.text(lang)}")
+        if self.tight:
+            tight = "；".join(x.left_text(lang) for x in self.tight) if zh else \
+                "; ".join(x.left_text(lang) for x in self.tight)
+            text += f"（受限：{tight}）" if zh else f" (binding: {tight})"
+        return text
+
+
+# texts of the per-addition figures, shared by the command line and the app
+NPV_MEANING = (
+    "NPV: what the plan's NPV would lose without this addition (its own NPV plus the link "
+    "benefits only it brings).",
+    "净现值：去掉该项后方案净现值的减少额（其自身净现值加上仅因它而得的链接收益）。")
 
 
 @dataclass
@@ -96,8 +256,8 @@ class OptimiseResult:
     scenario: Scenario  # the new scenario "S (optimised)"
     assignments: list[Assignment]  # S's rows copied to the new scenario, then the additions
     objective: float  # the engine's NPV of the new scenario
-    bound: float  # best bound on the NPV HiGHS proved (equals objective when exact)
-    gap: float  # (bound − objective) / |objective|, as HiGHS reports gaps
+    bound: float | None  # best bound on the NPV HiGHS proved (None: no plan was solved)
+    gap: float | None  # (bound − objective) / |objective|, as HiGHS reports gaps
     status: str  # optimal / time limit / infeasible / cancelled / no candidates / …
     exact: bool
     seconds: float
@@ -110,6 +270,90 @@ class OptimiseResult:
     candidates: int = 0  # candidate additions after reduction
     variables: int = 0
     constraints: int = 0
+    base: str = ""  # the scenario S
+    over: list[Limit] = field(default_factory=list)  # budgets S alone exceeds (infeasible)
+    held: list[Limit] = field(default_factory=list)  # SMEs S alone puts over the cost cap
+    restricted: bool = False  # solved over the KEEP candidates of highest own NPV only
+    binding: list[Limit] = field(default_factory=list)  # budgets with at most 1 % left
+
+    @property
+    def changed(self) -> bool:
+        """Whether there is a plan to add (a new scenario); False: the model stays as it is."""
+        return bool(self.additions)
+
+    def summary(self, lang: str) -> str:
+        """One paragraph: what was found, or why nothing was added."""
+        zh = lang == "zh_CN"
+        base = f"“{self.base}”"
+        if self.status == "infeasible" and self.over:
+            limits = "；".join(x.over_text(lang) for x in self.over[:6]) if zh else \
+                "; ".join(x.over_text(lang) for x in self.over[:6])
+            more = len(self.over) - 6
+            if more > 0:
+                limits += f" 等（另有 {more} 项）" if zh else f" and {more} more"
+            return (f"无可行方案：情景{base}本身已超出限额——{limits}。请提高预算，或对分配更少的"
+                    "情景进行优化。未添加任何内容。" if zh else
+                    f"No plan: {base} alone already spends more than allowed — {limits}. "
+                    "Raise the budget or optimise a scenario with fewer assignments. Nothing "
+                    "was added.")
+        if not self.additions:
+            why = {
+                "no candidates": ("没有满足规则（规模、前置项目、在规划期内上线）的可添加项"
+                                  if zh else "no addition passes the rules (size, "
+                                  "prerequisites, going live within the horizon)"),
+                "optimal": ("在预算和成本上限内，没有能提高目标的添加项" if zh else
+                            "no addition raises the objective within the budgets and cost "
+                            "caps"),
+                "cancelled": "已取消" if zh else "cancelled",
+                "time limit": ("达到时间限制时求解器尚未找到方案，请延长时间限制" if zh else
+                               "the solver found no plan within the time limit; allow more "
+                               "time"),
+            }.get(self.status, ("求解器未找到方案（" + self.status + "）") if zh else
+                  f"the solver found no plan ({self.status})")
+            return (f"情景{base}无可添加项：{why}。未添加任何内容。" if zh else
+                    f"Nothing to add to {base}: {why}. Nothing was added.")
+        gap = "—" if self.gap is None else f"{self.gap * 100:.2f} %"
+        bound = "—" if self.bound is None else _amount(self.bound)
+        if self.exact:
+            status = "已证明最优" if zh else "proven optimal"
+        elif zh:
+            status = "可行（仅在部分候选项中求解）" if self.restricted else {
+                "optimal": "最优（在差距内）", "time limit": "达到时间限制"}.get(self.status,
+                                                                         self.status)
+        else:
+            status = self.status
+        return (f"“{self.scenario.name}”：添加 {len(self.additions)} 项；净现值 "
+                f"{_amount(self.base_objective)} → {_amount(self.objective)}（上界 {bound}，"
+                f"差距 {gap}）；{status}，用时 {self.seconds:.1f} 秒。" if zh else
+                f"“{self.scenario.name}”: {len(self.additions)} additions; NPV "
+                f"{_amount(self.base_objective)} → {_amount(self.objective)} (bound {bound}, "
+                f"gap {gap}); {status}, {self.seconds:.1f} s.")
+
+    def notes(self, lang: str) -> list[str]:
+        """What else a planner should know about the plan (firms S keeps over the cap …)."""
+        zh = lang == "zh_CN"
+        out = []
+        if self.binding:
+            binding = "；".join(x.left_text(lang) for x in self.binding) if zh else \
+                "; ".join(x.left_text(lang) for x in self.binding)
+            out.append(f"起约束作用的预算：{binding}。" if zh else f"Binding: {binding}.")
+        if self.held:
+            firms = "；".join(x.over_text(lang) for x in self.held[:6]) if zh else \
+                "; ".join(x.over_text(lang) for x in self.held[:6])
+            more = len(self.held) - 6
+            if more > 0:
+                firms += f" 等（另有 {more} 项）" if zh else f" and {more} more"
+            out.append(f"情景“{self.base}”本身已使以下中小企业超出自付成本上限，优化不会再加重其"
+                       f"负担（这些年份的自付成本不高于原情景）：{firms}。" if zh else
+                       f"“{self.base}” alone already puts these SMEs over the cost cap; the "
+                       "plan keeps them no worse than that (their own cost in those years "
+                       f"does not grow): {firms}.")
+        if self.restricted:
+            out.append(f"候选项 {self.candidates:,} 个：仅在自身净现值最高的 {KEEP:,} 个中求解，"
+                       "上界有效但较松。" if zh else
+                       f"{self.candidates:,} candidates: solved over the {KEEP:,} with the "
+                       "highest own NPV; the bound is valid but loose.")
+        return out
 
 
 # --- the independent checker -------------------------------------------------------------
@@ -645,11 +889,29 @@ def _with_plan(model: ChainModel, scenario: Scenario, rows: list[Assignment]) ->
 
 
 def apply(model: ChainModel, result: OptimiseResult) -> ChainModel:
-    """A new model (deep copy) with the optimised scenario and its assignments added."""
+    """A new model (deep copy) with the optimised scenario and its assignments added; when
+    the result adds nothing (infeasible, nothing to add, cancelled), the model unchanged."""
     new = copy.deepcopy(model)
-    new.scenarios.append(copy.deepcopy(result.scenario))
-    new.assignments.extend(copy.deepcopy(result.assignments))
+    if result.changed:
+        new.scenarios.append(copy.deepcopy(result.scenario))
+        new.assignments.extend(copy.deepcopy(result.assignments))
     return new
+
+
+def _budget_limits(spend: dict[str, Floats], budgets: dict[str, float | None], years: Ints,
+                   per_year: bool) -> list[Limit]:
+    """Each budget the spending breaks: per year, or over the horizon."""
+    found = []
+    for party, limit in budgets.items():
+        if limit is None:
+            continue
+        amounts = spend[party]
+        checks = list(zip(years.tolist(), amounts.tolist(), strict=True)) if per_year else \
+            [(None, float(amounts.sum()))]
+        for year, amount in checks:
+            if amount > limit + _TOL * max(1.0, abs(limit)):
+                found.append(Limit(party, year, amount, limit))
+    return found
 
 
 def optimise(model: ChainModel, scenario: str, core_budget: float | None,
@@ -661,9 +923,11 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     """Add the best assignments to ``scenario`` within the budgets.
 
     ``core_budget`` and ``government_budget`` bound the whole new scenario's spending, over
-    the horizon or, with ``per_year``, in each year (None: no limit). The result's
-    ``objective`` is the engine's NPV of the new scenario. See the module docstring for the
-    model and its one relaxation ("no worse than S" for firms S already over the cost cap).
+    the horizon or, with ``per_year``, in each year (None or infinite: no limit). The
+    result's ``objective`` is the engine's NPV of the new scenario. See the module docstring
+    for the model and its one relaxation ("no worse than S" for firms S already over the
+    cost cap). When S alone breaks a budget the result is "infeasible" and names each broken
+    budget (``over``); then, and whenever nothing is added, ``changed`` is False.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}")
@@ -679,6 +943,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     base_scenario = model.scenario(scenario)
     if base_scenario is None:
         raise KeyError(scenario)
+    budgets = {party: None if limit is None or math.isinf(limit) else float(limit)
+               for party, limit in (("core", core_budget), ("government", government_budget))}
     new_scenario = replace(base_scenario, name=_new_name(model, scenario),
                            extra=dict(base_scenario.extra))
     originals = [replace(a, scenario=new_scenario.name, extra=dict(a.extra))
@@ -686,69 +952,74 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     arrays = ChainArrays.of(model)
     report(0.0)
     base = evaluate_scenario(arrays, base_scenario)
+    n = len(arrays.ids)
+    base_own = sme_own_costs(base, n)
+    sme_limit = np.maximum(sme_cost_cap * arrays.revenue[:, None] + np.zeros_like(base_own),
+                           base_own)
+    over = _budget_limits(base.party_cost, budgets, base.years, per_year)
+    held = _held(arrays, base, base_own, sme_cost_cap)
 
     def finish(rows: list[Assignment], status: str, exact: bool, bound: float | None,
                message: str = "", additions: list[Addition] | None = None,
-               counts: tuple[int, int, int] = (0, 0, 0)) -> OptimiseResult:
-        planned = _with_plan(model, new_scenario, rows)
-        result = evaluate_scenario(replace(arrays, model=planned), new_scenario)
-        value = result.npv
-        top = value if bound is None else max(bound, value)
-        gap = 0.0 if top == value else (top - value) / max(abs(value), 1e-9)
-        share = result.connected_share[-1] if len(result.years) else math.nan
+               counts: tuple[int, int, int] = (0, 0, 0), planned: ScenarioResult | None = None,
+               restricted: bool = False) -> OptimiseResult:
+        if planned is None:
+            planned = evaluate_scenario(
+                replace(arrays, model=_with_plan(model, new_scenario, rows)), new_scenario)
+        value = planned.npv
+        top = None if bound is None else max(bound, value)
+        gap = None if top is None else 0.0 if top == value else \
+            (top - value) / max(abs(value), 1e-9)
+        share = planned.connected_share[-1] if len(planned.years) else math.nan
         report(1.0)
         return OptimiseResult(
             scenario=new_scenario, assignments=rows, objective=value, bound=top, gap=gap,
             status=status, exact=exact, seconds=time.perf_counter() - began,
             additions=additions or [], base_objective=base.npv,
             coverage=None if math.isnan(share) else float(share),
-            core_spend=float(result.party_cost["core"].sum()),
-            government_spend=float(result.party_cost["government"].sum()), message=message,
-            candidates=counts[0], variables=counts[1], constraints=counts[2])
+            core_spend=float(planned.party_cost["core"].sum()),
+            government_spend=float(planned.party_cost["government"].sum()), message=message,
+            candidates=counts[0], variables=counts[1], constraints=counts[2], base=scenario,
+            over=over, held=held, restricted=restricted,
+            binding=_binding(planned, budgets, per_year) if additions else [])
 
-    def over(party: str, limit: float | None) -> bool:
-        if limit is None:
-            return False
-        spend = base.party_cost[party]
-        worst = spend.max() if per_year else spend.sum()
-        return bool(worst > limit + _TOL * max(1.0, abs(limit)))
-
-    if over("core", core_budget) or over("government", government_budget):
+    if over:
         return finish(originals, "infeasible", False, None,
-                      f"{scenario} alone already spends more than a budget allows")
+                      f"{scenario} alone already spends more than a budget allows", planned=base)
     if cancelled():
-        return finish(originals, "cancelled", False, None, "cancelled before the solve")
-    prog = _build(arrays, base_scenario, core_budget, government_budget, per_year, core_share,
-                  sme_cost_cap, base)
+        return finish(originals, "cancelled", False, None, "cancelled before the solve",
+                      planned=base)
+    prog = _build(arrays, base_scenario, budgets["core"], budgets["government"], per_year,
+                  core_share, sme_cost_cap, base)
     counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))
     report(0.2)
     if counts[0] == 0:
-        return finish(originals, "optimal", True, None, "no candidate passes the rules",
-                      counts=counts)
+        return finish(originals, "no candidates", True, base.npv, "no candidate passes the rules",
+                      counts=counts, planned=base)
     if cancelled():
         return finish(originals, "cancelled", False, None, "cancelled before the solve",
-                      counts=counts)
+                      counts=counts, planned=base)
 
     has_cap = prog.w_cols.stop > prog.w_cols.start
 
-    def plan(x: Floats) -> tuple[list[tuple[int, str, str, int]], list[Assignment]]:
+    def plan(x: Floats) -> list[Assignment]:
         chosen = np.flatnonzero((x[:prog.n_items] > 0.5) & ~prog.item_fixed)
         added = sorted((int(prog.item_s[k]), arrays.ids[prog.item_e[k]],
-                        model.projects[prog.item_p[k]].id, int(k)) for k in chosen)
-        return added, originals + [
+                        model.projects[prog.item_p[k]].id) for k in chosen)
+        return originals + [
             Assignment(scenario=new_scenario.name, enterprise=e, project=p, start_year=s,
-                       core_share=core_share) for s, e, p, _ in added]
+                       core_share=core_share) for s, e, p in added]
 
     def problems_of(rows: list[Assignment]) -> list[str]:
         return check_plan(_with_plan(model, new_scenario, rows), new_scenario.name,
-                          core_budget, government_budget, per_year, sme_cost_cap,
+                          budgets["core"], budgets["government"], per_year, sme_cost_cap,
                           baseline=scenario)
 
     def solve(c: Floats, extra: tuple[Floats, float] | None, limit: float) -> tuple[_Solve, str]:
         """The cap binaries relaxed first; exact only when the engine refuses that plan."""
         t0 = time.perf_counter()
         first = _solve(prog, c, extra, limit, mip_rel_gap, relax_cap=has_cap)
-        if first.x is None or not has_cap or not problems_of(plan(first.x)[1]):
+        if first.x is None or not has_cap or not problems_of(plan(first.x)):
             return first, "relaxed subsidy cap, plan checked by the engine" if has_cap else ""
         left = max(1.0, limit - (time.perf_counter() - t0))
         exact = _solve(prog, c, extra, left, mip_rel_gap)
@@ -764,7 +1035,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         report(0.5)
         if first.x is None:
             return finish(originals, first.status, False, None, "coverage stage: " + first.status,
-                          counts=counts)
+                          counts=counts, planned=base)
         best = round(-float(prog.coverage_c @ first.x))
         extra = (prog.coverage_c, -best + 0.5)  # hold at least that many connected firms
         stage_status = first.status
@@ -773,7 +1044,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         remaining = max(1.0, time_limit - (time.perf_counter() - began))
         if cancelled():
             return finish(originals, "cancelled", False, None, "cancelled between the solves",
-                          counts=counts)
+                          counts=counts, planned=base)
     loose_bound: float | None = None
     if objective == "npv" and counts[0] > LARGE:
         free = np.flatnonzero(~prog.item_fixed)
@@ -795,9 +1066,9 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     if solved.x is None:
         bound = -solved.bound if math.isfinite(solved.bound) else None
         return finish(originals, solved.status, False, bound, message + solved.status,
-                      counts=counts)
+                      counts=counts, planned=base)
     x = solved.x
-    added, rows = plan(x)
+    rows = plan(x)
     bound = -solved.bound if loose_bound is None else loose_bound
     milp_value = -solved.objective
     # the engine and the checker have the last word
@@ -807,11 +1078,10 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         if not problems or len(rows) == len(originals):
             break
         rows = rows[:-1]
-        added = added[:-1]
         repaired += 1
-    planned_result = evaluate_scenario(replace(arrays, model=_with_plan(model, new_scenario,
-                                                                        rows)), new_scenario)
-    agree = abs(planned_result.npv - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
+    planned = evaluate_scenario(replace(arrays, model=_with_plan(model, new_scenario, rows)),
+                                new_scenario)
+    agree = abs(planned.npv - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
     exact = solved.status == "optimal" and stage_status == "optimal" and agree and \
         not repaired and loose_bound is None
     if repaired:
@@ -821,8 +1091,41 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     status = solved.status if stage_status == "optimal" else stage_status
     if loose_bound is not None:  # optimal over the kept candidates only
         status = f"feasible ({status} over {KEEP:,} candidates)"
-    explained = _explain(prog, x, added, arrays, base_scenario, base, planned_result)
-    return finish(rows, status, exact, bound, message.rstrip("; "), explained, counts)
+    what = _WhatIf(arrays, new_scenario, planned, rows, budgets, per_year, sme_limit)
+    explained = [what.explain(a, mip_rel_gap) for a in rows[len(originals):]]
+    return finish(rows, status, exact, bound, message.rstrip("; "), explained, counts, planned,
+                  restricted=loose_bound is not None)
+
+
+def _binding(planned: ScenarioResult, budgets: dict[str, float | None], per_year: bool
+             ) -> list[Limit]:
+    """The budgets the plan leaves at most 1 % of: per year, or over the horizon."""
+    found = []
+    for party, limit in budgets.items():
+        if limit is None:
+            continue
+        spend = planned.party_cost[party]
+        checks = list(zip(planned.years.tolist(), spend.tolist(), strict=True)) if per_year \
+            else [(None, float(spend.sum()))]
+        found += [Limit(party, year, amount, limit) for year, amount in checks
+                  if limit - amount <= max(0.01 * abs(limit), 1e-6)]
+    return found
+
+
+def _held(arrays: ChainArrays, base: ScenarioResult, base_own: Floats, sme_cost_cap: float
+          ) -> list[Limit]:
+    """SMEs that S alone makes pay more than the cost cap: each in its dearest such year."""
+    cap = sme_cost_cap * arrays.revenue[:, None] + np.zeros_like(base_own)
+    over = base_own > cap + _TOL * np.maximum(1.0, cap)
+    if arrays.core >= 0:
+        over[arrays.core] = False
+    names = arrays.model.enterprises
+    found = []
+    for e in np.flatnonzero(over.any(axis=1)):
+        t = int(np.argmax(np.where(over[e], base_own[e] - cap[e], -np.inf)))
+        found.append(Limit("sme", int(base.years[t]), float(base_own[e, t]), float(cap[e, t]),
+                           f"{names[e].id} {names[e].name}".strip()))
+    return found
 
 
 def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
@@ -842,81 +1145,186 @@ def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
     return float(base.npv + np.clip(best, 0, None).sum() + links)
 
 
-def _explain(prog: _Program, x: Floats, added: list[tuple[int, str, str, int]],
-             arrays: ChainArrays, scenario: Scenario, base: ScenarioResult,
-             planned: ScenarioResult) -> list[Addition]:
-    """Per addition: its NPV, the nearly-full constraints it touches, and why that year."""
-    if not added:
-        return []
-    activity = prog.a @ x
-    slack = prog.row_ub - activity
-    names = np.array(prog.row_names, dtype=object)
-    start, horizon = scenario.start_year, scenario.horizon
-    factor = planned.factor
-    newly = planned.link_connected & ~base.link_connected
-    fresh = ~arrays.link_flag & ~(arrays.platform[arrays.link_u] & arrays.platform[arrays.link_v])
-    link_year_value = scenario.link_benefit_rate * arrays.link_value[:, None] * factor[None, :]
-    result = []
-    for s, e_id, p_id, k in added:
-        e = arrays.index[e_id]
-        p = arrays.project_index[p_id]
-        offset = s - start
-        live_from = offset + int(arrays.p_duration[p])
-        touched = {offset, *range(live_from, horizon)}
-        tight = []
-        for r in np.flatnonzero(names != ""):
-            name = names[r]
-            year = int(prog.row_year[r])
-            if name == "sme" and prog.row_enterprise[r] != e:
-                continue
-            if year >= 0 and year not in touched:
-                continue
-            limit = prog.row_ub[r]
-            if slack[r] <= max(0.01 * abs(limit), 1e-6):
-                when = f" in {start + year}" if year >= 0 else " over the horizon"
-                who = f"{e_id}'s own cost cap" if name == "sme" else f"{name} budget"
-                tight.append(f"{who}{when}: {max(slack[r], 0.0):.4g} of {limit:.4g} left")
-        link_npv = 0.0
-        if arrays.p_connects[p] and not arrays.platform[e]:
-            # the years in which this item is what connects e (no other item does yet)
-            others = np.flatnonzero((prog.item_e == e) & (x[:prog.n_items] > 0.5)
-                                    & arrays.p_connects[prog.item_p])
-            others = others[others != k]
-            other_from = int((prog.item_s[others] + arrays.p_duration[prog.item_p[others]]
-                              - start).min()) if len(others) else horizon
-            years_on = (np.arange(horizon) >= live_from) & (np.arange(horizon) < other_from)
-            ends = (arrays.link_u == e) | (arrays.link_v == e)
-            first = newly & fresh[:, None] & ends[:, None] & years_on[None, :]
-            link_npv = float((link_year_value * first).sum())
-        earliest = _earliest(prog, x, k, arrays, start)
-        if earliest is None or s == earliest:
-            why = "the first year of the horizon" if s == start else \
-                "the earliest year its prerequisites (requires, level) allow"
-        else:
-            why = (f"could start in {earliest}; a later start keeps more of the budgets "
-                   "and cost caps free in the earlier years or pays off better when discounted")
-        result.append(Addition(e_id, p_id, s, float(prog.item_npv[k]), link_npv, tight, why))
-    return result
+# --- why each addition: what-ifs on one firm's rows --------------------------------------
+
+Row = tuple[int, int, float]  # (project index, start year, core share) of one assignment
 
 
-def _earliest(prog: _Program, x: Floats, k: int, arrays: ChainArrays, first: int
-              ) -> int | None:
-    """The earliest start year the chosen plan's rules allow item k (None if not known)."""
-    model = arrays.model
-    e, p = prog.item_e[k], prog.item_p[k]
-    project = model.projects[p]
-    mine = np.flatnonzero((prog.item_e == e) & (x[:prog.n_items] > 0.5))
-    mine = mine[mine != k]
-    live = prog.item_s[mine] + arrays.p_duration[prog.item_p[mine]]
-    req = arrays.project_index.get(project.requires, -1) if project.requires else -1
-    for s in range(first, int(prog.item_s[k]) + 1):
-        if s < int(prog.item_s[k]) and not np.any((prog.item_e == e) & (prog.item_p == p)
-                                                   & (prog.item_s == s)):
-            continue
-        level = arrays.maturity[e] + int(arrays.p_gain[prog.item_p[mine]][live <= s].sum())
-        if level < project.min_maturity:
-            continue
-        if req >= 0 and not np.any((prog.item_p[mine] == req) & (live <= s)):
-            continue
-        return s
-    return None
+@dataclass
+class _Firm:
+    """One firm's figures in a plan (the engine's rules on that firm's rows alone)."""
+
+    core: Floats  # what the core pays for them, per year
+    government: Floats  # their subsidies, per year
+    own: Floats  # what the firm pays itself, per year
+    value: float  # their discounted benefit − capex − opex
+    links: float  # discounted benefit of the links whose ends are then both connected
+
+
+class _WhatIf:
+    """The final plan, one firm at a time: its NPV and spending with one addition left out
+    or started in another year. Spending, subsidies (and their cap), connection and link
+    benefits follow planner.engine; other firms' rows do not change, so neither do their
+    figures, and every total is the plan's total plus this firm's change."""
+
+    def __init__(self, arrays: ChainArrays, scenario: Scenario, planned: ScenarioResult,
+                 rows: list[Assignment], budgets: dict[str, float | None], per_year: bool,
+                 sme_limit: Floats) -> None:
+        self.arrays, self.scenario, self.planned = arrays, scenario, planned
+        self.budgets, self.per_year, self.sme_limit = budgets, per_year, sme_limit
+        self.years = planned.years
+        self.start, self.horizon = scenario.start_year, scenario.horizon
+        self.project_ids = [p.id for p in arrays.model.projects]
+        self.by_firm: dict[int, list[Row]] = {}
+        for a in rows:
+            self.by_firm.setdefault(arrays.index[a.enterprise], []).append(
+                (arrays.project_index[a.project], a.start_year, a.core_share))
+        u, v = arrays.link_u, arrays.link_v
+        self.fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+        ends = np.r_[u, v]  # the links at firm e: link_of[link_from[e]:link_from[e + 1]]
+        order = np.argsort(ends, kind="stable")
+        self.link_of = order % max(len(u), 1)
+        self.link_from = np.searchsorted(ends[order], np.arange(len(arrays.ids) + 1))
+
+    def label(self, e: int) -> str:
+        firm = self.arrays.model.enterprises[e]
+        return f"{firm.id} {firm.name}".strip()
+
+    def project_label(self, p: int) -> str:
+        project = self.arrays.model.projects[p]
+        return f"{project.id} {project.name}".strip()
+
+    def firm(self, e: int, rows: list[Row]) -> _Firm:
+        arrays, horizon = self.arrays, self.horizon
+        count = len(rows)
+        p = np.fromiter((r[0] for r in rows), np.int64, count)
+        s = np.fromiter((r[1] for r in rows), np.int64, count)
+        share = np.fromiter((r[2] for r in rows), float, count)
+        f = arrays.size_factor[e]
+        capex, opex = arrays.p_capex[p] * f, arrays.p_opex[p] * f
+        benefit = arrays.p_rate[p] * arrays.revenue[e] + arrays.p_fixed[p] * f
+        in_h = (s >= self.start) & (s < self.start + horizon)
+        firm = np.full(count, e, np.int64)
+        subsidy = _subsidies(self.scenario, arrays.size_code[firm], capex, firm, s, p, in_h,
+                             self.project_ids)
+        pays = np.ones(count) if e == arrays.core else share
+        live = self.years[None, :] >= (s + arrays.p_duration[p])[:, None]
+        spent = np.zeros((count, horizon))
+        inside = np.flatnonzero(in_h)
+        spent[inside, s[inside] - self.start] = 1.0
+        paid = spent * (capex - subsidy)[:, None] + live * opex[:, None]
+        net = live * (benefit - opex)[:, None] - spent * capex[:, None]
+        connected: Bools = np.any(live & arrays.p_connects[p][:, None], axis=0) | arrays.platform[e]
+        # the links at this firm: on when both ends are connected, the other end as planned
+        mine = np.unique(self.link_of[self.link_from[e]:self.link_from[e + 1]])
+        other = np.where(arrays.link_u[mine] == e, arrays.link_v[mine], arrays.link_u[mine])
+        other_on = np.where((other == e)[:, None], connected[None, :],
+                            self.planned.connected[other])
+        on = self.fresh[mine][:, None] & connected[None, :] & other_on
+        factor = self.planned.factor
+        return _Firm(core=(pays[:, None] * paid).sum(axis=0),
+                     government=(spent * subsidy[:, None]).sum(axis=0),
+                     own=((1.0 - pays)[:, None] * paid).sum(axis=0),
+                     value=float(net.sum(axis=0) @ factor),
+                     links=float((self.scenario.link_benefit_rate
+                                  * arrays.link_value[mine][:, None] * on).sum(axis=0)
+                                 @ factor))
+
+    def broken(self, e: int, now: _Firm, then: _Firm) -> list[Limit]:
+        """The limits the plan would break with this firm's figures ``then`` instead of ``now``."""
+        spend = {"core": self.planned.party_cost["core"] + then.core - now.core,
+                 "government": self.planned.party_cost["government"] + then.government
+                 - now.government}
+        found = _budget_limits(spend, self.budgets, self.years, self.per_year)
+        if e != self.arrays.core:
+            limit = self.sme_limit[e]
+            for t in np.flatnonzero(then.own > limit + _TOL * np.maximum(1.0, limit)):
+                found.append(Limit("sme", int(self.years[t]), float(then.own[t]),
+                                   float(limit[t]), self.label(e)))
+        return found
+
+    def tight(self, e: int, now: _Firm, touched: Bools) -> list[Limit]:
+        """Per-year budgets and the firm's cost cap with at most 1 % left in the years this
+        addition spends in (budgets over the horizon bind all alike: ``_binding``)."""
+        found = [x for x in _binding(self.planned, self.budgets, self.per_year)
+                 if x.year is not None and touched[x.year - self.start]]
+        if e != self.arrays.core:
+            limit = self.sme_limit[e]
+            for t in np.flatnonzero(touched & (limit - now.own <= np.maximum(0.01 * limit, 1e-6))):
+                found.append(Limit("sme", int(self.years[t]), float(now.own[t]),
+                                   float(limit[t]), self.label(e)))
+        return found
+
+    def explain(self, addition: Assignment, tolerance: float) -> Addition:
+        arrays = self.arrays
+        e, p = arrays.index[addition.enterprise], arrays.project_index[addition.project]
+        s = addition.start_year
+        rows = self.by_firm[e]
+        k = rows.index((p, s, addition.core_share))
+        others = rows[:k] + rows[k + 1:]
+        now, without = self.firm(e, rows), self.firm(e, others)
+        npv = now.value + now.links - without.value - without.links
+        duration = int(arrays.p_duration[p])
+        offset = s - self.start
+        touched = np.arange(self.horizon) >= offset + duration
+        touched[offset] = True
+        why = self._why(e, p, s, rows, k, others, now, tolerance * max(1.0, abs(self.planned.npv)))
+        return Addition(addition.enterprise, addition.project, s, npv,
+                        now.value - without.value, now.links - without.links,
+                        self.tight(e, now, touched), why,
+                        arrays.model.enterprises[e].name, arrays.model.projects[p].name)
+
+    def _why(self, e: int, p: int, s: int, rows: list[Row], k: int, others: list[Row],
+             now: _Firm, tolerance: float) -> Why:
+        arrays = self.arrays
+        project = arrays.model.projects[p]
+        required = arrays.project_index.get(project.requires, -1) if project.requires else -1
+
+        def level_at(year: int) -> int:
+            gains = sum(int(arrays.p_gain[q]) for q, start, _ in others
+                        if start + int(arrays.p_duration[q]) <= year)
+            return min(4, int(arrays.maturity[e]) + gains)
+
+        def required_at(year: int) -> bool:
+            return required < 0 or any(q == required and start + int(arrays.p_duration[q]) <= year
+                                       for q, start, _ in others)
+
+        earliest = next((y for y in range(self.start, s) if level_at(y) >= project.min_maturity
+                         and required_at(y)), s)
+
+        def value_at(year: int) -> tuple[_Firm, float]:
+            moved = self.firm(e, [*rows[:k], (p, year, rows[k][2]), *rows[k + 1:]])
+            return moved, moved.value + moved.links - now.value - now.links
+
+        if earliest == s:
+            later = None
+            last = self.start + self.horizon - 1
+            if s + 1 + int(arrays.p_duration[p]) <= last:
+                loss = -value_at(s + 1)[1]
+                later = loss if loss > tolerance else None
+            if s == self.start:
+                return Why(FIRST_YEAR, s, earliest, later=later)
+            requires = "" if required_at(s - 1) else self.project_label(required)
+            level = 0 if level_at(s - 1) >= project.min_maturity else project.min_maturity
+            lifted = tuple(self.project_label(q) for q, start, _ in others
+                           if start + int(arrays.p_duration[q]) == s and arrays.p_gain[q] > 0)
+            return Why(PREREQUISITE, s, earliest, requires=requires, level=level,
+                       lifted_by=lifted if level else (), later=later)
+        feasible: list[tuple[float, int]] = []
+        nearest: list[Limit] = []
+        for year in range(earliest, s):
+            moved, gain = value_at(year)
+            broken = self.broken(e, now, moved)
+            if broken:
+                if year == s - 1:
+                    nearest = broken
+            else:
+                feasible.append((gain, year))
+        if not feasible:
+            return Why(LIMITED, s, earliest, limits=tuple(nearest))
+        gain, year = max(feasible)
+        if gain > tolerance:
+            return Why(GAP, s, earliest, other=year, amount=gain)
+        if gain >= -tolerance:
+            return Why(TIE, s, earliest, other=year)
+        return Why(TIMING, s, earliest, other=year, amount=-gain)

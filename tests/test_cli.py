@@ -334,6 +334,56 @@ def test_template_must_be_an_xlsx(capsys, tmp_path):
     assert not (tmp_path / "template.json").exists()
 
 
+# --- optimise --------------------------------------------------------------------------------
+
+def optimise_args(path: Path, out: Path, core: float, *extra: str) -> list[str | Path]:
+    return ["optimise", path, "--scenario", "Base", "--core-budget", str(core),
+            "--government-budget", "1000", "--time-limit", "20", "--out", out, *extra]
+
+
+@pytest.mark.parametrize(("lang", "reason"), [
+    ("en", "error: No plan: “Base” alone already spends more than allowed — the core budget "
+           "over the horizon (6.4 > 1.0)."),
+    ("zh_CN", "错误：无可行方案：情景“Base”本身已超出限额——规划期内核心企业预算（6.4 > 1.0）。"),
+])
+def test_optimise_says_which_budget_s_alone_breaks_and_writes_nothing(
+        capsys, tmp_path, chain, lang, reason):
+    path, out = tmp_path / "chain.json", tmp_path / "out.json"
+    save_model(chain, path)
+    code, _, err = run(capsys, *optimise_args(path, out, 1.0, "--lang", lang))
+    assert code == 1
+    assert err.startswith(reason)
+    assert str(out) in err
+    assert not out.exists()
+
+
+def test_optimise_adds_a_scenario_and_lists_each_addition_by_name(capsys, tmp_path, chain):
+    path, out = tmp_path / "chain.json", tmp_path / "out.json"
+    save_model(chain, path)
+    code, printed, _ = run(capsys, *optimise_args(path, out, 1000.0))
+    assert code == 0
+    model = load_model(out).model
+    added = [a for a in model.assignments if a.scenario == "Base (optimised)"]
+    assert len(added) > 2
+    assert printed.startswith("“Base (optimised)”: ")
+    names = {e.id: e.name for e in chain.enterprises}
+    projects = {p.id: p.name for p in chain.projects}
+    for a in added[2:]:  # Base's own two rows come first
+        assert line_with(printed, f"{a.enterprise} {names[a.enterprise]} — "
+                                  f"{a.project} {projects[a.project]}, {a.start_year}: NPV ")
+
+
+def test_optimise_with_nothing_to_add_says_so_and_writes_nothing(capsys, tmp_path, chain):
+    # Base spends 6.4 of the core's money; every addition would cost the core more
+    path, out = tmp_path / "chain.json", tmp_path / "out.json"
+    save_model(chain, path)
+    code, printed, _ = run(capsys, *optimise_args(path, out, 6.4, "--core-share", "1"))
+    assert code == 0
+    assert printed.startswith("Nothing to add to “Base”: no addition raises the objective")
+    assert f"{out} not written" in printed
+    assert not out.exists()
+
+
 # --- generate --------------------------------------------------------------------------------
 
 def generated(capsys, path: Path, enterprises: int, seed: int | None = None) -> ChainModel:

@@ -15,7 +15,19 @@ import pytest
 from models.chain import Assignment, ChainModel, Enterprise, Link, ProjectType, Scenario
 from planner.engine import ChainArrays, evaluate, evaluate_scenario
 from planner.generate import generate
-from planner.optimise import OptimiseResult, apply, check_plan, optimise
+from planner.optimise import (
+    FIRST_YEAR,
+    LIMITED,
+    PREREQUISITE,
+    TIMING,
+    Addition,
+    Limit,
+    OptimiseResult,
+    apply,
+    check_plan,
+    optimise,
+    sme_own_costs,
+)
 
 BASE = "S"
 NEW = "S (optimised)"
@@ -99,11 +111,12 @@ def _optimise_and_check(model: ChainModel, core_budget: float | None,
     assert result.status == "optimal"
     assert result.exact, result.message
     planned = apply(model, result)
-    assert check_plan(planned, NEW, core_budget, gov_budget, per_year, sme_cost_cap,
+    name = NEW if result.changed else BASE  # nothing added: no copy of S
+    assert check_plan(planned, name, core_budget, gov_budget, per_year, sme_cost_cap,
                       baseline=BASE) == []
     share, npv = _brute(model, core_budget, gov_budget, per_year, core_share, sme_cost_cap,
                         coverage)
-    got = evaluate(planned, NEW, problems=[])[0]
+    got = evaluate(planned, name, problems=[])[0]
     assert result.objective == pytest.approx(got.npv, rel=1e-9)
     if coverage:
         assert float(got.connected_share[-1]) == pytest.approx(share)
@@ -186,16 +199,157 @@ def test_zero_budgets_leave_the_plan_unchanged():
     assert [(a.enterprise, a.project, a.start_year) for a in result.assignments] == \
         [("S1", "ERP", 2026)]
     assert result.objective == pytest.approx(result.base_objective)
+    # nothing to add: no copy of S either, and the result says why
+    assert result.status == "optimal" and not result.changed
+    assert apply(model, result) == model
+    assert result.summary("en").startswith("Nothing to add to “S”: no addition raises")
+    assert result.summary("zh_CN").startswith("情景“S”无可添加项")
 
 
-def test_budget_already_exceeded_by_s_is_infeasible_and_unchanged():
+def test_budget_already_exceeded_by_s_is_infeasible_names_it_and_adds_nothing():
     model = _chain()
     model.assignments = [Assignment(scenario=BASE, enterprise="C", project="ERP",
                                     start_year=2026)]
+    spend = _budget(model, "core", 0.0)  # C's ERP: capex 40 and opex 8 in 2027 (large: ×4)
+    assert spend == pytest.approx(48.0)
     result = optimise(model, BASE, 1.0, None)
     assert result.status == "infeasible"
-    assert not result.exact
-    assert [(a.enterprise, a.project) for a in result.assignments] == [("C", "ERP")]
+    assert not result.exact and result.bound is None and result.gap is None
+    assert result.over == [Limit("core", None, pytest.approx(48.0), 1.0)]
+    assert not result.changed and result.additions == []
+    assert apply(model, result) == model  # no copy of S
+    assert result.summary("en") == (
+        "No plan: “S” alone already spends more than allowed — the core budget over the "
+        "horizon (48.0 > 1.0). Raise the budget or optimise a scenario with fewer assignments. "
+        "Nothing was added.")
+    assert result.summary("zh_CN") == (
+        "无可行方案：情景“S”本身已超出限额——规划期内核心企业预算（48.0 > 1.0）。请提高预算，"
+        "或对分配更少的情景进行优化。未添加任何内容。")
+
+
+def test_per_year_budgets_s_exceeds_are_named_year_by_year():
+    model = _chain(subsidy_small=0.5)
+    model.assignments.append(Assignment(scenario=BASE, enterprise="S1", project="MES",
+                                        start_year=2027))
+    result = optimise(model, BASE, 100.0, 10.0, per_year=True)
+    # the core: ERP and PLAT capex (40 + 16) in 2026, their opex (8 + 4) in 2027; the
+    # government: half of S1's MES capex 30 in 2027
+    assert result.status == "infeasible"
+    assert result.over == [Limit("government", 2027, pytest.approx(15.0), 10.0)]
+    assert "the government budget in 2027 (15.0 > 10.0)" in result.summary("en")
+    assert "2027 年政府预算（15.0 > 10.0）" in result.summary("zh_CN")
+    assert not result.changed
+
+
+def test_smes_s_puts_over_the_cost_cap_are_named_and_kept_no_worse():
+    # S makes S1 (revenue 1000) pay for ERP itself: 10 in 2026 and 2 a year from 2027;
+    # at a cap of 0.5 % (5 a year) S1 is over it in 2026
+    model = _chain(horizon=3, subsidy_small=0.0)
+    model.enterprises[1].name = "Hull Works 船体厂"
+    model.assignments.append(Assignment(scenario=BASE, enterprise="S1", project="ERP",
+                                        start_year=2026))
+    result = optimise(model, BASE, None, None, sme_cost_cap=0.005)
+    assert result.held == [Limit("sme", 2026, pytest.approx(10.0), pytest.approx(5.0),
+                                 "S1 Hull Works 船体厂")]
+    en, zh = " ".join(result.notes("en")), " ".join(result.notes("zh_CN"))
+    assert "“S” alone already puts these SMEs over the cost cap" in en
+    assert "S1 Hull Works 船体厂's own cost cap in 2026 (10.0 > 5.0)" in en
+    assert "2026 年S1 Hull Works 船体厂 的自付成本上限（10.0 > 5.0）" in zh
+    planned = apply(model, result)
+    assert check_plan(planned, NEW, None, None, False, 0.005, baseline=BASE) == []
+    # S1 pays no more in 2026 than S already makes it pay
+    arrays = ChainArrays.of(planned)
+    own = sme_own_costs(evaluate(planned, result.scenario.name, problems=[])[0],
+                        len(arrays.ids))
+    assert own[arrays.index["S1"], 0] <= 10.0 + 1e-9
+
+
+def test_an_additions_npv_is_what_the_plan_loses_without_it():
+    model = _chain(horizon=3)
+    result = optimise(model, BASE, None, None, sme_cost_cap=1.0, time_limit=20)
+    planned = apply(model, result)
+    total = evaluate(planned, NEW, problems=[])[0].npv
+    assert total == pytest.approx(result.objective)
+    assert any(a.link_npv > 0 for a in result.additions)  # S1's PLAT switches its links on
+    for a in result.additions:
+        without = replace(planned, assignments=[
+            x for x in planned.assignments
+            if (x.scenario, x.enterprise, x.project) != (NEW, a.enterprise, a.project)])
+        assert a.npv == pytest.approx(total - evaluate(without, NEW, problems=[])[0].npv,
+                                      abs=1e-9)
+        assert a.npv == pytest.approx(a.own_npv + a.link_npv)
+        assert (a.enterprise_name, a.project_name) == (
+            planned.enterprise_index()[a.enterprise].name, planned.project_index()[a.project].name)
+
+
+def _moved(model: ChainModel, result: OptimiseResult, addition: Addition, year: int
+           ) -> ChainModel:
+    """The optimised model with one addition starting in ``year`` instead."""
+    planned = apply(model, result)
+    planned.assignments = [
+        replace(a, start_year=year) if (a.scenario, a.enterprise, a.project) ==
+        (NEW, addition.enterprise, addition.project) else a for a in planned.assignments]
+    return planned
+
+
+def test_why_this_year_first_year_and_prerequisites():
+    model = _chain(horizon=3)
+    result = optimise(model, BASE, None, None, sme_cost_cap=1.0, time_limit=20)
+    by = {(a.enterprise, a.project): a for a in result.additions}
+    erp = by["S1", "ERP"]
+    assert (erp.start_year, erp.why.kind) == (2026, FIRST_YEAR)
+    assert erp.why.text("en").startswith("2026 is the horizon's first year")
+    assert erp.why.text("zh_CN").startswith("2026 年是规划期首年")
+    # and what waiting a year would cost, as the engine counts it
+    later = evaluate(_moved(model, result, erp, 2027), NEW, problems=[])[0].npv
+    assert erp.why.later == pytest.approx(result.objective - later)
+    # S1's MES needs ERP live (it is from 2027) and level 2 (ERP's gain lifts S1 to it then)
+    mes = by["S1", "MES"]
+    assert (mes.start_year, mes.why.kind, mes.why.earliest) == (2027, PREREQUISITE, 2027)
+    assert (mes.why.requires, mes.why.level, mes.why.lifted_by) == ("ERP ERP", 2, ("ERP ERP",))
+    assert "its prerequisite ERP ERP is live from 2027" in mes.why.text("en")
+    assert "the firm reaches the level 2 it needs in 2027" in mes.why.text("en")
+    assert "前置项目 ERP ERP 自 2027 年起上线" in mes.why.text("zh_CN")
+    # the core is at level 2 already: only ERP holds its MES back
+    core_mes = by["C", "MES"]
+    assert (core_mes.why.kind, core_mes.why.requires, core_mes.why.level) == \
+        (PREREQUISITE, "ERP ERP", 0)
+
+
+def test_why_this_year_a_per_year_budget_holds_it_back():
+    model = _chain(horizon=3)
+    budget = _budget(model, "core", 5.0, per_year=True)
+    result = optimise(model, BASE, budget, None, per_year=True, core_share=1.0,
+                      sme_cost_cap=1.0, time_limit=20)
+    erp = next(a for a in result.additions if (a.enterprise, a.project) == ("S1", "ERP"))
+    assert (erp.start_year, erp.why.kind, erp.why.earliest) == (2027, LIMITED, 2026)
+    [limit] = erp.why.limits
+    assert (limit.kind, limit.year, limit.limit) == ("core", 2026, pytest.approx(budget))
+    # the independent checker finds the same over-spend in the same year
+    problems = check_plan(_moved(model, result, erp, 2026), NEW, budget, None, True, 1.0,
+                          baseline=BASE)
+    assert problems == [f"core spends {limit.amount:.6g} in 2026, over its budget {budget:.6g}"]
+    assert erp.why.text("en") == ("starting a year earlier would exceed the core budget in "
+                                  f"2026 ({limit.amount:,.1f} > {budget:,.1f})")
+    assert erp.why.text("zh_CN").startswith("提前一年开始将超出2026 年核心企业预算")
+
+
+def test_why_this_year_a_later_start_pays_off_better():
+    # S2 can join the platform only in 2028 (its ERP, required, is live then): S1's platform
+    # earlier would pay running costs for a link that is not on yet
+    model = _chain(horizon=4)
+    model.projects[2].requires = "ERP"
+    model.links = [model.links[1]]  # S2 -> S1 only
+    model.assignments += [
+        Assignment(scenario=BASE, enterprise="S2", project="ERP", start_year=2027),
+        Assignment(scenario=BASE, enterprise="S1", project="ERP", start_year=2026)]
+    result = optimise(model, BASE, None, None, sme_cost_cap=1.0, time_limit=20)
+    plat = next(a for a in result.additions if (a.enterprise, a.project) == ("S1", "PLAT"))
+    assert (plat.start_year, plat.why.kind, plat.why.other) == (2028, TIMING, 2027)
+    earlier = evaluate(_moved(model, result, plat, 2027), NEW, problems=[])[0].npv
+    assert plat.why.amount == pytest.approx(result.objective - earlier)
+    assert plat.why.text("en") == ("it could start in 2027, but that would lower the NPV by "
+                                   f"{plat.why.amount:,.1f}")
 
 
 def test_new_scenario_name_avoids_taken_names_and_apply_adds_it():

@@ -158,8 +158,6 @@ ZH = {
     "Objective": "目标", "Core share of new projects": "新项目的核心企业分担",
     "SME yearly cost cap (of revenue)": "中小企业年成本上限（占营业收入）",
     "Time limit": "时间上限", "Optimising…": "正在优化…", "Cancelled": "已取消",
-    "{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})":
-        "{0}：目标值 {1:,.1f}，上界 {2:,.1f}，差距 {3}，用时 {4:.1f} 秒（{5}）",
     "Charts": "图表", "Compare": "情景对比", "Presentation": "演示模式",
     "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)",
     "Export chart…": "导出图表…",

@@ -1,10 +1,12 @@
 """Plan ▸ Optimise…: budgets and options, a background run with progress and Cancel,
-and the optimised plan added as a new scenario (one undo step)."""
+and the optimised plan added as a new scenario (one undo step), or, when it is infeasible
+or adds nothing, why (texts from planner.optimise in the interface language)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.document import Document
-from ui.i18n import tr
+from ui.i18n import language, tr
 from ui.worker import BackgroundRunner, TaskState
 
 
@@ -34,35 +36,79 @@ def _run(model: Any, scenario: str, options: dict[str, Any], state: TaskState) -
 
 
 class OptimiseResultDialog(QDialog):
-    """What the optimiser chose and why: each addition with its NPV, its year and what binds."""
+    """What the optimiser chose and why: each addition by name, what it adds to the plan's
+    NPV, why it starts in its year and which limits it meets (the command line's figures)."""
 
     def __init__(self, result: Any, parent: QWidget | None = None):
+        from planner.optimise import NPV_MEANING
+
         super().__init__(parent)
+        lang = language()
         self.setWindowTitle(result.scenario.name)
-        self.resize(900, 480)
-        gap = "—" if result.gap is None else f"{result.gap * 100:.2f}%"
-        head = QLabel(tr("{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})",
-                         result.scenario.name, result.objective, result.bound, gap,
-                         result.seconds, result.status), self)
-        head.setWordWrap(True)
-        headers = [tr("Enterprise id"), tr("Project"), tr("Start year"), tr("NPV"),
+        self.resize(1200, 600)
+        layout = QVBoxLayout(self)
+        self.head = QLabel(result.summary(lang), self)
+        self.head.setWordWrap(True)
+        layout.addWidget(self.head)
+        notes = result.notes(lang)
+        self.notes = QLabel("\n".join(notes), self)
+        self.notes.setWordWrap(True)
+        self.notes.setVisible(bool(notes))
+        layout.addWidget(self.notes)
+        headers = [tr("Enterprise"), tr("Project"), tr("Start year"), tr("NPV"),
                    tr("Why this year"), tr("Binding constraints")]
         self.table = QTableWidget(len(result.additions), len(headers), self)
         self.table.setHorizontalHeaderLabels(headers)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrap, never cut with "…"
+        self.table.verticalHeader().setVisible(False)
+        sep = "；" if lang == "zh_CN" else "; "
         for r, addition in enumerate(result.additions):
-            values = [addition.enterprise, addition.project, str(addition.start_year),
-                      f"{addition.npv + addition.link_npv:,.1f}", addition.why_year,
-                      "; ".join(addition.tight)]
+            values = [addition.enterprise_label(), addition.project_label(),
+                      str(addition.start_year), addition.npv_text(lang),
+                      addition.why.text(lang), sep.join(x.left_text(lang) for x in addition.tight)]
             for c, value in enumerate(values):
-                self.table.setItem(r, c, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setStretchLastSection(True)
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if c in (2, 3):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(r, c, item)
+        for c, width in enumerate((190, 210, 70, 130, 320, 220)):
+            self.table.setColumnWidth(c, width)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        # wrapped texts need the row heights again whenever a column's width changes
+        header.sectionResized.connect(lambda *_: self._fit_rows())
+        # budgets over the horizon bind every addition alike: they are in the notes above
+        self.table.setColumnHidden(5, not any(a.tight for a in result.additions))
+        self._fit_rows()
+        layout.addWidget(self.table, 1)
+        note = QLabel(NPV_MEANING[lang == "zh_CN"], self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(head)
-        layout.addWidget(self.table)
         layout.addWidget(buttons)
+
+    def _fit_rows(self) -> None:
+        """Rows tall enough for every wrapped cell.
+
+        WORKAROUND: Qt 6.8–6.11 sizes a wrapped cell of mixed Chinese and digits a line short
+        (resizeRowsToContents), so the height is measured here with the cell's own width.
+        """
+        table = self.table
+        table.resizeRowsToContents()
+        metrics = table.fontMetrics()
+        flags = int(Qt.AlignmentFlag.AlignLeft) | int(Qt.TextFlag.TextWordWrap)
+        columns = [c for c in range(table.columnCount())
+                   if not table.isColumnHidden(c) and table.columnWidth(c) > 40]
+        for row in range(table.rowCount()):
+            needed = max((metrics.boundingRect(QRect(0, 0, table.columnWidth(c) - 20, 10_000),
+                                               flags, table.item(row, c).text()).height()
+                          for c in columns), default=0)
+            table.setRowHeight(row, max(table.rowHeight(row), needed + 8))
 
 
 class OptimiseDialog(QDialog):
@@ -162,6 +208,10 @@ class OptimiseDialog(QDialog):
             self.status.setText(str(error).strip().splitlines()[-1] if error else "")
             return
         self.result = result
+        if not result.changed:  # infeasible or nothing to add: say why, add nothing
+            lang = language()
+            self.status.setText("\n".join([result.summary(lang), *result.notes(lang)]))
+            return
         self.adopt(result)
         self.accept()
 
@@ -173,11 +223,7 @@ class OptimiseDialog(QDialog):
         document.add_rows("assignments", list(result.assignments), "")
         document.undo_stack.endMacro()
         document.set_scenario(result.scenario.name)
-        gap = "—" if result.gap is None else f"{result.gap * 100:.2f}%"
-        self.summary = tr("{0}: objective {1:,.1f}, bound {2:,.1f}, gap {3}, {4:.1f} s ({5})",
-                          result.scenario.name, result.objective,
-                          result.bound if result.bound is not None else float("nan"), gap,
-                          result.seconds, result.status)
+        self.summary = result.summary(language())
         if self.parent() is not None and hasattr(self.parent(), "statusBar"):
             self.parent().statusBar().showMessage(self.summary, 15000)  # type: ignore[union-attr]
 
