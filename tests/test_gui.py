@@ -82,7 +82,7 @@ def test_build_a_chain_assign_projects_then_undo_to_empty_and_redo(qtbot, window
 
     answer(qtbot, link)
     trigger(window, "add_link")
-    answer(qtbot, lambda d: d.setTextValue("Core-led"))
+    answer(qtbot, lambda d: (d.name.clear(), qtbot.keyClicks(d.name, "Core-led")))
     trigger(window, "new_scenario")
     qtbot.mouseClick(window.tables.pages["projects"].findChildren(QPushButton)[0],
                      Qt.MouseButton.LeftButton)  # the Projects tab's "Add Projects" button
@@ -98,7 +98,7 @@ def test_build_a_chain_assign_projects_then_undo_to_empty_and_redo(qtbot, window
         page.proxy.index(2, 0), page.view.selectionModel().SelectionFlag.Select
         | page.view.selectionModel().SelectionFlag.Rows)
     assert window.document.selected_enterprises == {"S1", "S2"}
-    answer(qtbot, lambda d: d.share.setValue(40))
+    answer(qtbot, lambda d: (d.share.selectAll(), qtbot.keyClicks(d.share, "40")))
     trigger(window, "assign")
     assert [(a.enterprise, a.project, a.core_share) for a in model.assignments] == [
         ("S1", "P01", 0.4), ("S2", "P01", 0.4)]

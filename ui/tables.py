@@ -544,6 +544,10 @@ class TablePage(QWidget):
         self.select_source_rows(hits)
 
     def select_source_rows(self, rows: list[int]) -> None:
+        current = self.proxy.mapToSource(self.view.currentIndex()).row()
+        if sorted(rows) == sorted(self.proxy.mapToSource(i).row()
+                                  for i in self.view.selectionModel().selectedRows()):
+            return  # already shown (the selection came from this table)
         selection = QItemSelection()
         last = self.model.columnCount() - 1
         for row in rows:
@@ -554,7 +558,7 @@ class TablePage(QWidget):
         try:
             self.view.selectionModel().select(
                 selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            if rows:
+            if rows and current not in rows:
                 first = self.proxy.mapFromSource(self.model.index(rows[0], 0))
                 if first.isValid():
                     self.view.selectionModel().setCurrentIndex(
@@ -601,8 +605,16 @@ class TablesWidget(QTabWidget):
                 self.setTabIcon(i, QIcon())
                 self.setTabToolTip(i, "")
 
-    def show_row(self, attr: str, index: int) -> None:
+    def show_row(self, attr: str, index: int, column: str = "") -> None:
+        """Show a row of a table (a problem's culprit), its ``column`` current if named."""
         page = self.pages[attr]
         self.setCurrentWidget(page)
         page.filter.clear()
         page.select_source_rows([index])
+        keys = [c.key for c in page.model.columns]
+        if column in keys and 0 <= index < page.model.rowCount():
+            cell = page.proxy.mapFromSource(page.model.index(index, keys.index(column)))
+            page.view.selectionModel().setCurrentIndex(
+                cell, QItemSelectionModel.SelectionFlag.NoUpdate)
+            page.view.scrollTo(cell)
+        page.view.setFocus()
