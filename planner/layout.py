@@ -21,6 +21,7 @@ hold their slot in the automatic layout, so moving one firm never shifts the oth
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -120,9 +121,15 @@ def _plan(key: int, members: Ints, parks: Ints, labelled: bool, per_lane: int) -
     return _ColumnPlan(key, members, slot, groups, lanes, min(next_slot, per_lane))
 
 
-def layered(model: ChainModel, places: dict[str, Place]) -> Layout:
-    """The layout with its columns and park bands (for headings and park labels)."""
-    enterprises = model.enterprises
+def layered(model: ChainModel, places: dict[str, Place],
+            skip: Collection[str] = frozenset()) -> Layout:
+    """The layout with its columns and park bands (for headings and park labels).
+
+    Enterprises in ``skip`` are left out (no slot, no count): the canvas shows a new,
+    still detached enterprise where the planner is looking instead of in the detached
+    column far off.
+    """
+    enterprises = [e for e in model.enterprises if e.id not in skip] if skip else model.enterprises
     n = len(enterprises)
     if n == 0:
         return Layout({}, [], [])

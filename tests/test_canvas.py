@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QEvent, QMimeData, QObject, QPoint, QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QFontMetricsF, QHelpEvent
+from PySide6.QtWidgets import QApplication, QToolTip
 
-from models.chain import Link
+from models.chain import Enterprise, Link
 from planner.generate import generate
 from tests.conftest import small_chain
 from ui import i18n, palette
-from ui.canvas import MIME_PROJECT, ChainView, LinkBatchItem, LinkItem, column_title
+from ui.canvas import MIME_PROJECT, ChainView, LinkBatchItem, LinkItem, NodeItem, column_title
+from ui.canvas_items import shown_name
 from ui.document import Document
 from ui.legend import LegendWidget
 
@@ -187,13 +188,196 @@ def test_colour_by_level_uses_the_level_ramp(qtbot, view, document):
     assert view.node_item("S2").base == palette.role_colour("supplier")
 
 
-def test_edits_elsewhere_rebuild_the_scene_reusing_items(qtbot, view, document):
+def in_step(view: ChainView, document: Document) -> None:
+    """The canvas shows exactly the model: a node per enterprise where it belongs, with
+    its name, and a curve per link from its supplier's node to its buyer's."""
+    model = document.model
+    assert {item.e_id for item in view.scene().items() if isinstance(item, NodeItem)} == {
+        e.id for e in model.enterprises}
+    for e in model.enterprises:
+        item = view.node_item(e.id)
+        assert item.e_id == e.id and item.name == e.name
+        if e.x is not None and e.y is not None:
+            assert item.pos() == QPointF(e.x, e.y)
+    assert sorted(view.link_keys) == sorted((lk.supplier, lk.buyer) for lk in model.links)
+    for supplier, buyer in view.link_keys:
+        path = view.link_path((supplier, buyer))
+        start, end = path.pointAtPercent(0.0), path.pointAtPercent(1.0)
+        assert start.y() == pytest.approx(view.node_item(supplier).pos().y())
+        assert end.y() == pytest.approx(view.node_item(buyer).pos().y())
+        assert start.x() > view.node_item(supplier).pos().x()
+        assert end.x() < view.node_item(buyer).pos().x()
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """How many times the canvas ran the layered layout."""
+    import ui.canvas_view
+
+    calls = []
+    real = ui.canvas_view.layered
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ui.canvas_view, "layered", counting)
+    return calls
+
+
+def test_deleting_an_enterprise_removes_its_node_and_links_and_undo_brings_them_back(
+        qtbot, view, document):
     kept = view.node_item("C")
     document.delete({"S2"}, set())
     assert view.node_item("S2") is None and view.node_item("C") is kept
     assert len(view.link_keys) == 2
+    in_step(view, document)
     document.undo_stack.undo()
     assert view.node_item("S2") is not None and len(view.link_keys) == 3
+    in_step(view, document)
+
+
+def test_editing_one_enterprise_touches_only_its_node(qtbot, view, document, layouts):
+    items = {e_id: view.node_item(e_id) for e_id in ("C", "S1", "S2", "D1")}
+    places = {e_id: item.pos() for e_id, item in items.items()}
+    s1 = document.model.enterprise_index()["S1"]
+    document.set_values([(s1, "name", "Tier-1 Gearbox Supplier")], "rename")
+    document.set_values([(s1, "revenue", 1.0)], "revenue")
+    document.set_values([(s1, "size", "large")], "size")
+    assert items["S1"].name == "Tier-1 Gearbox Supplier" and items["S1"].radius == 17.0
+    document.move_enterprises({"S2": (-900.0, 300.0)})
+    assert items["S2"].pos() == QPointF(-900.0, 300.0)
+    assert {e_id: view.node_item(e_id) for e_id in items} == items  # the same item objects
+    assert {e_id: items[e_id].pos() for e_id in ("C", "S1", "D1")} == {
+        e_id: places[e_id] for e_id in ("C", "S1", "D1")}
+    assert layouts == []  # nothing was laid out again
+    in_step(view, document)
+    document.undo_stack.undo()  # the move
+    assert items["S2"].pos() == places["S2"]
+    in_step(view, document)
+
+
+def test_renaming_an_id_keeps_the_node_and_its_links(qtbot, view, document, layouts):
+    item = view.node_item("S1")
+    s1 = document.model.enterprise_index()["S1"]
+    document.set_values([(s1, "id", "S1-NEW")], "rename id")
+    assert view.node_item("S1-NEW") is item and view.node_item("S1") is None
+    assert ("S1-NEW", "C") in view.link_keys and ("S2", "S1-NEW") in view.link_keys
+    assert layouts == []
+    in_step(view, document)
+    document.undo_stack.undo()
+    assert view.node_item("S1") is item
+    in_step(view, document)
+
+
+def test_undo_and_redo_keep_the_canvas_in_step_with_the_model(qtbot, view, document):
+    index = document.model.enterprise_index
+    document.add_enterprise(Enterprise(id="N1", name="New Supplier", role="supplier",
+                                       size="small", park="Lingang"))
+    document.add_link(Link(supplier="N1", buyer="S2"))
+    document.set_values([(index()["N1"], "id", "N2")], "rename id")
+    document.move_enterprises({"C": (40.0, -30.0)})
+    document.set_values([(index()["D1"], "park", "Lingang")], "park")
+    document.delete({"S1"}, {("C", "D1")})
+    steps = document.undo_stack.count()
+    in_step(view, document)
+    for _ in range(steps):
+        document.undo_stack.undo()
+        in_step(view, document)
+    assert view.node_item("N1") is None and view.node_item("N2") is None
+    for _ in range(steps):
+        document.undo_stack.redo()
+        in_step(view, document)
+    assert view.node_item("S1") is None and view.node_item("N2") is not None
+
+
+def visible_rect(view: ChainView) -> QRectF:
+    return view.mapToScene(view.viewport().rect()).boundingRect()
+
+
+def test_a_new_enterprise_appears_in_view_next_to_the_selected_firm(qtbot, view, document,
+                                                                    layouts):
+    view.zoom_by(3.0)
+    view.centerOn(view.node_item("S1").pos())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, "S1"))
+    document.add_enterprise(Enterprise(id="N1", name="New Supplier", role="supplier",
+                                       size="small"))
+    new, s1 = view.node_item("N1").pos(), view.node_item("S1").pos()
+    assert visible_rect(view).contains(new)
+    assert new.x() == s1.x() and new.y() != s1.y()  # in the selected firm's column
+    assert all(c.position != "detached" for c in view.columns())
+    assert layouts == []
+
+
+def test_a_new_enterprise_is_placed_in_view_wherever_the_view_is(qtbot, view, document):
+    view.zoom_by(4.0)
+    view.centerOn(view.node_item("D1").pos() + QPointF(0, 400))
+    document.set_selection(set())
+    document.add_enterprise(Enterprise(id="N1", name="New Supplier", role="supplier",
+                                       size="small"))
+    assert visible_rect(view).contains(view.node_item("N1").pos())
+    document.add_enterprise(Enterprise(id="N2", name="Another", role="supplier", size="small"))
+    first, second = view.node_item("N1").pos(), view.node_item("N2").pos()
+    assert visible_rect(view).contains(second) and first != second
+
+
+class PaintSpy(QObject):
+    """The regions a widget paints."""
+
+    def __init__(self, widget):
+        super().__init__(widget)
+        self.rects: list[QRect] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.rect())
+        return False
+
+
+def test_linking_a_detached_firm_leaves_no_empty_detached_column(qtbot):
+    model = small_chain()
+    model.enterprises.append(Enterprise(id="X", name="Loner", role="supplier", size="small",
+                                        park="Jiading"))
+    document = Document(model)
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+    assert [c.count for c in view.columns() if c.position == "detached"] == [1]
+    spy = PaintSpy(view.viewport())
+    qtbot.wait(50)
+    spy.rects.clear()
+    document.add_link(Link(supplier="X", buyer="S2"))
+    assert all(c.position != "detached" for c in view.columns())
+    tier3 = [c for c in view.columns() if c.position == "upstream" and c.tier == 3]
+    assert [c.count for c in tier3] == [1]
+    assert {(b.column, b.park, b.count) for b in view.bands()} == {
+        (-1, "Lingang", 1), (-2, "Lingang", 1), (-3, "Jiading", 1)}
+    # the columns and park labels are painted behind the items: all of the view again
+    qtbot.waitUntil(lambda: any(r.contains(view.viewport().rect()) for r in spy.rects))
+    in_step(view, document)
+    document.undo_stack.undo()
+    assert [c.count for c in view.columns() if c.position == "detached"] == [1]
+    document.undo_stack.clear()
+
+
+def test_linking_a_new_enterprise_moves_it_into_its_tier(qtbot, view, document):
+    document.add_enterprise(Enterprise(id="N1", name="New Supplier", role="supplier",
+                                       size="small", park="Lingang"))
+    assert all(c.position != "detached" for c in view.columns())
+    document.add_link(Link(supplier="N1", buyer="S1"))
+    tier2 = next(c for c in view.columns() if c.position == "upstream" and c.tier == 2)
+    assert tier2.count == 2
+    assert view.node_item("N1").pos().x() == view.node_item("S2").pos().x()
+    assert (-2, "Lingang", 2) in {(b.column, b.park, b.count) for b in view.bands()}
+    assert all(c.position != "detached" for c in view.columns())
+    in_step(view, document)
+    document.undo_stack.undo()
+    assert visible_rect(view).contains(view.node_item("N1").pos())  # back where it was shown
+    in_step(view, document)
 
 
 def test_a_chain_with_many_links_draws_them_as_one_batched_item(qtbot):
@@ -306,3 +490,71 @@ def test_adding_a_link_from_the_document_draws_it(view, document):
     document.add_link(Link(supplier="S2", buyer="C", annual_value=10.0))
     assert view.link_path(("S2", "C")) is not None
     assert sum(isinstance(i, LinkItem) for i in view.scene().items()) == 4
+
+
+@pytest.mark.parametrize(("name", "english", "chinese"), [
+    ("Shenyi Aero Final Assembly 申翼飞机总装", "Shenyi Aero Final Assembly", "申翼飞机总装"),
+    ("海兴造船 / Haixing Shipbuilding", "Haixing Shipbuilding", "海兴造船"),
+    ("Lingang New Area (临港新片区)", "Lingang New Area", "临港新片区"),
+    ("No. 3 Plant 第三工厂", "No. 3 Plant", "第三工厂"),
+    ("Tier-1 Supplier", "Tier-1 Supplier", "Tier-1 Supplier"),
+    ("申翼飞机总装", "申翼飞机总装", "申翼飞机总装"),
+    ("ABC 科技 Co", "ABC 科技 Co", "ABC 科技 Co"),
+])
+def test_a_bilingual_name_shows_the_half_in_the_interface_language(name, english, chinese):
+    assert (shown_name(name, "en"), shown_name(name, "zh_CN")) == (english, chinese)
+
+
+@pytest.fixture
+def bilingual(qtbot):
+    model = small_chain()
+    model.enterprises[1].name = "Yunjing Avionics and Flight Control Systems 云景航电飞控系统"
+    document = Document(model)
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    yield view
+    i18n.set_language("en")
+
+
+def test_node_names_show_in_the_interface_language_and_in_full_on_hover(qtbot, bilingual):
+    view = bilingual
+    view.zoom_by(1.0 / view.transform().m11())  # 100 %
+    view.centerOn(view.node_item("S1").pos())
+    item = view.node_item("S1")
+    assert item.label_lines(1.0)[0] == ["Yunjing Avionics and Flight Control", "Systems"]
+    i18n.set_language("zh_CN")
+    view.rebuild()  # what the main window does on a switch
+    assert item.label_lines(1.0)[0] == ["云景航电飞控系统"]
+    view.grab()
+    point = at(view, "S1")
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point,
+                                                       view.viewport().mapToGlobal(point)))
+    assert "Yunjing Avionics and Flight Control Systems 云景航电飞控系统" in QToolTip.text()
+    QToolTip.hideText()
+
+
+@pytest.mark.parametrize("zoom", [0.3, 0.45, 0.6, 1.0, 2.5])
+def test_long_names_fit_beside_their_node_or_are_elided(qtbot, bilingual, zoom):
+    view = bilingual
+    item = view.node_item("S1")
+    name = ("Precision Machining and Surface Treatment of Titanium Aerostructure Components "
+            "Company")
+    item.configure(name, item.radius)
+    lines, font, width = item.label_lines(zoom)
+    metrics = QFontMetricsF(font)
+    assert 1 <= len(lines) <= (2 if zoom >= 0.6 else 1)
+    assert len(lines[0]) >= 8 and name.startswith(lines[0].rstrip("…"))
+    assert lines[-1].endswith("…")
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)
+    assert font.pixelSize() >= 11  # readable at any zoom
+    # the name stays inside the item (its cache) and left of the next column's panel
+    right = (item._label_left(zoom) + width) / zoom
+    assert right <= item.boundingRect().right()
+    next_panel = min(c.left for c in view.columns() if c.left > item.pos().x())
+    assert item.pos().x() + right <= next_panel
+    view.zoom_by(zoom / view.transform().m11())
+    view.centerOn(item.pos())
+    view.grab()

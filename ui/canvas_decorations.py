@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QStyleOptionGraphicsItem
 
-from planner.layout import LANE, ROW, Band, Column
+from planner.layout import COLUMN, LANE, ROW, Band, Column
 from ui import palette
-from ui.canvas_items import SCREEN_LABEL_LOD
+from ui.canvas_items import LABEL_BACK, LABEL_GAP, SCREEN_LABEL_LOD, shown_name
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 HEADER_H = 36  # sticky tier headings at the top of the view, in pixels
 PARK_LOD = 0.3  # zoom from which park labels are drawn
+PARK_PX = 10  # park labels' pixel size up to 100 %; they grow with the zoom beyond
 
 
 def column_title(column: Column, short: bool = False) -> str:
@@ -41,11 +43,13 @@ def heading_options(column: Column) -> list[tuple[str, str, str]]:
     """Ways to write a column's heading, widest first: (title, count, second line)."""
     count = "" if column.position == "core" else f" · {column.count}"
     title = column_title(column)
-    options = [(title, count, ""), (title, "", "")]
-    if column.position in ("upstream", "downstream"):
+    options = [(title, count, "")]
+    if column.position in ("upstream", "downstream"):  # on two lines before without the count
         word = tr("Upstream" if column.position == "upstream" else "Downstream")
         tier = tr("Tier {0}", column.tier)
-        options += [(word, "", tier + count), (word, "", tier)]
+        options += [(word, "", tier + count), (title, "", ""), (word, "", tier)]
+    else:
+        options.append((title, "", ""))
     options.append((column_title(column, short=True), "", ""))
     return options
 
@@ -57,6 +61,26 @@ class Decorations:
         self.fonts = fonts
         self.columns: list[Column] = []
         self.bands: list[Band] = []
+        self.lanes = np.zeros(0)  # x of every lane of every column, ascending
+
+    def set_layout(self, columns: list[Column], bands: list[Band]) -> None:
+        self.columns, self.bands = columns, bands
+        self.lanes = np.array(sorted(c.left + LANE / 2 + k * LANE for c in columns
+                                     for k in range(c.lanes)))
+
+    def room(self, x: np.ndarray) -> np.ndarray:
+        """Scene units from ``x`` to where the next column's panel (or the next lane's park
+        labels) begins on its right: how far a name written at ``x`` may reach."""
+        lanes = self.lanes
+        if len(lanes) == 0:
+            return np.full(len(x), COLUMN - LANE / 2)
+        after = np.searchsorted(lanes, x + 1.0, side="left")
+        nxt = lanes[np.minimum(after, len(lanes) - 1)]
+        # off the lanes (a new firm between columns, a moved one) only the next lane's
+        # nodes are in the way, not its panel
+        on_lane = np.abs(lanes[np.maximum(after - 1, 0)] - x) < 1.0
+        gap = np.where(after < len(lanes), nxt - x, COLUMN) - np.where(on_lane, LANE / 2, 25.0)
+        return np.clip(gap, LANE / 4, COLUMN)
 
     def paint_background(self, painter: QPainter, rect: QRectF) -> None:
         """Column panels (the detached column dashed), park bands and park labels."""
@@ -87,19 +111,39 @@ class Decorations:
                     painter.drawRoundedRect(box, 8, 8)
         if lod < PARK_LOD:
             return
-        painter.setFont(self.fonts["park"])
-        metrics = QFontMetricsF(self.fonts["park"])
-        painter.setPen(palette.MUTED_INK)
-        for band in self.bands:
-            x, y = band.label
-            box = QRectF(x - LANE / 2 + 22, y - 10, LANE - 44, 20)
-            if not box.intersects(rect):
+        # park names at a readable pixel size, like the nodes' names, as wide as the gap
+        # to the next lane allows
+        font = QFont(self.fonts["park"])
+        font.setPixelSize(round(PARK_PX * max(1.0, lod)))
+        metrics = QFontMetricsF(font)
+        lane_x = np.array([band.label[0] for band in self.bands])
+        starts = lane_x - LANE / 2 + 22
+        rooms = self.room(lane_x) + LANE / 2 - 22 - LABEL_GAP if len(lane_x) else lane_x
+        painter.setFont(font)
+        for band, start, room in zip(self.bands, starts.tolist(), np.asarray(rooms).tolist(),
+                                     strict=True):
+            y = band.label[1]
+            if not QRectF(start, y - ROW / 2, room, ROW).intersects(rect):
                 continue
             count = f" · {band.count}"
-            name = metrics.elidedText(band.park or tr("No park"), Qt.TextElideMode.ElideRight,
-                                      box.width() - metrics.horizontalAdvance(count))
+            name = metrics.elidedText(shown_name(band.park) if band.park else tr("No park"),
+                                      Qt.TextElideMode.ElideRight,
+                                      room * lod - metrics.horizontalAdvance(count) - 6)
+            if not name or name == "…":
+                continue
             text = name + count
-            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            painter.save()
+            painter.translate(start, y)
+            painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
+            box = QRectF(0, -metrics.height() / 2 - 1, metrics.horizontalAdvance(text) + 6,
+                         metrics.height() + 2)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(LABEL_BACK)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(palette.MUTED_INK)
+            painter.drawText(box.adjusted(3, 0, 0, 0),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            painter.restore()
 
     def paint_foreground(self, painter: QPainter, view: ChainView) -> None:
         """Tier headings pinned to the top of the view, and a hint when names or links

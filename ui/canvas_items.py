@@ -11,6 +11,7 @@ highest-value links in view as hairlines, instead of one item per link.
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,17 +19,21 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
-from planner.layout import COLUMN, LANE
+from planner.layout import COLUMN, ROW
 from ui import palette
+from ui.i18n import language
 
 if TYPE_CHECKING:
     from ui.canvas_view import ChainView
 
 BATCH_FROM = 2000  # links from which all links are drawn as one batched item
 RADIUS = {"large": 17.0, "medium": 13.0, "small": 10.0, "micro": 7.5}
-LABEL_W = LANE - 16  # widest node label, so labels of neighbouring lanes never meet
-LABEL_LOD = 0.7  # zoom from which node names are drawn at scene size
-SCREEN_LABEL_LOD = 0.28  # from here up to LABEL_LOD, names are drawn at a fixed pixel size
+SCREEN_LABEL_LOD = 0.28  # zoom from which node names are drawn
+LABEL_PX = 11  # node names' pixel size up to 100 %; they grow with the zoom beyond
+TWO_LINES_PX = 36  # rows this many pixels apart leave room for names on two lines
+LABEL_GAP = 8  # scene units kept clear before the next column's panel
+LABEL_HALF_H = 34  # half the height a name may take, in scene units (at 28 % or 56 %)
+LABEL_BACK = QColor(255, 255, 255, 205)  # behind a name: links stay faintly visible
 BADGE_LOD = 0.65  # zoom from which level badges are drawn
 MARK_LOD = 0.3  # zoom from which the platform mark is drawn
 DETAIL_LOD = 0.12  # below this, a node is a plain dot
@@ -49,6 +54,49 @@ _NO_BRUSH = Qt.BrushStyle.NoBrush
 _CENTRE = Qt.AlignmentFlag.AlignCenter
 
 
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese characters
+_LATIN = re.compile("[A-Za-z]")
+_GAP = " \t/|(（"  # what stands between the two halves of a bilingual name
+_CLOSE = ")）"
+
+
+def name_parts(name: str) -> tuple[str, str] | None:
+    """(English, Chinese) of a bilingual name, None when the name is in one language.
+
+    Bilingual is "English 中文" ("Shenyi Aero Final Assembly 申翼飞机总装", "Lingang
+    (临港)", "No. 3 Plant 第三工厂") or "中文 English" ("海兴造船 / Haixing Shipbuilding"):
+    one half without Chinese characters, the other beginning with one, with a space,
+    slash or bracket between them. "ABC科技" or "ABC 科技 Co" are one name.
+    """
+    text = name.strip()
+    han = _HAN.search(text)
+    if han is None or not text:
+        return None
+    first = han.start()
+    if first > 0:  # English first
+        head, tail = text[:first], text[first:].rstrip(_CLOSE).strip()
+        if head[-1] not in _GAP or not _LATIN.search(head) or not (
+                _HAN.match(tail[-1]) or tail[-1].isdigit()):
+            return None
+        return head.rstrip(_GAP).strip(), tail
+    latin = _LATIN.search(text)
+    if latin is None:
+        return None
+    head, tail = text[:latin.start()], text[latin.start():].rstrip(_CLOSE).strip()
+    if head[-1] not in _GAP or _HAN.search(tail):
+        return None
+    return tail, head.rstrip(_GAP).strip()
+
+
+def shown_name(name: str, lang: str | None = None) -> str:
+    """A name in the interface language: the Chinese half of a bilingual name in Chinese,
+    the English half otherwise, the whole name when it is in one language."""
+    parts = name_parts(name)
+    if parts is None:
+        return name.strip()
+    return parts[1] if (lang or language()) == "zh_CN" else parts[0]
+
+
 def make_fonts() -> dict[str, QFont]:
     """The canvas's fonts: node label, level badge, park label, tier heading, small print."""
     label = QFont()
@@ -67,8 +115,44 @@ def make_fonts() -> dict[str, QFont]:
     return {"label": label, "badge": badge, "park": park, "heading": heading, "small": small}
 
 
+def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
+    """``text`` in at most ``lines`` lines no wider than ``width``: broken between words
+    (between characters in Chinese, or in a word wider than a line), the last line elided."""
+    if not text or metrics.horizontalAdvance(text) <= width:
+        return [text] if text else []
+    shown: list[str] = []
+    rest = text
+    while len(shown) < lines - 1 and rest:
+        tokens = re.findall(r"\S+\s*", rest) if " " in rest else list(rest)
+        line = ""
+        for token in tokens:
+            if metrics.horizontalAdvance((line + token).rstrip()) > width:
+                break
+            line += token
+        if not line:  # one word wider than the line: as many characters as fit
+            for char in rest:
+                if metrics.horizontalAdvance(line + char) > width:
+                    break
+                line += char
+        if not line:
+            break
+        shown.append(line.rstrip())
+        rest = rest[len(line):].lstrip()
+        if metrics.horizontalAdvance(rest) <= width:
+            return [*shown, rest] if rest else shown
+    last = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+    return [*shown, last] if last and last != "…" else shown
+
+
 class NodeItem(QGraphicsItem):
-    """One enterprise: a disk coloured by role or level, with its level badge, marks and name."""
+    """One enterprise: a disk coloured by role or level, with its level badge, marks and name.
+
+    The name stands to the right of the disk at a readable size whatever the zoom (from
+    ``SCREEN_LABEL_LOD``): 11 pixels up to 100 %, growing with the zoom beyond. It may
+    take two lines where the rows leave room for them and no more width than the gap to
+    the next lane or column (``room``); what does not fit is elided, and the tooltip has
+    the full name.
+    """
 
     def __init__(self, view: ChainView, e_id: str):
         super().__init__()
@@ -78,30 +162,32 @@ class NodeItem(QGraphicsItem):
         self.setCacheMode(_NODE_CACHE)
         self.setZValue(Z_NODE)
         self.radius = 0.0
+        self.room = COLUMN / 2  # scene units right of the centre free for the name
         self.name = ""
         self.base = QColor(palette.GREY)
         self.level = 1
         self.connected = False
         self.target = False
         self.drop_target = False
-        self._label: str | None = None
-        self._label_w = 0.0
+        self._label_key: tuple[float, ...] = ()
+        self._label: list[str] = []
         self._rect = QRectF()
         self._shape = QPainterPath()
 
-    def configure(self, name: str, radius: float) -> None:
-        if radius != self.radius:
+    def configure(self, name: str, radius: float, room: float | None = None) -> None:
+        room = self.room if room is None else room
+        if radius != self.radius or room != self.room:
             self.prepareGeometryChange()
-            self.radius = radius
-            half = max(LABEL_W / 2, radius + 9)
-            right = radius + 160 / SCREEN_LABEL_LOD  # room for the zoomed-out label
-            self._rect = QRectF(-half, -radius - 10, half + right, 2 * radius + 10 + 19)
+            self.radius, self.room = radius, room
+            half = max(radius + 10, LABEL_HALF_H)
+            self._rect = QRectF(-radius - 8, -half, radius + 8 + max(room, radius + 10), 2 * half)
             self._shape = QPainterPath()
             self._shape.addEllipse(QPointF(0, 0), radius + 4, radius + 4)
+            self._label_key = ()
             self.update()
         if name != self.name:
             self.name = name
-            self._label = None
+            self._label_key = ()
             self.update()
 
     def set_state(self, base: QColor, level: int, connected: bool, target: bool) -> None:
@@ -143,8 +229,8 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(outline, 1.3))
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(0, 0), r, r)
-        if SCREEN_LABEL_LOD <= lod < LABEL_LOD:
-            self._paint_screen_label(painter, lod)
+        if lod >= SCREEN_LABEL_LOD:
+            self._paint_label(painter, lod)
         if lod < MARK_LOD:
             return
         if self.connected:  # the platform mark: a dot at the lower right
@@ -154,48 +240,50 @@ class NodeItem(QGraphicsItem):
             painter.drawEllipse(QPointF(d + 1, d + 1), 3.6, 3.6)
         if lod < BADGE_LOD:
             return
-        fonts = self.view.fonts
         bx, by = r * 0.72 + 2.5, -r * 0.72 - 2.5
         painter.setPen(QPen(palette.INK, 1.0))
         painter.setBrush(palette.PAPER)
         painter.drawEllipse(QPointF(bx, by), 6.5, 6.5)
-        painter.setFont(fonts["badge"])
-        painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE,
-                         str(self.level))
-        if lod < LABEL_LOD:
-            return
-        if self._label is None:
-            metrics = QFontMetricsF(fonts["label"])
-            self._label = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight, LABEL_W - 8)
-            self._label_w = metrics.horizontalAdvance(self._label)
-        box = QRectF(-self._label_w / 2 - 3, r + 4, self._label_w + 6, 15)
-        painter.setPen(_NO_PEN)
-        painter.setBrush(QColor(255, 255, 255, 215))
-        painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(palette.INK)
-        painter.setFont(fonts["label"])
-        painter.drawText(box, _CENTRE, self._label)
+        painter.setFont(self.view.fonts["badge"])
+        painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(self.level))
 
+    def label_lines(self, lod: float) -> tuple[list[str], QFont, float]:
+        """The name as drawn at zoom ``lod``: its lines, their font (pixel size on screen)
+        and the widest a line may be, in pixels."""
+        font = QFont(self.view.fonts["label"])
+        font.setPixelSize(round(LABEL_PX * max(1.0, lod)))
+        width = (self.room - LABEL_GAP) * lod - self._label_left(lod)
+        lines = 2 if ROW * lod >= TWO_LINES_PX else 1
+        key = (lod, width, lines)
+        if key != self._label_key:
+            self._label = wrap_label(self.name, QFontMetricsF(font), max(width, 0.0), lines)
+            self._label_key = key
+        return self._label, font, width
 
-    def _paint_screen_label(self, painter: QPainter, lod: float) -> None:
-        """Zoomed out: the name at a readable pixel size, to the right of the node,
-        no wider than the gap to the next column."""
-        fonts = self.view.fonts
-        metrics = QFontMetricsF(fonts["label"])
-        text = metrics.elidedText(self.name, Qt.TextElideMode.ElideRight,
-                                  min(150.0, COLUMN * lod * 0.6))
-        if not text or text == "…":
+    def _label_left(self, lod: float) -> float:
+        """Pixels from the centre to where the name starts: clear of the disk and the badge."""
+        r = self.radius
+        return ((r * 0.72 + 9) * lod + 2) if lod >= BADGE_LOD else r * lod + 4
+
+    def _paint_label(self, painter: QPainter, lod: float) -> None:
+        lines, font, _ = self.label_lines(lod)
+        if not lines:
             return
+        metrics = QFontMetricsF(font)
+        line_h = metrics.height()
+        width = max(metrics.horizontalAdvance(line) for line in lines)
         painter.save()
         painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
-        text_w = metrics.horizontalAdvance(text)
-        box = QRectF(self.radius * lod + 4, -7, text_w + 4, 14)
+        box = QRectF(self._label_left(lod), -line_h * len(lines) / 2 - 1, width + 5,
+                     line_h * len(lines) + 2)
         painter.setPen(_NO_PEN)
-        painter.setBrush(QColor(255, 255, 255, 190))
-        painter.drawRoundedRect(box, 2, 2)
+        painter.setBrush(LABEL_BACK)
+        painter.drawRoundedRect(box, 3, 3)
         painter.setPen(palette.INK)
-        painter.setFont(fonts["label"])
-        painter.drawText(box, _CENTRE, text)
+        painter.setFont(font)
+        for k, line in enumerate(lines):
+            painter.drawText(QRectF(box.left() + 2.5, box.top() + 1 + k * line_h, width, line_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
         painter.restore()
 
 
@@ -287,12 +375,19 @@ class LinkBatchItem(QGraphicsItem):
         self.sampled = False  # the last paint left links out
         self._pens: dict[tuple[int, int], QPen] = {}
 
-    def set_links(self, geometry: np.ndarray, priority: np.ndarray) -> None:
+    def set_links(self, geometry: np.ndarray, priority: np.ndarray,
+                  keep: np.ndarray | None = None) -> None:
+        """Every link's curve; ``keep[r]`` >= 0 reuses the path of that former row (same curve)."""
         self.prepareGeometryChange()
+        old = self._paths
         self._paths = []
         append = self._paths.append
         g = geometry.ravel().tolist()  # one flat list: no list per link for the GC to track
-        for k in range(0, len(g), 8):
+        kept = keep.tolist() if keep is not None else [-1] * len(geometry)
+        for r, k in enumerate(range(0, len(g), 8)):
+            if kept[r] >= 0:
+                append(old[kept[r]])
+                continue
             path = QPainterPath()
             path.moveTo(g[k], g[k + 1])
             path.cubicTo(g[k + 2], g[k + 3], g[k + 4], g[k + 5], g[k + 6], g[k + 7])

@@ -15,8 +15,11 @@ painted behind and above the items instead of being items (ui/canvas_decorations
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import itertools
+import math
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -24,14 +27,15 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
-from models.chain import Link
+from models.chain import Enterprise, Link
+from models.validation import DETACHED
 from models.validation import places as compute_places
-from planner.layout import LANE, ROW, Column, layered
+from planner.layout import LANE, ROW, Band, Column, layered
 from ui import palette
 from ui.canvas_decorations import HEADER_H, Decorations
 from ui.canvas_items import (
+    BADGE_LOD,
     BATCH_FROM,
-    LABEL_LOD,
     RADIUS,
     LinkBatchItem,
     LinkItem,
@@ -39,11 +43,31 @@ from ui.canvas_items import (
     cubic,
     link_widths,
     make_fonts,
+    shown_name,
 )
 from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
+LOOSE_MAX = 12  # up to this many new detached enterprises at once are placed in view
+STATE_FIELDS = frozenset({"role", "maturity", "platform_connected"})  # a node's colour and marks
+FILTER_FIELDS = frozenset({"park", "size", "ownership"})  # what the filter bar filters on
+
+
+@dataclass
+class _Pending:
+    """What the typed events of one edit changed, gathered until the document's ``changed``."""
+
+    reset: bool = False
+    enterprises_came_or_went: bool = False
+    rows: set[int] = field(default_factory=set)  # enterprises whose fields changed
+    fields: set[str] = field(default_factory=set)
+    links: bool = False  # links inserted, removed or pointed at other firms
+    link_values: bool = False  # a link's annual value or platform flag changed
+
+    def __bool__(self) -> bool:
+        return bool(self.reset or self.enterprises_came_or_went or self.rows or self.links
+                    or self.link_values)
 
 
 @contextmanager
@@ -78,8 +102,6 @@ class ChainView(QGraphicsView):
     def __init__(self, document: Any, parent: Any = None):
         super().__init__(parent)
         self.document = document
-        self._drawn: tuple[Any, ...] = ()  # what the items show (see on_changed)
-        self._drawn_revision = -1  # the document revision the items were built from
         self.fonts = make_fonts()
         self.decorations = Decorations(self.fonts)
         self.setScene(QGraphicsScene(self))
@@ -110,6 +132,16 @@ class ChainView(QGraphicsView):
         self._pos = np.zeros((0, 2))
         self._radius = np.zeros(0)
         self._places: dict[str, Any] = {}
+        self._auto: dict[str, tuple[float, float]] = {}  # each laid-out enterprise's slot
+        # new, still detached enterprises shown where the planner was looking, not in the
+        # detached column: they join the layout once linked
+        self._loose: dict[str, tuple[float, float]] = {}
+        # where loose enterprises were before they were linked or deleted: an undo puts
+        # them back there
+        self._was_loose: dict[str, tuple[float, float]] = {}
+        self._band_of: dict[str, Band] = {}
+        self._pending = _Pending()  # what the typed events of the edit under way changed
+        self._old_geometry: tuple[dict[tuple[str, str], int], np.ndarray] | None = None
         self._content = QRectF()
         self._adjacent: list[list[int]] = []
         self.link_keys: list[tuple[str, str]] = []
@@ -139,6 +171,10 @@ class ChainView(QGraphicsView):
 
         # through a slot of the view, so that Qt disconnects it when the view goes
         self.scene().selectionChanged.connect(self.on_scene_selection_changed)
+        document.rows_inserted.connect(self.on_rows_inserted)
+        document.rows_removed.connect(self.on_rows_removed)
+        document.rows_changed.connect(self.on_rows_changed)
+        document.model_reset.connect(self.on_model_reset)
         document.changed.connect(self.on_changed)
         document.analysed.connect(self.on_analysed)
         document.year_changed.connect(self.on_year_changed)
@@ -174,7 +210,12 @@ class ChainView(QGraphicsView):
         return path
 
     def columns(self) -> list[Column]:
+        """The tier columns (and the detached firms' column) as laid out, left to right."""
         return list(self.decorations.columns)
+
+    def bands(self) -> list[Band]:
+        """The park groups of the columns, with their counts."""
+        return list(self.decorations.bands)
 
     def set_colour_by(self, mode: str) -> None:
         if mode not in ("role", "level"):
@@ -234,7 +275,7 @@ class ChainView(QGraphicsView):
         self.document.set_selection({e_id}, set())
         item = self._nodes.get(e_id)
         if item is not None:
-            if self.transform().m11() < LABEL_LOD:
+            if self.transform().m11() < BADGE_LOD:  # names and badges show
                 self._set_scale(1.0)
             self.centerOn(item.scenePos())  # the node, not its label area
         return True
@@ -255,75 +296,129 @@ class ChainView(QGraphicsView):
 
     # --- building ---------------------------------------------------------------------------
     def rebuild(self) -> None:
-        """Lay out the model and update the items to it (items are reused by id)."""
+        """Lay out the whole model again and update the items to it (items are reused by id)."""
         with _no_gc():
-            self._rebuild()
+            self.syncing = True
+            try:
+                self._rebuild()
+            finally:
+                self.syncing = False
+        self.refresh_links()
 
     def _rebuild(self) -> None:
-        self._drawn = self._signature()
-        self._drawn_revision = self.document.revision
         model = self.document.model
         analysis = self.document.analysis
         if analysis.revision == self.document.revision and analysis.places:
             self._places = analysis.places
         else:
             self._places = compute_places(model)
-        result = layered(model, self._places)
-        self.decorations.columns, self.decorations.bands = result.columns, result.bands
+        ids = {e.id for e in model.enterprises}
+        self._loose = {e_id: spot for e_id, spot in self._loose.items()
+                       if e_id in ids and self._is_detached(e_id)}
         self._find_hits = []  # ids may have come or gone
-        positions = result.positions
         scene = self.scene()
-        self.syncing = True
-        try:
-            ids = [e.id for e in model.enterprises]
-            self._ids = ids
-            self._index = {e_id: i for i, e_id in enumerate(ids)}
-            for gone in set(self._nodes) - set(ids):
-                scene.removeItem(self._nodes.pop(gone))
-            n = len(ids)
-            self._pos = np.zeros((n, 2))
-            self._radius = np.zeros(n)
-            for i, e in enumerate(model.enterprises):
-                item = self._nodes.get(e.id)
-                if item is None:
-                    item = self._nodes[e.id] = NodeItem(self, e.id)
-                    scene.addItem(item)
-                radius = RADIUS.get(e.size, RADIUS["small"])
-                item.configure(e.name, radius)
-                x, y = positions[e.id]
-                if item.pos().x() != x or item.pos().y() != y:
-                    item.setPos(x, y)
-                self._pos[i] = (x, y)
-                self._radius[i] = radius
-            self._build_links()
-        finally:
-            self.syncing = False
-        self._update_scene_rect()
+        for gone in set(self._nodes) - ids:
+            scene.removeItem(self._nodes.pop(gone))
+        for e in model.enterprises:  # names again too: the language may have changed
+            item = self._nodes.get(e.id)
+            if item is None:
+                self._add_node(e)
+            else:
+                item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
+        self._index_nodes()
+        self._matching = set()
+        self._links()
+        self._relayout()
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
-        self.refresh_links()
 
-    def _build_links(self) -> None:
+    def _add_node(self, e: Enterprise) -> NodeItem:
+        item = self._nodes[e.id] = NodeItem(self, e.id)
+        self.scene().addItem(item)
+        item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
+        return item
+
+    def _index_nodes(self) -> None:
+        """Model order of the nodes (ids, positions, radii), after enterprises came or went."""
+        model = self.document.model
+        old = self._index
+        ids = [e.id for e in model.enterprises]
+        previous = np.fromiter((old.get(e_id, -1) for e_id in ids), np.int64, len(ids))
+        kept = previous >= 0
+        pos = np.zeros((len(ids), 2))
+        pos[kept] = self._pos[previous[kept]]
+        pos[~kept] = np.nan  # placed next: by the layout or in view
+        self._ids, self._index, self._pos = ids, {e_id: i for i, e_id in enumerate(ids)}, pos
+        self._radius = np.fromiter((RADIUS.get(e.size, RADIUS["small"]) for e in model.enterprises),
+                                   float, len(ids))
+
+    def _relayout(self) -> None:
+        """Place every enterprise by the layered layout (saved and loose positions kept)."""
+        model = self.document.model
+        result = layered(model, self._places, skip=set(self._loose))
+        self.decorations.set_layout(result.columns, result.bands)
+        self._band_of = {e_id: band for band in result.bands for e_id in band.ids}
+        self._auto = result.positions
+        for i, e in enumerate(model.enterprises):
+            x, y = self._position(e)
+            item = self._nodes[e.id]
+            if item.pos().x() != x or item.pos().y() != y:
+                item.setPos(x, y)
+            self._pos[i] = (x, y)
+        for item, room in zip((self._nodes[e_id] for e_id in self._ids),
+                              self.decorations.room(self._pos[:, 0]).tolist(), strict=True):
+            if room != item.room:
+                item.configure(item.name, item.radius, room)
+        self._place_links()
+        self._update_scene_rect()
+        self.viewport().update()  # columns, bands and headings are painted, not items
+
+    def _position(self, e: Enterprise) -> tuple[float, float]:
+        """Where a node stands: its saved position, else where it was put in view, else its slot."""
+        if e.x is not None and e.y is not None:
+            return float(e.x), float(e.y)
+        return self._loose.get(e.id) or self._auto.get(e.id) or (0.0, 0.0)
+
+    def _is_detached(self, e_id: str) -> bool:
+        place = self._places.get(e_id)
+        return place is None or place.position == DETACHED
+
+    def _links(self) -> bool:
+        """Link arrays from the model's links; True if which firms are linked changed."""
         model = self.document.model
         index = self._index
         links = [lk for lk in model.links if lk.supplier in index and lk.buyer in index
                  and lk.supplier != lk.buyer]
         m = len(links)
+        n = len(self._ids)
+        before = np.sort(self._link_u * n + self._link_v)
+        self._old_geometry = (self._link_row, self._geometry)  # the curves to keep
         self.link_keys = [(lk.supplier, lk.buyer) for lk in links]
         self._link_row = {key: r for r, key in enumerate(self.link_keys)}
         self._link_u = np.fromiter((index[lk.supplier] for lk in links), np.int64, m)
         self._link_v = np.fromiter((index[lk.buyer] for lk in links), np.int64, m)
-        values = np.fromiter((lk.annual_value for lk in links), float, m)
-        self.link_width, self._width_bin = link_widths(values)
-        self._priority = np.argsort(-values, kind="stable")
+        self._link_values(links)
         self.link_connected = np.fromiter((lk.data_connected for lk in links), bool, m)
         self.link_faded = np.zeros(m, bool)
         self._adjacent = [[] for _ in self._ids]
         for r, (u, v) in enumerate(zip(self._link_u.tolist(), self._link_v.tolist(), strict=True)):
             self._adjacent[u].append(r)
             self._adjacent[v].append(r)
-        self._geometry = self._compute_geometry(np.arange(m))
+        self._geometry = np.zeros((m, 8))
+        return not np.array_equal(before, np.sort(self._link_u * n + self._link_v))
+
+    def _link_values(self, links: list[Link]) -> None:
+        values = np.fromiter((lk.annual_value for lk in links), float, len(links))
+        self.link_width, self._width_bin = link_widths(values)
+        self._priority = np.argsort(-values, kind="stable")
         self._style_cache = None
+
+    def _place_links(self) -> None:
+        """Every link's curve from the nodes' positions; the items follow (unchanged curves
+        of a batch are kept: building 30,000 paths takes half a second)."""
+        m = len(self.link_keys)
+        old_row, old_geometry = self._old_geometry or (self._link_row, self._geometry)
+        self._geometry = geometry = self._compute_geometry(np.arange(m))
         scene = self.scene()
         if m >= BATCH_FROM:
             for item in self._link_items:
@@ -332,7 +427,11 @@ class ChainView(QGraphicsView):
             if self._batch is None:
                 self._batch = LinkBatchItem(self)
                 scene.addItem(self._batch)
-            self._batch.set_links(self._geometry, self._priority)
+            keep = np.fromiter((old_row.get(key, -1) for key in self.link_keys), np.int64, m)
+            same = keep >= 0
+            if len(old_geometry):
+                same[same] = np.all(old_geometry[keep[same]] == geometry[same], axis=1)
+            self._batch.set_links(geometry, self._priority, np.where(same, keep, -1))
         else:
             if self._batch is not None:
                 scene.removeItem(self._batch)
@@ -343,10 +442,10 @@ class ChainView(QGraphicsView):
                 item = LinkItem(self, len(self._link_items))
                 self._link_items.append(item)
                 scene.addItem(item)
-            geometry = self._geometry.tolist()
-            for item, g in zip(self._link_items, geometry, strict=True):
+            for item, g in zip(self._link_items, geometry.tolist(), strict=True):
                 item.set_geometry(g)
                 item.update()
+        self._old_geometry = None
 
     def _compute_geometry(self, rows: np.ndarray) -> np.ndarray:
         u, v = self._link_u[rows], self._link_v[rows]
@@ -379,6 +478,260 @@ class ChainView(QGraphicsView):
         margin = max(rect.width(), rect.height(), 400) * 0.5
         self.scene().setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
 
+    # --- following the model's edits --------------------------------------------------------
+    def on_rows_inserted(self, table: str, positions: list[int]) -> None:
+        if table == "enterprises":
+            self._pending.enterprises_came_or_went = True
+        elif table == "links":
+            self._pending.links = True
+
+    def on_rows_removed(self, table: str, positions: list[int]) -> None:
+        self.on_rows_inserted(table, positions)
+
+    def on_rows_changed(self, table: str, positions: list[int], fields: list[str]) -> None:
+        pending = self._pending
+        if table == "enterprises":
+            pending.rows.update(positions)
+            pending.fields.update(fields)
+        elif table == "links":
+            if {"supplier", "buyer"} & set(fields):
+                pending.links = True
+            if {"annual_value", "data_connected"} & set(fields):
+                pending.link_values = True
+
+    def on_model_reset(self) -> None:
+        self._pending.reset = True
+
+    def on_changed(self) -> None:
+        """The edit's typed events are all in: update what they changed."""
+        pending, self._pending = self._pending, _Pending()
+        if pending.reset:
+            self._loose, self._was_loose = {}, {}
+            self.rebuild()
+        elif pending:
+            with _no_gc():
+                self.syncing = True
+                try:
+                    self._follow(pending)
+                finally:
+                    self.syncing = False
+        self.on_selection_changed()
+
+    def _follow(self, pending: _Pending) -> None:
+        model = self.document.model
+        enterprises = model.enterprises
+        fields = pending.fields
+        came_or_went = pending.enterprises_came_or_went
+        if came_or_went:  # the positions of changed rows may have shifted: take them all
+            rows = list(range(len(enterprises)))
+        else:
+            rows = sorted(r for r in pending.rows if r < len(enterprises))
+        if "id" in fields and not came_or_went:
+            self._rename({self._ids[r]: enterprises[r].id for r in rows
+                          if self._ids[r] != enterprises[r].id})
+        old_places = self._places
+        came: list[Enterprise] = []
+        went: list[str] = []
+        if came_or_went:
+            ids = {e.id for e in enterprises}
+            went = [e_id for e_id in self._nodes if e_id not in ids]
+            for e_id in went:
+                self.scene().removeItem(self._nodes.pop(e_id))
+                if e_id in self._loose:
+                    self._was_loose[e_id] = self._loose.pop(e_id)
+            came = [e for e in enterprises if e.id not in self._nodes]
+            for e in came:
+                self._add_node(e)
+            self._find_hits = []
+            self._index_nodes()
+        if fields & {"name", "size"}:
+            for i in rows:
+                e = enterprises[i]
+                self._nodes[e.id].configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
+            if "size" in fields:
+                self._radius[rows] = [RADIUS.get(enterprises[i].size, RADIUS["small"])
+                                      for i in rows]
+        relinked = came_or_went or pending.links
+        linked = self._links() if relinked else False  # which firms are linked changed
+        if pending.link_values and not relinked:
+            self._link_values(self._links_in_order())
+        if came or went or linked or "role" in fields:
+            self._places = compute_places(model)
+        if self._settle(old_places, came, went, rows if "park" in fields else ()):
+            self._relayout()
+        else:
+            moving = rows if fields & {"x", "y", "size"} else []
+            moved: list[int] = []
+            for i in [*moving, *(self._index[e.id] for e in came)]:
+                self._move(i, self._position(enterprises[i]), moved)
+            if "size" in fields:
+                moved = sorted({*moved, *rows})  # the links end at the rim
+            if relinked:
+                self._place_links()
+            elif moved:
+                self._links_follow(moved)
+            if came or went or moved:
+                self._update_scene_rect()
+        # colours and the filter: of the nodes that changed, and of every link
+        state_rows = rows if fields & STATE_FIELDS else []
+        filter_rows = rows if fields & FILTER_FIELDS else []
+        if came:
+            came_rows = [self._index[e.id] for e in came]
+            state_rows, filter_rows = [*state_rows, *came_rows], [*filter_rows, *came_rows]
+        self._matching.difference_update(went)
+        if state_rows or relinked or pending.link_values:
+            self._apply_state(state_rows, refresh=False)
+        if self._places is not old_places and self._places != old_places:
+            self._apply_filter(refresh=False)  # positions and tiers are filtered on
+        elif filter_rows or relinked:
+            self._apply_filter(filter_rows, refresh=False)
+        self.refresh_links()
+        for e in came:
+            if e.id in self._loose:
+                self._show(self._nodes[e.id])
+
+    def _rename(self, renamed: dict[str, str]) -> None:
+        """Enterprises whose id changed keep their items, places and slots under the new id."""
+        if not renamed:
+            return
+
+        def rekey(table: dict[str, Any]) -> dict[str, Any]:
+            return {renamed.get(key, key): value for key, value in table.items()}
+
+        for old, new in renamed.items():
+            self._nodes[old].e_id = new
+        self._nodes = rekey(self._nodes)
+        self._places, self._auto = rekey(self._places), rekey(self._auto)
+        self._loose, self._was_loose = rekey(self._loose), rekey(self._was_loose)
+        self._band_of = rekey(self._band_of)
+        for band in self.decorations.bands:
+            band.ids = [renamed.get(e_id, e_id) for e_id in band.ids]
+        self._state_rows = rekey(self._state_rows)
+        self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
+        self._ids = [renamed.get(e_id, e_id) for e_id in self._ids]
+        self._index = {e_id: i for i, e_id in enumerate(self._ids)}
+        self._find_hits = []
+
+    def _settle(self, old_places: dict[str, Any], came: list[Enterprise], went: list[str],
+                regrouped: Any) -> bool:
+        """Which new enterprises are shown where the planner is looking, and whether the
+        layout must run again (True): tiers changed, a column or park group emptied, a firm
+        joined the layout or changed park."""
+        places, loose = self._places, self._loose
+        relayout = False
+        if len(came) <= LOOSE_MAX:
+            taken: list[tuple[float, float]] = []
+            for e in came:
+                if (e.x is None or e.y is None) and self._is_detached(e.id):
+                    loose[e.id] = self._was_loose.pop(e.id, None) or self._free_spot(taken)
+                    taken.append(loose[e.id])
+        relayout |= any(e.id not in loose for e in came)
+        for e_id in [e_id for e_id in loose if not self._is_detached(e_id)]:
+            self._was_loose[e_id] = loose.pop(e_id)  # linked: it joins its tier column
+            relayout = True
+        for e_id in [e_id for e_id in self._was_loose if e_id in self._auto
+                     and self._is_detached(e_id)]:
+            loose[e_id] = self._was_loose.pop(e_id)  # unlinked again (undo): back in view
+            relayout = True
+        if places is not old_places and not relayout:
+            relayout = any(places.get(e_id) != place for e_id, place in old_places.items()
+                           if e_id in self._auto and e_id in places)
+        enterprises = self.document.model.enterprises
+        relayout |= any(enterprises[i].id in self._auto for i in regrouped)
+        for e_id in went:
+            if relayout or self._auto.pop(e_id, None) is None:
+                continue
+            column = self._column_of(old_places.get(e_id))
+            band = self._band_of.pop(e_id, None)
+            if column is not None:
+                column.count -= 1
+                relayout |= column.count <= 0
+            if band is not None:
+                band.count -= 1
+                band.ids.remove(e_id)
+                relayout |= band.count <= 0
+            self.viewport().update()  # the headings' counts
+        return relayout
+
+    def _column_of(self, place: Any) -> Column | None:
+        key = None if place is None or place.position == DETACHED else (
+            -place.tier if place.position == "upstream" else place.tier)
+        return next((c for c in self.decorations.columns if c.key == key), None)
+
+    def _move(self, i: int, to: tuple[float, float], moved: list[int]) -> None:
+        item = self._nodes[self._ids[i]]
+        if item.pos().x() != to[0] or item.pos().y() != to[1]:
+            item.setPos(*to)
+            item.configure(item.name, item.radius, float(self.decorations.room(np.array([to[0]]))[0]))
+        if self._pos[i, 0] != to[0] or self._pos[i, 1] != to[1]:
+            self._pos[i] = to
+            moved.append(i)
+
+    def _free_spot(self, taken: list[tuple[float, float]]) -> tuple[float, float]:
+        """A free place in view for a new enterprise, nearest the selected firm (below or
+        above it in its column, or beside it between the columns), else nearest the view's
+        centre: on a column lane's slot row, or in the gap between two columns."""
+        inner = self.viewport().rect().adjusted(40, HEADER_H + 30, -40, -30)
+        visible = self.mapToScene(inner).boundingRect()
+        anchor: QPointF | None = None
+        for e_id in sorted(self.document.selected_enterprises):
+            item = self._nodes.get(e_id)
+            if item is not None and visible.contains(item.pos()):
+                anchor = item.pos()
+                break
+        beside = anchor is not None  # not on the selected firm itself
+        if anchor is None:
+            anchor = visible.center()
+        points = np.vstack([self._pos.reshape(-1, 2), np.array(taken).reshape(-1, 2)])
+        labels = np.array([band.label for band in self.decorations.bands]).reshape(-1, 2)
+
+        def free(x: float, y: float) -> bool:
+            # no node in the slot, and no park label the name would run into
+            return not (((np.abs(points[:, 0] - x) < LANE / 2)
+                         & (np.abs(points[:, 1] - y) < ROW * 0.75)).any()
+                        or ((labels[:, 0] - x < LANE) & (labels[:, 0] - x > -LANE / 2)
+                            & (np.abs(labels[:, 1] - y) < ROW * 0.75)).any())
+
+        def nearest_free(x: float, y0: float) -> float | None:
+            for step in range(200):
+                ys = [y0 + step * ROW, y0 - step * ROW] if step else [y0]
+                inside = [y for y in ys if visible.top() <= y <= visible.bottom()]
+                if not inside:
+                    return None
+                for y in inside:
+                    on_anchor = beside and abs(x - anchor.x()) < 1 and abs(y - anchor.y()) < 1
+                    if not on_anchor and free(x, y):
+                        return y
+            return None
+
+        # lanes (the core's column holds the core alone) and the gaps between columns
+        columns = self.decorations.columns
+        lanes = [(c.left + LANE / 2 + k * LANE, c) for c in columns if c.position != "core"
+                 for k in range(c.lanes)]
+        gaps = [((a.right + b.left) / 2, None) for a, b in itertools.pairwise(columns)]
+        best: tuple[float, float, float] | None = None
+        for x, column in [*lanes, *gaps] or [(anchor.x(), None)]:
+            if not visible.left() <= x <= visible.right():
+                continue
+            top = column.top + ROW / 2 if column is not None else anchor.y()
+            y = nearest_free(x, top + round((anchor.y() - top) / ROW) * ROW)
+            if y is not None:
+                penalty = 0.0 if column is not None else ROW / 2  # a slot in a column first
+                score = math.hypot(x - anchor.x(), y - anchor.y()) + penalty
+                if best is None or score < best[0]:
+                    best = (score, x, y)
+        if best is not None:
+            return best[1], best[2]
+        x = anchor.x()  # nothing free in view: below the anchor, as near as free
+        return next((x, anchor.y() + step * ROW) for step in range(1, 10**6)
+                    if free(x, anchor.y() + step * ROW))
+
+    def _show(self, item: NodeItem) -> None:
+        """Scroll a node into view if it is not."""
+        inner = self.viewport().rect().adjusted(20, HEADER_H + 10, -20, -10)
+        if not self.mapToScene(inner).boundingRect().contains(item.pos()):
+            self.centerOn(item.pos())
+
     # --- state of the current year ---------------------------------------------------------
     def _year_column(self) -> int | None:
         result = self._state_result
@@ -391,21 +744,25 @@ class ChainView(QGraphicsView):
         scenario = self.document.current_scenario()
         return scenario.target_level if scenario is not None else 2
 
-    def _apply_state(self, refresh: bool = True) -> None:
-        model = self.document.model
+    def _apply_state(self, rows: Iterable[int] | None = None, refresh: bool = True) -> None:
+        """Colour, level, platform mark and target ring of the nodes at model ``rows`` (all
+        when None), and which links are on the platform, in the current year."""
+        enterprises = self.document.model.enterprises
         result, col = self._state_result, self._year_column()
         target = self._target_level()
-        rows = self._state_rows
+        state_rows = self._state_rows
         by_level = self.colour_by == "level"
         level_now = connected_now = None
         if result is not None and col is not None:
             level_now = result.maturity[:, col].tolist()
             connected_now = result.connected[:, col].tolist()
-        for e in model.enterprises:
-            item = self._nodes.get(e.id)
+        nodes = self._nodes
+        for i in range(len(enterprises)) if rows is None else rows:
+            e = enterprises[i]
+            item = nodes.get(e.id)
             if item is None:
                 continue
-            row = rows.get(e.id)
+            row = state_rows.get(e.id)
             if level_now is not None and connected_now is not None and row is not None:
                 level, connected = int(level_now[row]), bool(connected_now[row])
             else:
@@ -423,6 +780,7 @@ class ChainView(QGraphicsView):
                     connected_links[r] = bool(now[row])
         if not np.array_equal(connected_links, self.link_connected):
             self.link_connected = connected_links
+            self._style_cache = None
             if refresh:
                 self.refresh_links()
 
@@ -440,19 +798,27 @@ class ChainView(QGraphicsView):
                 item.update()
 
     # --- filter -----------------------------------------------------------------------------
-    def _apply_filter(self, refresh: bool = True) -> None:
+    def _apply_filter(self, rows: Iterable[int] | None = None, refresh: bool = True) -> None:
+        """Fade the nodes at model ``rows`` (all when None) that do not match the filter,
+        and every link with an end that does not."""
         wanted = self._filter
-        matching = set()
-        for e in self.document.model.enterprises:
-            place = self._places.get(e.id)
+        enterprises = self.document.model.enterprises
+        if rows is None:
+            self._matching = set()
+            rows = range(len(enterprises))
+        matching, places = self._matching, self._places
+        for i in rows:
+            e = enterprises[i]
+            place = places.get(e.id)
             values = {"park": e.park, "size": e.size, "ownership": e.ownership,
                       "position": place.position if place else None,
                       "tier": place.tier if place else None}
             if all(_accepts(want, values[key]) for key, want in wanted.items()):
                 matching.add(e.id)
-        self._matching = matching
-        for e_id, item in self._nodes.items():
-            opacity = 1.0 if e_id in matching else palette.FADED
+            else:
+                matching.discard(e.id)
+            item = self._nodes[e.id]
+            opacity = 1.0 if e.id in matching else palette.FADED
             if item.opacity() != opacity:
                 item.setOpacity(opacity)
         ids = self._ids
@@ -461,24 +827,11 @@ class ChainView(QGraphicsView):
                                              strict=True)), bool, len(self.link_keys))
         if not np.array_equal(faded, self.link_faded):
             self.link_faded = faded
+            self._style_cache = None
             if refresh:
                 self.refresh_links()
 
-    # --- document signals --------------------------------------------------------------------
-    def on_changed(self) -> None:
-        # most edits (revenue, projects, assignments, scenarios) change nothing drawn:
-        # compare what the canvas shows and rebuild only when that differs
-        if self._drawn_revision != self.document.revision and self._signature() != self._drawn:
-            self.rebuild()
-        self.on_selection_changed()
-
-    def _signature(self) -> tuple[Any, ...]:
-        model = self.document.model
-        return (tuple((e.id, e.name, e.role, e.size, e.park, e.maturity, e.platform_connected,
-                       e.x, e.y) for e in model.enterprises),
-                tuple((lk.supplier, lk.buyer, lk.annual_value, lk.data_connected)
-                      for lk in model.links))
-
+    # --- the analysis, the year and the selection --------------------------------------------
     def _take_result(self) -> bool:
         """Keep the document's result if it is of the model as it is now; True if taken."""
         document = self.document
@@ -496,7 +849,7 @@ class ChainView(QGraphicsView):
     def on_analysed(self) -> None:
         analysis = self.document.analysis
         if self._take_result() and analysis.places and analysis.places != self._places:
-            self.rebuild()
+            self.rebuild()  # the tiers moved under us (the canvas works them out itself)
             return
         self._apply_state()
 
@@ -540,6 +893,10 @@ class ChainView(QGraphicsView):
             if self._pos[i, 0] != pos.x() or self._pos[i, 1] != pos.y():
                 self._pos[i] = (pos.x(), pos.y())
                 moved.append(i)
+        self._links_follow(moved)
+
+    def _links_follow(self, moved: list[int]) -> None:
+        """The curves of the links of nodes (model rows) that moved or changed size."""
         rows = sorted({r for i in moved for r in self._adjacent[i]})
         if not rows:
             return
