@@ -249,18 +249,22 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """The consultant's PDF report, drawn with Qt off screen (no display needed)."""
+    """The consultant's PDF report: content from planner.report, painted by the Qt side
+    (off screen, no display needed) through ui.app, the one door into it."""
     if Path(args.out).suffix.lower() != ".pdf":
         raise UserError("--out writes a PDF: give a name ending in .pdf")
-    loaded = _load(args.file, args.lang)
-    import os
+    from planner.report import ReportError, build_report
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ui.report import write_report
+    loaded = _load(args.file, args.lang)
+    try:
+        report = build_report(loaded.model, args.lang, problems=loaded.problems)
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+    from ui.app import write_report_pdf
 
     try:
-        write_report(loaded.model, args.out, args.lang)
-    except (OSError, ValueError) as exc:
+        write_report_pdf(report, args.out)
+    except OSError as exc:
         raise UserError(f"cannot write {args.out}: {exc}") from None
     print(args.out)
     return EXIT_OK

@@ -112,13 +112,21 @@ def window(qtbot, chain):
     return win
 
 
+def show_tab(window, panel) -> None:
+    """Click the main window's tab that holds ``panel``."""
+    tabs = window.views
+    index = next(i for i in range(tabs.count())
+                 if tabs.widget(i) is panel or tabs.widget(i).isAncestorOf(panel))
+    tabs.tabBar().setCurrentIndex(index)
+
+
 def _discard(win) -> None:
     win.document.undo_stack.setClean()
     win.document.recovered = False
 
 
 def test_deleting_the_core_shows_the_error_in_charts_compare_health_and_inspector(qtbot, window):
-    window.views.setCurrentWidget(window.charts)
+    show_tab(window, window.charts)
     assert not window.charts.showing_message
     assert window.charts.grid_box.isVisible()
     # the planner selects the core's row in the Enterprises table and presses Delete
@@ -134,16 +142,16 @@ def test_deleting_the_core_shows_the_error_in_charts_compare_health_and_inspecto
     assert window.charts.showing_message
     assert not window.charts.grid_box.isVisible()  # no older figures
     assert "errors" in window.charts.message.text() and "Problems" in window.charts.message.text()
-    window.views.setCurrentWidget(window.comparison)
+    show_tab(window, window.comparison)
     assert window.comparison.showing_message and window.comparison.results == []
-    window.views.setCurrentWidget(window.health)
+    show_tab(window, window.health)
     assert "errors" in window.health.title.text() and window.health.enterprises.count() == 0
     window.document.set_selection(set())
     assert "errors" in window.inspector.summary.text()
     # undo brings the figures back
     with qtbot.waitSignal(window.document.analysed):
         qtbot.keySequence(window, "Ctrl+Z")
-    window.views.setCurrentWidget(window.charts)
+    show_tab(window, window.charts)
     assert not window.charts.showing_message and window.charts.grid_box.isVisible()
 
 
@@ -160,3 +168,19 @@ def test_an_assignment_to_a_missing_project_empties_the_charts(qtbot, chain):
         document.add_rows("assignments", [Assignment(scenario="Base", enterprise="S2",
                                                      project="NOPE", start_year=2026)], "bad")
     assert panel.showing_message and not panel.grid_box.isVisible()
+
+
+def test_only_the_analysis_service_evaluates_or_assesses():
+    """Charts, comparison, health panel, slides and report read the published analysis;
+    four views that each evaluated on their own disagreed and wasted time."""
+    import ast
+    from pathlib import Path
+
+    calls = []
+    for path in (Path(__file__).resolve().parent.parent / "ui").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in ("evaluate", "evaluate_scenario", "assess", "validate"):
+                    calls.append((path.name, name))
+    assert {file for file, _ in calls} == {"analysis.py"}, calls

@@ -22,6 +22,7 @@ from ui.document import Document
 from ui.i18n import LANGUAGES, set_language
 
 if TYPE_CHECKING:
+    from planner.report import Report
     from ui.main_window import MainWindow
 
 ORGANISATION = "Chainplan"
@@ -122,3 +123,17 @@ def _screenshot(app: QApplication, window: MainWindow, path: Path) -> int:
     window.document.undo_stack.setClean()  # nothing to ask on close: nothing was edited
     window.close()
     return 0
+
+
+def write_report_pdf(report: Report, path: str | Path) -> None:
+    """The ``report`` command's way into the Qt side: paint ``planner.report``'s content to
+    a PDF, off screen (no display, no window, no document)."""
+    import os
+
+    if QApplication.instance() is None:  # fonts need a GUI application; no pyqtgraph here
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from ui.report_pdf import write_pdf
+
+    write_pdf(report, path)
+    del app

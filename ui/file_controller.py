@@ -18,7 +18,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QApplication,
     QFileDialog,
     QMainWindow,
     QMenu,
@@ -274,25 +273,24 @@ class FileController(QObject):
             self.write(lambda: export_chart(chart, str(path)), path)
 
     def export_report(self) -> None:
+        """The report, written in the background: a progress bar with Cancel, the window
+        answering all along (ui/report_pdf.py)."""
         path = self.ask_save_path(tr("Export report…"), Path(self.folder(), "report.pdf"), [PDF])
         if path is None:
             return
-        from ui.report import write_report
+        from ui.report_pdf import ReportExport
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            write_report(self.document.model, path, language())
-        except ValueError as exc:  # the model has errors: it cannot be evaluated
-            QApplication.restoreOverrideCursor()
-            show_error(self.window, tr("Cannot write {0}", path.name), str(exc),
-                       tr("Fix the errors listed under Problems, then export again."))
-            return
-        except OSError as exc:
-            QApplication.restoreOverrideCursor()
-            show_file_error(self.window, tr("Cannot write {0}", path.name), path, exc)
-            return
-        QApplication.restoreOverrideCursor()
-        self.written.emit(str(path))
+        def failed(error: object) -> None:
+            if isinstance(error, OSError):
+                show_file_error(self.window, tr("Cannot write {0}", path.name), path, error)
+            else:
+                show_error(self.window, tr("Cannot write {0}", path.name), str(error),
+                           tr("Fix the errors listed under Problems, then export again."))
+
+        self.report_export = ReportExport(self.document, str(path), language(), self.window)
+        self.report_export.done.connect(self.written)
+        self.report_export.failed.connect(failed)
+        self.report_export.start()
 
     def write(self, run: Callable[[], Any], path: Path) -> bool:
         try:
