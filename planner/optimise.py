@@ -314,14 +314,15 @@ class OptimiseResult:
                     f"Nothing to add to {base}: {why}. Nothing was added.")
         gap = "—" if self.gap is None else f"{self.gap * 100:.2f} %"
         bound = "—" if self.bound is None else _amount(self.bound)
-        if self.exact:
+        if self.exact and (self.gap or 0.0) <= 1e-6:
             status = "已证明最优" if zh else "proven optimal"
         elif zh:
             status = "可行（仅在部分候选项中求解）" if self.restricted else {
-                "optimal": "最优（在差距内）", "time limit": "达到时间限制"}.get(self.status,
-                                                                         self.status)
+                "optimal": "在求解差距内最优", "time limit": "达到时间限制"}.get(self.status,
+                                                                       self.status)
         else:
-            status = self.status
+            status = "optimal within the solver's gap" if self.status == "optimal" else \
+                self.status
         return (f"“{self.scenario.name}”：添加 {len(self.additions)} 项；净现值 "
                 f"{_amount(self.base_objective)} → {_amount(self.objective)}（上界 {bound}，"
                 f"差距 {gap}）；{status}，用时 {self.seconds:.1f} 秒。" if zh else
@@ -1092,7 +1093,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     if loose_bound is not None:  # optimal over the kept candidates only
         status = f"feasible ({status} over {KEEP:,} candidates)"
     what = _WhatIf(arrays, new_scenario, planned, rows, budgets, per_year, sme_limit)
-    explained = [what.explain(a, mip_rel_gap) for a in rows[len(originals):]]
+    explained = [what.explain(a) for a in rows[len(originals):]]
     return finish(rows, status, exact, bound, message.rstrip("; "), explained, counts, planned,
                   restricted=loose_bound is not None)
 
@@ -1255,7 +1256,7 @@ class _WhatIf:
                                    float(limit[t]), self.label(e)))
         return found
 
-    def explain(self, addition: Assignment, tolerance: float) -> Addition:
+    def explain(self, addition: Assignment) -> Addition:
         arrays = self.arrays
         e, p = arrays.index[addition.enterprise], arrays.project_index[addition.project]
         s = addition.start_year
@@ -1268,7 +1269,8 @@ class _WhatIf:
         offset = s - self.start
         touched = np.arange(self.horizon) >= offset + duration
         touched[offset] = True
-        why = self._why(e, p, s, rows, k, others, now, tolerance * max(1.0, abs(self.planned.npv)))
+        # NPVs closer than rounding of the sums (not the solver's gap) are the same
+        why = self._why(e, p, s, rows, k, others, now, 1e-9 * max(1.0, abs(self.planned.npv)))
         return Addition(addition.enterprise, addition.project, s, npv,
                         now.value - without.value, now.links - without.links,
                         self.tight(e, now, touched), why,
