@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from PySide6.QtCore import QPointF
 
 from ui.charts import ChartsPanel, export_chart
 from ui.document import Document
@@ -88,3 +89,52 @@ def test_export_writes_a_valid_image(panel, tmp_path, suffix):
                     for y in range(0, image.height(), 30)}) > 3
     else:
         assert data.lstrip().startswith(b"<?xml") and b"<svg" in data and b"polyline" in data
+
+
+def test_legends_sit_below_the_plot_never_over_the_data(panel):
+    for chart in panel.charts:
+        item = chart.getPlotItem()
+        plot = item.vb.sceneBoundingRect()
+        legend = chart.legend.sceneBoundingRect()
+        assert legend.top() >= plot.bottom() - 1, chart.key
+
+
+def test_the_payback_label_clears_every_bar(panel):
+    chart = panel.chart("cost_benefit")
+    result = panel.document.analysis.result
+    assert result.payback_year is not None and chart.payback.isVisible()
+    label = chart.payback.label.sceneBoundingRect()
+    vb = chart.getPlotItem().vb
+    top = max(float(result.cost.max()), float(result.benefit.max()),
+              float(result.cumulative.max()))
+    highest = vb.mapViewToScene(QPointF(float(result.years[0]), top)).y()
+    assert label.bottom() <= highest + 1  # the label sits in the headroom above them
+
+
+def test_counts_get_whole_number_ticks(panel, qtbot):
+    for key in ("islands", "maturity"):
+        chart = panel.chart(key)
+        axis = chart.getPlotItem().getAxis("left")
+        low, high = chart.getPlotItem().vb.viewRange()[1]
+        for level in axis.tickValues(low, high, axis.height()):
+            spacing, values = level
+            assert float(spacing).is_integer(), (key, spacing)
+            assert all(float(v).is_integer() for v in values), (key, values)
+
+
+def test_an_exported_chart_never_shows_the_hover_read_out(panel, tmp_path):
+    chart = panel.chart("cost_benefit")
+    chart.readout.setText("2026\nCost: 1.0")
+    chart.readout.show()  # as if the mouse were over it
+    path = tmp_path / "chart.svg"
+    export_chart(chart, str(path))
+    assert "Cost: 1.0" not in path.read_text(encoding="utf-8")
+    assert chart.readout.isVisible()  # back as it was on screen
+
+
+def test_the_park_chart_lays_its_long_names_down_the_left(panel):
+    chart = panel.chart("group_park")
+    assert chart.horizontal
+    ticks = chart.getPlotItem().getAxis("left")._tickLevels[0]
+    assert [name for _, name in ticks] == chart.labels == ["No park", "Lingang"]
+    assert chart.getPlotItem().vb.yInverted()

@@ -8,6 +8,7 @@ on every evaluation and year change; nothing is re-created. Colours come from
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -17,12 +18,14 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from planner.engine import ScenarioResult
+from planner.report import group_label as plain_group_label
 from ui import palette
 from ui.analysis import unavailable
 from ui.document import Document
 from ui.i18n import language, tr
 
 PARTY_LABELS = {"core": "Core enterprise", "sme": "SMEs", "government": "Government"}
+PERCENT_RANGE = (-5.0, 106.0)  # 0–100 % with room for the labels of the end ticks
 COVERAGE_SERIES = (("connected_share", "Connected share"), ("digitalised_share",
                                                             "Digitalised share"),
                    ("link_coverage", "Link coverage"), ("spend_coverage", "Spend coverage"))
@@ -42,9 +45,13 @@ def _brush(colour: QColor, alpha: int = 255) -> QColor:
 
 
 class Chart(pg.PlotWidget):
-    """A titled plot with a legend and a read-out of the values under the mouse."""
+    """A titled plot with its legend in a row below it (never over the data) and a
+    read-out of the values under the mouse (never exported)."""
 
     year_clicked = Signal(int)  # the user clicked the bars of a year
+
+    percent = False  # the values are shares in percent: ticks say "%", no amount unit
+    count = False  # the values are counts: whole-number ticks only
 
     def __init__(self, title: str, y_label: str, parent: QWidget | None = None):
         super().__init__(parent, background="w")
@@ -58,9 +65,9 @@ class Chart(pg.PlotWidget):
         item.setMenuEnabled(False)
         self.setMouseEnabled(x=False, y=False)
         item.vb.disableAutoRange()  # ranges are set from the data (and NaN shares are fine)
-        # one row of keys at the top left; fit_y leaves headroom so it covers no data
-        self.legend = item.addLegend(offset=(8, 4), labelTextSize="8pt", colCount=4,
-                                     brush=pg.mkBrush(255, 255, 255, 220))
+        self.legend_size = "8pt"
+        self.legend: pg.LegendItem | None = None
+        self._new_legend([])
         self.readout = pg.TextItem(color=palette.INK, anchor=(0, 0),
                                    fill=pg.mkBrush(255, 255, 255, 230),
                                    border=pg.mkPen(palette.MUTED_INK))
@@ -70,6 +77,64 @@ class Chart(pg.PlotWidget):
         self.scene().sigMouseMoved.connect(self._on_hover)
         self.scene().sigMouseClicked.connect(self._on_click)
         self.labels: list[str] = []  # category names when the x axis is categorical
+        if self.percent:
+            self.set_percent_axis("left")
+
+    # --- the legend, below the plot ------------------------------------------------------------
+    def _new_legend(self, entries: list[tuple[Any, str]]) -> None:
+        """A legend in a row of its own under the plot, holding ``entries`` (item, name);
+        items added to the plot with a name join it."""
+        item = self.getPlotItem()
+        old = self.legend
+        if isinstance(old, pg.LegendItem):
+            item.layout.removeItem(old)
+            old.setParentItem(None)
+            if old.scene() is not None:
+                old.scene().removeItem(old)
+        self.legend = pg.LegendItem(labelTextSize=self.legend_size,
+                                    colCount=max(1, len(entries)), frame=False, horSpacing=16)
+        item.layout.addItem(self.legend, 4, 1)
+        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
+        item.legend = self.legend
+        for sample, name in entries:
+            self.legend.addItem(sample, name)
+        self.fit_legend()
+
+    def legend_entries(self) -> list[tuple[Any, str]]:
+        legend = self.legend
+        return [(sample.item, label.text) for sample, label in legend.items] if legend else []
+
+    def set_legend_size(self, size: str) -> None:
+        """Legend text size, e.g. '15pt' (slides, report)."""
+        self.legend_size = size
+        self._new_legend(self.legend_entries())
+
+    def fit_legend(self) -> None:
+        """As many legend columns as the chart's width holds (a wider legend would widen
+        the plot beyond the widget and clip it)."""
+        legend = self.__dict__.get("legend")  # resizeEvent comes during construction too
+        items = legend.items if isinstance(legend, pg.LegendItem) else []
+        if not items:
+            return
+        spacing = 16
+        widths = [sample.width() + label.minimumWidth() + 2 * spacing for sample, label in items]
+        room = max(100.0, self.width() - 80.0)  # less the left axis
+        columns = len(items)
+        while columns > 1 and max(sum(widths[i:i + columns])
+                                  for i in range(0, len(items), columns)) > room:
+            columns -= 1
+        if columns != legend.columnCount:
+            legend.setColumnCount(columns)
+            super().resizeEvent(None)  # lay the plot out again, with the legend's new size
+
+    def resizeEvent(self, event: Any) -> None:
+        self.fit_legend()
+        super().resizeEvent(event)
+
+    # --- axes ----------------------------------------------------------------------------------
+    def set_percent_axis(self, side: str) -> None:
+        """0–100 % with a tick every 25 and a little room, on the ``side`` axis."""
+        self.getPlotItem().getAxis(side).setTicks([[(v, f"{v}%") for v in range(0, 101, 25)]])
 
     def set_years(self, years: np.ndarray) -> None:
         """A year axis: one tick per year, the whole horizon in view."""
@@ -81,15 +146,37 @@ class Chart(pg.PlotWidget):
         self.labels = labels
         self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(labels))])
 
-    def _x_under(self, pos: Any) -> float | None:
+    def fit_y(self, *arrays: np.ndarray, floor: float | None = None,
+              headroom: float = 0.08) -> None:
+        """Show every value with a little room above; counts get whole-number ticks."""
+        values = np.concatenate([np.asarray(a, float).ravel() for a in arrays]) if arrays \
+            else np.zeros(1)
+        values = values[np.isfinite(values)]
+        low = min(0.0, float(values.min())) if values.size else 0.0
+        high = max(1.0, float(values.max())) if values.size else 1.0
+        if floor is not None:
+            low = floor
+        axis = self.getPlotItem().getAxis("left")
+        if self.count:
+            step = whole_step(high - low)
+            high = math.ceil(high / step) * step
+            axis.setTickSpacing(step, step)
+        span = high - low
+        # a little room below as well: the lowest tick's label is drawn whole
+        self.setYRange(low - span * (0.06 if low < 0 else 0.04), high + span * headroom,
+                       padding=0)
+
+    # --- read-out ------------------------------------------------------------------------------
+    def _key_under(self, pos: Any) -> int | None:
+        """The year or category index under the scene position ``pos``."""
         item = self.getPlotItem()
         if not item.sceneBoundingRect().contains(pos):
             return None
-        return float(item.vb.mapSceneToView(pos).x())
+        return round(float(item.vb.mapSceneToView(pos).x()))
 
     def _on_hover(self, pos: Any) -> None:
-        x = self._x_under(pos)
-        text = self.describe(round(x)) if x is not None else ""
+        key = self._key_under(pos)
+        text = self.describe(key) if key is not None else ""
         if not text:
             self.readout.hide()
             return
@@ -98,10 +185,14 @@ class Chart(pg.PlotWidget):
         self.readout.setPos(view.x(), view.y())
         self.readout.show()
 
+    def leaveEvent(self, event: Any) -> None:
+        self.readout.hide()  # the read-out follows the pointer only while it is here
+        super().leaveEvent(event)
+
     def _on_click(self, event: Any) -> None:
-        x = self._x_under(event.scenePos())
-        if x is not None and not self.labels:
-            self.year_clicked.emit(round(x))
+        key = self._key_under(event.scenePos())
+        if key is not None and not self.labels:
+            self.year_clicked.emit(key)
 
     def describe(self, x: int) -> str:
         """Exact values at x (a year, or a category index), one line per series."""
@@ -117,19 +208,20 @@ class Chart(pg.PlotWidget):
         return head + "\n" + "\n".join(lines)
 
     def format(self, value: float) -> str:
-        return "—" if np.isnan(value) else f"{value:,.1f}"
+        if np.isnan(value):
+            return "—"
+        if self.percent:
+            return f"{value:.1f}%"
+        if self.count:
+            return str(int(value))
+        return f"{value:,.1f}"
 
-    def fit_y(self, *arrays: np.ndarray, floor: float | None = None) -> None:
-        """Show every value, with room above for the legend row."""
-        values = np.concatenate([np.asarray(a, float).ravel() for a in arrays]) if arrays \
-            else np.zeros(1)
-        values = values[np.isfinite(values)]
-        low = min(0.0, float(values.min())) if values.size else 0.0
-        high = max(1.0, float(values.max())) if values.size else 1.0
-        if floor is not None:
-            low = floor
-        span = high - low
-        self.setYRange(low - (span * 0.06 if low < 0 else 0.0), high + span * 0.22, padding=0)
+
+def whole_step(span: float, ticks: int = 5) -> int:
+    """A tick step of whole numbers (1, 2, 5, 10, 20, 50 …) giving about ``ticks`` ticks."""
+    raw = max(1.0, span / ticks)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return int(next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw))
 
 
 class CostBenefitChart(Chart):
@@ -145,10 +237,11 @@ class CostBenefitChart(Chart):
         self.cumulative = pg.PlotDataItem([], [], pen=pg.mkPen(palette.INK, width=2),
                                           symbol="o", symbolSize=6,
                                           symbolBrush=palette.INK, name=tr("Cumulative net"))
+        # the payback label hangs from the top, in the headroom above every bar
         self.payback = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.BLUISH_GREEN, width=2,
                                                               style=Qt.PenStyle.DashLine),
-                                       label="", labelOpts={"position": 0.72,
-                                                            "anchors": [(0.5, 1), (0.5, 1)],
+                                       label="", labelOpts={"position": 0.99,
+                                                            "anchors": [(0.5, 0), (0.5, 0)],
                                                             "fill": pg.mkBrush(255, 255, 255, 230),
                                                             "color": palette.BLUISH_GREEN})
         for item in (self.cost, self.benefit, self.cumulative):
@@ -170,7 +263,9 @@ class CostBenefitChart(Chart):
             self.payback.setValue(payback)
             self.payback.label.setFormat(tr("Payback {0}", payback))
         self.set_years(result.years)
-        self.fit_y(result.cost, result.benefit, result.cumulative)
+        # room above the highest bar for the payback label
+        self.fit_y(result.cost, result.benefit, result.cumulative,
+                   headroom=0.2 if payback is not None else 0.08)
 
 
 class PartyCostChart(Chart):
@@ -201,6 +296,8 @@ class PartyCostChart(Chart):
 class CoverageChart(Chart):
     """Connected, digitalised, link and spend coverage over time, in percent."""
 
+    percent = True
+
     def __init__(self, parent: QWidget | None = None):
         super().__init__(tr("Coverage over time"), "%", parent)
         self.key = "coverage"
@@ -211,14 +308,8 @@ class CoverageChart(Chart):
             pen = pg.mkPen(palette.series_colour(i), width=2.5, style=styles[i])
             self.lines[key] = self.plot([], [], pen=pen, symbol="o", symbolSize=5,
                                         symbolBrush=palette.series_colour(i), name=tr(label))
-        self.legend.setColumnCount(2)  # four long names: two rows
-        percent_ticks = [(v, f"{v}%") for v in range(0, 101, 25)]
-        self.getPlotItem().getAxis("left").setTicks([percent_ticks])  # none in the headroom
         self.year_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(palette.GREY, width=1))
         self.addItem(self.year_line)
-
-    def format(self, value: float) -> str:
-        return "—" if np.isnan(value) else f"{value:.1f}%"
 
     def update_result(self, result: ScenarioResult, year: int) -> None:
         self.series = {}
@@ -227,12 +318,14 @@ class CoverageChart(Chart):
             self.lines[key].setData(result.years.astype(float), values, connect="finite")
             self.series[tr(label)] = (result.years, values)
         self.year_line.setValue(year)
-        self.setYRange(0, 135, padding=0)
+        self.setYRange(*PERCENT_RANGE, padding=0)
         self.set_years(result.years)
 
 
 class IslandsChart(Chart):
     """How many separate data islands the chain still has, each year."""
+
+    count = True
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(tr("Data islands"), tr("islands"), parent)
@@ -240,9 +333,6 @@ class IslandsChart(Chart):
         self.bars = pg.BarGraphItem(x=[], height=[], width=0.6, brush=palette.SKY_BLUE,
                                     pen=pg.mkPen(palette.BLUE), name=tr("Data islands"))
         self.addItem(self.bars)
-
-    def format(self, value: float) -> str:
-        return str(int(value))
 
     def update_result(self, result: ScenarioResult, year: int) -> None:
         self.bars.setOpts(x=result.years.astype(float), height=result.islands.astype(float))
@@ -252,23 +342,41 @@ class IslandsChart(Chart):
 
 
 class GroupCoverageChart(Chart):
-    """Connected and digitalised shares per group (position and tier, park, size) in a year."""
+    """Connected and digitalised shares per group (position and tier, park, size) in a year.
+
+    Parks have long names: their chart lays the bars across, the names down the left.
+    """
+
+    percent = True
 
     def __init__(self, dimension: str, title: str, parent: QWidget | None = None):
-        super().__init__(title, "%", parent)
+        horizontal = dimension == "park"
+        super().__init__(title, "" if horizontal else "%", parent)
+        self.horizontal = horizontal
         self.key = f"group_{dimension}"
         self.dimension = dimension
-        self.connected = pg.BarGraphItem(x=[], height=[], width=0.38, brush=palette.BLUE,
-                                         pen=pg.mkPen(None), name=tr("Connected share"))
-        self.digitalised = pg.BarGraphItem(x=[], height=[], width=0.38,
-                                           brush=palette.BLUISH_GREEN, pen=pg.mkPen(None),
-                                           name=tr("Digitalised share"))
+        shape: dict[str, Any] = {"x0": [], "y": [], "width": [], "height": 0.38} \
+            if self.horizontal else {"x": [], "height": [], "width": 0.38}
+        self.connected = pg.BarGraphItem(**shape, brush=palette.BLUE, pen=pg.mkPen(None),
+                                         name=tr("Connected share"))
+        self.digitalised = pg.BarGraphItem(**shape, brush=palette.BLUISH_GREEN,
+                                           pen=pg.mkPen(None), name=tr("Digitalised share"))
         self.addItem(self.connected)
         self.addItem(self.digitalised)
-        self.getPlotItem().getAxis("left").setTicks([[(v, f"{v}%") for v in range(0, 101, 25)]])
+        if self.horizontal:
+            item = self.getPlotItem()
+            item.showGrid(x=True, y=False, alpha=0.15)
+            item.getAxis("left").setTicks([[]])
+            self.set_percent_axis("bottom")
+            item.vb.invertY(True)  # the first group at the top
 
-    def format(self, value: float) -> str:
-        return "—" if np.isnan(value) else f"{value:.1f}%"
+    def _key_under(self, pos: Any) -> int | None:
+        if not self.__dict__.get("horizontal"):
+            return super()._key_under(pos)
+        item = self.getPlotItem()
+        if not item.sceneBoundingRect().contains(pos):
+            return None
+        return round(float(item.vb.mapSceneToView(pos).y()))
 
     def update_result(self, result: ScenarioResult, year: int) -> None:
         column = int(np.clip(year - result.years[0], 0, len(result.years) - 1))
@@ -277,15 +385,41 @@ class GroupCoverageChart(Chart):
         x = np.arange(len(groups), dtype=float)
         connected = np.array([m["connected_share"][column] for m in groups.values()]) * 100
         digitalised = np.array([m["digitalised_share"][column] for m in groups.values()]) * 100
-        self.connected.setOpts(x=x - 0.2, height=np.nan_to_num(connected))
-        self.digitalised.setOpts(x=x + 0.2, height=np.nan_to_num(digitalised))
         self.series = {tr("Connected share"): (x.astype(int), connected),
                        tr("Digitalised share"): (x.astype(int), digitalised)}
-        self.set_categories(labels)
         self.getPlotItem().setTitle(
             f"<span style='font-size:11pt; font-weight:600'>{self._title()} · {year}</span>")
+        if self.horizontal:
+            self.connected.setOpts(x0=np.zeros(len(x)), y=x - 0.2, width=np.nan_to_num(connected))
+            self.digitalised.setOpts(x0=np.zeros(len(x)), y=x + 0.2,
+                                     width=np.nan_to_num(digitalised))
+            self.labels = labels
+            self._name_axis(labels)
+            self.setYRange(-0.7, max(0.7, len(groups) - 0.3), padding=0)
+            self.setXRange(0, PERCENT_RANGE[1] + 3, padding=0)
+            return
+        self.connected.setOpts(x=x - 0.2, height=np.nan_to_num(connected))
+        self.digitalised.setOpts(x=x + 0.2, height=np.nan_to_num(digitalised))
+        self.set_categories(labels)
         self.setXRange(-0.7, max(0.7, len(groups) - 0.3), padding=0)
-        self.setYRange(0, 122, padding=0)
+        self.setYRange(*PERCENT_RANGE, padding=0)
+
+    def _name_axis(self, labels: list[str]) -> None:
+        """The group names down the left axis, as wide as the longest (at most 40 % of the
+        chart; longer names end in "…", the read-out gives them whole)."""
+        from PySide6.QtGui import QFontMetrics
+
+        axis = self.getPlotItem().getAxis("left")
+        metrics = QFontMetrics(axis.style.get("tickFont") or self.font())
+        room = max(80, int(self.width() * 0.4))
+        shown = [metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) for name in labels]
+        axis.setTicks([list(enumerate(shown))])
+        axis.setWidth(max((metrics.horizontalAdvance(t) for t in shown), default=40) + 14)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.__dict__.get("horizontal") and self.labels:
+            self._name_axis(self.labels)
 
     def _title(self) -> str:
         return {"position_tier": tr("Coverage by position and tier"),
@@ -293,21 +427,14 @@ class GroupCoverageChart(Chart):
 
 
 def group_label(dimension: str, group: str) -> str:
-    if dimension == "position_tier":
-        position, _, tier = group.partition(" ")
-        if position == "detached":
-            return tr("Detached")
-        return (tr("U{0}", tier) if position == "upstream" else tr("D{0}", tier))
-    if dimension == "size" and language() == "zh_CN":
-        from models.schema import SIZES
-
-        return SIZES.get(group, group)
-    return group.rsplit(" ", maxsplit=1)[-1] if dimension == "park" and language() == "zh_CN" else \
-        group.split(" ", maxsplit=1)[0] if dimension == "park" else group
+    """A group's name on a chart, in the interface language (``planner.report``)."""
+    return plain_group_label(dimension, group, language())
 
 
 class MaturityChart(Chart):
     """How many SMEs are at each digital level at the start and at the end of the horizon."""
+
+    count = True
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(tr("Digital level: start and end"), tr("enterprises"), parent)
@@ -318,9 +445,6 @@ class MaturityChart(Chart):
                                    pen=pg.mkPen(None), name=tr("End"))
         self.addItem(self.start)
         self.addItem(self.end)
-
-    def format(self, value: float) -> str:
-        return str(int(value))
 
     def update_result(self, result: ScenarioResult, year: int, core: int = -1) -> None:
         levels = result.maturity
@@ -440,18 +564,22 @@ def set_type_sizes(chart: Chart, tick_pt: float, label_pt: float, legend_pt: str
     for line in item.items:  # e.g. the payback year's label
         if isinstance(line, pg.InfiniteLine) and getattr(line, "label", None) is not None:
             line.label.setFont(ticks)
-    if hasattr(chart, "set_legend_size"):  # charts that lay their legend out themselves
-        chart.set_legend_size(legend_pt)
-    else:
-        chart.legend.setLabelTextSize(legend_pt)
-        for _, label in chart.legend.items:  # the size applies to labels drawn from now on
-            label.setText(label.text, size=legend_pt)
-        chart.legend.updateSize()
+    chart.set_legend_size(legend_pt)
     chart.setMinimumHeight(0)
 
 
 def export_chart(chart: Chart, path: str, width: int = 1200) -> None:
-    """Write a chart as PNG (``width`` pixels wide) or SVG, by the file's extension."""
+    """Write a chart as PNG (``width`` pixels wide) or SVG, by the file's extension; the
+    read-out under the mouse is never part of it."""
+    shown = chart.readout.isVisible()
+    chart.readout.hide()
+    try:
+        _export(chart, path, width)
+    finally:
+        chart.readout.setVisible(shown)
+
+
+def _export(chart: Chart, path: str, width: int) -> None:
     from pyqtgraph import exporters
 
     if path.lower().endswith(".svg"):

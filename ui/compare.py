@@ -16,7 +16,6 @@ and the report.
 from __future__ import annotations
 
 import textwrap
-from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
@@ -44,7 +43,7 @@ from planner.compare import format_difference as plain_difference
 from planner.engine import ScenarioResult
 from ui import palette
 from ui.analysis import unavailable
-from ui.charts import Chart, amount_unit
+from ui.charts import PERCENT_RANGE, Chart, amount_unit
 from ui.document import Document
 from ui.i18n import language, tr
 
@@ -83,14 +82,9 @@ class ScenarioLinesChart(Chart):
         self.scale = scale
         self.percent = percent
         self.lines: list[pg.PlotDataItem] = []
-        # the legend sits under the plot, in a row of its own: inside, it would hide the
-        # lines, which run to every corner of these charts
-        item = self.getPlotItem()
-        self.legend.hide()  # the base class's legend, anchored inside the plot
-        item.legend = None
-        self._new_legend([])
         if percent:
-            self.setYRange(0, 100)
+            self.set_percent_axis("left")
+            self.setYRange(*PERCENT_RANGE, padding=0)
         else:
             self.getPlotItem().addLine(y=0, pen=pg.mkPen(palette.MUTED_INK, width=1))
 
@@ -103,49 +97,6 @@ class ScenarioLinesChart(Chart):
         """The line of a scenario, by name."""
         names = list(self.series)
         return self.lines[names.index(name)]
-
-    def _new_legend(self, names: list[str]) -> None:
-        item = self.getPlotItem()
-        if isinstance(self.legend, pg.LegendItem) and self.legend.parentItem() is item:
-            item.layout.removeItem(self.legend)
-            self.legend.setParentItem(None)
-            if self.legend.scene() is not None:
-                self.legend.scene().removeItem(self.legend)
-        size = getattr(self, "legend_size", "9pt")
-        self.legend = pg.LegendItem(labelTextSize=size, colCount=max(1, len(names)),
-                                    frame=False, horSpacing=18)
-        item.layout.addItem(self.legend, 4, 1)
-        item.layout.setAlignment(self.legend, Qt.AlignmentFlag.AlignHCenter)
-        for line, name in zip(self.lines, names, strict=False):
-            self.legend.addItem(line, name)
-        self.fit_legend()
-
-    def fit_legend(self) -> None:
-        """As many legend columns as the chart's width holds (a wide legend would widen the
-        plot beyond the widget and clip it)."""
-        legend = self.__dict__.get("legend")  # resizeEvent comes during construction too
-        items = legend.items if isinstance(legend, pg.LegendItem) else []
-        if not items:
-            return
-        spacing = 18
-        widths = [sample.width() + label.minimumWidth() + 2 * spacing for sample, label in items]
-        room = max(100.0, self.width() - 80.0)  # less the left axis
-        columns = len(items)
-        while columns > 1 and max(sum(widths[i:i + columns]) for i in range(0, len(items),
-                                                                            columns)) > room:
-            columns -= 1
-        if columns != self.legend.columnCount:
-            self.legend.setColumnCount(columns)
-            super().resizeEvent(None)  # lay the plot out again, with the legend's new width
-
-    def resizeEvent(self, event: Any) -> None:
-        self.fit_legend()
-        super().resizeEvent(event)
-
-    def set_legend_size(self, size: str) -> None:
-        """Legend text size, e.g. '14pt' (presentation mode)."""
-        self.legend_size = size
-        self._new_legend([label.text for _, label in self.legend.items])
 
     def update_results(self, results: list[ScenarioResult]) -> None:
         item = self.getPlotItem()
@@ -166,15 +117,15 @@ class ScenarioLinesChart(Chart):
             self.series[result.scenario.name] = (result.years, values)
             years.update(int(y) for y in result.years)
         names = [r.scenario.name for r in results]
-        if [label.text for _, label in self.legend.items] != names:
-            self._new_legend(names)
+        if [name for _, name in self.legend_entries()] != names:
+            self._new_legend(list(zip(self.lines, names, strict=True)))
         item.getAxis("bottom").setTicks([[(y, str(y)) for y in sorted(years)]])
         if years:
             self.setXRange(min(years) - 0.3, max(years) + 0.3, padding=0)
         if self.percent:
-            self.setYRange(0, 100)
+            self.setYRange(*PERCENT_RANGE, padding=0)
         else:
-            item.enableAutoRange(axis="y")
+            self.fit_y(*[getattr(r, self.attribute).astype(float) for r in results])
 
 
 class KpiTable(QTableWidget):

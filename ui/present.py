@@ -3,22 +3,27 @@ full-screen slides, in large type, stepped with the keys a presenter's clicker s
 
 Keys: Right, Down, PageDown, Space and Return go forward; Left, Up, PageUp and
 Backspace go back; Home and End jump to the first and last slide; Esc leaves.
-The slides are live views of the document: they follow its analysis and year.
+The slides follow the document's published analysis and year. The comparison is a
+slide, not the app's view: the key figures of every scenario painted as a table
+that shows every row at any screen size, then the scenarios' lines overlaid.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeyEvent, QPalette
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontMetricsF, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from planner.compare import ComparisonRow, comparison_rows
 from ui import palette
+from ui.analysis import unavailable
 from ui.charts import Chart, ChartsPanel, amount_unit, set_type_sizes
-from ui.compare import ComparisonView, ScenarioLinesChart
+from ui.compare import BEST_BACKGROUND, ScenarioLinesChart
 from ui.document import Document
-from ui.i18n import tr
+from ui.i18n import language, tr
 
 NEXT_KEYS = {Qt.Key.Key_Right, Qt.Key.Key_Down, Qt.Key.Key_PageDown, Qt.Key.Key_Space,
              Qt.Key.Key_Return, Qt.Key.Key_Enter}
@@ -26,6 +31,7 @@ PREVIOUS_KEYS = {Qt.Key.Key_Left, Qt.Key.Key_Up, Qt.Key.Key_PageUp, Qt.Key.Key_B
 TICK_PT = 15  # chart tick labels on a slide
 LABEL_PT = 17  # chart axis titles
 LEGEND_PT = "15pt"
+TABLE_PT = 18.0  # the comparison table's type, as large as the slide allows
 
 
 def plain_title(html: str) -> str:
@@ -34,18 +40,114 @@ def plain_title(html: str) -> str:
 
 
 def enlarge_chart(chart: Chart) -> None:
-    """Presentation-size type on a chart: ticks, axis titles, legend (and the title of the
-    comparison charts, which is drawn smaller than the others)."""
+    """Presentation-size type on a chart: ticks, axis titles, legend."""
     set_type_sizes(chart, TICK_PT, LABEL_PT, LEGEND_PT)
-    if isinstance(chart, ScenarioLinesChart):
-        item = chart.getPlotItem()
-        item.setTitle(f"<span style='font-size:{LABEL_PT}pt; font-weight:600'>"
-                      f"{plain_title(item.titleLabel.text)}</span>")
+
+
+class ComparisonSlide(QWidget):
+    """The key figures of every scenario as a painted table: every row visible (the type
+    shrinks to fit), the best value of each row bold on a shaded background."""
+
+    def __init__(self, document: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.document = document
+        self.names: list[str] = []
+        self.rows: list[ComparisonRow] = []
+        self.point_size = TABLE_PT
+        document.analysed.connect(self.refresh)
+        document.scenario_changed.connect(self.update)
+        self.refresh()
+
+    def refresh(self) -> None:
+        analysis = self.document.analysis
+        results = analysis.all_results if not unavailable(analysis) else []
+        self.names = [r.scenario.name for r in results]
+        self.rows = comparison_rows(results, 0, language()) if results else []
+        self.update()
+
+    def cell_text(self, row: int, column: int) -> str:
+        return self.rows[row].text(column)
+
+    def layout_table(self) -> tuple[QFont, float, float, list[float]]:
+        """Font, row height, label column width and scenario column widths that fit."""
+        width, height = float(self.width()), float(self.height())
+        point = TABLE_PT
+        while True:
+            font = QFont(self.font())
+            font.setPointSizeF(point)
+            metrics = QFontMetricsF(font)
+            row_h = metrics.height() * 1.45
+            label_w = max((metrics.horizontalAdvance(r.label) for r in self.rows), default=0.0)
+            label_w += metrics.height()
+            columns = [max(metrics.horizontalAdvance(self._head_line(n)),
+                           *(metrics.horizontalAdvance(r.text(c)) for r in self.rows))
+                       + metrics.height() * 1.5 for c, n in enumerate(self.names)]
+            heads = 2 if any(len(n) > 16 for n in self.names) else 1
+            needed_h = row_h * (len(self.rows) + heads)
+            if (needed_h <= height and label_w + sum(columns) <= width) or point <= 8:
+                spare = max(0.0, width - label_w - sum(columns))
+                columns = [c + spare / max(1, len(columns)) * 0.5 for c in columns]
+                self.point_size = point
+                return font, row_h, label_w, columns
+            point -= 0.5
+
+    @staticmethod
+    def _head_line(name: str) -> str:
+        """The longer line of a scenario's heading (long names take two lines)."""
+        if len(name) <= 16:
+            return name
+        cut = name.rfind(" ", 0, len(name) // 2 + 4)
+        cut = cut if cut > 0 else len(name) // 2
+        return max(name[:cut], name[cut:].strip(), key=len)
+
+    def paintEvent(self, event: Any) -> None:  # Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.fillRect(self.rect(), palette.PAPER)
+        if not self.rows:
+            painter.end()
+            return
+        font, row_h, label_w, columns = self.layout_table()
+        bold = QFont(font)
+        bold.setBold(True)
+        heads = 2 if any(len(n) > 16 for n in self.names) else 1
+        head_h = row_h * heads
+        left = (self.width() - label_w - sum(columns)) / 2
+        align_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        painter.setPen(palette.INK)
+        x = left + label_w
+        for c, name in enumerate(self.names):
+            painter.setFont(bold if name == self.document.scenario else font)
+            painter.drawText(QRectF(x, 0, columns[c] - row_h * 0.3, head_h),
+                             align_right | Qt.TextFlag.TextWordWrap, name)
+            x += columns[c]
+        rule = QPen(palette.MUTED_INK, 1.5)
+        painter.setPen(rule)
+        painter.drawLine(int(left), int(head_h), int(left + label_w + sum(columns)), int(head_h))
+        for r, row in enumerate(self.rows):
+            y = head_h + r * row_h
+            if r % 2:
+                painter.fillRect(QRectF(left, y, label_w + sum(columns), row_h), palette.PANEL)
+            painter.setFont(font)
+            painter.setPen(palette.INK)
+            painter.drawText(QRectF(left, y, label_w, row_h),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             row.label)
+            x = left + label_w
+            for c in range(len(self.names)):
+                cell = QRectF(x, y, columns[c], row_h)
+                if c in row.best:
+                    painter.fillRect(cell.adjusted(2, 2, -2, -2), BEST_BACKGROUND)
+                painter.setFont(bold if c in row.best else font)
+                painter.setPen(palette.INK)
+                painter.drawText(cell.adjusted(0, 0, -row_h * 0.3, 0), align_right, row.text(c))
+                x += columns[c]
+        painter.end()
 
 
 class PresentationWindow(QWidget):
     """Full-screen slides of the document: one per chart of the current scenario, then the
-    comparison of all scenarios. Call ``present()`` to show it."""
+    comparison of all scenarios (a table, then its two charts). Call ``present()``."""
 
     slide_changed = Signal(int)  # the slide shown changed (its index)
 
@@ -76,17 +178,29 @@ class PresentationWindow(QWidget):
         self.panel.hide()
         self.stack = QStackedWidget(self)
         self.titles: list[str] = []
-        for chart in self.panel.charts:
+        self.charts: list[Chart] = list(self.panel.charts)
+        for chart in self.charts:
             enlarge_chart(chart)
             self.stack.addWidget(chart)
-        self.comparison = ComparisonView(document, self)
-        big = QFont(self.comparison.font())
-        big.setPointSize(15)
-        self.comparison.setFont(big)
-        self.comparison.note.setFont(big)
-        for chart in self.comparison.charts:
-            enlarge_chart(chart)
+        self.comparison = ComparisonSlide(document, self)
         self.stack.addWidget(self.comparison)
+        unit = amount_unit(document)
+        self.lines = [
+            ScenarioLinesChart("compare_cumulative", tr("Cumulative net benefit by scenario"),
+                               unit, "cumulative"),
+            ScenarioLinesChart("compare_connected", tr("Connected share by scenario"), "%",
+                               "connected_share", scale=100.0, percent=True)]
+        for chart in self.lines:
+            chart.getPlotItem().setLabel("bottom", tr("Year"))
+            enlarge_chart(chart)
+            self.stack.addWidget(chart)
+        self.message = QLabel(self)  # instead of any slide while there are no figures
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setWordWrap(True)
+        self.message.setFont(subtitle_font)
+        self.body = QStackedWidget(self)
+        self.body.addWidget(self.stack)
+        self.body.addWidget(self.message)
 
         footer_font = QFont(self.font())
         footer_font.setPointSize(13)
@@ -109,17 +223,17 @@ class PresentationWindow(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addSpacing(8)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.body, 1)
         layout.addLayout(footer)
 
         # keys go to the window, whatever the pointer touched last
         for child in self.findChildren(QWidget):
             child.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         # connected after the panel's own refresh, so the charts' titles are fresh here
-        document.analysed.connect(self._update_titles)
+        document.analysed.connect(self._refresh)
         document.year_changed.connect(self._update_titles)
         document.scenario_changed.connect(self._update_titles)
-        self._update_titles()
+        self._refresh()
         self.go_to(0)
 
     # --- public API ------------------------------------------------------------------
@@ -177,11 +291,24 @@ class PresentationWindow(QWidget):
             return
         event.accept()
 
-    # --- headings ----------------------------------------------------------------------
+    # --- content ----------------------------------------------------------------------
+    def _refresh(self) -> None:
+        analysis = self.document.analysis
+        why = unavailable(analysis)
+        self.message.setText(why)
+        self.body.setCurrentWidget(self.message if why else self.stack)
+        if not why:
+            for chart in self.lines:
+                chart.update_results(analysis.all_results)
+        self._update_titles()
+
     def _update_titles(self) -> None:
         """Each chart's title becomes its slide's title (the chart's own is hidden)."""
         titles = []
-        for chart in self.panel.charts:
+        for chart in [*self.charts, None, *self.lines]:
+            if chart is None:
+                titles.append(tr("Scenario comparison"))
+                continue
             item = chart.getPlotItem()
             text = plain_title(item.titleLabel.text)
             if text:
@@ -191,7 +318,6 @@ class PresentationWindow(QWidget):
             else:
                 titles.append("")
             item.setTitle(None)
-        titles.append(tr("Scenario comparison"))
         self.titles = titles
         self._show_heading()
 
@@ -199,12 +325,18 @@ class PresentationWindow(QWidget):
         document = self.document
         index = self.slide_index
         self.title.setText(self.current_title())
+        widget = self.stack.widget(index)
+        # percent and count slides have no amounts: no amount unit on them
+        amounts = widget is self.comparison or (
+            isinstance(widget, Chart) and not widget.percent and not widget.count)
         unit = amount_unit(document)
-        if index == self.slide_count - 1:
+        if index >= len(self.charts):
             count = len(document.model.scenarios)
-            self.subtitle.setText(tr("{0} scenarios · amounts in {1}", count, unit))
+            self.subtitle.setText(tr("{0} scenarios · amounts in {1}", count, unit) if amounts
+                                  else tr("{0} scenarios", count))
         elif document.scenario:
-            self.subtitle.setText(tr("Scenario: {0} · amounts in {1}", document.scenario, unit))
+            self.subtitle.setText(tr("Scenario: {0} · amounts in {1}", document.scenario, unit)
+                                  if amounts else tr("Scenario: {0}", document.scenario))
         else:
             self.subtitle.setText("")
         self.counter.setText(f"{index + 1} / {self.slide_count}")
