@@ -282,12 +282,11 @@ def cmd_gui(args: argparse.Namespace) -> int:
             raise UserError("--size takes WIDTHxHEIGHT, e.g. 1280x800") from None
         size = (width, height)
     file = args.file if args.file is not None else str(example_path())
-    from ui.preflight import startup_problem  # no Qt: says what Qt would only abort on
+    from ui.app import run_gui, startup_problem  # no Qt yet: says what Qt would abort on
 
     problem = startup_problem(bool(args.screenshot))
     if problem:
         raise UserError(problem)
-    from ui.app import run_gui
 
     return int(run_gui(file, args.lang if args.lang_given else None, args.screenshot, size))
 

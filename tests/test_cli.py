@@ -441,6 +441,18 @@ def test_generate_refuses_fewer_than_five_enterprises(capsys, tmp_path):
     assert not (tmp_path / "x.json").exists()
 
 
+# --- gui ---------------------------------------------------------------------------------------
+
+def test_the_gui_commands_door_into_the_app_loads_no_qt_before_the_start_up_check():
+    # planner.cli reaches the Qt side only through ui.app (import contracts in pyproject.toml);
+    # importing it must not load Qt, or a missing system library would abort before the check
+    code = ("import sys, ui.app; ui.app.startup_problem; "
+            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]"
+
+
 # --- usage, no command, the installed script ---------------------------------------------------
 
 @pytest.mark.parametrize("argv", [

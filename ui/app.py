@@ -1,4 +1,9 @@
-"""Starting the desktop app: settings, language, crash recovery, and the screenshot mode."""
+"""Starting the desktop app: settings, language, crash recovery, and the screenshot mode.
+
+This module is the command line's one door into the Qt side (the import contracts in
+pyproject.toml). It imports no Qt itself until a function needs it, so that
+``startup_problem`` can say what is missing before Qt would abort on it.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QSettings,
-    QTimer,
-    QTranslator,
-)
-from PySide6.QtWidgets import QApplication
-
 from models.files import load_model
 from models.problems import ImportFailed
-from ui.document import Document
 from ui.i18n import LANGUAGES, set_language
+from ui.preflight import startup_problem
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
+
     from planner.report import Report
     from ui.main_window import MainWindow
+
+__all__ = ["choose_language", "make_application", "run_gui", "startup_problem",
+           "use_qt_translations", "write_report_pdf"]
 
 ORGANISATION = "Chainplan"
 APPLICATION = "Chain Digitalisation Planner"
@@ -31,6 +32,9 @@ APPLICATION = "Chain Digitalisation Planner"
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, with names set once so QSettings and paths are ours."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
     app = QApplication.instance()
@@ -49,6 +53,8 @@ _qt_translators: list[QTranslator] = []  # installed now; kept alive while insta
 
 def use_qt_translations(lang: str) -> bool:
     """Show Qt's standard buttons and dialogs in ``lang``; False if Qt has no catalogue."""
+    from PySide6.QtCore import QCoreApplication, QLibraryInfo, QTranslator
+
     app = QCoreApplication.instance()
     if app is None:
         return False
@@ -64,6 +70,8 @@ def use_qt_translations(lang: str) -> bool:
 
 def choose_language(requested: str | None) -> str:
     """The language asked for, else the one remembered, else the system's."""
+    from PySide6.QtCore import QLocale, QSettings
+
     if requested in LANGUAGES:
         lang = requested
     else:
@@ -77,6 +85,7 @@ def choose_language(requested: str | None) -> str:
 
 def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = None,
             size: tuple[int, int] | None = None) -> int:
+    from ui.document import Document
     from ui.errors import install_excepthook
     from ui.main_window import MainWindow
 
@@ -110,6 +119,8 @@ def run_gui(file: str | None, lang: str | None = None, screenshot: str | None = 
 
 def _screenshot(app: QApplication, window: MainWindow, path: Path) -> int:
     """Render the main window as a user sees it, charts drawn, then exit."""
+    from PySide6.QtCore import QTimer
+
     window.document.wait_for_analysis()
     for _ in range(5):
         app.processEvents()
@@ -129,6 +140,8 @@ def write_report_pdf(report: Report, path: str | Path) -> None:
     """The ``report`` command's way into the Qt side: paint ``planner.report``'s content to
     a PDF, off screen (no display, no window, no document)."""
     import os
+
+    from PySide6.QtWidgets import QApplication
 
     if QApplication.instance() is None:  # fonts need a GUI application; no pyqtgraph here
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
