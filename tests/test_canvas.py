@@ -190,7 +190,8 @@ def test_colour_by_level_uses_the_level_ramp(qtbot, view, document):
 
 def in_step(view: ChainView, document: Document) -> None:
     """The canvas shows exactly the model: a node per enterprise where it belongs, with
-    its name, and a curve per link from its supplier's node to its buyer's."""
+    its name, a curve per link from its supplier's node to its buyer's, and once the
+    model is analysed, each node's level and platform state in the year."""
     model = document.model
     assert {item.e_id for item in view.scene().items() if isinstance(item, NodeItem)} == {
         e.id for e in model.enterprises}
@@ -207,6 +208,16 @@ def in_step(view: ChainView, document: Document) -> None:
         assert end.y() == pytest.approx(view.node_item(buyer).pos().y())
         assert start.x() > view.node_item(supplier).pos().x()
         assert end.x() < view.node_item(buyer).pos().x()
+    document.wait_for_analysis()
+    analysis, year = document.analysis, document.year
+    assert analysis.revision == document.revision
+    if analysis.result is not None and year:
+        result = analysis.result  # its rows are the model's
+        col = min(max(year - int(result.years[0]), 0), len(result.years) - 1)
+        assert [(view.node_item(e.id).level, view.node_item(e.id).connected)
+                for e in model.enterprises] == [
+            (int(result.maturity[row, col]), bool(result.connected[row, col]))
+            for row in range(len(model.enterprises))]
 
 
 @pytest.fixture
@@ -272,6 +283,7 @@ def test_renaming_an_id_keeps_the_node_and_its_links(qtbot, view, document, layo
 
 def test_undo_and_redo_keep_the_canvas_in_step_with_the_model(qtbot, view, document):
     index = document.model.enterprise_index
+    document.set_year(2027)  # S1 is on the platform from 2027
     document.add_enterprise(Enterprise(id="N1", name="New Supplier", role="supplier",
                                        size="small", park="Lingang"))
     document.add_link(Link(supplier="N1", buyer="S2"))

@@ -28,6 +28,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 from models.chain import Enterprise, Link
+from models.schema import ROLES
 from models.validation import DETACHED
 from models.validation import places as compute_places
 from planner.layout import LANE, ROW, Band, Column, layered
@@ -49,6 +50,7 @@ from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
+ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
 LOOSE_MAX = 12  # up to this many new detached enterprises at once are placed in view
 STATE_FIELDS = frozenset({"role", "maturity", "platform_connected"})  # a node's colour and marks
 FILTER_FIELDS = frozenset({"park", "size", "ownership"})  # what the filter bar filters on
@@ -159,9 +161,15 @@ class ChainView(QGraphicsView):
         self._batch: LinkBatchItem | None = None
         self._filter: dict[str, Any] = {}
         self._matching: set[str] = set()
-        self._state_rows: dict[str, int] = {}
-        self._state_link_rows: dict[tuple[str, str], int] = {}
-        self._state_result: Any = None
+        self._state_result: Any = None  # the scenario result the nodes are coloured from
+        self._state_ids: list[str] = []  # the enterprises' ids, and the links, it was of
+        self._state_link_keys: list[tuple[str, str]] = []
+        self._state_link_model_rows = np.zeros(0, np.int64)
+        self._state_rows: dict[str, int] | None = None
+        self._state_link_rows: dict[tuple[str, str], int] | None = None
+        self._state_key = np.zeros(0, np.int64)  # what each node shows (see _apply_state)
+        self._link_flags = np.zeros(0, bool)  # the links' own platform flags
+        self._link_model_rows = np.zeros(0, np.int64)  # each drawn link's row in the model
         self.syncing = False  # the view itself is changing the scene's selection (or items)
         self._find_text = ""
         self._find_hits: list[str] = []
@@ -179,8 +187,9 @@ class ChainView(QGraphicsView):
         document.analysed.connect(self.on_analysed)
         document.year_changed.connect(self.on_year_changed)
         document.selection_changed.connect(self.on_selection_changed)
-        self._take_result()
         self.rebuild()
+        if self._take_result():
+            self._apply_state()
         self.on_selection_changed()
 
     # --- public API ----------------------------------------------------------------------
@@ -348,7 +357,10 @@ class ChainView(QGraphicsView):
         pos = np.zeros((len(ids), 2))
         pos[kept] = self._pos[previous[kept]]
         pos[~kept] = np.nan  # placed next: by the layout or in view
+        state_key = np.full(len(ids), -1, np.int64)
+        state_key[kept] = self._state_key[previous[kept]]
         self._ids, self._index, self._pos = ids, {e_id: i for i, e_id in enumerate(ids)}, pos
+        self._state_key = state_key
         self._radius = np.fromiter((RADIUS.get(e.size, RADIUS["small"]) for e in model.enterprises),
                                    float, len(ids))
 
@@ -387,8 +399,10 @@ class ChainView(QGraphicsView):
         """Link arrays from the model's links; True if which firms are linked changed."""
         model = self.document.model
         index = self._index
-        links = [lk for lk in model.links if lk.supplier in index and lk.buyer in index
-                 and lk.supplier != lk.buyer]
+        drawn = [r for r, lk in enumerate(model.links) if lk.supplier in index
+                 and lk.buyer in index and lk.supplier != lk.buyer]
+        links = [model.links[r] for r in drawn]
+        self._link_model_rows = np.array(drawn, np.int64)
         m = len(links)
         n = len(self._ids)
         before = np.sort(self._link_u * n + self._link_v)
@@ -398,7 +412,7 @@ class ChainView(QGraphicsView):
         self._link_u = np.fromiter((index[lk.supplier] for lk in links), np.int64, m)
         self._link_v = np.fromiter((index[lk.buyer] for lk in links), np.int64, m)
         self._link_values(links)
-        self.link_connected = np.fromiter((lk.data_connected for lk in links), bool, m)
+        self.link_connected = self._link_flags.copy()
         self.link_faded = np.zeros(m, bool)
         self._adjacent = [[] for _ in self._ids]
         for r, (u, v) in enumerate(zip(self._link_u.tolist(), self._link_v.tolist(), strict=True)):
@@ -411,6 +425,7 @@ class ChainView(QGraphicsView):
         values = np.fromiter((lk.annual_value for lk in links), float, len(links))
         self.link_width, self._width_bin = link_widths(values)
         self._priority = np.argsort(-values, kind="stable")
+        self._link_flags = np.fromiter((lk.data_connected for lk in links), bool, len(links))
         self._style_cache = None
 
     def _place_links(self) -> None:
@@ -606,9 +621,11 @@ class ChainView(QGraphicsView):
         self._band_of = rekey(self._band_of)
         for band in self.decorations.bands:
             band.ids = [renamed.get(e_id, e_id) for e_id in band.ids]
-        self._state_rows = rekey(self._state_rows)
+        same = self._state_ids is self._ids
+        self._state_ids = [renamed.get(e_id, e_id) for e_id in self._state_ids]
+        self._state_rows = None
         self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
-        self._ids = [renamed.get(e_id, e_id) for e_id in self._ids]
+        self._ids = self._state_ids if same else [renamed.get(e_id, e_id) for e_id in self._ids]
         self._index = {e_id: i for i, e_id in enumerate(self._ids)}
         self._find_hits = []
 
@@ -706,17 +723,17 @@ class ChainView(QGraphicsView):
 
         # lanes (the core's column holds the core alone) and the gaps between columns
         columns = self.decorations.columns
-        lanes = [(c.left + LANE / 2 + k * LANE, c) for c in columns if c.position != "core"
-                 for k in range(c.lanes)]
-        gaps = [((a.right + b.left) / 2, None) for a, b in itertools.pairwise(columns)]
+        lanes = [(c.left + LANE / 2 + k * LANE, c, 0.0) for c in columns
+                 if c.position != "core" for k in range(c.lanes)]
+        # a gap's rows are those of the column on its left; a slot in a column comes first
+        gaps = [((a.right + b.left) / 2, a, ROW / 2) for a, b in itertools.pairwise(columns)]
         best: tuple[float, float, float] | None = None
-        for x, column in [*lanes, *gaps] or [(anchor.x(), None)]:
+        for x, column, penalty in [*lanes, *gaps] or [(anchor.x(), None, 0.0)]:
             if not visible.left() <= x <= visible.right():
                 continue
             top = column.top + ROW / 2 if column is not None else anchor.y()
             y = nearest_free(x, top + round((anchor.y() - top) / ROW) * ROW)
             if y is not None:
-                penalty = 0.0 if column is not None else ROW / 2  # a slot in a column first
                 score = math.hypot(x - anchor.x(), y - anchor.y()) + penalty
                 if best is None or score < best[0]:
                     best = (score, x, y)
@@ -746,38 +763,57 @@ class ChainView(QGraphicsView):
 
     def _apply_state(self, rows: Iterable[int] | None = None, refresh: bool = True) -> None:
         """Colour, level, platform mark and target ring of the nodes at model ``rows`` (all
-        when None), and which links are on the platform, in the current year."""
+        when None), and which links are on the platform, in the current year.
+
+        Only nodes whose state differs from what they show are touched: after each
+        analysis of a big chain most have not changed."""
         enterprises = self.document.model.enterprises
+        n = len(enterprises)
+        wanted = np.arange(n) if rows is None else np.fromiter(rows, np.int64)
         result, col = self._state_result, self._year_column()
-        target = self._target_level()
-        state_rows = self._state_rows
-        by_level = self.colour_by == "level"
-        level_now = connected_now = None
-        if result is not None and col is not None:
-            level_now = result.maturity[:, col].tolist()
-            connected_now = result.connected[:, col].tolist()
-        nodes = self._nodes
-        for i in range(len(enterprises)) if rows is None else rows:
-            e = enterprises[i]
-            item = nodes.get(e.id)
-            if item is None:
-                continue
-            row = state_rows.get(e.id)
-            if level_now is not None and connected_now is not None and row is not None:
-                level, connected = int(level_now[row]), bool(connected_now[row])
+        fallback = np.ones(len(wanted), bool)  # rows the result does not cover
+        level = np.zeros(len(wanted), np.int64)
+        connected = np.zeros(len(wanted), bool)
+        if result is not None and col is not None and len(wanted):
+            if self._ids is self._state_ids:  # the model is as analysed: same rows
+                at = wanted
             else:
-                level, connected = e.maturity, e.platform_connected
-            base = palette.level_colour(level) if by_level else palette.role_colour(e.role)
-            item.set_state(base, level, connected, level >= target)
-        flags = [lk.data_connected for lk in self._links_in_order()]
-        connected_links = np.array(flags, bool) if flags else np.zeros(0, bool)
-        if result is not None and col is not None:
+                index = self._state_index()
+                at = np.fromiter((index.get(self._ids[i], -1) for i in wanted.tolist()), np.int64,
+                                 len(wanted))
+            fallback = at < 0
+            level = np.where(fallback, 0, result.maturity[np.maximum(at, 0), col])
+            connected = np.where(fallback, False, result.connected[np.maximum(at, 0), col])
+        for k in np.flatnonzero(fallback).tolist():
+            e = enterprises[int(wanted[k])]
+            level[k], connected[k] = e.maturity, e.platform_connected
+        level = np.clip(level, 1, 4)
+        target = level >= self._target_level()
+        if self.colour_by == "level":
+            base = level
+        else:
+            base = 8 + np.fromiter((ROLE_CODE.get(enterprises[i].role, 0)
+                                    for i in wanted.tolist()), np.int64, len(wanted))
+        key = level + 16 * connected + 32 * target + 64 * base
+        changed = np.flatnonzero(key != self._state_key[wanted])
+        self._state_key[wanted] = key
+        nodes, ids = self._nodes, self._ids
+        for k in changed.tolist():
+            i = int(wanted[k])
+            colour = (palette.level_colour(int(level[k])) if self.colour_by == "level"
+                      else palette.role_colour(enterprises[i].role))
+            nodes[ids[i]].set_state(colour, int(level[k]), bool(connected[k]), bool(target[k]))
+        connected_links = self._link_flags.copy()
+        if result is not None and col is not None and len(connected_links):
             now = result.link_connected[:, col]
-            link_rows = self._state_link_rows
-            for r, key in enumerate(self.link_keys):
-                row = link_rows.get(key)
-                if row is not None:
-                    connected_links[r] = bool(now[row])
+            if self.link_keys is self._state_link_keys:
+                connected_links = now[self._link_model_rows].astype(bool)
+            else:
+                link_rows = self._state_link_index()
+                for r, key_ in enumerate(self.link_keys):
+                    row = link_rows.get(key_)
+                    if row is not None:
+                        connected_links[r] = bool(now[row])
         if not np.array_equal(connected_links, self.link_connected):
             self.link_connected = connected_links
             self._style_cache = None
@@ -838,19 +874,34 @@ class ChainView(QGraphicsView):
         analysis = document.analysis
         if analysis.revision != document.revision:
             return False
-        result = analysis.result
-        self._state_result = result
-        if result is not None:  # remember the rows by id: the model may move on meanwhile
-            self._state_rows = {e.id: i for i, e in enumerate(document.model.enterprises)}
-            self._state_link_rows = {(lk.supplier, lk.buyer): i
-                                     for i, lk in enumerate(document.model.links)}
+        self._state_result = analysis.result
+        # the result's rows are the model's as it is now, which the items mirror; remember
+        # which ids and links those were, for when the model moves on before the next one
+        self._state_ids, self._state_link_keys = self._ids, self.link_keys
+        self._state_link_model_rows = self._link_model_rows
+        self._state_rows = self._state_link_rows = None
         return True
 
+    def _state_index(self) -> dict[str, int]:
+        """The result's row of each enterprise id (built once the model has moved on)."""
+        if self._state_rows is None:
+            self._state_rows = {e_id: i for i, e_id in enumerate(self._state_ids)}
+        return self._state_rows
+
+    def _state_link_index(self) -> dict[tuple[str, str], int]:
+        if self._state_link_rows is None:
+            self._state_link_rows = dict(zip(self._state_link_keys,
+                                             self._state_link_model_rows.tolist(), strict=True))
+        return self._state_link_rows
+
     def on_analysed(self) -> None:
+        if self._pending:  # the edit's own events first: the items then mirror what was analysed
+            self.on_changed()
         analysis = self.document.analysis
-        if self._take_result() and analysis.places and analysis.places != self._places:
+        if (analysis.revision == self.document.revision and analysis.places
+                and analysis.places != self._places):
             self.rebuild()  # the tiers moved under us (the canvas works them out itself)
-            return
+        self._take_result()
         self._apply_state()
 
     def on_year_changed(self) -> None:
