@@ -78,9 +78,11 @@ def run(n: int, args: argparse.Namespace) -> None:
           f"{result.constraints} rows (built in {build:.1f} s)")
     print(f"  budgets: core {core:,.0f}, government {gov:,.0f}"
           f"{' per year' if args.per_year else ' over the horizon'}")
+    bound = "-" if result.bound is None else f"{result.bound:,.1f}"  # None: no plan solved
+    gap = "-" if result.gap is None else f"{result.gap:.3%}"
     print(f"  status {result.status}, exact {result.exact}, {len(result.additions)} additions;"
           f" NPV {result.base_objective:,.1f} -> {result.objective:,.1f},"
-          f" bound {result.bound:,.1f}, gap {result.gap:.3%}")
+          f" bound {bound}, gap {gap}")
     print(f"  spend: core {result.core_spend:,.0f}, government {result.government_spend:,.0f};"
           f" connected share at the end {result.coverage}")
     print(f"  time {result.seconds:.1f} s (limit {args.time_limit:.0f} s);"
