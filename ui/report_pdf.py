@@ -293,8 +293,7 @@ class Layout:
                 self.chain(block)
             elif isinstance(block, Contents):
                 self.contents_list(block)
-            if i % 8 == 0:
-                yield i / len(blocks)
+            yield i / len(blocks)
 
     def heading(self, block: Heading, following: object) -> None:
         points = HEADING_PT.get(block.level, 9.5)
@@ -511,7 +510,8 @@ class Layout:
             self.pages.pop()
         self.new_page(picture.wants_landscape())
         rect = QRectF(self.left, self.top, self.width, self.height)
-        self.put(lambda p: picture.paint(p, rect))
+        for step in picture.steps(rect):
+            self.put(step)
         self.new_page()
 
 
@@ -843,36 +843,65 @@ class ChainPainter:
     def wants_landscape(self) -> bool:
         return (self.x1 - self.x0) > (self.y1 - self.y0) * 1.05
 
-    def paint(self, p: QPainter, rect: QRectF) -> None:
+    def steps(self, rect: QRectF) -> list[Draw]:
+        """The page's drawing in slices (frame, links, enterprises, names, legend), each a
+        fraction of a second even for 10,000 firms, so the app can breathe between them."""
         block, layout = self.block, self.layout
-        p.save()
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
         title = layout.box(block.title, HEADING_PT[1], rect.width(), bold=True)
-        p.setPen(palette.INK)
-        title.draw(p, rect.left(), rect.top())
         caption = layout.box(block.caption, 7.5, rect.width())
         legend_h = self.legend_height(rect.width())
         top = rect.top() + title.height + pt(6)
         bottom = rect.bottom() - caption.height - legend_h - pt(8)
         area = QRectF(rect.left(), top, rect.width(), bottom - top)
-        self.draw_chain(p, area)
-        self.draw_legend(p, QRectF(rect.left(), bottom + pt(4), rect.width(), legend_h))
-        p.setPen(palette.MUTED_INK)
-        caption.draw(p, rect.left(), rect.bottom() - caption.height)
-        p.restore()
-
-    def draw_chain(self, p: QPainter, area: QRectF) -> None:
-        block, layout = self.block, self.layout
         span_x, span_y = self.x1 - self.x0, self.y1 - self.y0
-        scale = min(area.width() / span_x, area.height() / span_y)
-        ox = area.left() + (area.width() - span_x * scale) / 2 - self.x0 * scale
-        oy = area.top() - self.y0 * scale
+        self.scale = min(area.width() / span_x, area.height() / span_y)
+        self.ox = area.left() + (area.width() - span_x * self.scale) / 2 - self.x0 * self.scale
+        self.oy = area.top() - self.y0 * self.scale
 
-        def at(x: float, y: float) -> QPointF:
-            return QPointF(ox + x * scale, oy + y * scale)
+        def frame(p: QPainter) -> None:
+            p.setPen(palette.INK)
+            title.draw(p, rect.left(), rect.top())
+            self.draw_frame(p)
 
+        def legend(p: QPainter) -> None:
+            self.draw_legend(p, QRectF(rect.left(), bottom + pt(4), rect.width(), legend_h))
+            p.setPen(palette.MUTED_INK)
+            caption.draw(p, rect.left(), rect.bottom() - caption.height)
+
+        chunk = 2500
+        steps: list[Draw] = [frame]
+        for connected in (False, True):  # the data-connected links on top
+            chosen = [e for e in block.edges if e.connected == connected]
+            steps += [lambda p, part=chosen[i:i + chunk]: self.draw_edges(p, part)
+                      for i in range(0, len(chosen), chunk)]
+        nodes = list(range(len(block.nodes)))
+        steps += [lambda p, part=nodes[i:i + chunk]: self.draw_nodes(p, part)
+                  for i in range(0, len(nodes), chunk)]
+        if block.labelled:  # names last, on a white halo, so that no link runs through them
+            steps.append(self.draw_labels)
+        steps.append(legend)
+        return [self._antialiased(step) for step in steps]
+
+    @staticmethod
+    def _antialiased(step: Draw) -> Draw:
+        def draw(p: QPainter) -> None:
+            p.save()
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            step(p)
+            p.restore()
+
+        return draw
+
+    def at(self, x: float, y: float) -> QPointF:
+        return QPointF(self.ox + x * self.scale, self.oy + y * self.scale)
+
+    def radius(self, size: str) -> float:
+        return NODE_RADIUS.get(size, NODE_RADIUS["small"]) * self.scale
+
+    def draw_frame(self, p: QPainter) -> None:
+        """Columns (a pale panel, the heading above) and park bands with their names."""
+        block, layout, scale, at = self.block, self.layout, self.scale, self.at
         nodes = block.nodes
-        # columns: a pale panel from the heading to the column's last node, the heading above
         heading_pt = min(8.0, max(5.0, 60.0 * scale / pt(1)))
         for left, right, top, text in block.columns:
             inside = [n.y for n in nodes if left - 1 <= n.x <= right + 1]
@@ -895,54 +924,83 @@ class ChainPainter:
                                box.lines[0][1]))
                 p.setPen(palette.MUTED_INK)
                 box.draw(p, rect.left() + pt(1), rect.top() + pt(0.5), 0, 1)
-        # links: supplier to buyer, S-curves; the data-connected ones solid blue on top
-        radius = {size: r * scale for size, r in NODE_RADIUS.items()}
-        for connected in (False, True):
-            for edge in block.edges:
-                if edge.connected != connected:
-                    continue
-                a, b = nodes[edge.source], nodes[edge.target]
-                start = at(a.x, a.y)
-                end = at(b.x, b.y)
-                path = QPainterPath(start)
-                if abs(end.x() - start.x()) > radius["large"]:
-                    mid = (start.x() + end.x()) / 2
-                    path.cubicTo(QPointF(mid, start.y()), QPointF(mid, end.y()), end)
-                else:
-                    path.lineTo(end)
-                width = pt(LINK_WIDTH_PT[min(3, max(0, edge.weight))])
-                colour = palette.LINK_CONNECTED if connected else palette.mix(
-                    palette.LINK, palette.PAPER, 0.45)
-                p.setPen(QPen(colour, width if connected else width * 0.8))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawPath(path)
-        label_pt = min(6.5, max(3.2, 22.0 * scale / pt(1)))
-        label_w = self.gap * scale * 0.78
-        labels: list[tuple[QPointF, float, TextBox]] = []
-        for node in nodes:
-            centre = at(node.x, node.y)
-            r = radius.get(node.size, radius["small"])
-            base = palette.role_colour(node.role)
+
+    def draw_edges(self, p: QPainter, edges: list[Any]) -> None:
+        """Links from supplier to buyer: S-curves when the picture names its firms, straight
+        lines for a large chain; one path per pen, so a PDF reader draws them fast."""
+        nodes, at = self.block.nodes, self.at
+        curved = self.block.labelled
+        paths: dict[tuple[bool, int], QPainterPath] = {}
+        bend = self.radius("large")
+        for edge in edges:
+            a, b = nodes[edge.source], nodes[edge.target]
+            start, end = at(a.x, a.y), at(b.x, b.y)
+            path = paths.setdefault((edge.connected, min(3, max(0, edge.weight))),
+                                    QPainterPath())
+            path.moveTo(start)
+            if curved and abs(end.x() - start.x()) > bend:
+                mid = (start.x() + end.x()) / 2
+                path.cubicTo(QPointF(mid, start.y()), QPointF(mid, end.y()), end)
+            else:
+                path.lineTo(end)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for (connected, weight), path in paths.items():
+            width = pt(LINK_WIDTH_PT[weight]) * (1.0 if curved else 0.5)
+            colour = palette.LINK_CONNECTED if connected else palette.mix(
+                palette.LINK, palette.PAPER, 0.45)
+            if not curved:  # thousands of links: light, so the columns still show (opaque:
+                colour = palette.mix(colour, palette.PAPER, 0.75)  # alpha doubles the PDF)
+            p.setPen(QPen(colour, width if connected else width * 0.8))
+            p.drawPath(path)
+
+    def draw_nodes(self, p: QPainter, indices: list[int]) -> None:
+        """Enterprises: role colour, pale until on the platform, a ring at the target level,
+        the platform mark; batched into one path per look."""
+        nodes = self.block.nodes
+        looks: dict[tuple[str, bool], QPainterPath] = {}
+        rings = QPainterPath()
+        marks = QPainterPath()
+        ring_width = 0.0
+        for i in indices:
+            node = nodes[i]
+            centre = self.at(node.x, node.y)
+            r = self.radius(node.size)
+            looks.setdefault((node.role, node.connected), QPainterPath()).addEllipse(centre, r, r)
             if node.reached:
-                p.setPen(QPen(palette.TARGET_RING, max(pt(0.5), r * 0.2)))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawEllipse(centre, r * 1.3, r * 1.3)
-            p.setPen(QPen(base.darker(150) if node.connected else
-                          palette.mix(base, palette.GREY, 0.4), max(pt(0.3), r * 0.08)))
-            p.setBrush(base if node.connected else palette.pale(base))
-            p.drawEllipse(centre, r, r)
+                rings.addEllipse(centre, r * 1.3, r * 1.3)
+                ring_width = max(ring_width, r * 0.2)
             if node.connected:
                 d = r * 0.72
-                p.setPen(QPen(palette.PAPER, r * 0.08))
-                p.setBrush(palette.PLATFORM_MARK)
-                p.drawEllipse(QPointF(centre.x() + d, centre.y() + d), r * 0.3, r * 0.3)
-            if block.labelled and label_w - r > pt(6):
-                labels.append((centre, r, layout.box(node.label, label_pt, label_w - r)))
-        # names last, on a white halo, so that no link runs through them
-        for centre, r, box in labels:
+                marks.addEllipse(QPointF(centre.x() + d, centre.y() + d), r * 0.3, r * 0.3)
+        if not rings.isEmpty():
+            p.setPen(QPen(palette.TARGET_RING, max(pt(0.3), ring_width)))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawPath(rings)
+        outline = max(pt(0.2), self.radius("small") * 0.08)
+        for (role, connected), path in looks.items():
+            base = palette.role_colour(role)
+            p.setPen(QPen(base.darker(150) if connected else palette.mix(base, palette.GREY, 0.4),
+                          outline))
+            p.setBrush(base if connected else palette.pale(base))
+            p.drawPath(path)
+        if not marks.isEmpty():
+            p.setPen(QPen(palette.PAPER, outline))
+            p.setBrush(palette.PLATFORM_MARK)
+            p.drawPath(marks)
+
+    def draw_labels(self, p: QPainter) -> None:
+        layout, scale = self.layout, self.scale
+        label_pt = min(6.5, max(3.2, 22.0 * scale / pt(1)))
+        label_w = self.gap * scale * 0.78
+        for node in self.block.nodes:
+            r = self.radius(node.size)
+            if label_w - r <= pt(6):
+                continue
+            box = layout.box(node.label, label_pt, label_w - r)
             lines = min(2, len(box.lines))
             if not lines:
                 continue
+            centre = self.at(node.x, node.y)
             height = box.lines[lines - 1][0] + box.lines[lines - 1][1]
             x, y = centre.x() + r * 1.45, centre.y() - height / 2
             width = max(box.layout.lineAt(i).naturalTextWidth() for i in range(lines))
@@ -1053,8 +1111,10 @@ def pdf_steps(report: Report, path: str | Path) -> Iterator[float]:
                 writer.setPageOrientation(QPageLayout.Orientation.Landscape if page.landscape
                                           else QPageLayout.Orientation.Portrait)
                 writer.newPage()
-            for draw in page.items:
+            for k, draw in enumerate(page.items):
                 draw(painter)
+                if k % 10 == 9:  # a long page (the chain, a full table) in slices too
+                    yield 0.4 + 0.58 * (number + k / len(page.items)) / count
             paint_footer(painter, layout, report, number, count, page.landscape, footer_font)
             yield 0.4 + 0.58 * (number + 1) / count
         finished = True
