@@ -540,7 +540,9 @@ def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignme
 
 def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
            government_budget: float | None, per_year: bool, core_share: float,
-           sme_cost_cap: float, base: ScenarioResult) -> _Program:
+           sme_limit: Floats, base: ScenarioResult) -> _Program:
+    """The program; ``sme_limit`` (enterprises x years) is each firm's own yearly cost cap,
+    never below what S alone makes it pay."""
     from scipy.sparse import coo_array, csr_array, vstack
 
     model = arrays.model
@@ -707,8 +709,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                        shape=(n * horizon, k_items)).tocsr()
         own_rows = (rs @ net_capex + rl @ opxm).tocsr()
         most = rs @ capex + rl @ opex  # all candidates at once, no subsidy: an upper bound
-        base_own = sme_own_costs(base, n).ravel()
-        own_limit = np.maximum(sme_cost_cap * np.repeat(arrays.revenue, horizon), base_own)
+        own_limit = sme_limit.ravel()  # row e·horizon + t, as the rows above
         has_cand = np.zeros(n, bool)
         has_cand[item_e[~fixed]] = True
         ent_of_row = np.repeat(np.arange(n), horizon)
@@ -991,7 +992,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         return finish(originals, "cancelled", False, None, "cancelled before the solve",
                       planned=base)
     prog = _build(arrays, base_scenario, budgets["core"], budgets["government"], per_year,
-                  core_share, sme_cost_cap, base)
+                  core_share, sme_limit, base)
     counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))
     report(0.2)
     if counts[0] == 0:
