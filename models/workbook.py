@@ -78,43 +78,79 @@ def _blank(value: Any) -> bool:
     return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
+# the sheets read; the Instructions sheet is written for people and never read back
+_READ = frozenset({"settings", "assessments", *(t.attr for t in TABLES)})
+
+
+def _damaged(exc: BaseException, sheet: str = "") -> ImportFailed:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
+    if sheet:
+        return ImportFailed([file_problem(
+            f"sheet '{sheet}' is damaged or not readable ({exc}); copy its cells into a new "
+            "workbook and save again",
+            f"工作表“{sheet}”已损坏或无法读取（{exc}），请将其内容复制到新工作簿后重新保存")])
+    return ImportFailed([file_problem(f"the workbook is damaged or not readable ({exc})",
+                                      f"工作簿已损坏或无法读取（{exc}）")])
+
+
 def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
     """Read a workbook into a new model; raises ImportFailed listing every problem.
 
     Only problems of reading are raised here; the model's own rules are
-    checked by ``models.files.load_model`` which maps them to rows.
+    checked by ``models.files.load_model`` which maps them to rows. Only the
+    sheets of the format are read, one at a time, and only once ``xlsx_guard``
+    has measured them; other sheets are listed as ignored and never loaded.
     """
     path = Path(path)
-    check_xlsx(path)
+    aliases = _sheet_aliases()
+    checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ)
     from python_calamine import CalamineWorkbook  # heavy native module: load on use
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-        sheets = {name: book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-                  for name in book.sheet_names}
-    except Exception as exc:  # calamine raises several unrelated types for damaged parts
-        raise ImportFailed([file_problem(f"the workbook is damaged or not readable ({exc})",
-                                         f"工作簿已损坏或无法读取（{exc}）")]) from None
+        names = list(book.sheet_names)
+    except BaseException as exc:  # calamine raises several unrelated types, and panics
+        raise _damaged(exc) from None
+    with book:
+        return _read_book(book, names, aliases, checked.sheets)
+
+
+def _read_book(book: Any, names: list[str], aliases: dict[str, str],
+               checked: frozenset[str]) -> ReadResult:
     problems: list[Problem] = []
     notices: list[Problem] = []
-    aliases = _sheet_aliases()
-    found: dict[str, tuple[str, list[list[Any]]]] = {}
-    for name, rows in sheets.items():
+    found: dict[str, str] = {}  # table attr -> sheet name
+    for name in names:
         attr = aliases.get(normalise(name))
         if attr is None:
             if not normalise(name).startswith(RESULT_PREFIXES):
                 notices.append(Problem(WARNING, ("sheet ignored: not part of the format",
                                                  "已忽略：不属于规定的工作表"), (name, name)))
             continue
+        if attr not in _READ:
+            continue
         if attr in found:
             problems.append(Problem(ERROR, (f"a second sheet for {attr} (the first is "
-                                            f"'{found[attr][0]}')",
-                                            f"重复的工作表（已有“{found[attr][0]}”）"), (name, name)))
+                                            f"'{found[attr]}')",
+                                            f"重复的工作表（已有“{found[attr]}”）"), (name, name)))
             continue
-        found[attr] = (name, rows)
+        if normalise(name) not in checked:  # the guard saw another list of sheets
+            raise _damaged(ValueError("the list of sheets is inconsistent"))
+        found[attr] = name
+
+    def rows_of(name: str) -> list[list[Any]]:
+        try:
+            rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(
+                skip_empty_area=False)
+        except BaseException as exc:
+            raise _damaged(exc, name) from None
+        return rows
+
     model = ChainModel()
-    settings_name, settings_rows = found.get("settings", ("Settings", []))
-    model.settings = _read_settings(settings_name, settings_rows, problems, notices)
+    settings_name = found.get("settings", "Settings")
+    model.settings = _read_settings(settings_name, rows_of(settings_name)
+                                    if "settings" in found else [], problems, notices)
     row_numbers: dict[str, list[int]] = {}
     for table in TABLES:
         if table.attr not in found:
@@ -123,13 +159,13 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
                                    (table.sheet, table.zh[0])))
             row_numbers[table.attr] = []
             continue
-        name, rows = found[table.attr]
-        row_numbers[table.attr] = _read_table(table, name, rows, model.rows(table), problems,
-                                              notices)
+        name = found[table.attr]
+        row_numbers[table.attr] = _read_table(table, name, rows_of(name), model.rows(table),
+                                              problems, notices)
     if "assessments" in found:  # optional: older files have no such sheet
-        name, rows = found["assessments"]
-        row_numbers["assessments"] = _read_assessments(name, rows, model.assessments, problems,
-                                                       notices)
+        name = found["assessments"]
+        row_numbers["assessments"] = _read_assessments(name, rows_of(name), model.assessments,
+                                                       problems, notices)
     if problems:
         raise ImportFailed(problems)
     return ReadResult(model, notices, row_numbers)

@@ -192,23 +192,27 @@ def refusal(path: Path) -> str:
     return "\n".join(p.text("en") for p in problems).lower()
 
 
+CHILD_MEMORY = 1024 * 2**20  # address space of a child: a hostile file is refused well under 2 GB
 LOAD_SCRIPT = """
-import sys
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
 from models.files import load_model
 from models.problems import ImportFailed
 try:
-    loaded = load_model(sys.argv[1])
+    loaded = load_model(sys.argv[1], allow_invalid=True)
 except ImportFailed as failure:
     print("\\n".join(p.text("en") for p in failure.problems))
     sys.exit(3)
 print("loaded", len(loaded.model.enterprises), "enterprises")
+print("\\n".join(p.text("en") for p in loaded.problems))
 """
 
 
 def load_in_child(path: Path) -> subprocess.CompletedProcess[str]:
-    """Load in a child process: a native reader that aborts must not take pytest with it."""
-    return subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(path)], capture_output=True,
-                          text=True, timeout=120, cwd=path.parent,
+    """Load in a child process whose memory is capped: a native reader that aborts must not
+    take pytest with it, and one that needs gigabytes fails the test instead of the machine."""
+    return subprocess.run([sys.executable, "-c", LOAD_SCRIPT, str(path), str(CHILD_MEMORY)],
+                          capture_output=True, text=True, timeout=120, cwd=path.parent,
                           env={**os.environ, "RUST_BACKTRACE": "0"}, check=False)
 
 
@@ -439,6 +443,125 @@ def test_lying_dimension_is_not_trusted_and_the_workbook_loads(good_book, tmp_pa
     child = load_in_child(path)
     assert child.returncode == 0, child.stdout + child.stderr[-500:]
     assert child.stdout.strip() == "loaded 12 enterprises"
+
+
+# --- the whole workbook is bounded, and only our sheets are read ------------------------------
+
+WORKSHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def sparse_sheet(far: str) -> bytes:
+    """A worksheet with one cell at A1 and one at ``far``: the reader allocates the rectangle."""
+    row = re.search(r"\d+", far).group()
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+            f'<row r="1"><c r="A1"><v>1</v></c></row><row r="{row}"><c r="{far}"><v>1</v></c>'
+            "</row></sheetData></worksheet>").encode()
+
+
+def with_sheets(src: Path, dst: Path, sheets: dict[str, bytes]) -> Path:
+    """The workbook with more worksheets, named as given."""
+    book = read_part(src, "xl/workbook.xml").decode()
+    rels = read_part(src, "xl/_rels/workbook.xml.rels").decode()
+    types = read_part(src, "[Content_Types].xml").decode()
+    parts = {}
+    for number, (name, xml) in enumerate(sheets.items(), start=1):
+        book = book.replace("</sheets>", f'<sheet name="{name}" sheetId="{100 + number}" '
+                            f'r:id="rJunk{number}"/></sheets>')
+        rels = rels.replace("</Relationships>", f'<Relationship Type="{WORKSHEET_TYPE}" '
+                            f'Target="/xl/worksheets/junk{number}.xml" Id="rJunk{number}"/>'
+                            "</Relationships>")
+        types = types.replace("</Types>", f'<Override PartName="/xl/worksheets/junk{number}.xml"'
+                              f' ContentType="{WORKSHEET_CONTENT}"/></Types>')
+        parts[f"xl/worksheets/junk{number}.xml"] = xml
+    return rewrite(src, dst, {"xl/workbook.xml": book.encode(),
+                              "xl/_rels/workbook.xml.rels": rels.encode(),
+                              "[Content_Types].xml": types.encode(), **parts})
+
+
+@pytest.mark.parametrize("count", [12, 40])
+def test_unknown_sheets_are_listed_as_ignored_and_never_loaded(good_book, tmp_path, count):
+    # each junk sheet spans 20 million cells: reading them took 28 s and 3.4 GB (12 sheets), or
+    # made the reader abort (40 sheets)
+    path = with_sheets(good_book, tmp_path / "junk.xlsx",
+                       {f"Junk{n}": sparse_sheet("T1000000") for n in range(1, count + 1)})
+    assert path.stat().st_size < 50_000
+    child = load_in_child(path)
+    assert child.returncode == 0, child.stdout[-500:] + child.stderr[-500:]
+    assert child.stdout.startswith("loaded 12 enterprises")
+    assert child.stdout.count("sheet ignored") == count
+
+
+def test_sheets_read_are_bounded_together_not_one_by_one(tmp_path):
+    # five sheets of the format, each spanning 2.6 million cells: fine alone, not together
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in ("Enterprises", "Links", "Projects", "Scenarios", "Assignments"):
+        sheet = book.create_sheet(name)
+        sheet.append(["id", "name"])
+        sheet["Z100000"] = "stray"
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    message = assert_refused_in_child(path)
+    assert "cells in all" in message, message
+
+
+def test_one_long_shared_text_copied_into_many_cells_is_refused(good_book, tmp_path):
+    # the reader copies a shared string into every cell that refers to it: 20,000 references
+    # to 30,000 characters would take 600 MB, from a file of about 100 kB
+    path = with_shared_strings(good_book, tmp_path / "strings.xlsx",
+                               shared_strings(b"x" * 30_000))
+    part = sheet_part(path, "Enterprises")
+    head, _, tail = read_part(path, part).partition(b"<sheetData>")
+    header = re.search(rb"<row.*?</row>", tail, re.S).group(0)
+    references = b"".join(b'<row r="%d"><c r="P%d" t="s"><v>0</v></c></row>' % (r, r)
+                          for r in range(2, 20_002))
+    path = rewrite(path, tmp_path / "copies.xlsx", {
+        part: head + b"<sheetData>" + header + references + b"</sheetData></worksheet>"})
+    assert path.stat().st_size < 200_000
+    message = assert_refused_in_child(path, "MB")
+    assert "refused as unsafe" in message
+
+
+def test_shared_string_index_out_of_range_names_the_sheet_and_cell(good_book, tmp_path):
+    path = with_shared_strings(good_book, tmp_path / "index.xlsx", shared_strings())
+    part = sheet_part(path, "Enterprises")
+    sheet = read_part(path, part).replace(b'<c r="A2" t="s"><v>0</v></c>',
+                                          b'<c r="A2" t="s"><v>7</v></c>')
+    message = refusal(rewrite(path, tmp_path / "bad.xlsx", {part: sheet}))
+    assert "sheet 'enterprises', cell a2" in message, message
+    assert "damaged" in message
+
+
+def test_a_sheet_the_reader_cannot_read_is_named(good_book, tmp_path):
+    part = sheet_part(good_book, "Links")
+    sheet = read_part(good_book, part)  # an error value the reader does not know
+    sheet = re.sub(rb'<c r="A2"[^>]*>.*?</c>', b'<c r="A2" t="e"><v>#GETTING_DATA</v></c>', sheet,
+                   count=1, flags=re.S)
+    message = refusal(rewrite(good_book, tmp_path / "bad.xlsx", {part: sheet}))
+    assert "sheet 'links'" in message, message
+
+
+def corrupt_deflate(path: Path, name: str) -> bytes:
+    """The zip's bytes with ``name``'s deflate stream starting with an invalid block type."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+    assert info.compress_type == zipfile.ZIP_DEFLATED
+    data = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + struct.unpack_from("<HH", data, info.header_offset + 26)[0] \
+        + struct.unpack_from("<HH", data, info.header_offset + 26)[1]
+    data[start] = 0b111  # final block, type 3: reserved, so inflating fails
+    return bytes(data)
+
+
+@pytest.mark.parametrize("part", ["Enterprises", "xl/workbook.xml", "xl/styles.xml",
+                                  "docProps/core.xml"])
+def test_corrupt_deflate_stream_is_refused_as_damaged(good_book, tmp_path, part):
+    name = sheet_part(good_book, part) if "/" not in part else part
+    path = tmp_path / "corrupt.xlsx"
+    path.write_bytes(corrupt_deflate(good_book, name))
+    message = refusal(path)
+    assert "damaged" in message, message
 
 
 # --- export: text is never a formula; saving is atomic ---------------------------------------
