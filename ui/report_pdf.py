@@ -1202,8 +1202,9 @@ class ReportExport(QObject):
         self.runner.cancel()
         self.timer.stop()
         if self.steps is not None:
-            self.steps.close()  # the generator's cleanup removes the partial file
+            self.steps.close()  # the generator's cleanup removes a partial file
             self.steps = None
+            Path(self.path).unlink(missing_ok=True)  # and one finished just now: Cancel won
         self._close_dialog()
 
     def _on_content(self, report: object, error: object) -> None:
