@@ -381,6 +381,7 @@ def test_linking_a_new_enterprise_moves_it_into_its_tier(qtbot, view, document):
                                        size="small", park="Lingang"))
     assert all(c.position != "detached" for c in view.columns())
     document.add_link(Link(supplier="N1", buyer="S1"))
+    assert visible_rect(view).contains(view.node_item("N1").pos())
     tier2 = next(c for c in view.columns() if c.position == "upstream" and c.tier == 2)
     assert tier2.count == 2
     assert view.node_item("N1").pos().x() == view.node_item("S2").pos().x()

@@ -1,9 +1,14 @@
 """The chain canvas: a view of the document's chain, enterprises as nodes in tier columns,
 links as curves, lit by the year.
 
-The scene is redrawn from the document: ``changed`` re-lays out and updates the
-items (reusing them by id), ``analysed`` and ``year_changed`` recolour them from
-the scenario result, ``selection_changed`` syncs the selection. Edits made on the
+The view follows the document's typed events (rows inserted, removed or changed, per
+table), gathered over one edit and applied on its ``changed``: a moved enterprise moves
+its node, an edited one updates its node, a new one gets a node where the planner is
+looking (beside the selected firm or near the view's centre) until it is linked, a
+removed one loses it, new and removed links redraw the links. Only a new model, or an
+edit that changes the tiers, empties a column or park group or changes a park, lays
+the chain out again. ``analysed`` and ``year_changed`` recolour the nodes that changed
+from the scenario result; ``selection_changed`` syncs the selection. Edits made on the
 canvas (ui/canvas_tools.py) go back through the document's methods, each one undo step.
 
 Large chains stay responsive: the scene keeps its BSP index and a fixed scene rect,
@@ -142,6 +147,7 @@ class ChainView(QGraphicsView):
         # them back there
         self._was_loose: dict[str, tuple[float, float]] = {}
         self._band_of: dict[str, Band] = {}
+        self._joined: list[str] = []  # loose enterprises the edit under way linked
         self._pending = _Pending()  # what the typed events of the edit under way changed
         self._old_geometry: tuple[dict[tuple[str, str], int], np.ndarray] | None = None
         self._content = QRectF()
@@ -601,9 +607,12 @@ class ChainView(QGraphicsView):
         elif filter_rows or relinked:
             self._apply_filter(filter_rows, refresh=False)
         self.refresh_links()
-        for e in came:
+        for e in came:  # a new firm, where the planner is looking
             if e.id in self._loose:
                 self._show(self._nodes[e.id])
+        joined, self._joined = self._joined, []
+        for e_id in joined:  # a new firm just linked: where it went in its column
+            self._show(self._nodes[e_id])
 
     def _rename(self, renamed: dict[str, str]) -> None:
         """Enterprises whose id changed keep their items, places and slots under the new id."""
@@ -645,6 +654,7 @@ class ChainView(QGraphicsView):
         relayout |= any(e.id not in loose for e in came)
         for e_id in [e_id for e_id in loose if not self._is_detached(e_id)]:
             self._was_loose[e_id] = loose.pop(e_id)  # linked: it joins its tier column
+            self._joined.append(e_id)
             relayout = True
         for e_id in [e_id for e_id in self._was_loose if e_id in self._auto
                      and self._is_detached(e_id)]:
@@ -702,14 +712,17 @@ class ChainView(QGraphicsView):
         points = np.vstack([self._pos.reshape(-1, 2), np.array(taken).reshape(-1, 2)])
         labels = np.array([band.label for band in self.decorations.bands]).reshape(-1, 2)
 
-        def free(x: float, y: float) -> bool:
-            # no node in the slot, and no park label the name would run into
-            return not (((np.abs(points[:, 0] - x) < LANE / 2)
-                         & (np.abs(points[:, 1] - y) < ROW * 0.75)).any()
-                        or ((labels[:, 0] - x < LANE) & (labels[:, 0] - x > -LANE / 2)
-                            & (np.abs(labels[:, 1] - y) < ROW * 0.75)).any())
+        def free(x: float, y: float, reach: float, near: float) -> bool:
+            # no node within ``near`` rows of the slot, nor a node or park label up to
+            # ``reach`` to the left whose name would run into it, nor a park label this
+            # name would run into
+            dx, dl = points[:, 0] - x, labels[:, 0] - x
+            return not (((dx < LANE / 2) & (dx > -reach)
+                         & (np.abs(points[:, 1] - y) < near)).any()
+                        or ((dl < LANE) & (dl > -max(reach, LANE / 2))
+                            & (np.abs(labels[:, 1] - y) < near)).any())
 
-        def nearest_free(x: float, y0: float) -> float | None:
+        def nearest_free(x: float, y0: float, reach: float, near: float) -> float | None:
             for step in range(200):
                 ys = [y0 + step * ROW, y0 - step * ROW] if step else [y0]
                 inside = [y for y in ys if visible.top() <= y <= visible.bottom()]
@@ -717,37 +730,41 @@ class ChainView(QGraphicsView):
                     return None
                 for y in inside:
                     on_anchor = beside and abs(x - anchor.x()) < 1 and abs(y - anchor.y()) < 1
-                    if not on_anchor and free(x, y):
+                    if not on_anchor and free(x, y, reach, near):
                         return y
             return None
 
-        # lanes (the core's column holds the core alone) and the gaps between columns
+        # on a lane's slot rows (the core's column holds the core alone), or in the gap
+        # between two columns half a row off the rows of the column on its left, where
+        # its names do not reach
         columns = self.decorations.columns
-        lanes = [(c.left + LANE / 2 + k * LANE, c, 0.0) for c in columns
-                 if c.position != "core" for k in range(c.lanes)]
-        # a gap's rows are those of the column on its left; a slot in a column comes first
-        gaps = [((a.right + b.left) / 2, a, ROW / 2) for a, b in itertools.pairwise(columns)]
+        candidates = [(c.left + LANE / 2 + k * LANE, c, False) for c in columns
+                      if c.position != "core" for k in range(c.lanes)]
+        candidates += [((a.right + b.left) / 2, a, True) for a, b in itertools.pairwise(columns)]
         best: tuple[float, float, float] | None = None
-        for x, column, penalty in [*lanes, *gaps] or [(anchor.x(), None, 0.0)]:
+        for x, column, gap in candidates:
             if not visible.left() <= x <= visible.right():
                 continue
-            top = column.top + ROW / 2 if column is not None else anchor.y()
-            y = nearest_free(x, top + round((anchor.y() - top) / ROW) * ROW)
+            top = column.top + ROW / 2 + (ROW / 2 if gap else 0.0)
+            y = nearest_free(x, top + round((anchor.y() - top) / ROW) * ROW,
+                             x - column.left if gap else LANE / 2, ROW * (0.4 if gap else 0.75))
             if y is not None:
-                score = math.hypot(x - anchor.x(), y - anchor.y()) + penalty
+                score = math.hypot(x - anchor.x(), y - anchor.y()) + (ROW / 2 if gap else 0.0)
                 if best is None or score < best[0]:
                     best = (score, x, y)
         if best is not None:
             return best[1], best[2]
         x = anchor.x()  # nothing free in view: below the anchor, as near as free
         return next((x, anchor.y() + step * ROW) for step in range(1, 10**6)
-                    if free(x, anchor.y() + step * ROW))
+                    if free(x, anchor.y() + step * ROW, LANE / 2, ROW * 0.75))
 
     def _show(self, item: NodeItem) -> None:
-        """Scroll a node into view if it is not."""
-        inner = self.viewport().rect().adjusted(20, HEADER_H + 10, -20, -10)
-        if not self.mapToScene(inner).boundingRect().contains(item.pos()):
-            self.centerOn(item.pos())
+        """Scroll a node (and the start of its name) into view if it is not, as little as
+        needed: what the planner was looking at stays in view as far as it can."""
+        scale = self.transform().m11()
+        r = item.radius + 8 / scale
+        spot = QRectF(item.pos().x() - r, item.pos().y() - r, 2 * r + 120 / scale, 2 * r)
+        self.ensureVisible(spot, 40, HEADER_H + 20)
 
     # --- state of the current year ---------------------------------------------------------
     def _year_column(self) -> int | None:
