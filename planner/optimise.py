@@ -94,6 +94,17 @@ def _amount(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def _join(texts: list[str], lang: str, most: int | None = None) -> str:
+    """Texts in a list, "; " or "；" between them; beyond ``most``, how many more."""
+    zh = lang == "zh_CN"
+    shown = texts if most is None else texts[:most]
+    joined = ("；" if zh else "; ").join(shown)
+    more = len(texts) - len(shown)
+    if more:
+        joined += f" 等（另有 {more} 项）" if zh else f" and {more} more"
+    return joined
+
+
 @dataclass(frozen=True)
 class Limit:
     """A budget or an SME's cost cap, and what a plan spends against it."""
@@ -105,7 +116,7 @@ class Limit:
     enterprise: str = ""  # for "sme": the firm, as "id name"
 
     def name(self, lang: str) -> str:
-        """"the core budget in 2027" / "2027 年核心企业预算"."""
+        """The limit's name: “the core budget in 2027”, “2027 年核心企业预算”."""
         zh = lang == "zh_CN"
         if self.kind == "sme":
             what = f"{self.enterprise} 的自付成本上限" if zh else \
@@ -172,11 +183,9 @@ class Why:
                     + (f"（{lifts} 上线后）" if lifts else "") if zh else
                     f"the firm reaches the level {self.level} it needs in {self.year}"
                     + (f" (once {lifts} is live)" if lifts else ""))
-            text = ("；".join(parts) + "，无法更早开始") if zh else \
-                "; ".join(parts) + ": it cannot start earlier"
+            text = _join(parts, lang) + ("，无法更早开始" if zh else ": it cannot start earlier")
         elif self.kind == LIMITED:
-            limits = "；".join(x.over_text(lang) for x in self.limits) if zh else \
-                "; ".join(x.over_text(lang) for x in self.limits)
+            limits = _join([x.over_text(lang) for x in self.limits], lang)
             if self.earliest == self.year - 1:
                 text = f"提前一年开始将超出{limits}" if zh else \
                     f"starting a year earlier would exceed {limits}"
@@ -224,7 +233,7 @@ class Addition:
         return f"{self.project} {self.project_name}".strip()
 
     def npv_text(self, lang: str) -> str:
-        """"503.7 (links 478.6)": its NPV, and the part that is link benefit."""
+        """Its NPV and the part that is link benefit: “503.7 (links 478.6)”."""
         if not self.link_npv:
             return _amount(self.npv)
         return f"{_amount(self.npv)}（其中链接 {_amount(self.link_npv)}）" if lang == "zh_CN" \
@@ -238,10 +247,13 @@ class Addition:
                 f"{self.enterprise_label()} — {self.project_label()}, {self.start_year}: NPV "
                 f"{self.npv_text(lang)}; {self.why.text(lang)}")
         if self.tight:
-            tight = "；".join(x.left_text(lang) for x in self.tight) if zh else \
-                "; ".join(x.left_text(lang) for x in self.tight)
-            text += f"（受限：{tight}）" if zh else f" (binding: {tight})"
+            text += f"（受限：{self.tight_text(lang)}）" if zh else \
+                f" (binding: {self.tight_text(lang)})"
         return text
+
+    def tight_text(self, lang: str) -> str:
+        """The limits it meets with (almost) nothing left, and what is left of each."""
+        return _join([x.left_text(lang) for x in self.tight], lang)
 
 
 # texts of the per-addition figures, shared by the command line and the app
@@ -286,11 +298,7 @@ class OptimiseResult:
         zh = lang == "zh_CN"
         base = f"“{self.base}”"
         if self.status == "infeasible" and self.over:
-            limits = "；".join(x.over_text(lang) for x in self.over[:6]) if zh else \
-                "; ".join(x.over_text(lang) for x in self.over[:6])
-            more = len(self.over) - 6
-            if more > 0:
-                limits += f" 等（另有 {more} 项）" if zh else f" and {more} more"
+            limits = _join([x.over_text(lang) for x in self.over], lang, most=6)
             return (f"无可行方案：情景{base}本身已超出限额——{limits}。请提高预算，或对分配更少的"
                     "情景进行优化。未添加任何内容。" if zh else
                     f"No plan: {base} alone already spends more than allowed — {limits}. "
@@ -335,15 +343,10 @@ class OptimiseResult:
         zh = lang == "zh_CN"
         out = []
         if self.binding:
-            binding = "；".join(x.left_text(lang) for x in self.binding) if zh else \
-                "; ".join(x.left_text(lang) for x in self.binding)
+            binding = _join([x.left_text(lang) for x in self.binding], lang)
             out.append(f"起约束作用的预算：{binding}。" if zh else f"Binding: {binding}.")
         if self.held:
-            firms = "；".join(x.over_text(lang) for x in self.held[:6]) if zh else \
-                "; ".join(x.over_text(lang) for x in self.held[:6])
-            more = len(self.held) - 6
-            if more > 0:
-                firms += f" 等（另有 {more} 项）" if zh else f" and {more} more"
+            firms = _join([x.over_text(lang) for x in self.held], lang, most=6)
             out.append(f"情景“{self.base}”本身已使以下中小企业超出自付成本上限，优化不会再加重其"
                        f"负担（这些年份的自付成本不高于原情景）：{firms}。" if zh else
                        f"“{self.base}” alone already puts these SMEs over the cost cap; the "

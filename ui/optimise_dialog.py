@@ -63,11 +63,10 @@ class OptimiseResultDialog(QDialog):
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)  # wrap, never cut with "…"
         self.table.verticalHeader().setVisible(False)
-        sep = "；" if lang == "zh_CN" else "; "
         for r, addition in enumerate(result.additions):
             values = [addition.enterprise_label(), addition.project_label(),
                       str(addition.start_year), addition.npv_text(lang),
-                      addition.why.text(lang), sep.join(x.left_text(lang) for x in addition.tight)]
+                      addition.why.text(lang), addition.tight_text(lang)]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
