@@ -91,6 +91,13 @@ class FileController(QObject):
         if self.maybe_save():
             self.document.reset(ChainModel(), None)
 
+    def new_with_catalogue(self) -> None:
+        """A new chain whose Projects hold the sourced catalogue, ready to assign from."""
+        if self.maybe_save():
+            from models.workbook import template_model
+
+            self.document.reset(template_model(catalogue=True), None)
+
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
@@ -251,10 +258,9 @@ class FileController(QObject):
         path = self.ask_save_path(tr("Export template…"), Path(self.folder(), "template.xlsx"),
                                   [WORKBOOK])
         if path:
-            from models.workbook import save_workbook
+            from models.workbook import save_template
 
-            self.write(lambda: save_workbook(ChainModel(), path, language(), assessments=True),
-                       path)
+            self.write(lambda: save_template(path, language(), catalogue=True), path)
 
     def export_graphml(self) -> None:
         path = self.ask_save_path(tr("Export GraphML…"), Path(self.folder(), "chain.graphml"),

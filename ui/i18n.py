@@ -33,8 +33,11 @@ ZH = {
     "Save the chain": "保存产业链", "Save the chain under another name or as another type":
         "以其他名称或类型保存产业链",
     "Write a copy of the chain as an Excel workbook": "将产业链另存一份 Excel 工作簿",
-    "Write an empty workbook to collect enterprises, links and assessments":
-        "导出空白工作簿，用于收集企业、链接和评测数据",
+    "Write a workbook to fill in: enterprises, links and assessments, with the project "
+    "catalogue": "导出待填写的工作簿：企业、链接和评测，并附项目目录",
+    "New with project catalogue": "新建（含项目目录）",
+    "Start an empty chain whose Projects hold the sourced project catalogue":
+        "新建空白产业链，“项目”表中预置有来源的项目目录",
     "Write the chain as a graph for yEd or Gephi": "导出产业链图，供 yEd 或 Gephi 使用",
     "Write the PDF report of every scenario": "生成包含各情景的 PDF 报告",
     "Show the charts as full-screen slides": "以全屏幻灯片展示图表", "Close the planner": "关闭规划工具",
@@ -60,7 +63,8 @@ ZH = {
     "The file may be open in another program (close it there), or you may not write to this "
     "folder: choose another one.": "文件可能正被其他程序打开（请先在该程序中关闭），或您无权写入此文件夹："
                                    "请选择其他文件夹。",
-    "The folder does not exist (any more): choose another one.": "文件夹不存在（或已被删除）：请选择其他文件夹。",
+    "The folder does not exist (any more): choose another one.":
+        "文件夹不存在（或已被删除）：请选择其他文件夹。",
     "That name is a folder: type a file name.": "该名称是一个文件夹：请输入文件名。",
     "The disk may be full or no longer there: free some space or choose another folder.":
         "磁盘可能已满或已断开：请释放空间或选择其他文件夹。",
@@ -83,7 +87,6 @@ ZH = {
     "Filter rows…": "筛选行…", "Search id or name (Ctrl+F)": "按编号或名称查找（Ctrl+F）",
     "Park": "园区", "Size": "规模", "Position": "位置", "Tier": "层级", "Ownership": "所有制",
     "All": "全部", "Select matching": "选中符合项",
-
     # canvas and legend
     "upstream": "上游", "downstream": "下游", "core": "核心", "detached": "未连接",
     "Core enterprise": "核心企业", "Supplier": "供应商", "Distributor": "经销商",
@@ -140,7 +143,8 @@ ZH = {
     "Assessed enterprises": "已评测企业",
     "Projects that fit: what lifts this firm to its next level first, then best "
     "benefit-to-cost": "适配项目：先列能助其升级的项目，再按效益成本比排序",
-    "Lifts to the next level": "助其升级的场景", "with {0} first": "需先实施 {0}", "To reach {0}": "升至{0}", "Assign": "分配", "score": "得分",
+    "Lifts to the next level": "助其升级的场景", "with {0} first": "需先实施 {0}",
+    "To reach {0}": "升至{0}", "Assign": "分配", "score": "得分",
     "Not assessed yet: select an enterprise and press Assess…": "尚未评测：请选择企业并点击“评测…”",
     "Top level reached.": "已达最高等级。",
     "{0:.1f} more points of the base score (needs {1:g})": "基础得分还差 {0:.1f} 分（需 {1:g} 分）",
@@ -189,85 +193,15 @@ ZH = {
     "Baseline:": "基准：",
     "(baseline)": "（基准）",
     "vs {0}: {1}": "相对 {0}：{1}", "Best in the row": "该行最优",
-    "{0} enterprises · {1} links · {2} projects in the catalogue · {3} scenarios":
-        "{0} 家企业 · {1} 条链接 · 项目目录 {2} 项 · {3} 个情景",
-    "Core enterprise: {0}. {1} other enterprises in {2} industrial parks, {3} supply links with a "
-    "yearly trade value of {4} {5}; {6} enterprises and {7} links exchange data digitally at the "
-    "start.": "核心企业：{0}。另有 {1} 家企业，分布在 {2} 个产业园区；{3} 条供应关系，年交易额 {4} {5}；"
-              "规划开始时已有 {6} 家企业接入数据平台、{7} 条链接实现数据互联。",
-    "Years {0}–{1} · discount rate {2} · subsidy micro/small/medium/large {3}/{4}/{5}/{6}, cap {7} "
-    "· link benefit rate {8} · target level {9}":
-        "年份 {0}–{1} · 折现率 {2} · 微型/小型/中型/大型企业补贴 {3}/{4}/{5}/{6}，上限 {7} · "
-        "链接效益率 {8} · 目标水平 {9} 级",
-    "The chain, by position and tier (scenario {0}, end of {1}).":
-        "产业链全景，按位置与层级排列（情景 {0}，{1} 年末）。",
-    "The chain": "产业链概况",
-    "Each assignment starts a project on an enterprise in a year. Its capex, opex and fixed benefit "
-    "are the catalogue's figures for a small enterprise times the enterprise's size factor; its "
-    "benefit also includes a share of the enterprise's revenue. Capex is spent in the start year; "
-    "opex and benefit count in every year from go-live (start year plus duration).":
-        "每项分配表示某企业在某年开始实施一个项目。其投资、运维费和固定效益等于项目目录中小型企业的数值乘以"
-        "企业规模系数；效益还包括按企业营业收入比例计算的部分。投资计入开始年；运维费和效益自上线年"
-        "（开始年加工期）起逐年计入。",
-    "The government pays the scenario's subsidy share of capex by enterprise size, up to the cap "
-    "per enterprise. Of the rest, the core enterprise pays the assignment's core share. A link "
-    "between two enterprises that are both on the data platform is data-connected; a newly "
-    "connected link saves the scenario's link benefit rate of its trade value every year.":
-        "政府按企业规模承担情景规定比例的投资补贴，每家企业不超过补贴上限；其余部分由核心企业按分配中的"
-        "分担比例承担。两家企业都接入数据平台后，其间链接即实现数据互联；新互联的链接每年按情景的链接"
-        "效益率节约其交易额的相应比例。",
-    "Net benefit is benefit minus cost (the subsidy included); NPV discounts each year to the "
-    "scenario's first year; the payback year is the first year in which the cumulative net "
-    "benefit is back at zero or above. Coverage shares count the enterprises other than the core.":
-        "净效益为效益减成本（含补贴）；净现值将各年折现到情景起始年；回收年份为累计净效益回到零或以上的"
-        "第一年。各覆盖率只统计核心企业以外的企业。",
-    "none": "无", "Cannot write {0}": "无法写入 {0}",
-    "Amounts in {0}. Bold on a shaded background: the best value in the column.":
-        "金额单位：{0}。底纹粗体：该列最优值。",
-    "Enterprises by position, tier and size": "按位置、层级与规模的企业数",
-    "Enterprises by industrial park": "按产业园区的企业数", "Share": "占比",
-    "Digital levels at the start": "期初数字化水平",
-    "Enterprises other than the core, by digital level at the start of the plan.":
-        "核心企业以外的企业在规划开始时的数字化水平分布。",
-    "Scenario: {0}": "情景：{0}", "Key figures: {0}": "关键指标：{0}",
-    "Amounts in {0}; shares and data islands at the end of the horizon.":
-        "金额单位：{0}；比例与数据孤岛数为期末值。",
-    "Charts: {0}": "图表：{0}", "Assignments: {0}": "项目分配：{0}",
-    "Projects in this scenario": "本情景的项目", "Each assignment": "分配明细",
-    "In {0}. Capex is the project's capex times the enterprise's size factor; totals count the "
-    "assignments that start inside the horizon.":
-        "金额单位：{0}。投资为项目投资乘以企业规模系数；合计只计开始年在规划年限内的分配。",
-    "Scenario comparison": "情景比较", "Key figures of every scenario": "各情景关键指标",
-    "Bold on a shaded background: the best value in the row. Amounts in {0}.":
-        "底纹粗体：该行最优值。金额单位：{0}。",
-    "Scenarios over time": "各情景逐年变化", "Assumptions": "假设与依据",
-    "How the numbers are worked out": "计算方法", "Project catalogue": "项目目录",
-    "Figures for a small enterprise, in {0}; years from start to go-live.":
-        "小型企业的数值，金额单位：{0}；工期为开始到上线的年数。",
-    "Sources": "数据来源", "Scenario rules": "情景规则", "no cap": "不设上限",
-    "Settings": "设置", "Model name": "模型名称", "Currency": "币种", "Amount unit": "金额单位",
-    "Size factor, {0}": "规模系数（{0}）", "Page {0} of {1}": "第 {0} 页，共 {1} 页",
-    "Contents": "目录", "Total": "合计", "On the platform at the start": "期初已接入平台",
-    "Mean digital level": "平均数字化水平", "Revenue ({0})": "营业收入（{0}）",
-    "Key figure": "指标", "Value": "数值", "Warnings ({0})": "警告（{0}）", "Id": "编号",
-    "Total ({0} assignments)": "合计（{0} 项分配）", "Enterprise": "企业",
-    "Difference from {0}": "与 {0} 的差值",
-    "Each scenario minus {0}; shares in percentage points.": "各情景减去 {0}；比例差以百分点计。",
-    "level {0}+": "需 {0} 级以上", "after {0}": "需先上线 {0}", "Category": "类别",
-    "Opex\n/ year": "年运维费", "Years": "年份", "Benefit\nrate": "效益率",
-    "Fixed\nbenefit": "固定效益", "Level\ngain": "水平提升", "Platform": "接入平台",
-    "Conditions": "条件", "Source of the figures": "数据来源", "Discount\nrate": "折现率",
-    "Subsidy cap\n({0})": "补贴上限\n（{0}）", "Link\nbenefit rate": "链接效益率",
-    "Target\nlevel": "目标水平", "Setting": "设置项",
+    "Cannot write {0}": "无法写入 {0}",
+    "Scenario: {0}": "情景：{0}",
+    "Scenario comparison": "情景比较",
+    "Enterprise": "企业",
     "The model has {0} errors; fix them before writing a report.":
         "模型有 {0} 个错误，请先修正再生成报告。",
-    "No project is assigned in this scenario.": "本情景未分配任何项目。", "yes": "是",
-    "Chain digitalisation plan": "产业链数字化转型规划", "Report of {0}": "报告日期：{0}",
-    "At a glance": "概览", "The model has no scenario yet.": "模型中还没有情景。",
-    "Subsidy\n{0}": "{0}\n补贴",
     "→ next   ← previous   Esc leave": "→ 下一页   ← 上一页   Esc 退出",
     "{0} scenarios · amounts in {1}": "{0} 个情景 · 金额单位：{1}",
-    "Scenario: {0} · amounts in {1}": "情景：{0} · 金额单位：{1}", "Digital level": "数字化水平",
+    "Scenario: {0} · amounts in {1}": "情景：{0} · 金额单位：{1}",
     # field kinds, tables, dialogs
     "Assessments": "评测", "Annual trade value": "年交易额", "Buyer": "采购方",
     "No level: the answers meet no level's rule.": "无等级：答案未达到任何等级的条件。",

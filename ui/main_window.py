@@ -88,6 +88,9 @@ class ActionSpec:
 
 ACTIONS = (
     ActionSpec("new", "New", Keys.New, "Start an empty chain", "files.new_model"),
+    ActionSpec("new_with_catalogue", "New with project catalogue", None,
+               "Start an empty chain whose Projects hold the sourced project catalogue",
+               "files.new_with_catalogue"),
     ActionSpec("open", "Open…", Keys.Open, "Open a workbook (.xlsx) or a plan file (.json)",
                "files.open_dialog"),
     ActionSpec("save", "Save", Keys.Save, "Save the chain", "files.save"),
@@ -96,7 +99,8 @@ ACTIONS = (
     ActionSpec("export_excel", "Export Excel…", None,
                "Write a copy of the chain as an Excel workbook", "files.export_excel"),
     ActionSpec("export_template", "Export template…", None,
-               "Write an empty workbook to collect enterprises, links and assessments",
+               "Write a workbook to fill in: enterprises, links and assessments, with the "
+               "project catalogue",
                "files.export_template"),
     ActionSpec("export_graphml", "Export GraphML…", None,
                "Write the chain as a graph for yEd or Gephi", "files.export_graphml"),
@@ -133,7 +137,7 @@ ACTIONS = (
 )
 
 MENUS = (  # (title, action ids; None: a separator; "recent": the Recent files menu)
-    ("&File", ("new", "open", "recent", "save", "save_as", None, "export_excel",
+    ("&File", ("new", "new_with_catalogue", "open", "recent", "save", "save_as", None, "export_excel",
                "export_template", "export_graphml", "export_report", None, "quit")),
     ("&Edit", ("undo", "redo", None, "add_enterprise", "add_link", "delete", None,
                "select_all", "find")),
