@@ -1160,6 +1160,7 @@ class ReportExport(QObject):
     progress dialog; ``done(path)`` or ``failed(error)`` at the end (nothing on Cancel).
     """
 
+    progress = Signal(float)  # fraction done, after each slice of painting
     done = Signal(str)  # the report was written to this path
     failed = Signal(object)  # it could not be: the exception (OSError: the file; else why)
 
@@ -1189,7 +1190,9 @@ class ReportExport(QObject):
         parent = self.parent() if hasattr(self.parent(), "isWindow") else None
         self.dialog = QProgressDialog(tr("Writing the report…"), tr("Cancel"), 0, 1000, parent)
         self.dialog.setWindowTitle(tr("Export report…"))
-        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        # not modal: a modal progress dialog runs the event loop inside setValue (re-entrant
+        # painting); the planner may go on working anyway, the report is of the snapshot
+        self.dialog.setWindowModality(Qt.WindowModality.NonModal)
         self.dialog.setMinimumDuration(300)
         self.dialog.setAutoClose(False)
         self.dialog.setAutoReset(False)
@@ -1225,11 +1228,13 @@ class ReportExport(QObject):
             self.timer.stop()
             return
         until = time.perf_counter() + 0.05
+        fraction = 0.0
         try:
             while time.perf_counter() < until:
                 fraction = next(self.steps)
-                if self.dialog is not None:
-                    self.dialog.setValue(round(fraction * 1000))
+            if self.dialog is not None:
+                self.dialog.setValue(round(fraction * 1000))
+            self.progress.emit(fraction)
         except StopIteration:
             self.timer.stop()
             self.steps = None
