@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from models.chain import TABLE_BY_ATTR, Assessment, Enterprise, ProjectType, Scenario
 from models.indicators import default_indicator_set
-from tests.field_values import values
+from tests.conftest import small_chain
+from tests.field_values import another, type_text, values
 from ui.fields import (
     AnswerKind,
     ChoiceEditor,
@@ -22,6 +23,7 @@ from ui.fields import (
     date_kind,
     kinds_of,
 )
+from ui.i18n import set_language
 
 LANGS = ("en", "zh_CN")
 
@@ -183,3 +185,59 @@ def test_every_default_value_is_shown_and_read_back(row):
         value = getattr(row, name)
         for lang in LANGS:
             assert field_kind.read(field_kind.text(value, lang), lang) == value, name
+
+
+# --- the inspector uses the same kinds ---------------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("table", ["enterprises", "links"])
+@settings(max_examples=3, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_what_the_inspector_shows_typed_back_stores_the_same_value(qtbot, table, lang, data):
+    """Every field of the inspected enterprise or link: store a value, store another, type the
+    text the inspector showed for the first into its editor and press Enter."""
+    from ui.document import Document
+    from ui.inspector import Inspector
+
+    set_language(lang)
+    try:
+        chain = small_chain()
+        document = Document(chain)
+        inspector = Inspector(document)
+        qtbot.addWidget(inspector)
+        inspector.resize(360, 700)
+        inspector.show()
+        inspector.activateWindow()
+        qtbot.waitExposed(inspector)
+        row = chain.enterprises[1] if table == "enterprises" else chain.links[0]
+        if table == "enterprises":
+            document.set_selection({row.id})
+        else:
+            document.set_selection(set(), {(row.supplier, row.buyer)})
+        for name, field_kind in kinds_of(type(row)).items():
+            value = data.draw(values(field_kind), name)
+            document.set_values([(row, name, value)], "store")
+            editor = inspector.editors[name]
+            shown = field_kind.text(value, lang)
+            if isinstance(editor, LineEditor):
+                assert editor.text() == shown
+            else:
+                assert editor.currentText() == shown
+            document.set_values([(row, name, another(field_kind, value, lang))], "another")
+            editor.setFocus()
+            qtbot.waitUntil(editor.hasFocus)
+            if isinstance(editor, LineEditor):
+                editor.selectAll()
+                if shown:
+                    type_text(qtbot, editor, shown)
+                else:
+                    qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+            else:
+                type_text(qtbot, editor, shown.split(" ", maxsplit=1)[0])
+            qtbot.keyClick(editor, Qt.Key.Key_Return)
+            stored = getattr(row, name)
+            assert stored == value and type(stored) is type(value), (name, shown, stored)
+            assert inspector.error.text() == ""
+    finally:
+        set_language("en")

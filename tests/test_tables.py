@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSettings, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
@@ -32,8 +32,8 @@ def chain_with_assessments():
     chain = small_chain()
     chain.assessments = [
         Assessment(enterprise="S1", date="2025-03-31",
-                   answers={"network": ("A", "B"), "system_coverage": "C"},
-                   scenarios={"production_control": 2}),
+                   answers={"network": ("B", "C"), "system_coverage": "C"},
+                   scenarios={"product_design": 2}),
         Assessment(enterprise="S2", date="2025-04-01"),
     ]
     return chain
@@ -282,3 +282,64 @@ def test_a_cell_with_a_problem_is_marked_and_says_why(qtbot, tables, document, l
     assert index.data(Qt.ItemDataRole.BackgroundRole) is not None
     assert "GHOST" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert not tables.tabIcon(tables.indexOf(page)).isNull()
+
+
+# --- in the main window ------------------------------------------------------------------------
+
+@pytest.fixture
+def window(qtbot, lang):
+    from ui.main_window import MainWindow
+
+    QSettings().clear()
+    win = MainWindow(Document(chain_with_assessments()))
+    qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())
+    win.resize(1366, 768)
+    win.show()
+    win.activateWindow()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_typing_into_cells_of_the_window_commits_without_a_qt_warning(qtbot, qtlog, window):
+    """Each edit used to print "commitData called with an editor that does not belong to this
+    view" (the table reset under its open editor); Qt warnings fail tests, and none is logged."""
+    tables, model = window.tables, window.document.model
+    edits = [("enterprises", 1, "name", "Renamed 改名"), ("enterprises", 1, "revenue", "12,345"),
+             ("enterprises", 2, "size", window.tables.pages["enterprises"].model.columns[
+                 3].kind.text("medium", language())),
+             ("links", 1, "buyer", "C"), ("projects", 0, "benefit_rate", "2%"),
+             ("assignments", 0, "core_share", "60"), ("assessments", 0, "date", "2025/4/1")]
+    for attr, row, key, text in edits:
+        type_into_cell(qtbot, tables.pages[attr], row, key, text)
+    assert model.enterprises[1].name == "Renamed 改名" and model.enterprises[1].revenue == 12345
+    assert model.enterprises[2].size == "medium" and model.links[1].buyer == "C"
+    assert model.projects[0].benefit_rate == 0.02 and model.assignments[0].core_share == 0.6
+    assert model.assessments[0].date == "2025-04-01"
+    assert window.document.undo_stack.count() == len(edits)
+    assert not [r for r in qtlog.records if "commitData" in r.message]
+
+
+def test_double_clicking_an_assessment_problem_shows_its_row(qtbot, window):
+    document = window.document
+    assert not [p for p in document.analysis.problems if p.is_error]
+    document.set_values([(document.model.assessments[1], "enterprise", "GHOST")], "edit")
+    document.wait_for_analysis()
+    problems = window.problems
+    window.dock_set.docks["problems"].raise_()
+    qtbot.waitUntil(problems.isVisible)
+    item = next(problems.item(i) for i in range(problems.count())
+                if problems.item(i).data(Qt.ItemDataRole.UserRole).table[0] == "Assessments")
+    problems.scrollToItem(item)
+    where = problems.visualItemRect(item).center()
+    # a double click is a click and then a second press (QTest sends only the second)
+    qtbot.mouseClick(problems.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    qtbot.mouseDClick(problems.viewport(), Qt.MouseButton.LeftButton, pos=where)
+    page = window.tables.pages["assessments"]
+    assert window.tables.currentWidget() is page and page.isVisible()
+    current = page.proxy.mapToSource(page.view.currentIndex())
+    assert (current.row(), page.model.columns[current.column()].key) == (1, "enterprise")
+    assert [page.proxy.mapToSource(i).row() for i in page.view.selectionModel().selectedRows()
+            ] == [1]
+    page.view.setFocus()
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)  # and the row can go
+    assert [a.enterprise for a in document.model.assessments] == ["S1"]

@@ -169,6 +169,9 @@ class FirmField(QLineEdit):
             return None
         if text in self.entries:
             return text
+        same = [e_id for e_id in self.entries if e_id.casefold() == text.casefold()]
+        if len(same) == 1:  # an id typed in the other case
+            return same[0]
         head = text.split(self.SEPARATOR.strip())[0].strip()
         if self.SEPARATOR.strip() in text and head in self.entries:
             return head
