@@ -10,7 +10,19 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QImage, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QInputDialog, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QWidget,
+)
 
 from models.files import load_model
 from ui.document import Document
@@ -238,3 +250,186 @@ def test_screenshot_option_writes_a_non_blank_png(tmp_path):
     assert (image.width(), image.height()) == (1280, 800)
     colours = {image.pixel(x, y) for x in range(0, 1280, 16) for y in range(0, 800, 16)}
     assert len(colours) > 20
+
+
+# --- files: types, errors, confirmations, cancelling --------------------------------------------
+
+def when_modal(qtbot, act: Callable[[QWidget], None], kind: type = QWidget) -> None:
+    """Run ``act`` on the next modal window of ``kind`` once it shows (the call that opens
+    it blocks); closes it if ``act`` fails, so the test ends instead of hanging."""
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, kind) or not dialog.isVisible():
+            QTimer.singleShot(10, look)
+            return
+        try:
+            act(dialog)
+        except BaseException:
+            dialog.close()
+            raise
+
+    QTimer.singleShot(0, look)
+
+
+def type_name(qtbot, dialog: QFileDialog, name: str) -> None:
+    edit = dialog.findChild(QLineEdit, "fileNameEdit")
+    edit.selectAll()
+    qtbot.keyClicks(edit, name)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+@pytest.fixture
+def in_folder(monkeypatch, tmp_path):
+    """The planner's folder is tmp_path, and Qt's own file dialogs are used."""
+    from ui.file_controller import FileController
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    monkeypatch.setattr(FileController, "folder", lambda _self: str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(("action", "typed", "written"), [
+    ("save_as", "plan", "plan.xlsx"), ("export_excel", "copy", "copy.xlsx"),
+    ("export_template", "survey", "survey.xlsx"), ("export_graphml", "graph", "graph.graphml"),
+])
+def test_a_name_typed_without_extension_gets_the_selected_types(qtbot, window, chain, in_folder,
+                                                                 action, typed, written):
+    window.document.reset(chain, None)
+    when_modal(qtbot, lambda d: type_name(qtbot, d, typed), QFileDialog)
+    trigger(window, action)
+    assert (in_folder / written).is_file()
+    assert window.statusBar().currentMessage() == f"Saved {in_folder / written}"
+    link = window.findChild(QLabel, "open_folder")
+    assert link.isVisible() and link.toolTip() == str(in_folder)
+
+
+def test_save_as_plan_file_by_choosing_its_type(qtbot, window, chain, in_folder):
+    window.document.reset(chain, None)
+
+    def choose_plan(dialog):
+        types = dialog.findChild(QComboBox, "fileTypeCombo")
+        types.setFocus()
+        qtbot.keyClick(types, Qt.Key.Key_Down)  # "Plan file (*.json)"
+        assert dialog.selectedNameFilter() == "Plan file (*.json)"
+        type_name(qtbot, dialog, "plan")
+
+    when_modal(qtbot, choose_plan, QFileDialog)
+    trigger(window, "save_as")
+    assert load_model(in_folder / "plan.json").model == chain
+    assert window.document.path == in_folder / "plan.json"
+
+
+def test_a_wrong_extension_is_explained_and_the_dialog_opens_again(qtbot, window, chain,
+                                                                   in_folder):
+    window.document.reset(chain, None)
+    seen = {}
+
+    def explained(box):
+        seen["text"], seen["more"] = box.text(), box.informativeText()
+        box.button(QMessageBox.StandardButton.Ok).click()
+        when_modal(qtbot, again, QFileDialog)
+
+    def again(dialog):
+        seen["name"] = dialog.findChild(QLineEdit, "fileNameEdit").text()
+        qtbot.keyClick(dialog.findChild(QLineEdit, "fileNameEdit"), Qt.Key.Key_Return)
+
+    def first(dialog):
+        when_modal(qtbot, explained, QMessageBox)
+        type_name(qtbot, dialog, "plan.xls")
+
+    when_modal(qtbot, first, QFileDialog)
+    trigger(window, "save_as")
+    assert seen["text"] == "“plan.xls” does not end in .json or .xlsx."
+    assert "plan.xlsx" in seen["more"] and seen["name"] == "plan.xlsx"
+    assert (in_folder / "plan.xlsx").is_file() and not (in_folder / "plan.xls").exists()
+
+
+def test_export_report_writes_a_pdf_named_as_typed(qtbot, window, chain, in_folder):
+    window.document.reset(chain, None)
+    when_modal(qtbot, lambda d: type_name(qtbot, d, "report"), QFileDialog)
+    with qtbot.waitSignal(window.files.written, timeout=60000):
+        trigger(window, "export_report")
+    assert (in_folder / "report.pdf").read_bytes()[:5] == b"%PDF-"
+    assert window.statusBar().currentMessage() == f"Saved {in_folder / 'report.pdf'}"
+
+
+def test_a_file_that_cannot_be_written_is_explained_without_a_traceback(qtbot, window, chain,
+                                                                        tmp_path):
+    window.document.reset(chain, None)
+    (tmp_path / "notes").write_text("a file, not a folder")
+    assert not window.files.save_to(tmp_path / "notes" / "plan.xlsx")
+    box = window.findChild(QMessageBox, "error_message")
+    assert box.isVisible() and box.text() == "Cannot save plan.xlsx"
+    assert f"Folder: {tmp_path / 'notes'}" in box.informativeText()
+    assert "choose another" in box.informativeText()  # what to do
+    assert "Traceback" not in box.text() + box.informativeText()
+    assert "NotADirectoryError" in box.detailedText()  # the details, collapsed
+    assert window.document.path is None  # nothing was marked saved
+    box.close()
+
+
+def test_an_unexpected_error_is_logged_and_shown_in_plain_words(qtbot, window, monkeypatch,
+                                                                tmp_path):
+    from ui import errors
+
+    monkeypatch.setattr(errors, "log_folder", lambda: tmp_path)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    errors.install_excepthook()
+    try:
+        raise KeyError("scenario")
+    except KeyError:
+        box = errors.unexpected(*sys.exc_info())
+    assert box is not None and "Something went wrong" in box.text()
+    assert "Traceback" not in box.text() + box.informativeText()
+    assert str(tmp_path / "errors.log") in box.informativeText()
+    assert "Traceback" in box.detailedText() and "KeyError" in box.detailedText()
+    assert "KeyError: 'scenario'" in (tmp_path / "errors.log").read_text(encoding="utf-8")
+    assert sys.excepthook is not sys.__excepthook__
+    box.close()
+
+
+def test_opening_a_large_file_can_be_cancelled_and_the_model_stays(qtbot, window, chain,
+                                                                   tmp_path, monkeypatch):
+    from ui import file_controller
+
+    window.document.reset(chain, None)
+    path = tmp_path / "big.json"
+    window.files.save_to(path)
+    window.document.reset(chain, None)
+    monkeypatch.setattr(file_controller, "BACKGROUND_LOAD_BYTES", 0)  # every file is "large"
+    window.open_path(path)
+    progress = window.files.progress
+    assert progress is not None and progress.isVisible()
+    qtbot.mouseClick(progress.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.files.loader.busy)
+    QApplication.processEvents()
+    assert window.document.model is chain and window.document.path is None
+    assert not window.files.loading and window.files.progress is None
+    assert "cancelled" in window.statusBar().currentMessage()
+    window.open_path(path)  # not cancelled: it opens
+    qtbot.waitUntil(lambda: window.document.path == path)
+    assert window.document.model == chain
+
+
+def test_assess_with_nothing_selected_says_what_to_do(qtbot, window):
+    seen = []
+
+    def read(box):
+        seen.append(box.text())
+        box.button(QMessageBox.StandardButton.Ok).click()
+
+    window.views.setCurrentIndex(3)
+    when_modal(qtbot, read, QMessageBox)
+    qtbot.mouseClick(window.health.edit, Qt.MouseButton.LeftButton)
+    assert seen and "Select the enterprise to assess first" in seen[0]
+
+
+def test_assigning_says_who_was_left_out_and_why(qtbot, window, chain):
+    window.document.reset(chain, None)
+    window.document.set_selection({"S1", "S2"})  # S1 has ERP in Base already
+    answer(qtbot, lambda d: d.project.setCurrentIndex(d.project.findData("ERP")))
+    trigger(window, "assign")
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Assigned ERP to 1 of 2 selected enterprises.")
+    assert "1 left out: they have ERP in this scenario already (S1)" in message

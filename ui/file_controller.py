@@ -205,7 +205,8 @@ class FileController(QObject):
                 if path.suffix.lower() in allowed:
                     return path
                 if path.suffix:  # another type's extension (or a dot in the name)
-                    suggestion = path.name + selected.suffix
+                    suggestion = (path.stem if _looks_like_a_type(path.suffix) else path.name
+                                  ) + selected.suffix
                     show_error(self.window, tr("“{0}” does not end in {1}.", path.name,
                                           tr(" or ").join(sorted(allowed))),
                                tr("Folder: {0}", path.parent),
@@ -363,6 +364,11 @@ class FileController(QObject):
                 self.open_path(path)
                 return True
         return False
+
+
+def _looks_like_a_type(suffix: str) -> bool:
+    """".xls", ".pdf", ".csv" are file types; ".v2" or ".2026" are part of a name."""
+    return suffix[1:].isalpha() and len(suffix) <= 6
 
 
 def recovery_offer() -> tuple[Path, dict[str, object]] | None:
