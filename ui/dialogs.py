@@ -152,7 +152,7 @@ class FirmField(QLineEdit):
             self.by_name.setdefault(e.name.strip().casefold(), []).append(e.id)
         self.setPlaceholderText(tr("Type an id or part of a name"))
         self.setClearButtonEnabled(True)
-        self.setMinimumWidth(230)
+        self.setMinimumWidth(300)  # the completer's list is as wide: room for "id · name"
         completer = QCompleter(list(self.entries.values()), self)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)

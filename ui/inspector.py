@@ -67,8 +67,11 @@ class Inspector(QScrollArea):
         if self._table is not None:
             self._kinds = kinds_of(self._table.cls)
             form = QFormLayout()
+            # in a narrow dock a label goes above its editor rather than push it out of sight
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
             for spec in self._table.fields:
                 editor = self._kinds[spec.name].editor(body, language())
+                editor.setMinimumWidth(140)  # below this, the row wraps: label above editor
                 editor.edited.connect(lambda name=spec.name: self._commit(name))
                 if isinstance(editor, LineEditor):
                     editor.textEdited.connect(lambda _text, name=spec.name: self._check(name))

@@ -319,8 +319,8 @@ class TableModel(QAbstractTableModel):
             if column.kind is None:
                 return value
             return column.kind.sort_key(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and (column.kind is None
-                                                          or column.kind.numeric):
+        if role == Qt.ItemDataRole.TextAlignmentRole and (
+                column.kind.numeric if column.kind is not None else column.key == "score"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole):
             problems = self._problems.get((index.row(), column.key))
@@ -492,6 +492,7 @@ class TablePage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setDefaultSectionSize(110)
         header.setStretchLastSection(True)
+        header.setTextElideMode(Qt.TextElideMode.ElideRight)  # "Network infrastru…", full on hover
         self.view.delete_requested.connect(self.delete_selected)
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
