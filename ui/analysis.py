@@ -82,8 +82,8 @@ def unavailable(analysis: Analysis) -> str:
     if analysis.failure:
         return tr("The figures could not be worked out: {0}", analysis.failure)
     if analysis.errors:
-        return tr("The model has {0} errors: fix them in Problems. Until then there are no "
-                  "figures to show.", analysis.errors)
+        return tr("The model has errors ({0}): fix them in Problems. Until then there are "
+                  "no figures to show.", analysis.errors)
     if analysis.model is not None and not analysis.model.scenarios:
         return tr("The model has no scenario yet: create one first.")
     return ""

@@ -169,8 +169,8 @@ ZH = {
     "Choose a scenario to see its charts.": "请选择一个情景以查看其图表。",
     "Writing the report…": "正在生成报告…",
     "{0} scenarios": "{0} 个情景",
-    "The model has {0} errors: fix them in Problems. Until then there are no figures to show.":
-        "模型有 {0} 个错误：请在“问题”中修正。修正之前没有可显示的指标。",
+    "The model has errors ({0}): fix them in Problems. Until then there are no figures to "
+    "show.": "模型有 {0} 个错误：请在“问题”中修正。修正之前没有可显示的指标。",
     "Where the cost of {0} comes from": "{0} 年成本构成",
 "Capex": "投资", "Opex": "运维费", "Subsidy": "补贴",
     "Click an enterprise or a link to inspect and edit it.": "单击企业或链接以查看和编辑。",
