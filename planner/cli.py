@@ -7,6 +7,7 @@ sheet, row and column, never a traceback), 2 bad usage.
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -28,6 +29,52 @@ class UserError(Exception):
 def _default_lang() -> str:
     locale = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG", "")
     return "zh_CN" if locale.startswith("zh") else "en"
+
+
+def _number(lo: float | None = None, hi: float | None = None, *, above: bool = False,
+            whole: bool = False) -> Callable[[str], Any]:
+    """An argparse ``type``: a finite number (a whole one with ``whole``) from ``lo`` to
+    ``hi`` (above ``lo`` with ``above``); anything else is a usage error (exit 2)."""
+    zh = _default_lang() == "zh_CN"
+    kind = ("整数" if zh else "a whole number") if whole else ("数" if zh else "a number")
+    if lo is not None and hi is not None:
+        wanted = f"{lo:,g} 到 {hi:,g} 之间的{kind}" if zh else f"{kind} from {lo:,g} to {hi:,g}"
+    elif lo is not None:
+        sign = (">" if above else "≥") + f" {lo:,g}"
+        wanted = f"{sign} 的{kind}" if zh else f"{kind} {sign}"
+    else:
+        wanted = kind
+
+    def parse(text: str) -> float | int:
+        try:
+            number: float | int = int(text) if whole else float(text)
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number) or (lo is not None and (number <= lo if above
+                                                             else number < lo)) \
+                or (hi is not None and number > hi):
+            raise argparse.ArgumentTypeError(f"应为{wanted}，而不是 {text!r}" if zh
+                                             else f"expected {wanted}, not {text!r}")
+        return number
+
+    return parse
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    """--size WIDTHxHEIGHT, each from 200 to 10,000 pixels."""
+    side = _number(200, 10_000, whole=True)
+    parts = text.lower().split("x")
+    try:
+        if len(parts) != 2:
+            raise argparse.ArgumentTypeError("")
+        width, height = side(parts[0]), side(parts[1])
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"应为 宽x高（各 200–10000 像素，如 1280x800），而不是 {text!r}"
+            if _default_lang() == "zh_CN" else
+            f"expected WIDTHxHEIGHT, each from 200 to 10,000 pixels (e.g. 1280x800), "
+            f"not {text!r}") from None
+    return int(width), int(height)
 
 
 def _print_problems(problems: Sequence[Problem], lang: str, stream: TextIO | None = None) -> None:
@@ -101,8 +148,6 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from planner.generate import generate
 
-    if args.enterprises < 5:
-        raise UserError("--enterprises must be at least 5")
     model = generate(args.enterprises, args.seed)
     _save(model, args.out, args.lang)
     counts = model.summary()
@@ -274,13 +319,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     """The desktop app (the one place the headless side starts the Qt side)."""
     from examples import example_path
 
-    size = None
-    if args.size:
-        try:
-            width, height = (int(v) for v in args.size.lower().split("x"))
-        except ValueError:
-            raise UserError("--size takes WIDTHxHEIGHT, e.g. 1280x800") from None
-        size = (width, height)
+    size = args.size  # (width, height) or None
     file = args.file if args.file is not None else str(example_path())
     from ui.app import run_gui, startup_problem  # no Qt yet: says what Qt would abort on
 
@@ -309,7 +348,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("gui", cmd_gui, "open the desktop app (on the bundled example by default)")
     sub.add_argument("file", nargs="?")
     sub.add_argument("--screenshot", metavar="PNG", help="render the main window to PNG and exit")
-    sub.add_argument("--size", metavar="WxH", help="window size, e.g. 1280x800")
+    sub.add_argument("--size", metavar="WxH", type=_window_size,
+                     help="window size, e.g. 1280x800")
     sub = command("validate", cmd_validate, "print the errors and warnings of a model file")
     sub.add_argument("file")
     sub = command("convert", cmd_convert, "convert between .xlsx and .json (lossless)")
@@ -335,21 +375,22 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("optimise", cmd_optimise, "find the best additions to a scenario in budget")
     sub.add_argument("file")
     sub.add_argument("--scenario", required=True, metavar="S")
-    sub.add_argument("--core-budget", type=float, required=True, metavar="X")
-    sub.add_argument("--government-budget", type=float, required=True, metavar="Y")
+    sub.add_argument("--core-budget", type=_number(0), required=True, metavar="X")
+    sub.add_argument("--government-budget", type=_number(0), required=True, metavar="Y")
     sub.add_argument("--per-year", action="store_true", help="the budgets hold for each year")
     sub.add_argument("--objective", choices=("npv", "coverage"), default="npv")
-    sub.add_argument("--core-share", type=float, default=0.0, metavar="F")
-    sub.add_argument("--sme-cost-cap", type=float, default=0.02, metavar="R")
-    sub.add_argument("--time-limit", type=float, default=60.0, metavar="SEC")
-    sub.add_argument("--explain", type=int, default=10, metavar="N",
+    sub.add_argument("--core-share", type=_number(0, 1), default=0.0, metavar="F")
+    sub.add_argument("--sme-cost-cap", type=_number(0), default=0.02, metavar="R")
+    sub.add_argument("--time-limit", type=_number(0, above=True), default=60.0, metavar="SEC")
+    sub.add_argument("--explain", type=_number(0, whole=True), default=10, metavar="N",
                      help="print why for the first N additions")
     sub.add_argument("--out", required=True, metavar="OUT")
     sub = command("report", cmd_report, "the consultant's report as an A4 PDF")
     sub.add_argument("file")
     sub.add_argument("--out", required=True, metavar="REPORT.pdf")
     sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
-    sub.add_argument("--enterprises", type=int, required=True, metavar="N")
+    sub.add_argument("--enterprises", type=_number(5, 200_000, whole=True), required=True,
+                     metavar="N")
     sub.add_argument("--seed", type=int, default=1)
     sub.add_argument("--out", required=True, metavar="FILE")
     return parser

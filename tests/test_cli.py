@@ -434,13 +434,6 @@ def test_generated_chain_has_three_upstream_tiers_and_every_downstream_role(caps
     assert model.projects and model.scenarios and model.assignments
 
 
-def test_generate_refuses_fewer_than_five_enterprises(capsys, tmp_path):
-    code, _, err = run(capsys, "generate", "--enterprises", "4", "--out", tmp_path / "x.json")
-    assert code == 1
-    assert "at least 5" in err
-    assert not (tmp_path / "x.json").exists()
-
-
 # --- gui ---------------------------------------------------------------------------------------
 
 def test_the_gui_commands_door_into_the_app_loads_no_qt_before_the_start_up_check():
