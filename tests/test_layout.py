@@ -169,3 +169,15 @@ def test_a_generated_chain_of_ten_thousand_gets_a_place_for_every_enterprise():
     pos = layout(model, places(model))
     assert set(pos) == {e.id for e in model.enterprises}
     assert len(set(pos.values())) == len(pos)
+
+
+def test_skipped_enterprises_take_no_slot_and_no_count():
+    model = small_chain()
+    model.enterprises.append(Enterprise(id="X", name="Loner", role="supplier", size="small"))
+    where = places(model)
+    full = layered(model, where)
+    assert [c.count for c in full.columns if c.position == "detached"] == [1]
+    skipped = layered(model, where, skip={"X"})
+    assert "X" not in skipped.positions
+    assert all(c.position != "detached" for c in skipped.columns)
+    assert {k: v for k, v in full.positions.items() if k != "X"} == skipped.positions
