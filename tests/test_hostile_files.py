@@ -14,6 +14,7 @@ import re
 import struct
 import subprocess
 import sys
+import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -629,3 +630,19 @@ def test_failed_save_keeps_the_old_file_and_leaves_no_temporary_file(tmp_path, m
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.xlsx"]
     workbook.save_workbook(changed, path)  # and the next save succeeds
     assert load_model(path).model == changed
+
+
+def test_a_save_removes_stale_temporary_files_left_by_killed_saves(tmp_path):
+    path = write_valid_book(tmp_path / "out.xlsx")
+    stale = tmp_path / ".out.xlsx.k3j_9a2b.tmp"  # as a save killed an hour ago left it
+    stale.write_bytes(b"PK" + b"\0" * 4096)
+    hour_ago = time.time() - 3600
+    os.utime(stale, (hour_ago, hour_ago))
+    running = tmp_path / ".out.xlsx.q8w7e6r5.tmp"  # another save of the file, still writing
+    running.write_bytes(b"PK")
+    other = tmp_path / ".other.xlsx.k3j_9a2b.tmp"  # another file's: not ours to judge
+    other.write_bytes(b"PK")
+    os.utime(other, (hour_ago, hour_ago))
+    workbook.save_workbook(generate(12, seed=4), path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [".other.xlsx.k3j_9a2b.tmp", ".out.xlsx.q8w7e6r5.tmp", "out.xlsx"])
