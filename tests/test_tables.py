@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PySide6.QtCore import QModelIndex, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication
 
@@ -343,3 +343,29 @@ def test_double_clicking_an_assessment_problem_shows_its_row(qtbot, window):
     page.view.setFocus()
     qtbot.keyClick(page.view, Qt.Key.Key_Delete)  # and the row can go
     assert [a.enterprise for a in document.model.assessments] == ["S1"]
+
+
+def test_sorting_is_by_value_and_filtering_by_what_cells_show(qtbot, tables, document, lang):
+    page = tables.pages["enterprises"]
+    tables.setCurrentWidget(page)
+    header = page.view.horizontalHeader()
+    revenue = page.model.column_of("revenue")
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(revenue) + 20,
+                                header.height() // 2))
+    shown = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    ascending = ["D1", "S2", "S1", "C"]  # 800 < 3,000 < 20,000 < 100,000 (not as text)
+    assert shown in (ascending, ascending[::-1])
+    page.view.sortByColumn(revenue, Qt.SortOrder.DescendingOrder)
+    document.add_enterprise(Enterprise(id="M", name="Mid", role="supplier", size="small",
+                                       revenue=5000.0))
+    assert [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())] == [
+        "C", "S1", "M", "S2", "D1"]  # a new row lands where it sorts
+    type_into_cell(qtbot, page, page.model.row_of(4), "revenue", "1")
+    assert page.proxy.index(2, 0).data() == "M"  # an edited row stays put until re-sorted
+    page.filter.setText("中型" if lang == "zh_CN" else "medium")  # what the cells show
+    assert [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())] == ["S1"]
+    page.filter.clear()
+    tables.show_row("enterprises", 3, "revenue")  # a document position (a problem's row)
+    current = page.proxy.mapToSource(page.view.currentIndex())
+    assert page.model.rows()[current.row()].id == "D1"
