@@ -219,6 +219,10 @@ class ShareKind(NumberKind):
         return ("百分比：30、30% 均表示 30%" if _zh(lang)
                 else "in percent: 30 or 30% both mean 30 %")
 
+    def expected_message(self, lang: str) -> str:
+        return super().expected_message(lang) + ("；" if _zh(lang) else "; ") + \
+            self.placeholder(lang)
+
     def expected(self, lang: str) -> str:
         lo, hi = self.spec.lo, self.spec.hi
         zh = _zh(lang)
