@@ -220,7 +220,7 @@ class ComparisonView(QWidget):
             scale=100.0, percent=True)
         for chart in self.charts:
             chart.getPlotItem().setLabel("bottom", tr("Year"))
-            chart.setMinimumHeight(220)
+            chart.setMinimumHeight(270)  # never a strip: the tab scrolls instead
         right = QWidget(self)
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
