@@ -537,10 +537,10 @@ def test_node_names_show_in_the_interface_language_and_in_full_on_hover(qtbot, b
     view.zoom_by(1.0 / view.transform().m11())  # 100 %
     view.centerOn(view.node_item("S1").pos())
     item = view.node_item("S1")
-    assert item.label_lines(1.0)[0] == ["Yunjing Avionics and Flight Control", "Systems"]
+    assert item.label(1.0).lines == ["Yunjing Avionics and Flight Control", "Systems"]
     i18n.set_language("zh_CN")
     view.rebuild()  # what the main window does on a switch
-    assert item.label_lines(1.0)[0] == ["云景航电飞控系统"]
+    assert item.label(1.0).lines == ["云景航电飞控系统"]
     view.grab()
     point = at(view, "S1")
     QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, point,
@@ -556,7 +556,7 @@ def test_long_names_fit_beside_their_node_or_are_elided(qtbot, bilingual, zoom):
     name = ("Precision Machining and Surface Treatment of Titanium Aerostructure Components "
             "Company")
     item.configure(name, item.radius)
-    lines, font, width = item.label_lines(zoom)
+    lines, font, left, width = item.label(zoom)
     metrics = QFontMetricsF(font)
     assert 1 <= len(lines) <= (2 if zoom >= 0.6 else 1)
     assert len(lines[0]) >= 8 and name.startswith(lines[0].rstrip("…"))
@@ -564,7 +564,7 @@ def test_long_names_fit_beside_their_node_or_are_elided(qtbot, bilingual, zoom):
     assert all(metrics.horizontalAdvance(line) <= width for line in lines)
     assert font.pixelSize() >= 11  # readable at any zoom
     # the name stays inside the item (its cache) and left of the next column's panel
-    right = (item._label_left(zoom) + width) / zoom
+    right = (left + width) / zoom
     assert right <= item.boundingRect().right()
     next_panel = min(c.left for c in view.columns() if c.left > item.pos().x())
     assert item.pos().x() + right <= next_panel

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -144,6 +144,16 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
     return [*shown, last] if last and last != "…" else shown
 
 
+class Label(NamedTuple):
+    """A node's name as drawn: its lines, their font, where they start and how wide they
+    may be, in pixels on screen from the node's centre."""
+
+    lines: list[str]
+    font: QFont
+    left: float
+    width: float
+
+
 class NodeItem(QGraphicsItem):
     """One enterprise: a disk coloured by role or level, with its level badge, marks and name.
 
@@ -247,26 +257,22 @@ class NodeItem(QGraphicsItem):
         painter.setFont(self.view.fonts["badge"])
         painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(self.level))
 
-    def label_lines(self, lod: float) -> tuple[list[str], QFont, float]:
-        """The name as drawn at zoom ``lod``: its lines, their font (pixel size on screen)
-        and the widest a line may be, in pixels."""
+    def label(self, lod: float) -> Label:
+        """The name as drawn at zoom ``lod`` (in pixels on screen, from the node's centre)."""
         font = QFont(self.view.fonts["label"])
         font.setPixelSize(round(LABEL_PX * max(1.0, lod)))
-        width = (self.room - LABEL_GAP) * lod - self._label_left(lod)
+        r = self.radius  # clear of the disk, and of the badge where it shows
+        left = ((r * 0.72 + 9) * lod + 2) if lod >= BADGE_LOD else r * lod + 4
+        width = (self.room - LABEL_GAP) * lod - left
         lines = 2 if ROW * lod >= TWO_LINES_PX else 1
         key = (lod, width, lines)
         if key != self._label_key:
             self._label = wrap_label(self.name, QFontMetricsF(font), max(width, 0.0), lines)
             self._label_key = key
-        return self._label, font, width
-
-    def _label_left(self, lod: float) -> float:
-        """Pixels from the centre to where the name starts: clear of the disk and the badge."""
-        r = self.radius
-        return ((r * 0.72 + 9) * lod + 2) if lod >= BADGE_LOD else r * lod + 4
+        return Label(self._label, font, left, width)
 
     def _paint_label(self, painter: QPainter, lod: float) -> None:
-        lines, font, _ = self.label_lines(lod)
+        lines, font, left, _ = self.label(lod)
         if not lines:
             return
         metrics = QFontMetricsF(font)
@@ -274,7 +280,7 @@ class NodeItem(QGraphicsItem):
         width = max(metrics.horizontalAdvance(line) for line in lines)
         painter.save()
         painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
-        box = QRectF(self._label_left(lod), -line_h * len(lines) / 2 - 1, width + 5,
+        box = QRectF(left, -line_h * len(lines) / 2 - 1, width + 5,
                      line_h * len(lines) + 2)
         painter.setPen(_NO_PEN)
         painter.setBrush(LABEL_BACK)
