@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 HEADER_H = 36  # sticky tier headings at the top of the view, in pixels
 PARK_LOD = 0.3  # zoom from which park labels are drawn
 PARK_PX = 10  # park labels' pixel size up to 100 %; they grow with the zoom beyond
+NODE_CLEAR = 28.0  # scene units a name stops short of the next lane's nodes' centres
 
 
 def column_title(column: Column, short: bool = False) -> str:
@@ -69,17 +70,19 @@ class Decorations:
                                      for k in range(c.lanes)))
 
     def room(self, x: np.ndarray) -> np.ndarray:
-        """Scene units from ``x`` to where the next column's panel (or the next lane's park
-        labels) begins on its right: how far a name written at ``x`` may reach."""
+        """Scene units from ``x`` to what stands next on its right: the next column's panel,
+        or the nodes of the next lane of the same (wrapped) column, or for a node off the
+        lanes (a new firm between columns, a moved one) the next lane's nodes. How far a
+        name written at ``x`` may reach."""
         lanes = self.lanes
         if len(lanes) == 0:
             return np.full(len(x), COLUMN - LANE / 2)
         after = np.searchsorted(lanes, x + 1.0, side="left")
         nxt = lanes[np.minimum(after, len(lanes) - 1)]
-        # off the lanes (a new firm between columns, a moved one) only the next lane's
-        # nodes are in the way, not its panel
+        gap = np.where(after < len(lanes), nxt - x, COLUMN)
         on_lane = np.abs(lanes[np.maximum(after - 1, 0)] - x) < 1.0
-        gap = np.where(after < len(lanes), nxt - x, COLUMN) - np.where(on_lane, LANE / 2, 25.0)
+        next_column = on_lane & (gap > LANE + 1.0)
+        gap = gap - np.where(next_column, LANE / 2, NODE_CLEAR)
         return np.clip(gap, LANE / 4, COLUMN)
 
     def paint_background(self, painter: QPainter, rect: QRectF) -> None:

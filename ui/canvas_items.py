@@ -129,14 +129,18 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
             if metrics.horizontalAdvance((line + token).rstrip()) > width:
                 break
             line += token
+        hyphen = ""
         if not line:  # one word wider than the line: as many characters as fit
-            for char in rest:
-                if metrics.horizontalAdvance(line + char) > width:
+            for k, char in enumerate(rest):
+                # a Latin word broken in the middle gets a hyphen
+                inside = char.isascii() and char.isalpha() and rest[k + 1:k + 2].isalpha()
+                if metrics.horizontalAdvance(line + char + ("-" if inside else "")) > width:
                     break
                 line += char
+                hyphen = "-" if inside else ""
         if not line:
             break
-        shown.append(line.rstrip())
+        shown.append(line.rstrip() + hyphen)
         rest = rest[len(line):].lstrip()
         if metrics.horizontalAdvance(rest) <= width:
             return [*shown, rest] if rest else shown
