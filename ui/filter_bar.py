@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from models.chain import TABLE_BY_ATTR
@@ -20,6 +20,11 @@ def _label(key: str) -> str:
     return tr(FILTER_LABELS[key])
 
 
+def _width_in_chars(text: str) -> int:
+    """Width in Latin characters: a Chinese character takes two."""
+    return sum(2 if ord(c) >= 0x2E80 else 1 for c in text)
+
+
 class FilterBar(QWidget):
     """Filters the canvas and picks what the node colour means."""
 
@@ -32,16 +37,21 @@ class FilterBar(QWidget):
         self.search = QLineEdit(self, placeholderText=tr("Search id or name (Ctrl+F)"),
                                 clearButtonEnabled=True)
         self.search.returnPressed.connect(lambda: self.canvas.find(self.search.text()))
-        self.search.setMinimumWidth(200)
+        self.search.setMinimumWidth(150)
         self.search.setMaximumWidth(280)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.search)
+        bar.addWidget(self.search, 2)  # grows first, up to its maximum width
         self.filters: dict[str, QComboBox] = {}
         for key in FILTER_LABELS:
             combo = QComboBox(self)
-            combo.setToolTip(_label(key))
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.currentIndexChanged.connect(
+                lambda _i, c=combo: c.setToolTip(c.currentText()))  # the full name if cut
+            # wide enough for "Ownership: All", never as wide as the longest park's name:
+            # the bar must not set the window's minimum width (the list shows names in full)
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setIconSize(QSize(0, 0))  # no icons: reserve no room for one
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
             bar.addWidget(combo)
@@ -83,7 +93,7 @@ class FilterBar(QWidget):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(f"{_label(key)}: {tr('All')}", None)
+            combo.addItem(_label(key), None)  # no filter: just what it filters by
             for value in options[key]:
                 if key == "position":
                     shown = tr(value)
@@ -93,6 +103,9 @@ class FilterBar(QWidget):
                     shown = value
                 combo.addItem(f"{_label(key)}: {shown}", value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.setMinimumContentsLength(_width_in_chars(combo.itemText(0)) + 1)
+            combo.setToolTip(combo.currentText())
+            combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
 
     def _apply_filters(self) -> None:
