@@ -45,7 +45,7 @@ KINDS = every_kind()
 
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize(("name", "kind"), KINDS, ids=[n for n, _ in KINDS])
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 @given(data=st.data())
 def test_what_a_field_shows_reads_back_as_the_same_value(name, kind, lang, data):
     value = data.draw(values(kind))
