@@ -118,3 +118,24 @@ def test_the_language_menu_marks_the_current_language(window):
     assert window.tables.pages["enterprises"].model.headerData(
         0, Qt.Orientation.Horizontal) == "编号"
     assert QKeySequence(window.actions_by_id["undo"].shortcut()).toString() == "Ctrl+Z"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_window_fits_1366_by_768_with_room_for_the_tables(qtbot, window, lang):
+    """Nothing inside (filter bar, a tab, a dock) makes the window wider or taller than a
+    1366×768 screen, and the default layout leaves the tables dock several rows."""
+    from models.chain import Enterprise
+
+    window.document.add_rows("enterprises", [
+        Enterprise(id=f"X{n:02d}", name=f"Firm {n}", role="supplier", size="small")
+        for n in range(12)],
+        "add")
+    _choose_language(window, lang)
+    QApplication.processEvents()
+    smallest = window.minimumSizeHint()
+    assert smallest.width() <= 1366 and smallest.height() <= 740, smallest
+    window.default_layout()
+    QApplication.processEvents()
+    view = window.tables.pages["enterprises"].view
+    assert view.viewport().height() >= 6 * view.rowHeight(0)
+    assert window.canvas.viewport().height() >= 250  # the chain stays usable

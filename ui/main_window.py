@@ -409,7 +409,7 @@ class MainWindow(QMainWindow):
         """Docks sized for this window: the tables show about eight rows, the inspector a
         quarter of the width, and the canvas keeps the rest."""
         height, width = self.height(), self.width()
-        self.resizeDocks([self.docks["tables"]], [max(200, round(height * 0.36))],
+        self.resizeDocks([self.docks["tables"]], [max(200, round(height * 0.38))],
                          Qt.Orientation.Vertical)
         self.resizeDocks([self.docks["inspector"]], [max(280, min(400, round(width * 0.24)))],
                          Qt.Orientation.Horizontal)
