@@ -296,9 +296,14 @@ def in_folder(monkeypatch, tmp_path):
 def test_a_name_typed_without_extension_gets_the_selected_types(qtbot, window, chain, in_folder,
                                                                  action, typed, written):
     window.document.reset(chain, None)
+    if action == "export_template":  # with the catalogue? the default answer, Yes
+        when_modal(qtbot, lambda box: qtbot.keyClick(box, Qt.Key.Key_Return), QMessageBox)
     when_modal(qtbot, lambda d: type_name(qtbot, d, typed), QFileDialog)
     trigger(window, action)
     assert (in_folder / written).is_file()
+    if action == "export_template":
+        template = load_model(in_folder / written, allow_invalid=True).model  # no core yet
+        assert [p.id for p in template.projects][:2] == ["P01", "P02"]
     assert window.statusBar().currentMessage() == f"Saved {in_folder / written}"
     link = window.findChild(QLabel, "open_folder")
     assert link.isVisible() and link.toolTip() == str(in_folder)

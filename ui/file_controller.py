@@ -256,12 +256,23 @@ class FileController(QObject):
             self.write(lambda: save_model(self.document.model, path, language()), path)
 
     def export_template(self) -> None:
+        """A workbook to fill in; the planner chooses whether its Projects hold the
+        sourced catalogue (the default: then there are projects to assign)."""
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.window, tr("Include the project catalogue?"),
+            tr("Fill the template's Projects sheet with the sourced catalogue of the examples "
+               "(cloud ERP, platform onboarding, MES, 5G …), so there are projects to assign?"),
+            buttons.Yes | buttons.No | buttons.Cancel, buttons.Yes)
+        if answer == buttons.Cancel:
+            return
         path = self.ask_save_path(tr("Export template…"), Path(self.folder(), "template.xlsx"),
                                   [WORKBOOK])
         if path:
             from models.workbook import save_template
 
-            self.write(lambda: save_template(path, language(), catalogue=True), path)
+            catalogue = answer == buttons.Yes
+            self.write(lambda: save_template(path, language(), catalogue=catalogue), path)
 
     def export_graphml(self) -> None:
         path = self.ask_save_path(tr("Export GraphML…"), Path(self.folder(), "chain.graphml"),

@@ -36,6 +36,10 @@ ZH = {
     "Write a workbook to fill in: enterprises, links and assessments, with the project "
     "catalogue": "导出待填写的工作簿：企业、链接和评测，并附项目目录",
     "New with project catalogue": "新建（含项目目录）",
+    "Include the project catalogue?": "是否包含项目目录？",
+    "Fill the template's Projects sheet with the sourced catalogue of the examples (cloud ERP, "
+    "platform onboarding, MES, 5G …), so there are projects to assign?":
+        "在模板的“项目”表中填入示例的项目目录（云ERP、平台接入、MES、5G 等，均注明来源），以便直接分配项目？",
     "Start an empty chain whose Projects hold the sourced project catalogue":
         "新建空白产业链，“项目”表中预置有来源的项目目录",
     "Write the chain as a graph for yEd or Gephi": "导出产业链图，供 yEd 或 Gephi 使用",
