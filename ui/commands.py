@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from models.edits import Edit
+from models.edits import Edit, SetFields
 
 if TYPE_CHECKING:
     from ui.document import Document
@@ -25,8 +25,16 @@ class ApplyEdits(QUndoCommand):
 
     def redo(self) -> None:
         model = self.document.model
-        self.document.publish([edit.apply(model) for edit in self.edits])
+        self.document.publish([edit.apply(model) for edit in self.edits], self._renamed())
 
     def undo(self) -> None:
         model = self.document.model
-        self.document.publish([edit.inverse().apply(model) for edit in reversed(self.edits)])
+        renamed = {new: old for old, new in self._renamed().items()}
+        self.document.publish([edit.inverse().apply(model) for edit in reversed(self.edits)],
+                              renamed)
+
+    def _renamed(self) -> dict[str, str]:
+        """Enterprise ids this step renames, old -> new (the selection follows them)."""
+        return {old: new for edit in self.edits
+                if isinstance(edit, SetFields) and edit.table == "enterprises"
+                for _, name, old, new in edit.changes if name == "id"}

@@ -100,8 +100,15 @@ class Document(QObject):
     def title(self) -> str:
         return self.path.name if self.path else tr("Untitled")
 
-    def publish(self, events: list[Event]) -> None:
-        """Tell the views what an edit (or its undo) changed, then refresh the analysis."""
+    def publish(self, events: list[Event], renamed: dict[str, str] | None = None) -> None:
+        """Tell the views what an edit (or its undo) changed, then refresh the analysis.
+
+        ``renamed``: enterprise ids the edit renamed (old -> new), so the selection follows.
+        """
+        if renamed and self.selected_enterprises & renamed.keys():
+            self.selected_enterprises = {renamed.get(e, e) for e in self.selected_enterprises}
+            self.selected_links = {(renamed.get(s, s), renamed.get(b, b))
+                                   for s, b in self.selected_links}
         self.analyser.record(events)  # before any view runs: the snapshot follows the edit
         for event in events:
             if isinstance(event, RowsChanged):
@@ -110,14 +117,17 @@ class Document(QObject):
                 self.rows_inserted.emit(event.table, list(event.positions))
             elif isinstance(event, RowsRemoved):
                 self.rows_removed.emit(event.table, list(event.positions))
-        self.notify_changed()
+        self.notify_changed({e.table for e in events if not isinstance(e, RowsInserted)})
 
-    def notify_changed(self) -> None:
+    def notify_changed(self, touched: set[str] | None = None) -> None:
+        """A new revision; ``touched``: tables whose rows were removed or changed (None: any)."""
         self.revision += 1
-        ids = {e.id for e in self.model.enterprises}
-        self.selected_enterprises &= ids
-        links = {(lk.supplier, lk.buyer) for lk in self.model.links}
-        self.selected_links &= links
+        # only what an edit removed or renamed can leave the selection (a cheap test first:
+        # building the set of 28,000 links on every keystroke is not)
+        if self.selected_enterprises and (touched is None or "enterprises" in touched):
+            self.selected_enterprises &= {e.id for e in self.model.enterprises}
+        if self.selected_links and (touched is None or touched & {"enterprises", "links"}):
+            self.selected_links &= {(lk.supplier, lk.buyer) for lk in self.model.links}
         if self.scenario is not None and self.model.scenario(self.scenario) is None:
             self._pick_scenario()
             self.scenario_changed.emit()
