@@ -97,18 +97,26 @@ def test_qt_standard_buttons_follow_the_language(window):
     box.deleteLater()
 
 
-def test_switching_language_keeps_the_dock_layout_and_the_current_tab(qtbot, window):
+def test_switching_language_keeps_the_layout_the_tab_and_the_filters(qtbot, window):
     QApplication.processEvents()
+    size = window.filter_bar.filters["size"]
+    size.setCurrentIndex(size.findData("medium"))  # the canvas fades all but medium firms
+    colour = window.filter_bar.colour_by
+    colour.setCurrentIndex(colour.findData("level"))
     window.views.setCurrentIndex(1)
     before = {key: dock.size() for key, dock in window.docks.items() if dock.isVisible()}
     central = window.centralWidget().size()
-    for code in ("zh_CN", "en", "zh_CN", "en"):
+    for code in ("zh_CN", "en"):
         _choose_language(window, code)
         QApplication.processEvents()
     after = {key: dock.size() for key, dock in window.docks.items() if dock.isVisible()}
     assert after == before
     assert window.centralWidget().size() == central
     assert window.views.currentIndex() == 1
+    assert window.filter_bar.filters["size"].currentText() == "Size: medium"
+    assert window.filter_bar.colour_by.currentData() == "level"
+    assert window.legend.colour_by == "level"
+    assert window.canvas.matching_ids() == {"S1"}
 
 
 def test_the_language_menu_marks_the_current_language(window):

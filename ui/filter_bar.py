@@ -68,6 +68,19 @@ class FilterBar(QWidget):
         document.changed.connect(self.fill)
         self.fill()
 
+    def choices(self) -> dict[str, object]:
+        """What the planner chose (filters, colour mode, search text), to carry over."""
+        chosen: dict[str, object] = {key: c.currentData() for key, c in self.filters.items()}
+        chosen["colour_by"] = self.colour_by.currentData()
+        chosen["search"] = self.search.text()
+        return chosen
+
+    def restore(self, chosen: dict[str, object]) -> None:
+        for key, combo in self.filters.items():
+            combo.setCurrentIndex(max(0, combo.findData(chosen.get(key))))
+        self.colour_by.setCurrentIndex(max(0, self.colour_by.findData(chosen.get("colour_by"))))
+        self.search.setText(str(chosen.get("search") or ""))
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QKeySequence,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -354,12 +355,20 @@ class MainWindow(QMainWindow):
         """Show everything in ``lang`` now; the layout and the shortcuts stay as they are."""
         if lang == language():
             return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # the panels take a second
+        try:
+            self._switch_language(lang)
+        finally:
+            QApplication.restoreOverrideCursor()
+
+    def _switch_language(self, lang: str) -> None:
         set_language(lang)
         use_qt_translations(lang)
         QSettings().setValue("language", lang)
         current = self.views.currentIndex()
         old_filters = self.filter_bar
         self.filter_bar = FilterBar(self.document, self.canvas, self.chain_page)
+        self.filter_bar.restore(old_filters.choices())  # the canvas keeps its filter
         self.chain_layout.replaceWidget(old_filters, self.filter_bar)
         old_filters.deleteLater()
         old_panels = [self.views.widget(i) for i in range(1, self.views.count())]
