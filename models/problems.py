@@ -12,6 +12,7 @@ from typing import Any
 
 ERROR = "error"
 WARNING = "warning"
+MAX_PROBLEMS = 10_000  # a reader stops after this many, so a broken file cannot fill memory
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,10 @@ class Problem:
                 message = f"value {quoted}: {message}"
         label = ("错误" if self.is_error else "警告") if zh else self.severity
         colon = "：" if zh else ": "
-        return colon.join((label, head, message)) if head else label + colon + message
+        text = colon.join((label, head, message)) if head else label + colon + message
+        if not text.isascii():  # an unpaired surrogate cannot be printed or saved: show its code
+            text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        return text
 
 
 def _short(value: Any) -> str:
@@ -73,6 +77,14 @@ class ImportFailed(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.text() for p in problems[:20]))
+
+
+class ExportRefused(ImportFailed):
+    """A model could not be written so that it reads back the same; nothing was written.
+
+    ``problems`` say where (table, row, field) and why. A subclass of ImportFailed,
+    so every place that reports a file's problems reports these too.
+    """
 
 
 def file_problem(en: str, zh: str) -> Problem:

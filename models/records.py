@@ -7,11 +7,15 @@ comes from, and every problem is reported with its place.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 from models.chain import SCHEMA_VERSION, SETTINGS_FIELDS, Settings, TableSpec
 from models.problems import ERROR, Problem
-from models.schema import BLANK, CoerceError, FieldSpec, coerce, reader
+from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, normalise, reader
 
 
 def expected_problem(spec: FieldSpec, table: tuple[str, str], row: int | None, key: str,
@@ -54,8 +58,22 @@ _READERS: dict[str, list[tuple[FieldSpec, Any]]] = {}
 
 def _readers(table: TableSpec) -> list[tuple[FieldSpec, Any]]:
     if table.attr not in _READERS:
-        _READERS[table.attr] = [(spec, reader(spec)) for spec in table.fields]
+        _READERS[table.attr] = [(spec, _exactly(spec, reader(spec))) for spec in table.fields]
     return _READERS[table.attr]
+
+
+def _exactly(spec: FieldSpec, read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A whole-number field refuses a JSON integer it could not keep exactly (a workbook
+    holds numbers as doubles); other fields read as they do."""
+    if spec.kind is not Kind.INT:
+        return read
+
+    def read_whole(value: Any) -> Any:
+        if (type(value) is int and abs(value) > EXACT_INTEGER) or isinstance(value, LongNumber):
+            raise CoerceError
+        return read(value)
+
+    return read_whole
 
 
 def build_settings(raw: dict[str, Any], extra: dict[str, Any], rows: dict[str, int],
@@ -65,7 +83,7 @@ def build_settings(raw: dict[str, Any], extra: dict[str, Any], rows: dict[str, i
         if spec.name not in raw:
             continue
         try:
-            read = coerce(spec, raw[spec.name])
+            read = _exactly(spec, functools.partial(coerce, spec))(raw[spec.name])
         except CoerceError:
             problems.append(expected_problem(spec, place, rows.get(spec.name),
                                              spec.name, "value", raw[spec.name]))
@@ -94,3 +112,274 @@ def record_of(row: Any) -> dict[str, Any]:
         result[f.name] = list(value) if isinstance(value, tuple) else value
     return result
 
+
+
+# --- what both formats can hold -------------------------------------------------------------
+
+CELL_TEXT_LIMIT = 32_767  # characters a workbook cell holds
+EXACT_INTEGER = 2**53  # whole numbers up to this are kept exactly by a workbook's numbers
+# control characters XML cannot hold (a carriage return it would turn into a line feed), and
+# an underscore that would start an escape: written as _xHHHH_, as Excel does. (The reader
+# decodes _x0000_ to _x00FF_ only; U+FFFE and U+FFFF are written as they are, and read so.)
+_ESCAPED = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_SHORT_TEXT = CELL_TEXT_LIMIT // len("_x0000_")  # text this short fits even fully escaped
+
+
+def cell_text(text: str) -> str:
+    """Text as a workbook cell stores it; the reader turns the escapes back."""
+    return _ESCAPED.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def cell_length(text: str) -> int:
+    return len(text) if len(text) <= _SHORT_TEXT else len(cell_text(text))
+
+
+class LongNumber(str):
+    """A JSON whole number too long to be read as one (over 300 digits), kept as its digits:
+    read as text it is that text, read as a number it is refused."""
+
+
+def has_surrogate(text: str) -> bool:
+    """Whether ``text`` holds half of a surrogate pair, which is not a character (a JSON
+    file may spell one as \\ud800; it cannot be saved or printed)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def text_problem(text: str) -> tuple[str, str] | None:
+    """Why ``text`` cannot be kept in both formats, or None."""
+    if has_surrogate(text):
+        shown = text.encode("utf-8", "backslashreplace").decode()
+        return (f"holds an unpaired surrogate ({_surrogates(shown)}), which is not a "
+                "character: remove it", f"含有不成对的代理项（{_surrogates(shown)}），不是有效字符，请删除")
+    return None
+
+
+def _surrogates(shown: str) -> str:
+    return ", ".join(dict.fromkeys(re.findall(r"\\ud[89a-f][0-9a-f]{2}", shown)))
+
+
+def long_text_problem(text: str) -> tuple[str, str] | None:
+    length = cell_length(text)
+    if length <= CELL_TEXT_LIMIT:
+        return None
+    return (f"text of {length:,} characters (as a workbook stores it): a workbook cell holds at "
+            f"most {CELL_TEXT_LIMIT:,}; shorten it", f"文本长 {length:,} 个字符（按工作簿存储计），"
+            f"而工作簿单元格最多容纳 {CELL_TEXT_LIMIT:,} 个，请缩短")
+
+
+def value_problem(value: Any) -> tuple[str, str] | None:
+    """Why ``value`` cannot be an unknown column's value in both formats, or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, LongNumber):
+        return (f"a whole number of {len(value.lstrip('-')):,} digits cannot be kept exactly "
+                f"(at most {EXACT_INTEGER:,})", f"整数位数过多（{len(value.lstrip('-')):,} 位），"
+                f"无法精确保存（最大 {EXACT_INTEGER:,}）")
+    if isinstance(value, str):
+        return text_problem(value)
+    if isinstance(value, int):
+        if abs(value) > EXACT_INTEGER:
+            return (f"a whole number this large cannot be kept exactly (at most "
+                    f"{EXACT_INTEGER:,})", f"整数过大，无法精确保存（最大 {EXACT_INTEGER:,}）")
+        return None
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ("expected a finite number (not NaN or infinity)", "应为有限的数（不能是 NaN 或无穷大）")
+        return None
+    return (f"expected text, a number or yes/no, not {_kind_of(value)}",
+            f"应为文本、数或是/否，而不是{_kind_of(value, zh=True)}")
+
+
+def _kind_of(value: Any, zh: bool = False) -> str:
+    if isinstance(value, dict):
+        return "对象" if zh else "an object"
+    if isinstance(value, list | tuple):
+        return "列表" if zh else "a list"
+    return type(value).__name__
+
+
+def _blank_value(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def read_extra(raw: Any, reserved: frozenset[str], place: tuple[str, str], row: int | None,
+               key: str, problems: list[Problem], keep_blank: bool = False) -> dict[str, Any]:
+    """A record's unknown columns as both formats keep them; problems are appended.
+
+    Names are trimmed (a workbook header is) and must not be blank, repeat, or be
+    the name of a column of the format (``reserved``: normalised names); values must
+    be text, numbers or yes/no a workbook cell holds. A blank value is no value
+    (for settings, ``keep_blank``, it is kept as None, as a key without a value).
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        problems.append(Problem(ERROR, ("expected an object of unknown columns and their values",
+                                        "应为对象（未知列及其值）"), place, row, key, "extra"))
+        return {}
+    extra: dict[str, Any] = {}
+    for name, value in raw.items():
+        where = name if isinstance(name, str) else str(name)
+        if has_surrogate(where):
+            problems.append(Problem(ERROR, text_problem(where) or ("", ""), place, row, key,
+                                    where.encode("utf-8", "backslashreplace").decode()))
+            continue
+        trimmed = where.strip()
+        if not trimmed:
+            problems.append(Problem(ERROR, ("an unknown column needs a name", "未知列必须有名称"),
+                                    place, row, key, where, value, True))
+            continue
+        if normalise(trimmed) in reserved:
+            problems.append(Problem(ERROR, (
+                f"'{trimmed}' is the name of a column of the format: rename this unknown "
+                "column (or setting)", f"“{trimmed}”是规定格式中的列名（或设置项），请为此未知列改名"),
+                place, row, key, trimmed))
+            continue
+        if trimmed in extra:
+            problems.append(Problem(ERROR, (f"a second unknown column named '{trimmed}'",
+                                            f"重复的未知列“{trimmed}”"), place, row, key, trimmed))
+            continue
+        if _blank_value(value):
+            if keep_blank:
+                extra[trimmed] = None
+            continue
+        why = value_problem(value)
+        if why is not None:
+            problems.append(Problem(ERROR, why, place, row, key, trimmed,
+                                    _shown(value), True))
+            continue
+        extra[trimmed] = value
+    return extra
+
+
+def _shown(value: Any) -> Any:
+    """A value as a message may show it (lists and objects as JSON, surrogates escaped)."""
+    if isinstance(value, dict | list):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)[:60]
+    if isinstance(value, str) and has_surrogate(value):
+        return value.encode("utf-8", "backslashreplace").decode()
+    return value
+
+
+def reserved_names(fields: Any) -> frozenset[str]:
+    """The normalised names (English and Chinese) of a table's declared columns."""
+    return frozenset(normalise(n) for spec in fields for n in (spec.name, spec.zh))
+
+
+def export_problems(model: Any, workbook: bool) -> list[Problem]:
+    """What keeps ``model`` from being written and read back the same, each with its row
+    and field: an unpaired surrogate, a number that is not finite, an unknown column a
+    reader would refuse; with ``workbook`` also text longer than a cell and whole numbers
+    a workbook's doubles cannot keep exactly. Empty when the model can be written."""
+    from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES
+
+    found: list[Problem] = []
+    place = ("Settings", "设置")
+    settings = model.settings
+    for spec in SETTINGS_FIELDS:
+        value = getattr(settings, spec.name)
+        bad = _field_problems(spec, [value], workbook)
+        if bad:
+            found.append(Problem(ERROR, bad[0][1], place, None, spec.name, "value",
+                                 _shown(value), True, column_zh="值"))
+    found += _extra_problems(settings.extra, reserved_names(SETTINGS_FIELDS), place, None, "",
+                             workbook, keep_blank=True)
+    for table in (*TABLES, ASSESSMENTS):
+        rows = model.rows(table)
+        where = (table.sheet, table.zh[0])
+        for spec in table.fields:
+            values = [getattr(row, spec.name) for row in rows]
+            for index, why in _field_problems(spec, values, workbook):
+                found.append(Problem(ERROR, why, where, None, table.key_of(rows[index]),
+                                     spec.name, _shown(values[index]), True, index, spec.zh))
+        reserved = reserved_names(table.fields)
+        if table is ASSESSMENTS:
+            from models.assessments import header_aliases
+
+            reserved = frozenset(header_aliases())
+        for index, row in enumerate(rows):
+            if row.extra:
+                found += _extra_problems(row.extra, reserved, where, index, table.key_of(row),
+                                         workbook)
+            for name, value in getattr(row, "answers", {}).items():  # health-check answers
+                for item in value if isinstance(value, tuple | list) else (value,):
+                    why_item = value_problem(item) if isinstance(item, str | float) else None
+                    if why_item:
+                        found.append(Problem(ERROR, why_item, where, None, table.key_of(row),
+                                             name, _shown(item), True, index))
+    return found
+
+
+def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
+                    ) -> list[tuple[int, tuple[str, str]]]:
+    """(position, why) of the values of one column that cannot be written."""
+    found: list[tuple[int, tuple[str, str]]] = []
+    if spec.kind in (Kind.TEXT, Kind.KEY):
+        texts = [v for v in values if type(v) is str]
+        joined = "".join(texts)
+        if not joined.isascii() and has_surrogate(joined):
+            found += [(i, why) for i, v in enumerate(values)
+                      if type(v) is str and (why := text_problem(v)) is not None]
+        if workbook and texts and max(map(len, texts)) > _SHORT_TEXT:
+            found += [(i, why) for i, v in enumerate(values)
+                      if type(v) is str and (why := long_text_problem(v)) is not None]
+    elif spec.kind in (Kind.NUM, Kind.OPT_NUM, Kind.INT):
+        numbers = [v for v in values if type(v) is float]
+        try:
+            finite = math.isfinite(math.fsum(numbers))
+        except OverflowError:
+            finite = False
+        if not finite:
+            found += [(i, why) for i, v in enumerate(values)
+                      if type(v) is float and (why := value_problem(v)) is not None]
+        whole = [v for v in values if type(v) is int]
+        if workbook and whole and max(map(abs, whole)) > EXACT_INTEGER:
+            found += [(i, why) for i, v in enumerate(values)
+                      if type(v) is int and (why := value_problem(v)) is not None]
+    return found
+
+
+def _extra_problems(extra: dict[str, Any], reserved: frozenset[str], place: tuple[str, str],
+                    index: int | None, key: str, workbook: bool,
+                    keep_blank: bool = False) -> list[Problem]:
+    """Why a row's unknown columns would not read back the same (names as a workbook
+    header and a reader take them; values as a cell holds them)."""
+    found: list[Problem] = []
+    for raw_name, value in extra.items():
+        name = raw_name if isinstance(raw_name, str) else str(raw_name)  # keys are text
+        why = text_problem(name)
+        if why is None and not name.strip():
+            why = ("an unknown column needs a name", "未知列必须有名称")
+        if why is None and name != name.strip():
+            why = ("an unknown column's name may not start or end with a space (a workbook "
+                   "header is trimmed)", "未知列名首尾不能有空白（工作簿表头会去除首尾空白）")
+        if why is None and normalise(name) in reserved:
+            why = (f"'{name}' is already a name the format uses: rename this unknown column or "
+                   "setting", f"“{name}”已是规定格式使用的名称，请为此未知列或设置项改名")
+        if why is None and workbook:
+            why = long_text_problem(name)
+        if why is None and not _blank_value(value):
+            why = value_problem(value)
+            if why is None and workbook and isinstance(value, str):
+                why = long_text_problem(value)
+        if why is not None:
+            shown = name.encode("utf-8", "backslashreplace").decode() if has_surrogate(
+                name) else name
+            found.append(Problem(ERROR, why, place, None, key, shown, _shown(value),
+                                 not _blank_value(value) or keep_blank, index))
+    return found
+
+
+def long_text_problems(model: Any) -> list[Problem]:
+    """Text a workbook cell could not hold, anywhere in the model (both formats refuse to
+    read it, so that every file read can be written as either)."""
+    return [p for p in export_problems(model, workbook=True)
+            if p.what[0].startswith("text of ")]

@@ -18,8 +18,16 @@ from typing import Any
 from models.assessments import build_assessment, columns, expected_text, header_aliases
 from models.atomic import write_atomic
 from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
-from models.problems import ERROR, WARNING, ImportFailed, Problem, file_problem
-from models.records import build_row, build_settings
+from models.problems import (
+    ERROR,
+    MAX_PROBLEMS,
+    WARNING,
+    ExportRefused,
+    ImportFailed,
+    Problem,
+    file_problem,
+)
+from models.records import build_row, build_settings, cell_text, export_problems
 from models.schema import FieldSpec, Kind, display, normalise
 from models.xlsx_guard import check_xlsx
 
@@ -72,6 +80,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, _dt.timedelta):
         return str(value)
     return value
+
+
+_CELL_TYPES = (str, float, int, bool)  # kept as read; dates and times become text
 
 
 def _blank(value: Any) -> bool:
@@ -178,14 +189,21 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
     raw: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     numbers: dict[str, int] = {}
+    seen: dict[str, int] = {}  # key as read -> its row
     for number, row in enumerate(rows[1:], start=2):
         if not row or _blank(row[0]):
             continue
         key = str(row[0]).strip()
         value = row[1] if len(row) > 1 else None
         known = keys.get(normalise(key))
-        if known is None:
-            extra[key] = _plain(value)
+        first = seen.setdefault(known or key, number)
+        if first != number:  # the later row would silently win
+            problems.append(Problem(ERROR, (f"a second row for setting '{known or key}' (the "
+                                            f"first is row {first})",
+                                            f"设置项“{known or key}”重复（第一处在第 {first} 行）"),
+                                    (name, name), number, column=key))
+        elif known is None:
+            extra[key] = None if _blank(value) else _plain(value)
             notices.append(Problem(WARNING, ("setting not known; kept but ignored",
                                              "未知设置项，已保留但不使用"),
                                    (name, name), number, column=key))
@@ -207,12 +225,18 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
     extras: list[tuple[int, str]] = []  # (column index, header as written)
     headers: dict[str, str] = {}
     bad_header = False
+    unnamed = [len(rows[0])]  # columns without a header: their values cannot be kept
     for index, header in enumerate(rows[0]):
         if _blank(header):
+            unnamed.append(index)
             continue
         text = str(header).strip()
         found = aliases.get(normalise(text))
-        if found is None:
+        if found is None and any(text == h for _, h in extras):
+            bad_header = True
+            problems.append(Problem(ERROR, (f"a second column named '{text}'",
+                                            f"“{text}”列重复"), place, 1, column=text))
+        elif found is None:
             extras.append((index, text))
             notices.append(Problem(WARNING, ("column not part of the format; kept but ignored",
                                              "该列不属于规定格式，已保留但不使用"),
@@ -234,17 +258,41 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
     if bad_header:
         return []
     numbers = []
+    lost: dict[int, int] = {}  # column without a header -> the first row with a value there
     for number, row in enumerate(rows[1:], start=2):
         if all(_blank(v) for v in row):
             continue
         width = len(row)
         raw = {key: row[i] for i, key in columns if i < width}
-        extra = {h: _plain(row[i]) for i, h in extras if i < width and not _blank(row[i])}
+        extra = {}
+        for i, h in extras:
+            if i < width:
+                value = row[i]
+                if value is not None and value != "" and not (type(value) is str
+                                                              and not value.strip()):
+                    extra[h] = value if type(value) in _CELL_TYPES else _plain(value)
+        if width > unnamed[0] or len(unnamed) > 1:
+            for i in [*range(unnamed[0], width), *unnamed[1:]]:
+                if i < width and not _blank(row[i]):
+                    lost.setdefault(i, number)
         obj = build(raw, extra, place, number, headers, problems)
         if obj is not None:
             out.append(obj)
             numbers.append(number)
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    for index, number in sorted(lost.items()):
+        notices.append(Problem(WARNING, (f"column {_letter(index)} has values but no header "
+                                         "in row 1: they are not read",
+                                         f"第 {_letter(index)} 列有数据但第 1 行没有表头，未读取"),
+                               place, number))
     return numbers
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
@@ -276,8 +324,12 @@ def workbook_bytes(model: ChainModel, lang: str = "en",
     """The model as an .xlsx file, formatted for people, in ``lang`` (en or zh_CN).
 
     The optional Assessments sheet is written when the model has assessments, or
-    always with ``assessments=True`` (a survey template), never with False.
+    always with ``assessments=True`` (a survey template), never with False. Raises
+    ExportRefused, naming rows and fields, when a value would not read back the same.
     """
+    problems = export_problems(model, workbook=True)
+    if problems:
+        raise ExportRefused(problems)
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -349,13 +401,13 @@ def _write_numbers_exactly() -> None:
 class _SheetWriter:
     def __init__(self, book: Any, lang: str):
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+        from openpyxl.cell.cell import ERROR_CODES
         from openpyxl.styles import Alignment, Font, PatternFill
 
         _write_numbers_exactly()
         self.book, self.lang, self.zh = book, lang, lang == "zh_CN"
         self._cell = WriteOnlyCell
-        self._illegal = ILLEGAL_CHARACTERS_RE
+        self._errors = frozenset(ERROR_CODES)  # openpyxl would write these as error values
         self._header_font = Font(bold=True, color="FFFFFF")
         self._header_fill = PatternFill("solid", fgColor=_HEADER_FILL)
         self._title_font = Font(bold=True, size=14)
@@ -376,16 +428,17 @@ class _SheetWriter:
         cells = []
         for title in titles:
             cell = self._cell(sheet, None)
-            cell.value = title
+            cell.value = cell_text(title)
             cell.data_type = "s"  # a header like "=Notes" is text, never a formula
             cell.font, cell.fill = self._header_font, self._header_fill
             cells.append(cell)
         sheet.append(cells)
 
     def _text(self, sheet: Any, value: str) -> Any:
-        """Text as a cell that is never read as a formula, without XML-illegal characters."""
-        value = self._illegal.sub("", value)
-        if value[:1] != "=":
+        """Text as a cell that reads back the same: never a formula or an error value (#N/A),
+        characters XML cannot hold escaped as Excel escapes them (``records.cell_text``)."""
+        value = cell_text(value if isinstance(value, str) else str(value))
+        if value[:1] != "=" and value not in self._errors:
             return value
         cell = self._cell(sheet, value)
         cell.data_type = "s"
@@ -410,9 +463,9 @@ class _SheetWriter:
                       "Fill this workbook in Excel or WPS and import it. Row 1 holds the headers; "
                       "data starts on row 2. Column order does not matter; headers may be "
                       "English or Chinese."])
-        sheet.append(["金额单位：" + model.settings.amount_unit + " " + model.settings.currency
-                      if zh else "Amounts are in " + model.settings.amount_unit + " "
-                      + model.settings.currency + "; shares are fractions or percentages."])
+        unit = cell_text(model.settings.amount_unit + " " + model.settings.currency)
+        sheet.append(["金额单位：" + unit if zh else "Amounts are in " + unit
+                      + "; shares are fractions or percentages."])
         sheet.append([])
         heading = ["工作表", "列", "含义", "填写要求"] if zh else ["Sheet", "Column", "Meaning",
                                                                 "Expected"]

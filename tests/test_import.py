@@ -3,6 +3,8 @@ for every bad cell."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from models.files import load_model
@@ -138,3 +140,116 @@ def test_result_sheets_and_instructions_are_ignored(write_sheets, chain, tmp_pat
     loaded = load_model(path)
     assert loaded.model == chain
     assert loaded.problems == []
+
+
+# --- the native JSON file: every value either kept exactly or refused with its place ----------
+
+def _json_file(tmp_path, edit) -> Path:
+    """The small chain as a JSON file, its parsed object changed by ``edit`` first."""
+    import json
+
+    from conftest import small_chain
+
+    from models.jsonio import to_dict
+
+    data = to_dict(small_chain())
+    edit(data)
+    path = tmp_path / "chain.json"
+    path.write_text(json.dumps(data, ensure_ascii=True), encoding="utf-8")
+    return path
+
+
+def _json_refusal(path) -> list[str]:
+    with pytest.raises(ImportFailed) as caught:
+        load_model(path)
+    texts = [p.text() for p in caught.value.problems]
+    for problem in caught.value.problems:  # printable, in both languages
+        problem.text("zh_CN").encode("utf-8")
+        problem.text().encode("utf-8")
+    return texts
+
+
+def _set(table, row, field, value):
+    def edit(data):
+        data[table][row][field] = value
+    return edit
+
+
+def _raw(path, old: str, new: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("digits", [401, 4301])
+def test_json_integer_too_long_for_a_number_is_refused_with_its_place(tmp_path, digits):
+    path = _json_file(tmp_path, _set("enterprises", 1, "employees", 12345))
+    _raw(path, '"employees": 12345', '"employees": ' + "9" * digits)
+    messages = _json_refusal(path)
+    assert any("enterprises" in m and "row 2" in m and "'employees'" in m for m in messages), \
+        messages
+
+
+@pytest.mark.parametrize("digits", [20, 401])
+def test_json_integer_too_long_to_keep_exactly_in_an_extra_column_is_refused(tmp_path, digits):
+    path = _json_file(tmp_path, _set("enterprises", 1, "extra", {"Staff id": 0}))
+    _raw(path, '"Staff id": 0', '"Staff id": ' + "9" * digits)
+    messages = _json_refusal(path)
+    assert any("row 2" in m and "'Staff id'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("where", ["name", "extra value", "extra name", "model_name"])
+def test_json_lone_surrogate_is_refused_with_its_place_and_printable(tmp_path, capsys, where):
+    import sys
+
+    edits = {"name": _set("enterprises", 2, "name", "Tier-2 \ud800 Machining"),
+             "extra value": _set("enterprises", 2, "extra", {"Contact": "x\udfffy"}),
+             "extra name": _set("enterprises", 2, "extra", {"Con\ud800tact": "Li"}),
+             "model_name": lambda d: d["settings"].__setitem__("model_name", "\ud83d chain")}
+    messages = _json_refusal(_json_file(tmp_path, edits[where]))
+    assert any(("row 3" in m or "settings" in m) and "surrogate" in m for m in messages), \
+        messages
+    print("\n".join(messages), file=sys.stderr)  # what the command line does with them
+    assert "surrogate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", [{"a": 1}, [1, 2], {"nested": {"deeper": []}}],
+                         ids=["object", "list", "deep"])
+def test_json_extra_value_that_is_not_a_cell_value_is_refused(tmp_path, value):
+    messages = _json_refusal(_json_file(tmp_path, _set("links", 0, "extra", {"Notes": value})))
+    assert any("links" in m and "row 1" in m and "'Notes'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_json_extra_value_that_is_not_a_finite_number_is_refused(tmp_path, token):
+    path = _json_file(tmp_path, _set("projects", 0, "extra", {"Weight": 0}))
+    _raw(path, '"Weight": 0', '"Weight": ' + token)
+    messages = _json_refusal(path)
+    assert any("projects" in m and "row 1" in m and "'Weight'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("name", ["name", "Name ", "名称", "revenue", "Platform-Connected"])
+def test_json_extra_column_named_like_a_column_of_the_format_is_refused(tmp_path, name):
+    messages = _json_refusal(_json_file(tmp_path, _set("enterprises", 1, "extra", {name: "x"})))
+    assert any("row 2" in m and "format" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x0b"])
+def test_json_extra_column_without_a_name_is_refused(tmp_path, name):
+    messages = _json_refusal(_json_file(tmp_path, _set("enterprises", 1, "extra", {name: "x"})))
+    assert any("row 2" in m and "name" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("key", ["model_name", "schema_version", "Model Name", "格式版本"])
+def test_json_extra_setting_named_like_a_setting_is_refused(tmp_path, key):
+    messages = _json_refusal(_json_file(
+        tmp_path, lambda d: d.__setitem__("settings_extra", {key: "other"})))
+    assert any("settings" in m and "setting" in m for m in messages), messages
+
+
+def test_json_unknown_field_is_refused_not_dropped(tmp_path):
+    messages = _json_refusal(_json_file(tmp_path, _set("enterprises", 1, "nmae", "typo")))
+    assert any("row 2" in m and "'nmae'" in m for m in messages), messages
+
+
+def test_json_extra_that_is_not_an_object_is_refused(tmp_path):
+    messages = _json_refusal(_json_file(tmp_path, _set("enterprises", 1, "extra", ["a"])))
+    assert any("row 2" in m and "'extra'" in m for m in messages), messages

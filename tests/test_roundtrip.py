@@ -16,6 +16,7 @@ from models.chain import (
     OWNERSHIPS,
     ROLES,
     SIZES,
+    TABLES,
     Assignment,
     ChainModel,
     Enterprise,
@@ -25,6 +26,8 @@ from models.chain import (
 )
 from models.files import load_model, save_model
 from models.jsonio import dumps, from_dict
+from models.problems import ImportFailed
+from models.schema import normalise
 from models.workbook import workbook_bytes
 from planner.generate import generate
 
@@ -77,11 +80,124 @@ def test_formula_like_text_is_written_as_text(chain, tmp_path):
     assert load_model(path).model == chain
 
 
+# --- export writes only what reads back the same, or refuses naming the row and field ------
+
+ERROR_CODES = ("#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!",
+               "#GETTING_DATA", "#SPILL!", "#CALC!")
+TRICKY_TEXT = ("a\x01b", "tab\tand\nline", "cr\rlf\r\n", "\x0bvertical", "_x0041_",
+               "_x005F_x0041_", "x_x000D_y", "\ufffe", "nul\x00", "=1+1", "  spaced  ")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_text_equal_to_an_excel_error_code_stays_text(chain, tmp_path, lang):
+    from openpyxl import load_workbook
+
+    for enterprise, code in zip(chain.enterprises, ERROR_CODES, strict=False):
+        enterprise.name = code
+        enterprise.extra["Status"] = code
+    chain.projects[0].source = ERROR_CODES[-1]
+    chain.settings.model_name = "#N/A"
+    chain.settings.extra["Checked"] = "#REF!"
+    path = tmp_path / "codes.xlsx"
+    save_model(chain, path, lang)
+    book = load_workbook(path)
+    assert not [c.coordinate for sheet in book for row in sheet.iter_rows() for c in row
+                if c.data_type == "e"]
+    assert load_model(path).model == chain
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_control_characters_and_escape_like_text_round_trip_through_the_workbook(
+        chain, tmp_path, lang):
+    for enterprise, text in zip(chain.enterprises, TRICKY_TEXT, strict=False):
+        enterprise.name = "n" + text
+        enterprise.extra["Note" + text.strip()] = text
+    chain.links[0].product = "".join(TRICKY_TEXT)
+    chain.scenarios[0].description = TRICKY_TEXT[2]
+    chain.settings.model_name = TRICKY_TEXT[0]
+    chain.settings.extra["Owner\x1f x"] = TRICKY_TEXT[4]
+    assert _reload(chain, tmp_path / "tricky.xlsx", lang) == chain
+    assert _reload(chain, tmp_path / "tricky.json") == chain
+
+
+def export_refusal(model: ChainModel, path: Path) -> str:
+    """Saving must fail before writing anything; the messages, one per line."""
+    from models.problems import ImportFailed
+
+    with pytest.raises(ImportFailed) as caught:
+        save_model(model, path)
+    assert not path.exists()
+    assert list(path.parent.iterdir()) == []
+    return "\n".join(p.text() for p in caught.value.problems)
+
+
+def test_export_refuses_text_longer_than_a_workbook_cell_naming_row_and_field(chain, tmp_path):
+    chain.enterprises[2].extra["Story"] = "x" * 40_000
+    chain.projects[1].source = "y" * 32_767  # exactly as long as a cell holds
+    (tmp_path / "out").mkdir()
+    message = export_refusal(chain, tmp_path / "out" / "long.xlsx")
+    assert "Enterprises (S2)" in message and "'Story'" in message and "32,767" in message
+    assert "Projects" not in message
+    save_model(chain, tmp_path / "long.json")  # the native file holds it; reading it says why
+    with pytest.raises(ImportFailed) as caught:
+        load_model(tmp_path / "long.json")
+    assert any("row 3" in p.text() and "'Story'" in p.text() for p in caught.value.problems)
+    assert load_model(tmp_path / "long.json", allow_invalid=True).model == chain
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".json"])
+@pytest.mark.parametrize(("case", "words"), [
+    ("extra column named like a column", ("Enterprises (S1)", "'Name'", "format")),
+    ("extra setting named like a setting", ("Settings", "'model_name'", "setting")),
+    ("blank extra column name", ("Links (S1 → C)", "name")),
+    ("not a number in an extra column", ("Projects (ERP)", "'Weight'", "finite")),
+    ("not a number in a field", ("Scenarios (Base)", "'discount_rate'",)),
+    ("a list in an extra column", ("Enterprises (S2)", "'Tags'", "text, a number")),
+    ("lone surrogate", ("Enterprises (C)", "'name'", "surrogate")),
+])
+def test_export_refuses_what_would_not_read_back_naming_row_and_field(
+        chain, tmp_path, suffix, case, words):
+    edit = {
+        "extra column named like a column": lambda m: m.enterprises[1].extra.update(Name="x"),
+        "extra setting named like a setting": lambda m: m.settings.extra.update(model_name="y"),
+        "blank extra column name": lambda m: m.links[0].extra.update({" ": "z"}),
+        "not a number in an extra column":
+            lambda m: m.projects[0].extra.update(Weight=float("nan")),
+        "not a number in a field":
+            lambda m: setattr(m.scenarios[0], "discount_rate", float("inf")),
+        "a list in an extra column": lambda m: m.enterprises[2].extra.update(Tags=["a"]),
+        "lone surrogate": lambda m: setattr(m.enterprises[0], "name", "Core \ud800"),
+    }[case]
+    edit(chain)
+    (tmp_path / "out").mkdir()
+    message = export_refusal(chain, tmp_path / "out" / f"model{suffix}")
+    for word in words:
+        assert word in message, message
+
+
+def test_native_file_never_holds_nan_or_infinity_tokens(chain):
+    import json
+
+    chain.enterprises[0].x = float("nan")
+    with pytest.raises(ImportFailed):
+        dumps(chain)
+    chain.enterprises[0].x = 1e308
+    chain.enterprises[1].extra["Big"] = -1e308
+    json.loads(dumps(chain), parse_constant=pytest.fail)
+
+
 # --- property test: any valid model survives both formats ---------------------------------
 
-# text that is only white space reads back as empty (a blank cell), by design
-_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=12).map(
-    lambda t: t if t.strip() else "")
+# text that is only white space reads back as empty (a blank cell), by design; control
+# characters, escape-like sequences and error codes are kept
+_text = (st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+         | st.sampled_from(ERROR_CODES + TRICKY_TEXT)).map(lambda t: t if t.strip() else "")
+# unknown columns: names that are not the format's, values a cell holds
+_extra_name = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=8).map(
+    str.strip).filter(lambda n: n and normalise(n) not in _RESERVED)
+_extra_value = (_text.filter(str.strip) | st.booleans() | st.integers(-2**53, 2**53)
+                | st.floats(allow_nan=False, allow_infinity=False))
+_RESERVED = {normalise(n) for s in TABLES[0].fields for n in (s.name, s.zh)}
 _key = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_中企", min_size=1, max_size=6)
 _amount = st.floats(0, 1e9, allow_nan=False, allow_infinity=False)
 _share = st.floats(0, 1, allow_nan=False)
@@ -97,7 +213,8 @@ def models(draw: st.DrawFn) -> ChainModel:
         industry=draw(_text), park=draw(_text), employees=draw(st.integers(0, 10**6)),
         revenue=draw(_amount), maturity=draw(st.integers(1, 4)),
         awareness=draw(st.sampled_from(list(AWARENESS))), platform_connected=draw(st.booleans()),
-        x=draw(st.none() | st.floats(-1e4, 1e4)), y=draw(st.none() | st.floats(-1e4, 1e4)))
+        x=draw(st.none() | st.floats(-1e4, 1e4)), y=draw(st.none() | st.floats(-1e4, 1e4)),
+        extra=draw(st.dictionaries(_extra_name, _extra_value, max_size=3)))
         for n, i in enumerate(ids)]
     pairs = draw(st.lists(st.tuples(st.sampled_from(ids), st.sampled_from(ids)).filter(
         lambda p: p[0] != p[1]), unique=True, max_size=8))
