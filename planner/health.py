@@ -35,7 +35,7 @@ from models.indicators import (
     maturity_of_level,
 )
 from models.schema import OWNERSHIPS, SIZES
-from models.validation import places
+from models.validation import Place, places
 
 __all__ = ["ANNUALISATION_YEARS", "DISTRIBUTION_DIMENSIONS", "ChainHealth", "EnterpriseHealth",
            "Gap", "HealthResult", "ItemGap", "ProjectFit", "ScenarioGap", "assess",
@@ -260,14 +260,18 @@ def fitting_projects(model: ChainModel, enterprise: str, result: HealthResult | 
     the benefit-to-cost ratio, then the id.
     """
     ind = indicators or default_indicator_set()
-    e = model.enterprise_index()[enterprise]
+    planned = {a.project for a in model.assignments
+               if scenario is not None and a.scenario == scenario and a.enterprise == enterprise}
+    return _fits(model, model.enterprise_index()[enterprise], planned, result, ind, years)
+
+
+def _fits(model: ChainModel, e: Enterprise, planned: set[str], result: HealthResult | None,
+          ind: IndicatorSet, years: float) -> list[ProjectFit]:
     level = maturity_of_level(result.level) if result is not None else e.maturity
-    assigned = {a.project for a in model.assignments
-                if scenario is not None and a.scenario == scenario and a.enterprise == enterprise}
     catalogue = {p.id: p for p in model.projects}
     fits = []
     for p in model.projects:
-        bundle = None if p.id in assigned else _bundle(p, catalogue, assigned)
+        bundle = None if p.id in planned else _bundle(p, catalogue, planned)
         if bundle and all((not q.eligible_sizes or e.size in q.eligible_sizes)
                           and q.min_maturity <= level for q in bundle):
             fits.append(_fit(model, e, bundle, years, ind, result))
@@ -294,7 +298,8 @@ class ChainHealth:
     distribution: dict[str, Any]  # see ``distribution``
 
 
-def distribution(model: ChainModel, levels: Mapping[str, int]) -> dict[str, Any]:
+def distribution(model: ChainModel, levels: Mapping[str, int],
+                 where: Mapping[str, Place] | None = None) -> dict[str, Any]:
     """Levels of the assessed enterprises, overall and by position, tier, size, ownership, park.
 
     ``{"assessed": n, "unassessed": m, "total": {"1": n1, …, "4": n4},
@@ -302,7 +307,7 @@ def distribution(model: ChainModel, levels: Mapping[str, int]) -> dict[str, Any]
     Level keys are text so the dict is JSON as it stands; groups appear in a fixed order
     (sizes and ownerships as declared, tiers numerically, the rest alphabetically).
     """
-    where = places(model)
+    where = where if where is not None else places(model)
     assessed = [e for e in model.enterprises if e.id in levels]
 
     def label(e: Enterprise, dimension: str) -> str:
@@ -339,25 +344,31 @@ def distribution(model: ChainModel, levels: Mapping[str, int]) -> dict[str, Any]
 
 
 def assess(model: ChainModel, scenario: str | None = None,
-           indicators: IndicatorSet | None = None) -> ChainHealth:
+           indicators: IndicatorSet | None = None,
+           where: Mapping[str, Place] | None = None) -> ChainHealth:
     """The health check of every assessed enterprise (its latest assessment).
 
-    ``scenario`` (a scenario name) lets a project's ``requires`` be met by an
-    assignment there; without it only projects with no ``requires`` fit.
+    ``scenario`` (a scenario name): projects planned there are left out of a firm's
+    recommendations and meet the ``requires`` of others. ``where``: the enterprises'
+    places, when the caller has worked them out already.
     """
     ind = indicators or default_indicator_set()
     latest = latest_assessments(model)
+    planned: dict[str, set[str]] = {}
+    for a in model.assignments:
+        if scenario is not None and a.scenario == scenario:
+            planned.setdefault(a.enterprise, set()).add(a.project)
     rows = []
     for e in model.enterprises:
         if e.id not in latest:
             continue
-        a = latest[e.id][1]
-        result = score_assessment(a, ind)
-        rows.append(EnterpriseHealth(e.id, e.name, a.date, e.maturity, result,
-                                     tuple(fitting_projects(model, e.id, result, scenario,
-                                                            indicators=ind))))
+        assessment = latest[e.id][1]
+        result = score_assessment(assessment, ind)
+        fits = _fits(model, e, planned.get(e.id, set()), result, ind, ANNUALISATION_YEARS)
+        rows.append(EnterpriseHealth(e.id, e.name, assessment.date, e.maturity, result,
+                                     tuple(fits)))
     levels = {row.enterprise: row.result.level for row in rows}
-    return ChainHealth(ind.version, ind.source, tuple(rows), distribution(model, levels))
+    return ChainHealth(ind.version, ind.source, tuple(rows), distribution(model, levels, where))
 
 
 def _enterprise_json(row: EnterpriseHealth) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
             return None
     if not analysis.errors:
         known = scenario if scenario and model.scenario(scenario) else None
-        analysis.health = assess(model, known)
+        analysis.health = assess(model, known, where=analysis.places)
     analysis.seconds = time.perf_counter() - started
     return analysis
 
