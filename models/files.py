@@ -10,7 +10,7 @@ from pathlib import Path
 from models.chain import TABLE_BY_ATTR, ChainModel
 from models.jsonio import load_json, save_json
 from models.problems import ImportFailed, Problem, file_problem
-from models.records import long_text_problems
+from models.records import export_problems
 from models.validation import validate
 from models.workbook import read_workbook, save_workbook
 
@@ -56,8 +56,9 @@ def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loa
     else:
         model, notices, rows = load_json(file), [], {}
     problems = notices + [_with_row(p, rows) for p in validate(model)]
-    # text a workbook cell cannot hold: refused in both formats, so either can be written
-    problems += [_with_row(p, rows) for p in long_text_problems(model)]
+    # what a workbook could not hold (text over a cell's limit, whole numbers beyond a double's
+    # exact range): errors in both formats, so that a model read can be written as either
+    problems += [_with_row(p, rows) for p in export_problems(model, workbook=True)]
     if not allow_invalid and any(p.is_error for p in problems):
         raise ImportFailed(problems)
     return Loaded(model, problems)

@@ -237,8 +237,8 @@ def read_extra(raw: Any, reserved: frozenset[str], place: tuple[str, str], row: 
             continue
         if normalise(trimmed) in reserved:
             problems.append(Problem(ERROR, (
-                f"'{trimmed}' is the name of a column of the format: rename this unknown "
-                "column (or setting)", f"“{trimmed}”是规定格式中的列名（或设置项），请为此未知列改名"),
+                f"'{trimmed}' is already a name the format uses: rename this unknown column or "
+                "setting", f"“{trimmed}”已是规定格式使用的名称，请为此未知列或设置项改名"),
                 place, row, key, trimmed))
             continue
         if trimmed in extra:
@@ -259,14 +259,12 @@ def read_extra(raw: Any, reserved: frozenset[str], place: tuple[str, str], row: 
 
 
 def _shown(value: Any) -> Any:
-    """A value as a message may show it (lists and objects as JSON, surrogates escaped)."""
+    """A value as a message may show it (lists and objects as JSON)."""
     if isinstance(value, dict | list):
         import json
 
         return json.dumps(value, ensure_ascii=False)[:60]
-    if isinstance(value, str) and has_surrogate(value):
-        return value.encode("utf-8", "backslashreplace").decode()
-    return value
+    return value  # Problem.text shows an unpaired surrogate as its code
 
 
 def reserved_names(fields: Any) -> frozenset[str]:
@@ -309,9 +307,13 @@ def export_problems(model: Any, workbook: bool) -> list[Problem]:
             if row.extra:
                 found += _extra_problems(row.extra, reserved, where, index, table.key_of(row),
                                          workbook)
-            for name, value in getattr(row, "answers", {}).items():  # health-check answers
+            answers = {**getattr(row, "answers", {}), **getattr(row, "scenarios", {})}
+            for name, value in answers.items():  # health-check answers and grades
                 for item in value if isinstance(value, tuple | list) else (value,):
-                    why_item = value_problem(item) if isinstance(item, str | float) else None
+                    why_item = value_problem(item) if isinstance(item, str | float | int) \
+                        else None
+                    if why_item is None and workbook and isinstance(item, str):
+                        why_item = long_text_problem(item)
                     if why_item:
                         found.append(Problem(ERROR, why_item, where, None, table.key_of(row),
                                              name, _shown(item), True, index))
@@ -376,10 +378,3 @@ def _extra_problems(extra: dict[str, Any], reserved: frozenset[str], place: tupl
             found.append(Problem(ERROR, why, place, None, key, shown, _shown(value),
                                  not _blank_value(value) or keep_blank, index))
     return found
-
-
-def long_text_problems(model: Any) -> list[Problem]:
-    """Text a workbook cell could not hold, anywhere in the model (both formats refuse to
-    read it, so that every file read can be written as either)."""
-    return [p for p in export_problems(model, workbook=True)
-            if p.what[0].startswith("text of ")]

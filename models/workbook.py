@@ -392,6 +392,8 @@ def _write_numbers_exactly() -> None:
     def exact(value: Any) -> str:
         if isinstance(value, float) and math.isfinite(value):
             return repr(value)  # the shortest text that reads back as the same double
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)  # all digits: "%.16g" would round one of 17 or more
         return str(original(value))
 
     exact.exact_floats = True  # type: ignore[attr-defined]

@@ -400,10 +400,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(arguments)
     args.lang_given = any(a == "--lang" or a.startswith("--lang=") for a in arguments)
+    for stream in (sys.stdout, sys.stderr):  # a message never fails on the terminal's encoding
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         return int(args.run(args))
     except UserError as error:
         print(("错误：" if args.lang == "zh_CN" else "error: ") + str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ImportFailed as failure:  # a file read or written by any command (ExportRefused too)
+        _print_problems(failure.problems, args.lang, sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
