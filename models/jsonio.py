@@ -220,7 +220,10 @@ def load_json(path: str | os.PathLike[str]) -> ChainModel:
                 f"{_cost(raw) >> 20:,} MB; at most {MAX_JSON_COST >> 20:,} MB)",
                 f"文件中的值过多，无法安全读取（约需 {_cost(raw) >> 20:,} MB，上限 "
                 f"{MAX_JSON_COST >> 20:,} MB）")])
-        data = json.loads(raw, parse_int=_whole_number)
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        del raw  # not held while the text is parsed and the model built
+        data = json.loads(text, parse_int=_whole_number)
+        del text
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # JSONDecodeError too
         raise ImportFailed([file_problem(f"not a valid JSON file ({exc})",
                                          f"不是有效的 JSON 文件（{exc}）")]) from None
