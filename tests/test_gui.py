@@ -188,23 +188,6 @@ def test_opening_a_bad_workbook_lists_every_problem_and_keeps_the_model(window, 
     assert "row 2" in text and "'huge'" in text and "row 3" in text and "'boss'" in text
 
 
-def test_recovery_after_a_crash_offers_the_unsaved_model(qtbot, chain):
-    from ui.file_controller import recover_into, recovery_offer
-
-    crashed = Document()
-    crashed.reset(chain, Path("/plans/chain.xlsx"))
-    crashed.set_values([(chain.enterprises[2], "revenue", 4321.0)], "edit")
-    crashed.autosave()  # what the two-minute timer does; then the process dies
-    offer = recovery_offer()
-    assert offer is not None
-    fresh = Document()
-    assert recover_into(fresh, *offer)
-    assert fresh.model.enterprises[2].revenue == 4321.0
-    assert fresh.modified and fresh.path == Path("/plans/chain.xlsx")
-    fresh.discard_recovery()
-    assert recovery_offer() is None
-
-
 def test_switching_language_changes_visible_text(window):
     menus = [a.text() for a in window.menuBar().actions()]
     assert "&File" in menus

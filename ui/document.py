@@ -9,12 +9,10 @@ update what changed.
 from __future__ import annotations
 
 import dataclasses
-import json
-import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from models.chain import ASSESSMENTS, TABLES, Assignment, ChainModel, Enterprise, Link, Scenario
@@ -32,9 +30,9 @@ from models.edits import (
 from ui.analysis import BACKGROUND_FROM, Analysis, AnalysisService, analyse
 from ui.commands import ApplyEdits
 from ui.i18n import tr
+from ui.recovery import Autosave
 
-__all__ = ["BACKGROUND_FROM", "Analysis", "Document", "analyse", "default_scenario",
-           "recovery_folder"]
+__all__ = ["BACKGROUND_FROM", "Analysis", "Document", "analyse", "default_scenario"]
 
 AUTOSAVE_MS = 120_000
 
@@ -44,13 +42,6 @@ def default_scenario(model: ChainModel) -> Scenario | None:
     with_work = {a.scenario for a in model.assignments}
     return next((s for s in model.scenarios if s.name in with_work),
                 model.scenarios[0] if model.scenarios else None)
-
-
-def recovery_folder() -> Path:
-    folder = Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.AppDataLocation)) / "recovery"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 TABLE_OF_CLASS = {t.cls: t.attr for t in (*TABLES, ASSESSMENTS)}
@@ -88,6 +79,7 @@ class Document(QObject):
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
         self._autosaved_revision = 0
+        self.autosaver: Autosave | None = None  # made, with its lock, at the first autosave
         self._pick_scenario()
         self.analyse_now()
 
@@ -301,24 +293,25 @@ class Document(QObject):
         self.discard_recovery()
         self.file_changed.emit()
 
-    def recovery_file(self) -> Path:
-        return recovery_folder() / "autosave.json"
-
     def autosave(self) -> None:
-        """Write the unsaved model to the recovery file (offered back after a crash)."""
+        """Write the unsaved model to this document's own autosave (offered back after a
+        crash); a model that cannot be written (a bug) is skipped, never a crash."""
         if not self.modified or self._autosaved_revision == self.revision:
             return
         from models.jsonio import dumps
+        from models.problems import ExportRefused
 
-        data = dumps(self.model)
-        meta = {"path": str(self.path) if self.path else "", "time": time.time()}
-        from models.atomic import write_atomic
-
-        write_atomic(self.recovery_file(), data.encode("utf-8"))
-        write_atomic(self.recovery_file().with_suffix(".meta"), json.dumps(meta).encode())
+        if self.autosaver is None:
+            self.autosaver = Autosave()
+        try:
+            self.autosaver.write(dumps(self.model), self.path)
+        except (ExportRefused, OSError, ValueError):
+            return
         self._autosaved_revision = self.revision
 
     def discard_recovery(self) -> None:
-        for path in (self.recovery_file(), self.recovery_file().with_suffix(".meta")):
-            path.unlink(missing_ok=True)
+        """Remove this document's autosave (saved, or closed on purpose); nobody else's."""
+        if self.autosaver is not None:
+            self.autosaver.discard()
+        self._autosaved_revision = 0
 

@@ -8,9 +8,7 @@ again. Errors are shown with ``ui.errors`` (what, where, what to do; details col
 
 from __future__ import annotations
 
-import json
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,9 +28,10 @@ from models.files import load_model, save_model
 from models.jsonio import load_json
 from models.problems import ImportFailed
 from ui.dialogs import ProblemsDialog
-from ui.document import Analysis, Document, analyse, default_scenario, recovery_folder
+from ui.document import Analysis, Document, analyse, default_scenario
 from ui.errors import show_error, show_file_error
 from ui.i18n import language, tr
+from ui.recovery import Orphan, orphans
 from ui.worker import BackgroundRunner
 
 MAX_RECENT = 8
@@ -321,19 +320,30 @@ class FileController(QObject):
 
     # --- recovery -------------------------------------------------------------------------------
     def offer_recovery(self) -> bool:
-        """Offer the autosave of a session that did not close cleanly; True if recovered."""
-        offer = recovery_offer()
-        if offer is None:
-            return False
-        data, meta = offer
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(float(meta.get("time", 0) or 0)))
-        name = Path(str(meta.get("path") or "")).name or tr("Untitled")
-        answer = QMessageBox.question(self.window, tr("Recover unsaved work?"),
-                                      tr("The planner closed without saving {0} ({1}). "
-                                         "Recover it?", name, when))
-        if answer == QMessageBox.StandardButton.Yes and recover_into(self.document, data, meta):
-            return True
-        self.document.discard_recovery()
+        """Offer back the autosave of a session that did not close cleanly; True if recovered.
+
+        Only autosaves no live window holds are offered; one that cannot be read is named
+        and kept aside, never deleted without a word, and never stops the app.
+        """
+        for orphan in orphans():
+            name = orphan.name or tr("Untitled")
+            answer = QMessageBox.question(self.window, tr("Recover unsaved work?"),
+                                          tr("The planner closed without saving {0} ({1}). "
+                                             "Recover it?", name, orphan.when()))
+            if answer != QMessageBox.StandardButton.Yes:
+                orphan.remove()
+                continue
+            failure = recover_into(self.document, orphan)
+            if failure is None:
+                orphan.remove()
+                self.document.autosave()  # the recovered work is this window's autosave now
+                return True
+            kept = orphan.set_aside()
+            show_error(self.window, tr("Could not recover {0}", name),
+                       tr("The autosave of {0} could not be read; it is kept as {1}.", orphan.when(),
+                          str(kept)),
+                       tr("Send that file to whoever supports the planner, or delete it."),
+                       details=failure, modal=True)
         return False
 
     # --- recent files and dropped files ---------------------------------------------------------
@@ -382,27 +392,16 @@ def _looks_like_a_type(suffix: str) -> bool:
     return suffix[1:].isalpha() and len(suffix) <= 6
 
 
-def recovery_offer() -> tuple[Path, dict[str, object]] | None:
-    """The autosave left by a session that did not close cleanly, if any."""
-    data = recovery_folder() / "autosave.json"
-    meta_file = data.with_suffix(".meta")
-    if not data.is_file():
-        return None
+def recover_into(document: Document, orphan: Orphan) -> str | None:
+    """Load an autosave into ``document``; what went wrong, or None."""
     try:
-        meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {}
-    except (OSError, ValueError):
-        meta = {}
-    return data, meta
-
-
-def recover_into(document: Document, data: Path, meta: dict[str, object]) -> bool:
-    try:
-        model = load_json(data)
-    except ImportFailed:
-        return False
-    original = str(meta.get("path") or "")
-    document.reset(model, Path(original) if original else None, recovered=True)
-    return True
+        model = load_json(orphan.data)
+    except ImportFailed as failure:
+        return "; ".join(p.text(language()) for p in failure.problems[:3])
+    except (OSError, ValueError, RecursionError, MemoryError) as exc:  # never stop the start
+        return str(exc)
+    document.reset(model, Path(orphan.original) if orphan.original else None, recovered=True)
+    return None
 
 
 def _load_in_background(path: Path, state: Any) -> Any:

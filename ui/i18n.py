@@ -114,7 +114,11 @@ ZH = {
     "unchanged.": "文件有 {0} 个问题，当前模型未改变。",
     "Cannot save {0}": "无法保存 {0}",
     "Save changes to {0}?": "是否保存对 {0} 的修改？", "Untitled": "未命名",
-    "Recover unsaved work?": "恢复未保存的工作？",
+    "Recover unsaved work?": "恢复未保存的工作？", "Could not recover {0}": "无法恢复 {0}",
+    "The autosave of {0} could not be read; it is kept as {1}.":
+        "{0} 的自动保存无法读取，已另存为 {1}。",
+    "Send that file to whoever supports the planner, or delete it.":
+        "请将该文件发给技术支持人员，或将其删除。",
     "The planner closed without saving {0} ({1}). Recover it?":
         "规划工具上次未保存就关闭了 {0}（{1}）。是否恢复？",
     "Opening {0}…": "正在打开 {0}…", "Cancel": "取消",
