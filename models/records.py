@@ -317,13 +317,20 @@ def export_problems(model: Any, workbook: bool) -> list[Problem]:
                     if why_item:
                         found.append(Problem(ERROR, why_item, where, None, table.key_of(row),
                                              name, _shown(item), True, index))
-    return found
+    # the row each would be written to (a workbook's first row holds the headers)
+    first = 2 if workbook else 1
+    return [dataclasses.replace(p, row=p.index + first) if p.index is not None else p
+            for p in found]
 
 
 def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
                     ) -> list[tuple[int, tuple[str, str]]]:
     """(position, why) of the values of one column that cannot be written."""
-    found: list[tuple[int, tuple[str, str]]] = []
+    found = [(i, ("expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")))
+             for i in _unreadable(spec, values)]
+    if found:  # a value of another kind: nothing more to say about it
+        bad = {i for i, _ in found}
+        values = [None if i in bad else v for i, v in enumerate(values)]
     if spec.kind in (Kind.TEXT, Kind.KEY):
         texts = [v for v in values if type(v) is str]
         joined = "".join(texts)
@@ -347,6 +354,46 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
             found += [(i, why) for i, v in enumerate(values)
                       if type(v) is int and (why := value_problem(v)) is not None]
     return found
+
+
+_TYPES: dict[Kind, set[type]] = {Kind.TEXT: {str}, Kind.KEY: {str}, Kind.BOOL: {bool},
+                                 Kind.INT: {int}, Kind.NUM: {int, float},
+                                 Kind.OPT_NUM: {int, float, type(None)}}
+
+
+def _unreadable(spec: FieldSpec, values: list[Any]) -> list[int]:
+    """Positions of values a reader would refuse (of another kind, a required one blank, an
+    enum value not among its choices): written, they would not read back at all. A value out
+    of its range reads back as it is and is left to validation."""
+    kind = spec.kind
+    wanted = _TYPES.get(kind)
+    if wanted is not None:
+        bad = [] if set(map(type, values)) <= wanted else \
+            [i for i, v in enumerate(values) if type(v) not in wanted]
+        if kind in (Kind.TEXT, Kind.KEY) and spec.required and values and not bad \
+                and min(map(len, map(str.strip, values))) == 0:
+            bad = [i for i, v in enumerate(values) if not v.strip()]
+        return bad
+    if kind is Kind.ENUM:
+        choices = spec.choices or {}
+        try:
+            if set(values) <= choices.keys():
+                return []
+        except TypeError:  # an unhashable value
+            pass
+        return [i for i, v in enumerate(values)
+                if not isinstance(v, str | int | bool) or v not in choices]
+    if kind is Kind.SIZES:
+        from models.schema import SIZES
+
+        return [i for i, v in enumerate(values)
+                if not isinstance(v, tuple | list) or not all(
+                    isinstance(size, str) and size in SIZES for size in v)]
+    if kind is Kind.RAISES:
+        from models.indicators import valid_raises
+
+        return [i for i, v in enumerate(values) if not valid_raises(v)]
+    return []
 
 
 def _extra_problems(extra: dict[str, Any], reserved: frozenset[str], place: tuple[str, str],

@@ -88,12 +88,13 @@ def rule_breaking_book(tmp_path: Path) -> Path:
 @pytest.fixture
 def unreadable_values_book(tmp_path: Path) -> Path:
     """Values that cannot be read as their column's kind, in two sheets (rows 3, 5, 4)."""
-    model = generate(12, seed=3)
-    model.enterprises[1].size = "huge"
-    model.enterprises[3].role = "boss"
-    model.links[2].criticality = "urgent"
     path = tmp_path / "values.xlsx"
-    save_model(model, path)
+    save_model(generate(12, seed=3), path)
+    book = openpyxl.load_workbook(path)  # typed in by hand: the app's export refuses these
+    book["Enterprises"]["D3"] = "huge"
+    book["Enterprises"]["C5"] = "boss"
+    book["Links"]["E4"] = "urgent"
+    book.save(path)
     return path
 
 

@@ -410,6 +410,23 @@ def test_far_out_cell_is_refused_however_the_reference_is_spelled(good_book, tmp
     assert_refused_in_child(path, str(FAR_ROW))
 
 
+def prefixed(sheet_xml: bytes) -> bytes:
+    """The same worksheet with every tag under a namespace prefix, as some programs write."""
+    body = re.sub(rb"<(/?)(?![?!])([A-Za-z])", rb"<\1x:\2", sheet_xml)
+    return body.replace(b"<x:worksheet ", f'<x:worksheet xmlns:x="{MAIN_NS}" '.encode(), 1)
+
+
+def test_sheet_with_prefixed_tags_reads_the_same_and_its_far_cell_is_refused(good_book,
+                                                                             tmp_path):
+    part = sheet_part(good_book, "Enterprises")
+    sheet = read_part(good_book, part)
+    same = rewrite(good_book, tmp_path / "prefixed.xlsx", {part: prefixed(sheet)})
+    assert load_model(same).model == load_model(good_book).model
+    far = with_far_cell(sheet, b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+    assert_refused_in_child(rewrite(good_book, tmp_path / "far.xlsx", {part: prefixed(far)}),
+                            "XFD1048576")
+
+
 def test_far_out_row_is_refused_when_its_cells_carry_no_reference(good_book, tmp_path):
     # A cell's r attribute is optional: its place then comes from its row and its order.
     part = sheet_part(good_book, "Enterprises")

@@ -136,7 +136,7 @@ def test_export_refuses_text_longer_than_a_workbook_cell_naming_row_and_field(ch
     chain.projects[1].source = "y" * 32_767  # exactly as long as a cell holds
     (tmp_path / "out").mkdir()
     message = export_refusal(chain, tmp_path / "out" / "long.xlsx")
-    assert "Enterprises (S2)" in message and "'Story'" in message and "32,767" in message
+    assert "Enterprises, row 4 (S2)" in message and "'Story'" in message and "32,767" in message
     assert "Projects" not in message
     save_model(chain, tmp_path / "long.json")  # the native file holds it; reading it says why
     with pytest.raises(ImportFailed) as caught:
@@ -147,13 +147,13 @@ def test_export_refuses_text_longer_than_a_workbook_cell_naming_row_and_field(ch
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".json"])
 @pytest.mark.parametrize(("case", "words"), [
-    ("extra column named like a column", ("Enterprises (S1)", "'Name'", "format")),
+    ("extra column named like a column", ("Enterprises, row", "(S1)", "'Name'", "format")),
     ("extra setting named like a setting", ("Settings", "'model_name'", "setting")),
-    ("blank extra column name", ("Links (S1 → C)", "name")),
-    ("not a number in an extra column", ("Projects (ERP)", "'Weight'", "finite")),
-    ("not a number in a field", ("Scenarios (Base)", "'discount_rate'",)),
-    ("a list in an extra column", ("Enterprises (S2)", "'Tags'", "text, a number")),
-    ("lone surrogate", ("Enterprises (C)", "'name'", "surrogate")),
+    ("blank extra column name", ("Links, row", "(S1 → C)", "name")),
+    ("not a number in an extra column", ("Projects, row", "(ERP)", "'Weight'", "finite")),
+    ("not a number in a field", ("Scenarios, row", "(Base)", "'discount_rate'")),
+    ("a list in an extra column", ("Enterprises, row", "(S2)", "'Tags'", "text, a number")),
+    ("lone surrogate", ("Enterprises, row", "(C)", "'name'", "surrogate")),
 ])
 def test_export_refuses_what_would_not_read_back_naming_row_and_field(
         chain, tmp_path, suffix, case, words):

@@ -205,7 +205,7 @@ VALUES = ["-1", "0", "1", "99999", "18446744073709551617", "NaN", "1e999", "", "
 
 
 def _edit_sheet(rng: random.Random, xml: bytes) -> bytes:
-    action = rng.randrange(12)
+    action = rng.randrange(14)
     cells = [m.span() for m in re.finditer(rb"<c\b[^>]*>", xml)]
     if action == 0 and cells:  # a cell moved far away, or given a broken reference
         start, end = rng.choice(cells)
@@ -254,6 +254,12 @@ def _edit_sheet(rng: random.Random, xml: bytes) -> bytes:
         start, _ = rng.choice(cells)
         return xml[:start] + b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>' \
             + xml[start:]
+    if action == 11:  # the same sheet as other programs write it: tags with a prefix
+        body = re.sub(rb"<(/?)(?!\?|!)([A-Za-z])", rb"<\1x:\2", xml)
+        return body.replace(b"<x:worksheet ", b'<x:worksheet xmlns:x="http://schemas.'
+                            b'openxmlformats.org/spreadsheetml/2006/main" ', 1)
+    if action == 12:  # ... or without references: each cell takes the next place
+        return re.sub(rb'(<(?:c|row)\b[^>]*?)\sr="[^"]*"', rb"\1", xml)
     return mutate_bytes(rng, xml)
 
 
@@ -323,6 +329,16 @@ def mutate_workbook(rng: random.Random, raw: bytes) -> bytes:
     if kind == 4:  # any part's inflated bytes
         index = rng.randrange(len(parts))
         parts[index] = (parts[index][0], mutate_bytes(rng, parts[index][1]))
+        return _pack(parts)
+    strings = next((i for i, (n, _) in enumerate(parts) if n == "xl/sharedStrings.xml"), None)
+    if kind == 5 and strings is not None:  # shared strings dropped, emptied or made long
+        name, xml = parts[strings]
+        items = list(re.finditer(rb"<si>.*?</si>", xml, re.S))
+        if items:
+            item = rng.choice(items)
+            new = rng.choice([b"", b"<si/>", b"<si><t>" + b"x" * 40_000 + b"</t></si>",
+                              b"<si><t>" + rng.choice(HOSTILE_TEXT[:20]).encode() + b"</t></si>"])
+            parts[strings] = (name, xml[:item.start()] + new + xml[item.end():])
         return _pack(parts)
     if not sheets:
         return mutate_bytes(rng, raw)

@@ -31,8 +31,8 @@ def report(tally) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize(("kind", "count", "seed"), [(".xlsx", 80, 20261130),
-                                                     (".json", 80, 20261201)],
+@pytest.mark.parametrize(("kind", "count", "seed"), [(".xlsx", 120, 20261130),
+                                                     (".json", 120, 20261201)],
                          ids=["workbooks", "native-files"])
 def test_mutants_are_read_or_refused_cleanly_and_read_back_the_same(seeds, worker, tmp_path,
                                                                      kind, count, seed):
