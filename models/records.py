@@ -303,10 +303,11 @@ def export_problems(model: Any, workbook: bool) -> list[Problem]:
             from models.assessments import header_aliases
 
             reserved = frozenset(header_aliases())
+        names: dict[str, tuple[str, str] | None] = {}
         for index, row in enumerate(rows):
             if row.extra:
                 found += _extra_problems(row.extra, reserved, where, index, table.key_of(row),
-                                         workbook)
+                                         workbook, names=names)
             answers = {**getattr(row, "answers", {}), **getattr(row, "scenarios", {})}
             for name, value in answers.items():  # health-check answers and grades
                 for item in value if isinstance(value, tuple | list) else (value,):
@@ -397,31 +398,49 @@ def _unreadable(spec: FieldSpec, values: list[Any]) -> list[int]:
 
 
 def _extra_problems(extra: dict[str, Any], reserved: frozenset[str], place: tuple[str, str],
-                    index: int | None, key: str, workbook: bool,
-                    keep_blank: bool = False) -> list[Problem]:
+                    index: int | None, key: str, workbook: bool, keep_blank: bool = False,
+                    names: dict[str, tuple[str, str] | None] | None = None) -> list[Problem]:
     """Why a row's unknown columns would not read back the same (names as a workbook
-    header and a reader take them; values as a cell holds them)."""
+    header and a reader take them; values as a cell holds them). ``names`` remembers what
+    was found of each name, which repeats on every row of a table."""
     found: list[Problem] = []
+    if names is None:
+        names = {}
     for raw_name, value in extra.items():
         name = raw_name if isinstance(raw_name, str) else str(raw_name)  # keys are text
-        why = text_problem(name)
-        if why is None and not name.strip():
-            why = ("an unknown column needs a name", "未知列必须有名称")
-        if why is None and name != name.strip():
-            why = ("an unknown column's name may not start or end with a space (a workbook "
-                   "header is trimmed)", "未知列名首尾不能有空白（工作簿表头会去除首尾空白）")
-        if why is None and normalise(name) in reserved:
-            why = (f"'{name}' is already a name the format uses: rename this unknown column or "
-                   "setting", f"“{name}”已是规定格式使用的名称，请为此未知列或设置项改名")
-        if why is None and workbook:
-            why = long_text_problem(name)
-        if why is None and not _blank_value(value):
-            why = value_problem(value)
-            if why is None and workbook and isinstance(value, str):
-                why = long_text_problem(value)
+        if name in names:
+            why = names[name]
+        else:
+            why = names[name] = _name_problem(name, reserved, workbook)
+        if why is None:
+            kind = type(value)
+            if kind is str:
+                if value.strip() and (not value.isascii() or len(value) > _SHORT_TEXT):
+                    why = text_problem(value) or (long_text_problem(value) if workbook else None)
+            elif kind is float:
+                if not math.isfinite(value):
+                    why = value_problem(value)
+            elif kind is not bool and value is not None:
+                why = value_problem(value)
         if why is not None:
             shown = name.encode("utf-8", "backslashreplace").decode() if has_surrogate(
                 name) else name
             found.append(Problem(ERROR, why, place, None, key, shown, _shown(value),
                                  not _blank_value(value) or keep_blank, index))
     return found
+
+
+def _name_problem(name: str, reserved: frozenset[str], workbook: bool
+                  ) -> tuple[str, str] | None:
+    why = text_problem(name)
+    if why is None and not name.strip():
+        why = ("an unknown column needs a name", "未知列必须有名称")
+    if why is None and name != name.strip():
+        why = ("an unknown column's name may not start or end with a space (a workbook "
+               "header is trimmed)", "未知列名首尾不能有空白（工作簿表头会去除首尾空白）")
+    if why is None and normalise(name) in reserved:
+        why = (f"'{name}' is already a name the format uses: rename this unknown column or "
+               "setting", f"“{name}”已是规定格式使用的名称，请为此未知列或设置项改名")
+    if why is None and workbook:
+        why = long_text_problem(name)
+    return why
