@@ -17,6 +17,7 @@ from models.schema import (
     CRITICALITY,
     OWNERSHIPS,
     ROLES,
+    SCOPES,
     SIZES,
     FieldSpec,
     Kind,
@@ -24,7 +25,7 @@ from models.schema import (
     field_specs,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: parks, park projects and policy instruments
 
 
 @dataclass(slots=True, kw_only=True)
@@ -38,7 +39,8 @@ class Enterprise:
     ownership: str = col("所有制", Kind.ENUM, "other", choices=OWNERSHIPS,
                          doc=("Ownership", "所有制"))
     industry: str = col("行业", Kind.TEXT, doc=("Industry", "所属行业"))
-    park: str = col("园区", Kind.TEXT, doc=("Industrial park", "所在产业园区"))
+    park: str = col("园区", Kind.TEXT, doc=("Industrial park (its id in Parks)",
+                                           "所在产业园区（园区表中的编号）"))
     district: str = col("区", Kind.TEXT, doc=("District", "所在区"))
     employees: int = col("员工数", Kind.INT, 0, lo=0, doc=("Employees", "员工人数"))
     revenue: float = col("营业收入", Kind.NUM, 0.0, lo=0, amount=True,
@@ -92,7 +94,10 @@ class ProjectType:
                         doc=("Project that must be live first", "须先上线的项目"))
     connects_platform: bool = col("接入平台", Kind.BOOL,
                                   doc=("Go-live connects to the data platform", "上线后接入数据平台"))
-    eligible_sizes: tuple[str, ...] = col("适用规模", Kind.SIZES,
+    scope: str = col("范围", Kind.ENUM, "enterprise", choices=SCOPES,
+                     doc=("Assigned to an enterprise, or to a park and shared by its members",
+                          "分配给企业，或分配给园区由园区内企业共享"))
+    eligible_sizes: tuple[str, ...] = col("适用规模", Kind.CHOICES, choices=SIZES,
                                           doc=("Sizes it suits; empty = all", "适用的企业规模，空为全部"))
     raises: tuple[tuple[str, int], ...] = col(
         "提升场景", Kind.RAISES,
@@ -126,6 +131,33 @@ class Scenario:
                                         "新互联链接的年节约比例"))
     target_level: int = col("目标水平", Kind.INT, 2, lo=1, hi=4,
                             doc=("Level that counts as digitalised", "视为已数字化的水平"))
+    # policy instruments (docs/method.md, “Policy instruments”)
+    opex_subsidy: float = col("运维补贴", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                              doc=("Government share of an eligible SME's running cost",
+                                   "政府承担符合条件的中小企业运维费的比例"))
+    opex_subsidy_years: int = col("运维补贴年数", Kind.INT, 3, lo=0,
+                                  doc=("Years from go-live the running-cost subsidy lasts",
+                                       "自上线起运维补贴的年数"))
+    subsidy_min_level: int | None = col(
+        "补贴达标水平", Kind.OPT_INT, lo=1, hi=4,
+        doc=("Subsidies are paid once the firm reaches this level; empty = at once",
+             "企业达到此水平后才发放补贴（事后奖补），空为立即发放"))
+    subsidy_ownership: tuple[str, ...] = col(
+        "补贴所有制", Kind.CHOICES, choices=OWNERSHIPS,
+        doc=("Only these ownerships get subsidies; empty = all", "仅这些所有制的企业获得补贴，空为全部"))
+    tax_relief_rate: float = col("税收减免率", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                                 doc=("Share of a firm's own digital spending returned as tax relief",
+                                      "企业自身数字化支出中以税收减免返还的比例"))
+    loan_share: float = col("贷款比例", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                            doc=("Share of an SME's own capex financed by a bank loan",
+                                 "中小企业自付投资中由银行贷款承担的比例"))
+    loan_rate: float = col("贷款利率", Kind.NUM, 0.04, lo=0, percent=True,
+                           doc=("The loan's annual interest rate", "贷款年利率"))
+    loan_years: int = col("贷款年限", Kind.INT, 3, lo=1,
+                          doc=("Years of equal annual instalments", "等额年还款的年数"))
+    interest_subsidy: float = col("贴息比例", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                                  doc=("Government's share of the loan interest (贷款贴息)",
+                                       "政府承担的贷款利息比例（贷款贴息）"))
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -138,6 +170,30 @@ class Assignment:
     core_share: float = col("核心企业分担", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
                             doc=("Core's share of the non-subsidised cost",
                                  "核心企业分担的非补贴成本比例"))
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, kw_only=True)
+class Park:
+    id: str = col("编号", Kind.KEY, required=True,
+                  doc=("Unique id; what enterprises write in Park", "唯一编号，企业“园区”列填写此编号"))
+    name: str = col("名称", Kind.TEXT, doc=("Park name", "园区名称"))
+    district: str = col("区", Kind.TEXT, doc=("District", "所在区"))
+    operator: str = col("运营方", Kind.TEXT, doc=("The park's operating company", "园区运营方"))
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True, kw_only=True)
+class ParkAssignment:
+    scenario: str = col("情景", Kind.KEY, required=True, doc=("Scenario name", "情景名称"))
+    park: str = col("园区", Kind.KEY, required=True, doc=("Park id", "园区编号"))
+    project: str = col("项目", Kind.KEY, required=True, doc=("Park project id", "园区项目编号"))
+    start_year: int = col("开始年", Kind.INT, required=True, doc=("Start year", "开始年份"))
+    government_share: float = col("政府分担", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                                  doc=("Government's share of the cost", "政府分担的成本比例"))
+    core_share: float = col("核心企业分担", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
+                            doc=("Core's share of the cost; the park operator pays the rest",
+                                 "核心企业分担的成本比例，其余由园区运营方承担"))
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -191,6 +247,7 @@ class TableSpec:
     key: tuple[str, ...]  # fields that identify a row uniquely
     fields: tuple[FieldSpec, ...]
     doc: tuple[str, str]
+    optional: bool = False  # a workbook without the sheet is complete (parks came with v2)
 
     def sheet_name(self, lang: str) -> str:
         return self.zh[0] if lang == "zh_CN" else self.sheet
@@ -203,8 +260,8 @@ class TableSpec:
 
 
 def _table(attr: str, sheet: str, zh: tuple[str, ...], cls: type, key: tuple[str, ...],
-           doc: tuple[str, str]) -> TableSpec:
-    return TableSpec(attr, sheet, zh, cls, key, field_specs(cls), doc)
+           doc: tuple[str, str], optional: bool = False) -> TableSpec:
+    return TableSpec(attr, sheet, zh, cls, key, field_specs(cls), doc, optional)
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -223,6 +280,15 @@ TABLES: tuple[TableSpec, ...] = (
            ("scenario", "enterprise", "project"),
            ("Which project each enterprise starts in which year, per scenario.",
             "各情景下每家企业在哪一年开始哪个项目。")),
+    _table("parks", "Parks", ("园区",), Park, ("id",),
+           ("Industrial parks; an enterprise's Park column names one of them. Empty: every "
+            "park named by an enterprise is a park.",
+            "产业园区；企业的“园区”列填写其中之一。为空时，企业填写的每个园区即为一个园区。"),
+           optional=True),
+    _table("park_assignments", "ParkAssignments", ("园区项目分配",), ParkAssignment,
+           ("scenario", "park", "project"),
+           ("Park projects (shared 5G, park platform) per scenario; every member firm benefits.",
+            "各情景下的园区项目（共享5G、园区平台等），园区内每家企业受益。"), optional=True),
 )
 # The optional Assessments sheet: its answer columns come from the indicator
 # set, so it is not in TABLES (whose columns are all declared fields); the readers,
@@ -243,6 +309,8 @@ class ChainModel:
     projects: list[ProjectType] = field(default_factory=list)
     scenarios: list[Scenario] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
+    parks: list[Park] = field(default_factory=list)
+    park_assignments: list[ParkAssignment] = field(default_factory=list)
     assessments: list[Assessment] = field(default_factory=list)
 
     def rows(self, table: TableSpec) -> list[Any]:
@@ -257,6 +325,12 @@ class ChainModel:
 
     def project_index(self) -> dict[str, ProjectType]:
         return {p.id: p for p in self.projects}
+
+    def park_ids(self) -> list[str]:
+        """The parks: the Parks table, or when it is empty every park an enterprise names."""
+        if self.parks:
+            return [k.id for k in self.parks]
+        return sorted({e.park for e in self.enterprises if e.park})
 
     def scenario(self, name: str) -> Scenario | None:
         return next((s for s in self.scenarios if s.name == name), None)

@@ -22,7 +22,8 @@ from models.chain import TABLE_BY_ATTR, ChainModel
 
 # Tables, in the order their rows are removed by a cascading delete: rows that refer to
 # others go before the rows they refer to, so no model state in between breaks a reference.
-TABLE_ORDER = ("assessments", "assignments", "links", "scenarios", "projects", "enterprises")
+TABLE_ORDER = ("assessments", "assignments", "park_assignments", "links", "scenarios", "projects",
+               "enterprises", "parks")
 
 
 @dataclass(frozen=True)
@@ -150,11 +151,13 @@ def set_fields(table: str, changes: Iterable[tuple[Any, str, Any]]) -> list[Edit
 REFERENCES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
     ("enterprises", "id"): (("links", "supplier"), ("links", "buyer"),
                             ("assignments", "enterprise"), ("assessments", "enterprise")),
-    ("projects", "id"): (("assignments", "project"), ("projects", "requires")),
-    ("scenarios", "name"): (("assignments", "scenario"),),
+    ("projects", "id"): (("assignments", "project"), ("projects", "requires"),
+                         ("park_assignments", "project")),
+    ("scenarios", "name"): (("assignments", "scenario"), ("park_assignments", "scenario")),
+    ("parks", "id"): (("enterprises", "park"), ("park_assignments", "park")),
 }
 # what happens to a referring row when what it names is deleted: removed, or the field cleared
-CLEARED_ON_DELETE = {("projects", "requires")}
+CLEARED_ON_DELETE = {("projects", "requires"), ("enterprises", "park")}
 
 
 def referring_rows(model: ChainModel, table: str, keys: set[Any]) -> dict[tuple[str, str], list[Any]]:

@@ -341,7 +341,7 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
         if workbook and texts and max(map(len, texts)) > _SHORT_TEXT:
             found += [(i, why) for i, v in enumerate(values)
                       if type(v) is str and (why := long_text_problem(v)) is not None]
-    elif spec.kind in (Kind.NUM, Kind.OPT_NUM, Kind.INT):
+    elif spec.kind in (Kind.NUM, Kind.OPT_NUM, Kind.INT, Kind.OPT_INT):
         numbers = [v for v in values if type(v) is float]
         try:
             finite = math.isfinite(math.fsum(numbers))
@@ -359,7 +359,8 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
 
 _TYPES: dict[Kind, set[type]] = {Kind.TEXT: {str}, Kind.KEY: {str}, Kind.BOOL: {bool},
                                  Kind.INT: {int}, Kind.NUM: {int, float},
-                                 Kind.OPT_NUM: {int, float, type(None)}}
+                                 Kind.OPT_NUM: {int, float, type(None)},
+                                 Kind.OPT_INT: {int, type(None)}}
 
 
 def _unreadable(spec: FieldSpec, values: list[Any]) -> list[int]:
@@ -384,12 +385,11 @@ def _unreadable(spec: FieldSpec, values: list[Any]) -> list[int]:
             pass
         return [i for i, v in enumerate(values)
                 if not isinstance(v, str | int | bool) or v not in choices]
-    if kind is Kind.SIZES:
-        from models.schema import SIZES
-
+    if kind is Kind.CHOICES:
+        allowed = spec.choices or {}
         return [i for i, v in enumerate(values)
                 if not isinstance(v, tuple | list) or not all(
-                    isinstance(size, str) and size in SIZES for size in v)]
+                    isinstance(item, str) and item in allowed for item in v)]
     if kind is Kind.RAISES:
         from models.indicators import valid_raises
 

@@ -26,7 +26,8 @@ class Kind(Enum):
     INT = "int"  # whole number
     NUM = "num"  # number
     OPT_NUM = "opt_num"  # number or empty (None)
-    SIZES = "sizes"  # list of enterprise sizes
+    OPT_INT = "opt_int"  # whole number or empty (None)
+    CHOICES = "choices"  # list of values from ``choices`` (sizes, ownerships)
     RAISES = "raises"  # (business scenario, grade) pairs of the health check
 
 
@@ -38,13 +39,14 @@ OWNERSHIPS = {"soe": "国有", "private": "民营", "foreign": "外资", "other"
 AWARENESS = {"very_familiar": "非常了解", "aware": "了解", "heard_of": "听说过",
              "unaware": "不了解"}
 CRITICALITY = {"low": "低", "medium": "中", "high": "高"}
+SCOPES = {"enterprise": "企业", "park": "园区"}
 CATEGORIES = {"infrastructure": "基础设施", "operations": "生产经营", "management": "管理",
               "collaboration": "协同", "security": "安全"}
 YES_NO = {True: "是", False: "否"}
 
 _TRUE = {"yes", "y", "true", "1", "是", "t"}
 _FALSE = {"no", "n", "false", "0", "否", "f"}
-_SIZE_SEPARATORS = re.compile(r"[,，;；、]")
+_LIST_SEPARATORS = re.compile(r"[,，;；、]")
 _THOUSANDS = re.compile(r"[,，_\s\u00a0]")
 
 
@@ -77,14 +79,15 @@ class FieldSpec:
             return ("以下之一：" + "、".join(values)) if zh else "one of " + ", ".join(values)
         if self.kind is Kind.BOOL:
             return "是或否" if zh else "yes or no"
-        if self.kind is Kind.SIZES:
-            return ("企业规模（大型、中型、小型、微型），以逗号或顿号分隔" if zh
-                    else "sizes from large, medium, small, micro separated by commas")
+        if self.kind is Kind.CHOICES and self.choices:
+            values = list(self.choices.values() if zh else self.choices)
+            return (f"{'、'.join(values)}中的若干项，以逗号或顿号分隔" if zh
+                    else f"values from {', '.join(values)} separated by commas")
         if self.kind is Kind.RAISES:
             from models.indicators import RAISES_EXPECTED
 
             return RAISES_EXPECTED[zh]
-        if self.kind is Kind.INT:
+        if self.kind in (Kind.INT, Kind.OPT_INT):
             return ("整数" if zh else "a whole number") + _range_text(self.lo, self.hi, zh)
         if self.kind in (Kind.NUM, Kind.OPT_NUM):
             return ("数字" if zh else "a number") + _range_text(self.lo, self.hi, zh)
@@ -100,7 +103,8 @@ def _range_text(lo: float | None, hi: float | None, zh: bool) -> str:
     return ""
 
 
-_DEFAULTS = {Kind.TEXT: "", Kind.KEY: "", Kind.BOOL: False, Kind.OPT_NUM: None}
+_DEFAULTS = {Kind.TEXT: "", Kind.KEY: "", Kind.BOOL: False, Kind.OPT_NUM: None,
+             Kind.OPT_INT: None}
 
 
 def col(zh: str, kind: Kind, default: Any = dataclasses.MISSING, *, required: bool = False,
@@ -110,7 +114,7 @@ def col(zh: str, kind: Kind, default: Any = dataclasses.MISSING, *, required: bo
     """A dataclass field carrying its ``FieldSpec`` (the name is filled in later)."""
     meta = {"spec": {"zh": zh, "kind": kind, "required": required, "choices": choices, "lo": lo,
                          "hi": hi, "percent": percent, "amount": amount, "doc": doc}}
-    if kind in (Kind.SIZES, Kind.RAISES):
+    if kind in (Kind.CHOICES, Kind.RAISES):
         return dataclasses.field(default_factory=tuple, metadata=meta)
     if default is dataclasses.MISSING and not required:
         default = _DEFAULTS.get(kind, dataclasses.MISSING)
@@ -210,25 +214,26 @@ def coerce(spec: FieldSpec, value: Any) -> Any:
         if text in _FALSE:
             return False
         raise CoerceError
-    if kind is Kind.SIZES:
-        items = value if isinstance(value, (list, tuple)) else _SIZE_SEPARATORS.split(str(value))
-        sizes = []
-        lookup = _lookup(SIZES)
+    if kind is Kind.CHOICES:
+        assert spec.choices is not None
+        items = value if isinstance(value, (list, tuple)) else _LIST_SEPARATORS.split(str(value))
+        chosen = []
+        lookup = _lookup(spec.choices)
         for item in items:
             if _is_blank(item):
                 continue
-            size = lookup.get(normalise(str(item)))
-            if size is None:
+            found = lookup.get(normalise(str(item)))
+            if found is None:
                 raise CoerceError
-            sizes.append(size)
-        return tuple(sizes)
+            chosen.append(found)
+        return tuple(chosen)
     if kind is Kind.RAISES:
         # the scenarios are the indicator set's, which is data read by models.indicators
         from models.indicators import read_raises
 
         return read_raises(value)
     number = number_of(value)
-    if kind is Kind.INT:
+    if kind in (Kind.INT, Kind.OPT_INT):
         if not number.is_integer():
             raise CoerceError
         return int(number)
@@ -274,8 +279,9 @@ def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
     if kind is Kind.ENUM:
         choices = spec.choices or {}
         return lambda v: v in choices
-    if kind is Kind.SIZES:
-        return lambda v: isinstance(v, tuple) and all(size in SIZES for size in v)
+    if kind is Kind.CHOICES:
+        allowed = spec.choices or {}
+        return lambda v: isinstance(v, tuple) and all(item in allowed for item in v)
     if kind is Kind.BOOL:
         return lambda v: v is True or v is False
     if kind is Kind.RAISES:
@@ -286,10 +292,10 @@ def value_check(spec: FieldSpec) -> Callable[[Any], bool]:
         if spec.required:
             return lambda v: type(v) is str and bool(v.strip())
         return lambda v: type(v) is str
-    numeric = (int,) if kind is Kind.INT else (int, float)
+    numeric = (int,) if kind in (Kind.INT, Kind.OPT_INT) else (int, float)
     low = -math.inf if lo is None else lo
     high = math.inf if hi is None else hi
-    optional = kind is Kind.OPT_NUM
+    optional = kind in (Kind.OPT_NUM, Kind.OPT_INT)
 
     def check(v: Any) -> bool:
         if v is None:
@@ -308,8 +314,9 @@ def display(spec: FieldSpec, value: Any, lang: str) -> Any:
         return spec.choices.get(value, value) if zh else value
     if spec.kind is Kind.BOOL:
         return YES_NO[bool(value)] if zh else ("yes" if value else "no")
-    if spec.kind is Kind.SIZES:
-        return ("、" if zh else ", ").join(SIZES[s] if zh else s for s in value)
+    if spec.kind is Kind.CHOICES:
+        choices = spec.choices or {}
+        return ("、" if zh else ", ").join(choices[s] if zh else s for s in value)
     if spec.kind is Kind.RAISES:
         from models.indicators import raises_text
 

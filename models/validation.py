@@ -165,6 +165,7 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
                                   "a project cannot require itself", "项目不能以自身为前置项目",
                                   value=project.requires, has_value=True))
     scenario_names = {s.name for s in model.scenarios}
+    scope = {p.id: p.scope for p in model.projects}
     for index, a in enumerate(model.assignments):
         for column, target, known in (("scenario", "scenarios", scenario_names),
                                       ("enterprise", "enterprises", ids),
@@ -172,7 +173,57 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
             value = getattr(a, column)
             if value and value not in known:
                 found.append(_missing(asg_t, index, a, column, target, value))
+        if scope.get(a.project) == "park":
+            found.append(_problem(ERROR, asg_t, index, a, "project",
+                                  f"{a.project} is a park project: assign it to a park in "
+                                  "ParkAssignments",
+                                  f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区",
+                                  value=a.project, has_value=True))
+    return found + _park_problems(model, scenario_names, scope)
+
+
+def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str, str]
+                   ) -> list[Problem]:
+    """Parks named by enterprises must exist; park projects go to parks only."""
+    found = []
+    ent_t, pa_t = TABLE_BY_ATTR["enterprises"], TABLE_BY_ATTR["park_assignments"]
+    parks = set(model.park_ids())
+    if model.parks:
+        for index, e in enumerate(model.enterprises):
+            if e.park and e.park not in parks:
+                found.append(_missing(ent_t, index, e, "park", "parks", e.park))
+    for index, b in enumerate(model.park_assignments):
+        for column, target, known in (("scenario", "scenarios", scenario_names),
+                                      ("park", "parks", parks),
+                                      ("project", "projects", scope)):
+            value = getattr(b, column)
+            if value and value not in known:
+                found.append(_missing(pa_t, index, b, column, target, value))
+        if scope.get(b.project) == "enterprise":
+            found.append(_problem(ERROR, pa_t, index, b, "project",
+                                  f"{b.project} is an enterprise project: assign it to "
+                                  "enterprises in Assignments",
+                                  f"{b.project} 是企业项目，请在“分配”表中分配给企业",
+                                  value=b.project, has_value=True))
+        shares = (b.government_share, b.core_share)
+        total = sum(x for x in shares if type(x) in (int, float))
+        if total > 1 + 1e-9:
+            found.append(_problem(ERROR, pa_t, index, b, "core_share",
+                                  f"government and core shares add up to {total:.0%}; "
+                                  "they can be at most 100 %",
+                                  f"政府与核心企业分担合计 {total:.0%}，不能超过 100%",
+                                  value=b.core_share, has_value=True))
     return found
+
+
+def _horizon_warning(table: TableSpec, index: int, row: Any, s: Any) -> list[Problem]:
+    last = s.start_year + s.horizon - 1
+    if s.start_year <= row.start_year <= last:
+        return []
+    return [_problem(WARNING, table, index, row, "start_year",
+                     f"outside the scenario's horizon {s.start_year}–{last}",
+                     f"不在情景年限 {s.start_year}–{last} 内", value=row.start_year,
+                     has_value=True)]
 
 
 def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
@@ -184,20 +235,22 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
     scenarios = {s.name: s for s in model.scenarios}
     where = where if where is not None else places(model)
     # live years of each (scenario, enterprise): project -> earliest live year, and gains
+    # (a park's projects count for each member: a shared platform meets `requires`)
     live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
     for a in model.assignments:
         p = projects[a.project]
         live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id, p.maturity_gain))
+    park_live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
     found = []
+    park_table = TABLE_BY_ATTR["park_assignments"]
+    for index, b in enumerate(model.park_assignments):
+        p = projects[b.project]
+        park_live[b.scenario, b.park].append((b.start_year + p.duration, p.id, p.maturity_gain))
+        found += _horizon_warning(park_table, index, b, scenarios[b.scenario])
     for index, a in enumerate(model.assignments):
         s, e, p = scenarios[a.scenario], enterprises[a.enterprise], projects[a.project]
-        last = s.start_year + s.horizon - 1
-        if not s.start_year <= a.start_year <= last:
-            found.append(_problem(WARNING, table, index, a, "start_year",
-                                  f"outside the scenario's horizon {s.start_year}–{last}",
-                                  f"不在情景年限 {s.start_year}–{last} 内",
-                                  value=a.start_year, has_value=True))
-        others = live[a.scenario, a.enterprise]
+        found += _horizon_warning(table, index, a, s)
+        others = live[a.scenario, a.enterprise] + park_live.get((a.scenario, e.park), [])
         level = min(4, e.maturity + sum(g for year, _, g in others if year <= a.start_year))
         if level < p.min_maturity:
             found.append(_problem(WARNING, table, index, a, "project",

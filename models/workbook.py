@@ -165,9 +165,10 @@ def _read_book(book: Any, names: list[str], aliases: dict[str, str],
     row_numbers: dict[str, list[int]] = {}
     for table in TABLES:
         if table.attr not in found:
-            notices.append(Problem(WARNING, ("sheet not found; read as empty",
-                                             "未找到该工作表，按空表处理"),
-                                   (table.sheet, table.zh[0])))
+            if not table.optional:
+                notices.append(Problem(WARNING, ("sheet not found; read as empty",
+                                                 "未找到该工作表，按空表处理"),
+                                       (table.sheet, table.zh[0])))
             row_numbers[table.attr] = []
             continue
         name = found[table.attr]
@@ -533,7 +534,7 @@ class _SheetWriter:
         kinds = [(s.name, s.kind, _PERCENT if s.percent else _AMOUNT if s.amount else None, s)
                  for s in specs]
         text_kinds = (Kind.TEXT, Kind.KEY)
-        plain_kinds = (Kind.INT, Kind.NUM, Kind.OPT_NUM)
+        plain_kinds = (Kind.INT, Kind.OPT_INT, Kind.NUM, Kind.OPT_NUM)
         for row in rows:
             cells: list[Any] = []
             for name, kind, number_format, spec in kinds:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
 from models.indicators import MULTIPLE, default_indicator_set
-from models.schema import SIZES, Kind
+from models.schema import Kind
 from ui.fields import (
     AnswerKind,
     ChoiceKind,
@@ -63,15 +63,18 @@ def values(kind: FieldKind) -> st.SearchStrategy[Any]:
     if isinstance(kind, ChoiceKind):
         return st.sampled_from(kind.choices)
     if isinstance(kind, ListKind):
-        if spec.kind is Kind.SIZES:
-            return st.lists(st.sampled_from(list(SIZES)), max_size=4).map(tuple)
+        if spec.kind is Kind.CHOICES:
+            values = list(spec.choices or {})
+            return st.lists(st.sampled_from(values), max_size=len(values), unique=True).map(
+                lambda chosen: tuple(v for v in values if v in chosen))
         scenarios = [s.key for s in default_indicator_set().scenarios]
         return st.dictionaries(st.sampled_from(scenarios), st.integers(1, 4), max_size=4).map(
             lambda grades: tuple((k, grades[k]) for k in scenarios if k in grades))
     if isinstance(kind, WholeKind):
         lo = int(spec.lo) if spec.lo is not None else -10**6
         hi = int(spec.hi) if spec.hi is not None else 10**9
-        return st.integers(lo, hi)
+        integers = st.integers(lo, hi)
+        return st.one_of(st.none(), integers) if spec.kind is Kind.OPT_INT else integers
     if isinstance(kind, NumberKind):
         lo = spec.lo if spec.lo is not None else -BIG
         hi = spec.hi if spec.hi is not None else (10.0 if isinstance(kind, ShareKind) else BIG)
@@ -96,10 +99,11 @@ def another(kind: FieldKind, value: Any, lang: str) -> Any:
         candidates = list(kind.choices[:2])
     elif isinstance(kind, ListKind):
         first = default_indicator_set().scenarios[0].key
-        candidates = [(), ("small",) if spec.kind is Kind.SIZES else ((first, 1),)]
+        candidates = [(), (next(iter(spec.choices or {})),) if spec.kind is Kind.CHOICES
+                      else ((first, 1),)]
     elif isinstance(kind, WholeKind):
         low = int(spec.lo) if spec.lo is not None else 0
-        candidates = [low, low + 1]
+        candidates = [low, low + 1] + ([None] if spec.kind is Kind.OPT_INT else [])
     elif isinstance(kind, NumberKind):
         candidates = [0.0, 1.0] + ([None] if spec.kind is Kind.OPT_NUM else [])
     else:

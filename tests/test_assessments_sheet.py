@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from conftest import small_chain
 
-from models.chain import Assessment, ChainModel
+from models.chain import SCHEMA_VERSION, Assessment, ChainModel
 from models.files import load_model, save_model
 from models.indicators import default_indicator_set
 from models.jsonio import dumps, from_dict
@@ -84,10 +84,10 @@ def test_workbook_round_trip_is_lossless(tmp_path, lang):
     assert row[2] == ("B、C、D" if lang == "zh_CN" else "B, C, D")
 
 
-def test_json_round_trip_is_lossless_and_keeps_schema_version_1():
+def test_json_round_trip_is_lossless_and_writes_the_current_schema_version():
     model = assessed()
     data = json.loads(dumps(model))
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["assessments"][0]["answers"]["data_collection"] == ["B", "O"]
     assert from_dict(data) == model
 

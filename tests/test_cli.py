@@ -26,8 +26,8 @@ from planner.generate import generate
 
 SHEET_ORDER = {
     "en": ["Instructions", "Settings", "Enterprises", "Links", "Projects", "Scenarios",
-           "Assignments"],
-    "zh_CN": ["说明", "设置", "企业", "链接", "项目", "情景", "分配"],
+           "Assignments", "Parks", "ParkAssignments"],
+    "zh_CN": ["说明", "设置", "企业", "链接", "项目", "情景", "分配", "园区", "园区项目分配"],
 }
 
 

@@ -120,8 +120,8 @@ def test_required_value_left_empty(write_sheets):
 def test_newer_file_format_is_refused_with_a_clear_message(write_sheets):
     messages = _failure(write_sheets, _book(
         [ENTERPRISE_HEADER, ["C", "Core", "core", "large", 1, 1, "no"]],
-        extra_sheets={"Settings": [["key", "value"], ["schema_version", 2]]}))
-    assert any("format version 2" in m and "update" in m for m in messages)
+        extra_sheets={"Settings": [["key", "value"], ["schema_version", 3]]}))
+    assert any("format version 3" in m and "update" in m for m in messages)
 
 
 def test_messages_are_available_in_chinese(write_sheets):

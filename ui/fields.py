@@ -33,12 +33,12 @@ from models.assessments import DATE_EXPECTED, read_date, valid_date
 from models.indicators import GRADE_EXPECTED, Item, raises_text, read_grade, valid_grade
 from models.schema import (
     BLANK,
-    SIZES,
     YES_NO,
     CoerceError,
     FieldSpec,
     Kind,
     coerce,
+    display,
     value_check,
 )
 
@@ -290,12 +290,12 @@ class ChoiceKind(FieldKind):
 
 
 class ListKind(FieldKind):
-    """A list: enterprise sizes, or (scenario, grade) pairs of the health check."""
+    """A list: sizes or ownerships, or (scenario, grade) pairs of the health check."""
 
     def text(self, value: Any, lang: str) -> str:
         if self.spec.kind is Kind.RAISES:
             return raises_text(value, lang)
-        return ("、" if _zh(lang) else ", ").join(SIZES[s] if _zh(lang) else s for s in value)
+        return display(self.spec, value, lang)
 
     def parse(self, text: str, lang: str) -> Any:
         value = coerce(self.spec, text)
@@ -305,10 +305,12 @@ class ListKind(FieldKind):
         return () if not text.strip() else super().read(text, lang)
 
     def placeholder(self, lang: str) -> str:
-        if self.spec.kind is Kind.SIZES:
-            example = "中型、大型" if _zh(lang) else "medium, large"
+        if self.spec.kind is Kind.CHOICES:
+            choices = list((self.spec.choices or {}).items())[:2][::-1]
+            example = "、".join(zh for _, zh in choices) if _zh(lang) else \
+                ", ".join(value for value, _ in choices)
             return (f"以逗号或顿号分隔，如 {example}；空为全部" if _zh(lang)
-                    else f"separated by commas, e.g. {example}; empty = all sizes")
+                    else f"separated by commas, e.g. {example}; empty = all")
         return self.expected(lang)
 
 
@@ -392,9 +394,9 @@ def kind_of(spec: FieldSpec, default: Any = None) -> FieldKind:
     kind = spec.kind
     if kind in (Kind.ENUM, Kind.BOOL):
         return ChoiceKind(spec, default)
-    if kind in (Kind.SIZES, Kind.RAISES):
+    if kind in (Kind.CHOICES, Kind.RAISES):
         return ListKind(spec, ())
-    if kind is Kind.INT:
+    if kind in (Kind.INT, Kind.OPT_INT):
         # years and levels read plainly (2026, 3); counts are grouped (12,000)
         plain = spec.name.endswith("year") or (spec.hi is not None and spec.hi <= 50)
         return WholeKind(spec, default, grouped=not plain)

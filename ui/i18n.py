@@ -87,7 +87,7 @@ ZH = {
     "Chain": "产业链", "Inspector": "属性", "Problems": "问题", "History": "历史记录",
     "Catalogue": "项目目录", "Tables": "数据表", "Legend": "图例",
     "Enterprises": "企业", "Links": "链接", "Projects": "项目", "Scenarios": "情景",
-    "Assignments": "项目分配", "Scenario": "情景", "Year": "年份",
+    "Assignments": "项目分配", "Parks": "园区", "ParkAssignments": "园区项目分配", "Scenario": "情景", "Year": "年份",
     "Filter rows…": "筛选行…", "Search id or name (Ctrl+F)": "按编号或名称查找（Ctrl+F）",
     "Park": "园区", "Size": "规模", "Position": "位置", "Tier": "层级", "Ownership": "所有制",
     "All": "全部", "Select matching": "选中符合项",
