@@ -103,6 +103,15 @@ class ProjectType:
         "提升场景", Kind.RAISES,
         doc=("Health-check scenarios it digitalises, to what grade (e.g. production_control:2)",
              "所提升的数字化经营场景及等级（如 生产管控:2）"))
+    awareness_gain: int = col("认知提升", Kind.INT, 0, lo=0, hi=3,
+                              doc=("Coaching: awareness classes gained at go-live",
+                                   "辅导培训：上线后认知程度提升的级数"))
+    benefit_low: float = col("效益下限", Kind.NUM, 1.0, lo=0, hi=1,
+                             doc=("Lowest likely benefit, as a multiple of the estimate",
+                                  "效益可能的下限（估计值的倍数）"))
+    benefit_high: float = col("效益上限", Kind.NUM, 1.0, lo=1,
+                              doc=("Highest likely benefit, as a multiple of the estimate",
+                                   "效益可能的上限（估计值的倍数）"))
     source: str = col("来源", Kind.TEXT, doc=("Where the figures come from", "数据来源"))
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -158,6 +167,20 @@ class Scenario:
     interest_subsidy: float = col("贴息比例", Kind.NUM, 0.0, lo=0, hi=1, percent=True,
                                   doc=("Government's share of the loan interest (贷款贴息)",
                                        "政府承担的贷款利息比例（贷款贴息）"))
+    # who takes part (docs/method.md, “Who takes part”): by awareness of the strategy
+    participation_very_familiar: float = col(
+        "参与率_非常了解", Kind.NUM, 1.0, lo=0, hi=1, percent=True,
+        doc=("Share of very familiar SMEs that carry out their projects", "非常了解的中小企业实施项目的比例"))
+    participation_aware: float = col(
+        "参与率_了解", Kind.NUM, 0.9, lo=0, hi=1, percent=True,
+        doc=("Share of aware SMEs that carry out their projects", "了解的中小企业实施项目的比例"))
+    participation_heard_of: float = col(
+        "参与率_听说过", Kind.NUM, 0.6, lo=0, hi=1, percent=True,
+        doc=("Share of SMEs that only heard of it and carry out their projects",
+             "仅听说过的中小企业实施项目的比例"))
+    participation_unaware: float = col(
+        "参与率_不了解", Kind.NUM, 0.3, lo=0, hi=1, percent=True,
+        doc=("Share of unaware SMEs that carry out their projects", "不了解的中小企业实施项目的比例"))
     extra: dict[str, Any] = field(default_factory=dict)
 
 
