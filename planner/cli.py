@@ -196,10 +196,17 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from planner.results import compare_text
+    """Key figures and policy figures side by side (docs/user-guide.md, “Compare”)."""
+    from planner.compare import compare_json, compare_text
 
-    _, results = _evaluate(args, args.scenarios)
-    print(compare_text(results, args.lang))
+    loaded, results = _evaluate(args, args.scenarios)
+    if args.json:
+        import json
+
+        print(json.dumps(compare_json(loaded.model, results, args.lang), ensure_ascii=False,
+                         allow_nan=False))
+    else:
+        print(compare_text(loaded.model, results, args.lang))
     return EXIT_OK
 
 
@@ -293,6 +300,32 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """The tornado: the NPV when each input moves by ±F (docs/method.md, “Sensitivity”)."""
+    import json
+
+    from planner.sensitivity import tornado
+
+    loaded = _load(args.file, args.lang)
+    if loaded.model.scenario(args.scenario) is None:
+        raise UserError(f"no scenario named {args.scenario!r}; the model has: "
+                        + ", ".join(repr(s.name) for s in loaded.model.scenarios))
+    result = tornado(loaded.model, args.scenario, args.swing)
+    if args.json:
+        print(json.dumps(result.json(), ensure_ascii=False, allow_nan=False))
+        return EXIT_OK
+    zh = args.lang == "zh_CN"
+    print(f"{args.scenario}：净现值 {result.npv:,.2f}；各输入变动 ±{args.swing:.0%}" if zh else
+           f"{args.scenario}: NPV {result.npv:,.2f}; each input moved by ±{args.swing:.0%}")
+    print(f"  {'参数' if zh else 'parameter':<24}{'低' if zh else 'low':>12}{'高' if zh else 'high':>12}"
+          f"{'净现值(低)' if zh else 'NPV low':>16}{'净现值(高)' if zh else 'NPV high':>16}"
+          f"{'中小企业(低)' if zh else 'SME NPV low':>16}{'中小企业(高)' if zh else 'SME NPV high':>16}")
+    for row in result.rows:
+        print(f"  {row.parameter:<24}{row.low:>12,.4g}{row.high:>12,.4g}{row.npv_low:>16,.2f}"
+              f"{row.npv_high:>16,.2f}{row.npv_sme_low:>16,.2f}{row.npv_sme_high:>16,.2f}")
+    return EXIT_OK
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """The consultant's PDF report: content from planner.report, painted by the Qt side
     (off screen, no display needed) through ui.app, the one door into it."""
@@ -367,6 +400,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("compare", cmd_compare, "key figures of several scenarios side by side")
     sub.add_argument("file")
     sub.add_argument("--scenarios", nargs="+", metavar="NAME", help="these scenarios, in order")
+    sub.add_argument("--json", action="store_true",
+                     help="print every figure of each scenario as JSON")
     sub = command("assess", cmd_assess, "the digital health check of the assessed enterprises")
     sub.add_argument("file")
     sub.add_argument("--json", action="store_true", help="print the health-check JSON")
@@ -385,6 +420,12 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--explain", type=_number(0, whole=True), default=10, metavar="N",
                      help="print why for the first N additions")
     sub.add_argument("--out", required=True, metavar="OUT")
+    sub = command("sensitivity", cmd_sensitivity,
+                  "the tornado: the NPV when each input moves by ±F")
+    sub.add_argument("file")
+    sub.add_argument("--scenario", required=True, metavar="S")
+    sub.add_argument("--swing", type=_number(0, 1, above=True), default=0.2, metavar="F")
+    sub.add_argument("--json", action="store_true", help="print the tornado JSON")
     sub = command("report", cmd_report, "the consultant's report as an A4 PDF")
     sub.add_argument("file")
     sub.add_argument("--out", required=True, metavar="REPORT.pdf")

@@ -1,0 +1,112 @@
+"""The tornado: the NPV when one input moves by ±F, the others unchanged (docs/method.md,
+“Sensitivity”).
+
+Every row is two exact, deterministic re-evaluations of the scenario on a copy of the
+model with one input scaled; the model itself is never changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from models.chain import ChainModel, ProjectType, Scenario
+from models.schema import SIZES
+from models.validation import places
+from planner.engine import ChainArrays, evaluate_scenario
+
+SUBSIDY_RATES = (*("subsidy_" + size for size in SIZES), "opex_subsidy")
+
+
+@dataclass(frozen=True)
+class Row:
+    parameter: str  # discount_rate, link_benefit_rate, subsidy_rates, <project id>.capex …
+    low: float  # the input's value at 1 − F (a multiplier for subsidy_rates and .benefit)
+    high: float
+    npv_low: float
+    npv_high: float
+    npv_sme_low: float
+    npv_sme_high: float
+
+    def json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Tornado:
+    scenario: str
+    npv: float
+    npv_sme: float
+    rows: list[Row]
+
+    def json(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "npv": self.npv,
+                "rows": [row.json() for row in self.rows]}
+
+
+def _scaled_scenario(scenario: Scenario, fields: tuple[str, ...], factor: float) -> Scenario:
+    return dataclasses.replace(scenario, **{f: getattr(scenario, f) * factor for f in fields})
+
+
+def _scaled_project(project: ProjectType, fields: tuple[str, ...], factor: float
+                    ) -> ProjectType:
+    return dataclasses.replace(project, **{f: getattr(project, f) * factor for f in fields})
+
+
+def used_projects(model: ChainModel, scenario: str) -> list[ProjectType]:
+    """The catalogue's projects that an enterprise or park assignment of ``scenario`` uses."""
+    used = {a.project for a in model.assignments if a.scenario == scenario}
+    used |= {b.project for b in model.park_assignments if b.scenario == scenario}
+    return [p for p in model.projects if p.id in used]
+
+
+def tornado(model: ChainModel, scenario_name: str, swing: float = 0.2) -> Tornado:
+    """Each input at 1 − ``swing`` and 1 + ``swing``; rows by the NPV's swing, largest first."""
+    scenario = model.scenario(scenario_name)
+    if scenario is None:
+        raise KeyError(scenario_name)
+    where = places(model)
+    arrays = ChainArrays.of(model, where)
+    base = evaluate_scenario(arrays, scenario)
+
+    def npvs(changed_scenario: Scenario, projects: list[ProjectType] | None) -> tuple[float, float]:
+        if projects is None:
+            result = evaluate_scenario(arrays, changed_scenario)
+        else:
+            copy = dataclasses.replace(model, projects=projects)
+            result = evaluate_scenario(ChainArrays.of(copy, where), changed_scenario)
+        return result.npv, result.party_npv("sme")
+
+    # (parameter, low value, high value, the model at a factor)
+    inputs: list[tuple[str, float, float, Callable[[float], tuple[float, float]]]] = []
+    for name in ("discount_rate", "link_benefit_rate"):
+        value = getattr(scenario, name)
+        inputs.append((name, value * (1 - swing), value * (1 + swing),
+                       lambda k, n=name: npvs(_scaled_scenario(scenario, (n,), k), None)))
+    inputs.append(("subsidy_rates", 1 - swing, 1 + swing,
+                   lambda k: npvs(_scaled_scenario(scenario, SUBSIDY_RATES, k), None)))
+    for project in used_projects(model, scenario_name):
+        at = model.projects.index(project)
+        for suffix, fields in (("capex", ("capex",)), ("opex", ("opex",)),
+                               ("benefit", ("benefit_rate", "benefit_fixed"))):
+            def run(k: float, fields: tuple[str, ...] = fields, at: int = at
+                    ) -> tuple[float, float]:
+                projects = list(model.projects)
+                projects[at] = _scaled_project(projects[at], fields, k)
+                return npvs(scenario, projects)
+
+            low, high = ((project.capex * (1 - swing), project.capex * (1 + swing))
+                         if suffix == "capex" else
+                         (project.opex * (1 - swing), project.opex * (1 + swing))
+                         if suffix == "opex" else (1 - swing, 1 + swing))
+            inputs.append((f"{project.id}.{suffix}", low, high, run))
+    rows = []
+    for parameter, low, high, run in inputs:
+        npv_low, sme_low = run(1 - swing)
+        npv_high, sme_high = run(1 + swing)
+        rows.append(Row(parameter, low, high, npv_low, npv_high, sme_low, sme_high))
+    # stable: ties keep the listing order
+    rows.sort(key=lambda r: (-abs(r.npv_high - r.npv_low), -abs(r.npv_sme_high - r.npv_sme_low)))
+    return Tornado(scenario_name, base.npv, base.party_npv("sme"), rows)
