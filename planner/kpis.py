@@ -27,8 +27,8 @@ def _end(values: object) -> float | None:
     return None if math.isnan(last) else last
 
 
-_PARTY_ZH = {"core": "核心企业", "sme": "中小企业", "government": "政府"}
-_PARTY_EN = {"core": "core", "sme": "SMEs", "government": "government"}
+_PARTY_ZH = {"core": "核心企业", "sme": "中小企业", "park": "园区运营方", "government": "政府"}
+_PARTY_EN = {"core": "core", "sme": "SMEs", "park": "park operators", "government": "government"}
 
 
 def _party_npv(party: str) -> Callable[[ScenarioResult], float]:

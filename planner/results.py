@@ -16,7 +16,7 @@ _YEAR_COLUMNS = (
     ("link_coverage", "链接互联率"), ("spend_coverage", "交易额互联率"), ("islands", "数据孤岛"))
 _SHARES = {"connected_share", "digitalised_share", "link_coverage", "spend_coverage"}
 _PARTY_NAMES = {"core": ("core", "核心企业"), "sme": ("SMEs", "中小企业"),
-                "government": ("government", "政府")}
+                "park": ("park operators", "园区运营方"), "government": ("government", "政府")}
 _DIMENSION_NAMES = {"position": "位置", "tier": "层级", "position_tier": "位置与层级",
                     "size": "规模", "ownership": "所有制", "park": "园区"}
 
