@@ -1,12 +1,24 @@
 """Scenarios side by side: each key figure across the scenarios, its best value, and each
 scenario's difference from a baseline; plain data for the app's comparison view, the
-slides and the report (``planner.report``)."""
+slides, the report (``planner.report``) and ``chainplan compare``.
+
+Next to the key figures of ``planner.kpis`` come the policy figures (``policy_kpis``):
+what a scenario costs the government, in total, discounted and by instrument, per SME
+that reaches the target level and per newly data-connected link; when the SMEs' own
+projects pay back; what the core and the park operators pay. ``DEFINITIONS`` says in
+both languages what each figure is (tooltips, the report's legend, docs/user-guide.md).
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
+
+from models.chain import ChainModel
 from planner.engine import ScenarioResult
 from planner.kpis import KPIS, Kpi, best_index, format_value
 
@@ -38,8 +50,9 @@ def _clean(value: Value) -> Value:
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str = "en") -> list[ComparisonRow]:
-    """The rows of ``planner.kpis.KPIS`` across ``results``, labelled in ``lang``.
+                    lang: str = "en", model: ChainModel | None = None) -> list[ComparisonRow]:
+    """The rows of ``planner.kpis.KPIS`` across ``results``, labelled in ``lang``, then
+    (given the ``model`` the results are of) the rows of ``policy_kpis``.
 
     ``baseline`` is the column (or scenario name) the differences are taken from;
     None leaves every difference None.
@@ -50,7 +63,8 @@ def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 
     if baseline is not None and not 0 <= baseline < len(results):
         baseline = None
     rows = []
-    for kpi in KPIS:
+    kpis = KPIS if model is None else KPIS + policy_kpis(model)
+    for kpi in kpis:
         values = [_clean(kpi.value(r)) for r in results]
         base = values[baseline] if baseline is not None else None
         differences: list[Value] = [None if v is None or base is None else v - base
@@ -75,3 +89,312 @@ def format_difference(kind: str, value: Value, lang: str = "en") -> str:
         return "0" if int(value) == 0 else f"{int(value):+d}"
     rounded = round(value, 1)
     return "0.0" if rounded == 0 else f"{rounded:+,.1f}"
+
+
+# --- policy figures ------------------------------------------------------------------------
+# the government's outlay by instrument, in the engine's order (ScenarioResult.public_money)
+INSTRUMENTS: dict[str, tuple[str, str]] = {
+    "capex_subsidy": ("capex grants", "投资补贴"),
+    "opex_subsidy": ("running-cost subsidy", "运维补贴"),
+    "interest_subsidy": ("interest subsidy", "贷款贴息"),
+    "tax_relief": ("tax relief", "税收减免"),
+    "park_projects": ("park projects", "园区项目"),
+}
+
+
+@dataclass(frozen=True)
+class PolicyFigures:
+    """What one scenario's policy costs the government and what it achieves, per firm and
+    per link (``DEFINITIONS`` says what each one is)."""
+
+    government_total: float
+    government_pv: float
+    public_money: dict[str, float]  # instrument -> total over the horizon
+    smes_reached: int
+    per_sme_reached: float | None
+    links_connected: int
+    per_link: float | None
+    smes_in_plan: int
+    sme_payback: list[int | None]  # payback year of each SME in the plan (None: never)
+    median_payback: int | None
+    paying_back_share: float | None
+    core_cost: float
+    park_cost: float
+
+
+def sme_positions(model: ChainModel) -> np.ndarray:
+    """Positions (in ``model.enterprises``) of every enterprise other than the core."""
+    return np.array([i for i, e in enumerate(model.enterprises) if e.role != "core"], np.int64)
+
+
+def smes_in_plan(model: ChainModel, result: ScenarioResult) -> np.ndarray:
+    """Positions of the SMEs with a project in the scenario: one of their own, or one of
+    the park they are in."""
+    chosen = np.zeros(len(model.enterprises), bool)
+    chosen[np.asarray(result.trace.enterprise, np.int64)] = True
+    park_trace = getattr(result, "park_trace", None)
+    parks = set(park_trace.park) if park_trace is not None else set()
+    if parks:
+        chosen |= np.fromiter((e.park in parks for e in model.enterprises), bool,
+                              len(model.enterprises))
+    for i, e in enumerate(model.enterprises):
+        if e.role == "core":
+            chosen[i] = False
+    return np.flatnonzero(chosen)
+
+
+def payback_years(result: ScenarioResult, rows: np.ndarray) -> list[int | None]:
+    """The payback year of each enterprise in ``rows`` on its own cumulative net (firm
+    benefit minus firm cost): the rule of the scenario's payback, firm by firm (the same
+    as ``result.firm_payback``, for many firms at once)."""
+    if not len(rows):
+        return []
+    cost = np.asarray(result.firm_cost, float)[rows]
+    benefit = np.asarray(result.firm_benefit, float)[rows]
+    cumulative = np.cumsum(benefit - cost, axis=1)
+    below = cumulative < 0
+    ever_below = below.any(axis=1)
+    first_below = np.argmax(below, axis=1)
+    columns = np.arange(cumulative.shape[1])[None, :]
+    back = (cumulative >= 0) & (columns > first_below[:, None])
+    came_back = back.any(axis=1)
+    back_at = np.argmax(back, axis=1)
+    active = ((cost != 0) | (benefit != 0)).any(axis=1)
+    years = result.years
+    found: list[int | None] = []
+    for k in range(len(rows)):
+        if ever_below[k]:
+            found.append(int(years[back_at[k]]) if came_back[k] else None)
+        else:
+            found.append(int(years[0]) if active[k] else None)
+    return found
+
+
+def lower_median(years: list[int | None]) -> int | None:
+    """The middle payback year, a firm that never pays back counting as later than any
+    year (the lower middle of an even count); None when that middle firm never pays back
+    or there is no firm."""
+    if not years:
+        return None
+    ordered = sorted(years, key=lambda y: (y is None, y or 0))
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def policy_figures(model: ChainModel, result: ScenarioResult) -> PolicyFigures:
+    """The policy figures of one scenario's ``result`` (evaluated on ``model``)."""
+    government = np.asarray(result.party_cost["government"], float)
+    total = float(government.sum())
+    public = {key: float(np.asarray(values, float).sum())
+              for key, values in result.public_money().items()}
+    smes = sme_positions(model)
+    start_level = np.fromiter((e.maturity for e in model.enterprises), np.int64,
+                              len(model.enterprises))
+    target = result.scenario.target_level
+    if len(smes) and result.maturity.shape[1]:
+        reached = int(np.count_nonzero((result.maturity[smes, -1] >= target)
+                                       & (start_level[smes] < target)))
+    else:
+        reached = 0
+    links = model.links
+    enterprises = model.enterprise_index()
+    at_start = np.fromiter((lk.data_connected or (
+        enterprises[lk.supplier].platform_connected and enterprises[lk.buyer].platform_connected)
+        for lk in links), bool, len(links))
+    connected_end = result.link_connected[:, -1] if result.link_connected.shape[1] \
+        else np.zeros(len(links), bool)
+    new_links = int(np.count_nonzero(connected_end & ~at_start))
+    in_plan = smes_in_plan(model, result)
+    paybacks = payback_years(result, in_plan)
+    paying = sum(1 for y in paybacks if y is not None)
+    return PolicyFigures(
+        government_total=total,
+        government_pv=float(np.dot(government, result.factor)),
+        public_money=public,
+        smes_reached=reached,
+        per_sme_reached=total / reached if reached else None,
+        links_connected=new_links,
+        per_link=total / new_links if new_links else None,
+        smes_in_plan=len(in_plan),
+        sme_payback=paybacks,
+        median_payback=lower_median(paybacks),
+        paying_back_share=paying / len(paybacks) if paybacks else None,
+        core_cost=float(np.asarray(result.party_cost["core"], float).sum()),
+        park_cost=float(np.asarray(result.party_cost["park"], float).sum()),
+    )
+
+
+def policy_kpis(model: ChainModel) -> tuple[Kpi, ...]:
+    """The policy figures as key figures of ``model``'s results (each result's figures are
+    worked out once, when the first of them is asked for)."""
+    cache: dict[int, tuple[ScenarioResult, PolicyFigures]] = {}
+
+    def figures(result: ScenarioResult) -> PolicyFigures:
+        hit = cache.get(id(result))
+        if hit is None or hit[0] is not result:
+            hit = (result, policy_figures(model, result))
+            cache[id(result)] = hit
+        return hit[1]
+
+    def pick(name: str) -> Callable[[ScenarioResult], Any]:
+        return lambda r: getattr(figures(r), name)
+
+    def instrument(key: str) -> Callable[[ScenarioResult], Any]:
+        return lambda r: figures(r).public_money.get(key, 0.0)
+
+    return (
+        Kpi("government_total", "Public money, total", "财政资金合计", pick("government_total"),
+            "", "amount"),
+        Kpi("government_pv", "Public money, present value", "财政资金现值",
+            pick("government_pv"), "", "amount"),
+        *(Kpi(f"public_{key}", f"Public money: {en}", f"财政资金：{zh}", instrument(key), "",
+              "amount") for key, (en, zh) in INSTRUMENTS.items()),
+        Kpi("smes_reached", "SMEs reaching the target level", "新达标中小企业数",
+            pick("smes_reached"), "high", "count"),
+        Kpi("per_sme_reached", "Public money per SME reaching the target",
+            "每家新达标中小企业的财政资金", pick("per_sme_reached"), "low", "amount"),
+        Kpi("links_connected", "Newly data-connected links", "新增数据互联链接数",
+            pick("links_connected"), "high", "count"),
+        Kpi("per_link", "Public money per newly connected link", "每条新互联链接的财政资金",
+            pick("per_link"), "low", "amount"),
+        Kpi("sme_median_payback", "SME payback year (median)", "中小企业回收年份（中位数）",
+            pick("median_payback"), "low", "year"),
+        Kpi("sme_paying_back", "SMEs paying back within the horizon", "规划期内回收的中小企业占比",
+            pick("paying_back_share"), "high", "share"),
+        Kpi("cost_core", "Cost, core", "核心企业成本", pick("core_cost"), "", "amount"),
+        Kpi("cost_park", "Cost, park operators", "园区运营方成本", pick("park_cost"), "",
+            "amount"),
+    )
+
+
+POLICY_KEYS = ("government_total", "government_pv", *(f"public_{k}" for k in INSTRUMENTS),
+               "smes_reached", "per_sme_reached", "links_connected", "per_link",
+               "sme_median_payback", "sme_paying_back", "cost_core", "cost_park")
+
+# what each key figure is, in a sentence (English, Chinese): tooltips, the report's legend
+DEFINITIONS: dict[str, tuple[str, str]] = {
+    "npv": ("Net present value of the whole chain: every year's benefit minus cost, "
+            "discounted to the first year.",
+            "全链净现值：各年效益减成本，折现到起始年。"),
+    "npv_core": ("The core enterprise's own NPV: its benefits minus what it pays, discounted.",
+                 "核心企业自身的净现值：其效益减其支出，折现。"),
+    "npv_sme": ("The SMEs' own NPV, all together: their benefits minus what they pay "
+                "themselves (after subsidies, loans and tax relief), discounted.",
+                "中小企业合计的自身净现值：效益减其自付支出（扣除补贴、贷款与税收减免后），折现。"),
+    "npv_park": ("The park operators' NPV: minus what they pay for park projects "
+                 "(their benefit is not counted), discounted.",
+                 "园区运营方的净现值：其承担的园区项目支出（不计效益）取负，折现。"),
+    "npv_government": ("The government's NPV: minus its outlay (it has no benefit in the "
+                       "model), discounted.",
+                       "政府的净现值：财政支出取负（模型不计政府效益），折现。"),
+    "bcr": ("Benefit-cost ratio: present value of benefits over present value of costs.",
+            "效益成本比：效益现值除以成本现值。"),
+    "payback_year": ("First year in which the chain's cumulative net benefit is back at zero "
+                     "or above.", "全链累计净效益回到零或以上的第一年。"),
+    "capex": ("Capex spent inside the horizon, all parties.", "规划期内的投资，各方合计。"),
+    "opex": ("Running costs (opex) over the horizon, all parties.", "规划期内的运维费，各方合计。"),
+    "subsidy": ("Capex grants and running-cost subsidies actually paid (after the level "
+                "condition and the cap).", "实际发放的投资补贴与运维补贴（按达标条件与上限）。"),
+    "cost": ("Cost to the chain and the government together: capex and opex, loans counted "
+             "when repaid.", "产业链与政府的总成本：投资与运维费，贷款按还款计。"),
+    "benefit": ("Benefit over the horizon: projects' benefits and savings on newly connected "
+                "links.", "规划期内的效益：项目效益与新互联链接的节约。"),
+    "connected_share": ("Share of the SMEs on the data platform in the last year.",
+                        "期末已接入数据平台的中小企业占比。"),
+    "digitalised_share": ("Share of the SMEs at or above the target level in the last year.",
+                          "期末达到目标水平的中小企业占比。"),
+    "link_coverage": ("Share of all links data-connected in the last year.",
+                      "期末实现数据互联的链接占比。"),
+    "spend_coverage": ("Share of the chain's trade value on data-connected links in the last "
+                       "year.", "期末数据互联链接的交易额占比。"),
+    "islands": ("Groups of enterprises joined by data-connected links in the last year (a lone "
+                "enterprise is one).", "期末由数据互联链接连成的企业群数（孤立企业各算一个）。"),
+    "government_total": ("Everything the government pays over the horizon, undiscounted: capex "
+                         "grants, running-cost subsidies, interest subsidies, tax relief and its "
+                         "share of park projects.",
+                         "规划期内政府支出合计（不折现）：投资补贴、运维补贴、贷款贴息、税收减免及"
+                         "其分担的园区项目费用。"),
+    "government_pv": ("The government's outlay, each year discounted to the first year at the "
+                      "scenario's discount rate.", "政府支出按情景折现率逐年折现到起始年的合计。"),
+    "public_capex_subsidy": ("Grants towards capex, in the year they are paid (after the level "
+                             "condition and the cap).",
+                             "投资补贴，计入实际发放年（按达标条件与上限）。"),
+    "public_opex_subsidy": ("The government's share of SMEs' running costs in the first years "
+                            "after go-live, as paid.",
+                            "政府承担的中小企业上线后前几年运维费，按实际发放计。"),
+    "public_interest_subsidy": ("The government's share of the interest on SMEs' loans "
+                                "(贷款贴息).", "政府承担的中小企业贷款利息（贷款贴息）。"),
+    "public_tax_relief": ("Tax returned to firms on their own digital spending.",
+                          "按企业自身数字化支出返还的税收。"),
+    "public_park_projects": ("The government's share of park projects' capex and opex.",
+                             "政府分担的园区项目投资与运维费。"),
+    "smes_reached": ("SMEs below the target level at the start that are at or above it in the "
+                     "last year.", "期初低于目标水平、期末达到目标水平的中小企业数。"),
+    "per_sme_reached": ("Public money, total, divided by the SMEs reaching the target level "
+                        "(— when none does).",
+                        "财政资金合计除以新达标中小企业数（无新达标企业时为 —）。"),
+    "links_connected": ("Links data-connected in the last year that were not connected at the "
+                        "start (by their own flag or both ends on the platform).",
+                        "期末实现数据互联、而期初未互联（既未标记已互联、两端也未都接入平台）的链接数。"),
+    "per_link": ("Public money, total, divided by the newly data-connected links (— when "
+                 "there are none).", "财政资金合计除以新增数据互联链接数（无新增时为 —）。"),
+    "sme_median_payback": ("Among the SMEs with a project (their own or their park's): the "
+                           "middle one's payback year on its own cumulative net; — when half "
+                           "or more never pay back within the horizon.",
+                           "有项目（自身或所在园区）的中小企业中，按各自累计净效益计算的回收年份的"
+                           "中位数；半数及以上在规划期内未回收时为 —。"),
+    "sme_paying_back": ("Share of the SMEs with a project (their own or their park's) whose "
+                        "own cumulative net is back at zero or above within the horizon.",
+                        "有项目（自身或所在园区）的中小企业中，规划期内自身累计净效益回到零或以上的"
+                        "占比。"),
+    "cost_core": ("What the core enterprise pays over the horizon: its own projects and its "
+                  "shares of SMEs' and park projects, after subsidies and tax relief.",
+                  "核心企业在规划期内的支出：自身项目及其分担的中小企业与园区项目费用，扣除补贴与"
+                  "税收减免。"),
+    "cost_park": ("What the park operators pay over the horizon: park projects' cost less the "
+                  "government's and the core's shares.",
+                  "园区运营方在规划期内的支出：园区项目费用减去政府与核心企业分担部分。"),
+}
+
+
+def definition(key: str, lang: str = "en") -> str:
+    """What the key figure ``key`` is, in ``lang`` ("" if it has no definition)."""
+    words = DEFINITIONS.get(key)
+    if words is None:
+        return ""
+    return words[1] if lang == "zh_CN" else words[0]
+
+
+# --- the command line ----------------------------------------------------------------------
+def compare_json(model: ChainModel, results: list[ScenarioResult],
+                 lang: str = "en") -> dict[str, Any]:
+    """``chainplan compare --json``: every key figure of each scenario, the government's
+    outlay by instrument and year, and what each figure means."""
+    kpis = KPIS + policy_kpis(model)
+    scenarios = []
+    for result in results:
+        values = {}
+        for kpi in kpis:
+            value = _clean(kpi.value(result))
+            values[kpi.key] = float(value) if isinstance(value, float | np.floating) else value
+        scenarios.append({
+            "name": result.scenario.name, "years": [int(y) for y in result.years],
+            "kpis": values,
+            "public_money": {key: [float(v) for v in np.asarray(array, float)]
+                             for key, array in result.public_money().items()}})
+    return {"scenarios": scenarios,
+            "kpis": [{"key": k.key, "label": k.label(lang), "kind": k.kind,
+                      "better": k.better or None, "definition": definition(k.key, lang)}
+                     for k in kpis]}
+
+
+def compare_text(model: ChainModel, results: list[ScenarioResult], lang: str = "en") -> str:
+    """The key figures and policy figures of ``results`` as a text table, the best value of
+    each row marked with *."""
+    from planner.results import _table
+
+    rows = comparison_rows(results, None, lang, model)
+    header = ["", *(r.scenario.name + " " for r in results)]
+    lines = _table(header, [[row.label, *[row.text(c) + ("*" if c in row.best else " ")
+                                          for c in range(len(results))]] for row in rows])
+    lines.append("* = " + ("最优" if lang == "zh_CN" else "best in row"))
+    return "\n".join(lines)

@@ -1,8 +1,12 @@
-"""The scenario comparison: best values marked, differences from a baseline, overlaid lines."""
+"""The scenario comparison: best values marked, differences from a baseline, overlaid lines;
+the policy figures (public money by instrument, per SME reaching the target and per new
+link, the SMEs' own payback) checked against hand-worked numbers, also from
+``chainplan compare``."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +14,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from models.chain import Assignment, ChainModel, Enterprise
-from models.files import load_model
+from models.chain import Assignment, ChainModel, Enterprise, Park, ParkAssignment, ProjectType
+from models.files import load_model, save_model
+from planner.cli import main
+from planner.compare import POLICY_KEYS, compare_json, policy_figures, policy_kpis
 from planner.engine import evaluate
 from planner.kpis import KPIS, format_value
 from ui.compare import BEST_BACKGROUND, ComparisonView, comparison_rows, format_difference
@@ -216,3 +222,198 @@ def test_labels_follow_the_language(qtbot, chain):
     assert view.table.verticalHeaderItem(ROW["npv"]).text() == "净现值"
     assert view.difference.text() == "显示与基准的差值"
     assert view.cumulative_chart.getPlotItem().getAxis("left").labelText == "万元"
+
+
+# --- policy figures, worked by hand ---------------------------------------------------------
+def policy_chain(chain: ChainModel) -> ChainModel:
+    """The small chain, three years from 2026 at 10 %, three scenarios:
+
+    "Grant": grants by size (S1 medium 20 %, D1 micro 30 %); S1 gets ERP (capex 40, opex
+    10, benefit 200 a year from 2027, level 1 -> 2) and PLAT (capex 16, half paid by the
+    core; S1 joins the platform in 2027, so link S1 -> C is newly connected and saves 100 a
+    year, half to S1); D1 gets PLAT (capex 4; its only link is already connected, so it
+    never benefits).
+    "Park mix": the Lingang park (S1 and S2) gets a 5G network (capex 100, opex 10, fixed
+    benefit 5 x size factor to each member, connects them) paid 60 % by the government,
+    20 % by the core; grants only once a firm is at level 2 (事后奖补); SMEs borrow half
+    their own capex at 4 % over 2 years with half the interest subsidised; S1 and S2 get ERP.
+    "Nothing": no project.
+    """
+    chain.settings.model_name = "Policy chain"
+    chain.parks = [Park(id="Lingang", name="Lingang park", operator="Lingang Dev Co")]
+    chain.projects.append(ProjectType(id="P5G", name="Park 5G network", category="infrastructure",
+                                      capex=100.0, opex=10.0, benefit_fixed=5.0,
+                                      connects_platform=True, scope="park"))
+    base = chain.scenarios[0]
+    grant = dataclasses.replace(base, name="Grant", horizon=3, discount_rate=0.1, extra={})
+    mix = dataclasses.replace(grant, name="Park mix", subsidy_min_level=2, loan_share=0.5,
+                              loan_rate=0.04, loan_years=2, interest_subsidy=0.5, extra={})
+    nothing = dataclasses.replace(grant, name="Nothing", extra={})
+    chain.scenarios = [grant, mix, nothing]
+    chain.assignments = [
+        Assignment(scenario="Grant", enterprise="S1", project="ERP", start_year=2026),
+        Assignment(scenario="Grant", enterprise="S1", project="PLAT", start_year=2026,
+                   core_share=0.5),
+        Assignment(scenario="Grant", enterprise="D1", project="PLAT", start_year=2026),
+        Assignment(scenario="Park mix", enterprise="S1", project="ERP", start_year=2026),
+        Assignment(scenario="Park mix", enterprise="S2", project="ERP", start_year=2026),
+    ]
+    chain.park_assignments = [ParkAssignment(scenario="Park mix", park="Lingang", project="P5G",
+                                             start_year=2026, government_share=0.6,
+                                             core_share=0.2)]
+    return chain
+
+
+def loan(principal: float, rate: float = 0.04, years: int = 2) -> list[float]:
+    """The interest of each instalment of an annuity loan."""
+    instalment = principal * rate / (1 - (1 + rate) ** -years)
+    interest, balance = [], principal
+    for _ in range(years):
+        interest.append(balance * rate)
+        balance -= instalment - interest[-1]
+    return interest
+
+
+def test_policy_figures_of_a_grant_match_the_hand_worked_numbers(chain):
+    model = policy_chain(chain)
+    grant = evaluate(model, "Grant")[0]
+    figures = policy_figures(model, grant)
+    # grants 20 % of S1's 40 + 16, 30 % of D1's 4, all paid in 2026
+    assert figures.public_money == pytest.approx({"capex_subsidy": 12.4, "opex_subsidy": 0.0,
+                                                  "interest_subsidy": 0.0, "tax_relief": 0.0,
+                                                  "park_projects": 0.0})
+    assert figures.government_total == pytest.approx(12.4)
+    assert figures.government_pv == pytest.approx(12.4)  # all in the first year
+    assert figures.smes_reached == 1  # S1 1 -> 2; S2 was at 2 already, D1 stays at 1
+    assert figures.per_sme_reached == pytest.approx(12.4)
+    assert figures.links_connected == 1  # S1 -> C; C -> D1 was connected at the start
+    assert figures.per_link == pytest.approx(12.4)
+    # S1 pays 32 + 6.4 in 2026 and gets 200 + 50 - 10 in 2027; D1 never gets anything back
+    assert figures.smes_in_plan == 2
+    assert sorted(figures.sme_payback, key=str) == [2027, None]
+    assert figures.median_payback == 2027  # the lower middle of two
+    assert figures.paying_back_share == 0.5
+    assert figures.core_cost == pytest.approx(0.5 * (16 - 3.2))
+    assert figures.park_cost == 0.0
+
+
+def test_policy_figures_of_a_park_and_a_conditioned_grant_with_loans(chain):
+    model = policy_chain(chain)
+    mix = evaluate(model, "Park mix")[0]
+    figures = policy_figures(model, mix)
+    s1, s2 = loan(20.0), loan(10.0)  # half of S1's 40 and of S2's 20
+    interest = [0.0, 0.5 * (s1[0] + s2[0]), 0.5 * (s1[1] + s2[1])]
+    # S2 (level 2) is paid 6 at once; S1's 8 waits for level 2 in 2027; park: 60 % of
+    # 100 in 2026 and of 10 in 2027 and 2028
+    by_year = [6.0 + 60.0, 8.0 + interest[1] + 6.0, interest[2] + 6.0]
+    assert figures.public_money == pytest.approx({
+        "capex_subsidy": 14.0, "opex_subsidy": 0.0, "interest_subsidy": sum(interest),
+        "tax_relief": 0.0, "park_projects": 72.0})
+    assert figures.government_total == pytest.approx(sum(by_year))
+    assert figures.government_pv == pytest.approx(by_year[0] + by_year[1] / 1.1
+                                                  + by_year[2] / 1.21)
+    assert figures.smes_reached == 1  # S1; S2 was at level 2 already
+    assert figures.per_sme_reached == pytest.approx(sum(by_year))
+    assert figures.links_connected == 2  # the park connects S1 and S2: S1 -> C and S2 -> S1
+    assert figures.per_link == pytest.approx(sum(by_year) / 2)
+    assert figures.smes_in_plan == 2 and figures.sme_payback == [2027, 2027]
+    assert figures.median_payback == 2027 and figures.paying_back_share == 1.0
+    assert figures.core_cost == pytest.approx(24.0)  # 20 % of 100 + 10 + 10
+    assert figures.park_cost == pytest.approx(24.0)  # the operator pays the same 20 %
+
+
+def test_a_scenario_with_no_project_has_no_cost_per_firm_or_payback(chain):
+    model = policy_chain(chain)
+    figures = policy_figures(model, evaluate(model, "Nothing")[0])
+    assert figures.government_total == 0.0
+    assert figures.per_sme_reached is None and figures.per_link is None
+    assert figures.median_payback is None and figures.paying_back_share is None
+
+
+def test_the_smes_payback_years_are_the_engines_firm_by_firm(chain):
+    model = policy_chain(chain)
+    for result in evaluate(model):
+        figures = policy_figures(model, result)
+        firms = [i for i, e in enumerate(model.enterprises) if e.role != "core"
+                 and (e.id in {a.enterprise for a in model.assignments
+                               if a.scenario == result.scenario.name}
+                      or (e.park and result.scenario.name == "Park mix"))]
+        assert figures.sme_payback == [result.firm_payback(i) for i in firms]
+
+
+def test_policy_rows_follow_the_key_figures_and_mark_the_cheapest(chain):
+    model = policy_chain(chain)
+    results = evaluate(model)
+    rows = comparison_rows(results, 0, "en", model)
+    assert [r.kpi.key for r in rows] == [k.key for k in KPIS] + list(POLICY_KEYS)
+    by_key = {r.kpi.key: r for r in rows}
+    assert by_key["per_sme_reached"].best == {0}  # 12.4 per SME against 87
+    assert by_key["per_sme_reached"].text(2) == "—"
+    assert by_key["links_connected"].best == {1}
+    assert by_key["sme_paying_back"].text(0) == "50.0%"
+    assert by_key["sme_median_payback"].text(1) == "2027"
+    assert by_key["public_park_projects"].text(1) == "72.0"
+    assert comparison_rows(results, 0, "zh_CN", model)[len(KPIS)].label == "财政资金合计"
+
+
+def test_the_compare_tab_shows_the_policy_rows_with_their_meaning(qtbot, chain):
+    model = policy_chain(chain)
+    view = make_view(qtbot, model)
+    headings = [view.table.verticalHeaderItem(r).text() for r in range(view.table.rowCount())]
+    # the key figures, then a heading row, then the policy figures
+    assert headings[:len(KPIS)] == [k.en for k in KPIS]
+    assert headings[len(KPIS)] == "Public money and firms"
+    assert headings[len(KPIS) + 1] == "Public money, total"
+    assert "Public money per SME reaching the target" in headings
+    row = [r.label for r in view.rows].index("Public money per newly connected link")
+    at = view.table_row(row)
+    assert headings[at] == "Public money per newly connected link"
+    assert view.cell_text(row, 0) == view.table.item(at, 0).text() == "12.4"
+    assert view.cell_text(row, 2) == "—"
+    assert "newly data-connected links" in view.table.verticalHeaderItem(at).toolTip()
+    assert "newly data-connected links" in view.table.item(at, 1).toolTip()
+    assert is_marked(view, at, 0) and not is_marked(view, at, 1)  # cheapest per link
+    set_language("zh_CN")
+    chinese = make_view(qtbot, policy_chain(small_chain_copy()))
+    headings = [chinese.table.verticalHeaderItem(r).text()
+                for r in range(chinese.table.rowCount())]
+    assert "财政资金与企业" in headings
+    at = headings.index("每条新互联链接的财政资金")
+    assert "新增数据互联链接数" in chinese.table.verticalHeaderItem(at).toolTip()
+
+
+def small_chain_copy() -> ChainModel:
+    from tests.conftest import small_chain
+
+    return small_chain()
+
+
+def test_chainplan_compare_prints_the_policy_figures_as_text_and_json(chain, tmp_path, capsys):
+    path = tmp_path / "policy.json"
+    save_model(policy_chain(chain), path)
+    assert main(["compare", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Public money per SME reaching the target" in out and "Park mix" in out
+    assert main(["compare", str(path), "--json", "--scenarios", "Park mix", "Grant"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [s["name"] for s in data["scenarios"]] == ["Park mix", "Grant"]
+    grant = data["scenarios"][1]
+    for key in ("npv", "npv_sme", "connected_share", *POLICY_KEYS):
+        assert key in grant["kpis"], key
+    assert grant["kpis"]["government_total"] == pytest.approx(12.4)
+    assert grant["kpis"]["per_link"] == pytest.approx(12.4)
+    assert grant["kpis"]["sme_median_payback"] == 2027
+    assert data["scenarios"][0]["public_money"]["park_projects"] == pytest.approx([60, 6, 6])
+    meaning = {k["key"]: k for k in data["kpis"]}
+    assert meaning["per_sme_reached"]["better"] == "low"
+    assert "target level" in meaning["smes_reached"]["definition"]
+    assert compare_json(policy_chain(small_chain_copy()), evaluate(policy_chain(
+        small_chain_copy())), "zh_CN")["kpis"][len(KPIS)]["label"] == "财政资金合计"
+
+
+def test_every_figure_has_a_definition_in_both_languages(chain):
+    from planner.compare import definition
+
+    for kpi in KPIS + policy_kpis(chain):
+        assert definition(kpi.key, "en"), kpi.key
+        assert definition(kpi.key, "zh_CN"), kpi.key

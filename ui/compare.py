@@ -9,6 +9,11 @@ value's difference from a chosen baseline scenario instead. Two charts overlay
 the scenarios' cumulative net benefit and connected share, one colour, line
 style and marker per scenario.
 
+Below the key figures come the policy figures (``planner.compare.policy_kpis``):
+public money in total, discounted and by instrument, per SME reaching the target level
+and per newly connected link, the SMEs' own payback, the core's and the park operators'
+cost. Every row's heading says in a tooltip what the figure is.
+
 The rows themselves are plain data (``planner.compare``), shared with the slides
 and the report.
 """
@@ -37,7 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.compare import ComparisonRow
+from models.chain import ChainModel
+from planner.compare import POLICY_KEYS, ComparisonRow, definition
 from planner.compare import comparison_rows as plain_rows
 from planner.compare import format_difference as plain_difference
 from planner.engine import ScenarioResult
@@ -56,9 +62,11 @@ SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "x")
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str | None = None) -> list[ComparisonRow]:
-    """``planner.compare.comparison_rows``, labelled in the interface language by default."""
-    return plain_rows(results, baseline, lang or language())
+                    lang: str | None = None, model: ChainModel | None = None
+                    ) -> list[ComparisonRow]:
+    """``planner.compare.comparison_rows``, labelled in the interface language by default
+    (with the policy rows when the ``model`` is given)."""
+    return plain_rows(results, baseline, lang or language(), model)
 
 
 def format_difference(kind: str, value: float | int | None) -> str:
@@ -175,6 +183,7 @@ class ComparisonView(QWidget):
         self.rows: list[ComparisonRow] = []
         self.show_differences = False
         self._stale = True
+        self._section: int | None = None  # table row of the policy figures' heading
 
         self.baseline = QComboBox(self)
         self.baseline.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -271,7 +280,8 @@ class ComparisonView(QWidget):
         return {(r, c) for r, row in enumerate(self.rows) for c in row.best}
 
     def cell_text(self, row: int, column: int) -> str:
-        item = self.table.item(row, column)
+        """The text shown for ``self.rows[row]`` in a scenario's column."""
+        item = self.table.item(self.table_row(row), column)
         return item.text() if item else ""
 
     def set_baseline(self, name: str) -> None:
@@ -314,7 +324,7 @@ class ComparisonView(QWidget):
     def _show_results(self, results: list[ScenarioResult]) -> None:
         self.results = results
         self._fill_baselines()
-        self.rows = comparison_rows(results, self.baseline_column())
+        self.rows = comparison_rows(results, self.baseline_column(), model=self.document.model)
         self._fill_table()
         for chart in self.charts:
             chart.update_results(results)
@@ -327,7 +337,8 @@ class ComparisonView(QWidget):
     def _on_baseline_chosen(self, index: int) -> None:
         if not self.results:
             return
-        self.rows = comparison_rows(self.results, self.baseline_column())
+        self.rows = comparison_rows(self.results, self.baseline_column(),
+                                    model=self.document.model)
         self._fill_table()
         self.baseline_changed.emit(self.baseline.currentText())
 
@@ -338,6 +349,7 @@ class ComparisonView(QWidget):
     # --- drawing -----------------------------------------------------------------------
     def _show_message(self, text: str) -> None:
         self.results, self.rows = [], []
+        self._section = None
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -354,22 +366,53 @@ class ComparisonView(QWidget):
         self.baseline.setCurrentIndex(names.index(current) if current in names else 0)
         self.baseline.blockSignals(False)
 
+    def table_row(self, row: int) -> int:
+        """The table's row of ``self.rows[row]`` (the policy figures sit under a heading row)."""
+        return row + 1 if self._section is not None and row >= self._section else row
+
     def _fill_table(self) -> None:
         table = self.table
         baseline = self.baseline_column()
         names = [r.scenario.name for r in self.results]
+        lang = language()
+        # the policy figures get a heading row of their own, spanning the scenarios
+        self._section = next((r for r, row in enumerate(self.rows)
+                              if row.kpi.key in POLICY_KEYS), None)
         table.clear()
-        table.setRowCount(len(self.rows))
+        table.clearSpans()
+        table.setRowCount(len(self.rows) + (self._section is not None))
         table.setColumnCount(len(names))
         headers = [wrap_name(name) + ("\n" + tr("(baseline)") if self.show_differences
                                       and c == baseline else "") for c, name in enumerate(names)]
         table.setHorizontalHeaderLabels(headers)
-        table.setVerticalHeaderLabels([row.label for row in self.rows])
         bold = QFont(table.font())
         bold.setBold(True)
+        labels = [""] * table.rowCount()
+        for r, row in enumerate(self.rows):
+            labels[self.table_row(r)] = row.label
+        if self._section is not None:
+            labels[self._section] = tr("Public money and firms")
+        table.setVerticalHeaderLabels(labels)
+        if self._section is not None:
+            heading = table.verticalHeaderItem(self._section)
+            heading.setFont(bold)
+            heading.setToolTip(tr("What the scenario's policy costs the government, per SME "
+                                  "reaching the target level and per newly connected link, "
+                                  "and when the SMEs' own projects pay back"))
+            if names:
+                table.setSpan(self._section, 0, 1, len(names))
+                filler = QTableWidgetItem("")
+                filler.setFlags(Qt.ItemFlag.NoItemFlags)
+                filler.setBackground(QBrush(palette.mix(palette.MUTED_INK, palette.PAPER, 0.9)))
+                table.setItem(self._section, 0, filler)
         best_brush = QBrush(BEST_BACKGROUND)
         align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, row in enumerate(self.rows):
+            at = self.table_row(r)
+            meaning = definition(row.kpi.key, lang)
+            if meaning:
+                table.verticalHeaderItem(at).setToolTip(f"<p><b>{row.label}</b></p>"
+                                                        f"<p>{meaning}</p>")
             for c in range(len(names)):
                 value_text = row.text(c)
                 shown = value_text if not self.show_differences or c == baseline \
@@ -378,6 +421,8 @@ class ComparisonView(QWidget):
                 item.setTextAlignment(align)
                 item.setData(Qt.ItemDataRole.UserRole, row.values[c])
                 tip = f"{names[c]} · {row.label}: {value_text}"
+                if meaning:
+                    tip += "\n" + meaning
                 if self.show_differences and c != baseline and baseline is not None:
                     tip += "\n" + tr("vs {0}: {1}", names[baseline], row.difference_text(c))
                 if c in row.best:
@@ -386,7 +431,7 @@ class ComparisonView(QWidget):
                     item.setForeground(QBrush(palette.INK))
                     tip += "\n" + tr("Best in the row")
                 item.setToolTip(tip)
-                table.setItem(r, c, item)
+                table.setItem(at, c, item)
         self._mark_current()
         table.refit()
 

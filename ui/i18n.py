@@ -201,6 +201,10 @@ ZH = {
     "Baseline:": "基准：",
     "(baseline)": "（基准）",
     "vs {0}: {1}": "相对 {0}：{1}", "Best in the row": "该行最优",
+    "Public money and firms": "财政资金与企业",
+    "What the scenario's policy costs the government, per SME reaching the target level and "
+    "per newly connected link, and when the SMEs' own projects pay back":
+        "情景政策的财政成本：合计、每家新达标中小企业、每条新互联链接，以及中小企业自身项目何时回收",
     "Cannot write {0}": "无法写入 {0}",
     "Scenario: {0}": "情景：{0}",
     "Scenario comparison": "情景比较",
