@@ -63,12 +63,11 @@ from typing import TYPE_CHECKING, TypeAlias
 import numpy as np
 from numpy.typing import NDArray
 
-from models.chain import Assignment, ChainModel, Scenario
+from models.chain import Assignment, ChainModel, ParkAssignment, Scenario
 from models.schema import SIZES
 from planner.engine import (
     ChainArrays,
     ScenarioResult,
-    _subsidies,
     evaluate,
     evaluate_scenario,
 )
@@ -81,6 +80,7 @@ if TYPE_CHECKING:
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
+_Plan: TypeAlias = tuple[list[Assignment], list[ParkAssignment]]  # firms' rows, parks' rows
 
 OBJECTIVES = ("npv", "coverage")
 _TOL = 1e-6
@@ -225,6 +225,7 @@ class Addition:
     why: Why
     enterprise_name: str = ""
     project_name: str = ""
+    park: bool = False  # a park project on the park ``enterprise`` (its id; name: its name)
 
     def enterprise_label(self) -> str:
         return f"{self.enterprise} {self.enterprise_name}".strip()
@@ -267,6 +268,7 @@ NPV_MEANING = (
 class OptimiseResult:
     scenario: Scenario  # the new scenario "S (optimised)"
     assignments: list[Assignment]  # S's rows copied to the new scenario, then the additions
+    park_assignments: list[ParkAssignment]  # the same for park projects on parks
     objective: float  # the engine's NPV of the new scenario
     bound: float | None  # best bound on the NPV HiGHS proved (None: no plan was solved)
     gap: float | None  # (bound − objective) / |objective|, as HiGHS reports gaps
@@ -363,18 +365,11 @@ class OptimiseResult:
 # --- the independent checker -------------------------------------------------------------
 
 def sme_own_costs(result: ScenarioResult, n_enterprises: int) -> Floats:
-    """Each enterprise's own yearly cost (enterprises x years), from the engine's trace."""
-    tr = result.trace
-    horizon = len(result.years)
-    own = 1.0 - tr.core_pays
-    table = np.zeros((n_enterprises, horizon))
-    spend = tr.in_horizon
-    np.add.at(table, (tr.enterprise[spend], tr.start_offset[spend]),
-              (own * (tr.capex - tr.subsidy))[spend])
-    table += np.stack([np.bincount(tr.enterprise, weights=own * tr.opex * tr.live[:, t],
-                                   minlength=n_enterprises) for t in range(horizon)], axis=1) \
-        if len(tr.enterprise) else 0.0
-    return table
+    """Each enterprise's own yearly cost (enterprises x years), the engine's ``firm_cost``:
+    what it pays after subsidies paid in the year, loans drawn and repaid, tax relief (it
+    may be negative). The core's row holds the core's figures, not an SME's."""
+    assert result.firm_cost.shape[0] == n_enterprises
+    return result.firm_cost
 
 
 def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
@@ -383,9 +378,9 @@ def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
     """Every way the scenario breaks the optimiser's constraints (empty: feasible).
 
     Money comes from ``planner.engine.evaluate``. With ``baseline`` (the scenario the plan
-    was made from), the rule checks skip rows the baseline has too (same enterprise, project
-    and start year), and a firm's yearly own cost may reach the baseline's own figure where
-    that exceeds ``sme_cost_cap``·revenue. A budget of None is no limit.
+    was made from), the rule checks skip rows the baseline has too (same enterprise or park,
+    project and start year), and a firm's yearly own cost may reach the baseline's own
+    figure where that exceeds ``sme_cost_cap``·revenue. A budget of None is no limit.
     """
     arrays = ChainArrays.of(model)
     result = evaluate(model, scenario_name, arrays=arrays, problems=[])[0]
@@ -413,7 +408,7 @@ def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
     if baseline is not None:
         base = evaluate(model, baseline, arrays=arrays, problems=[])[0]
         limit = np.maximum(limit, sme_own_costs(base, n))
-    over = own > limit + _TOL * np.maximum(1.0, limit)
+    over = own > limit + _TOL * np.maximum(1.0, np.abs(limit))
     if arrays.core >= 0:
         over[arrays.core] = False
     for e, t in zip(*np.nonzero(over), strict=True):
@@ -422,12 +417,33 @@ def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
 
     enterprises = model.enterprise_index()
     projects = model.project_index()
+    first, last = scenario.start_year, scenario.start_year + scenario.horizon - 1
     rows = [a for a in model.assignments if a.scenario == scenario_name]
-    kept = set()
+    park_rows = [b for b in model.park_assignments if b.scenario == scenario_name]
+    kept: set[tuple[str, str, int]] = set()
+    kept_parks: set[tuple[str, str, int]] = set()
     if baseline is not None:
         kept = {(a.enterprise, a.project, a.start_year) for a in model.assignments
                 if a.scenario == baseline}
+        kept_parks = {(b.park, b.project, b.start_year) for b in model.park_assignments
+                      if b.scenario == baseline}
     seen: set[tuple[str, str]] = set()
+    # what is live on each enterprise: its own rows and its park's (a shared platform)
+    park_live: dict[str, list[tuple[int, str, int]]] = {}
+    for b in park_rows:
+        p = projects[b.project]
+        if (b.park, b.project) in seen:
+            found.append(f"park {b.park} starts {b.project} twice")
+        seen.add((b.park, b.project))
+        park_live.setdefault(b.park, []).append((b.start_year + p.duration, p.id,
+                                                 p.maturity_gain))
+        if (b.park, b.project, b.start_year) in kept_parks:
+            continue
+        if p.scope != "park":
+            found.append(f"{p.id} is an enterprise project, assigned to park {b.park}")
+        if not first <= b.start_year <= last:
+            found.append(f"park {b.park} {p.id} starts {b.start_year}, outside the horizon")
+    seen = set()
     live: dict[str, list[tuple[int, str, int]]] = {}
     for a in rows:
         p = projects[a.project]
@@ -440,11 +456,13 @@ def check_plan(model: ChainModel, scenario_name: str, core_budget: float | None,
         if (a.enterprise, a.project, a.start_year) in kept:
             continue
         e, p = enterprises[a.enterprise], projects[a.project]
-        if not scenario.start_year <= a.start_year < scenario.start_year + scenario.horizon:
+        if p.scope != "enterprise":
+            found.append(f"{p.id} is a park project, assigned to {e.id}")
+        if not first <= a.start_year <= last:
             found.append(f"{e.id} {p.id} starts {a.start_year}, outside the horizon")
         if p.eligible_sizes and e.size not in p.eligible_sizes:
             found.append(f"{p.id} is not for {e.size} firms like {e.id}")
-        others = live[e.id]
+        others = live[e.id] + park_live.get(e.park, []) if e.park else live[e.id]
         level = min(4, e.maturity + sum(g for y, _, g in others if y <= a.start_year))
         if level < p.min_maturity:
             found.append(f"{e.id} is at level {level} in {a.start_year}; {p.id} needs "
@@ -469,10 +487,8 @@ class _Program:
     a: Sparse
     row_lb: Floats
     row_ub: Floats
-    row_names: list[str]  # "core", "government", "sme" per row, others ""
-    row_year: Ints  # horizon offset of budget / SME rows (-1 when over the horizon)
-    row_enterprise: Ints  # enterprise of SME rows, -1 otherwise
-    item_e: Ints
+    item_e: Ints  # enterprise of an item, -1 for a park item
+    item_k: Ints  # park of a park item (position in park ids), -1 for an enterprise item
     item_p: Ints
     item_s: Ints
     item_fixed: Bools
@@ -484,19 +500,56 @@ class _Program:
     conn_ids: Ints
     link_base: int
     link_ids: Ints
-    w_cols: slice  # the cap binaries (relaxed to [0, 1] in the first solve)
+    relax: Ints  # the yes/no columns of the level gate and the cap (relaxed in the first solve)
+    mixed: bool  # a firm's paid subsidies split between core and firm only within bounds
 
 
-def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignment]
-                ) -> tuple[Ints, Ints, Ints]:
-    """Candidate (enterprise, project, start year) that could ever pass the rules."""
+def _park_index(model: ChainModel) -> tuple[list[str], Ints]:
+    """The park ids and each enterprise's park (position in them, -1 for none)."""
+    parks = model.park_ids()
+    where = {k: i for i, k in enumerate(parks)}
+    return parks, np.fromiter((where.get(e.park, -1) for e in model.enterprises), np.int64,
+                              len(model.enterprises))
+
+
+def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignment],
+                park_existing: list[ParkAssignment], park_of: Ints, n_parks: int
+                ) -> tuple[Ints, Ints, Ints, Ints, Ints, Ints]:
+    """Candidate (enterprise, project, start year) that could ever pass the rules, and
+    candidate (park, park project, start year): any park project not yet on the park that
+    goes live within the horizon."""
     model = arrays.model
     n, n_p = len(arrays.ids), len(model.projects)
     start, horizon = scenario.start_year, scenario.horizon
     last = start + horizon - 1
     big = np.iinfo(np.int64).max // 4
+    park_scope = np.array([p.scope == "park" for p in model.projects], bool)
+    # parks: every park project not on the park yet, every start year it goes live from
+    park_has = np.zeros((n_parks, n_p), bool)
+    park_live = np.full((n_parks, n_p), big, np.int64)
+    for b in park_existing:
+        k, p = model.park_ids().index(b.park), arrays.project_index[b.project]
+        park_has[k, p] = True
+        park_live[k, p] = min(park_live[k, p], b.start_year + int(arrays.p_duration[p]))
+    members = np.bincount(park_of[park_of >= 0], minlength=n_parks) if n_parks else \
+        np.zeros(0, np.int64)
+    kk, kp, ks = [], [], []
+    for s in range(start, last + 1):
+        k_idx, p_idx = np.nonzero(~park_has & park_scope[None, :] & (members > 0)[:, None])
+        keep = s + arrays.p_duration[p_idx] <= last
+        kk.append(k_idx[keep])
+        kp.append(p_idx[keep])
+        ks.append(np.full(int(keep.sum()), s, np.int64))
+        earliest = np.where(~park_has & park_scope[None, :] & (members > 0)[:, None]
+                            & (s + arrays.p_duration[None, :] <= last),
+                            s + arrays.p_duration[None, :], big)
+        park_live = np.minimum(park_live, earliest)
+    # what a member's park could have live by a year, as if on the member itself
+    member_live = np.where((park_of >= 0)[:, None], park_live[np.maximum(park_of, 0)], big) \
+        if n_parks else np.full((n, n_p), big, np.int64)
+
     has = np.zeros((n, n_p), bool)
-    live_existing = np.full((n, n_p), big, np.int64)
+    live_existing = member_live.copy()
     for a in existing:
         e, p = arrays.index[a.enterprise], arrays.project_index[a.project]
         has[e, p] = True
@@ -509,7 +562,7 @@ def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignme
     requires = [arrays.project_index.get(p.requires, -1) if p.requires else -1
                 for p in model.projects]
     min_level = np.array([p.min_maturity for p in model.projects], np.int64)
-    allowed = eligible & ~has
+    allowed = eligible & ~has & ~park_scope[None, :]
     earliest_live = live_existing.copy()
     earliest_start = np.full((n, n_p), big, np.int64)
     for _ in range(n_p + 2):  # a fixed point: earlier lives allow earlier starts
@@ -537,201 +590,451 @@ def _candidates(arrays: ChainArrays, scenario: Scenario, existing: list[Assignme
         es.append(e_idx[keep])
         ps.append(p_idx[keep])
         ss.append(np.full(int(keep.sum()), s, np.int64))
-    return (np.concatenate(es).astype(np.int64), np.concatenate(ps).astype(np.int64),
-            np.concatenate(ss).astype(np.int64))
+
+    def cat(parts: list[Ints]) -> Ints:
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, np.int64)
+
+    return cat(es), cat(ps), cat(ss), cat(kk), cat(kp), cat(ks)
+
+
+@dataclass
+class _Money:
+    """Each item's yearly figures (items x years) under every linear rule of the policy."""
+
+    npv: Floats  # its own discounted benefit − cost (cost counts loans drawn and repaid)
+    core: Floats  # what the core pays, before subsidy payments
+    government: Floats  # interest subsidy, tax relief, the government's share of park items
+    own: Floats  # what the firm pays itself (SMEs), before subsidy payments
+    claim: Floats  # subsidy claims arising in the year (capex and opex)
+    core_part: Floats  # share of a paid subsidy that lowers the core's cost (per item)
+
+
+def _money(arrays: ChainArrays, scenario: Scenario, item_e: Ints, item_k: Ints, item_p: Ints,
+           item_s: Ints, share: Floats, gov_share: Floats, park_of: Ints, factor: Floats
+           ) -> _Money:
+    """The money of each item as the evaluation counts it, subsidies as claims (when they
+    are paid is the level gate's and the cap's business: ``_build``)."""
+    model = arrays.model
+    start, horizon = scenario.start_year, scenario.horizon
+    count = len(item_p)
+    years = np.arange(start, start + horizon)
+    is_park = item_k >= 0
+    e = np.maximum(item_e, 0)
+    f = np.where(is_park, 1.0, arrays.size_factor[e])
+    capex = arrays.p_capex[item_p] * f
+    opex = arrays.p_opex[item_p] * f
+    # park items: every member's benefit
+    rev_by_park = np.bincount(park_of[park_of >= 0], weights=arrays.revenue[park_of >= 0],
+                              minlength=int(item_k.max(initial=-1)) + 1)
+    f_by_park = np.bincount(park_of[park_of >= 0], weights=arrays.size_factor[park_of >= 0],
+                            minlength=int(item_k.max(initial=-1)) + 1)
+    k = np.maximum(item_k, 0)
+    benefit = np.where(
+        is_park, arrays.p_rate[item_p] * (rev_by_park[k] if len(rev_by_park) else 0.0)
+        + arrays.p_fixed[item_p] * (f_by_park[k] if len(f_by_park) else 0.0),
+        arrays.p_rate[item_p] * arrays.revenue[e] + arrays.p_fixed[item_p] * f)
+    live_year = item_s + arrays.p_duration[item_p]
+    live = (years[None, :] >= live_year[:, None]).astype(float)
+    in_h = (item_s >= start) & (item_s < start + horizon)
+    spent = np.zeros((count, horizon))
+    inside = np.flatnonzero(in_h)
+    spent[inside, item_s[inside] - start] = 1.0
+    gross = spent * capex[:, None] + live * opex[:, None]
+    is_core = ~is_park & (item_e == arrays.core)
+    sme = ~is_park & ~is_core
+    own_part = np.where(sme, 1.0 - share, 0.0)
+    core_part = np.where(is_core, 1.0, np.where(is_park, 0.0, share))
+    ownership = np.array([x.ownership for x in model.enterprises], dtype=object)
+    targets = set(scenario.subsidy_ownership)
+    eligible = ~is_park & (np.ones(count, bool) if not targets else
+                           np.isin(ownership[e].astype(str), list(targets)))
+    rates = np.array([getattr(scenario, "subsidy_" + size) for size in SIZES], float)
+    claim = spent * np.where(eligible, rates[arrays.size_code[e]] * capex, 0.0)[:, None]
+    window = live * (years[None, :] < (live_year + scenario.opex_subsidy_years)[:, None])
+    claim += window * np.where(eligible & sme, scenario.opex_subsidy * opex, 0.0)[:, None]
+    # loans: SMEs' own capex share, drawn in the start year, equal instalments after it
+    drawn = np.zeros((count, horizon))
+    repaid = np.zeros((count, horizon))
+    interest_gov = np.zeros((count, horizon))
+    if scenario.loan_share > 0:
+        borrow = np.where(sme & in_h, scenario.loan_share * own_part * capex, 0.0)
+        drawn = spent * borrow[:, None]
+        r, n_years = scenario.loan_rate, scenario.loan_years
+        instalment = borrow / n_years if r == 0 else borrow * r / (1 - (1 + r) ** -n_years)
+        balance = borrow.copy()
+        helped = np.where(eligible, scenario.interest_subsidy, 0.0)
+        rows = np.flatnonzero(borrow > 0)
+        for j in range(1, n_years + 1):
+            interest = r * balance
+            balance = balance - (instalment - interest)
+            col = np.minimum(item_s[rows] + j, start + horizon - 1) - start
+            np.add.at(repaid, (rows, col), instalment[rows])
+            np.add.at(interest_gov, (rows, col), (helped * interest)[rows])
+    tax = scenario.tax_relief_rate * np.where(is_core, 1.0, own_part)[:, None] * gross
+    core = np.where(is_park, share, core_part)[:, None] * gross - np.where(is_core, 1.0, 0.0)[
+        :, None] * tax
+    own = own_part[:, None] * gross - drawn + repaid - interest_gov - np.where(sme, 1.0, 0.0)[
+        :, None] * tax
+    government = interest_gov + np.where(is_park, 0.0, 1.0)[:, None] * tax + \
+        np.where(is_park, gov_share, 0.0)[:, None] * gross
+    npv = (live * benefit[:, None] - gross + drawn - repaid) @ factor
+    return _Money(npv=npv, core=core, government=government, own=own, claim=claim,
+                  core_part=core_part)
+
+
+def _group_max(key: Ints, values: Floats, size: int) -> Floats:
+    """Per key, the largest row of ``values`` (rows x years); zeros where a key has none."""
+    out = np.zeros((size, values.shape[1]))
+    if len(key):
+        np.maximum.at(out, key, values)
+    return out
 
 
 def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
            government_budget: float | None, per_year: bool, core_share: float,
-           sme_limit: Floats, base: ScenarioResult) -> _Program:
+           park_shares: tuple[float, float], sme_limit: Floats, base: ScenarioResult
+           ) -> _Program:
     """The program; ``sme_limit`` (enterprises x years) is each firm's own yearly cost cap,
-    never below what S alone makes it pay."""
+    never below what S alone makes it pay; ``park_shares`` (government, core) of new park
+    items."""
     from scipy.sparse import coo_array, csr_array, vstack
 
     model = arrays.model
     start, horizon = scenario.start_year, scenario.horizon
     factor = base.factor
-    tail = np.cumsum(factor[::-1])[::-1]  # Σ factor over t..H-1
-    tail = np.r_[tail, 0.0]
+    n, n_p = len(arrays.ids), len(model.projects)
+    parks, park_of = _park_index(model)
+    n_parks = len(parks)
+    park_pos = {k: i for i, k in enumerate(parks)}
     existing = [a for a in model.assignments if a.scenario == scenario.name]
-    ce, cp, cs = _candidates(arrays, scenario, existing)
+    park_existing = [b for b in model.park_assignments if b.scenario == scenario.name]
+    ce, cp, cs, ck, ckp, cks = _candidates(arrays, scenario, existing, park_existing, park_of,
+                                           n_parks)
     # existing rows that matter in the horizon (those starting after it add nothing)
     old = [a for a in existing if a.start_year < start + horizon]
-    oe = np.fromiter((arrays.index[a.enterprise] for a in old), np.int64, len(old))
-    op = np.fromiter((arrays.project_index[a.project] for a in old), np.int64, len(old))
-    os_ = np.fromiter((a.start_year for a in old), np.int64, len(old))
-    o_share = np.fromiter((a.core_share for a in old), float, len(old))
-
-    item_e = np.r_[oe, ce]
-    item_p = np.r_[op, cp]
-    item_s = np.r_[os_, cs]
-    fixed = np.r_[np.ones(len(old), bool), np.zeros(len(ce), bool)]
-    is_core = item_e == arrays.core
-    pay = np.where(is_core, 1.0, np.r_[o_share, np.full(len(ce), core_share)])
-    f = arrays.size_factor[item_e]
-    capex = arrays.p_capex[item_p] * f
-    opex = arrays.p_opex[item_p] * f
-    benefit = arrays.p_rate[item_p] * arrays.revenue[item_e] + arrays.p_fixed[item_p] * f
-    in_h = (item_s >= start) & (item_s < start + horizon)
-    t_s = np.where(in_h, item_s - start, -1)
+    old_b = [b for b in park_existing if b.start_year < start + horizon]
+    n_old, n_old_b = len(old), len(old_b)
+    item_e = np.r_[[arrays.index[a.enterprise] for a in old], ce,
+                   np.full(n_old_b + len(ck), -1)].astype(np.int64)
+    item_k = np.r_[np.full(n_old + len(ce), -1), [park_pos[b.park] for b in old_b],
+                   ck].astype(np.int64)
+    item_p = np.r_[[arrays.project_index[a.project] for a in old], cp,
+                   [arrays.project_index[b.project] for b in old_b], ckp].astype(np.int64)
+    item_s = np.r_[[a.start_year for a in old], cs, [b.start_year for b in old_b],
+                   cks].astype(np.int64)
+    fixed = np.r_[np.ones(n_old, bool), np.zeros(len(ce), bool), np.ones(n_old_b, bool),
+                  np.zeros(len(ck), bool)]
+    park_gov, park_core = park_shares
+    share = np.r_[[a.core_share for a in old], np.full(len(ce), core_share),
+                  [b.core_share for b in old_b], np.full(len(ck), park_core)].astype(float)
+    gov_share = np.r_[np.zeros(n_old + len(ce)), [b.government_share for b in old_b],
+                      np.full(len(ck), park_gov)].astype(float)
+    money = _money(arrays, scenario, item_e, item_k, item_p, item_s, share, gov_share, park_of,
+                   factor)
+    is_park = item_k >= 0
     lt = np.clip(item_s + arrays.p_duration[item_p] - start, 0, horizon)  # first live offset
-    rates = np.array([getattr(scenario, "subsidy_" + size) for size in SIZES], float)
-    raw = np.where(in_h, rates[arrays.size_code[item_e]] * capex, 0.0)
-    npv = np.where(in_h, -capex * factor[np.maximum(t_s, 0)], 0.0) + (benefit - opex) * tail[lt]
 
-    # drop candidates that can only lose: negative NPV, enabling nothing, connecting nothing
+    # what the level gate needs: is it in force for a firm at all?
+    gate = scenario.subsidy_min_level
+    gated_firm = np.zeros(n, bool) if gate is None else arrays.maturity < gate
+    # drop candidates that can only lose: negative NPV, enabling nothing, connecting nothing,
+    # lifting no level that matters, lowering nobody's spending in any year, claiming no
+    # subsidy that the level gate or the cap could move (then leaving it out of any plan
+    # that meets every limit leaves a plan that meets them and is worth more)
     needed = {p.requires for p in model.projects if p.requires}
     enables = np.array([p.id in needed for p in model.projects], bool)
-    levels_matter = any(p.min_maturity > 1 for p in model.projects)
-    useless = (~fixed & (npv < 0) & ~arrays.p_connects[item_p] & ~enables[item_p]
-               & ~((arrays.p_gain[item_p] > 0) & levels_matter))
-    if per_year and scenario.subsidy_cap is not None:
-        useless &= raw == 0  # it could shift capped subsidy between years
+    levels_matter = any(p.min_maturity > 1 for p in model.projects) or gate is not None
+    claims = money.claim.sum(axis=1) > 0
+    moved = claims & ((scenario.subsidy_cap is not None) | gated_firm[np.maximum(item_e, 0)])
+    paid_now = money.claim * ~moved[:, None]
+    lowers = ((money.core - money.core_part[:, None] * paid_now).min(axis=1) < 0) | \
+        ((money.own - np.where(is_park, 0.0, 1.0 - money.core_part)[:, None] * paid_now)
+         .min(axis=1) < 0)
+    useless = (~fixed & (money.npv < 0) & ~arrays.p_connects[item_p] & ~enables[item_p]
+               & ~((arrays.p_gain[item_p] > 0) & levels_matter) & ~lowers & ~moved)
     keep = ~useless
-    item_e, item_p, item_s, fixed, is_core, pay, capex, opex, benefit, in_h, t_s, lt, raw, npv = (
-        v[keep] for v in (item_e, item_p, item_s, fixed, is_core, pay, capex, opex, benefit,
-                          in_h, t_s, lt, raw, npv))
+    item_e, item_k, item_p, item_s, fixed, lt, is_park = (
+        v[keep] for v in (item_e, item_k, item_p, item_s, fixed, lt, is_park))
+    money = _Money(*(getattr(money, name)[keep] for name in
+                     ("npv", "core", "government", "own", "claim", "core_part")))
     k_items = len(item_e)
-    n = len(arrays.ids)
+    e0 = np.maximum(item_e, 0)
+    years_t = np.arange(horizon)
+    live = years_t[None, :] >= lt[:, None]  # (items x years), live in the year
 
-    # --- subsidy: exact ordered cap for enterprises that could reach it
+    # --- which firms' subsidy payments need variables: the level gate or the cap can move
+    # them; every other claim is paid when it arises (a constant of its item)
     cap = scenario.subsidy_cap
-    binding = np.zeros(k_items, bool)
-    pid_rank = np.argsort(np.argsort([p.id for p in model.projects], kind="stable"))
-    if cap is not None and k_items:
-        # most raw subsidy a firm could collect: its fixed rows + the largest per project
-        most = np.bincount(item_e[fixed], weights=raw[fixed], minlength=n)
-        cand = ~fixed
-        if cand.any():
-            key = item_e[cand] * len(model.projects) + item_p[cand]
-            per = np.zeros(n * len(model.projects))
-            np.maximum.at(per, key, raw[cand])
-            most += per.reshape(n, -1).sum(axis=1)
-        binding = (most[item_e] > cap + 1e-12) & (raw > 0)
-    b_idx = np.flatnonzero(binding)
-    if len(b_idx):
-        order = b_idx[np.lexsort((pid_rank[item_p[b_idx]], item_s[b_idx], item_e[b_idx]))]
-        prev = np.r_[-1, order[:-1]]
-        first = np.r_[True, item_e[order[1:]] != item_e[order[:-1]]]
-        prev = np.where(first, -1, prev)
-    else:
-        order = prev = np.zeros(0, np.int64)
-    n_b = len(order)
-    g_col = np.full(k_items, -1, np.int64)
-    g_col[order] = k_items + np.arange(n_b)
-    w_base = k_items + n_b
+    has_claim = money.claim.sum(axis=1) > 0
+    firm_items = ~is_park & has_claim
+    cum = np.cumsum(money.claim, axis=1)  # claims arisen by each year
+    pair = np.where(is_park, n * n_p, e0 * n_p + item_p)  # one start per (firm, project)
+    best = _group_max(pair[firm_items], cum[firm_items], n * n_p + 1)[:n * n_p]
+    most_cum = best.reshape(n, n_p, horizon).sum(axis=1)  # (firms x years): all claims
+    fixed_cum = np.zeros((n, horizon))
+    np.add.at(fixed_cum, e0[firm_items & fixed], cum[firm_items & fixed])
+    most_cum = np.maximum(most_cum, fixed_cum)
+    capped = np.zeros(n, bool) if cap is None else most_cum[:, -1] > cap + 1e-12
+    special = (capped | gated_firm) & (most_cum[:, -1] > 0)
+    sp_ids = np.flatnonzero(special)
+    m = len(sp_ids)
+    sp_pos = np.full(n, -1, np.int64)
+    sp_pos[sp_ids] = np.arange(m)
+    direct = ~(~is_park & special[e0])  # claims paid when they arise
+    paid = money.claim * direct[:, None]
+    gov_coef = money.government + paid
+    core_coef = money.core - money.core_part[:, None] * paid
+    own_coef = money.own - np.where(is_park, 0.0, 1.0 - money.core_part)[:, None] * paid
+    # the core's share of a special firm's payments: exact when its claiming items share one
+    # core share, otherwise between the least and the most of them (a relaxation)
+    sp_items = np.flatnonzero(~direct & has_claim)
+    c_min = np.ones(m)
+    c_max = np.zeros(m)
+    np.minimum.at(c_min, sp_pos[item_e[sp_items]], money.core_part[sp_items])
+    np.maximum.at(c_max, sp_pos[item_e[sp_items]], money.core_part[sp_items])
+    c_min = np.minimum(c_min, c_max)
+    mixed = bool(np.any(c_max - c_min > 1e-12))
 
-    # --- connection and links
+    # --- connection and links (park items connect each member)
     conn_item = arrays.p_connects[item_p]
-    conn_ids = np.unique(item_e[conn_item & ~arrays.platform[item_e]])
+    member_lists: list[Ints] = [np.flatnonzero(park_of == k) for k in range(n_parks)]
+    connectable = np.zeros(n, bool)
+    connectable[item_e[conn_item & ~is_park]] = True
+    for k in np.unique(item_k[conn_item & is_park]):
+        connectable[member_lists[k]] = True
+    conn_ids = np.flatnonzero(connectable & ~arrays.platform)
     conn_pos = np.full(n, -1, np.int64)
     conn_pos[conn_ids] = np.arange(len(conn_ids))
-    conn_base = w_base + n_b
     u, v = arrays.link_u, arrays.link_v
     fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
     reach = arrays.platform | (conn_pos >= 0)
     link_ids = np.flatnonzero(fresh & reach[u] & reach[v])
-    link_base = conn_base + len(conn_ids) * horizon
-    n_var = link_base + len(link_ids) * horizon
 
-    def conn_col(e: Ints, t: Ints) -> Ints:
-        return conn_base + conn_pos[e] * horizon + t
+    # --- columns: items | P, z, G, w, R of special firms | conn | on
+    H = horizon
+    p_base = k_items
+    z_base, g_base, w_base, r_base = (p_base + j * m * H for j in range(1, 5))
+    conn_base = p_base + 5 * m * H
+    link_base = conn_base + len(conn_ids) * H
+    n_var = link_base + len(link_ids) * H
+
+    def col(base: int, pos: Ints, t: Ints) -> Ints:
+        return base + pos * H + t
 
     c = np.zeros(n_var)
-    c[:k_items] = -npv
-    years_t = np.arange(horizon)
+    c[:k_items] = -money.npv
     c[link_base:] = -(scenario.link_benefit_rate * arrays.link_value[link_ids][:, None]
                       * factor[None, :]).ravel()
     lb = np.zeros(n_var)
     ub = np.ones(n_var)
     lb[:k_items] = fixed.astype(float)
-    ub[k_items:w_base] = cap if cap is not None else 0.0
     integrality = np.zeros(n_var, np.int64)
     integrality[:k_items] = 1
-    integrality[w_base:w_base + n_b] = 1
 
-    # --- the subsidy of each item as a sparse row over the variables (items x variables)
-    x_cols = np.arange(k_items)
-    nb = ~binding
-    sub_r = [x_cols[nb], order, order[prev >= 0]]
-    sub_c = [x_cols[nb], g_col[order], g_col[prev[prev >= 0]]]
-    sub_v = [raw[nb], np.ones(n_b), -np.ones(int((prev >= 0).sum()))]
-    sub = coo_array((np.concatenate(sub_v), (np.concatenate(sub_r), np.concatenate(sub_c))),
-                    shape=(k_items, n_var)).tocsr()
-    capm = coo_array((capex, (x_cols, x_cols)), shape=(k_items, n_var)).tocsr()
-    opxm = coo_array((opex, (x_cols, x_cols)), shape=(k_items, n_var)).tocsr()
-    spend_items = np.flatnonzero(in_h)
-    t_start = coo_array((np.ones(len(spend_items)), (t_s[spend_items], spend_items)),
-                        shape=(horizon, k_items)).tocsr()
-    live_k, live_t = np.nonzero(years_t[None, :] >= lt[:, None])
-    live_m = coo_array((np.ones(len(live_k)), (live_t, live_k)), shape=(horizon, k_items)).tocsr()
-
-    def scaled(m: Sparse, w: Floats) -> Sparse:
-        return m @ coo_array((w, (x_cols, x_cols)), shape=(k_items, k_items)).tocsr()
-
-    net_capex = capm - sub
-    core_rows = scaled(t_start, pay) @ net_capex + scaled(live_m, pay) @ opxm
-    gov_rows = t_start @ sub
+    # special firms: the most they could claim by each year, and what they can reach
+    sp_most = most_cum[sp_ids]  # (m x years)
+    ub[p_base:z_base] = sp_most.ravel()
+    ub[g_base:w_base] = sp_most.ravel()
+    ub[r_base:r_base + m * H] = sp_most.ravel()
+    integrality[z_base:g_base] = 1
+    integrality[w_base:r_base] = 1
+    relax = np.r_[np.arange(z_base, g_base), np.arange(w_base, r_base)].astype(np.int64)
+    # gains that could reach each special firm by each year (its items and its park's)
+    gain = arrays.p_gain[item_p].astype(float)
+    gain_rows_r: list[Ints] = []
+    gain_rows_c: list[Ints] = []
+    sel = np.flatnonzero(~is_park & (sp_pos[e0] >= 0) & (gain > 0))
+    gain_rows_r.append(sp_pos[item_e[sel]])
+    gain_rows_c.append(sel)
+    sp_park = park_of[sp_ids]
+    for j in np.flatnonzero(is_park & (gain > 0)):
+        who = np.flatnonzero(sp_park == item_k[j])
+        gain_rows_r.append(who)
+        gain_rows_c.append(np.full(len(who), j))
+    g_r = np.concatenate(gain_rows_r) if gain_rows_r else np.zeros(0, np.int64)
+    g_c = np.concatenate(gain_rows_c) if gain_rows_c else np.zeros(0, np.int64)
+    gpair = np.where(is_park[g_c], (n + item_k[g_c]) * n_p + item_p[g_c],
+                     e0[g_c] * n_p + item_p[g_c])
+    # most gain by year: per (special firm, (owner, project)) the largest, then summed
+    key = g_r * ((n + n_parks + 1) * n_p) + gpair
+    gl = (gain[g_c][:, None] * live[g_c]).astype(float)
+    most_gain = np.zeros((m, H))
+    if len(key):
+        uniq, inv = np.unique(key, return_inverse=True)
+        per = np.zeros((len(uniq), H))
+        np.maximum.at(per, inv, gl)
+        np.add.at(most_gain, uniq // ((n + n_parks + 1) * n_p), per)
+    if gate is not None and m:
+        short = (gate - arrays.maturity[sp_ids]).astype(float)  # levels still to gain
+        never = (short[:, None] > 0) & (most_gain < short[:, None])
+        ub[z_base:g_base] = np.where(never, 0.0, 1.0).ravel()
+        reached = short[:, None] <= 0
+        lb[z_base:g_base] = np.where(reached, 1.0, 0.0).ravel()
+    else:
+        lb[z_base:g_base] = 1.0  # no gate: every claim is paid when it arises
+    if cap is None:
+        ub[w_base:r_base] = 0.0  # no cap: G = P
+    else:
+        lb[g_base:w_base] = 0.0
+        ub[g_base:w_base] = np.minimum(sp_most, cap).ravel()
 
     blocks: list[Sparse] = []
     row_lb: list[Floats] = []
     row_ub: list[Floats] = []
-    names: list[str] = []
-    row_year: list[Ints] = []
-    row_ent: list[Ints] = []
 
-    def add(block: Sparse, lo: Floats | float, hi: Floats | float, name: str = "",
-            year: Ints | None = None, ent: Ints | None = None) -> None:
+    def add(block: Sparse, lo: Floats | float, hi: Floats | float) -> None:
         rows = block.shape[0]
         if rows == 0:
             return
         blocks.append(block)
         row_lb.append(np.broadcast_to(np.asarray(lo, float), (rows,)).copy())
         row_ub.append(np.broadcast_to(np.asarray(hi, float), (rows,)).copy())
-        names.extend([name] * rows)
-        row_year.append(np.full(rows, -1, np.int64) if year is None else year)
-        row_ent.append(np.full(rows, -1, np.int64) if ent is None else ent)
 
-    for name, rows_m, limit in (("core", core_rows, core_budget),
-                                ("government", gov_rows, government_budget)):
+    def rows_of(rr: list[Ints], cc: list[Ints], vv: list[Floats], n_rows: int) -> Sparse:
+        return coo_array((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))),
+                         shape=(n_rows, n_var)).tocsr()
+
+    if m:
+        rows_mt = np.arange(m * H)
+        t_r = rows_mt % H
+        most_flat = sp_most.ravel()
+        # Q(e, t): claims arisen by t of the firm's chosen items (items x years -> rows)
+        q_items = sp_items
+        qi, qt = np.nonzero(cum[q_items] > 0)
+        q_r = sp_pos[item_e[q_items[qi]]] * H + qt
+        q_c = q_items[qi]
+        q_v = cum[q_items[qi], qt]
+        pcol, zcol = p_base + rows_mt, z_base + rows_mt
+        gcol, wcol, rcol = g_base + rows_mt, w_base + rows_mt, r_base + rows_mt
+        one = np.ones(m * H)
+        # P <= Q;  P <= most·z;  P >= Q − most·(1 − z): P = z·Q, exact when z is yes/no
+        add(rows_of([rows_mt, q_r], [pcol, q_c], [one, -q_v], m * H), -np.inf, 0.0)
+        add(rows_of([rows_mt, rows_mt], [pcol, zcol], [one, -most_flat], m * H), -np.inf, 0.0)
+        add(rows_of([rows_mt, q_r, rows_mt], [pcol, q_c, zcol], [one, -q_v, -most_flat], m * H),
+            -most_flat, np.inf)
+        later = rows_mt[t_r > 0]
+        # z and P never fall: once reached, a level stays (gains only add up)
+        add(rows_of([later, later], [zcol[later], zcol[later] - 1],
+                    [np.ones(len(later)), -np.ones(len(later))], m * H), 0.0, np.inf)
+        if gate is not None:
+            short = (gate - arrays.maturity[sp_ids]).astype(float)
+            s_flat = np.repeat(short, H)
+            # the levels gained by the firm's (and its park's) items live by t
+            gi, gt = np.nonzero(live[g_c])
+            gr = g_r[gi] * H + gt
+            gc = g_c[gi]
+            gv = gain[g_c[gi]]
+            # z = 1 only when the level is reached: short·z <= gains
+            add(rows_of([rows_mt, gr], [zcol, gc], [np.maximum(s_flat, 0.0), -gv], m * H),
+                -np.inf, 0.0)
+            # reached means z = 1: gains − most gain·z <= short − 1
+            big_m = np.maximum(most_gain.ravel() - (s_flat - 1), 0.0)
+            add(rows_of([rows_mt, gr], [zcol, gc], [-big_m, gv], m * H), -np.inf, s_flat - 1)
+        if cap is not None:
+            # G = min(cap, P): G <= P; G >= cap·w; G >= P − most·w (and G <= cap as a bound)
+            add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -one], m * H), -np.inf, 0.0)
+            add(rows_of([rows_mt, rows_mt], [gcol, wcol], [one, -np.full(m * H, cap)], m * H),
+                0.0, np.inf)
+            add(rows_of([rows_mt, rows_mt, rows_mt], [gcol, pcol, wcol],
+                        [one, -one, most_flat], m * H), 0.0, np.inf)
+        else:
+            add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -one], m * H), 0.0, 0.0)
+        # the core's part of each year's payment: c_min·ΔG <= ΔR <= c_max·ΔG
+        prev = rows_mt[t_r > 0]
+        lo_c, hi_c = np.repeat(c_min, H), np.repeat(c_max, H)
+        for bound, sign in ((lo_c, 1.0), (hi_c, -1.0)):
+            add(rows_of([rows_mt, prev, rows_mt, prev],
+                        [rcol, rcol[prev] - 1, gcol, gcol[prev] - 1],
+                        [sign * one, -sign * np.ones(len(prev)), -sign * bound,
+                         sign * bound[prev]], m * H), 0.0, np.inf)
+
+    # --- spending rows: items' coefficients plus the special firms' payments in each year
+    def year_block(coef: Floats, pay_sign: float, core_sign: float) -> Sparse:
+        """(years x variables): Σ coef·x + pay_sign·ΔG + core_sign·ΔR over special firms."""
+        ii, tt = np.nonzero(coef)
+        rr = [tt]
+        cc = [ii]
+        vv = [coef[ii, tt]]
+        if m:
+            rows_mt = np.arange(m * H)
+            t_r = rows_mt % H
+            for first, sign in ((g_base, pay_sign), (r_base, core_sign)):
+                if sign == 0:
+                    continue
+                rr += [t_r, t_r[t_r < H - 1] + 1]
+                cc += [first + rows_mt, first + rows_mt[t_r < H - 1]]
+                vv += [np.full(m * H, sign), np.full(int((t_r < H - 1).sum()), -sign)]
+        return rows_of(rr, cc, vv, H)
+
+    for coef, pay_sign, core_sign, limit in ((core_coef, 0.0, -1.0, core_budget),
+                                             (gov_coef, 1.0, 0.0, government_budget)):
         if limit is None or math.isinf(limit):
             continue
+        block = year_block(coef, pay_sign, core_sign)
         if per_year:
-            add(rows_m, -np.inf, limit, name, years_t.copy())
+            add(block, -np.inf, limit)
         else:
-            add(csr_array(rows_m.sum(axis=0).reshape(1, -1)), -np.inf, limit, name)
+            add(csr_array(block.sum(axis=0).reshape(1, -1)), -np.inf, limit)
 
-    # --- each SME's own yearly cost
-    sme_items = np.flatnonzero(~is_core)
-    if len(sme_items):
-        own = 1.0 - pay
-        row_of = item_e * horizon
-        rs = coo_array((own[spend_items], (row_of[spend_items] + t_s[spend_items], spend_items)),
-                       shape=(n * horizon, k_items)).tocsr()
-        rl = coo_array((own[live_k], (row_of[live_k] + live_t, live_k)),
-                       shape=(n * horizon, k_items)).tocsr()
-        own_rows = (rs @ net_capex + rl @ opxm).tocsr()
-        most = rs @ capex + rl @ opex  # all candidates at once, no subsidy: an upper bound
-        own_limit = sme_limit.ravel()  # row e·horizon + t, as the rows above
+    # --- each SME's own yearly cost (it may be negative: deferred subsidies, loans)
+    firm_rows = np.flatnonzero(~is_park & (item_e != arrays.core))
+    if len(firm_rows):
+        ii, tt = np.nonzero(own_coef[firm_rows])
+        ii = firm_rows[ii]
+        rr = [item_e[ii] * H + tt]
+        cc = [ii]
+        vv = [own_coef[ii, tt]]
+        # the most it could pay: positive coefficients only, one start per project
+        most = np.zeros((n, H))
+        pos = np.clip(own_coef[firm_rows], 0, None)
+        best_own = _group_max(pair[firm_rows], pos, n * n_p + 1)[:n * n_p]
+        most += best_own.reshape(n, n_p, H).sum(axis=1)
+        fx = firm_rows[fixed[firm_rows]]
+        np.add.at(most, item_e[fx], np.clip(own_coef[fx], 0, None))
+        if m:
+            sme_sp = sp_ids != arrays.core
+            rows_mt = np.flatnonzero(np.repeat(sme_sp, H))
+            t_r = rows_mt % H
+            firm = np.repeat(sp_ids, H)[rows_mt]
+            last_ok = t_r < H - 1
+            # own: − (ΔG − ΔR)
+            for first, sign in ((g_base, -1.0), (r_base, 1.0)):
+                rr += [firm * H + t_r, firm[last_ok] * H + t_r[last_ok] + 1]
+                cc += [first + rows_mt, first + rows_mt[last_ok]]
+                vv += [np.full(len(rows_mt), sign), np.full(int(last_ok.sum()), -sign)]
+        own_rows = rows_of(rr, cc, vv, n * H)
+        own_limit = sme_limit.ravel()
         has_cand = np.zeros(n, bool)
-        has_cand[item_e[~fixed]] = True
-        ent_of_row = np.repeat(np.arange(n), horizon)
-        need = (most > own_limit * (1 + 1e-9)) & has_cand[ent_of_row]
+        has_cand[item_e[~fixed & ~is_park]] = True
+        ent_of_row = np.repeat(np.arange(n), H)
+        need = (most.ravel() > own_limit * (1 + 1e-9)) & has_cand[ent_of_row]
         if arrays.core >= 0:
             need &= ent_of_row != arrays.core
         rows_need = np.flatnonzero(need)
-        add(own_rows[rows_need], -np.inf, own_limit[rows_need] * (1 + 1e-9) + 1e-9, "sme",
-            rows_need % horizon, rows_need // horizon)
+        add(own_rows[rows_need], -np.inf, own_limit[rows_need] + 1e-9 * np.maximum(
+            1.0, np.abs(own_limit[rows_need])))
 
-    # --- pairs of (candidate, item of the same enterprise) for requires and maturity rows
-    cand_items = np.flatnonzero(~fixed)
-    by_e = np.argsort(item_e, kind="stable")
+    # --- pairs (candidate, item that may lift or enable it): its firm's items, its park's
+    cand_items = np.flatnonzero(~fixed & ~is_park)
+    firm_items_idx = np.flatnonzero(~is_park)
+    by_e = firm_items_idx[np.argsort(item_e[firm_items_idx], kind="stable")]
     group_start = np.searchsorted(item_e[by_e], np.arange(n), side="left")
-    group_size = np.bincount(item_e, minlength=n)
+    group_size = np.bincount(item_e[firm_items_idx], minlength=n)
     sizes = group_size[item_e[cand_items]]
     pair_c = np.repeat(cand_items, sizes)
     offsets = np.arange(int(sizes.sum())) - np.repeat(np.cumsum(sizes) - sizes, sizes)
     pair_k = by_e[np.repeat(group_start[item_e[cand_items]], sizes) + offsets]
+    park_items = np.flatnonzero(is_park)
+    if len(park_items) and len(cand_items):
+        by_k = park_items[np.argsort(item_k[park_items], kind="stable")]
+        k_start = np.searchsorted(item_k[by_k], np.arange(n_parks), side="left")
+        k_size = np.bincount(item_k[park_items], minlength=n_parks)
+        their = park_of[item_e[cand_items]]
+        psz = np.where(their >= 0, k_size[np.maximum(their, 0)], 0)
+        pc = np.repeat(cand_items, psz)
+        off = np.arange(int(psz.sum())) - np.repeat(np.cumsum(psz) - psz, psz)
+        pk = by_k[np.repeat(k_start[np.maximum(their, 0)], psz) + off]
+        pair_c, pair_k = np.r_[pair_c, pc], np.r_[pair_k, pk]
     live_year = item_s + arrays.p_duration[item_p]
     before = live_year[pair_k] <= item_s[pair_c]
 
@@ -741,92 +1044,68 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     if len(need_req):
         row_pos = np.full(k_items, -1, np.int64)
         row_pos[need_req] = np.arange(len(need_req))
-        m = before & (row_pos[pair_c] >= 0) & (item_p[pair_k] == req[item_p[pair_c]])
-        rr = np.r_[row_pos[need_req], row_pos[pair_c[m]]]
-        cc = np.r_[need_req, pair_k[m]]
-        vv = np.r_[np.ones(len(need_req)), -np.ones(int(m.sum()))]
+        mk = before & (row_pos[pair_c] >= 0) & (item_p[pair_k] == req[item_p[pair_c]])
+        rr = np.r_[row_pos[need_req], row_pos[pair_c[mk]]]
+        cc = np.r_[need_req, pair_k[mk]]
+        vv = np.r_[np.ones(len(need_req)), -np.ones(int(mk.sum()))]
         add(coo_array((vv, (rr, cc)), shape=(len(need_req), n_var)).tocsr(), -np.inf, 0.0)
 
     min_level = np.array([p.min_maturity for p in model.projects], np.int64)
-    short = min_level[item_p[cand_items]] - arrays.maturity[item_e[cand_items]]
-    need_mat = cand_items[short > 0]
+    short_c = min_level[item_p[cand_items]] - arrays.maturity[item_e[cand_items]]
+    need_mat = cand_items[short_c > 0]
     if len(need_mat):
         row_pos = np.full(k_items, -1, np.int64)
         row_pos[need_mat] = np.arange(len(need_mat))
-        gain = arrays.p_gain[item_p]
-        m = before & (row_pos[pair_c] >= 0) & (gain[pair_k] > 0)
-        rr = np.r_[row_pos[need_mat], row_pos[pair_c[m]]]
-        cc = np.r_[need_mat, pair_k[m]]
-        vv = np.r_[short[short > 0].astype(float), -gain[pair_k[m]].astype(float)]
+        mk = before & (row_pos[pair_c] >= 0) & (gain[pair_k] > 0)
+        rr = np.r_[row_pos[need_mat], row_pos[pair_c[mk]]]
+        cc = np.r_[need_mat, pair_k[mk]]
+        vv = np.r_[short_c[short_c > 0].astype(float), -gain[pair_k[mk]]]
         add(coo_array((vv, (rr, cc)), shape=(len(need_mat), n_var)).tocsr(), -np.inf, 0.0)
 
-    # --- at most one start per enterprise and project
-    if len(cand_items):
-        key = item_e[cand_items] * len(model.projects) + item_p[cand_items]
+    # --- at most one start per (enterprise, project) and per (park, park project)
+    cands = np.flatnonzero(~fixed)
+    if len(cands):
+        key = np.where(is_park[cands], (n + item_k[cands]) * n_p, item_e[cands] * n_p) + \
+            item_p[cands]
         _, group, counts = np.unique(key, return_inverse=True, return_counts=True)
         multi = counts[group] > 1
         if multi.any():
             _, g2 = np.unique(group[multi], return_inverse=True)
-            add(coo_array((np.ones(int(multi.sum())), (g2, cand_items[multi])),
+            add(coo_array((np.ones(int(multi.sum())), (g2, cands[multi])),
                           shape=(int(g2.max()) + 1, n_var)).tocsr(), -np.inf, 1.0)
 
-    # --- the ordered subsidy cap: G[k] = min(cap, G[prev] + raw[k]·x[k])
-    if n_b:
-        assert cap is not None
-        rows = np.arange(n_b)
-        has_prev = prev >= 0
-        gk, gp = g_col[order], g_col[prev[has_prev]]
-        xr = raw[order]
-
-        def cap_block(with_w: bool) -> Sparse:
-            rr = [rows, rows[has_prev], rows]
-            cc = [gk, gp, order]
-            vv = [np.ones(n_b), -np.ones(int(has_prev.sum())), -xr]
-            if with_w:
-                rr.append(rows)
-                cc.append(w_base + rows)
-                vv.append(xr)
-            return coo_array((np.concatenate(vv), (np.concatenate(rr), np.concatenate(cc))),
-                             shape=(n_b, n_var)).tocsr()
-
-        add(cap_block(False), -np.inf, 0.0)  # sub <= raw·x
-        add(cap_block(True), 0.0, np.inf)  # sub >= raw·x − raw·w
-        w_cols = w_base + rows
-        mono = coo_array((np.r_[np.ones(n_b), -np.ones(int(has_prev.sum()))],
-                          (np.r_[rows, rows[has_prev]], np.r_[gk, gp])), shape=(n_b, n_var))
-        add(mono.tocsr(), 0.0, np.inf)  # sub >= 0
-        full = coo_array((np.r_[np.ones(n_b), -np.full(n_b, cap)], (np.r_[rows, rows],
-                                                                     np.r_[gk, w_cols])),
-                         shape=(n_b, n_var))
-        add(full.tocsr(), 0.0, np.inf)  # w = 1 → G = cap
-
-    # --- conn[e, t] <= Σ x of its connecting items live in t; on[l, t] <= conn of each end
+    # --- conn[e, t] <= Σ x of its (and its park's) connecting items live in t;
+    #     on[l, t] <= conn of each end
     if len(conn_ids):
-        ck = np.flatnonzero(conn_item & (conn_pos[item_e] >= 0))
-        kk, tt = np.nonzero(years_t[None, :] >= lt[ck][:, None])
-        kk = ck[kk]
-        n_rows = len(conn_ids) * horizon
-        rr = np.r_[np.arange(n_rows), conn_pos[item_e[kk]] * horizon + tt]
-        cc = np.r_[conn_base + np.arange(n_rows), kk]
-        vv = np.r_[np.ones(n_rows), -np.ones(len(kk))]
-        add(coo_array((vv, (rr, cc)), shape=(n_rows, n_var)).tocsr(), -np.inf, 0.0)
+        ck_ = np.flatnonzero(conn_item & ~is_park & (conn_pos[e0] >= 0))
+        kk, tt = np.nonzero(live[ck_])
+        rr_l = [np.arange(len(conn_ids) * H), conn_pos[item_e[ck_[kk]]] * H + tt]
+        cc_l = [conn_base + np.arange(len(conn_ids) * H), ck_[kk]]
+        for j in np.flatnonzero(conn_item & is_park):
+            who = conn_pos[member_lists[item_k[j]]]
+            who = who[who >= 0]
+            ts = np.flatnonzero(live[j])
+            rr_l.append((who[:, None] * H + ts[None, :]).ravel())
+            cc_l.append(np.full(len(who) * len(ts), j))
+        vv_l = [np.ones(len(conn_ids) * H)] + [-np.ones(len(x)) for x in rr_l[1:]]
+        add(rows_of(rr_l, cc_l, vv_l, len(conn_ids) * H), -np.inf, 0.0)
     if len(link_ids):
         for end in (u, v):
             ends = end[link_ids]
-            sel = np.flatnonzero(~arrays.platform[ends])
-            li = np.repeat(sel, horizon)
-            tt = np.tile(years_t, len(sel))
+            sel_l = np.flatnonzero(~arrays.platform[ends])
+            li = np.repeat(sel_l, H)
+            tt = np.tile(years_t, len(sel_l))
             n_rows = len(li)
-            on_cols = link_base + li * horizon + tt
-            rr = np.r_[np.arange(n_rows), np.arange(n_rows)]
-            cc = np.r_[on_cols, conn_col(ends[li], tt)]
-            vv = np.r_[np.ones(n_rows), -np.ones(n_rows)]
-            add(coo_array((vv, (rr, cc)), shape=(n_rows, n_var)).tocsr(), -np.inf, 0.0)
+            on_cols = link_base + li * H + tt
+            add(rows_of([np.arange(n_rows), np.arange(n_rows)],
+                        [on_cols, col(conn_base, conn_pos[ends[li]], tt)],
+                        [np.ones(n_rows), -np.ones(n_rows)], n_rows), -np.inf, 0.0)
 
     a = vstack(blocks, format="csr") if blocks else csr_array((0, n_var))
     non_core_conn = conn_ids[conn_ids != arrays.core]
     coverage_c = np.zeros(n_var)
-    coverage_c[conn_col(non_core_conn, np.full(len(non_core_conn), horizon - 1))] = -1.0
+    coverage_c[col(conn_base, conn_pos[non_core_conn], np.full(len(non_core_conn), H - 1))] \
+        = -1.0
     platform_smes = arrays.platform.copy()
     if arrays.core >= 0:
         platform_smes[arrays.core] = False
@@ -834,12 +1113,10 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         c=c, constant=0.0, integrality=integrality, lb=lb, ub=ub, a=a,
         row_lb=np.concatenate(row_lb) if row_lb else np.zeros(0),
         row_ub=np.concatenate(row_ub) if row_ub else np.zeros(0),
-        row_names=names, row_year=np.concatenate(row_year) if row_year else np.zeros(0, int),
-        row_enterprise=np.concatenate(row_ent) if row_ent else np.zeros(0, int),
-        item_e=item_e, item_p=item_p, item_s=item_s, item_fixed=fixed, item_npv=npv,
-        n_items=k_items, coverage_c=coverage_c, coverage_constant=float(platform_smes.sum()),
-        conn_base=conn_base, conn_ids=conn_ids, link_base=link_base, link_ids=link_ids,
-        w_cols=slice(w_base, w_base + n_b))
+        item_e=item_e, item_k=item_k, item_p=item_p, item_s=item_s, item_fixed=fixed,
+        item_npv=money.npv, n_items=k_items, coverage_c=coverage_c,
+        coverage_constant=float(platform_smes.sum()), conn_base=conn_base, conn_ids=conn_ids,
+        link_base=link_base, link_ids=link_ids, relax=relax, mixed=mixed)
 
 
 @dataclass
@@ -851,7 +1128,7 @@ class _Solve:
 
 
 def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_limit: float,
-           mip_rel_gap: float, relax_cap: bool = False) -> _Solve:
+           mip_rel_gap: float, relax: bool = False) -> _Solve:
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_array, vstack
 
@@ -861,9 +1138,9 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
         lo, hi = np.r_[lo, -np.inf], np.r_[hi, extra[1]]
     constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
     integrality = prog.integrality
-    if relax_cap:
+    if relax:
         integrality = integrality.copy()
-        integrality[prog.w_cols] = 0
+        integrality[prog.relax] = 0
     res = milp(c, integrality=integrality, bounds=Bounds(prog.lb, prog.ub),
                constraints=constraints,
                options={"time_limit": max(1.0, time_limit), "mip_rel_gap": mip_rel_gap})
@@ -887,10 +1164,12 @@ def _new_name(model: ChainModel, name: str) -> str:
     return candidate
 
 
-def _with_plan(model: ChainModel, scenario: Scenario, rows: list[Assignment]) -> ChainModel:
+def _with_plan(model: ChainModel, scenario: Scenario, rows: list[Assignment],
+               park_rows: list[ParkAssignment]) -> ChainModel:
     """A shallow copy of ``model`` with one more scenario and its rows (for evaluation)."""
     return replace(model, scenarios=[*model.scenarios, scenario],
-                   assignments=[*model.assignments, *rows])
+                   assignments=[*model.assignments, *rows],
+                   park_assignments=[*model.park_assignments, *park_rows])
 
 
 def apply(model: ChainModel, result: OptimiseResult) -> ChainModel:
@@ -900,6 +1179,7 @@ def apply(model: ChainModel, result: OptimiseResult) -> ChainModel:
     if result.changed:
         new.scenarios.append(copy.deepcopy(result.scenario))
         new.assignments.extend(copy.deepcopy(result.assignments))
+        new.park_assignments.extend(copy.deepcopy(result.park_assignments))
     return new
 
 
@@ -923,19 +1203,27 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
              government_budget: float | None, per_year: bool = False, objective: str = "npv",
              core_share: float = 0.0, sme_cost_cap: float = 0.02, time_limit: float = 60.0,
              progress: Callable[[float], None] | None = None,
-             cancel: Callable[[], bool] | None = None, mip_rel_gap: float = 1e-6
+             cancel: Callable[[], bool] | None = None, mip_rel_gap: float = 1e-6,
+             park_government_share: float = 0.5, park_core_share: float = 0.0
              ) -> OptimiseResult:
-    """Add the best assignments to ``scenario`` within the budgets.
+    """Add the best assignments (and park projects on parks) to ``scenario`` within the
+    budgets.
 
     ``core_budget`` and ``government_budget`` bound the whole new scenario's spending, over
-    the horizon or, with ``per_year``, in each year (None or infinite: no limit). The
-    result's ``objective`` is the engine's NPV of the new scenario. See the module docstring
-    for the model and its one relaxation ("no worse than S" for firms S already over the
-    cost cap). When S alone breaks a budget the result is "infeasible" and names each broken
-    budget (``over``); then, and whenever nothing is added, ``changed`` is False.
+    the horizon or, with ``per_year``, in each year (None or infinite: no limit). New
+    enterprise assignments get ``core_share``; new park assignments
+    ``park_government_share`` and ``park_core_share`` (the park operator pays the rest, with
+    no budget). The result's ``objective`` is the engine's NPV of the new scenario. See the
+    module docstring for the model, its relaxations and what the bound is a bound of. When S
+    alone breaks a budget the result is "infeasible" and names each broken budget
+    (``over``); then, and whenever nothing is added, ``changed`` is False.
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}")
+    if not (0 <= park_government_share <= 1 and 0 <= park_core_share <= 1
+            and park_government_share + park_core_share <= 1 + 1e-12):
+        raise ValueError("the park government and core shares must each be between 0 and 1 "
+                         "and add up to at most 1")
     began = time.perf_counter()
 
     def report(fraction: float) -> None:
@@ -954,6 +1242,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                            extra=dict(base_scenario.extra))
     originals = [replace(a, scenario=new_scenario.name, extra=dict(a.extra))
                  for a in model.assignments if a.scenario == scenario]
+    park_originals = [replace(b, scenario=new_scenario.name, extra=dict(b.extra))
+                      for b in model.park_assignments if b.scenario == scenario]
     arrays = ChainArrays.of(model)
     report(0.0)
     base = evaluate_scenario(arrays, base_scenario)
@@ -964,13 +1254,16 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     over = _budget_limits(base.party_cost, budgets, base.years, per_year)
     held = _held(arrays, base, base_own, sme_cost_cap)
 
-    def finish(rows: list[Assignment], status: str, exact: bool, bound: float | None,
+    def evaluated(plan: _Plan) -> ScenarioResult:
+        return evaluate_scenario(replace(arrays, model=_with_plan(model, new_scenario, *plan)),
+                                 new_scenario)
+
+    def finish(plan: _Plan, status: str, exact: bool, bound: float | None,
                message: str = "", additions: list[Addition] | None = None,
                counts: tuple[int, int, int] = (0, 0, 0), planned: ScenarioResult | None = None,
                restricted: bool = False) -> OptimiseResult:
         if planned is None:
-            planned = evaluate_scenario(
-                replace(arrays, model=_with_plan(model, new_scenario, rows)), new_scenario)
+            planned = evaluated(plan)
         value = planned.npv
         top = None if bound is None else max(bound, value)
         gap = None if top is None else 0.0 if top == value else \
@@ -978,7 +1271,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         share = planned.connected_share[-1] if len(planned.years) else math.nan
         report(1.0)
         return OptimiseResult(
-            scenario=new_scenario, assignments=rows, objective=value, bound=top, gap=gap,
+            scenario=new_scenario, assignments=plan[0], park_assignments=plan[1],
+            objective=value, bound=top, gap=gap,
             status=status, exact=exact, seconds=time.perf_counter() - began,
             additions=additions or [], base_objective=base.npv,
             coverage=None if math.isnan(share) else float(share),
@@ -988,48 +1282,71 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
             over=over, held=held, restricted=restricted,
             binding=_binding(planned, budgets, per_year) if additions else [])
 
+    unchanged: _Plan = (originals, park_originals)
     if over:
-        return finish(originals, "infeasible", False, None,
+        return finish(unchanged, "infeasible", False, None,
                       f"{scenario} alone already spends more than a budget allows", planned=base)
     if cancelled():
-        return finish(originals, "cancelled", False, None, "cancelled before the solve",
+        return finish(unchanged, "cancelled", False, None, "cancelled before the solve",
                       planned=base)
     prog = _build(arrays, base_scenario, budgets["core"], budgets["government"], per_year,
-                  core_share, sme_limit, base)
+                  core_share, (park_government_share, park_core_share), sme_limit, base)
     counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))
     report(0.2)
     if counts[0] == 0:
-        return finish(originals, "no candidates", True, base.npv, "no candidate passes the rules",
-                      counts=counts, planned=base)
+        return finish(unchanged, "no candidates", True, base.npv,
+                      "no candidate passes the rules", counts=counts, planned=base)
     if cancelled():
-        return finish(originals, "cancelled", False, None, "cancelled before the solve",
+        return finish(unchanged, "cancelled", False, None, "cancelled before the solve",
                       counts=counts, planned=base)
 
-    has_cap = prog.w_cols.stop > prog.w_cols.start
+    # the yes/no variables of the level gate and the subsidy cap that are not fixed
+    relaxed = bool(np.any(prog.lb[prog.relax] < prog.ub[prog.relax]))
+    parks = model.park_ids()
 
-    def plan(x: Floats) -> list[Assignment]:
-        chosen = np.flatnonzero((x[:prog.n_items] > 0.5) & ~prog.item_fixed)
-        added = sorted((int(prog.item_s[k]), arrays.ids[prog.item_e[k]],
-                        model.projects[prog.item_p[k]].id) for k in chosen)
-        return originals + [
-            Assignment(scenario=new_scenario.name, enterprise=e, project=p, start_year=s,
-                       core_share=core_share) for s, e, p in added]
+    def chosen(x: Floats) -> list[tuple[int, int, int]]:
+        """The additions as (start year, 0 firm / 1 park, item), earliest first."""
+        picked = np.flatnonzero((x[:prog.n_items] > 0.5) & ~prog.item_fixed)
+        keys = [(int(prog.item_s[k]), int(prog.item_k[k] >= 0),
+                 arrays.ids[prog.item_e[k]] if prog.item_k[k] < 0 else parks[prog.item_k[k]],
+                 model.projects[prog.item_p[k]].id, int(k)) for k in picked]
+        return [(s, kind, k) for s, kind, _, _, k in sorted(keys)]
 
-    def problems_of(rows: list[Assignment]) -> list[str]:
-        return check_plan(_with_plan(model, new_scenario, rows), new_scenario.name,
+    def plan_of(items: list[tuple[int, int, int]]) -> _Plan:
+        rows = list(originals)
+        park_rows = list(park_originals)
+        for s, kind, k in items:
+            project = model.projects[prog.item_p[k]].id
+            if kind:
+                park_rows.append(ParkAssignment(
+                    scenario=new_scenario.name, park=parks[prog.item_k[k]], project=project,
+                    start_year=s, government_share=park_government_share,
+                    core_share=park_core_share))
+            else:
+                rows.append(Assignment(scenario=new_scenario.name,
+                                       enterprise=arrays.ids[prog.item_e[k]], project=project,
+                                       start_year=s, core_share=core_share))
+        return rows, park_rows
+
+    def problems_of(plan: _Plan) -> list[str]:
+        return check_plan(_with_plan(model, new_scenario, *plan), new_scenario.name,
                           budgets["core"], budgets["government"], per_year, sme_cost_cap,
                           baseline=scenario)
 
     def solve(c: Floats, extra: tuple[Floats, float] | None, limit: float) -> tuple[_Solve, str]:
-        """The cap binaries relaxed first; exact only when the engine refuses that plan."""
+        """The gate's and the cap's yes/no variables relaxed first; the plan stands if the
+        engine finds it within every limit, else they are solved yes/no."""
         t0 = time.perf_counter()
-        first = _solve(prog, c, extra, limit, mip_rel_gap, relax_cap=has_cap)
-        if first.x is None or not has_cap or not problems_of(plan(first.x)):
-            return first, "relaxed subsidy cap, plan checked by the engine" if has_cap else ""
+        first = _solve(prog, c, extra, limit, mip_rel_gap, relax=relaxed)
+        if first.x is None or not relaxed or not problems_of(plan_of(chosen(first.x))):
+            return first, "level gate and subsidy cap relaxed, plan checked by the engine" \
+                if relaxed else ""
         left = max(1.0, limit - (time.perf_counter() - t0))
-        exact = _solve(prog, c, extra, left, mip_rel_gap)
-        exact.bound = max(exact.bound, first.bound)  # both are valid lower bounds
-        return exact, "ordered subsidy cap solved exactly"
+        whole = _solve(prog, c, extra, left, mip_rel_gap)
+        whole.bound = max(whole.bound, first.bound)  # both are valid lower bounds
+        return whole, ("level gate and subsidy cap solved with yes/no variables (the core's "
+                       "part of capped subsidies within bounds)" if prog.mixed else
+                       "level gate and ordered subsidy cap solved exactly")
 
     extra = None
     message = ""
@@ -1039,8 +1356,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         first, how = solve(prog.coverage_c, None, remaining / 2)
         report(0.5)
         if first.x is None:
-            return finish(originals, first.status, False, None, "coverage stage: " + first.status,
-                          counts=counts, planned=base)
+            return finish(unchanged, first.status, False, None,
+                          "coverage stage: " + first.status, counts=counts, planned=base)
         best = round(-float(prog.coverage_c @ first.x))
         extra = (prog.coverage_c, -best + 0.5)  # hold at least that many connected firms
         stage_status = first.status
@@ -1048,7 +1365,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                   "connected in the last year; "
         remaining = max(1.0, time_limit - (time.perf_counter() - began))
         if cancelled():
-            return finish(originals, "cancelled", False, None, "cancelled between the solves",
+            return finish(unchanged, "cancelled", False, None, "cancelled between the solves",
                           counts=counts, planned=base)
     loose_bound: float | None = None
     if objective == "npv" and counts[0] > LARGE:
@@ -1070,22 +1387,18 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     report(0.9)
     if solved.x is None:
         bound = -solved.bound if math.isfinite(solved.bound) else None
-        return finish(originals, solved.status, False, bound, message + solved.status,
+        return finish(unchanged, solved.status, False, bound, message + solved.status,
                       counts=counts, planned=base)
-    x = solved.x
-    rows = plan(x)
+    items = chosen(solved.x)
     bound = -solved.bound if loose_bound is None else loose_bound
     milp_value = -solved.objective
     # the engine and the checker have the last word
     repaired = 0
-    while True:
-        problems = problems_of(rows)
-        if not problems or len(rows) == len(originals):
-            break
-        rows = rows[:-1]
+    while items and problems_of(plan_of(items)):
+        items = items[:-1]
         repaired += 1
-    planned = evaluate_scenario(replace(arrays, model=_with_plan(model, new_scenario, rows)),
-                                new_scenario)
+    plan = plan_of(items)
+    planned = evaluated(plan)
     agree = abs(planned.npv - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
     exact = solved.status == "optimal" and stage_status == "optimal" and agree and \
         not repaired and loose_bound is None
@@ -1096,9 +1409,10 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     status = solved.status if stage_status == "optimal" else stage_status
     if loose_bound is not None:  # optimal over the kept candidates only
         status = f"feasible ({status} over {KEEP:,} candidates)"
-    what = _WhatIf(arrays, new_scenario, planned, rows, budgets, per_year, sme_limit)
-    explained = [what.explain(a) for a in rows[len(originals):]]
-    return finish(rows, status, exact, bound, message.rstrip("; "), explained, counts, planned,
+    what = _WhatIf(arrays, new_scenario, planned, plan, budgets, per_year, sme_limit)
+    explained = [what.explain(a) for a in plan[0][len(originals):]] + \
+        [what.explain_park(b) for b in plan[1][len(park_originals):]]
+    return finish(plan, status, exact, bound, message.rstrip("; "), explained, counts, planned,
                   restricted=loose_bound is not None)
 
 
@@ -1136,10 +1450,11 @@ def _held(arrays: ChainArrays, base: ScenarioResult, base_own: Floats, sme_cost_
 def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
                  base: ScenarioResult) -> float:
     """A bound no plan can beat, whatever the constraints: S's NPV, plus the best own NPV
-    of every (enterprise, project) when positive, plus the benefit of every link the flags
+    of every (enterprise or park, project) when positive, plus the benefit of every link the flags
     do not connect in every year (NPV adds up per assignment and per link)."""
     free = ~prog.item_fixed
-    pairs = prog.item_e[free].astype(np.int64) * (len(prog.c) + 1) + prog.item_p[free]
+    owner = np.where(prog.item_k >= 0, len(arrays.ids) + prog.item_k, prog.item_e)
+    pairs = owner[free].astype(np.int64) * (len(prog.c) + 1) + prog.item_p[free]
     npv = prog.item_npv[free]
     order = np.lexsort((-npv, pairs))
     first = np.r_[True, pairs[order][1:] != pairs[order][:-1]]
@@ -1168,22 +1483,29 @@ class _Firm:
 
 class _WhatIf:
     """The final plan, one firm at a time: its NPV and spending with one addition left out
-    or started in another year. Spending, subsidies (and their cap), connection and link
-    benefits follow planner.engine; other firms' rows do not change, so neither do their
-    figures, and every total is the plan's total plus this firm's change."""
+    or started in another year. The money is the engine's, on a model of the firm alone
+    (with the core, which pays its share, and the firm's park with the plan's park
+    projects, which lift its level and connect it); connection and link benefits follow
+    planner.engine. Other firms' rows do not change, so neither do their figures, and every
+    total is the plan's total plus this firm's change. Park additions are what-ifs of the
+    whole plan with the engine."""
 
     def __init__(self, arrays: ChainArrays, scenario: Scenario, planned: ScenarioResult,
-                 rows: list[Assignment], budgets: dict[str, float | None], per_year: bool,
+                 plan: _Plan, budgets: dict[str, float | None], per_year: bool,
                  sme_limit: Floats) -> None:
         self.arrays, self.scenario, self.planned = arrays, scenario, planned
         self.budgets, self.per_year, self.sme_limit = budgets, per_year, sme_limit
+        self.plan = plan
         self.years = planned.years
         self.start, self.horizon = scenario.start_year, scenario.horizon
         self.project_ids = [p.id for p in arrays.model.projects]
         self.by_firm: dict[int, list[Row]] = {}
-        for a in rows:
+        for a in plan[0]:
             self.by_firm.setdefault(arrays.index[a.enterprise], []).append(
                 (arrays.project_index[a.project], a.start_year, a.core_share))
+        self.park_rows: dict[str, list[ParkAssignment]] = {}
+        for b in plan[1]:
+            self.park_rows.setdefault(b.park, []).append(b)
         u, v = arrays.link_u, arrays.link_v
         self.fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
         ends = np.r_[u, v]  # the links at firm e: link_of[link_from[e]:link_from[e + 1]]
@@ -1199,27 +1521,31 @@ class _WhatIf:
         project = self.arrays.model.projects[p]
         return f"{project.id} {project.name}".strip()
 
+    def park_live(self, e: int) -> list[tuple[int, int, int]]:
+        """(project, live year, gain) of the plan's park projects on the firm's park."""
+        arrays = self.arrays
+        park = arrays.model.enterprises[e].park
+        return [(arrays.project_index[b.project],
+                 b.start_year + int(arrays.p_duration[arrays.project_index[b.project]]),
+                 int(arrays.p_gain[arrays.project_index[b.project]]))
+                for b in self.park_rows.get(park, [])] if park else []
+
     def firm(self, e: int, rows: list[Row]) -> _Firm:
-        arrays, horizon = self.arrays, self.horizon
-        count = len(rows)
-        p = np.fromiter((r[0] for r in rows), np.int64, count)
-        s = np.fromiter((r[1] for r in rows), np.int64, count)
-        share = np.fromiter((r[2] for r in rows), float, count)
-        f = arrays.size_factor[e]
-        capex, opex = arrays.p_capex[p] * f, arrays.p_opex[p] * f
-        benefit = arrays.p_rate[p] * arrays.revenue[e] + arrays.p_fixed[p] * f
-        in_h = (s >= self.start) & (s < self.start + horizon)
-        firm = np.full(count, e, np.int64)
-        subsidy = _subsidies(self.scenario, arrays.size_code[firm], capex, firm, s, p, in_h,
-                             self.project_ids)
-        pays = np.ones(count) if e == arrays.core else share
-        live = self.years[None, :] >= (s + arrays.p_duration[p])[:, None]
-        spent = np.zeros((count, horizon))
-        inside = np.flatnonzero(in_h)
-        spent[inside, s[inside] - self.start] = 1.0
-        paid = spent * (capex - subsidy)[:, None] + live * opex[:, None]
-        net = live * (benefit - opex)[:, None] - spent * capex[:, None]
-        connected: Bools = np.any(live & arrays.p_connects[p][:, None], axis=0) | arrays.platform[e]
+        arrays = self.arrays
+        model = arrays.model
+        firm = model.enterprises[e]
+        core = model.enterprises[arrays.core] if 0 <= arrays.core != e else None
+        name = self.scenario.name
+        alone = replace(
+            model, enterprises=[firm] if core is None else [core, firm], links=[],
+            assignments=[Assignment(scenario=name, enterprise=firm.id,
+                                    project=self.project_ids[p], start_year=s, core_share=c)
+                         for p, s, c in rows],
+            park_assignments=list(self.park_rows.get(firm.park, [])) if firm.park else [],
+            assessments=[], scenarios=[self.scenario])
+        result = evaluate_scenario(ChainArrays.of(alone), self.scenario)
+        me = len(alone.enterprises) - 1
+        connected: Bools = result.connected[me]
         # the links at this firm: on when both ends are connected, the other end as planned
         mine = np.unique(self.link_of[self.link_from[e]:self.link_from[e + 1]])
         other = np.where(arrays.link_u[mine] == e, arrays.link_v[mine], arrays.link_u[mine])
@@ -1227,10 +1553,8 @@ class _WhatIf:
                             self.planned.connected[other])
         on = self.fresh[mine][:, None] & connected[None, :] & other_on
         factor = self.planned.factor
-        return _Firm(core=(pays[:, None] * paid).sum(axis=0),
-                     government=(spent * subsidy[:, None]).sum(axis=0),
-                     own=((1.0 - pays)[:, None] * paid).sum(axis=0),
-                     value=float(net.sum(axis=0) @ factor),
+        return _Firm(core=result.party_cost["core"], government=result.party_cost["government"],
+                     own=result.firm_cost[me], value=result.npv,
                      links=float((self.scenario.link_benefit_rate
                                   * arrays.link_value[mine][:, None] * on).sum(axis=0)
                                  @ factor))
@@ -1243,7 +1567,7 @@ class _WhatIf:
         found = _budget_limits(spend, self.budgets, self.years, self.per_year)
         if e != self.arrays.core:
             limit = self.sme_limit[e]
-            for t in np.flatnonzero(then.own > limit + _TOL * np.maximum(1.0, limit)):
+            for t in np.flatnonzero(then.own > limit + _TOL * np.maximum(1.0, np.abs(limit))):
                 found.append(Limit("sme", int(self.years[t]), float(then.own[t]),
                                    float(limit[t]), self.label(e)))
         return found
@@ -1286,14 +1610,19 @@ class _WhatIf:
         project = arrays.model.projects[p]
         required = arrays.project_index.get(project.requires, -1) if project.requires else -1
 
+        shared = self.park_live(e)  # the park's projects count for each member
+
         def level_at(year: int) -> int:
             gains = sum(int(arrays.p_gain[q]) for q, start, _ in others
                         if start + int(arrays.p_duration[q]) <= year)
+            gains += sum(g for _, live, g in shared if live <= year)
             return min(4, int(arrays.maturity[e]) + gains)
 
         def required_at(year: int) -> bool:
-            return required < 0 or any(q == required and start + int(arrays.p_duration[q]) <= year
-                                       for q, start, _ in others)
+            return required < 0 or any(
+                q == required and start + int(arrays.p_duration[q]) <= year
+                for q, start, _ in others) or any(q == required and live <= year
+                                                  for q, live, _ in shared)
 
         earliest = next((y for y in range(self.start, s) if level_at(y) >= project.min_maturity
                          and required_at(y)), s)
@@ -1314,6 +1643,8 @@ class _WhatIf:
             level = 0 if level_at(s - 1) >= project.min_maturity else project.min_maturity
             lifted = tuple(self.project_label(q) for q, start, _ in others
                            if start + int(arrays.p_duration[q]) == s and arrays.p_gain[q] > 0)
+            lifted += tuple(self.project_label(q) for q, live, g in shared
+                            if live == s and g > 0)
             return Why(PREREQUISITE, s, earliest, requires=requires, level=level,
                        lifted_by=lifted if level else (), later=later)
         feasible: list[tuple[float, int]] = []
@@ -1334,3 +1665,83 @@ class _WhatIf:
         if gain >= -tolerance:
             return Why(TIE, s, earliest, other=year)
         return Why(TIMING, s, earliest, other=year, amount=-gain)
+
+    def explain_park(self, addition: ParkAssignment) -> Addition:
+        """A park addition: what the plan loses without it, and why it starts in its year,
+        from what-ifs of the whole plan (there are few parks)."""
+        arrays = self.arrays
+        model = arrays.model
+        p = arrays.project_index[addition.project]
+        s = addition.start_year
+        rows, park_rows = self.plan
+        k = park_rows.index(addition)
+        tolerance = 1e-9 * max(1.0, abs(self.planned.npv))
+
+        def moved(year: int | None) -> ScenarioResult:
+            others = park_rows[:k] + park_rows[k + 1:]
+            if year is not None:
+                others.insert(k, replace(addition, start_year=year))
+            return evaluate_scenario(
+                replace(arrays, model=replace(
+                    model, scenarios=[*model.scenarios, self.scenario],
+                    assignments=[*model.assignments, *rows],
+                    park_assignments=[*model.park_assignments, *others])), self.scenario)
+
+        without = moved(None)
+        npv = self.planned.npv - without.npv
+        duration = int(arrays.p_duration[p])
+        offset = s - self.start
+        trace = self.planned.park_trace
+        own = 0.0
+        for j in range(len(trace.rows)):
+            if trace.park[j] == addition.park and int(trace.start[j]) == s and \
+                    int(trace.live_year[j]) == s + duration:
+                live = trace.live[j]
+                spent = float(trace.capex[j]) * self.planned.factor[offset]
+                own = float(((trace.benefit[j] - trace.opex[j]) * live) @ self.planned.factor
+                            - spent)
+                break
+        touched = np.arange(self.horizon) >= offset + duration
+        touched[offset] = True
+        tight = [x for x in _binding(self.planned, self.budgets, self.per_year)
+                 if x.year is not None and touched[x.year - self.start]]
+
+        def broken(result: ScenarioResult) -> list[Limit]:
+            found = _budget_limits(result.party_cost, self.budgets, self.years, self.per_year)
+            own_cost = result.firm_cost
+            over = own_cost > self.sme_limit + _TOL * np.maximum(1.0, np.abs(self.sme_limit))
+            if arrays.core >= 0:
+                over[arrays.core] = False
+            for e, t in zip(*np.nonzero(over), strict=True):
+                found.append(Limit("sme", int(self.years[t]), float(own_cost[e, t]),
+                                   float(self.sme_limit[e, t]), self.label(int(e))))
+            return found
+
+        later = None
+        if s + 1 + duration <= self.start + self.horizon - 1:
+            loss = self.planned.npv - moved(s + 1).npv
+            later = loss if loss > tolerance else None
+        if s == self.start:
+            why = Why(FIRST_YEAR, s, s, later=later)
+        else:
+            feasible: list[tuple[float, int]] = []
+            nearest: list[Limit] = []
+            for year in range(self.start, s):
+                trial = moved(year)
+                problems = broken(trial)
+                if problems:
+                    if year == s - 1:
+                        nearest = problems
+                else:
+                    feasible.append((trial.npv - self.planned.npv, year))
+            if not feasible:
+                why = Why(LIMITED, s, self.start, limits=tuple(nearest))
+            else:
+                gain, year = max(feasible)
+                why = Why(GAP, s, self.start, other=year, amount=gain) if gain > tolerance \
+                    else Why(TIE, s, self.start, other=year) if gain >= -tolerance \
+                    else Why(TIMING, s, self.start, other=year, amount=-gain)
+        park = next((x for x in model.parks if x.id == addition.park), None)
+        return Addition(addition.park, addition.project, s, npv, own, npv - own, tight, why,
+                        park.name if park is not None else "", model.projects[p].name,
+                        park=True)
