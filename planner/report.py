@@ -9,8 +9,10 @@ says exactly what the app shows. Painting it is the app's business
 What is in it, in order: a title page (headline figures of every scenario, the
 contents), the chain (who is in it, by position, tier, size, level and park), the
 chain picture on a page of its own, each scenario (terms, key figures, eight charts,
-its assignments summarised by project and by position and tier), the scenario
-comparison, the assumptions (method, catalogue, sources, rules, settings), and an
+its policy — the instruments in plain words, public money by instrument and year, the
+per-firm figures, the park projects with their cost split and members — and its
+assignments summarised by project and by position and tier), the scenario comparison
+(with what each figure means), the assumptions (method, catalogue, sources, rules, settings), and an
 appendix with every assignment.
 """
 
@@ -27,14 +29,22 @@ import numpy as np
 
 from models.chain import ChainModel, Enterprise, Scenario
 from models.problems import Problem
-from models.schema import CATEGORIES, SIZES
+from models.schema import CATEGORIES, OWNERSHIPS, SIZES
 from models.validation import Place, places, validate
-from planner.compare import comparison_rows, format_difference
+from planner.compare import (
+    INSTRUMENTS,
+    comparison_rows,
+    definition,
+    format_difference,
+    policy_figures,
+    policy_kpis,
+)
 from planner.engine import ChainArrays, ScenarioResult, evaluate
 from planner.kpis import KPIS, format_value
 from planner.layout import layered
 from planner.names import shown_name
 
+MEMBERS_LISTED = 24  # member firms named under the park projects (then: "and N more")
 APPENDIX_ROWS = 3000  # assignments listed per scenario in the appendix (then: see the workbook)
 LABELLED_NODES = 400  # the chain picture names its enterprises up to this many
 
@@ -260,7 +270,26 @@ _ZH = {
     "Coverage by size, {0}": "按规模的覆盖率（{0} 年）",
     "Digital level: start and end": "数字化水平：期初与期末", "enterprises": "家企业",
     "Start {0}": "期初 {0}", "End {0}": "期末 {0}", "U{0}": "上{0}", "D{0}": "下{0}",
+    # a scenario's policy
+    "Policy: {0}": "政策：{0}", "Public money by instrument and year": "按政策工具与年份的财政资金",
+    "Year": "年份", "In {0}, in the year the government pays it; present value {1}.":
+        "金额单位：{0}，计入政府实际支付的年份；现值 {1}。",
+    "The government pays nothing in this scenario.": "本情景中政府没有支出。",
+    "Public money by instrument": "按政策工具的财政资金", "SMEs by payback year": "中小企业按回收年份",
+    "Not within": "期内未回收", "Per-firm figures": "每家企业的指标",
+    "SMEs with a project": "有项目的中小企业数",
+    "Amounts in {0}. What each figure means: see the scenario comparison.":
+        "金额单位：{0}。各指标含义见“情景比较”一章。",
+    "Park projects": "园区项目", "Start\nyear": "开始年", "Cost in\nhorizon": "期内费用",
+    "Core": "核心企业", "Park\noperator": "园区运营方", "Members": "成员企业",
+    "In {0}. Cost in the horizon: capex if the project starts inside it, and opex in every "
+    "year it is live; split by the shares of the park assignment.":
+        "金额单位：{0}。期内费用：项目在规划期内开始时的投资，加上线后各年运维费；按园区项目分配的"
+        "分担比例拆分。",
+    "Members of {0} ({1}): {2}": "{0}的成员企业（{1} 家）：{2}", " and {0} more": " 等另外 {0} 家",
+    "Park operators": "园区运营方",
     # comparison
+    "What the figures mean": "指标含义", "Meaning": "含义",
     "Scenario comparison": "情景比较", "Key figures of every scenario": "各情景关键指标",
     "Bold on a shaded background: the best value in the row. Amounts in {0}.":
         "底纹粗体：该行最优值。金额单位：{0}。",
@@ -368,6 +397,138 @@ def _optional(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
+# --- a scenario's policy in plain words -----------------------------------------------------
+def percent(value: float, lang: str) -> str:
+    """A share as a person writes it: "30 %" (English), "30%" (Chinese)."""
+    number = f"{round(value * 100, 1):g}"
+    return f"{number}%" if lang == "zh_CN" else f"{number} %"
+
+
+def _joined(items: list[str], lang: str) -> str:
+    if lang == "zh_CN":
+        return "、".join(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def park_name(model: ChainModel, park: str, lang: str) -> str:
+    """A park's name (the Parks table's, else its id) in ``lang``."""
+    found = next((k for k in model.parks if k.id == park), None)
+    return shown_name(found.name, lang) if found is not None and found.name else park
+
+
+def _level_clause(s: Scenario, lang: str) -> str:
+    if s.subsidy_min_level is None:
+        return ""
+    if lang == "zh_CN":
+        return (f"，企业达到 {s.subsidy_min_level} 级后才兑现（事后奖补：此前产生的补贴顺延发放，"
+                f"规划期内未达标则不发放）")
+    return (f", paid only once a firm reaches level {s.subsidy_min_level} (事后奖补: a claim "
+            f"waits until then and lapses if the level is not reached within the horizon)")
+
+
+def policy_sentences(model: ChainModel, s: Scenario, lang: str, unit: str) -> list[str]:
+    """The scenario's instruments in plain words, one sentence each: grants, running-cost
+    subsidy, who is eligible, loans and interest subsidy, tax relief, park projects."""
+    zh = lang == "zh_CN"
+    sentences = []
+    by_rate: dict[float, list[str]] = {}
+    for size in ("micro", "small", "medium", "large"):
+        rate = getattr(s, "subsidy_" + size)
+        if rate > 0:
+            by_rate.setdefault(rate, []).append(size)
+    if by_rate:
+        parts = [(percent(rate, lang), _joined([_size(z, lang) for z in sizes], lang))
+                 for rate, sizes in by_rate.items()]
+        if zh:
+            words = "；".join(f"{who}企业投资额的 {rate}" for rate, who in parts)
+            sentence = f"投资补贴：政府承担{words}"
+            if s.subsidy_cap is not None:
+                sentence += f"，每家企业最多 {format_value('amount', s.subsidy_cap)} {unit}"
+            sentences.append(sentence + _level_clause(s, lang) + "。")
+        else:
+            words = "; ".join(f"{rate} of capex for {who} firms" for rate, who in parts)
+            sentence = f"Grants of {words}"
+            if s.subsidy_cap is not None:
+                sentence += f", at most {format_value('amount', s.subsidy_cap)} {unit} per firm"
+            sentences.append(sentence + _level_clause(s, lang) + ".")
+    if s.opex_subsidy > 0 and s.opex_subsidy_years > 0:
+        if zh:
+            sentences.append(f"运维补贴：项目上线后前 {s.opex_subsidy_years} 年，政府承担中小企业"
+                             f"运维费的 {percent(s.opex_subsidy, lang)}" + _level_clause(s, lang)
+                             + "。")
+        else:
+            sentences.append(f"Running-cost subsidy: the government pays "
+                             f"{percent(s.opex_subsidy, lang)} of an SME's opex in the first "
+                             f"{s.opex_subsidy_years} years after go-live"
+                             + _level_clause(s, lang) + ".")
+    if s.subsidy_ownership and (by_rate or s.opex_subsidy > 0 or s.interest_subsidy > 0):
+        owners = _joined([OWNERSHIPS.get(o, o) if zh else _OWNERSHIP_EN.get(o, o)
+                          for o in s.subsidy_ownership], lang)
+        sentences.append(f"只有{owners}企业可获得投资补贴、运维补贴和贷款贴息。" if zh else
+                         f"Only {owners} firms receive grants, running-cost subsidies and "
+                         f"interest subsidies.")
+    if s.loan_share > 0:
+        rate = percent(s.loan_rate, lang)
+        if zh:
+            sentence = (f"贷款：中小企业自付投资的 {percent(s.loan_share, lang)} 由银行贷款，"
+                        f"年利率 {rate}，分 {s.loan_years} 年等额还款")
+            if s.interest_subsidy > 0:
+                sentence += f"；政府承担 {percent(s.interest_subsidy, lang)} 的利息（贷款贴息）"
+        else:
+            sentence = (f"Loans for {percent(s.loan_share, lang)} of an SME's own capex at "
+                        f"{rate} a year over {s.loan_years} years (equal annual instalments)")
+            if s.interest_subsidy > 0:
+                sentence += (f", with {percent(s.interest_subsidy, lang)} of the interest paid "
+                             f"by the government (贷款贴息)")
+        sentences.append(sentence + ("。" if zh else "."))
+    elif s.interest_subsidy > 0:
+        sentences.append(f"设定了 {percent(s.interest_subsidy, lang)} 的贷款贴息，但没有贷款"
+                         f"（贷款比例为 0），因此不产生贴息。" if zh else
+                         f"An interest subsidy of {percent(s.interest_subsidy, lang)} is set, but "
+                         f"no loans are taken (loan share 0 %), so it pays nothing.")
+    if s.tax_relief_rate > 0:
+        sentences.append(f"税收减免：企业自身数字化支出（投资与运维费）的 "
+                         f"{percent(s.tax_relief_rate, lang)} 以减税形式返还（如研发费用加计扣除）。"
+                         if zh else
+                         f"Tax relief: {percent(s.tax_relief_rate, lang)} of each firm's own "
+                         f"digital spending (capex and opex) comes back as lower tax (e.g. "
+                         f"研发费用加计扣除, the R&D super-deduction).")
+    projects = model.project_index()
+    park_rows = [b for b in model.park_assignments if b.scenario == s.name]
+    members = Counter(e.park for e in model.enterprises if e.park)
+    for b in park_rows[:PARK_SENTENCES]:
+        project = projects.get(b.project)
+        what = f"{shown_name(project.name, lang)} ({b.project})" if project and project.name \
+            else b.project
+        operator = 1 - b.government_share - b.core_share
+        where = park_name(model, b.park, lang)
+        if zh:
+            sentences.append(
+                f"园区项目：{where}的{what}，{b.start_year} 年开始；政府分担 "
+                f"{percent(b.government_share, lang)}，核心企业 {percent(b.core_share, lang)}，"
+                f"园区运营方 {percent(operator, lang)}；惠及 {members[b.park]} 家成员企业。")
+        else:
+            sentences.append(
+                f"Park project {what} in {where} from {b.start_year}: "
+                f"{percent(b.government_share, lang)} paid by the government, "
+                f"{percent(b.core_share, lang)} by the core, {percent(operator, lang)} by the "
+                f"park operator; it serves {members[b.park]} member firms.")
+    if len(park_rows) > PARK_SENTENCES:
+        rest = len(park_rows) - PARK_SENTENCES
+        sentences.append(f"另有 {rest} 个园区项目，见下方园区项目表。" if zh else
+                         f"And {rest} more park projects: see the table of park projects below.")
+    if not sentences:
+        sentences.append("无政策支持：没有补贴、贷款、税收减免或园区项目。" if zh else
+                         "No public support: no grants, subsidies, loans, tax relief or park "
+                         "projects.")
+    return sentences
+
+
+_OWNERSHIP_EN = {"soe": "state-owned", "private": "private", "foreign": "foreign-owned",
+                 "other": "other"}
+PARK_SENTENCES = 6  # park projects described one by one; the table lists them all
+
+
 # --- the build -------------------------------------------------------------------------------
 def build_report(model: ChainModel, lang: str = "en",
                  results: list[ScenarioResult] | None = None,
@@ -435,9 +596,11 @@ class _Builder:
                  Table((), tuple((Cell(s.name, bold=True), Cell(s.description))
                                  for s in model.scenarios), "ll", (28, 72), ruled=False))
         if self.results:
-            chosen = [k for k in KPIS if k.key in ("npv", "bcr", "payback_year",
-                                                    "connected_share", "islands")]
-            by_key = {row.kpi.key: row for row in comparison_rows(self.results, 0, self.lang)}
+            by_key = {row.kpi.key: row for row in comparison_rows(self.results, 0, self.lang,
+                                                                  self.model)}
+            chosen = [by_key[key].kpi for key in ("npv", "bcr", "payback_year",
+                                                  "government_total", "connected_share",
+                                                  "islands")]
             rows = []
             for c, result in enumerate(self.results):
                 rows.append((Cell(result.scenario.name),
@@ -445,7 +608,7 @@ class _Builder:
                                for k in chosen]))
             self.add(Heading(t("At a glance"), 2),
                      Table((t("Scenario"), *[k.label(self.lang) for k in chosen]), tuple(rows),
-                           "lrrrrr", (30, 14, 14, 14, 14, 14)))
+                           "lrrrrrr", (28, 12, 12, 12, 12, 12, 12)))
             self.note("Amounts in {0}. Bold on a shaded background: the best value in the "
                       "column.", self.unit)
         self.add(Contents(t("Contents")))
@@ -597,11 +760,139 @@ class _Builder:
                        "lrlr", (33, 17, 33, 17)))
         self.note("Amounts in {0}; shares and data islands at the end of the horizon.", self.unit)
         self.add(Heading(t("Charts: {0}", s.name), 2), Figures(tuple(self.charts(result))))
+        self._policy(result)
         self.add(Heading(t("Assignments: {0}", s.name), 2))
         self._summary(result)
         if result.warnings:
             self.add(Heading(t("Warnings ({0})", len(result.warnings)), 3),
                      *[Paragraph("• " + w, "note") for w in result.warnings])
+
+    def _policy(self, result: ScenarioResult) -> None:
+        """The scenario's policy: instruments in plain words, public money by instrument and
+        year, the per-firm figures, the park projects."""
+        t, s = self.t, result.scenario
+        self.add(Heading(t("Policy: {0}", s.name), 2),
+                 *[Paragraph("• " + sentence)
+                   for sentence in policy_sentences(self.model, s, self.lang, self.unit)])
+        figures = policy_figures(self.model, result)
+        money = {key: np.asarray(values, float) for key, values in result.public_money().items()}
+        used = [key for key, values in money.items() if np.any(values != 0)]
+        self.add(Heading(t("Public money by instrument and year"), 3))
+        if used:
+            total = np.asarray(result.party_cost["government"], float)
+            rows = [_cells([str(int(year)), *[format_value("amount", float(money[key][i]))
+                                              for key in used],
+                            format_value("amount", float(total[i]))])
+                    for i, year in enumerate(result.years)]
+            rows.append(_bold([t("Total"), *[format_value("amount", float(money[key].sum()))
+                                             for key in used],
+                               format_value("amount", figures.government_total)]))
+            share = 72 // (len(used) + 1)
+            self.add(Table((t("Year"), *[self._instrument(key, True) for key in used],
+                            t("Total")), tuple(rows), "l" + "r" * (len(used) + 1),
+                           (100 - share * (len(used) + 1), *[share] * (len(used) + 1))))
+            self.note("In {0}, in the year the government pays it; present value {1}.",
+                      self.unit, format_value("amount", figures.government_pv))
+        else:
+            self.add(Paragraph(t("The government pays nothing in this scenario.")))
+        self.add(Figures(tuple(self.policy_charts(result, figures))))
+        self._firm_figures(result)
+        self._park_projects(result)
+
+    def _instrument(self, key: str, heading: bool = False) -> str:
+        en, zh = INSTRUMENTS[key]
+        name = zh if self.lang == "zh_CN" else en[0].upper() + en[1:]
+        if heading and self.lang != "zh_CN":
+            name = name.replace(" ", "\n", 1)
+        return name
+
+    def policy_charts(self, result: ScenarioResult, figures: Any = None) -> list[Chart]:
+        """Public money by instrument and year (stacked), and the SMEs by payback year."""
+        t = self.t
+        figures = figures or policy_figures(self.model, result)
+        years = tuple(str(int(y)) for y in result.years)
+        money = result.public_money()
+        # an instrument keeps its colour (the app's: series colour i) when others are absent
+        stack = tuple(Series(self._instrument(key), tuple(float(v) for v in
+                                                          np.asarray(values, float)),
+                             f"series{i}", "stack") for i, (key, values) in enumerate(money.items())
+                      if np.any(np.asarray(values) != 0))
+        counts = Counter(figures.sme_payback)
+        never = counts.pop(None, 0)
+        paybacks = Chart("sme_payback", t("SMEs by payback year"),
+                         (*years, t("Not within")),
+                         (Series(t("SMEs"), (*[float(counts.get(int(y), 0))
+                                               for y in result.years], float(never)), "sme"),),
+                         t("enterprises"), "count")
+        return [Chart("public_money", t("Public money by instrument"), years, stack, self.unit,
+                      "amount"), paybacks]
+
+    def _firm_figures(self, result: ScenarioResult) -> None:
+        """The per-firm figures of the scenario, in two columns of label and value."""
+        t = self.t
+        kpis = [k for k in policy_kpis(self.model) if not k.key.startswith("public_")]
+        figures = policy_figures(self.model, result)
+        shown = [(k.label(self.lang), format_value(k.kind, k.value(result))) for k in kpis]
+        shown.insert(6, (t("SMEs with a project"), str(figures.smes_in_plan)))
+        npv = next(k for k in KPIS if k.key == "npv_sme")
+        shown.insert(7, (npv.label(self.lang), format_value(npv.kind, npv.value(result))))
+        half = (len(shown) + 1) // 2
+        rows = []
+        for i in range(half):
+            right = shown[i + half] if i + half < len(shown) else ("", "")
+            rows.append(_cells([*shown[i], *right]))
+        self.add(Heading(t("Per-firm figures"), 3),
+                 Table((t("Key figure"), t("Value"), t("Key figure"), t("Value")), tuple(rows),
+                       "lrlr", (35, 15, 35, 15)))
+        self.note("Amounts in {0}. What each figure means: see the scenario comparison.",
+                  self.unit)
+
+    def _park_projects(self, result: ScenarioResult) -> None:
+        """Each park project of the scenario: its cost over the horizon, who pays it, its
+        members."""
+        t, model = self.t, self.model
+        park_trace = getattr(result, "park_trace", None)
+        if park_trace is None or not len(park_trace.rows):
+            return
+        first, last = int(result.years[0]), int(result.years[-1])
+        projects = model.project_index()
+        rows = []
+        for k in range(len(park_trace.rows)):
+            b = model.park_assignments[int(park_trace.rows[k])]
+            project = projects.get(b.project)
+            capex = float(park_trace.capex[k]) if first <= int(park_trace.start[k]) <= last \
+                else 0.0
+            cost = capex + float(park_trace.opex[k]) * float(np.count_nonzero(park_trace.live[k]))
+            government, core = float(park_trace.government_share[k]), \
+                float(park_trace.core_share[k])
+            rows.append(_cells([park_name(model, b.park, self.lang),
+                                f"{b.project} {shown_name(project.name, self.lang)}"
+                                if project and project.name else b.project,
+                                str(b.start_year), format_value("amount", capex),
+                                format_value("amount", float(park_trace.opex[k])),
+                                format_value("amount", cost),
+                                format_value("amount", cost * government),
+                                format_value("amount", cost * core),
+                                format_value("amount", cost * (1 - government - core)),
+                                str(int(park_trace.members[k]))]))
+        self.add(Heading(t("Park projects"), 3),
+                 Table((t("Park"), t("Project"), t("Start\nyear"), t("Capex"),
+                        t("Opex\n/ year"), t("Cost in\nhorizon"), t("Government"),
+                        t("Core"), t("Park\noperator"), t("Members")), tuple(rows),
+                       "llrrrrrrrr", (14, 20, 6, 8, 8, 9, 11, 8, 9, 7), small=True))
+        self.note("In {0}. Cost in the horizon: capex if the project starts inside it, and opex "
+                  "in every year it is live; split by the shares of the park assignment.",
+                  self.unit)
+        for park in dict.fromkeys(park_trace.park):
+            names = [shown_name(e.name, self.lang) or e.id for e in model.enterprises
+                     if e.park == park]
+            listed = names[:MEMBERS_LISTED]
+            more = len(names) - len(listed)
+            line = t("Members of {0} ({1}): {2}", park_name(model, park, self.lang),
+                     len(names), _joined(listed, self.lang) if listed else t("none"))
+            if more:
+                line += t(" and {0} more", more)
+            self.add(Paragraph(line, "note"))
 
     def _summary(self, result: ScenarioResult) -> None:
         """The scenario's assignments by project and by position and tier (the full list is
@@ -675,7 +966,9 @@ class _Builder:
             Chart("party_cost", t("Cost by party"), years,
                   tuple(Series(t(label), values(result.party_cost[party]), party, "stack")
                         for party, label in (("core", "Core enterprise"), ("sme", "SMEs"),
-                                             ("government", "Government"))),
+                                             ("park", "Park operators"),
+                                             ("government", "Government"))
+                        if party in result.party_cost),
                   self.unit, "amount"),
             Chart("coverage", t("Coverage over time"), years,
                   tuple(Series(t(label), values(getattr(result, key), 100.0), f"series{i}", "line",
@@ -729,7 +1022,7 @@ class _Builder:
             self.add(Paragraph(t("The model has no scenario yet.")))
             return
         names = [r.scenario.name for r in self.results]
-        rows = comparison_rows(self.results, 0, self.lang)
+        rows = comparison_rows(self.results, 0, self.lang, self.model)
         share = max(10, 60 // max(1, len(names)))
         widths = (100 - share * len(names), *[share] * len(names))
         self.add(Heading(t("Key figures of every scenario"), 2),
@@ -750,6 +1043,11 @@ class _Builder:
             self.note("Each scenario minus {0}; shares in percentage points.", names[0])
         self.add(Heading(t("Scenarios over time"), 2),
                  Figures(tuple(self.comparison_charts()), columns=1))
+        self.add(Heading(t("What the figures mean"), 2),
+                 Table((t("Key figure"), t("Meaning")),
+                       tuple(_cells([row.label, definition(row.kpi.key, self.lang)])
+                             for row in rows if definition(row.kpi.key, self.lang)),
+                       "ll", (30, 70), small=True))
 
     def comparison_charts(self) -> list[Chart]:
         """Every scenario's cumulative net benefit and connected share, overlaid."""

@@ -238,3 +238,23 @@ def test_export_of_a_model_with_errors_says_so(qtbot, chain, tmp_path):
         export.start()
     assert "errors" in str(failed.args[0])
     assert not (tmp_path / "bad.pdf").exists()
+
+
+@needs_poppler
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_the_policy_section_is_printed_with_its_instruments_money_and_parks(qtbot, chain,
+                                                                          tmp_path, lang):
+    from tests.test_compare import policy_chain
+
+    path = write(policy_chain(chain), tmp_path / f"policy_{lang}.pdf", lang)
+    text = pdf_text(path)
+    words = {"en": ("Policy: Park mix", "paid only once a firm reaches level 2 (事后奖补",
+                    "50 % of the interest paid by the government (贷款贴息)",
+                    "Public money by instrument and year", "SMEs by payback year",
+                    "Per-firm figures", "Park projects", "Lingang park P5G Park 5G network 2026",
+                    "Members of Lingang park (2)", "What the figures mean"),
+             "zh_CN": ("政策:Park mix", "事后奖补", "贷款贴息", "按政策工具与年份的财政资金",
+                       "中小企业按回收年份", "每家企业的指标", "园区项目", "指标含义")}[lang]
+    for found in words:
+        assert found in text, found
+    assert_pages_drawn(path, tmp_path, len(pdf_pages(path)))

@@ -1,6 +1,8 @@
 """The report's content (planner/report.py): what a consultant reads, built without Qt, in the
 language asked for; scenarios summarised by project and by tier, every assignment in the
-appendix, the charts' series exactly the engine's numbers."""
+appendix, the charts' series exactly the engine's numbers; each scenario's policy in plain
+words, its public money by instrument and year, per-firm figures and park projects checked
+against hand-worked numbers."""
 
 from __future__ import annotations
 
@@ -23,7 +25,9 @@ from planner.report import (
     ReportError,
     Table,
     build_report,
+    policy_sentences,
 )
+from tests.test_compare import policy_chain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -186,3 +190,134 @@ def test_building_the_content_imports_no_qt():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+# --- the policy section ---------------------------------------------------------------------
+def policy_sentences_of(chain: ChainModel, lang: str = "en", **fields) -> list[str]:
+    scenario = dataclasses.replace(chain.scenarios[0], **fields)
+    return policy_sentences(chain, scenario, lang, "10k CNY" if lang == "en" else "万元")
+
+
+def test_each_instrument_is_said_in_plain_words_in_both_languages(chain):
+    none = {"subsidy_micro": 0.0, "subsidy_small": 0.0, "subsidy_medium": 0.0,
+            "subsidy_large": 0.0}
+    assert policy_sentences_of(chain, **none) == [
+        "No public support: no grants, subsidies, loans, tax relief or park projects."]
+    assert policy_sentences_of(chain, "zh_CN", **none) == [
+        "无政策支持：没有补贴、贷款、税收减免或园区项目。"]
+    assert policy_sentences_of(chain, subsidy_micro=0.3, subsidy_small=0.3, subsidy_medium=0.2,
+                               subsidy_large=0.0, subsidy_cap=50.0) == [
+        "Grants of 30 % of capex for micro and small firms; 20 % of capex for medium firms, "
+        "at most 50.0 10k CNY per firm."]
+    gated = policy_sentences_of(chain, **{**none, "subsidy_small": 0.3}, subsidy_min_level=2)
+    assert gated == ["Grants of 30 % of capex for small firms, paid only once a firm reaches "
+                     "level 2 (事后奖补: a claim waits until then and lapses if the level is not "
+                     "reached within the horizon)."]
+    assert policy_sentences_of(chain, "zh_CN", **{**none, "subsidy_small": 0.3},
+                               subsidy_min_level=2) == [
+        "投资补贴：政府承担小型企业投资额的 30%，企业达到 2 级后才兑现（事后奖补：此前产生的补贴顺延"
+        "发放，规划期内未达标则不发放）。"]
+    assert policy_sentences_of(chain, **none, opex_subsidy=0.5, opex_subsidy_years=3) == [
+        "Running-cost subsidy: the government pays 50 % of an SME's opex in the first 3 years "
+        "after go-live."]
+    assert policy_sentences_of(chain, **none, opex_subsidy=0.5, subsidy_ownership=(
+        "private", "soe")) == [
+        "Running-cost subsidy: the government pays 50 % of an SME's opex in the first 3 years "
+        "after go-live.",
+        "Only private and state-owned firms receive grants, running-cost subsidies and interest "
+        "subsidies."]
+    assert policy_sentences_of(chain, "zh_CN", **none, opex_subsidy=0.5,
+                               subsidy_ownership=("private",))[1] == \
+        "只有民营企业可获得投资补贴、运维补贴和贷款贴息。"
+    assert policy_sentences_of(chain, **none, loan_share=0.5, loan_rate=0.04, loan_years=3,
+                               interest_subsidy=0.5) == [
+        "Loans for 50 % of an SME's own capex at 4 % a year over 3 years (equal annual "
+        "instalments), with 50 % of the interest paid by the government (贷款贴息)."]
+    assert policy_sentences_of(chain, "zh_CN", **none, loan_share=0.5, loan_rate=0.04,
+                               loan_years=3, interest_subsidy=0.5) == [
+        "贷款：中小企业自付投资的 50% 由银行贷款，年利率 4%，分 3 年等额还款；政府承担 50% 的利息"
+        "（贷款贴息）。"]
+    assert "no loans are taken" in policy_sentences_of(chain, **none, interest_subsidy=0.5)[0]
+    assert policy_sentences_of(chain, **none, tax_relief_rate=0.25) == [
+        "Tax relief: 25 % of each firm's own digital spending (capex and opex) comes back as "
+        "lower tax (e.g. 研发费用加计扣除, the R&D super-deduction)."]
+    assert policy_sentences_of(chain, "zh_CN", **none, tax_relief_rate=0.25) == [
+        "税收减免：企业自身数字化支出（投资与运维费）的 25% 以减税形式返还（如研发费用加计扣除）。"]
+
+
+def test_park_projects_are_said_with_who_pays_and_how_many_members(chain):
+    model = policy_chain(chain)
+    mix = model.scenario("Park mix")
+    english = policy_sentences(model, mix, "en", "10k CNY")
+    assert english[-1] == ("Park project Park 5G network (P5G) in Lingang park from 2026: 60 % "
+                           "paid by the government, 20 % by the core, 20 % by the park "
+                           "operator; it serves 2 member firms.")
+    assert english[0].startswith("Grants of 30 % of capex for micro and small firms; 20 % of "
+                                 "capex for medium firms, paid only once a firm reaches level 2")
+    assert english[1].startswith("Loans for 50 % of an SME's own capex at 4 % a year over 2 "
+                                 "years")
+    chinese = policy_sentences(model, mix, "zh_CN", "万元")
+    assert chinese[-1] == ("园区项目：Lingang park的Park 5G network (P5G)，2026 年开始；政府分担 60%，"
+                           "核心企业 20%，园区运营方 20%；惠及 2 家成员企业。")
+
+
+def test_the_policy_section_holds_the_hand_worked_public_money_and_park_split(chain):
+    model = policy_chain(chain)
+    report = build_report(model, "en")
+    assert report.chapters()[1:4] == ["Scenario: Grant", "Scenario: Park mix",
+                                      "Scenario: Nothing"]
+    money, firms, parks = tables_under(report, "Policy: Park mix")
+    assert money.header == ("Year", "Capex\ngrants", "Interest\nsubsidy", "Park\nprojects",
+                            "Total")
+    cells = [[c.text for c in row] for row in money.rows]
+    # S2's grant of 6 at once, S1's 8 once it is at level 2 in 2027; 60 % of the park's 100
+    # and of its opex of 10; half the interest of 4 % on 20 and on 10
+    interest_2027 = 0.5 * (0.04 * 20 + 0.04 * 10)
+    assert cells[0] == ["2026", "6.0", "0.0", "60.0", "66.0"]
+    assert cells[1][:2] == ["2027", "8.0"] and cells[1][2] == f"{interest_2027:,.1f}"
+    assert cells[3][0] == "Total" and cells[3][1] == "14.0" and cells[3][3] == "72.0"
+    figures = {row[i].text: row[i + 1].text for row in firms.rows for i in (0, 2) if row[i].text}
+    assert figures["SMEs reaching the target level"] == "1"
+    assert figures["Newly data-connected links"] == "2"
+    assert figures["SMEs with a project"] == "2"
+    assert figures["SME payback year (median)"] == "2027"
+    assert figures["SMEs paying back within the horizon"] == "100.0%"
+    assert figures["Cost, park operators"] == "24.0"
+    (park,) = parks.rows
+    assert [c.text for c in park] == ["Lingang park", "P5G Park 5G network", "2026", "100.0",
+                                      "10.0", "120.0", "72.0", "24.0", "24.0", "2"]
+    text = report.text()
+    assert "Members of Lingang park (2): Tier-1 Supplier and Tier-2 Machining" in text
+    # a scenario without park projects has no park table, one without money says so
+    assert len(tables_under(report, "Policy: Grant")) == 2
+    assert "The government pays nothing in this scenario." in text
+
+
+def test_the_policy_charts_stack_the_instruments_and_count_the_smes_by_payback_year(chain):
+    model = policy_chain(chain)
+    report = build_report(model, "en")
+    blocks = report.blocks
+    start = next(i for i, b in enumerate(blocks)
+                 if isinstance(b, Heading) and b.text == "Policy: Grant")
+    charts = {c.key: c for c in next(b for b in blocks[start:] if isinstance(b, Figures)).charts}
+    (grants,) = charts["public_money"].series
+    assert grants.kind == "stack" and grants.values == pytest.approx((12.4, 0.0, 0.0))
+    payback = charts["sme_payback"]
+    assert payback.categories == ("2026", "2027", "2028", "Not within")
+    assert payback.series[0].values == (0.0, 1.0, 0.0, 1.0)  # S1 in 2027, D1 never
+
+
+def test_the_comparison_shows_the_policy_figures_and_what_each_means(chain):
+    model = policy_chain(chain)
+    for lang, label, meaning in (("en", "Public money per SME reaching the target",
+                                  "What the figures mean"),
+                                 ("zh_CN", "每家新达标中小企业的财政资金", "指标含义")):
+        report = build_report(model, lang)
+        heading = "Key figures of every scenario" if lang == "en" else "各情景关键指标"
+        (table,) = tables_under(report, heading)
+        rows = {row[0].text: [c.text for c in row[1:]] for row in table.rows}
+        assert rows[label][0] == "12.4" and rows[label][2] == "—"
+        (definitions,) = tables_under(report, meaning)
+        assert label in {row[0].text for row in definitions.rows}
+    report = build_report(model, "zh_CN")
+    assert "政策：Park mix" in report.text() and "按政策工具与年份的财政资金" in report.text()

@@ -72,7 +72,8 @@ HEADING_PT = {1: 16.0, 2: 11.5, 3: 9.5}
 SERIES_COLOURS = {
     "cost": palette.VERMILLION, "benefit": palette.BLUE, "net": palette.INK,
     "core": palette.PARTY_COLOURS["core"], "sme": palette.PARTY_COLOURS["sme"],
-    "government": palette.PARTY_COLOURS["government"], "islands": palette.SKY_BLUE,
+    "government": palette.PARTY_COLOURS["government"],
+    "park": palette.PARTY_COLOURS.get("park", palette.ORANGE), "islands": palette.SKY_BLUE,
     "connected": palette.BLUE, "digitalised": palette.BLUISH_GREEN, "start": palette.GREY,
     "end": palette.BLUE,
 }
