@@ -8,13 +8,24 @@ working ("40 · 1 = 40"); the figure is what follows the last "=".
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from policy_reference import Reference, compute
 
-from models.chain import Assignment, ChainModel, Enterprise, Link, ProjectType, Scenario
+from models.chain import (
+    Assignment,
+    ChainModel,
+    Enterprise,
+    Link,
+    Park,
+    ParkAssignment,
+    ProjectType,
+    Scenario,
+)
 from models.validation import places, validate
 from planner.engine import ScenarioResult, evaluate
 
@@ -31,6 +42,7 @@ SECTIONS = [
     "Discounting, NPV, BCR and payback",
     "Coverage",
     "Data islands",
+    "Parks and policy instruments",
     "Health check: scoring and levels",
     "Optimiser",
     "Worked example",
@@ -372,3 +384,283 @@ def test_groups_by_tier_at_the_end(tables, result):
         assert _number(row["non-core firms"]) == group["enterprises"][-1]
         assert _number(row["connected share"]) == approx(group["connected_share"][-1])
         assert _number(row["digitalised share"]) == approx(group["digitalised_share"][-1])
+
+
+# --- parks and policy instruments: the second worked example -------------------------------
+# Its figures are computed by tests/policy_reference.py (the rules written out as plain loops)
+# and by the engine; the document must agree with both.
+
+POLICY_TABLES = range(15, 27)  # "Table 15." … "Table 26."
+PARTIES_ALL = ("core", "sme", "park", "government")
+
+
+def approx6(value: object) -> object:
+    """A figure printed with six decimals: within a unit of its sixth decimal, however small
+    (an interest of 0.305882) or large (a cost of 155.509804) the figure is."""
+    return pytest.approx(value, rel=0, abs=1e-6)
+
+
+def policy_example() -> ChainModel:
+    model = ChainModel()
+    model.settings.model_name = "Policy example"
+    model.enterprises = [
+        Enterprise(id="C", name="Core", role="core", size="large", ownership="soe",
+                   revenue=1000.0, maturity=3, platform_connected=True),
+        Enterprise(id="S1", name="Supplier 1", role="supplier", size="small",
+                   ownership="private", park="HP", revenue=200.0),
+        Enterprise(id="S2", name="Supplier 2", role="supplier", size="micro",
+                   ownership="foreign", park="HP", revenue=50.0),
+    ]
+    model.links = [Link(supplier="S1", buyer="C", annual_value=1500.0),
+                   Link(supplier="S2", buyer="S1", annual_value=500.0)]
+    model.projects = [
+        ProjectType(id="ERP", name="Cloud ERP", category="management", capex=40.0, opex=4.0,
+                    duration=1, benefit_rate=0.05, benefit_fixed=6.0, maturity_gain=1),
+        ProjectType(id="PLAT", name="Park data platform", category="collaboration",
+                    capex=60.0, opex=6.0, duration=1, benefit_fixed=2.0,
+                    connects_platform=True, scope="park"),
+    ]
+    model.parks = [Park(id="HP", name="High-tech park", operator="HP Operations")]
+    model.scenarios = [Scenario(
+        name="Policy", start_year=2026, horizon=4, discount_rate=0.1, subsidy_cap=None,
+        link_benefit_rate=0.02, subsidy_ownership=("private",), subsidy_min_level=2,
+        opex_subsidy=0.5, opex_subsidy_years=2, tax_relief_rate=0.25, loan_share=0.5,
+        loan_rate=0.04, loan_years=2, interest_subsidy=0.5)]
+    model.assignments = [
+        Assignment(scenario="Policy", enterprise="S1", project="ERP", start_year=2026,
+                   core_share=0.25),
+        Assignment(scenario="Policy", enterprise="S2", project="ERP", start_year=2027)]
+    model.park_assignments = [ParkAssignment(scenario="Policy", park="HP", project="PLAT",
+                                             start_year=2026, government_share=0.5,
+                                             core_share=0.2)]
+    return model
+
+
+POLICY_LABELS = {"a1": 0, "a2": 1}
+
+
+@pytest.fixture(scope="module")
+def policy_tables() -> dict[int, list[dict[str, str]]]:
+    return _tables(_section("Parks and policy instruments"))
+
+
+@pytest.fixture(scope="module")
+def policy_model() -> ChainModel:
+    return policy_example()
+
+
+@pytest.fixture(scope="module")
+def policy_ref(policy_model: ChainModel) -> Reference:
+    return compute(policy_model, "Policy")
+
+
+@pytest.fixture(scope="module")
+def policy_result(policy_model: ChainModel) -> ScenarioResult:
+    return evaluate(policy_model, "Policy")[0]
+
+
+def _only(model: ChainModel, assignments: list[int], park: bool, links: bool = True
+          ) -> ChainModel:
+    """The example with some of its assignments only (to show one assignment's figures)."""
+    part = copy.deepcopy(model)
+    part.assignments = [part.assignments[k] for k in assignments]
+    if not park:
+        part.park_assignments = []
+    if not links:
+        part.scenarios[0].link_benefit_rate = 0.0
+    return part
+
+
+def test_every_table_of_the_policy_example_is_read(policy_tables):
+    assert sorted(policy_tables) == list(POLICY_TABLES)
+    assert all(policy_tables[n] for n in POLICY_TABLES)
+
+
+def test_the_policy_example_is_valid_without_warnings(policy_model, policy_result):
+    assert validate(policy_model) == []
+    assert policy_result.warnings == []
+
+
+def test_policy_example_inputs(policy_tables, policy_model):
+    rows = policy_tables[15]
+    assert [r["Enterprise"] for r in rows] == [e.id for e in policy_model.enterprises]
+    for row, e in zip(rows, policy_model.enterprises, strict=True):
+        assert (row["role"], row["size"], row["ownership"], row["park"]) == (
+            e.role, e.size, e.ownership, e.park)
+        assert _number(row["size factor"]) == policy_model.settings.size_factor(e.size)
+        assert _number(row["revenue"]) == e.revenue
+        assert _number(row["maturity"]) == e.maturity
+        assert _yes(row["platform connected"]) == e.platform_connected
+    rows = policy_tables[16]
+    assert [r["Project"] for r in rows] == [p.id for p in policy_model.projects]
+    for row, project in zip(rows, policy_model.projects, strict=True):
+        for column, cell in row.items():
+            value = getattr(project, column.replace(" ", "_")) if column != "Project" else None
+            if column == "Project":
+                continue
+            if column == "scope":
+                assert cell == value
+            elif isinstance(value, bool):
+                assert _yes(cell) == value, column
+            else:
+                assert _number(cell) == approx6(value), column
+    scenario = policy_model.scenarios[0]
+    rows = policy_tables[17]
+    assert len(rows) == 9
+    for row in rows:
+        value = getattr(scenario, row["Scenario setting"].replace(" ", "_"))
+        if isinstance(value, tuple):
+            assert tuple(row["value"].split(", ")) == value
+        else:
+            assert _number(row["value"]) == approx6(value), row
+    rows = policy_tables[18]
+    assert [r["Assignment"] for r in rows] == ["a1", "a2", "b1"]
+    for row in rows[:2]:
+        a = policy_model.assignments[POLICY_LABELS[row["Assignment"]]]
+        assert (row["assigned to"], row["project"]) == (a.enterprise, a.project)
+        assert _number(row["start year"]) == a.start_year
+        assert _number(row["core share"]) == approx6(a.core_share)
+        assert _number(row["government share"]) is None
+    b = policy_model.park_assignments[0]
+    assert (rows[2]["assigned to"], rows[2]["project"]) == (b.park, b.project)
+    assert _number(rows[2]["start year"]) == b.start_year
+    assert _number(rows[2]["government share"]) == approx6(b.government_share)
+    assert _number(rows[2]["core share"]) == approx6(b.core_share)
+
+
+def test_policy_levels_and_connection(policy_tables, policy_model, policy_ref, policy_result):
+    rows = policy_tables[19]
+    assert [r["Enterprise"] for r in rows] == [e.id for e in policy_model.enterprises]
+    for i, row in enumerate(rows):
+        for column, year in enumerate(policy_ref.years):
+            assert _number(row[f"level {year}"]) == policy_ref.maturity[i][column]
+            assert _number(row[f"level {year}"]) == policy_result.maturity[i, column]
+            assert _yes(row[f"connected {year}"]) == policy_ref.connected[i][column]
+            assert _yes(row[f"connected {year}"]) == policy_result.connected[i, column]
+
+
+def test_policy_subsidy_claims(policy_tables, policy_model, policy_ref, policy_result):
+    rows = policy_tables[20]
+    claims = policy_ref.claims
+    assert len(rows) == len(claims)
+    firms = [e.id for e in policy_model.enterprises]
+    first = policy_ref.years[0]
+    for row, claim in zip(rows, claims, strict=True):
+        label, kind = row["Claim"].split()
+        assert (POLICY_LABELS[label], kind) == (claim.assignment, claim.kind)
+        assert row["enterprise"] == firms[claim.firm]
+        assert _number(row["arises"]) == claim.arises
+        assert _number(row["amount"]) == approx6(claim.amount)
+        assert _number(row["level that year"]) == policy_ref.maturity[claim.firm][
+            claim.arises - first]
+        assert _number(row["paid in"]) == claim.paid_year
+        assert _number(row["paid"]) == approx6(claim.paid)
+    # what is paid each year is the engine's subsidy, capex and opex apart
+    for kind, series in (("capex", policy_result.capex_subsidy),
+                         ("opex", policy_result.opex_subsidy)):
+        paid = np.zeros(len(policy_ref.years))
+        for row in rows:
+            if row["Claim"].endswith(kind):
+                paid[int(_number(row["paid in"])) - first] += _number(row["paid"])
+        assert paid == approx6(series)
+
+
+def test_policy_loans(policy_tables, policy_model, policy_ref, policy_result):
+    scenario = policy_model.scenarios[0]
+    rows = policy_tables[21]
+    first = policy_ref.years[0]
+    repaid = np.zeros(len(policy_ref.years))
+    helped = np.zeros(len(policy_ref.years))
+    for label, k in POLICY_LABELS.items():
+        mine = [r for r in rows if r["Loan"] == label]
+        assert [_number(r["instalment"]) for r in mine] == [1, 2]
+        alone = compute(_only(policy_model, [k], park=False), "Policy")
+        principal = sum(alone.loan_drawn)
+        assert _number(mine[0]["balance before"]) == approx6(principal)
+        balance = principal
+        for row in mine:
+            assert _number(row["balance before"]) == approx6(balance)
+            interest = _number(row["interest"])
+            assert interest == approx6(scenario.loan_rate * balance)
+            assert _number(row["principal repaid"]) == approx6(_number(row["payment"]) - interest)
+            balance -= _number(row["principal repaid"])
+            assert _number(row["enterprise pays"]) == approx6(
+                _number(row["payment"]) - _number(row["interest subsidy"]))
+            due = int(_number(row["due"])) - first
+            repaid[due] += _number(row["payment"])
+            helped[due] += _number(row["interest subsidy"])
+        assert balance == approx6(0.0)
+        assert [_number(r["payment"]) for r in mine] == approx6(
+            [x for x in alone.loan_repaid if x])
+    assert repaid == approx6(policy_ref.loan_repaid)
+    assert repaid == approx6(policy_result.loan_repaid)
+    assert helped == approx6(policy_ref.interest_subsidy)
+    assert helped == approx6(policy_result.interest_subsidy)
+
+
+def test_policy_tax_relief(policy_tables, policy_model, policy_ref, policy_result):
+    rows = policy_tables[22]
+    assert [int(r["Year"]) for r in rows] == policy_ref.years
+    for label, k in POLICY_LABELS.items():
+        alone = compute(_only(policy_model, [k], park=False), "Policy")
+        assert [_number(r[label]) for r in rows] == approx6(alone.tax_relief), label
+    assert [_number(r["tax relief"]) for r in rows] == approx6(policy_ref.tax_relief)
+    assert [_number(r["tax relief"]) for r in rows] == approx6(policy_result.tax_relief)
+
+
+def test_policy_park_platform(policy_tables, policy_model, policy_ref, policy_result):
+    rows = policy_tables[23]
+    assert [int(r["Year"]) for r in rows] == policy_ref.years
+    alone = compute(_only(policy_model, [], park=True, links=False), "Policy")
+    figures = {"capex": alone.capex, "opex": alone.opex, "government": alone.park_government,
+               "core": alone.party_cost["core"], "park operator": alone.party_cost["park"],
+               "benefit to S1": [b[1] for b in zip(*alone.firm_benefit, strict=True)],
+               "benefit to S2": [b[2] for b in zip(*alone.firm_benefit, strict=True)]}
+    for name, values in figures.items():
+        assert [_number(r[name]) for r in rows] == approx6(values), name
+    assert [_number(r["government"]) for r in rows] == approx6(policy_result.park_government)
+    assert [_number(r["park operator"]) for r in rows] == approx6(
+        policy_result.party_cost["park"])
+
+
+def test_policy_year_by_year(policy_tables, policy_ref, policy_result):
+    rows = policy_tables[24]
+    assert [r["Year"] for r in rows] == [*map(str, policy_ref.years), "Total"]
+    columns = {"capex": "capex", "opex": "opex", "loan drawn": "loan_drawn",
+               "loan repaid": "loan_repaid", "cost": "cost", "benefit": "benefit",
+               "net": "net", "subsidy": "subsidy", "interest subsidy": "interest_subsidy",
+               "tax relief": "tax_relief", "park projects (government)": "park_government"}
+    assert set(rows[0]) == {"Year", *columns}
+    for name, attr in columns.items():
+        for values in (getattr(policy_ref, attr), getattr(policy_result, attr)):
+            assert [_number(r[name]) for r in rows[:-1]] == approx6(list(values)), name
+            assert _number(rows[-1][name]) == approx6(sum(values)), name
+
+
+def test_policy_finance(policy_tables, policy_ref, policy_result):
+    figures = {r["Figure"]: _number(r["value"]) for r in policy_tables[25]}
+    for source in (policy_ref, policy_result):
+        assert figures == {"NPV": approx6(source.npv), "PV cost": approx6(source.pv_cost),
+                           "PV benefit": approx6(source.pv_benefit), "BCR": approx6(source.bcr),
+                           "payback year": source.payback_year}
+    assert policy_ref.payback_year == 2029
+
+
+def test_policy_who_pays_and_gains(policy_tables, policy_ref, policy_result):
+    rows = {r["Party"]: r for r in policy_tables[26]}
+    assert list(rows) == [*PARTIES_ALL, "all"]
+    for party, row in rows.items():
+        for cost, benefit, npv in (
+                (policy_ref.cost, policy_ref.benefit, policy_ref.npv) if party == "all" else
+                (policy_ref.party_cost[party], policy_ref.party_benefit[party],
+                 policy_ref.party_npv[party]),
+                (policy_result.cost, policy_result.benefit, policy_result.npv)
+                if party == "all" else
+                (policy_result.party_cost[party], policy_result.party_benefit[party],
+                 policy_result.party_npv(party))):
+            for column, year in enumerate(policy_ref.years):
+                assert _number(row[f"cost {year}"]) == approx6(cost[column]), (party, year)
+                assert _number(row[f"benefit {year}"]) == approx6(benefit[column]), (party, year)
+            assert _number(row["cost"]) == approx6(sum(cost)), party
+            assert _number(row["benefit"]) == approx6(sum(benefit)), party
+            assert _number(row["NPV"]) == approx6(npv), party
