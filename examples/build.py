@@ -8,15 +8,22 @@ Three chains a Shanghai planner would recognise, each led by a core enterprise:
 - ``shipbuilding.xlsx``: a shipyard on Changxing Island.
 
 All companies are fictional; any likeness to a real firm's name is a coincidence. Parks
-and districts are real places. Amounts are in 万元 (amount unit "10k", CNY). Sizes follow
+and districts are real places; each chain's Parks table names a park's operating company
+(园区运营方) where a well-known development group runs it (Lingang Group, Zhangjiang Group,
+Jinqiao Group, the Shanghai International Automobile City group at Anting, …) and leaves it
+blank where we know of no single operator. Amounts are in 万元 (amount unit "10k", CNY). Sizes follow
 China's industrial size classes (工信部联企业〔2011〕300号): medium needs 300+ staff,
 large 1,000+ staff and 40,000 万元 revenue, micro fewer than 20 staff or
 under 300 万元.
 
 The data are plain tables below. Shared helpers turn them into a ``ChainModel``: one
-project catalogue (the same project has the same figures in every chain), the same
-three scenarios, and assignments made by one rule set plus a short per-chain list of
-showcase projects. The script is deterministic and checks each model (no errors, no
+project catalogue (the same project has the same figures in every chain, two of them
+park projects shared by a park's members), the same three scenarios, and assignments made
+by one rule set plus a short per-chain list of showcase projects. Each chain adds a
+park-led scenario (the district and the park operator fund a park 5G network and platform
+instead of grants to each firm) and a policy-mix scenario built from the other levers:
+grants paid once a firm reaches level 2 (事后奖补), loans with interest subsidy (贷款贴息),
+tax relief (研发费用加计扣除) and a running-cost subsidy for cloud software. The script is deterministic and checks each model (no errors, no
 warnings but those naming firms with no level, tiers as the ids say) before writing it.
 """
 # The data tables read best one record per line:
@@ -26,6 +33,7 @@ from __future__ import annotations
 
 import random
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,6 +46,8 @@ from models.chain import (
     ChainModel,
     Enterprise,
     Link,
+    Park,
+    ParkAssignment,
     ProjectType,
     Scenario,
     Settings,
@@ -152,7 +162,34 @@ PROJECTS = {
         "Nesting and scheduling of pipe-spool cutting, bending and welding linked to the "
         "shipyard's production plan. Assumed: capex 30, opex 5 万元/yr; benefit 15 万元/yr "
         "from less idle time and material."),
+    # park projects (scope park): assigned to a park, shared by every member firm; figures
+    # are for the whole park (no size factor), benefits per member (× its size factor)
+    "park_5g": (
+        "Park 5G private network 园区5G专网", "infrastructure",
+        200, 30, 1, 0, 2, 0, 1, "", False, ALL,
+        "A park-wide 5G private network built and run by a telecom operator for the park "
+        "(shared indoor and outdoor small cells, a local UPF/MEC in the park's data room), as "
+        "in MIIT's 5G+工业互联网 programme and Shanghai's 双千兆 gigabit-city plan, where park "
+        "operators and carriers share the cost. No published figure fits one park, so all "
+        "are assumptions: capex 200, opex 30 万元/yr for the park (about what ten small "
+        "plants would pay for their own virtual private networks); each member saves "
+        "2 万元/yr of Wi-Fi and cabling upkeep, as with its own network. A member running "
+        "5G applications still takes its own slice (the enterprise 5G project)."),
+    "park_platform": (
+        "Park industrial internet platform (shared data platform) 园区工业互联网平台（共享数据平台）",
+        "collaboration", 150, 40, 1, 0, 5, 0, 1, "", True, ALL,
+        "A shared data platform run by the park operator that connects every member firm to "
+        "the chain's platform through an identifier-resolution (工业互联网标识解析) node, as in "
+        "the park pilots of MIIT's SME digital-transformation city programme (中小企业数字化转型"
+        "城市试点) and Shanghai's 特色产业园区 digital services. Assumed: capex 150, opex "
+        "40 万元/yr for the park (roughly 20 firms' own onboarding); each member is connected, "
+        "whether or not it joined a programme, and saves 5 万元/yr (× its size factor) of "
+        "order re-keying and shared tools, about what its own onboarding gives a firm of 1.3 亿元 "
+        "revenue (no share of revenue, so that large members such as a core gain no windfall)."),
 }
+
+# the projects assigned to parks rather than to enterprises
+PARK_SCOPE = ("park_5g", "park_platform")
 
 
 # Which health-check scenarios each project digitalises, to what grade (the catalogue's
@@ -179,6 +216,9 @@ RAISES = {
     "digital_twin": "process_design:4, production_control:3",
     "digital_welding": "equipment:3, production_control:2",
     "pipe_scheduling": "planning_scheduling:3",
+    # a park project is not one firm's project: nothing to recommend to a firm
+    "park_5g": "",
+    "park_platform": "",
 }
 
 
@@ -196,6 +236,7 @@ def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
                               benefit_fixed=float(fixed), maturity_gain=gain,
                               min_maturity=level, requires=ids.get(requires, ""),
                               connects_platform=connects, eligible_sizes=sizes,
+                              scope="park" if key in PARK_SCOPE else "enterprise",
                               raises=read_raises(RAISES[key]), source=source)
         projects.append(replace(project, **(variants or {}).get(key, {})))
     return projects, ids
@@ -206,6 +247,17 @@ def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
 # --------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class ParkProject:
+    """A park project of a programme: who builds what in which park, and who pays."""
+
+    park: str  # park id
+    project: str  # catalogue key (a park project)
+    start_year: int
+    government_share: float
+    core_share: float  # the park operator pays the rest
+
+
+@dataclass(frozen=True)
 class Programme:
     """Who is brought in by a programme scenario, and who pays."""
 
@@ -213,6 +265,7 @@ class Programme:
     core_share: float  # of every SME assignment's non-subsidised cost
     max_tier: int  # upstream / downstream tiers reached
     awareness: tuple[str, ...]  # firms willing to take part
+    parks: tuple[ParkProject, ...] = ()  # shared projects of parks
 
 
 # A newly data-connected link saves 0.5 % of its trade value a year (less expediting,
@@ -224,10 +277,52 @@ NO_SUBSIDY = {"subsidy_micro": 0.0, "subsidy_small": 0.0, "subsidy_medium": 0.0,
               "subsidy_large": 0.0}
 
 
+def horizon_years(horizon: int) -> dict[str, object]:
+    """The years, discount and link saving every scenario of a chain shares."""
+    return {"start_year": START_YEAR, "horizon": horizon, "discount_rate": 0.08,
+            "link_benefit_rate": LINK_BENEFIT_RATE}
+
+
+# the texts the policy scenarios share (English, then Chinese)
+REACH_NOTE = ("The core pays 30 % of its SMEs' costs and the programme reaches as far as "
+              "'Core-led with subsidy', the grant-per-firm scenario to compare with. ")
+REACH_NOTE_ZH = "链主分担中小企业费用的30%，覆盖范围与“Core-led with subsidy”（逐家补贴）相同。"
+GRANT_NOTE = ("Grants per firm as in 'Core-led with subsidy' (30 % of a micro or small firm's "
+              "capex, 20 % of a medium firm's, at most 50 万元 per firm), but paid only once the "
+              "firm has reached level 2 (事后奖补): a firm still at level 1 waits until its "
+              "upgrade goes live (the plan assumes every upgrade delivers, so here the gate "
+              "defers payment rather than saving it). ")
+GRANT_NOTE_ZH = ("按规模补贴投资（小微企业30%、中型企业20%，每家上限50万元），但企业达到数字化二级后"
+                 "才发放（事后奖补），仍为一级的企业须待改造上线后领取")
+LOAN_NOTE = ("Bank loans finance half of each SME's own capex share (4 % a year, three equal "
+             "instalments); the government pays half of the interest (贷款贴息). ")
+LOAN_NOTE_ZH = "中小企业自付投资的一半由银行贷款解决（年利率4%，三年等额还款），政府贴息50%"
+
+
+def park_led_text(park: str, park_zh: str, funds: str, funds_zh: str, operator: str,
+                  operator_zh: str) -> str:
+    """The description of a park-led scenario."""
+    return (f"Fund the park, not each firm. In 2026 a shared 5G network and an industrial "
+            f"internet platform are built for {park}: {funds} pay half of each, the operator "
+            f"{operator} the rest of the network and 30 % of the platform, the core 20 % of the "
+            f"platform. From 2027 every member of the park is on the chain's data platform, "
+            f"firms no programme reaches included, and members need no onboarding of their "
+            f"own. No firm gets a grant. " + REACH_NOTE + "The park projects' figures are "
+            "assumptions. " + LINK_NOTE +
+            f" 园区带动：政府资金投向园区而非逐家企业。2026年为{park_zh}建设园区5G专网和园区工业互联网"
+            f"平台，{funds_zh}承担两个项目费用的一半，运营方{operator_zh}承担专网其余部分和平台的30%，链主承担平台"
+            f"的20%；2027年起园区内所有企业接入产业链数据平台，无需各自接入。企业不获投资补贴。"
+            + REACH_NOTE_ZH + "园区项目数据为假设。")
+
+
+# how far the subsidised programme reaches, and the core's share in it
+SUBSIDISED_REACH: dict = {"core_share": 0.3, "max_tier": 3,
+                          "awareness": ("very_familiar", "aware", "heard_of")}
+
+
 def scenarios(horizon: int) -> tuple[Scenario, list[Programme]]:
     """The baseline and the two programme scenarios every example carries."""
-    years = {"start_year": START_YEAR, "horizon": horizon, "discount_rate": 0.08,
-             "link_benefit_rate": LINK_BENEFIT_RATE}
+    years = horizon_years(horizon)
     baseline = Scenario(
         name="No programme", **years,
         description="Baseline: no chain programme, nothing assigned. "
@@ -241,11 +336,11 @@ def scenarios(horizon: int) -> tuple[Scenario, list[Programme]]:
         core_share=0.5, max_tier=2, awareness=("very_familiar", "aware"))
     subsidised = Programme(
         Scenario(name="Core-led with subsidy", **years, subsidy_cap=50.0,
-                 description="The core pays 30 %; Shanghai and district funds subsidise 30 % of "
+                 description="Grant per firm: the core pays 30 %; Shanghai and district funds subsidise 30 % of "
                              "a micro or small firm's capex and 20 % of a medium firm's, at most "
                              "50 万元 per firm. Tier 3 and less aware firms join too. " + LINK_NOTE +
-                             " 链主分担30%，政府按规模补贴投资（每家上限50万元），覆盖至三级供应商。"),
-        core_share=0.3, max_tier=3, awareness=("very_familiar", "aware", "heard_of"))
+                             " 逐家补贴：链主分担30%，政府按规模补贴投资（每家上限50万元），覆盖至三级供应商。"),
+        **SUBSIDISED_REACH)
     return baseline, [core_led, subsidised]
 
 
@@ -258,10 +353,14 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
     (tier 1 in 2026, tier 2 in 2027 …), skipping what it already has (platform connection,
     level 3+). Upstream tier-1 firms that took ERP add MES the year after. Data security
     goes to firms already on the platform at once, and to tier-1 firms the year they join.
-    The chain's ``showcase`` (enterprise, project key, year) projects come on top.
+    The chain's ``showcase`` (enterprise, project key, year) projects come on top. A member
+    of a park whose programme builds a park platform is connected by it and takes no
+    onboarding of its own, unless a showcase project of its own requires the onboarding.
     """
     where = places(model)
     name = programme.scenario.name
+    shared = {pp.park for pp in programme.parks if pp.project == "park_platform"}
+    needs_own = {ent for ent, key, _ in showcase if PROJECTS[key][9] == "platform"}
     wanted: list[tuple[str, str, int]] = []
     for e in model.enterprises:
         place = where[e.id]
@@ -269,7 +368,7 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
                 or place.tier > programme.max_tier or e.awareness not in programme.awareness):
             continue
         year = START_YEAR - 1 + place.tier
-        if not e.platform_connected:
+        if not e.platform_connected and (e.park not in shared or e.id in needs_own):
             wanted.append((e.id, "platform", year))
         if e.maturity <= 2:
             wanted.append((e.id, "cloud_erp", year))
@@ -286,6 +385,14 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
             for ent, key, year in wanted]
 
 
+def park_plan(ids: dict[str, str], programme: Programme) -> list[ParkAssignment]:
+    """The park assignments of one programme scenario."""
+    return [ParkAssignment(scenario=programme.scenario.name, park=pp.park,
+                           project=ids[pp.project], start_year=pp.start_year,
+                           government_share=pp.government_share, core_share=pp.core_share)
+            for pp in programme.parks]
+
+
 # --------------------------------------------------------------------------------------
 # Turning a chain's tables into a model, and checking it.
 # --------------------------------------------------------------------------------------
@@ -294,13 +401,15 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
 class Chain:
     file: str
     model_name: str
-    locations: dict[str, tuple[str, str]]  # key -> (park, district)
+    parks: list[tuple[str, str, str, str]]  # (id, name, district, operator)
+    locations: dict[str, tuple[str, str]]  # key -> (park id or "", district)
     enterprises: list[tuple]  # see ENTERPRISE_COLUMNS
     links: list[tuple]  # (supplier, buyer, annual_value, product, criticality, data_connected)
     projects: list[str]  # catalogue keys
     horizon: int
     showcase: list[tuple[str, str, int]]  # (enterprise, project key, start year)
     variants: dict[str, dict[str, str]] | None = None  # per-chain project names and sources
+    policies: Callable[[dict[str, object]], list[Programme]] | None = None  # chain's own
 
 
 ENTERPRISE_COLUMNS = ("id", "name", "role", "size", "ownership", "industry", "location",
@@ -323,16 +432,21 @@ def link(row: tuple) -> Link:
 def build(chain: Chain) -> ChainModel:
     projects, ids = catalogue(chain.projects, chain.variants)
     baseline, programmes = scenarios(chain.horizon)
+    if chain.policies is not None:
+        programmes += chain.policies(horizon_years(chain.horizon))
     model = ChainModel(
         settings=Settings(model_name=chain.model_name, currency="CNY", amount_unit="10k"),
         enterprises=[enterprise(row, chain.locations) for row in chain.enterprises],
         links=[link(row) for row in chain.links],
         projects=projects,
-        scenarios=[baseline] + [p.scenario for p in programmes])
+        scenarios=[baseline] + [p.scenario for p in programmes],
+        parks=[Park(id=k, name=name, district=district, operator=operator)
+               for k, name, district, operator in chain.parks])
     model.assessments = assessments(model, chain.file)
     model.enterprises = graded(model, model.assessments)
     for programme in programmes:
         model.assignments += programme_plan(model, ids, programme, chain.showcase)
+        model.park_assignments += park_plan(ids, programme)
     return model
 
 
@@ -463,12 +577,26 @@ def check(model: ChainModel) -> None:
 # ======================================================================================
 # Ids: CORE; T1-, T2-, T3- upstream tiers; D1-, D2- downstream tiers; X- detached.
 
+AIRCRAFT_PARKS = [
+    # id, name, district, operator (园区运营方; blank where we know of no single operator)
+    ("Zhuqiao 祝桥", "Zhuqiao Aviation City 祝桥航空城", "Pudong 浦东新区", ""),
+    # the Lingang special area's large-aircraft park (大飞机园, launched 2021 south of
+    # Pudong airport), developed by the Lingang Group with COMAC and the airport group
+    ("Lingang 临港", "Lingang Large Aircraft Park 临港新片区大飞机园", "Pudong 浦东新区",
+     "Lingang Group 临港集团"),
+    ("Zhangjiang 张江", "Zhangjiang Science City 张江科学城", "Pudong 浦东新区",
+     "Zhangjiang Group 张江集团"),
+    ("Zizhu 紫竹", "Zizhu Hi-tech Park 紫竹高新区", "Minhang 闵行区",
+     "Zizhu Hi-tech Park Group 紫竹高新区集团"),
+    ("Songjiang G60 松江G60", "Songjiang G60 Corridor 松江G60科创走廊", "Songjiang 松江区", ""),
+]
+
 AIRCRAFT_LOCATIONS = {
-    "ZQ": ("Zhuqiao Aviation City 祝桥航空城", "Pudong 浦东新区"),
-    "LG": ("Lingang New Area 临港新片区", "Pudong 浦东新区"),
-    "ZJ": ("Zhangjiang Science City 张江科学城", "Pudong 浦东新区"),
-    "ZZ": ("Zizhu Hi-tech Park 紫竹高新区", "Minhang 闵行区"),
-    "SJ": ("Songjiang G60 Corridor 松江G60科创走廊", "Songjiang 松江区"),
+    "ZQ": ("Zhuqiao 祝桥", "Pudong 浦东新区"),
+    "LG": ("Lingang 临港", "Pudong 浦东新区"),
+    "ZJ": ("Zhangjiang 张江", "Pudong 浦东新区"),
+    "ZZ": ("Zizhu 紫竹", "Minhang 闵行区"),
+    "SJ": ("Songjiang G60 松江G60", "Songjiang 松江区"),
     "CN": ("", "Changning 长宁区"),  # airline head offices, no park
     "JS": ("", "Jinshan 金山区"),
 }
@@ -612,14 +740,40 @@ AIRCRAFT_LINKS = [
     ("D2-03", "D1-02", 1_200, "Line maintenance 航线维护", "medium", False),
 ]
 
+def aircraft_policies(years: dict[str, object]) -> list[Programme]:
+    """Fund the Lingang park, or each firm; and the park with a level-2 grant and loans."""
+    lingang = (ParkProject("Lingang 临港", "park_5g", 2026, 0.5, 0.0),
+               ParkProject("Lingang 临港", "park_platform", 2026, 0.5, 0.2))
+    park_led = Programme(
+        Scenario(name="Park-led (Lingang)", **years, **NO_SUBSIDY,
+                 description=park_led_text(
+                     "the Lingang Large Aircraft Park", "临港新片区大飞机园",
+                     "the Lingang special area and Pudong district funds",
+                     "临港新片区与浦东新区财政", "Lingang Group", "临港集团")),
+        **SUBSIDISED_REACH, parks=lingang)
+    mix = Programme(
+        Scenario(name="Park + level-2 grant + loans", **years, subsidy_cap=50.0,
+                 subsidy_min_level=2, loan_share=0.5, loan_rate=0.04, loan_years=3,
+                 interest_subsidy=0.5,
+                 description="The paper's levers together. The Lingang park network and "
+                             "platform of 'Park-led (Lingang)'. " + GRANT_NOTE + LOAN_NOTE +
+                             REACH_NOTE + LINK_NOTE +
+                             " 组合政策：临港大飞机园5G专网与工业互联网平台（同“Park-led (Lingang)”）；"
+                             + GRANT_NOTE_ZH + "；" + LOAN_NOTE_ZH + "。" + REACH_NOTE_ZH),
+        **SUBSIDISED_REACH, parks=lingang)
+    return [park_led, mix]
+
+
 AIRCRAFT = Chain(
     file="aircraft",
     model_name="Large aircraft final assembly chain 大飞机总装产业链",
+    parks=AIRCRAFT_PARKS,
     locations=AIRCRAFT_LOCATIONS,
     enterprises=AIRCRAFT_ENTERPRISES,
     links=AIRCRAFT_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "ai_inspection", "rivet_8k",
-              "ar_guidance", "agv", "traceability"],
+              "ar_guidance", "agv", "traceability", "park_5g", "park_platform"],
+    policies=aircraft_policies,
     horizon=6,
     variants={"ai_inspection": {
         "name": "5G+AI composite defect detection 5G+AI复材缺陷检测",
@@ -645,12 +799,26 @@ AIRCRAFT = Chain(
 # Intelligent connected vehicles (智能网联新能源汽车产业链)
 # ======================================================================================
 
+VEHICLE_PARKS = [
+    # id, name, district, operator (园区运营方; blank where we know of no single operator)
+    ("Lingang 临港", "Lingang New Area 临港新片区", "Pudong 浦东新区", "Lingang Group 临港集团"),
+    # Jiading's auto city around Anting, developed by the Shanghai International
+    # Automobile City group
+    ("Anting 安亭", "Shanghai International Automobile City, Anting 上海国际汽车城（安亭）",
+     "Jiading 嘉定区", "Shanghai International Automobile City Group 上海国际汽车城集团"),
+    ("Zhangjiang 张江", "Zhangjiang Science City 张江科学城", "Pudong 浦东新区",
+     "Zhangjiang Group 张江集团"),
+    ("Jinqiao 金桥", "Jinqiao Economic & Technological Development Zone 金桥经济技术开发区",
+     "Pudong 浦东新区", "Jinqiao Group 金桥集团"),
+    ("Songjiang G60 松江G60", "Songjiang G60 Corridor 松江G60科创走廊", "Songjiang 松江区", ""),
+]
+
 VEHICLE_LOCATIONS = {
-    "LG": ("Lingang New Area 临港新片区", "Pudong 浦东新区"),
-    "JD": ("Jiading Auto City 嘉定汽车城", "Jiading 嘉定区"),
-    "ZJ": ("Zhangjiang Science City 张江科学城", "Pudong 浦东新区"),
-    "JQ": ("Jinqiao Economic Zone 金桥经济技术开发区", "Pudong 浦东新区"),
-    "SJ": ("Songjiang G60 Corridor 松江G60科创走廊", "Songjiang 松江区"),
+    "LG": ("Lingang 临港", "Pudong 浦东新区"),
+    "JD": ("Anting 安亭", "Jiading 嘉定区"),
+    "ZJ": ("Zhangjiang 张江", "Pudong 浦东新区"),
+    "JQ": ("Jinqiao 金桥", "Pudong 浦东新区"),
+    "SJ": ("Songjiang G60 松江G60", "Songjiang 松江区"),
     # dealers, fleets and service partners in town, not in an industrial park
     "PD": ("", "Pudong 浦东新区"),
     "XH": ("", "Xuhui 徐汇区"),
@@ -861,14 +1029,38 @@ VEHICLE_LINKS = [
     ("D1-12", "D2-09", 1_500, "Ex-rental cars 退役租赁车", "low", False),
 ]
 
+def vehicle_policies(years: dict[str, object]) -> list[Programme]:
+    """Fund the Anting auto park; or pay grants only at level 2, with subsidised loans."""
+    anting = (ParkProject("Anting 安亭", "park_5g", 2026, 0.5, 0.0),
+              ParkProject("Anting 安亭", "park_platform", 2026, 0.5, 0.2))
+    park_led = Programme(
+        Scenario(name="Park-led (Anting)", **years, **NO_SUBSIDY,
+                 description=park_led_text(
+                     "the Shanghai International Automobile City at Anting",
+                     "安亭上海国际汽车城", "Jiading district funds", "嘉定区财政",
+                     "Shanghai International Automobile City Group", "上海国际汽车城集团")),
+        **SUBSIDISED_REACH, parks=anting)
+    mix = Programme(
+        Scenario(name="Level-2 grant + loans", **years, subsidy_cap=50.0,
+                 subsidy_min_level=2, loan_share=0.5, loan_rate=0.04, loan_years=3,
+                 interest_subsidy=0.5,
+                 description="Pay for results, and lend. " + GRANT_NOTE + LOAN_NOTE +
+                             REACH_NOTE + LINK_NOTE + " 奖补加贴息：" + GRANT_NOTE_ZH + "；" +
+                             LOAN_NOTE_ZH + "，中小企业自付投资分三年支付。" + REACH_NOTE_ZH),
+        **SUBSIDISED_REACH)
+    return [park_led, mix]
+
+
 VEHICLES = Chain(
     file="vehicles",
     model_name="Intelligent connected vehicle chain 智能网联新能源汽车产业链",
+    parks=VEHICLE_PARKS,
     locations=VEHICLE_LOCATIONS,
     enterprises=VEHICLE_ENTERPRISES,
     links=VEHICLE_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "ai_inspection", "ar_guidance",
-              "agv", "traceability", "digital_twin"],
+              "agv", "traceability", "digital_twin", "park_5g", "park_platform"],
+    policies=vehicle_policies,
     horizon=5,
     showcase=[
         ("CORE", "5g", 2026), ("CORE", "digital_twin", 2026), ("CORE", "ai_inspection", 2027),
@@ -888,12 +1080,26 @@ VEHICLES = Chain(
 # Shipbuilding (船舶制造产业链)
 # ======================================================================================
 
+SHIP_PARKS = [
+    # id, name, district, operator (园区运营方; blank where we know of no single operator)
+    # Changxing Island's industrial park is run by the island's development group
+    # (长兴企业集团, as reported in 2024)
+    ("Changxing 长兴岛", "Changxing Island Marine Equipment Park 长兴岛海洋装备产业园",
+     "Chongming 崇明区", "Changxing Enterprise Group 长兴企业集团"),
+    ("Lingang 临港", "Lingang New Area 临港新片区", "Pudong 浦东新区", "Lingang Group 临港集团"),
+    ("Waigaoqiao 外高桥", "Waigaoqiao Free Trade Zone 外高桥保税区", "Pudong 浦东新区",
+     "Waigaoqiao Group 外高桥集团"),
+    ("Baoshan 宝山", "Baoshan Industrial Park 宝山工业园区", "Baoshan 宝山区", ""),
+    ("Minhang 闵行", "Minhang Economic & Technological Development Zone 闵行经济技术开发区",
+     "Minhang 闵行区", "Minhang United Development 闵行联合发展"),
+]
+
 SHIP_LOCATIONS = {
-    "CX": ("Changxing Island Marine Equipment Base 长兴岛海洋装备产业基地", "Chongming 崇明区"),
-    "LG": ("Lingang New Area 临港新片区", "Pudong 浦东新区"),
-    "WG": ("Waigaoqiao Free Trade Zone 外高桥保税区", "Pudong 浦东新区"),
-    "BS": ("Baoshan Industrial Park 宝山工业园区", "Baoshan 宝山区"),
-    "MH": ("Minhang Economic & Technological Development Zone 闵行经济技术开发区", "Minhang 闵行区"),
+    "CX": ("Changxing 长兴岛", "Chongming 崇明区"),
+    "LG": ("Lingang 临港", "Pudong 浦东新区"),
+    "WG": ("Waigaoqiao 外高桥", "Pudong 浦东新区"),
+    "BS": ("Baoshan 宝山", "Baoshan 宝山区"),
+    "MH": ("Minhang 闵行", "Minhang 闵行区"),
     # shipowners and ship managers in the North Bund / Bund shipping cluster
     "HK": ("", "Hongkou 虹口区"),
     "HP": ("", "Huangpu 黄浦区"),
@@ -1014,14 +1220,48 @@ SHIP_LINKS = [
     ("D1-06", "D2-01", 900, "Ship management 船舶管理", "medium", False),
 ]
 
+def ship_policies(years: dict[str, object]) -> list[Programme]:
+    """Fund the Changxing Island park; or relieve tax and subsidise running costs."""
+    changxing = (ParkProject("Changxing 长兴岛", "park_5g", 2026, 0.5, 0.0),
+                 ParkProject("Changxing 长兴岛", "park_platform", 2026, 0.5, 0.2))
+    park_led = Programme(
+        Scenario(name="Park-led (Changxing)", **years, **NO_SUBSIDY,
+                 description=park_led_text(
+                     "the Changxing Island Marine Equipment Park (the core's yard is a member)",
+                     "长兴岛海洋装备产业园（链主船厂位于园内）", "Chongming district funds",
+                     "崇明区财政", "Changxing Enterprise Group", "长兴企业集团")),
+        **SUBSIDISED_REACH, parks=changxing)
+    mix = Programme(
+        Scenario(name="Tax relief + cloud subsidy", **years, **NO_SUBSIDY, tax_relief_rate=0.25,
+                 opex_subsidy=0.5, opex_subsidy_years=3,
+                 description="Tax and running costs instead of a grant: every firm gets 25 % of "
+                             "its own digital spending back as tax relief (研发费用加计扣除: a "
+                             "100 % super-deduction at the 25 % income-tax rate; an upper bound, "
+                             "as it assumes all of it qualifies and the firm pays the full rate — "
+                             "a small low-profit firm pays far less tax), the core included on "
+                             "its own projects; and the government pays half of each SME's "
+                             "running costs, mostly cloud subscriptions (cloud ERP, platform, "
+                             "SaaS MES), in the first three years after go-live. No capex grant. "
+                             + REACH_NOTE + LINK_NOTE +
+                             " 以税收减免和运维补贴代替投资补贴：企业自身数字化支出的25%以税收减免返还"
+                             "（研发费用加计扣除：100%加计扣除×25%所得税率；假设支出全部符合条件且按全额"
+                             "税率纳税，为上限，小型微利企业实际减免少得多），链主自身项目同样享受；政府在"
+                             "上线后三年内承担中小企业运维费的一半（主要为云ERP、平台、SaaS MES等云服务"
+                             "订阅费）。不设投资补贴。" + REACH_NOTE_ZH),
+        **SUBSIDISED_REACH)
+    return [park_led, mix]
+
+
 SHIPBUILDING = Chain(
     file="shipbuilding",
     model_name="Shipbuilding chain 船舶制造产业链",
+    parks=SHIP_PARKS,
     locations=SHIP_LOCATIONS,
     enterprises=SHIP_ENTERPRISES,
     links=SHIP_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "digital_welding",
-              "pipe_scheduling", "ai_inspection", "traceability"],
+              "pipe_scheduling", "ai_inspection", "traceability", "park_5g", "park_platform"],
+    policies=ship_policies,
     horizon=6,
     variants={"ai_inspection": {
         "name": "5G+AI weld-seam inspection 5G+AI焊缝检测",
