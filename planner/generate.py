@@ -5,6 +5,13 @@ system suppliers, many small and micro firms at tiers 2–3, each supplying one
 to three buyers a tier closer to the core); downstream distributors, customers
 and service partners; firms grouped in industrial parks. About three links
 and, over the two programme scenarios, two assignments per enterprise.
+The Parks table names each park's district and operator; two park projects
+(a shared 5G private network and an industrial-internet platform) are in the
+catalogue, and a fourth scenario, "Full policy mix", uses every instrument:
+park projects on every park, opex subsidy, subsidies paid once a firm reaches
+level 2, only domestic ownerships subsidised, tax relief, and loans with an
+interest subsidy. The first three scenarios are as they always were (their
+random draws come first and are unchanged).
 The same seed always gives the same model.
 """
 
@@ -12,7 +19,17 @@ from __future__ import annotations
 
 import random
 
-from models.chain import Assignment, ChainModel, Enterprise, Link, ProjectType, Scenario, Settings
+from models.chain import (
+    Assignment,
+    ChainModel,
+    Enterprise,
+    Link,
+    Park,
+    ParkAssignment,
+    ProjectType,
+    Scenario,
+    Settings,
+)
 
 PARKS = ("Lingang 临港", "Zhangjiang 张江", "Jiading 嘉定", "Songjiang G60 松江", "Jinqiao 金桥",
          "Caohejing 漕河泾", "Baoshan 宝山", "Fengxian 奉贤", "Qingpu 青浦", "Minhang 闵行")
@@ -44,6 +61,14 @@ CATALOGUE = (
 )
 
 
+# park projects: shared by every member of the park, no size factor (capex and opex for the park)
+PARK_CATALOGUE = (
+    ("K01", "Park 5G private network", "infrastructure", 600, 60, 1, 0.0002, 3, 0, True),
+    ("K02", "Park industrial-internet platform", "collaboration", 400, 50, 1, 0.0003, 4, 1, True),
+)
+_FULL_POLICY = "Full policy mix"
+
+
 def _catalogue() -> list[ProjectType]:
     source = ("Synthetic catalogue for demos: costs in 10k CNY for a small enterprise, "
               "assumed from typical SME digitalisation quotes")
@@ -51,7 +76,13 @@ def _catalogue() -> list[ProjectType]:
                         benefit_rate=br, benefit_fixed=float(bf), maturity_gain=g,
                         min_maturity=m, requires=r, connects_platform=cp, eligible_sizes=es,
                         source=source)
-            for i, n, c, cx, ox, d, br, bf, g, m, r, cp, es in CATALOGUE]
+            for i, n, c, cx, ox, d, br, bf, g, m, r, cp, es in CATALOGUE] + [
+        ProjectType(id=i, name=n, category=c, capex=float(cx), opex=float(ox), duration=d,
+                    benefit_rate=br, benefit_fixed=float(bf), maturity_gain=g,
+                    connects_platform=cp, scope="park",
+                    source="Synthetic park project for demos: costs in 10k CNY for the whole "
+                           "park, assumed from typical park network and platform quotes")
+        for i, n, c, cx, ox, d, br, bf, g, cp in PARK_CATALOGUE]
 
 
 _REVENUE = {"large": (200_000, 2_000_000), "medium": (20_000, 200_000),
@@ -152,7 +183,45 @@ def generate(enterprises: int, seed: int = 1) -> ChainModel:
                  start_year=2026, horizon=5, subsidy_cap=50.0),
     ]
     model.assignments = _assignments(model, rng)
+    _policy(model, parks, random.Random(f"policy {seed}"))
     return model
+
+
+def _policy(model: ChainModel, parks: tuple[str, ...], rng: random.Random) -> None:
+    """The Parks table, and the scenario with every instrument and park projects on.
+
+    Its own random numbers, so that the other scenarios stay what they always were. The
+    government and the core share each park project between them (the park operators, a
+    party of their own, pay nothing here), so the three classic parties still add up to
+    every scenario's cost."""
+    model.parks = [Park(id=k, name=f"{k} Industrial Park", district=DISTRICTS[k.split()[0]],
+                        operator=f"{k.split()[0]} Park Development Co.") for k in parks]
+    model.scenarios.append(Scenario(
+        name=_FULL_POLICY,
+        description=("Core-led with every instrument: park 5G and platforms paid by the "
+                     "government and the core, capex and opex subsidies paid once a firm reaches level 2 "
+                     "(domestic firms only, capped at 50), 25% tax relief, and bank loans for "
+                     "half the own capex with half the interest subsidised"),
+        start_year=2026, horizon=5, subsidy_cap=50.0, opex_subsidy=0.3, opex_subsidy_years=2,
+        subsidy_min_level=2, subsidy_ownership=("soe", "private", "other"),
+        tax_relief_rate=0.25, loan_share=0.5, loan_rate=0.04, loan_years=3,
+        interest_subsidy=0.5))
+    model.assignments += [Assignment(scenario=_FULL_POLICY, enterprise=a.enterprise,
+                                     project=a.project, start_year=a.start_year,
+                                     core_share=a.core_share)
+                          for a in model.assignments if a.scenario == "Core-led with subsidy"]
+    members = {e.park for e in model.enterprises}
+    for k in parks:
+        if k not in members:
+            continue
+        network_year = 2026 + rng.randint(0, 1)
+        model.park_assignments.append(ParkAssignment(
+            scenario=_FULL_POLICY, park=k, project="K01", start_year=network_year,
+            government_share=0.6, core_share=0.4))
+        if rng.random() < 0.7:
+            model.park_assignments.append(ParkAssignment(
+                scenario=_FULL_POLICY, park=k, project="K02", start_year=network_year + 1,
+                government_share=0.5, core_share=0.5))
 
 
 def _tier_counts(n: int) -> dict[object, int]:
