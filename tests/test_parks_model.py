@@ -486,3 +486,11 @@ def test_the_template_has_the_parks_sheets_with_instructions_and_drop_downs(tmp_
     assert lists == {'"企业,园区"' if zh else '"enterprise,park"'}
     # the template reads back as an empty model (with no core enterprise yet)
     assert load_model(path, allow_invalid=True).model.park_ids() == []
+
+
+def test_the_documented_message_is_the_programs(write_sheets):
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "file-format.md").read_text("utf-8")
+    errors = _errors(write_sheets(_sheets(Enterprises=_set(ENTERPRISES, 4, "park", "Nowhere"))))
+    assert errors == ["error: Enterprises, row 4 (S2), column 'park': value 'Nowhere': "
+                      "no such park in Parks"]
+    assert f"`{errors[0]}`" in doc
