@@ -73,6 +73,10 @@ class ChainArrays:
     park_code: Ints  # each enterprise's park (index in park_ids), -1 for none
     project_ids: list[str]
     p_rank: Ints  # each project's place in plain (case-sensitive) text order of the ids
+    # the core of each enterprise's and each park's chain (-1: none): one core here; the
+    # simulation evaluates many copies of the chain at once, each with its own core
+    firm_core: Ints
+    park_core: Ints
 
     @classmethod
     def of(cls, model: ChainModel, where: dict[str, Place] | None = None) -> ChainArrays:
@@ -116,6 +120,8 @@ class ChainArrays:
                                    for e in enterprises), np.int64, n),
             project_ids=project_ids,
             p_rank=np.array([rank[pid] for pid in project_ids], np.int64),
+            firm_core=np.full(n, index[core.id] if core else -1, np.int64),
+            park_core=np.full(len(park_ids), index[core.id] if core else -1, np.int64),
         )
 
 
@@ -415,26 +421,65 @@ class _Parks:
     opex: Floats
     government: Floats  # per year, each party's share
     core: Floats
+    park: Ints  # the park of each park assignment
+    core_rows: Floats  # (park assignments x years): the core's share of each
     operator: Floats
     gain: Ints  # (enterprises x years) levels added by the park's live projects
     connects: Bools  # (enterprises x years)
     benefit: Floats  # (enterprises x years)
 
 
-def _park_projects(arrays: ChainArrays, scenario: Scenario, years: Ints) -> _Parks | None:
+@dataclass
+class Assigned:
+    """A scenario's assignments as columns: to enterprises (``who`` an enterprise index) or
+    to parks (``who`` a park index; only these have a government share)."""
+
+    rows: Ints  # positions in model.assignments or model.park_assignments
+    who: Ints
+    project: Ints
+    start: Ints
+    core_share: Floats
+    government_share: Floats
+
+
+def assigned(arrays: ChainArrays, scenario: str) -> Assigned:
+    """The enterprise assignments of ``scenario``."""
+    table = arrays.model.assignments
+    rows = [i for i, a in enumerate(table) if a.scenario == scenario]
+    picked = [table[i] for i in rows]
+    count = len(picked)
+    return Assigned(
+        rows=np.array(rows, np.int64),
+        who=np.fromiter((arrays.index[a.enterprise] for a in picked), np.int64, count),
+        project=np.fromiter((arrays.project_index[a.project] for a in picked), np.int64, count),
+        start=np.fromiter((a.start_year for a in picked), np.int64, count),
+        core_share=np.fromiter((a.core_share for a in picked), float, count),
+        government_share=np.zeros(count))
+
+
+def park_assigned(arrays: ChainArrays, scenario: str) -> Assigned:
+    """The park assignments of ``scenario``."""
+    table = arrays.model.park_assignments
+    rows = [i for i, b in enumerate(table) if b.scenario == scenario]
+    picked = [table[i] for i in rows]
+    count = len(picked)
+    return Assigned(
+        rows=np.array(rows, np.int64),
+        who=np.fromiter((arrays.park_index[b.park] for b in picked), np.int64, count),
+        project=np.fromiter((arrays.project_index[b.project] for b in picked), np.int64, count),
+        start=np.fromiter((b.start_year for b in picked), np.int64, count),
+        core_share=np.fromiter((b.core_share for b in picked), float, count),
+        government_share=np.fromiter((b.government_share for b in picked), float, count))
+
+
+def _park_projects(arrays: ChainArrays, scenario: Scenario, years: Ints, picked: Assigned
+                   ) -> _Parks | None:
     """Park assignments (docs/method.md, "Park projects"): None when the scenario has none."""
-    model = arrays.model
-    rows = [i for i, b in enumerate(model.park_assignments) if b.scenario == scenario.name]
-    if not rows:
+    if not len(picked.rows):
         return None
     horizon = len(years)
-    picked = [model.park_assignments[i] for i in rows]
-    count = len(picked)
-    k = np.fromiter((arrays.park_index[b.park] for b in picked), np.int64, count)
-    p = np.fromiter((arrays.project_index[b.project] for b in picked), np.int64, count)
-    s = np.fromiter((b.start_year for b in picked), np.int64, count)
-    gov = np.fromiter((b.government_share for b in picked), float, count)
-    core = np.fromiter((b.core_share for b in picked), float, count)
+    k, p, s = picked.who, picked.project, picked.start
+    gov, core = picked.government_share, picked.core_share
     start = scenario.start_year
     live_year = s + arrays.p_duration[p]
     live = years[None, :] >= live_year[:, None]
@@ -467,15 +512,19 @@ def _park_projects(arrays: ChainArrays, scenario: Scenario, years: Ints) -> _Par
     on = member[:, None]
     benefit = np.where(on, park_rate[code] * arrays.revenue[:, None]
                        + park_fixed[code] * arrays.size_factor[:, None], 0.0)
-    trace = ParkTrace(rows=np.array(rows, np.int64), park=[b.park for b in picked], start=s,
+    trace = ParkTrace(rows=picked.rows, park=[arrays.park_ids[i] for i in k], start=s,
                       live_year=live_year, capex=capex_b, opex=opex_b, government_share=gov,
                       core_share=core, members=members[k],
                       benefit=rate * revenue[k] + fixed * factor[k], live=live)
     operator = 1.0 - gov - core
+    spending = live * opex_b[:, None]  # (park assignments x years): capex and opex
+    chosen = np.flatnonzero(in_horizon)
+    spending[chosen, offset[chosen]] += capex_b[chosen]
     return _Parks(
         trace=trace, capex=spent(capex_b), opex=running(opex_b),
         government=spent(gov * capex_b) + running(gov * opex_b),
         core=spent(core * capex_b) + running(core * opex_b),
+        park=k, core_rows=core[:, None] * spending,
         operator=spent(operator * capex_b) + running(operator * opex_b),
         gain=np.where(on, np.rint(park_gain[code]), 0).astype(np.int64),
         connects=on & park_connects[code], benefit=benefit)
@@ -501,19 +550,21 @@ def _loan_schedule(rate: float, years: int) -> tuple[float, Floats]:
 
 
 def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
-                      warnings: list[str] | None = None) -> ScenarioResult:
-    model = arrays.model
+                      warnings: list[str] | None = None, *,
+                      picked: Assigned | None = None, park_picked: Assigned | None = None,
+                      detail: bool = True) -> ScenarioResult:
+    """One scenario's numbers; ``picked`` / ``park_picked``: its assignments when the
+    caller chose them (the simulation); without ``detail`` no islands and no groups."""
     start, horizon = scenario.start_year, scenario.horizon
     years = np.arange(start, start + horizon, dtype=np.int64)
     columns = np.arange(horizon)
-    rows = [i for i, a in enumerate(model.assignments) if a.scenario == scenario.name]
-    picked = [model.assignments[i] for i in rows]
-    count = len(picked)
-    n = len(arrays.ids)
-    e = np.fromiter((arrays.index[a.enterprise] for a in picked), np.int64, count)
-    p = np.fromiter((arrays.project_index[a.project] for a in picked), np.int64, count)
-    s = np.fromiter((a.start_year for a in picked), np.int64, count)
-    share = np.fromiter((a.core_share for a in picked), float, count)
+    if picked is None:
+        picked = assigned(arrays, scenario.name)
+    rows = picked.rows
+    count = len(rows)
+    n = len(arrays.size_factor)
+    e, p, s, share = picked.who, picked.project, picked.start, picked.core_share
+    firm_is_core = arrays.firm_core == np.arange(n)
     f = arrays.size_factor[e]
     live_year = s + arrays.p_duration[p]
     capex_a = arrays.p_capex[p] * f
@@ -522,10 +573,11 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     live = years[None, :] >= live_year[:, None]  # (assignments x years)
     in_horizon = (s >= start) & (s < start + horizon)
     offset = np.where(in_horizon, s - start, 0)
-    is_core = e == arrays.core
+    is_core = firm_is_core[e]
     core_pays = np.where(is_core, 1.0, share)
     own = np.where(is_core, 1.0, 1.0 - share)  # o: the enterprise's own share (1 for the core)
-    parks = _park_projects(arrays, scenario, years)
+    parks = _park_projects(arrays, scenario, years, park_picked if park_picked is not None
+                           else park_assigned(arrays, scenario.name))
 
     def per_year(values: Floats, mask: Bools | None = None) -> Floats:
         """Sum ``values`` spent in the start year (mask: which count) into the horizon."""
@@ -670,18 +722,15 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     link_gain = np.where(fresh[:, None] & link_connected,
                          scenario.link_benefit_rate * arrays.link_value[:, None], 0.0)
     half = link_gain / 2
-    u_core, v_core = u == arrays.core, v == arrays.core
+    u_core, v_core = firm_is_core[u], firm_is_core[v]
     link_core = half[u_core].sum(axis=0) + half[v_core].sum(axis=0)
     link_sme = half[~u_core].sum(axis=0) + half[~v_core].sum(axis=0)
     core_benefit = live_sum(benefit_a, is_core) + link_core
     sme_benefit = live_sum(benefit_a, ~is_core) + link_sme
 
-    non_core = np.ones(n, bool)
-    if arrays.core >= 0:
-        non_core[arrays.core] = False
+    non_core = ~firm_is_core
     if parks is not None:
-        if arrays.core >= 0:
-            core_benefit = core_benefit + parks.benefit[arrays.core]
+        core_benefit = core_benefit + parks.benefit[firm_is_core].sum(axis=0)
         sme_benefit = sme_benefit + parks.benefit[non_core].sum(axis=0)
 
     # each enterprise's own cost and benefit (the core's row holds its shares of others')
@@ -690,12 +739,14 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     firm_cost = _rows_to_firms(e, (1 - core_pays)[:, None] * split + solo, n)
     firm_benefit = _rows_to_firms(e, benefit_a[:, None] * live, n) \
         + _rows_to_firms(np.r_[u, v], np.r_[half, half], n)
-    if arrays.core >= 0:
-        firm_cost[arrays.core] += core_pays @ split
+    has_core = arrays.firm_core[e] >= 0
+    firm_cost += _rows_to_firms(arrays.firm_core[e][has_core],
+                                core_pays[has_core, None] * split[has_core], n)
     if parks is not None:
         firm_benefit += parks.benefit
-        if arrays.core >= 0:
-            firm_cost[arrays.core] += parks.core
+        k = parks.park
+        has_core = arrays.park_core[k] >= 0
+        firm_cost += _rows_to_firms(arrays.park_core[k][has_core], parks.core_rows[has_core], n)
 
     cost = capex + opex - loan_drawn + loan_repaid_year
     benefit = core_benefit + sme_benefit
@@ -718,10 +769,10 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         link_coverage=_share(link_connected.sum(axis=0), float(len(u))),
         spend_coverage=_share(np.array([arrays.link_value @ link_connected[:, y].astype(float)
                                         for y in range(horizon)]), float(value_total)),
-        islands=_islands(n, u, v, link_connected),
-        by_group=_by_group(arrays, non_core, connected, digitalised),
+        islands=_islands(n, u, v, link_connected) if detail else np.zeros(horizon, np.int64),
+        by_group=_by_group(arrays, non_core, connected, digitalised) if detail else {},
         trace=AssignmentTrace(
-            rows=np.array(rows, np.int64), enterprise=e, start=s, live_year=live_year,
+            rows=rows, enterprise=e, start=s, live_year=live_year,
             capex=capex_a, subsidy=capex_granted * capex_paid + opex_granted.sum(axis=1),
             opex=opex_a, benefit=benefit_a, core_pays=core_pays, live=live,
             in_horizon=in_horizon, start_offset=offset, scenario=scenario,
