@@ -13,6 +13,55 @@ LANGUAGES = {"en": "English", "zh_CN": "简体中文"}
 _state = {"lang": "en"}  # the interface language, set once at start and on a switch
 
 ZH = {
+    # the Risk tab (ui/risk.py): simulation, fan chart, tornado
+    "Run simulation": "运行模拟", "Draws": "模拟次数", "Seed": "随机种子",
+    "How many times the scenario is played out": "情景模拟的次数",
+    "The same seed gives the same result": "相同的随机种子给出相同的结果",
+    "Play the scenario out many times: who takes part and how large each benefit turns out":
+        "多次模拟该情景：哪些企业参与，各项效益实际有多大",
+    "{0} of {1} draws": "{1} 次中已完成 {0} 次", "Simulating…": "正在模拟…",
+    "Cancelled: no new result.": "已取消：没有新结果。", "No scenario": "无情景",
+    "The simulation failed: {0}": "模拟失败：{0}",
+    "Results are for the model before your last change — Run again.":
+        "结果对应的是您上次修改之前的模型——请重新运行。",
+    "Results are for scenario “{0}”, not the current one — Run again.":
+        "结果对应的是情景“{0}”，不是当前情景——请重新运行。",
+    "Run the simulation to see how sure the numbers are: each draw decides which SMEs take "
+    "part (by their awareness) and how large each project's benefit turns out (within its "
+    "range).": "运行模拟，看看这些数字有多可靠：每次模拟按认知程度决定哪些中小企业参与，"
+               "并在效益范围内决定各项目的实际效益。",
+    "NPV over the draws": "各次模拟的净现值", "draws": "次数",
+    "NPV over {0} draws · P(NPV < 0) = {1}": "{0} 次模拟的净现值 · 净现值为负的概率 {1}",
+    "{0} to {1}: {2} draws": "{0} 至 {1}：{2} 次", "NPV below 0": "净现值小于 0",
+    "NPV 0 or above": "净现值不小于 0", "Deterministic": "确定性结果", "Median": "中位数",
+    "Connected share over the years": "各年平台接入率", "P5–P95": "P5–P95",
+    "P25–P75": "P25–P75", "Participation by awareness": "按认知程度的参与情况",
+    "Took part (mean of the draws)": "实际参与（各次模拟平均）",
+    "Scenario's participation rate": "情景设定的参与率",
+    "{0} assignments of firms in this class": "该类企业共 {0} 项项目分配",
+    "Very familiar": "非常了解", "Aware": "了解", "Heard of": "听说过", "Unaware": "不了解",
+    "{0} ({1})": "{0}（{1}）",
+    "Tornado: the NPV with one input at −20% and +20%": "龙卷风图：单项输入 −20% 与 +20% 时的净现值",
+    "{0} ({1} largest of {2})": "{0}（{2} 项中影响最大的 {1} 项）",
+    "Input −20%": "输入 −20%", "Input +20%": "输入 +20%",
+    "at −20% ({0}): NPV {1}": "−20%（{0}）：净现值 {1}",
+    "at +20% ({0}): NPV {1}": "+20%（{0}）：净现值 {1}",
+    "SMEs' NPV {0} to {1}": "中小企业净现值 {0} 至 {1}",
+    "Discount rate": "折现率", "Link benefit rate": "链接效益率",
+    "Subsidy rates (all together)": "补贴比例（全部一起）",
+    "{0}: capex": "{0}：投资", "{0}: opex": "{0}：年运维费", "{0}: benefit": "{0}：效益",
+    "The tornado appears here once the model has no errors and a scenario.":
+        "模型没有错误并且有情景后，这里将显示龙卷风图。",
+    "Tornado of the model before your last change: updating…": "龙卷风图对应您上次修改之前的模型：正在更新…",
+    "Tornado of the model before your last change: {0}": "龙卷风图对应您上次修改之前的模型：{0}",
+    "Each input moved by 20% down and up with the others unchanged, exact; amounts in {0}.":
+        "每项输入分别下调和上调 20%，其他输入不变，精确计算；金额单位：{0}。",
+    "Figure": "指标", "Mean": "平均值", "Core enterprise's NPV": "核心企业净现值",
+    "SMEs' NPV": "中小企业净现值", "Park operators' NPV": "园区运营方净现值",
+    "Government's NPV": "政府净现值", "Connected share at the end": "期末平台接入率",
+    "Digitalised share at the end": "期末数字化达标率", "Data islands at the end": "期末数据孤岛",
+    "Participation": "参与率", "Amounts in {0}; P(NPV < 0) = {1}": "金额单位：{0}；净现值为负的概率 {1}",
+    "Risk": "风险",
     # menus and actions
     "&File": "文件(&F)", "&Edit": "编辑(&E)", "&View": "视图(&V)", "&Plan": "规划(&P)",
     "&Language": "语言(&L)",

@@ -61,6 +61,7 @@ from ui.filter_bar import FilterBar
 from ui.health import HealthPanel
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.present import PresentationWindow
+from ui.risk import RiskPanel
 
 STATE_VERSION = 2  # 2: dock sizes that leave the canvas usable at 1366×768
 COMPARE_TAB = 2
@@ -349,6 +350,8 @@ class MainWindow(QMainWindow):
         self.views.addTab(self.charts, "")  # scrolls by itself
         for panel in (self.comparison, self.health):
             self.views.addTab(_scrolling(panel), "")
+        self.risk = RiskPanel(self.document, self.views)  # scrolls by itself
+        self.views.addTab(self.risk, "")
 
     # --- language ---------------------------------------------------------------------------
     def switch_language(self, lang: str) -> None:
@@ -399,7 +402,7 @@ class MainWindow(QMainWindow):
         self.scenario_label.setText(" " + tr("Scenario") + " ")
         self.year_title.setText(tr("Year"))
         for index, title in enumerate((tr("Chain"), tr("Charts"), tr("Compare"),
-                                       tr("Health check"))):
+                                       tr("Health check"), tr("Risk"))):
             self.views.setTabText(index, title)
         self.status_folder.setText(f"<a href='folder'>{tr('Open folder')}</a>")
         self._update_title()
