@@ -396,5 +396,8 @@ def compare_text(model: ChainModel, results: list[ScenarioResult], lang: str = "
     header = ["", *(r.scenario.name + " " for r in results)]
     lines = _table(header, [[row.label, *[row.text(c) + ("*" if c in row.best else " ")
                                           for c in range(len(results))]] for row in rows])
+    # the policy figures under a heading of their own (lines[0] is the header)
+    lines.insert(1 + len(KPIS), "")
+    lines.insert(2 + len(KPIS), "财政资金与企业" if lang == "zh_CN" else "Public money and firms")
     lines.append("* = " + ("最优" if lang == "zh_CN" else "best in row"))
     return "\n".join(lines)

@@ -322,6 +322,21 @@ _ZH = {
     "core.":
         "净效益为效益减成本（含补贴）；净现值将各年折现到情景起始年；回收年份为累计净效益回到零或"
         "以上的第一年。各覆盖率只统计核心企业以外的企业。",
+    "Policy instruments. A grant claim arises when the capex is spent; with a level condition "
+    "(事后奖补) it is paid in the first year the firm is at that level, and never if it does not "
+    "get there within the horizon; the cap counts grants in the order they are paid. A "
+    "running-cost subsidy pays a share of an eligible SME's opex in its first years after "
+    "go-live. A loan pays part of an SME's own capex at once and is repaid in equal yearly "
+    "instalments (those due after the horizon in its last year); the government pays its share "
+    "of the interest. Tax relief returns a share of a firm's own digital spending. Park projects "
+    "are paid by the government, the core and the park operator by their shares, and benefit, "
+    "lift and connect every member firm.":
+        "政策工具。投资补贴在投资发生时产生；设有达标条件（事后奖补）时，在企业首次达到该水平的年份"
+        "发放，规划期内未达标则不发放；补贴上限按发放顺序累计。运维补贴按比例承担符合条件的中小企业"
+        "上线后前几年的运维费。贷款即时支付中小企业自付投资的一部分，按年等额还款（规划期后到期的"
+        "部分计入最后一年），政府按贴息比例承担利息。税收减免按企业自身数字化支出的一定比例返还。"
+        "园区项目由政府、核心企业与园区运营方按分担比例支付，其效益、水平提升与平台接入惠及每家"
+        "成员企业。",
     "Project catalogue": "项目目录", "Name": "名称", "Category": "类别",
     "Opex\n/ year": "年运维费", "Years": "年份", "Benefit\nrate": "效益率",
     "Fixed\nbenefit": "固定效益", "Level\ngain": "水平提升", "Platform": "接入平台",
@@ -1087,7 +1102,17 @@ class _Builder:
                 "Net benefit is benefit minus cost (the subsidy included); NPV discounts each "
                 "year to the scenario's first year; the payback year is the first year in "
                 "which the cumulative net benefit is back at zero or above. Coverage shares "
-                "count the enterprises other than the core."):
+                "count the enterprises other than the core.",
+                "Policy instruments. A grant claim arises when the capex is spent; with a level "
+                "condition (事后奖补) it is paid in the first year the firm is at that level, and "
+                "never if it does not get there within the horizon; the cap counts grants in the "
+                "order they are paid. A running-cost subsidy pays a share of an eligible SME's opex "
+                "in its first years after go-live. A loan pays part of an SME's own capex at once "
+                "and is repaid in equal yearly instalments (those due after the horizon in its "
+                "last year); the government pays its share of the interest. Tax relief returns a "
+                "share of a firm's own digital spending. Park projects are paid by the government, "
+                "the core and the park operator by their shares, and benefit, lift and connect "
+                "every member firm."):
             self.add(Paragraph(t(paragraph)))
         rows = []
         for p in model.projects:
