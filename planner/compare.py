@@ -122,52 +122,80 @@ class PolicyFigures:
     park_cost: float
 
 
+@dataclass(frozen=True)
+class ChainStart:
+    """What the policy figures need of the chain before any project, worked out once for
+    all of a model's scenarios."""
+
+    smes: np.ndarray  # positions in model.enterprises of every enterprise but the core
+    level: np.ndarray  # each enterprise's level at the start
+    park: list[str]  # each enterprise's park ("" for none)
+    link_at_start: np.ndarray  # each link: data-connected by its flags
+
+    @classmethod
+    def of(cls, model: ChainModel) -> ChainStart:
+        enterprises = model.enterprises
+        n = len(enterprises)
+        index = {e.id: i for i, e in enumerate(enterprises)}
+        platform = np.fromiter((e.platform_connected for e in enterprises), bool, n)
+        links = model.links
+        u = np.fromiter((index[lk.supplier] for lk in links), np.int64, len(links))
+        v = np.fromiter((index[lk.buyer] for lk in links), np.int64, len(links))
+        flag = np.fromiter((lk.data_connected for lk in links), bool, len(links))
+        return cls(smes=np.array([i for i, e in enumerate(enterprises) if e.role != "core"],
+                                 np.int64),
+                   level=np.fromiter((e.maturity for e in enterprises), np.int64, n),
+                   park=[e.park for e in enterprises],
+                   link_at_start=flag | (platform[u] & platform[v]))
+
+
 def sme_positions(model: ChainModel) -> np.ndarray:
     """Positions (in ``model.enterprises``) of every enterprise other than the core."""
-    return np.array([i for i, e in enumerate(model.enterprises) if e.role != "core"], np.int64)
+    return ChainStart.of(model).smes
 
 
-def smes_in_plan(model: ChainModel, result: ScenarioResult) -> np.ndarray:
+def smes_in_plan(model: ChainModel, result: ScenarioResult,
+                 start: ChainStart | None = None) -> np.ndarray:
     """Positions of the SMEs with a project in the scenario: one of their own, or one of
     the park they are in."""
-    chosen = np.zeros(len(model.enterprises), bool)
+    start = start or ChainStart.of(model)
+    chosen = np.zeros(len(start.level), bool)
     chosen[np.asarray(result.trace.enterprise, np.int64)] = True
     park_trace = getattr(result, "park_trace", None)
     parks = set(park_trace.park) if park_trace is not None else set()
     if parks:
-        chosen |= np.fromiter((e.park in parks for e in model.enterprises), bool,
-                              len(model.enterprises))
-    for i, e in enumerate(model.enterprises):
-        if e.role == "core":
-            chosen[i] = False
-    return np.flatnonzero(chosen)
+        chosen |= np.fromiter((p in parks for p in start.park), bool, len(start.park))
+    sme = np.zeros(len(start.level), bool)
+    sme[start.smes] = True
+    return np.flatnonzero(chosen & sme)
 
 
-def payback_years(result: ScenarioResult, rows: np.ndarray) -> list[int | None]:
+def payback_array(result: ScenarioResult, rows: np.ndarray) -> np.ndarray:
     """The payback year of each enterprise in ``rows`` on its own cumulative net (firm
-    benefit minus firm cost): the rule of the scenario's payback, firm by firm (the same
-    as ``result.firm_payback``, for many firms at once)."""
-    if not len(rows):
-        return []
+    benefit minus firm cost), ``NEVER`` where it does not pay back: the rule of the
+    scenario's payback, firm by firm (``result.firm_payback``, for many firms at once)."""
+    if not len(rows) or not len(result.years):
+        return np.full(len(rows), NEVER, np.int64)
     cost = np.asarray(result.firm_cost, float)[rows]
     benefit = np.asarray(result.firm_benefit, float)[rows]
     cumulative = np.cumsum(benefit - cost, axis=1)
     below = cumulative < 0
-    ever_below = below.any(axis=1)
     first_below = np.argmax(below, axis=1)
     columns = np.arange(cumulative.shape[1])[None, :]
     back = (cumulative >= 0) & (columns > first_below[:, None])
-    came_back = back.any(axis=1)
-    back_at = np.argmax(back, axis=1)
+    years = np.asarray(result.years, np.int64)
     active = ((cost != 0) | (benefit != 0)).any(axis=1)
-    years = result.years
-    found: list[int | None] = []
-    for k in range(len(rows)):
-        if ever_below[k]:
-            found.append(int(years[back_at[k]]) if came_back[k] else None)
-        else:
-            found.append(int(years[0]) if active[k] else None)
-    return found
+    return np.where(below.any(axis=1),
+                    np.where(back.any(axis=1), years[np.argmax(back, axis=1)], NEVER),
+                    np.where(active, years[0], NEVER))
+
+
+NEVER = np.iinfo(np.int64).max  # a payback year that never comes: later than any year
+
+
+def payback_years(result: ScenarioResult, rows: np.ndarray) -> list[int | None]:
+    """``payback_array`` as a list, None where an enterprise does not pay back."""
+    return [None if y == NEVER else int(y) for y in payback_array(result, rows).tolist()]
 
 
 def lower_median(years: list[int | None]) -> int | None:
@@ -176,34 +204,32 @@ def lower_median(years: list[int | None]) -> int | None:
     or there is no firm."""
     if not years:
         return None
-    ordered = sorted(years, key=lambda y: (y is None, y or 0))
-    return ordered[(len(ordered) - 1) // 2]
+    ordered = np.sort(np.array([NEVER if y is None else y for y in years], np.int64))
+    middle = int(ordered[(len(ordered) - 1) // 2])
+    return None if middle == NEVER else middle
 
 
-def policy_figures(model: ChainModel, result: ScenarioResult) -> PolicyFigures:
-    """The policy figures of one scenario's ``result`` (evaluated on ``model``)."""
+def policy_figures(model: ChainModel, result: ScenarioResult,
+                   start: ChainStart | None = None) -> PolicyFigures:
+    """The policy figures of one scenario's ``result`` (evaluated on ``model``); ``start``
+    is ``ChainStart.of(model)`` when the caller has it already."""
+    start = start or ChainStart.of(model)
     government = np.asarray(result.party_cost["government"], float)
     total = float(government.sum())
     public = {key: float(np.asarray(values, float).sum())
               for key, values in result.public_money().items()}
-    smes = sme_positions(model)
-    start_level = np.fromiter((e.maturity for e in model.enterprises), np.int64,
-                              len(model.enterprises))
+    smes, start_level = start.smes, start.level
     target = result.scenario.target_level
     if len(smes) and result.maturity.shape[1]:
         reached = int(np.count_nonzero((result.maturity[smes, -1] >= target)
                                        & (start_level[smes] < target)))
     else:
         reached = 0
-    links = model.links
-    enterprises = model.enterprise_index()
-    at_start = np.fromiter((lk.data_connected or (
-        enterprises[lk.supplier].platform_connected and enterprises[lk.buyer].platform_connected)
-        for lk in links), bool, len(links))
+    at_start = start.link_at_start
     connected_end = result.link_connected[:, -1] if result.link_connected.shape[1] \
-        else np.zeros(len(links), bool)
+        else np.zeros(len(at_start), bool)
     new_links = int(np.count_nonzero(connected_end & ~at_start))
-    in_plan = smes_in_plan(model, result)
+    in_plan = smes_in_plan(model, result, start)
     paybacks = payback_years(result, in_plan)
     paying = sum(1 for y in paybacks if y is not None)
     return PolicyFigures(
@@ -227,11 +253,14 @@ def policy_kpis(model: ChainModel) -> tuple[Kpi, ...]:
     """The policy figures as key figures of ``model``'s results (each result's figures are
     worked out once, when the first of them is asked for)."""
     cache: dict[int, tuple[ScenarioResult, PolicyFigures]] = {}
+    chain: list[ChainStart] = []  # the model's start, once asked for
 
     def figures(result: ScenarioResult) -> PolicyFigures:
         hit = cache.get(id(result))
         if hit is None or hit[0] is not result:
-            hit = (result, policy_figures(model, result))
+            if not chain:
+                chain.append(ChainStart.of(model))
+            hit = (result, policy_figures(model, result, chain[0]))
             cache[id(result)] = hit
         return hit[1]
 
