@@ -276,7 +276,7 @@ _ZH = {
         "金额单位：{0}，计入政府实际支付的年份；现值 {1}。",
     "The government pays nothing in this scenario.": "本情景中政府没有支出。",
     "Public money by instrument": "按政策工具的财政资金", "SMEs by payback year": "中小企业按回收年份",
-    "Not within": "期内未回收", "Per-firm figures": "每家企业的指标",
+    "Not within": "未回收", "Per-firm figures": "每家企业的指标",
     "SMEs with a project": "有项目的中小企业数",
     "Amounts in {0}. What each figure means: see the scenario comparison.":
         "金额单位：{0}。各指标含义见“情景比较”一章。",
