@@ -28,6 +28,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -392,8 +393,14 @@ class HistogramChart(Chart):
         span = high - low
         marks = [v for v in (simulation.deterministic_npv, stats["p5"], stats["p95"])
                  if v is not None and math.isfinite(v)]
-        self.setXRange(min([low, *marks]) - span * 0.05, max([high, *marks]) + span * 0.05,
-                       padding=0)
+        left, right = min([low, *marks]) - span * 0.05, max([high, *marks]) + span * 0.05
+        self.setXRange(left, right, padding=0)
+        for line in self.markers.values():
+            # a label near an edge hangs inward, never past the plot
+            at = (line.value() - left) / (right - left) if right > left else 0.5
+            side = 0.0 if at < 0.25 else 1.0 if at > 0.75 else 0.5
+            line.label.anchors = [(side, 0), (side, 0)]
+            line.label.updatePosition()
         # room above the bars for the markers' labels
         self.fit_y(counts.astype(float), floor=0.0, headroom=0.75)
 
@@ -613,7 +620,8 @@ class ParticipationChart(Chart):
         self.counts = {k: int(by_class[k][0]) for k in keys}
         scenario = model.scenario(simulation.scenario)
         rates = np.array([getattr(scenario, f"participation_{k}", np.nan) * 100
-                          if scenario is not None else np.nan for k in keys], float)
+                          if scenario is not None and self.counts[k] else np.nan
+                          for k in keys], float)
         self.bars.setOpts(x=x, height=np.nan_to_num(shares))
         self.rates.setData(x, rates)
         for text in self.texts:
@@ -779,7 +787,9 @@ class RiskPanel(QScrollArea):
         table.verticalHeader().setVisible(False)
         table.verticalHeader().setDefaultSectionSize(22)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setStretchLastSection(True)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         table.setMinimumHeight(250)
         return table
 
@@ -883,7 +893,6 @@ class RiskPanel(QScrollArea):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight
                                           | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnToContents(0)
         self.table.setToolTip(tr("Amounts in {0}; P(NPV < 0) = {1}", self.unit,
                                  f"{simulation.prob_npv_negative * 100:.1f}%"))
 
