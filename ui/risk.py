@@ -535,10 +535,7 @@ class TornadoChart(Chart):
                        tr("Input +20%"): (y.astype(int), high)}
         self.labels = self.names
         self._name_axis()
-        title = tr("Tornado: the NPV with one input at −20% and +20%")
-        if self.total > len(rows):
-            title = tr("{0} ({1} largest of {2})", title, len(rows), self.total)
-        _title(self, title)
+        _title(self, tr("Tornado: the NPV with one input at −20% and +20%"))
         values = np.concatenate([low, high, [base]])
         lo, hi = float(values.min()), float(values.max())
         span = max(hi - lo, 1e-9 * max(1.0, abs(base)), 1e-6)
@@ -913,8 +910,12 @@ class RiskPanel(QScrollArea):
                 tr("Tornado of the model before your last change: {0}", why) if why
                 else tr("Tornado of the model before your last change: updating…"))
         else:
-            self.tornado_note.setText(tr("Each input moved by 20% down and up with the others "
-                                         "unchanged, exact; amounts in {0}.", self.unit))
+            note = tr("Each input moved by 20% down and up with the others unchanged, exact; "
+                      "amounts in {0}.", self.unit)
+            if self.tornado.total > len(self.tornado.rows):
+                note += " " + tr("The {0} largest of {1} inputs are shown.",
+                                 len(self.tornado.rows), self.tornado.total)
+            self.tornado_note.setText(note)
         self.tornado.setEnabled(not runs.tornado_stale)
 
 
