@@ -869,7 +869,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         never = (short[:, None] > 0) & (most_gain < short[:, None])
         ub[z_base:g_base] = np.where(never, 0.0, 1.0).ravel()
         reached = short[:, None] <= 0
-        lb[z_base:g_base] = np.where(reached, 1.0, 0.0).ravel()
+        lb[z_base:g_base] = np.broadcast_to(np.where(reached, 1.0, 0.0), (m, H)).ravel()
     else:
         lb[z_base:g_base] = 1.0  # no gate: every claim is paid when it arises
     if cap is None:
