@@ -130,6 +130,16 @@ def test_moving_a_node_keeps_the_result_but_another_scenario_marks_it_stale(qtbo
     assert panel.result_current and not panel.results.stale
 
 
+def test_a_model_with_errors_is_not_simulated_and_the_tab_says_why(qtbot, panel, document):
+    document.set_values([(document.model.projects[0], "capex", -5.0)], "capex")
+    document.wait_for_analysis()
+    assert document.analysis.errors
+    qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+    assert not panel.runs.running and panel.runs.result is None
+    assert panel.banner.isVisible() and "errors" in panel.banner.text()
+    assert panel.results.isHidden() and panel.run_button.isEnabled()
+
+
 @pytest.fixture
 def window(qtbot):
     from ui.main_window import MainWindow

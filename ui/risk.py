@@ -865,7 +865,14 @@ class RiskPanel(QScrollArea):
             self._shown = result
             self._draw(result)
 
+    def _follow_unit(self) -> None:
+        """The amount unit of the model now (another file may have another)."""
+        self.unit = amount_unit(self.document)
+        self.histogram.getPlotItem().setLabel("bottom", self.unit)
+        self.tornado.getPlotItem().setLabel("bottom", self.unit)
+
     def _draw(self, result: RiskResult) -> None:
+        self._follow_unit()
         simulation = result.simulation
         self.histogram.show_simulation(simulation)
         self.fan.show_simulation(simulation, result.deterministic)
@@ -903,6 +910,7 @@ class RiskPanel(QScrollArea):
             return
         if getattr(self, "_tornado_shown", None) is not known:
             self._tornado_shown = known
+            self._follow_unit()
             self.tornado.show_tornado(known.tornado, known.model)
         if runs.tornado_stale:
             why = unavailable(self.document.analysis)
