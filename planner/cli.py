@@ -270,7 +270,9 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         result = optimise(loaded.model, args.scenario, args.core_budget, args.government_budget,
                           per_year=args.per_year, objective=args.objective,
                           core_share=args.core_share, sme_cost_cap=args.sme_cost_cap,
-                          time_limit=args.time_limit)
+                          time_limit=args.time_limit,
+                          park_government_share=args.park_government_share,
+                          park_core_share=args.park_core_share)
     except ValueError as exc:
         raise UserError(str(exc)) from None
     zh = args.lang == "zh_CN"
@@ -416,6 +418,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--objective", choices=("npv", "coverage"), default="npv")
     sub.add_argument("--core-share", type=_number(0, 1), default=0.0, metavar="F")
     sub.add_argument("--sme-cost-cap", type=_number(0), default=0.02, metavar="R")
+    sub.add_argument("--park-government-share", type=_number(0, 1), default=0.5, metavar="G",
+                     help="government's share of new park projects on parks (default 0.5); "
+                     "the park operator pays what the government and the core do not")
+    sub.add_argument("--park-core-share", type=_number(0, 1), default=0.0, metavar="C",
+                     help="the core's share of new park projects (default 0; G + C <= 1)")
     sub.add_argument("--time-limit", type=_number(0, above=True), default=60.0, metavar="SEC")
     sub.add_argument("--explain", type=_number(0, whole=True), default=10, metavar="N",
                      help="print why for the first N additions")

@@ -7,14 +7,16 @@ Variables (one column each, built with vectorised numpy into one sparse matrix):
 - ``x[k]`` for every *item* k: S's own assignments that count in the horizon (fixed to 1
   through their bounds, so every expression below treats old and new rows alike) and every
   candidate addition (binary);
-- ``G[k]``, ``w[k]`` for the items of enterprises whose subsidies *could* reach the
-  scenario's ``subsidy_cap``: ``G[k]`` is the enterprise's cumulative subsidy up to item k in
-  the order of the cap rule (start year, then project id; docs/method.md, “Subsidy and its
-  cap”) and ``w[k]`` says the cap is reached at k. The rows ``G[k] = min(cap, G[k-1] +
-  raw[k]·x[k])`` are exact (big-M = raw[k], which is tight), so the subsidy each item gets
-  is exactly that ordered rule, existing rows included
-  (a new item that sorts earlier takes cap away from an old one). Enterprises that cannot
-  reach the cap get subsidy ``raw[k]·x[k]`` without extra variables;
+- park items: every park project not on a park yet, per start year (binary), S's park rows
+  fixed; their benefit goes to every member, and they count for each member's level,
+  connection and ``requires``;
+- ``P``, ``z``, ``G``, ``w``, ``R`` per (firm, year) for firms whose subsidy payments the
+  level gate or the cap can move: ``z`` yes/no "level reached", ``P = z·claims so far``,
+  ``G = min(cap, P)`` with ``w`` yes/no (paid in year t: ``G[t] − G[t−1]``; the cap's order
+  puts earlier payment years first, so this is exact), ``R`` the core's part (exact when
+  the firm's claiming rows share one core share, else between the least and the most, a
+  relaxation). Every other money figure (loans, interest subsidy, tax relief, targeting,
+  running-cost claims of other firms) is a constant of its item;
 - ``conn[e, t]`` in [0, 1] for enterprises that are not platform-connected but have an item
   that connects them (``conn <= Σ x`` of those live in t), and ``on[l, t]`` in [0, 1] for
   links whose benefit a plan can switch on (``on <= conn`` of each end not connected by its
@@ -32,11 +34,14 @@ where S's own rows already make a firm exceed it in a year (the optimiser cannot
 them), that firm's limit in that year is S's own figure instead ("no worse than S") — the
 checker applies the same rule when given the baseline.
 
-After the solve the plan is evaluated by ``planner.engine.evaluate`` and checked by
-``check_plan`` (written apart from the MILP): the reported objective is the engine's NPV,
-the bound is HiGHS's dual bound, and ``exact`` is True only when HiGHS proved optimality and
-the engine agrees with the MILP's value. Should the engine's plan break a rule (it should not;
-only numerical tolerances could), additions are dropped, latest first, until it passes.
+``z`` and ``w`` are relaxed to [0, 1] first; if the engine finds that plan within every limit
+it stands, else they are solved yes/no. After the solve the plan is evaluated by
+``planner.engine.evaluate`` and checked by ``check_plan`` (written apart from the MILP): the
+reported objective is the engine's NPV, the bound is HiGHS's dual bound (of a program that
+holds every plan meeting the rules, so a bound on the real problem), and ``exact`` is True
+only when HiGHS proved optimality and the engine agrees with the MILP's value. Should the
+engine's plan break a rule (only the core's part of capped subsidies within bounds or
+numerical tolerances could make it), additions are dropped, latest first, until it passes.
 
 HiGHS cannot be interrupted through ``milp``: ``cancel`` is polled before and after the solve,
 and the time limit bounds the solve itself (HiGHS checks it between phases, so a long presolve

@@ -218,6 +218,11 @@ ZH = {
     "Core enterprise budget": "核心企业预算", "Government budget": "政府预算",
     "Objective": "目标", "Core share of new projects": "新项目的核心企业分担",
     "SME yearly cost cap (of revenue)": "中小企业年成本上限（占营业收入）",
+    "Government share of new park projects": "新增园区项目的政府分担比例",
+    "Core share of new park projects": "新增园区项目的核心企业分担比例",
+    "Share of new park projects the government pays; the park operator pays the rest":
+        "新增园区项目中由政府承担的比例，其余由园区运营方承担",
+    "The park shares add up to more than 100 %": "园区项目的分担比例合计超过 100 %",
     "Time limit": "时间上限", "Optimising…": "正在优化…", "Cancelled": "已取消",
     "Charts": "图表", "Compare": "情景对比", "Presentation": "演示模式",
     "Export report…": "导出报告…", "PDF (*.pdf)": "PDF (*.pdf)",

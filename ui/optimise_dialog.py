@@ -135,6 +135,11 @@ class OptimiseDialog(QDialog):
         self.core_share = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=1, suffix=" %")
         self.sme_cap = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=2, suffix=" %",
                                       value=2.0)
+        self.park_government = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=1,
+                                              suffix=" %", value=50.0)
+        self.park_government.setToolTip(tr(
+            "Share of new park projects the government pays; the park operator pays the rest"))
+        self.park_core = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=1, suffix=" %")
         self.time_limit = QDoubleSpinBox(self, minimum=1, maximum=3600, decimals=0,
                                          suffix=" s", value=60)
         form = QFormLayout()
@@ -145,6 +150,8 @@ class OptimiseDialog(QDialog):
         form.addRow(tr("Objective"), self.objective)
         form.addRow(tr("Core share of new projects"), self.core_share)
         form.addRow(tr("SME yearly cost cap (of revenue)"), self.sme_cap)
+        form.addRow(tr("Government share of new park projects"), self.park_government)
+        form.addRow(tr("Core share of new park projects"), self.park_core)
         form.addRow(tr("Time limit"), self.time_limit)
         self.progress = QProgressBar(self)
         self.progress.setRange(0, 100)
@@ -179,11 +186,16 @@ class OptimiseDialog(QDialog):
                 "per_year": self.per_year.isChecked(), "objective": self.objective.currentData(),
                 "core_share": self.core_share.value() / 100,
                 "sme_cost_cap": self.sme_cap.value() / 100,
+                "park_government_share": self.park_government.value() / 100,
+                "park_core_share": self.park_core.value() / 100,
                 "time_limit": self.time_limit.value()}
 
     def run(self) -> None:
         if self.document.analysis.errors:
             self.status.setText(tr("Model has errors"))
+            return
+        if self.park_government.value() + self.park_core.value() > 100:
+            self.status.setText(tr("The park shares add up to more than 100 %"))
             return
         self.start.setEnabled(False)
         self.progress.setValue(0)
@@ -220,6 +232,8 @@ class OptimiseDialog(QDialog):
         document.undo_stack.beginMacro(tr("Optimise plan"))
         document.add_rows("scenarios", [result.scenario], "")
         document.add_rows("assignments", list(result.assignments), "")
+        if result.park_assignments:
+            document.add_rows("park_assignments", list(result.park_assignments), "")
         document.undo_stack.endMacro()
         document.set_scenario(result.scenario.name)
         self.summary = result.summary(language())
