@@ -891,7 +891,8 @@ def _explain(tr: AssignmentTrace, k: int, zh: bool) -> list[str]:
                    f"It starts after {last}: nothing of it counts in the horizon.")
         return out
     if not tr.eligible[k]:
-        owners = "、".join(sc.subsidy_ownership) if zh else ", ".join(sc.subsidy_ownership)
+        owners = "、".join(OWNERSHIPS.get(o, o) for o in sc.subsidy_ownership) if zh else \
+            ", ".join(sc.subsidy_ownership)
         out.append(f"{firm} 的所有制不在补贴范围（{owners}）内：没有投资补贴、运维补贴或贴息。" if zh
                    else f"{firm}'s ownership is not among those subsidised ({owners}): no "
                    "capex subsidy, opex subsidy or interest subsidy.")
@@ -943,11 +944,14 @@ def _explain(tr: AssignmentTrace, k: int, zh: bool) -> list[str]:
     loan = float(tr.loan[k])
     if loan > 0:
         n_years = sc.loan_years
+        own_capex = loan / sc.loan_share
         out.append(
-            f"{s} 年提取贷款 {_money(loan)}（自付投资的 {_percent(sc.loan_share)}），"
+            f"{s} 年提取贷款 {_money(loan)}（自付投资 {_money(own_capex)} 的 "
+            f"{_percent(sc.loan_share)}），"
             f"分 {n_years} 年等额还款，每期 {_money(float(tr.instalment[k]))}，年利率 "
             f"{_percent(sc.loan_rate)}，于 {s + 1}–{s + n_years} 年到期。" if zh else
-            f"A loan of {_money(loan)} ({_percent(sc.loan_share)} of its own capex share) is "
+            f"A loan of {_money(loan)} ({_percent(sc.loan_share)} of its own capex share "
+            f"{_money(own_capex)}) is "
             f"drawn in {s} and repaid in {n_years} yearly instalments of "
             f"{_money(float(tr.instalment[k]))} at {_percent(sc.loan_rate)} interest, due "
             f"{s + 1}–{s + n_years}.")
@@ -963,7 +967,8 @@ def _explain(tr: AssignmentTrace, k: int, zh: bool) -> list[str]:
                        f"{_money(helped)} of {_money(total_interest)} in all.")
     relief = tr.tax_relief[k]
     if relief.sum() > 0:
-        parts = [f"{first + int(c)}: {_money(float(relief[c]))}" for c in np.flatnonzero(relief)]
+        parts = [f"{first + int(c)}{' 年 ' if zh else ': '}{_money(float(relief[c]))}"
+                 for c in np.flatnonzero(relief)]
         out.append(f"税收减免为自身支出的 {_percent(sc.tax_relief_rate)}，共返还 "
                    f"{_money(float(relief.sum()))}（{'；'.join(parts)}）。" if zh else
                    f"Tax relief of {_percent(sc.tax_relief_rate)} of its own spending returns "
