@@ -1,6 +1,10 @@
 """What the canvas draws behind and above its items: tier columns, park bands and their
 labels behind the nodes; tier headings pinned to the top of the view above them.
 
+A park's bands (one per column its members are in) are its box: the selected park's and
+the park a park project is dragged over are outlined, and its label carries a badge per
+park project assigned to it in the current scenario (filled once live in the shown year).
+
 Both are drawn from the layout's columns and bands (planner/layout.py) by the view's
 ``drawBackground`` and ``drawForeground``; they are not items, so a big chain adds no
 items for them and the headings stay put while the scene scrolls.
@@ -63,6 +67,22 @@ class Decorations:
         self.columns: list[Column] = []
         self.bands: list[Band] = []
         self.lanes = np.zeros(0)  # x of every lane of every column, ascending
+        self.park_names: dict[str, str] = {}  # park id -> the name shown (when not the id)
+        self.badges: dict[str, list[tuple[str, bool]]] = {}  # park -> (project, live)
+        self.selected_park = ""  # outlined
+        self.drop_park = ""  # a park project is dragged over it: outlined, tinted
+
+    def park_boxes(self, band: Band) -> list[QRectF]:
+        """The rectangles a band covers, as painted (its lanes' share of the column)."""
+        return [QRectF(left + 14, top + ROW * 0.12, right - left - 28, bottom - top - ROW * 0.2)
+                for left, top, right, bottom in band.rects]
+
+    def band_at(self, point: QPointF) -> Band | None:
+        """The park band (not the "no park" one) under a scene point."""
+        for band in self.bands:
+            if band.park and any(box.contains(point) for box in self.park_boxes(band)):
+                return band
+        return None
 
     def set_layout(self, columns: list[Column], bands: list[Band]) -> None:
         self.columns, self.bands = columns, bands
@@ -106,12 +126,23 @@ class Decorations:
                 painter.setBrush(palette.PANEL_ALT if column.position == "core" else palette.PANEL)
                 painter.drawRoundedRect(panel, 12, 12)
         painter.setBrush(palette.BAND)
+        marked = {self.selected_park, self.drop_park} - {""}
         for band in self.bands:
-            for left, top, right, bottom in band.rects:
-                box = QRectF(left + 14, top + ROW * 0.12, right - left - 28,
-                             bottom - top - ROW * 0.2)
+            for box in self.park_boxes(band):
                 if box.intersects(rect):
                     painter.drawRoundedRect(box, 8, 8)
+        for band in self.bands:
+            if band.park not in marked:
+                continue
+            drop = band.park == self.drop_park
+            pen = QPen(palette.BLUISH_GREEN if drop else palette.BLUE, 2.4 if drop else 1.8)
+            pen.setCosmetic(True)
+            painter.setPen(pen)
+            painter.setBrush(QColor(0, 158, 115, 40) if drop else Qt.BrushStyle.NoBrush)
+            for box in self.park_boxes(band):
+                if box.intersects(rect):
+                    painter.drawRoundedRect(box, 8, 8)
+            painter.setPen(Qt.PenStyle.NoPen)
         if lod < PARK_LOD:
             return
         # park names at a readable pixel size, like the nodes' names, as wide as the gap
@@ -123,29 +154,60 @@ class Decorations:
         starts = lane_x - LANE / 2 + 22
         rooms = self.room(lane_x) + LANE / 2 - 22 - LABEL_GAP if len(lane_x) else lane_x
         painter.setFont(font)
+        chip_font = QFont(self.fonts["badge"])
+        chip_font.setPixelSize(max(9, round((PARK_PX - 1) * max(1.0, lod))))
+        chips = QFontMetricsF(chip_font)
         for band, start, room in zip(self.bands, starts.tolist(), np.asarray(rooms).tolist(),
                                      strict=True):
             y = band.label[1]
             if not QRectF(start, y - ROW / 2, room, ROW).intersects(rect):
                 continue
             count = f" · {band.count}"
-            name = metrics.elidedText(shown_name(band.park) if band.park else tr("No park"),
-                                      Qt.TextElideMode.ElideRight,
-                                      room * lod - metrics.horizontalAdvance(count) - 6)
+            badges = self.badges.get(band.park, []) if band.park else []
+            # the badges below the name when the label slot has room for two lines
+            below = bool(badges) and ROW * lod >= metrics.height() + chips.height() + 8
+            widths = [chips.horizontalAdvance(p) + 8 for p, _ in badges]
+            beside = 0.0 if below or not badges else sum(w + 3 for w in widths) + 4
+            label = (shown_name(self.park_names.get(band.park, band.park)) if band.park
+                     else tr("No park"))
+            name = metrics.elidedText(label, Qt.TextElideMode.ElideRight,
+                                      room * lod - metrics.horizontalAdvance(count) - 6 - beside)
             if not name or name == "…":
-                continue
+                if not badges:
+                    continue
+                name, count, beside = "", "", 0.0
+                below = True
             text = name + count
             painter.save()
             painter.translate(start, y)
             painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
-            box = QRectF(0, -metrics.height() / 2 - 1, metrics.horizontalAdvance(text) + 6,
-                         metrics.height() + 2)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(LABEL_BACK)
-            painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(palette.MUTED_INK)
-            painter.drawText(box.adjusted(3, 0, 0, 0),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            top = -metrics.height() / 2 - 1 - (chips.height() / 2 + 2 if below else 0)
+            box = QRectF(0, top, metrics.horizontalAdvance(text) + 6, metrics.height() + 2)
+            if text:
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(LABEL_BACK)
+                painter.drawRoundedRect(box, 3, 3)
+                painter.setPen(palette.INK if band.park and band.park == self.selected_park
+                               else palette.MUTED_INK)
+                painter.drawText(box.adjusted(3, 0, 0, 0),
+                                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+            if badges:
+                x = box.right() + 4 if not below else 0.0
+                chip_top = box.bottom() + 2 if below else -chips.height() / 2 - 1
+                room_px = room * lod
+                painter.setFont(chip_font)
+                for (project, live), width in zip(badges, widths, strict=True):
+                    if x + width > room_px:
+                        break
+                    chip = QRectF(x, chip_top, width, chips.height() + 2)
+                    pen = QPen(palette.BLUISH_GREEN, 1.2)
+                    painter.setPen(pen)
+                    painter.setBrush(palette.BLUISH_GREEN if live else palette.PAPER)
+                    painter.drawRoundedRect(chip, 4, 4)
+                    painter.setPen(palette.PAPER if live else palette.BLUISH_GREEN)
+                    painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, project)
+                    x += width + 3
+                painter.setFont(font)
             painter.restore()
 
     def paint_foreground(self, painter: QPainter, view: ChainView) -> None:

@@ -10,8 +10,13 @@ drag-move is pushed once, on release.
   - click a node or a link: select it (Ctrl-click toggles);
   - left-drag a node: move it (and the other selected nodes) — one undo step on release;
   - Shift + left-drag from a node to another: add a link supplier → buyer (Esc cancels);
+  - click a park's box (the band of its members, or its label): select the park; Delete
+    deletes it (its park projects go, its members keep no park) — one undo step;
   - drop a project (mime ``application/x-chainplan-project``, the project id in UTF-8)
-    on a node: assign it in the current scenario from the scenario's start year.
+    on a node: assign it in the current scenario from the scenario's start year; a park
+    project on a park's box: assign it to the park (the operator pays until shares are
+    set). A park project over a firm, or an enterprise project over a park, is refused
+    with a word in the status bar.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView
 from models.chain import Link
 from ui import palette
 from ui.canvas_items import Z_DRAFT, NodeItem
+from ui.i18n import tr
+from ui.parks import assign_to_parks, delete_park_edits, park_name, refusal
 
 if TYPE_CHECKING:
     from ui.canvas_view import ChainView
@@ -47,6 +54,8 @@ class CanvasTools:
         self._link_click = False
         self._selection_pending = False
         self._drop_node: NodeItem | None = None
+        self._park_press: tuple[QPointF, str | None] | None = None  # a press on the background
+        self._said = ""  # the last refusal said while dragging (said once per target)
 
     # --- selection ---------------------------------------------------------------------
     def on_scene_selection_changed(self) -> None:
@@ -105,6 +114,7 @@ class CanvasTools:
                 return
             if not ctrl:
                 self._clear_selected_links()
+            self._park_press = (pos, view.park_at(pos))
             self._rubber = True
             QGraphicsView.mousePressEvent(view, event)
             return
@@ -160,6 +170,12 @@ class CanvasTools:
         if self._rubber:
             self._rubber = False
             self._push_selection()
+            press, self._park_press = self._park_press, None
+            if press is not None:  # a click (not a rubber band) on a park's box selects it
+                start, park = press
+                still = (event.position() - start).manhattanLength() < 4
+                if still or park is None:
+                    self.view.parks.set(park if still and park else "")
         elif self._selection_pending:
             self._push_selection()
         pressed, self._press_positions = self._press_positions, {}
@@ -172,7 +188,14 @@ class CanvasTools:
             self.document.move_enterprises(moved)
 
     def key_press(self, event: Any) -> bool:
-        """Space (pan) and Esc (cancel a link being drawn); False if the key is not ours."""
+        """Space (pan), Esc (cancel a link being drawn), Delete (the selected park); False
+        if the key is not ours."""
+        park = self.view.parks.park
+        if event.key() == Qt.Key.Key_Delete and park:
+            self.document.apply(delete_park_edits(self.document.model, [park]),
+                                tr("Delete park {0}", park))
+            event.accept()
+            return True
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
             self._space = True
             self.view.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
@@ -249,30 +272,76 @@ class CanvasTools:
                 node.drop_target = True
                 node.update()
 
+    def _target(self, event: Any, project: str) -> tuple[NodeItem | None, str | None, str]:
+        """Where a dragged project would go: (node, park, why not); at most one of node and
+        park, and a reason when the project does not go there."""
+        view = self.view
+        node = view.node_at(event.position())
+        park = None if node is not None else view.park_at(event.position())
+        if node is None and park is None:
+            return None, None, ""
+        return node, park, refusal(self.document.model, project, on_park=park is not None)
+
+    def _say(self, text: str) -> None:
+        if text and text != self._said:
+            self.view.status_message.emit(text)
+        self._said = text
+
+    def _set_drop_park(self, park: str | None) -> None:
+        decorations = self.view.decorations
+        if (park or "") != decorations.drop_park:
+            decorations.drop_park = park or ""
+            self.view.viewport().update()
+
     def drag_enter(self, event: Any) -> None:
+        self._said = ""
         if self._drop_project(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def drag_move(self, event: Any) -> None:
-        node = self.view.node_at(event.position()) if self._drop_project(event) else None
-        self._set_drop_node(node)
-        if node is not None:
+        project = self._drop_project(event)
+        node, park, why = self._target(event, project) if project else (None, None, "")
+        self._say(why)
+        ok = not why and (node is not None or park is not None)
+        self._set_drop_node(node if ok else None)
+        self._set_drop_park(park if ok else None)
+        if ok:
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def drag_leave(self, event: Any) -> None:
         self._set_drop_node(None)
+        self._set_drop_park(None)
         event.accept()
 
     def drop(self, event: Any) -> None:
         project = self._drop_project(event)
-        node = self.view.node_at(event.position())
         self._set_drop_node(None)
+        self._set_drop_park(None)
         scenario = self.document.current_scenario()
-        if project is None or node is None or scenario is None:
+        if project is None or scenario is None:
+            event.ignore()
+            return
+        node, park, why = self._target(event, project)
+        if why:
+            self._said = ""
+            self._say(why)
+            event.ignore()
+            return
+        if park is not None:
+            added = assign_to_parks(self.document, [park], project, scenario.start_year, 0.0, 0.0)
+            name = park_name(self.document.model, park)
+            self._say(tr("Assigned {0} to park {1} from {2}; its operator pays all until you set "
+                         "the government's and the core's shares (Park projects table).",
+                         project, name, scenario.start_year) if added
+                      else tr("{0} has {1} in this scenario already. Nothing was changed.",
+                              name, project))
+            event.acceptProposedAction()
+            return
+        if node is None:
             event.ignore()
             return
         self.document.assign([node.e_id], project, start_year=scenario.start_year, core_share=0.0)

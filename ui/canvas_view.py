@@ -53,6 +53,7 @@ from ui.canvas_items import (
 )
 from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
+from ui.parks import park_projects, park_selection
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
 ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
@@ -105,6 +106,7 @@ class ChainView(QGraphicsView):
 
     colour_by_changed = Signal(str)  # nodes are now coloured by "role" or "level"
     zoom_changed = Signal(float)  # the view's scale (1 = 100 %) changed
+    status_message = Signal(str)  # something to tell the planner in the status bar
 
     def __init__(self, document: Any, parent: Any = None):
         super().__init__(parent)
@@ -181,6 +183,7 @@ class ChainView(QGraphicsView):
         self._find_hits: list[str] = []
         self._find_at = -1
         self._fitted = False
+        self.parks = park_selection(document)
         self.tools = CanvasTools(self)
 
         # through a slot of the view, so that Qt disconnects it when the view goes
@@ -193,6 +196,8 @@ class ChainView(QGraphicsView):
         document.analysed.connect(self.on_analysed)
         document.year_changed.connect(self.on_year_changed)
         document.selection_changed.connect(self.on_selection_changed)
+        document.scenario_changed.connect(self.update_parks)
+        self.parks.changed.connect(self.update_parks)
         self.rebuild()
         if self._take_result():
             self._apply_state()
@@ -231,6 +236,37 @@ class ChainView(QGraphicsView):
     def bands(self) -> list[Band]:
         """The park groups of the columns, with their counts."""
         return list(self.decorations.bands)
+
+    def park_at(self, pos: QPointF) -> str | None:
+        """The park whose box (a band of its members, with its label) is under a viewport
+        point, if any."""
+        band = self.decorations.band_at(self.mapToScene(pos.toPoint()))
+        return band.park if band is not None else None
+
+    def park_box(self, park: str) -> QRectF | None:
+        """The first box of a park on the canvas, in scene coordinates (None: no members)."""
+        band = next((b for b in self.decorations.bands if b.park == park), None)
+        return self.decorations.park_boxes(band)[0] if band is not None else None
+
+    def update_parks(self) -> None:
+        """Park names, their park projects' badges (live or not in the shown year) and the
+        selected park, for the painted park boxes."""
+        model = self.document.model
+        decorations = self.decorations
+        names = {k.id: k.name.strip() for k in model.parks if k.name.strip()}
+        projects = model.project_index()
+        year = self.document.year
+        badges: dict[str, list[tuple[str, bool]]] = {}
+        for b in park_projects(model, self.document.scenario):
+            spec = projects.get(b.project)
+            live = spec is not None and year is not None and b.start_year + spec.duration <= year
+            badges.setdefault(b.park, []).append((b.project, live))
+        selected = self.parks.park
+        if (names, badges, selected) != (decorations.park_names, decorations.badges,
+                                         decorations.selected_park):
+            decorations.park_names, decorations.badges = names, badges
+            decorations.selected_park = selected
+            self.viewport().update()
 
     def set_colour_by(self, mode: str) -> None:
         if mode not in ("role", "level"):
@@ -346,6 +382,7 @@ class ChainView(QGraphicsView):
         self._relayout()
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
+        self.update_parks()
 
     def _add_node(self, e: Enterprise) -> NodeItem:
         item = self._nodes[e.id] = NodeItem(self, e.id)
@@ -537,6 +574,7 @@ class ChainView(QGraphicsView):
                 finally:
                     self.syncing = False
         self.on_selection_changed()
+        self.update_parks()
 
     def _follow(self, pending: _Pending) -> None:
         model = self.document.model
@@ -923,6 +961,7 @@ class ChainView(QGraphicsView):
 
     def on_year_changed(self) -> None:
         self._apply_state()
+        self.update_parks()
 
     def on_selection_changed(self) -> None:
         document = self.document
@@ -1084,6 +1123,15 @@ class ChainView(QGraphicsView):
         self.decorations.paint_foreground(painter, self)
 
     # --- events: zoom here, the rest to the tools -------------------------------------------
+    def event(self, event: Any) -> bool:
+        # Delete deletes the selected park here, before the window's Delete (enterprises
+        # and links) takes the key
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() == Qt.Key.Key_Delete
+                and self.parks.park):
+            event.accept()
+            return True
+        return super().event(event)
+
     def wheelEvent(self, event: Any) -> None:
         delta = event.angleDelta().y()
         if delta == 0:

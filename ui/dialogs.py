@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QTableWidget,
     QTableWidgetItem,
@@ -28,11 +30,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.chain import Assignment, ChainModel, Enterprise, Link, Scenario
+from models.chain import Assignment, ChainModel, Enterprise, Link, ParkAssignment, Scenario
 from models.problems import Problem
 from models.validation import Place
-from ui.fields import kinds_of
+from ui.fields import FieldError, kinds_of
 from ui.i18n import language, tr
+from ui.parks import (
+    assign_to_parks,
+    is_park_project,
+    park_name,
+    park_projects,
+    park_row,
+    park_selection,
+)
 
 _ERROR_STYLE = "color: #b00020"
 _HINT_STYLE = "color: palette(placeholder-text)"
@@ -238,21 +248,33 @@ class LinkDialog(_Form):
 # --- assigning -------------------------------------------------------------------------------
 
 class AssignDialog(_Form):
-    """Project, start year and core share for the selected enterprises; says beforehand
-    which of them will be left out and why."""
+    """Project, start year and shares; says beforehand who gets it and who pays what.
+
+    An enterprise project goes to the selected enterprises (with the core's share), and
+    the dialog says which of them will be left out and why. A park project goes to parks
+    (those of the selected enterprises offered first and ticked): the government and the
+    core pay their shares and the park's operator the rest.
+    """
 
     def __init__(self, model: ChainModel, scenario: Scenario, chosen: list[str] | int,
-                 parent: QWidget | None = None, project: str = ""):
+                 parent: QWidget | None = None, project: str = "",
+                 parks: list[str] | None = None):
         super().__init__(tr("Assign project…").rstrip("…"), parent)
         self.model, self.scenario = model, scenario
         self.chosen = list(chosen) if not isinstance(chosen, int) else []
         self._decided: tuple[list[str], list[str], list[str]] | None = None
+        self._decided_parks: tuple[list[str], list[str]] | None = None
         lang = language()
         kinds = kinds_of(Assignment)
         self.project = QComboBox(self)
         for p in model.projects:
-            self.project.addItem(f"{p.id} — {p.name}", p.id)
-        self.project.setCurrentIndex(max(0, self.project.findData(project)))
+            label = f"{p.id} — {p.name}"
+            if p.scope == "park":
+                label += "  [" + tr("park project") + "]"
+            self.project.addItem(label, p.id)
+        wanted = project or ("" if self.chosen or not parks else next(
+            (p.id for p in model.projects if p.scope == "park"), ""))
+        self.project.setCurrentIndex(max(0, self.project.findData(wanted)))
         self.project.setEnabled(bool(model.projects))
         self.start = kinds["start_year"].editor(self, lang)
         self.start.set_value(scenario.start_year)
@@ -262,26 +284,72 @@ class AssignDialog(_Form):
         self.anyway.setVisible(False)
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
+        # a park project: which parks, and the government's and the core's shares
+        park_kinds = kinds_of(ParkAssignment)
+        self.parks = QListWidget(self)
+        firsts = list(dict.fromkeys([*(parks or []), *self._parks_of_chosen()]))
+        ids = firsts + [k for k in model.park_ids() if k not in firsts]
+        counts: dict[str, int] = {}
+        for e in model.enterprises:
+            counts[e.park] = counts.get(e.park, 0) + 1
+        for k in ids:
+            name = park_name(model, k)
+            text = (k if name == k else f"{k} — {name}") + "  " + tr("({0} firms)",
+                                                                     counts.get(k, 0))
+            item = QListWidgetItem(text, self.parks)
+            item.setData(Qt.ItemDataRole.UserRole, k)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if k in firsts
+                               else Qt.CheckState.Unchecked)
+        rows = max(2, min(len(ids), 6))
+        self.parks.setFixedHeight(rows * self.parks.sizeHintForRow(0) + 2 * self.parks.frameWidth()
+                                  if ids else 40)
+        self.government = park_kinds["government_share"].editor(self, lang)
+        self.government.set_value(0.0)
+        self.core = park_kinds["core_share"].editor(self, lang)
+        self.core.set_value(0.0)
         self.form.addRow(tr("Scenario"), QLabel(scenario.name, self))
         self.form.addRow(tr("Project"), self.project)
         self.form.addRow("", _hint(tr("To add a project: Projects table ▸ Add project, or drag "
                                       "one from the Catalogue onto the chain."), self))
+        self.form.addRow(tr("Parks"), self.parks)
         self.form.addRow(tr("Start year"), self.start)
         self.form.addRow(tr("Core share"), self.share)
+        self.form.addRow(tr("Government share"), self.government)
+        self.form.addRow(tr("Core share"), self.core)
         self.form.addRow("", self.summary)
         self.form.addRow("", self.anyway)
-        self.setMinimumWidth(460)
+        self.setMinimumWidth(500)
         self.project.currentIndexChanged.connect(self.check)
         self.anyway.toggled.connect(self.check)
-        for edit in (self.start, self.share):
+        self.parks.itemChanged.connect(self.check)
+        for edit in (self.start, self.share, self.government, self.core):
             edit.textChanged.connect(self.check)
         self.check()
 
+    # --- which kind of project ---------------------------------------------------------
+    def _parks_of_chosen(self) -> list[str]:
+        chosen = set(self.chosen)
+        return list(dict.fromkeys(e.park for e in self.model.enterprises
+                                  if e.id in chosen and e.park))
+
+    @property
+    def is_park(self) -> bool:
+        """The chosen project is a park project: it goes to parks."""
+        return is_park_project(self.model.project_index().get(self.project.currentData() or ""))
+
+    def _show_mode(self) -> None:
+        park = self.is_park
+        for widget in (self.parks, self.government, self.core):
+            self.form.setRowVisible(widget, park)
+        self.form.setRowVisible(self.share, not park)
+
+    # --- enterprises ----------------------------------------------------------------------
     def left_out(self) -> tuple[list[str], list[str]]:
         """The chosen enterprises (ids) that already have the project in this scenario, and
         those whose size the project is not meant for."""
         project = self.model.project_index().get(self.project.currentData() or "")
-        if project is None:
+        if project is None or self.is_park:
             return [], []
         taken = {a.enterprise for a in self.model.assignments
                  if a.scenario == self.scenario.name and a.project == project.id}
@@ -295,17 +363,65 @@ class AssignDialog(_Form):
         """The enterprises the project will be assigned to (decided when OK is pressed)."""
         if self._decided is not None:
             return self._decided[2]
+        if self.is_park:
+            return []
         already, unsuited = self.left_out()
         out = set(already) | (set() if self.anyway.isChecked() else set(unsuited))
         return [e for e in self.chosen if e not in out]
 
+    # --- parks ----------------------------------------------------------------------------
+    def ticked_parks(self) -> list[str]:
+        return [self.parks.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.parks.count())
+                if self.parks.item(i).checkState() == Qt.CheckState.Checked]
+
+    def park_targets(self) -> tuple[list[str], list[str]]:
+        """(parks it goes to, ticked parks that have it in this scenario already)."""
+        if self._decided_parks is not None:
+            return self._decided_parks
+        project = self.project.currentData() or ""
+        taken = {b.park for b in park_projects(self.model, self.scenario.name)
+                 if b.project == project}
+        ticked = self.ticked_parks()
+        return [k for k in ticked if k not in taken], [k for k in ticked if k in taken]
+
+    def _shares(self) -> tuple[float, float] | None:
+        try:
+            return self.government.value(), self.core.value()
+        except FieldError:
+            return None
+
+    def _who_pays(self) -> list[str]:
+        spec = self.model.project_index().get(self.project.currentData() or "")
+        shares = self._shares()
+        if spec is None or shares is None:
+            return []
+        government, core = shares
+        operator = max(0.0, 1.0 - government - core)
+        targets, already = self.park_targets()
+        lines = [tr("Assign {0} to {1} parks: every member firm benefits once it is live.",
+                    spec.id, len(targets))]
+        if already:
+            lines.append(tr("{0} left out: they have {1} in this scenario already ({2}).",
+                            len(already), spec.id, _some(already)))
+        operators = [r.operator for k in targets if (r := park_row(self.model, k)) is not None
+                     and r.operator]
+        who = _some(list(dict.fromkeys(operators)), 2) if operators else tr("the park operator")
+        lines.append(tr("Who pays (capex {0}, then {1} a year, per park): government {2}, "
+                        "core {3}, {4} {5}.", _amount(spec.capex), _amount(spec.opex),
+                        _pct(government), _pct(core), who, _pct(operator)))
+        return lines
+
+    # --- both -----------------------------------------------------------------------------
     def check(self) -> None:
+        self._show_mode()
         already, unsuited = self.left_out()
-        self.anyway.setVisible(bool(unsuited))
+        self.anyway.setVisible(bool(unsuited) and not self.is_park)
         self.summary.setText(self.describe(already, unsuited))
         super().check()
 
     def describe(self, already: list[str], unsuited: list[str]) -> str:
+        if self.is_park:
+            return "\n".join(self._who_pays())
         project = self.project.currentData() or ""
         count = len(self.enterprises())
         lines = [tr("Assign {0} to {1} of the {2} selected enterprises.", project, count,
@@ -314,13 +430,23 @@ class AssignDialog(_Form):
         return "\n".join(lines)
 
     def accept(self) -> None:
-        if not self.problem():
-            self._decided = (*self.left_out(), self.enterprises())  # before the model changes
+        if not self.problem():  # decided before the model changes
+            if self.is_park:
+                self._decided_parks = self.park_targets()
+            else:
+                self._decided = (*self.left_out(), self.enterprises())
         super().accept()
 
     def report(self, added: int) -> str:
         """What assigning did, for the status bar (after OK)."""
         project = self.project.currentData() or ""
+        if self.is_park:
+            already = self.park_targets()[1]
+            text = tr("Assigned {0} to {1} parks.", project, added)
+            if already:
+                text += " " + tr("{0} left out: they have {1} in this scenario already ({2}).",
+                                 len(already), project, _some(already))
+            return text
         return " ".join([tr("Assigned {0} to {1} of {2} selected enterprises.", project, added,
                             len(self.chosen)), *self._reasons(*self._decided)])
 
@@ -352,16 +478,78 @@ class AssignDialog(_Form):
         if not self.project.count():
             return tr("The catalogue has no project yet: add projects in the Projects table or "
                       "drag them from the Catalogue, then assign.")
-        for editor, label in ((self.start, tr("Start year")), (self.share, tr("Core share"))):
+        if self.is_park:
+            editors = ((self.start, tr("Start year")), (self.government, tr("Government share")),
+                       (self.core, tr("Core share")))
+        else:
+            editors = ((self.start, tr("Start year")), (self.share, tr("Core share")))
+        for editor, label in editors:
             problem = editor.problem()
             if problem:
                 return f"{label}: {problem}"
-        if self.chosen and not self.enterprises():
+        if self.is_park:
+            if not self.parks.count():
+                return tr("The model has no park: name parks in the Enterprises' Park column "
+                          "or add them in the Parks table.")
+            if not self.ticked_parks():
+                return tr("Tick the parks to assign it to.")
+            if not self.park_targets()[0]:
+                return tr("Every ticked park has it already (see above).")
+            shares = self._shares()
+            if shares is not None and sum(shares) > 1 + 1e-9:
+                return tr("The government's and the core's shares add up to more than 100%.")
+            return ""
+        if not self.chosen:
+            return tr("An enterprise project goes to enterprises: select them first (canvas, "
+                      "table or filters), or choose a park project.")
+        if not self.enterprises():
             return tr("Every selected enterprise is left out (see above).")
         return ""
 
     def values(self) -> tuple[str, int, float]:
         return self.project.currentData(), self.start.value(), self.share.value()
+
+    def park_values(self) -> tuple[str, list[str], int, float, float]:
+        """(project, parks, start year, government share, core share) of a park project."""
+        return (self.project.currentData(), self.park_targets()[0], self.start.value(),
+                self.government.value(), self.core.value())
+
+
+def assign_project(window: Any, document: Any, project: str = "") -> None:
+    """The Assign dialog for the selected enterprises (or the selected park) in the current
+    scenario; what it assigns is one undo step and is said in the window's status bar."""
+    from PySide6.QtWidgets import QMessageBox
+
+    scenario = document.current_scenario()
+    if scenario is None:
+        QMessageBox.information(window, tr("Assign project…"),
+                                tr("The model has no scenario yet: create one first."))
+        return
+    model = document.model
+    chosen = [e.id for e in model.enterprises if e.id in document.selected_enterprises]
+    park = park_selection(document).park
+    if not chosen and not park and not any(p.scope == "park" for p in model.projects):
+        QMessageBox.information(window, tr("Assign project…"),
+                                tr("Select enterprises first (canvas, table or filters)."))
+        return
+    dialog = AssignDialog(model, scenario, chosen, window, project, [park] if park else None)
+    if not ask(dialog):
+        return
+    if dialog.is_park:
+        project_id, parks, start_year, government, core = dialog.park_values()
+        added = assign_to_parks(document, parks, project_id, start_year, government, core)
+    else:
+        project_id, start_year, share = dialog.values()
+        added = document.assign(dialog.enterprises(), project_id, start_year, share)
+    window.statusBar().showMessage(dialog.report(added), 15000)
+
+
+def _pct(share: float) -> str:
+    return f"{share * 100:.4g}%"
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def _some(ids: list[str], shown: int = 5) -> str:

@@ -293,6 +293,41 @@ ZH = {
     "{0}: no enterprise has the id or name {1}": "{0}：没有编号或名称为 {1} 的企业",
     "{0} of them are below level {1}, which {2} needs: the plan will warn about them ({3}).":
         "其中 {0} 家低于 {2} 所需的 {1} 级，规划将对其给出警告（{3}）。",
+    # parks in the app (tables, canvas, inspector, Assign dialog)
+    "Park projects": "园区项目", "Add park": "添加园区", "Assign park project…": "分配园区项目…",
+    "Park projects in {0}": "{0} 中的园区项目", "Delete park": "删除园区",
+    "Delete park {0}": "删除园区 {0}", "Delete {0} parks": "删除 {0} 个园区",
+    "Delete the park: its park projects go, its members keep no park":
+        "删除园区：其园区项目一并删除，园内企业不再属于任何园区",
+    "Members": "园内企业", "none": "无", "start {0}, live {1}": "{0} 年开始，{1} 年上线",
+    "government {0} · core {1} · operator {2}": "政府 {0} · 核心企业 {1} · 运营方 {2}", "Live": "上线", "Operator": "运营方",
+    "Government share": "政府分担", "the park operator": "园区运营方", "park project": "园区项目",
+    "({0} firms)": "（{0} 家企业）", "Assign {0} to {1} parks": "将 {0} 分配给 {1} 个园区",
+    "Drag a park project from the Catalogue onto the park's box, or use Assign project…":
+        "从“项目目录”将园区项目拖到园区框上，或使用“分配项目…”",
+    "No project {0} in the catalogue.": "项目目录中没有项目 {0}。",
+    "{0} is an enterprise project: drop it on a firm, not on a park. Nothing was changed.":
+        "{0} 是企业项目：请拖到企业上，而不是园区上。未做任何修改。",
+    "{0} is a park project: drop it on a park's box, not on a firm. Nothing was changed.":
+        "{0} 是园区项目：请拖到园区框上，而不是企业上。未做任何修改。",
+    "Assigned {0} to park {1} from {2}; its operator pays all until you set the government's "
+    "and the core's shares (Park projects table).":
+        "已将 {0} 分配给园区 {1}，自 {2} 年开始；在“园区项目”表中设定政府和核心企业的"
+        "分担比例之前，费用全部由运营方承担。",
+    "{0} has {1} in this scenario already. Nothing was changed.": "{0} 在本情景中已有 {1}。未做任何修改。",
+    "Assign {0} to {1} parks: every member firm benefits once it is live.":
+        "将 {0} 分配给 {1} 个园区：上线后园内每家企业均受益。",
+    "Who pays (capex {0}, then {1} a year, per park): government {2}, core {3}, {4} {5}.":
+        "费用分担（每个园区投资 {0}，此后每年 {1}）：政府 {2}，核心企业 {3}，{4} {5}。",
+    "Assigned {0} to {1} parks.": "已将 {0} 分配给 {1} 个园区。",
+    "An enterprise project goes to enterprises: select them first (canvas, table or filters), "
+    "or choose a park project.": "企业项目分配给企业：请先选择企业（画布、表格或筛选），或选择园区项目。",
+    "The model has no park: name parks in the Enterprises' Park column or add them in the "
+    "Parks table.": "模型中没有园区：请在企业表的“园区”列填写园区，或在“园区”表中添加。",
+    "Tick the parks to assign it to.": "请勾选要分配的园区。",
+    "Every ticked park has it already (see above).": "所勾选的园区均已有此项目（见上）。",
+    "The government's and the core's shares add up to more than 100%.":
+        "政府与核心企业的分担比例之和超过 100%。",
 }
 
 

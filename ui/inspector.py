@@ -1,23 +1,43 @@
-"""The inspector: shows and edits the selected enterprise or link, checking as you type."""
+"""The inspector: shows and edits the selected enterprise, link or park, checking as you type.
+
+A park shows its fields (an implicit park — named by enterprises while the Parks table is
+empty — becomes a row, with the others, at its first edit), its members and its park
+projects in the current scenario: who pays what, from when, and when each goes live.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from models.chain import TABLE_BY_ATTR, TableSpec
+from models.chain import TABLE_BY_ATTR, Park, TableSpec
+from models.edits import InsertRows, set_field_edits
 from planner.kpis import KPIS, format_value
 from ui.analysis import unavailable
+from ui.canvas_items import shown_name
 from ui.document import Document
 from ui.fields import ChoiceEditor, FieldError, FieldKind, LineEditor, kinds_of
 from ui.i18n import header, language, tr
+from ui.parks import (
+    delete_park_edits,
+    materialise_edits,
+    members,
+    park_name,
+    park_projects,
+    park_row,
+    park_selection,
+)
+
+MEMBERS_SHOWN = 10  # a park's members named in the inspector; the rest are counted
 
 
 class Inspector(QScrollArea):
@@ -34,7 +54,11 @@ class Inspector(QScrollArea):
         self._row: Any = None
         self._table: TableSpec | None = None
         self._kinds: dict[str, FieldKind] = {}
+        self.parks = park_selection(document)  # first: it follows an edit before we do
         self.rebuild()
+        self.parks.changed.connect(self.rebuild)
+        document.changed.connect(self._on_changed)
+        document.scenario_changed.connect(self._refresh_summary)
         document.selection_changed.connect(self.rebuild)
         document.rows_changed.connect(self.on_rows_changed)
         document.rows_removed.connect(self.on_rows_removed)
@@ -42,8 +66,17 @@ class Inspector(QScrollArea):
         document.analysed.connect(self._refresh_summary)
         document.year_changed.connect(self._refresh_summary)
 
+    @property
+    def implicit(self) -> bool:
+        """The park shown is named by enterprises but has no row of the Parks table."""
+        return self._table is not None and self._table.attr == "parks" \
+            and park_row(self.document.model, self._row.id) is not self._row
+
     def _selected(self) -> tuple[TableSpec | None, Any]:
         model = self.document.model
+        if self.parks.park:
+            park = self.parks.park
+            return TABLE_BY_ATTR["parks"], park_row(model, park) or Park(id=park)
         if len(self.document.selected_enterprises) == 1:
             (e_id,) = self.document.selected_enterprises
             row = model.enterprise_index().get(e_id)
@@ -82,6 +115,17 @@ class Inspector(QScrollArea):
         self.error.setStyleSheet("color: #b00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        self.details = QLabel(body)  # a park's members and park projects
+        self.details.setWordWrap(True)
+        self.details.setVisible(False)
+        layout.addWidget(self.details)
+        if self._table is not None and self._table.attr == "parks":
+            self.details.setVisible(True)
+            self.delete_park = QPushButton(tr("Delete park"), body)
+            self.delete_park.setToolTip(tr("Delete the park: its park projects go, its members "
+                                           "keep no park"))
+            self.delete_park.clicked.connect(self._delete_park)
+            layout.addWidget(self.delete_park, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
         self.setWidget(body)
         self._refresh_values()
@@ -105,6 +149,15 @@ class Inspector(QScrollArea):
         editor.set_value(value)  # typed "30" shows as it is stored: "30%"
         if value == getattr(self._row, name) and type(value) is type(getattr(self._row, name)):
             return
+        if self.implicit:  # the parks become rows, then this one is edited: one step
+            model = self.document.model
+            edits = materialise_edits(model)
+            row = next(k for e in edits if isinstance(e, InsertRows) for k in e.rows
+                       if k.id == self._row.id)
+            self._row = row
+            self.document.apply(edits + set_field_edits(model, "parks", [(row, name, value)]),
+                                tr("Edit {0}", self._table.key_of(row)))
+            return
         self.document.set_values([(self._row, name, value)],
                                  tr("Edit {0}", self._table.key_of(self._row)))
 
@@ -112,6 +165,20 @@ class Inspector(QScrollArea):
         if self._table is None or table != self._table.attr:
             return
         self._refresh_values(set(fields))
+
+    def _on_changed(self) -> None:
+        """A park's members and park projects change with other tables."""
+        if self._table is not None and self._table.attr == "parks":
+            row = park_row(self.document.model, self.parks.park)
+            if row is not None and row is not self._row:
+                self.rebuild()  # the implicit park became a row
+                return
+            self._refresh_summary()
+
+    def _delete_park(self) -> None:
+        if self._row is not None:
+            self.document.apply(delete_park_edits(self.document.model, [self._row.id]),
+                                tr("Delete park {0}", self._row.id))
 
     def on_rows_removed(self, table: str, positions: list[int]) -> None:
         if self._table is not None and table == self._table.attr \
@@ -136,7 +203,44 @@ class Inspector(QScrollArea):
             self.summary.setText(tr("{0} enterprises selected", count) if count > 1
                                  else self._overview())
             return
+        if self._table.attr == "parks":
+            name = shown_name(park_name(self.document.model, self._row.id))
+            self.summary.setText(f"<b>{_html(name)}</b> · {tr('Park')}")
+            self.details.setText(self._park_details())
+            return
         self.summary.setText(self._describe())
+
+    def _park_details(self) -> str:
+        """Members, and the park projects of the current scenario with who pays what."""
+        document = self.document
+        model, park = document.model, self._row.id
+        firms = members(model, park)
+        names = {e.id: shown_name(e.name) for e in model.enterprises}
+        shown = ", ".join(names.get(e, e) for e in firms[:MEMBERS_SHOWN])
+        if len(firms) > MEMBERS_SHOWN:
+            shown += " " + tr("and {0} more", len(firms) - MEMBERS_SHOWN)
+        parts = [f"<p><b>{tr('Members')}</b> ({len(firms)}): {_html(shown) or tr('none')}</p>"]
+        scenario = document.current_scenario()
+        rows = park_projects(model, document.scenario, park)
+        title = tr("Park projects in {0}", scenario.name) if scenario else tr("Park projects")
+        if not rows:
+            parts.append(f"<p><b>{_html(title)}</b>: {tr('none')}<br><i>"
+                         + tr("Drag a park project from the Catalogue onto the park's box, or "
+                              "use Assign project…") + "</i></p>")
+            return "".join(parts)
+        projects = model.project_index()
+        parts.append(f"<p><b>{_html(title)}</b></p>")
+        for b in rows:
+            spec = projects.get(b.project)
+            live = str(b.start_year + spec.duration) if spec is not None else "–"
+            name = f" {_html(shown_name(spec.name))}" if spec is not None else ""
+            operator = max(0.0, 1.0 - b.government_share - b.core_share)
+            parts.append(f"<p><b>{_html(b.project)}</b>{name}<br>"
+                         + tr("start {0}, live {1}", b.start_year, live) + "<br>"
+                         + tr("government {0} · core {1} · operator {2}",
+                              _percent(b.government_share), _percent(b.core_share),
+                              _percent(operator)) + "</p>")
+        return "".join(parts)
 
     def _overview(self) -> str:
         """With nothing selected: the chain at a glance and the scenario's key figures."""
@@ -191,3 +295,12 @@ class Inspector(QScrollArea):
         if projects:
             parts.append(tr("Projects") + ": " + ", ".join(projects))
         return "<br>".join(parts)
+
+
+def _percent(share: float) -> str:
+    return f"{share * 100:.0f}%" if abs(share * 100 - round(share * 100)) < 1e-9 \
+        else f"{share * 100:.1f}%"
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

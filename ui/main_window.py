@@ -46,12 +46,12 @@ from ui.canvas import ChainView
 from ui.charts import ChartsPanel
 from ui.compare import ComparisonView
 from ui.dialogs import (
-    AssignDialog,
     EnterpriseDialog,
     LinkDialog,
     ScenarioNameDialog,
     YearCostsDialog,
     ask,
+    assign_project,
     link_order,
 )
 from ui.docks import Docks
@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
         self.files.written.connect(self.on_written)
         self.actions_by_id = self._declare_actions()
         self.canvas = ChainView(self.document, self)
+        self.canvas.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self._build_toolbar()
         self.setCentralWidget(self._central())
         self.dock_set = Docks(self, self.document)
@@ -531,7 +532,7 @@ class MainWindow(QMainWindow):
             self.add_enterprise()
         elif attr == "links":
             self.add_link()
-        elif attr == "assignments":
+        elif attr in ("assignments", "park_assignments"):
             self.assign_project()
         elif attr == "scenarios":
             self.new_scenario()
@@ -545,22 +546,7 @@ class MainWindow(QMainWindow):
                 tr("Add {0}", f"P{number:02d}"))
 
     def assign_project(self, project: str = "") -> None:
-        scenario = self.document.current_scenario()
-        if scenario is None:
-            QMessageBox.information(self, tr("Assign project…"),
-                                    tr("The model has no scenario yet: create one first."))
-            return
-        chosen = [e.id for e in self.document.model.enterprises
-                  if e.id in self.document.selected_enterprises]
-        if not chosen:
-            QMessageBox.information(self, tr("Assign project…"),
-                                    tr("Select enterprises first (canvas, table or filters)."))
-            return
-        dialog = AssignDialog(self.document.model, scenario, chosen, self, project)
-        if ask(dialog):
-            project_id, start_year, share = dialog.values()
-            added = self.document.assign(dialog.enterprises(), project_id, start_year, share)
-            self.statusBar().showMessage(dialog.report(added), 15000)
+        assign_project(self, self.document, project)  # to enterprises, or parks (ui/dialogs.py)
 
     def _scenario_name(self, title: str, suggestion: str, current: str = "") -> str | None:
         dialog = ScenarioNameDialog(self.document.model, title, suggestion, current, self)

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.assessments import columns as assessment_columns
-from models.chain import TABLE_BY_ATTR, TABLES, TableSpec
+from models.chain import TABLE_BY_ATTR, TABLES, ChainModel, Park, TableSpec
 from models.indicators import NO_LEVEL, default_indicator_set, level_name
 from models.problems import Problem
 from ui.document import Document
@@ -62,9 +62,12 @@ from ui.fields import (
     kinds_of,
 )
 from ui.i18n import language, tr
+from ui.parks import add_park_edits, delete_park_edits, park_selection
 
 ADD_LABELS = {"enterprises": "Add enterprise…", "links": "Add link…", "projects": "Add project",
-              "scenarios": "New scenario…", "assignments": "Assign project…"}
+              "scenarios": "New scenario…", "assignments": "Assign project…",
+              "parks": "Add park", "park_assignments": "Assign park project…"}
+TAB_TITLES = {"park_assignments": "Park projects"}  # the tab's title, where not the sheet's
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored value of a cell (setData: no parsing)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by (numbers as numbers)
 ERROR_BRUSH = QBrush(QColor("#fde7e9"))
@@ -74,7 +77,25 @@ Index = QModelIndex | QPersistentModelIndex
 REFERENCES = {("links", "supplier"): "enterprises", ("links", "buyer"): "enterprises",
               ("assignments", "enterprise"): "enterprises",
               ("assignments", "project"): "projects", ("assignments", "scenario"): "scenarios",
-              ("projects", "requires"): "projects", ("assessments", "enterprise"): "enterprises"}
+              ("projects", "requires"): "projects", ("assessments", "enterprise"): "enterprises",
+              ("enterprises", "park"): "parks", ("park_assignments", "scenario"): "scenarios",
+              ("park_assignments", "park"): "parks", ("park_assignments", "project"): "projects"}
+
+
+def reference_choices(model: ChainModel, table: str, column: str) -> list[str] | None:
+    """The values a reference cell may take (offered while typing), None if it is no
+    reference: the ids of the rows it may name — parks as the model has them (the Parks
+    table, or the parks the enterprises name), and only the projects of the right scope."""
+    target = REFERENCES.get((table, column))
+    if target is None:
+        return None
+    if target == "parks":
+        return model.park_ids()
+    if target == "projects" and table in ("assignments", "park_assignments"):
+        scope = "park" if table == "park_assignments" else "enterprise"
+        return [p.id for p in model.projects if p.scope == scope]
+    key = TABLE_BY_ATTR[target].key[0]
+    return [str(getattr(r, key)) for r in getattr(model, target)]
 
 
 # --- columns ------------------------------------------------------------------------------------
@@ -525,11 +546,9 @@ class FieldDelegate(QStyledItemDelegate):
         editor = column.kind.editor(parent, language())
         if isinstance(editor, LineEditor):
             editor.setFrame(False)
-            target = REFERENCES.get((self.model.attr, column.key))
-            if target is not None:
-                key = TABLE_BY_ATTR[target].key[0]
-                editor.set_completions([str(getattr(r, key))
-                                        for r in getattr(self.model.document.model, target)])
+            choices = reference_choices(self.model.document.model, self.model.attr, column.key)
+            if choices is not None:
+                editor.set_completions(choices)
                 # Enter while the completer's list is open reaches the editor past this
                 # delegate's event filter: commit from the editor's own signal then
                 editor.returnPressed.connect(lambda e=editor: self._commit_and_close(e))
@@ -630,9 +649,12 @@ class TablePage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
         if self.table.attr in ADD_LABELS:
-            add = QPushButton(tr(ADD_LABELS[self.table.attr]), self)
-            add.clicked.connect(lambda: self.add_requested.emit(self.table.attr))
-            bar.addWidget(add)
+            self.add_button = QPushButton(tr(ADD_LABELS[self.table.attr]), self)
+            if self.table.attr == "parks":  # typed in here: a row, its id being edited
+                self.add_button.clicked.connect(self.add_park)
+            else:
+                self.add_button.clicked.connect(lambda: self.add_requested.emit(self.table.attr))
+            bar.addWidget(self.add_button)
         self.delete_button = QPushButton(tr("Delete selected"), self)
         self.delete_button.clicked.connect(self.delete_selected)
         bar.addWidget(self.delete_button)
@@ -652,11 +674,41 @@ class TablePage(QWidget):
 
     def delete_selected(self) -> None:
         rows = self.selected_rows()
-        if rows:
+        if rows and self.table.attr == "parks":
+            edits = delete_park_edits(self.document.model, [k.id for k in rows])
+            self.document.apply(edits, tr("Delete {0} parks", len(rows)))
+        elif rows:
             self.document.delete_rows(self.table.attr, rows)
 
+    def add_park(self) -> None:
+        """A new park row (the implicit parks become rows first, in the same step), its id
+        open for typing."""
+        model = self.document.model
+        taken = set(model.park_ids())
+        number = len(taken) + 1
+        while f"PK{number:02d}" in taken:
+            number += 1
+        park = Park(id=f"PK{number:02d}")
+        self.document.apply(add_park_edits(model, park), tr("Add {0}", park.id))
+        self.filter.clear()
+        row = next((r for r, k in enumerate(self.model.rows()) if k is park), -1)
+        cell = self.proxy.mapFromSource(self.model.index(row, self.model.column_of("id")))
+        if cell.isValid():
+            self.view.setFocus()
+            self.view.setCurrentIndex(cell)
+            self.view.scrollTo(cell)
+            self.view.edit(cell)
+
     def _on_selection(self) -> None:
-        if self._syncing or self.table.attr not in ("enterprises", "links"):
+        if self._syncing:
+            return
+        if self.table.attr in ("parks", "park_assignments"):
+            rows = self.selected_rows()
+            if len(rows) == 1:  # the inspector shows the park (with its park projects)
+                park_selection(self.document).set(
+                    rows[0].id if self.table.attr == "parks" else rows[0].park)
+            return
+        if self.table.attr not in ("enterprises", "links"):
             return
         rows = self.selected_rows()
         if self.table.attr == "enterprises":
@@ -717,7 +769,7 @@ class TablesWidget(QTabWidget):
             page.add_requested.connect(self.add_requested)
             page.model.rejected.connect(self.rejected)
             self.pages[attr] = page
-            self.addTab(page, tr(page.table.sheet))
+            self.addTab(page, tr(TAB_TITLES.get(attr, page.table.sheet)))
         document.analysed.connect(self.mark_problems)
         self.mark_problems()
 
