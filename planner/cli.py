@@ -302,6 +302,37 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Who takes part and how sure the benefits are (docs/method.md, “Who takes part”)."""
+    import json
+
+    from planner.simulate import KPIS, simulate
+
+    loaded = _load(args.file, args.lang)
+    if loaded.model.scenario(args.scenario) is None:
+        raise UserError(f"no scenario named {args.scenario!r}; the model has: "
+                        + ", ".join(repr(s.name) for s in loaded.model.scenarios))
+    result = simulate(loaded.model, args.scenario, args.draws, args.seed)
+    if args.json:
+        print(json.dumps(result.json(), ensure_ascii=False, allow_nan=False))
+        return EXIT_OK
+    zh = args.lang == "zh_CN"
+    print(f"{args.scenario}：{args.draws} 次抽样（种子 {args.seed}）；确定性净现值 "
+          f"{result.deterministic_npv:,.2f}；净现值为负的概率 {result.prob_npv_negative:.1%}"
+          if zh else
+          f"{args.scenario}: {args.draws} draws (seed {args.seed}); deterministic NPV "
+          f"{result.deterministic_npv:,.2f}; probability of a negative NPV "
+          f"{result.prob_npv_negative:.1%}")
+    print(f"  {'':<24}" + "".join(f"{name:>14}" for name in
+                                  ("mean", "sd", "p5", "p50", "p95")))
+    for key in KPIS:
+        stats = result.stats(key)
+        cells = "".join(f"{'—':>14}" if stats[name] is None else f"{stats[name]:>14,.4g}"
+                        for name in ("mean", "sd", "p5", "p50", "p95"))
+        print(f"  {key:<24}{cells}")
+    return EXIT_OK
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     """The tornado: the NPV when each input moves by ±F (docs/method.md, “Sensitivity”)."""
     import json
@@ -427,6 +458,14 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--explain", type=_number(0, whole=True), default=10, metavar="N",
                      help="print why for the first N additions")
     sub.add_argument("--out", required=True, metavar="OUT")
+    sub = command("simulate", cmd_simulate,
+                  "who takes part and how sure the benefits are: the Monte-Carlo")
+    sub.add_argument("file")
+    sub.add_argument("--scenario", required=True, metavar="S")
+    sub.add_argument("--draws", type=_number(1, 1_000_000, whole=True), default=1000,
+                     metavar="N")
+    sub.add_argument("--seed", type=_number(0, 2**63 - 1, whole=True), default=0, metavar="K")
+    sub.add_argument("--json", action="store_true", help="print the simulation JSON")
     sub = command("sensitivity", cmd_sensitivity,
                   "the tornado: the NPV when each input moves by ±F")
     sub.add_argument("file")
