@@ -387,7 +387,8 @@ def evaluate(model: ChainModel, scenario: str | None = None,
     if problems is None:
         problems = assignment_warnings(model)
     warnings: dict[str, list[str]] = {}
-    tables = {"Assignments": model.assignments, "ParkAssignments": model.park_assignments}
+    tables: dict[str, list[Any]] = {"Assignments": model.assignments,
+                                    "ParkAssignments": model.park_assignments}
     for problem in problems:
         if not problem.is_error and problem.index is not None and \
                 problem.table[0] in tables:
@@ -506,7 +507,7 @@ def _park_projects(arrays: ChainArrays, scenario: Scenario, years: Ints, picked:
     # per park and year: the live projects' rates, fixed benefits, gains and connections
     park_rate = _rows_to_firms(k, rate[:, None] * live, n_parks)
     park_fixed = _rows_to_firms(k, fixed[:, None] * live, n_parks)
-    park_gain = _rows_to_firms(k, arrays.p_gain[p][:, None] * live, n_parks)
+    park_gain = _rows_to_firms(k, arrays.p_gain[p][:, None] * live.astype(float), n_parks)
     park_connects = _rows_to_firms(k, (arrays.p_connects[p][:, None] & live).astype(float),
                                    n_parks) > 0
     on = member[:, None]
@@ -744,9 +745,9 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
                                 core_pays[has_core, None] * split[has_core], n)
     if parks is not None:
         firm_benefit += parks.benefit
-        k = parks.park
-        has_core = arrays.park_core[k] >= 0
-        firm_cost += _rows_to_firms(arrays.park_core[k][has_core], parks.core_rows[has_core], n)
+        park_core = arrays.park_core[parks.park]
+        has_core = park_core >= 0
+        firm_cost += _rows_to_firms(park_core[has_core], parks.core_rows[has_core], n)
 
     cost = capex + opex - loan_drawn + loan_repaid_year
     benefit = core_benefit + sme_benefit

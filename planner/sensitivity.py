@@ -8,7 +8,6 @@ model with one input scaled; the model itself is never changed.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -79,33 +78,32 @@ def tornado(model: ChainModel, scenario_name: str, swing: float = 0.2) -> Tornad
             result = evaluate_scenario(ChainArrays.of(copy, where), changed_scenario)
         return result.npv, result.party_npv("sme")
 
-    # (parameter, low value, high value, the model at a factor)
-    inputs: list[tuple[str, float, float, Callable[[float], tuple[float, float]]]] = []
-    for name in ("discount_rate", "link_benefit_rate"):
-        value = getattr(scenario, name)
-        inputs.append((name, value * (1 - swing), value * (1 + swing),
-                       lambda k, n=name: npvs(_scaled_scenario(scenario, (n,), k), None)))
-    inputs.append(("subsidy_rates", 1 - swing, 1 + swing,
-                   lambda k: npvs(_scaled_scenario(scenario, SUBSIDY_RATES, k), None)))
+    def run(k: float, fields: tuple[str, ...] = (), at: int | None = None,
+            project_fields: tuple[str, ...] = ()) -> tuple[float, float]:
+        """The NPVs with the scenario's ``fields`` or project ``at``'s fields times k."""
+        projects = None
+        if at is not None:
+            projects = list(model.projects)
+            projects[at] = _scaled_project(projects[at], project_fields, k)
+        return npvs(_scaled_scenario(scenario, fields, k), projects)
+
+    # (parameter, low value, high value, what changes)
+    inputs: list[tuple[str, float, float, dict[str, Any]]] = [
+        (name, getattr(scenario, name) * (1 - swing), getattr(scenario, name) * (1 + swing),
+         {"fields": (name,)}) for name in ("discount_rate", "link_benefit_rate")]
+    inputs.append(("subsidy_rates", 1 - swing, 1 + swing, {"fields": SUBSIDY_RATES}))
     for project in used_projects(model, scenario_name):
         at = model.projects.index(project)
-        for suffix, fields in (("capex", ("capex",)), ("opex", ("opex",)),
-                               ("benefit", ("benefit_rate", "benefit_fixed"))):
-            def run(k: float, fields: tuple[str, ...] = fields, at: int = at
-                    ) -> tuple[float, float]:
-                projects = list(model.projects)
-                projects[at] = _scaled_project(projects[at], fields, k)
-                return npvs(scenario, projects)
-
-            low, high = ((project.capex * (1 - swing), project.capex * (1 + swing))
-                         if suffix == "capex" else
-                         (project.opex * (1 - swing), project.opex * (1 + swing))
-                         if suffix == "opex" else (1 - swing, 1 + swing))
-            inputs.append((f"{project.id}.{suffix}", low, high, run))
+        for name in ("capex", "opex"):
+            value = getattr(project, name)
+            inputs.append((f"{project.id}.{name}", value * (1 - swing), value * (1 + swing),
+                           {"at": at, "project_fields": (name,)}))
+        inputs.append((f"{project.id}.benefit", 1 - swing, 1 + swing,
+                       {"at": at, "project_fields": ("benefit_rate", "benefit_fixed")}))
     rows = []
-    for parameter, low, high, run in inputs:
-        npv_low, sme_low = run(1 - swing)
-        npv_high, sme_high = run(1 + swing)
+    for parameter, low, high, change in inputs:
+        npv_low, sme_low = run(1 - swing, **change)
+        npv_high, sme_high = run(1 + swing, **change)
         rows.append(Row(parameter, low, high, npv_low, npv_high, sme_low, sme_high))
     # stable: ties keep the listing order
     rows.sort(key=lambda r: (-abs(r.npv_high - r.npv_low), -abs(r.npv_sme_high - r.npv_sme_low)))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -165,7 +165,7 @@ class Draws:
         values = _chunk(self, takes, multiplier)
         values["participation"] = takes[:, self.smes].mean(axis=1) if self.smes.any() \
             else np.full(len(u), np.nan)
-        values["takes"] = takes
+        values["takes"] = takes.astype(float)
         return values
 
 
@@ -195,7 +195,7 @@ def _claims(full: ScenarioResult) -> Floats:
     tr = full.trace
     at_start = np.where(tr.in_horizon, full.factor[tr.start_offset], 0.0) \
         if len(full.factor) else np.zeros(len(tr.capex_claim))
-    return cast(Floats, tr.capex_claim * at_start + tr.opex_claim @ full.factor)
+    return tr.capex_claim * at_start + tr.opex_claim @ full.factor
 
 
 def _park_projects_of(arrays: ChainArrays, full: ScenarioResult) -> Ints:
@@ -301,7 +301,8 @@ def _chunk(setup: Draws, takes: Bools, multiplier: Floats) -> dict[str, Floats]:
     smes = setup.non_core
     share = connected[:, smes, :].mean(axis=1) if smes.any() \
         else np.full((draws, horizon), np.nan)
-    digitalised = maturity[:, smes, -1] >= scenario.target_level if horizon else None
+    digitalised = maturity[:, smes, -1] >= scenario.target_level if horizon else \
+        np.zeros((draws, 0), bool)
     return {
         "npv": npv_core + npv_sme + npv_park + npv_government,
         "npv_core": npv_core, "npv_sme": npv_sme, "npv_park": npv_park,
@@ -372,8 +373,8 @@ def _subsidies(setup: Draws, takes: Bools, taken: Floats, maturity: Ints
     share = np.stack([tr.core_pays, 1 - tr.core_pays], axis=1)  # (assignments x 2)
     total = np.bincount(picked.who, weights=tr.capex_claim + tr.opex_claim.sum(axis=1),
                         minlength=n)
-    capped = scenario.subsidy_cap is not None and bool(np.any(
-        total[picked.who] > scenario.subsidy_cap))
+    cap = scenario.subsidy_cap
+    capped = cap is not None and bool(np.any(total[picked.who] > cap))
     if scenario.subsidy_min_level is None and not capped:  # every claim paid when it arises
         both = taken @ (setup.claims[:, None] * share)
         return both[:, 0], both[:, 1]
@@ -393,20 +394,20 @@ def _subsidies(setup: Draws, takes: Bools, taken: Floats, maturity: Ints
         opex_column = first_from[d, firm]
     capex_paid = np.where(capex_column < horizon, capex_claim, 0.0)
     opex_paid = np.where(opex_column < horizon, opex_claim, 0.0)
-    if capped and len(a):
+    if cap is not None and capped and len(a):
         # the cap binds only where a firm's claims could pass it; elsewhere all are paid
-        risky = np.flatnonzero(total[firm] > scenario.subsidy_cap)
+        risky = np.flatnonzero(total[firm] > cap)
         if len(risky):
             capex_paid[risky], opex_paid[risky] = _capped(
-                scenario.subsidy_cap, d[risky] * n + firm[risky],
+                cap, d[risky] * n + firm[risky],
                 setup.arrays.p_rank[picked.project[a[risky]]], picked.start[a[risky]],
                 scenario.start_year, capex_claim[risky], capex_column[risky],
                 opex_claim[risky], np.ascontiguousarray(opex_column[risky]))
     factor = np.r_[full.factor, 0.0]  # column horizon: never paid
     value = capex_paid * factor[capex_column] + (opex_paid * factor[opex_column]).sum(axis=1)
     draws = len(takes)
-    return (np.bincount(d, weights=value * share[a, 0], minlength=draws),
-            np.bincount(d, weights=value * share[a, 1], minlength=draws))
+    return (np.bincount(d, weights=value * share[a, 0], minlength=draws).astype(float),
+            np.bincount(d, weights=value * share[a, 1], minlength=draws).astype(float))
 
 
 def _link_benefits(setup: Draws, connected: Bools) -> tuple[Floats, Floats, Bools]:
