@@ -5,9 +5,9 @@ undo — in English and Chinese."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QHelpEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QToolTip
 
 from models.chain import Park, ParkAssignment, ProjectType
 from models.validation import validate
@@ -316,3 +316,24 @@ def test_the_assign_dialog_refuses_shares_over_the_whole_and_parks_that_have_it(
     # an enterprise project with no enterprise selected
     dialog.project.setCurrentIndex(dialog.project.findData("ERP"))
     assert not ok.isEnabled() and not dialog.parks.isVisibleTo(dialog)
+
+
+def test_hovering_a_park_box_names_the_park_and_its_projects(qtbot, view, document):
+    assign_to_parks(document, ["Lingang"], "PPLAT", 2026, 0.0, 0.0)
+    point = box_point(view, "Lingang")
+    event = QHelpEvent(QEvent.Type.ToolTip, point, view.viewport().mapToGlobal(point))
+    QApplication.sendEvent(view.viewport(), event)
+    assert "Lingang" in QToolTip.text() and "PPLAT" in QToolTip.text()
+    QToolTip.hideText()
+
+
+def test_choosing_a_park_project_row_shows_its_park_in_the_inspector(qtbot, tables, document):
+    inspector = Inspector(document)
+    qtbot.addWidget(inspector)
+    assign_to_parks(document, ["Jinqiao"], "PPLAT", 2028, 0.25, 0.0)
+    page = tables.pages["park_assignments"]
+    tables.setCurrentWidget(page)
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.view.visualRect(page.proxy.index(0, 0)).center())
+    assert park_selection(document).park == "Jinqiao"
+    assert "PPLAT" in inspector.details.text() and "2028" in inspector.details.text()

@@ -53,7 +53,7 @@ from ui.canvas_items import (
 )
 from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
-from ui.parks import park_projects, park_selection
+from ui.parks import park_name, park_projects, park_selection
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
 ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
@@ -1090,7 +1090,11 @@ class ChainView(QGraphicsView):
                 QToolTip.showText(event.globalPos(), self._tooltip(node.e_id), self.viewport())
             else:
                 key = self.link_at(self.mapToScene(event.pos()))
-                if key is None:
+                park = self.park_at(QPointF(event.pos())) if key is None else None
+                if park:
+                    QToolTip.showText(event.globalPos(), self._park_tooltip(park),
+                                      self.viewport())
+                elif key is None:
                     QToolTip.hideText()
                 else:
                     QToolTip.showText(event.globalPos(), f"{key[0]} → {key[1]}", self.viewport())
@@ -1114,6 +1118,17 @@ class ChainView(QGraphicsView):
             p for p in (where, e.park) if p))]
         lines.append(tr("Digital level {0}", item.level) + (" · " + tr("On the data platform")
                                                             if item.connected else ""))
+        return "<br>".join(lines)
+
+    def _park_tooltip(self, park: str) -> str:
+        model = self.document.model
+        count = sum(e.park == park for e in model.enterprises)
+        lines = [f"<b>{_html(shown_name(park_name(model, park)))}</b> ({_html(park)})",
+                 f"{tr('Members')}: {count}"]
+        projects = [b.project for b in park_projects(model, self.document.scenario, park)]
+        if projects:
+            lines.append(f"{tr('Park projects')}: {_html(', '.join(projects))}")
+        lines.append(f"<i>{_html(tr('Click to inspect; drop park projects here.'))}</i>")
         return "<br>".join(lines)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from models.chain import Assignment, ChainModel, Enterprise, Link, ParkAssignment, Scenario
 from models.problems import Problem
 from models.validation import Place
+from ui.canvas_items import shown_name
 from ui.fields import FieldError, kinds_of
 from ui.i18n import language, tr
 from ui.parks import (
@@ -292,11 +293,10 @@ class AssignDialog(_Form):
         counts: dict[str, int] = {}
         for e in model.enterprises:
             counts[e.park] = counts.get(e.park, 0) + 1
-        for k in ids:
-            name = park_name(model, k)
-            text = (k if name == k else f"{k} — {name}") + "  " + tr("({0} firms)",
-                                                                     counts.get(k, 0))
+        for k in ids:  # by name in the interface language; the id on hover
+            text = shown_name(park_name(model, k)) + "  " + tr("({0} firms)", counts.get(k, 0))
             item = QListWidgetItem(text, self.parks)
+            item.setToolTip(k)
             item.setData(Qt.ItemDataRole.UserRole, k)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if k in firsts
@@ -403,9 +403,11 @@ class AssignDialog(_Form):
         if already:
             lines.append(tr("{0} left out: they have {1} in this scenario already ({2}).",
                             len(already), spec.id, _some(already)))
-        operators = [r.operator for k in targets if (r := park_row(self.model, k)) is not None
-                     and r.operator]
-        who = _some(list(dict.fromkeys(operators)), 2) if operators else tr("the park operator")
+        operators = [shown_name(r.operator) for k in targets
+                     if (r := park_row(self.model, k)) is not None and r.operator.strip()]
+        who = tr("the park operator")
+        if operators:
+            who += f" ({_some(list(dict.fromkeys(operators)), 3)})"
         lines.append(tr("Who pays (capex {0}, then {1} a year, per park): government {2}, "
                         "core {3}, {4} {5}.", _amount(spec.capex), _amount(spec.opex),
                         _pct(government), _pct(core), who, _pct(operator)))

@@ -300,7 +300,7 @@ ZH = {
     "Delete the park: its park projects go, its members keep no park":
         "删除园区：其园区项目一并删除，园内企业不再属于任何园区",
     "Members": "园内企业", "none": "无", "start {0}, live {1}": "{0} 年开始，{1} 年上线",
-    "government {0} · core {1} · operator {2}": "政府 {0} · 核心企业 {1} · 运营方 {2}", "Live": "上线", "Operator": "运营方",
+    "government {0} · core {1} · operator {2}": "政府 {0} · 核心企业 {1} · 运营方 {2}",
     "Government share": "政府分担", "the park operator": "园区运营方", "park project": "园区项目",
     "({0} firms)": "（{0} 家企业）", "Assign {0} to {1} parks": "将 {0} 分配给 {1} 个园区",
     "Drag a park project from the Catalogue onto the park's box, or use Assign project…":
@@ -325,6 +325,7 @@ ZH = {
     "The model has no park: name parks in the Enterprises' Park column or add them in the "
     "Parks table.": "模型中没有园区：请在企业表的“园区”列填写园区，或在“园区”表中添加。",
     "Tick the parks to assign it to.": "请勾选要分配的园区。",
+    "Click to inspect; drop park projects here.": "点击查看；可将园区项目拖放到此处。",
     "Every ticked park has it already (see above).": "所勾选的园区均已有此项目（见上）。",
     "The government's and the core's shares add up to more than 100%.":
         "政府与核心企业的分担比例之和超过 100%。",

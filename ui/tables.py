@@ -67,7 +67,6 @@ from ui.parks import add_park_edits, delete_park_edits, park_selection
 ADD_LABELS = {"enterprises": "Add enterprise…", "links": "Add link…", "projects": "Add project",
               "scenarios": "New scenario…", "assignments": "Assign project…",
               "parks": "Add park", "park_assignments": "Assign park project…"}
-TAB_TITLES = {"park_assignments": "Park projects"}  # the tab's title, where not the sheet's
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored value of a cell (setData: no parsing)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by (numbers as numbers)
 ERROR_BRUSH = QBrush(QColor("#fde7e9"))
@@ -769,7 +768,8 @@ class TablesWidget(QTabWidget):
             page.add_requested.connect(self.add_requested)
             page.model.rejected.connect(self.rejected)
             self.pages[attr] = page
-            self.addTab(page, tr(TAB_TITLES.get(attr, page.table.sheet)))
+            self.addTab(page, tr("Park projects") if attr == "park_assignments"
+                        else tr(page.table.sheet))
         document.analysed.connect(self.mark_problems)
         self.mark_problems()
 
