@@ -384,6 +384,11 @@ class AssignDialog(_Form):
         ticked = self.ticked_parks()
         return [k for k in ticked if k not in taken], [k for k in ticked if k in taken]
 
+    def _parks_left_out(self, already: list[str]) -> str:
+        names = [shown_name(park_name(self.model, k)) for k in already]
+        return tr("{0} parks left out: they have {1} in this scenario already ({2}).",
+                  len(already), self.project.currentData() or "", _some(names))
+
     def _shares(self) -> tuple[float, float] | None:
         try:
             return self.government.value(), self.core.value()
@@ -401,8 +406,7 @@ class AssignDialog(_Form):
         lines = [tr("Assign {0} to {1} parks: every member firm benefits once it is live.",
                     spec.id, len(targets))]
         if already:
-            lines.append(tr("{0} left out: they have {1} in this scenario already ({2}).",
-                            len(already), spec.id, _some(already)))
+            lines.append(self._parks_left_out(already))
         operators = [shown_name(r.operator) for k in targets
                      if (r := park_row(self.model, k)) is not None and r.operator.strip()]
         who = tr("the park operator")
@@ -446,8 +450,7 @@ class AssignDialog(_Form):
             already = self.park_targets()[1]
             text = tr("Assigned {0} to {1} parks.", project, added)
             if already:
-                text += " " + tr("{0} left out: they have {1} in this scenario already ({2}).",
-                                 len(already), project, _some(already))
+                text += " " + self._parks_left_out(already)
             return text
         return " ".join([tr("Assigned {0} to {1} of {2} selected enterprises.", project, added,
                             len(self.chosen)), *self._reasons(*self._decided)])

@@ -325,6 +325,8 @@ ZH = {
     "The model has no park: name parks in the Enterprises' Park column or add them in the "
     "Parks table.": "模型中没有园区：请在企业表的“园区”列填写园区，或在“园区”表中添加。",
     "Tick the parks to assign it to.": "请勾选要分配的园区。",
+    "{0} parks left out: they have {1} in this scenario already ({2}).":
+        "排除 {0} 个园区：本情景中已分配 {1}（{2}）。",
     "Click to inspect; drop park projects here.": "点击查看；可将园区项目拖放到此处。",
     "Every ticked park has it already (see above).": "所勾选的园区均已有此项目（见上）。",
     "The government's and the core's shares add up to more than 100%.":
