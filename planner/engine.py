@@ -395,7 +395,12 @@ def evaluate(model: ChainModel, scenario: str | None = None,
             rows = tables[problem.table[0]]
             if problem.index < len(rows):
                 warnings.setdefault(rows[problem.index].scenario, []).append(problem.text())
-    return [evaluate_scenario(arrays, s, warnings.get(s.name, [])) for s in chosen]
+    rows: dict[str, list[int]] = {s.name: [] for s in chosen}
+    for i, a in enumerate(model.assignments):  # one pass for all scenarios
+        if a.scenario in rows:
+            rows[a.scenario].append(i)
+    return [evaluate_scenario(arrays, s, warnings.get(s.name, []),
+                              picked=assigned(arrays, s.name, rows[s.name])) for s in chosen]
 
 
 def _share(numerator: Floats, denominator: Floats | float) -> Floats:
@@ -443,10 +448,12 @@ class Assigned:
     government_share: Floats
 
 
-def assigned(arrays: ChainArrays, scenario: str) -> Assigned:
-    """The enterprise assignments of ``scenario``."""
+def assigned(arrays: ChainArrays, scenario: str, rows: list[int] | None = None) -> Assigned:
+    """The enterprise assignments of ``scenario`` (at ``rows`` of model.assignments, when
+    the caller has found them)."""
     table = arrays.model.assignments
-    rows = [i for i, a in enumerate(table) if a.scenario == scenario]
+    if rows is None:
+        rows = [i for i, a in enumerate(table) if a.scenario == scenario]
     picked = [table[i] for i in rows]
     count = len(picked)
     return Assigned(
@@ -768,8 +775,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         connected_share=_share(connected[non_core].sum(axis=0), float(non_core.sum())),
         digitalised_share=_share(digitalised[non_core].sum(axis=0), float(non_core.sum())),
         link_coverage=_share(link_connected.sum(axis=0), float(len(u))),
-        spend_coverage=_share(np.array([arrays.link_value @ link_connected[:, y].astype(float)
-                                        for y in range(horizon)]), float(value_total)),
+        spend_coverage=_share(np.array([arrays.link_value @ column for column in
+                                        link_connected.T.astype(float)]), float(value_total)),
         islands=_islands(n, u, v, link_connected) if detail else np.zeros(horizon, np.int64),
         by_group=_by_group(arrays, non_core, connected, digitalised) if detail else {},
         trace=AssignmentTrace(
