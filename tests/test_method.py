@@ -43,6 +43,7 @@ SECTIONS = [
     "Coverage",
     "Data islands",
     "Parks and policy instruments",
+    "Who takes part, and how sure the numbers are",
     "Health check: scoring and levels",
     "Optimiser",
     "Worked example",
