@@ -776,7 +776,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         digitalised_share=_share(digitalised[non_core].sum(axis=0), float(non_core.sum())),
         link_coverage=_share(link_connected.sum(axis=0), float(len(u))),
         spend_coverage=_share(np.array([arrays.link_value @ column for column in
-                                        link_connected.T.astype(float)]), float(value_total)),
+                                        np.ascontiguousarray(link_connected.T, float)]),
+                              float(value_total)),
         islands=_islands(n, u, v, link_connected) if detail else np.zeros(horizon, np.int64),
         by_group=_by_group(arrays, non_core, connected, digitalised) if detail else {},
         trace=AssignmentTrace(
