@@ -381,6 +381,48 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_survey(args: argparse.Namespace) -> int:
+    from models.survey import write_surveys
+
+    model = _load(args.file, args.lang).model
+    try:
+        written = write_surveys(model, args.out, args.lang, args.enterprises)
+    except KeyError as exc:
+        raise UserError(("模型中没有这些企业：" if args.lang == "zh_CN" else
+                         "no such enterprises in the model: ") + str(exc.args[0])) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {args.out}: {exc.strerror}") from None
+    print(f"已写入 {len(written)} 份调查表：{args.out}" if args.lang == "zh_CN"
+          else f"{len(written)} surveys written to {args.out}")
+    return EXIT_OK
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    import json
+
+    from models.survey import changes_workbook, collect
+
+    model = _load(args.file, args.lang).model
+    collection = collect(model, args.returned)
+    zh = args.lang == "zh_CN"
+    if args.json:
+        print(json.dumps(collection.as_json(), ensure_ascii=False, indent=1))
+    else:
+        for change in collection.changes:
+            print(f"{change.file}: {change.table} {change.key} {change.field or '(new row)'}: "
+                  f"{change.old!r} → {change.new!r} [{change.status}]"
+                  + (f" {change.reason[zh]}" if change.reason[0] else ""))
+        for refusal in collection.refused:
+            print(f"{refusal.file}: {'已拒绝' if zh else 'refused'}: {refusal.reason[zh]}")
+        for file, text in collection.notices:
+            print(f"{file}: {text[zh]}")
+    collection.merged()
+    _save(model, args.out, args.lang)
+    if args.changes:
+        changes_workbook(collection, args.changes, args.lang)
+    return EXIT_OK if collection.ok else EXIT_BAD_INPUT
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """The desktop app (the one place the headless side starts the Qt side)."""
     from examples import example_path
@@ -446,7 +488,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--core-budget", type=_number(0), required=True, metavar="X")
     sub.add_argument("--government-budget", type=_number(0), required=True, metavar="Y")
     sub.add_argument("--per-year", action="store_true", help="the budgets hold for each year")
-    sub.add_argument("--objective", choices=("npv", "coverage"), default="npv")
+    sub.add_argument("--objective", choices=("npv", "coverage", "expected-npv"), default="npv",
+                     help="npv (default); coverage (connected share at the end, NPV breaks "
+                     "ties); expected-npv (weighted by who takes part, docs/method.md)")
     sub.add_argument("--core-share", type=_number(0, 1), default=0.0, metavar="F")
     sub.add_argument("--sme-cost-cap", type=_number(0), default=0.02, metavar="R")
     sub.add_argument("--park-government-share", type=_number(0, 1), default=0.5, metavar="G",
@@ -475,6 +519,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("report", cmd_report, "the consultant's report as an A4 PDF")
     sub.add_argument("file")
     sub.add_argument("--out", required=True, metavar="REPORT.pdf")
+    sub = command("survey", cmd_survey, "write one survey workbook per SME to check and fill")
+    sub.add_argument("file")
+    sub.add_argument("--out", required=True, metavar="DIR")
+    sub.add_argument("--enterprises", nargs="+", metavar="ID", help="only these enterprises")
+    sub = command("collect", cmd_collect, "merge returned surveys into the model")
+    sub.add_argument("file")
+    sub.add_argument("returned", nargs="+", metavar="RETURNED.xlsx")
+    sub.add_argument("--out", required=True, metavar="MERGED")
+    sub.add_argument("--json", action="store_true", help="print the changes as JSON")
+    sub.add_argument("--changes", metavar="CHANGES.xlsx", help="write the change list")
     sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
     sub.add_argument("--enterprises", type=_number(5, 200_000, whole=True), required=True,
                      metavar="N")
