@@ -85,8 +85,23 @@ def _filter_labels() -> Iterable[str]:
 
 # (file, what tr is given: a variable's name, an attribute's name or a mapping's name) ->
 # the texts it can be
+def _policy() -> Iterable[str]:
+    from ui.policy import policy_texts
+
+    return policy_texts()
+
+
+def _instruments() -> Iterable[str]:
+    from ui.charts import INSTRUMENT_LABELS
+
+    return INSTRUMENT_LABELS.values()
+
+
 INDIRECT: dict[tuple[str, str], Callable[[], Iterable[str]]] = {
     ("charts.py", "PARTY_LABELS"): _charts,
+    ("charts.py", "INSTRUMENT_LABELS"): _instruments,
+    **{("policy.py", name): _policy for name in ("label", "title", "help_text", "help_line",
+                                                 "OWNERSHIP_LABELS")},
     ("charts.py", "label"): _coverage_series,
     ("filter_bar.py", "value"): lambda: POSITIONS,
     ("filter_bar.py", "FILTER_LABELS"): _filter_labels,

@@ -15,7 +15,16 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner.engine import ScenarioResult
 from planner.report import group_label as plain_group_label
@@ -24,7 +33,15 @@ from ui.analysis import unavailable
 from ui.document import Document
 from ui.i18n import language, tr
 
-PARTY_LABELS = {"core": "Core enterprise", "sme": "SMEs", "government": "Government"}
+PARTY_LABELS = {"core": "Core enterprise", "sme": "SMEs", "park": "Park operators",
+                "government": "Government"}
+# the park operators' colour (orange: the canvas's parks are bands, not a hue of their own)
+PARTY_COLOURS = {**palette.PARTY_COLOURS, "park": palette.PARTY_COLOURS.get("park",
+                                                                          palette.ORANGE)}
+# the government's outlay by instrument (``ScenarioResult.public_money``), in stacking order
+INSTRUMENT_LABELS = {"capex_subsidy": "Capex grants", "opex_subsidy": "Running-cost subsidy",
+                     "interest_subsidy": "Interest subsidy", "tax_relief": "Tax relief",
+                     "park_projects": "Park projects"}
 PERCENT_RANGE = (-5.0, 106.0)  # 0–100 % with room for the labels of the end ticks
 COVERAGE_SERIES = (("connected_share", "Connected share"), ("digitalised_share",
                                                             "Digitalised share"),
@@ -32,10 +49,7 @@ COVERAGE_SERIES = (("connected_share", "Connected share"), ("digitalised_share",
 
 
 def amount_unit(document: Document) -> str:
-    settings = document.model.settings
-    if settings.amount_unit == "10k" and settings.currency == "CNY":
-        return "万元" if language() == "zh_CN" else "10k CNY"
-    return f"{settings.amount_unit} {settings.currency}".strip()
+    return amount_unit_of(document.model.settings)
 
 
 def _brush(colour: QColor, alpha: int = 255) -> QColor:
@@ -269,28 +283,155 @@ class CostBenefitChart(Chart):
 
 
 class PartyCostChart(Chart):
-    """Who pays: core, SMEs and government stacked per year."""
+    """Who pays: core, SMEs, park operators and government stacked per year (a party's
+    negative cost — a deferred subsidy arriving — stacks below zero)."""
 
     def __init__(self, unit: str, parent: QWidget | None = None):
         super().__init__(tr("Cost by party"), unit, parent)
         self.key = "party_cost"
         self.bars = {}
-        for party in ("core", "sme", "government"):
-            bar = pg.BarGraphItem(x=[], height=[], width=0.6, brush=palette.PARTY_COLOURS[party],
+        for party in tuple(PARTY_LABELS):
+            bar = pg.BarGraphItem(x=[], height=[], width=0.6, brush=PARTY_COLOURS[party],
                                   pen=pg.mkPen("w", width=0.5), name=tr(PARTY_LABELS[party]))
             self.addItem(bar)
             self.bars[party] = bar
 
+        self.shows_park = True
+
+    def show_park(self, shown: bool) -> None:
+        """The park operators' bars and legend entry only when the scenario has park
+        projects (or they pay something)."""
+        if shown == self.shows_park:
+            return
+        self.shows_park = shown
+        self.bars["park"].setVisible(shown)
+        self._new_legend([(bar, tr(PARTY_LABELS[party])) for party, bar in self.bars.items()
+                          if shown or party != "park"])
+
     def update_result(self, result: ScenarioResult, year: int) -> None:
-        base = np.zeros(len(result.years))
+        park_trace = getattr(result, "park_trace", None)
+        self.show_park(bool(park_trace is not None and len(park_trace.rows))
+                       or bool(np.any(result.party_cost.get("park", 0.0) != 0)))
+        above = np.zeros(len(result.years))
+        below = np.zeros(len(result.years))
         self.series = {}
         for party, bar in self.bars.items():
-            values = result.party_cost[party]
+            values = np.asarray(result.party_cost[party], float)
+            bar.setOpts(x=result.years.astype(float),
+                        y0=np.where(values >= 0, above, below), height=values)
+            if party != "park" or self.shows_park:
+                self.series[tr(PARTY_LABELS[party])] = (result.years, values)
+            above = above + np.maximum(values, 0.0)
+            below = below + np.minimum(values, 0.0)
+        self.set_years(result.years)
+        self.fit_y(above, below)
+
+
+class PublicMoneyChart(Chart):
+    """The government's outlay per year by instrument, stacked: capex grants, running-cost
+    subsidy, interest subsidy, tax relief and its share of park projects."""
+
+    def __init__(self, unit: str, parent: QWidget | None = None):
+        super().__init__(tr("Public money by instrument"), unit, parent)
+        self.key = "public_money"
+        self.bars = {}
+        for i, (key, label) in enumerate(INSTRUMENT_LABELS.items()):
+            bar = pg.BarGraphItem(x=[], height=[], width=0.6, brush=palette.series_colour(i),
+                                  pen=pg.mkPen("w", width=0.5), name=tr(label))
+            self.addItem(bar)
+            self.bars[key] = bar
+
+    def update_result(self, result: ScenarioResult, year: int) -> None:
+        money = result.public_money()
+        base = np.zeros(len(result.years))
+        self.series = {}
+        for key, bar in self.bars.items():
+            values = np.asarray(money[key], float)
             bar.setOpts(x=result.years.astype(float), y0=base.copy(), height=values)
-            self.series[tr(PARTY_LABELS[party])] = (result.years, values)
+            self.series[tr(INSTRUMENT_LABELS[key])] = (result.years, values)
             base = base + values
+        self.series[tr("Total")] = (result.years, base)
         self.set_years(result.years)
         self.fit_y(base)
+
+
+class PublicMoneyTable(QTableWidget):
+    """The government's outlay over the horizon by instrument and in total, what it costs
+    per SME reaching the target level and per newly data-connected link, and when the SMEs'
+    own projects pay back (``planner.compare.policy_figures``)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, 2, parent)
+        self.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.verticalHeader().hide()
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.setWordWrap(False)
+        self.setAlternatingRowColors(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.rows: list[tuple[str, str]] = []  # (label, value) as shown
+
+    def update_result(self, model: Any, result: ScenarioResult) -> None:
+        from planner.compare import policy_figures
+
+        figures = policy_figures(model, result)
+        rows = [(tr(label), _amount(figures.public_money.get(key, 0.0)))
+                for key, label in INSTRUMENT_LABELS.items()]
+        rows.append((tr("Public money, total"), _amount(figures.government_total)))
+        level = result.scenario.target_level
+        rows.append((tr("Per SME reaching level {0} ({1} SMEs)", level, figures.smes_reached),
+                     _amount(figures.per_sme_reached) if figures.per_sme_reached is not None
+                     else tr("none reached")))
+        rows.append((tr("Per newly data-connected link ({0} links)", figures.links_connected),
+                     _amount(figures.per_link) if figures.per_link is not None
+                     else tr("none connected")))
+        if figures.smes_in_plan:
+            paying = sum(y is not None for y in figures.sme_payback)
+            rows.append((tr("SMEs' own payback, median ({0} SMEs with projects)",
+                            figures.smes_in_plan),
+                         str(figures.median_payback) if figures.median_payback is not None
+                         else tr("not within the horizon")))
+            rows.append((tr("SMEs paying back within the horizon"),
+                         f"{(figures.paying_back_share or 0.0) * 100:.0f}% "
+                         + tr("({0} of {1})", paying, figures.smes_in_plan)))
+        else:
+            rows.append((tr("SMEs' own payback, median"), tr("no SME projects")))
+        self.rows = rows
+        self.setRowCount(len(rows))
+        total_row = len(INSTRUMENT_LABELS)
+        for r, (label, value) in enumerate(rows):
+            for c, text in enumerate((label, value)):
+                item = QTableWidgetItem(text)
+                if c == 1:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                if r == total_row:
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.setItem(r, c, item)
+        self.resizeRowsToContents()
+        # every row in view: the table is as tall as its rows, the panel scrolls instead
+        self.setMinimumHeight(sum(self.rowHeight(r) for r in range(len(rows)))
+                              + 2 * self.frameWidth())
+
+    def value(self, label_start: str) -> str:
+        """The value shown in the row whose label starts with ``label_start`` (tests)."""
+        return next(value for label, value in self.rows if label.startswith(label_start))
+
+
+def _amount(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.1f}"
+
+
+def amount_unit_of(settings: Any) -> str:
+    if settings.amount_unit == "10k" and settings.currency == "CNY":
+        return "万元" if language() == "zh_CN" else "10k CNY"
+    return f"{settings.amount_unit} {settings.currency}".strip()
 
 
 class CoverageChart(Chart):
@@ -501,9 +642,22 @@ class ChartsPanel(QScrollArea):
             MaturityChart(body),
             GroupCoverageChart("park", tr("Coverage by park"), body),
             GroupCoverageChart("size", tr("Coverage by size"), body),
+            PublicMoneyChart(unit, body),
         ]
         for i, chart in enumerate(self.charts):
             grid.addWidget(chart, i // 2, i % 2)
+        # the public money figures beside their chart
+        self.public_box = QWidget(body)
+        box = QVBoxLayout(self.public_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.public_title = QLabel(tr("Public money over the horizon ({0})", unit), body)
+        font = self.public_title.font()
+        font.setBold(True)
+        self.public_title.setFont(font)
+        self.public_table = PublicMoneyTable(body)
+        box.addWidget(self.public_title)
+        box.addWidget(self.public_table, 1)
+        grid.addWidget(self.public_box, len(self.charts) // 2, len(self.charts) % 2)
         self.charts[0].year_clicked.connect(self.year_clicked)
         self.setWidget(column.parentWidget())
         document.analysed.connect(self.refresh)
@@ -538,6 +692,7 @@ class ChartsPanel(QScrollArea):
                 chart.update_result(result, year, core)
             else:
                 chart.update_result(result, year)
+        self.public_table.update_result(model, result)
 
 
 def set_type_sizes(chart: Chart, tick_pt: float, label_pt: float, legend_pt: str) -> None:

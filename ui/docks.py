@@ -1,5 +1,5 @@
-"""The docks around the canvas: tables and problems below; inspector, catalogue, legend and
-history on the right. ``Docks`` builds them, tabified, at sizes that leave the canvas usable."""
+"""The docks around the canvas: tables, problems and history below; inspector, policy,
+catalogue and legend on the right. ``Docks`` builds them, tabified, at sizes that leave the canvas usable."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ui.document import Document
 from ui.i18n import language, tr
 from ui.inspector import Inspector
 from ui.legend import LegendWidget
+from ui.policy import PolicyPanel
 from ui.tables import TablesWidget
 
 
@@ -118,16 +119,19 @@ class Docks(QObject):
         for key, where in (("tables", area.BottomDockWidgetArea),
                            ("problems", area.BottomDockWidgetArea),
                            ("inspector", area.RightDockWidgetArea),
+                           ("policy", area.RightDockWidgetArea),
                            ("catalogue", area.RightDockWidgetArea),
                            ("legend", area.RightDockWidgetArea),
-                           ("history", area.RightDockWidgetArea)):
+                           ("history", area.BottomDockWidgetArea)):
             dock = QDockWidget(window)
             dock.setObjectName(f"dock_{key}")
             window.addDockWidget(where, dock)
             self.docks[key] = dock
         self._make_widgets()
-        window.tabifyDockWidget(self.docks["tables"], self.docks["problems"])
-        for other in ("legend", "catalogue", "history"):
+        # four tabs on the right still read whole at 1366 px; the history has room below
+        for other in ("problems", "history"):
+            window.tabifyDockWidget(self.docks["tables"], self.docks[other])
+        for other in ("policy", "legend", "catalogue"):
             window.tabifyDockWidget(self.docks["inspector"], self.docks[other])
         self.docks["tables"].raise_()
         self.docks["inspector"].raise_()
@@ -142,12 +146,14 @@ class Docks(QObject):
         self.problems.show_tables = self.docks["tables"].raise_
         self.catalogue = CatalogueList(document, window)
         self.legend = LegendWidget(window)
+        self.policy = PolicyPanel(document, window)
         self.history = QUndoView(document.undo_stack, window)
         self.history.setEmptyLabel(tr("New"))
         for key, title, widget in (
                 ("tables", tr("Tables"), self.tables),
                 ("problems", tr("Problems"), self.problems),
                 ("inspector", tr("Inspector"), self.inspector),
+                ("policy", tr("Policy"), _scrolling(self.policy)),
                 ("catalogue", tr("Catalogue"), self.catalogue),
                 ("legend", tr("Legend"), _scrolling(self.legend)),
                 ("history", tr("History"), self.history)):

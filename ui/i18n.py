@@ -196,6 +196,62 @@ ZH = {
     "Coverage by park": "按园区的覆盖率", "Coverage by size": "按规模的覆盖率",
     "Digital level: start and end": "数字化水平：期初与期末",
     "enterprises": "家企业", "Start": "期初", "End": "期末", "Level {0}": "{0} 级",
+    # the Policy panel and the public money view (ui/policy.py, ui/charts.py)
+    "Policy": "政策", "Policy of scenario {0}": "情景 {0} 的政策",
+    "No scenario yet: create one (Plan ▸ New scenario…) to set its policy.":
+        "尚无情景：请先新建情景（规划 ▸ 新建情景…）再设定其政策。",
+    "Set {0} of {1}": "设定 {1} 的{0}",
+    "Grants": "投资补贴", "Micro firms": "微型企业", "Small firms": "小型企业",
+    "Medium firms": "中型企业", "Large firms": "大型企业", "Cap per firm": "每家企业上限",
+    "The government pays this share of a firm's project capex once, by the firm's size.":
+        "政府按企业规模一次性承担其项目投资的这一比例。",
+    "Most subsidy one firm gets in all; empty = no cap.": "一家企业最多获得的补贴总额；空为不设上限。",
+    "Running-cost subsidy": "运维补贴", "Share of running cost": "运维费补贴比例",
+    "For years": "补贴年数",
+    "Pays part of an SME's yearly running cost (e.g. a cloud subscription) after go-live.":
+        "上线后承担中小企业每年运维费的一部分（如云服务订阅费）。",
+    "Share of an SME's yearly opex the government pays.": "政府承担中小企业年运维费的比例。",
+    "How many years from go-live it is paid.": "自上线起发放的年数。",
+    "Level condition": "达标条件",
+    "事后奖补: subsidies are paid only once the firm has reached a digital level; until then "
+    "they wait, and are never paid if it never gets there.":
+        "事后奖补：企业达到规定的数字化水平后才发放补贴；此前暂缓，始终未达到则不发放。",
+    "Pay once the firm reaches": "企业达到此水平后发放", "None: pay at once": "无：立即发放",
+    "Targeting": "补贴对象", "Ownerships": "所有制",
+    "Only firms of the ticked ownerships get grants, running-cost and interest subsidies; "
+    "none ticked = all firms.": "仅所勾选所有制的企业获得投资补贴、运维补贴和贴息；不勾选则为全部企业。",
+    "State-owned": "国有", "Private": "民营", "Foreign-owned": "外资", "Other ownership": "其他",
+    "Tax": "税收", "Tax relief rate": "税收减免率",
+    "Tax relief returns a share of a firm's own digital spending, for every firm.":
+        "税收减免按企业自身数字化支出的一定比例返还，适用于所有企业。",
+    "Share of a firm's own digital spending returned as tax relief.":
+        "企业自身数字化支出中以税收减免返还的比例。",
+    "E.g. a 100% super-deduction of R&D spending (研发费用加计扣除) at 25% income tax returns "
+    "100% × 25% = 25% of the spending:":
+        "例如研发费用加计扣除 100%、企业所得税率 25%，则返还支出的 100% × 25% = 25%：",
+    "Super-deduction": "加计扣除比例", "× income tax": "× 所得税率", "= {0} relief": "= 减免 {0}",
+    "Use {0}": "采用 {0}",
+    "Loans": "贷款", "Share financed by loan": "贷款比例", "Interest rate": "贷款利率",
+    "Years to repay": "还款年数", "Interest subsidy": "贴息",
+    "A bank loan pays part of an SME's own capex; it is repaid in equal yearly instalments, "
+    "and the government may pay part of the interest (贷款贴息).":
+        "银行贷款承担中小企业自付投资的一部分，按年等额还款；政府可承担部分利息（贷款贴息）。",
+    "Share of an SME's own capex paid with a bank loan.": "中小企业自付投资中由银行贷款支付的比例。",
+    "The loan's yearly interest rate.": "贷款年利率。",
+    "Equal yearly instalments over this many years.": "在这些年内按年等额还款。",
+    "Share of the loan interest the government pays (贷款贴息).": "政府承担的贷款利息比例（贷款贴息）。",
+    "Park operators": "园区运营方", "Capex grants": "投资补贴", "Tax relief": "税收减免",
+    "Public money by instrument": "按政策工具的财政资金", "Total": "合计",
+    "Public money over the horizon ({0})": "规划期内财政资金（{0}）",
+    "Public money, total": "财政资金合计",
+    "Per SME reaching level {0} ({1} SMEs)": "每家新达到 {0} 级的中小企业（{1} 家）",
+    "none reached": "无企业达标",
+    "Per newly data-connected link ({0} links)": "每条新数据互联链接（{0} 条）",
+    "none connected": "无新互联链接",
+    "SMEs' own payback, median ({0} SMEs with projects)": "中小企业自身回收年份，中位数（{0} 家有项目）",
+    "SMEs' own payback, median": "中小企业自身回收年份，中位数",
+    "not within the horizon": "规划期内未回收", "no SME projects": "无中小企业项目",
+    "SMEs paying back within the horizon": "规划期内回收的中小企业", "({0} of {1})": "（{1} 家中 {0} 家）",
     "Health check": "数字化体检", "Assess…": "评测…", "Levels across the chain": "全链等级分布",
     "Assessed enterprises": "已评测企业",
     "Projects that fit: what lifts this firm to its next level first, then best "
