@@ -87,7 +87,7 @@ Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 _Plan: TypeAlias = tuple[list[Assignment], list[ParkAssignment]]  # firms' rows, parks' rows
 
-OBJECTIVES = ("npv", "coverage")
+OBJECTIVES = ("npv", "coverage", "expected-npv")
 _TOL = 1e-6
 # HiGHS finds no plan in minutes on ~100,000 candidates; beyond LARGE it first solves over
 # the KEEP candidates with the highest own NPV (a plan that is feasible for the whole problem)
@@ -274,7 +274,7 @@ class OptimiseResult:
     scenario: Scenario  # the new scenario "S (optimised)"
     assignments: list[Assignment]  # S's rows copied to the new scenario, then the additions
     park_assignments: list[ParkAssignment]  # the same for park projects on parks
-    objective: float  # the engine's NPV of the new scenario
+    objective: float  # the engine's NPV of the new scenario (expected-npv: its expected NPV)
     bound: float | None  # best bound on the NPV HiGHS proved (None: no plan was solved)
     gap: float | None  # (bound − objective) / |objective|, as HiGHS reports gaps
     status: str  # optimal / time limit / infeasible / cancelled / no candidates / …
@@ -294,6 +294,7 @@ class OptimiseResult:
     held: list[Limit] = field(default_factory=list)  # SMEs S alone puts over the cost cap
     restricted: bool = False  # solved over the KEEP candidates of highest own NPV only
     binding: list[Limit] = field(default_factory=list)  # budgets with at most 1 % left
+    kind: str = "npv"  # the objective: npv, coverage or expected-npv (what objective means)
 
     @property
     def changed(self) -> bool:
@@ -338,10 +339,13 @@ class OptimiseResult:
         else:
             status = "optimal within the solver's gap" if self.status == "optimal" else \
                 self.status
-        return (f"“{self.scenario.name}”：添加 {len(self.additions)} 项；净现值 "
+        expected = self.kind == "expected-npv"
+        return (f"“{self.scenario.name}”：添加 {len(self.additions)} 项；"
+                f"{'期望净现值' if expected else '净现值'} "
                 f"{_amount(self.base_objective)} → {_amount(self.objective)}（上界 {bound}，"
                 f"差距 {gap}）；{status}，用时 {self.seconds:.1f} 秒。" if zh else
-                f"“{self.scenario.name}”: {len(self.additions)} additions; NPV "
+                f"“{self.scenario.name}”: {len(self.additions)} additions; "
+                f"{'expected NPV' if expected else 'NPV'} "
                 f"{_amount(self.base_objective)} → {_amount(self.objective)} (bound {bound}, "
                 f"gap {gap}); {status}, {self.seconds:.1f} s.")
 
@@ -359,6 +363,14 @@ class OptimiseResult:
                        f"“{self.base}” alone already puts these SMEs over the cost cap; the "
                        "plan keeps them no worse than that (their own cost in those years "
                        f"does not grow): {firms}.")
+        if self.kind == "expected-npv" and self.additions:
+            out.append("期望净现值按各企业按认知程度的参与率加权（见 docs/method.md）；不添加辅导项目"
+                       "（情景中已有的辅导计入）；预算与成本上限按全部参与计算；下列每项的净现值为"
+                       "全部参与时的数值。" if zh else
+                       "Expected NPV: weighted by each firm's participation rate by awareness "
+                       "(docs/method.md); no coaching project is added (the scenario's own "
+                       "coaching counts); budgets and cost caps hold with everyone taking "
+                       "part; each addition's NPV below is with everyone taking part.")
         if self.restricted:
             out.append(f"候选项 {self.candidates:,} 个：仅在自身净现值最高的 {KEEP:,} 个中求解，"
                        "上界有效但较松。" if zh else
@@ -607,6 +619,7 @@ class _Money:
     """Each item's yearly figures (items x years) under every linear rule of the policy."""
 
     npv: Floats  # its own discounted benefit − cost (cost counts loans drawn and repaid)
+    benefit: Floats  # of which its discounted benefit
     core: Floats  # what the core pays, before subsidy payments
     government: Floats  # interest subsidy, tax relief, the government's share of park items
     own: Floats  # what the firm pays itself (SMEs), before subsidy payments
@@ -682,9 +695,70 @@ def _money(arrays: ChainArrays, scenario: Scenario, item_e: Ints, item_k: Ints, 
         :, None] * tax
     government = interest_gov + np.where(is_park, 0.0, 1.0)[:, None] * tax + \
         np.where(is_park, gov_share, 0.0)[:, None] * gross
-    npv = (live * benefit[:, None] - gross + drawn - repaid) @ factor
-    return _Money(npv=npv, core=core, government=government, own=own, claim=claim,
-                  core_part=core_part)
+    benefit_pv = (live * benefit[:, None]) @ factor
+    npv = benefit_pv - (gross - drawn + repaid) @ factor
+    return _Money(npv=npv, benefit=benefit_pv, core=core, government=government, own=own,
+                  claim=claim, core_part=core_part)
+
+
+def _item_probability(arrays: ChainArrays, scenario: Scenario, existing: list[Assignment],
+                      item_e: Ints, item_p: Ints, item_s: Ints) -> Floats:
+    """The probability that each item takes place (docs/method.md, “Who takes part”): 1 for
+    park items, the core's and coaching projects; else the participation rate of its firm's
+    awareness class in its start year, raised by S's coaching rows live by then (the
+    expected-NPV optimiser adds no coaching, so nothing else can raise it)."""
+    from planner.simulate import AWARENESS_ORDER
+
+    model = arrays.model
+    rank = {name: i for i, name in enumerate(AWARENESS_ORDER)}
+    rates = np.array([getattr(scenario, "participation_" + name) for name in AWARENESS_ORDER])
+    gain = np.array([p.awareness_gain for p in model.projects], np.int64)
+    base = np.fromiter((rank[e.awareness] for e in model.enterprises), np.int64,
+                       len(model.enterprises))
+    firm = np.maximum(item_e, 0)
+    level = base[firm].copy()
+    for a in existing:
+        p = arrays.project_index[a.project]
+        if gain[p] > 0:
+            live = a.start_year + int(arrays.p_duration[p])
+            level[(item_e == arrays.index[a.enterprise]) & (item_s >= live)] += gain[p]
+    certain = (item_e < 0) | (item_e == arrays.core) | (gain[item_p] > 0)
+    return np.where(certain, 1.0, rates[np.minimum(level, len(AWARENESS_ORDER) - 1)])
+
+
+def expected_npv(model: ChainModel, scenario: str) -> float:
+    """The scenario's participation-weighted expected NPV, exactly (docs/method.md,
+    “Optimiser”, expected NPV): what the mean of ``chainplan simulate`` tends to.
+
+    From the evaluation's own per-assignment figures (the simulation's set-up): each
+    assignment's discounted cost, and its benefit times the mean multiplier
+    (low + 1 + high) / 3, weighted by the probability that it takes place; park projects
+    always do; subsidies are transfers. A link yields its benefit in a year when both ends
+    are connected: a firm's assignments share one U, so it is connected with probability
+    the largest probability of its connecting assignments live then (1 for a flag or a
+    park project), and the two ends are independent."""
+    from planner.simulate import Draws, _park_levels
+
+    setup = Draws.of(model, scenario)
+    arrays, full, picked = setup.arrays, setup.full, setup.picked
+    prob = np.minimum(setup.threshold, 1.0)
+    mean_m = (setup.low + 1.0 + setup.high) / 3
+    own = setup.own
+    value = float(prob @ (mean_m[picked.project] * (own[:, 3] + own[:, 4])
+                          - own[:, :3].sum(axis=1)))
+    value += float((mean_m[setup.park_project] @ setup.park_benefit).sum())
+    value -= sum(setup.park_npv.values())
+    horizon = len(full.years)
+    connected = np.maximum(arrays.platform[:, None].astype(float) * np.ones((1, horizon)),
+                           _park_levels(setup)[1])  # flags and park projects: certain
+    live = full.trace.live & arrays.p_connects[picked.project][:, None]
+    a, t = np.nonzero(live)
+    np.maximum.at(connected, (picked.who[a], t), prob[a])
+    u, v = arrays.link_u, arrays.link_v
+    fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+    both = connected[u] * connected[v]
+    weight = np.where(fresh, setup.scenario.link_benefit_rate * arrays.link_value, 0.0)
+    return value + float(weight @ both @ full.factor) if len(u) else value
 
 
 def _group_max(key: Ints, values: Floats, size: int) -> Floats:
@@ -697,11 +771,12 @@ def _group_max(key: Ints, values: Floats, size: int) -> Floats:
 
 def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
            government_budget: float | None, per_year: bool, core_share: float,
-           park_shares: tuple[float, float], sme_limit: Floats, base: ScenarioResult
-           ) -> _Program:
+           park_shares: tuple[float, float], sme_limit: Floats, base: ScenarioResult,
+           expected: bool = False) -> _Program:
     """The program; ``sme_limit`` (enterprises x years) is each firm's own yearly cost cap,
     never below what S alone makes it pay; ``park_shares`` (government, core) of new park
-    items."""
+    items. With ``expected``, the objective is the participation-weighted expected NPV
+    (docs/method.md, “Optimiser”, expected NPV) and no coaching project is a candidate."""
     from scipy.sparse import coo_array, csr_array, vstack
 
     model = arrays.model
@@ -738,6 +813,15 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                    factor)
     is_park = item_k >= 0
     lt = np.clip(item_s + arrays.p_duration[item_p] - start, 0, horizon)  # first live offset
+    # the probability that each item takes place (1 with every assignment happening) and
+    # what it adds to the objective: its NPV, or its expected NPV, prob·(mean M·benefit −
+    # cost) with the mean of the triangular multiplier (low + 1 + high) / 3
+    coaching = np.array([p.awareness_gain > 0 for p in model.projects], bool)
+    prob = _item_probability(arrays, scenario, existing, item_e, item_p, item_s) if expected \
+        else np.ones(len(item_p))
+    mean_m = np.array([(p.benefit_low + 1.0 + p.benefit_high) / 3 for p in model.projects])
+    value = prob * (money.npv + (mean_m[item_p] - 1.0) * money.benefit) if expected \
+        else money.npv
 
     # what the level gate needs: is it in force for a firm at all?
     gate = scenario.subsidy_min_level
@@ -755,13 +839,15 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     lowers = ((money.core - money.core_part[:, None] * paid_now).min(axis=1) < 0) | \
         ((money.own - np.where(is_park, 0.0, 1.0 - money.core_part)[:, None] * paid_now)
          .min(axis=1) < 0)
-    useless = (~fixed & (money.npv < 0) & ~arrays.p_connects[item_p] & ~enables[item_p]
+    useless = (~fixed & (value < 0) & ~arrays.p_connects[item_p] & ~enables[item_p]
                & ~((arrays.p_gain[item_p] > 0) & levels_matter) & ~lowers & ~moved)
+    if expected:  # what coaching adds is through others' probabilities: not linear
+        useless |= ~fixed & ~is_park & coaching[item_p]
     keep = ~useless
-    item_e, item_k, item_p, item_s, fixed, lt, is_park = (
-        v[keep] for v in (item_e, item_k, item_p, item_s, fixed, lt, is_park))
+    item_e, item_k, item_p, item_s, fixed, lt, is_park, prob, value = (
+        v[keep] for v in (item_e, item_k, item_p, item_s, fixed, lt, is_park, prob, value))
     money = _Money(*(getattr(money, name)[keep] for name in
-                     ("npv", "core", "government", "own", "claim", "core_part")))
+                     ("npv", "benefit", "core", "government", "own", "claim", "core_part")))
     k_items = len(item_e)
     e0 = np.maximum(item_e, 0)
     years_t = np.arange(horizon)
@@ -814,22 +900,73 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
     reach = arrays.platform | (conn_pos >= 0)
     link_ids = np.flatnonzero(fresh & reach[u] & reach[v])
+    # connection units (firm, level θ): a firm's items share one U, so it is connected in t
+    # with probability the largest θ (probability) of its chosen connecting items live in t
+    # (1 for park items); unit (e, θ) is "some chosen connecting item with probability ≥ θ
+    # is live". Then P(connected) = Σ Δθ·unit over e's units (Δθ: θ less the unit below),
+    # and a link's ends are different firms, independent: P(both) = Σ Δθ_u·Δθ_v·(both
+    # units on). With every θ = 1 (objective npv) a firm has one unit and this is the
+    # plain "connected" of the deterministic plan.
+    theta = np.round(np.minimum(prob, 1.0), 12)
+    ent_conn = np.flatnonzero(conn_item & ~is_park & (conn_pos[e0] >= 0))
+    unit_f = [conn_pos[item_e[ent_conn]]]
+    unit_v = [theta[ent_conn]]
+    for k in np.unique(item_k[conn_item & is_park]):
+        who = conn_pos[member_lists[k]]
+        who = who[who >= 0]
+        unit_f.append(who)
+        unit_v.append(np.ones(len(who)))
+    uf, uv = np.concatenate(unit_f).astype(np.int64), np.concatenate(unit_v)
+    order = np.lexsort((uv, uf))
+    uf, uv = uf[order], uv[order]
+    distinct = np.r_[True, (uf[1:] != uf[:-1]) | (uv[1:] != uv[:-1])] if len(uf) else \
+        np.zeros(0, bool)
+    unit_firm, unit_theta = uf[distinct], uv[distinct]
+    unit_of = np.empty(len(order), np.int64)  # the unit of each (item or park member) entry
+    unit_of[order] = np.cumsum(distinct) - 1
+    n_units = len(unit_firm)
+    first_unit = np.searchsorted(unit_firm, np.arange(len(conn_ids)), side="left")
+    unit_count = np.bincount(unit_firm, minlength=len(conn_ids))
+    new_firm = np.r_[True, unit_firm[1:] != unit_firm[:-1]] if n_units else np.zeros(0, bool)
+    unit_delta = unit_theta - np.where(new_firm, 0.0, np.r_[0.0, unit_theta[:-1]])
+    # link pairs: each unit of one end with each unit of the other (one "unit" of Δθ = 1,
+    # always on, for an end connected by its platform flag)
+    ends_first, ends_count = [], []
+    for end in (u, v):
+        ends = end[link_ids]
+        ends_first.append(np.where(arrays.platform[ends], -1,
+                                   first_unit[np.maximum(conn_pos[ends], 0)]))
+        ends_count.append(np.where(arrays.platform[ends], 1,
+                                   unit_count[np.maximum(conn_pos[ends], 0)]))
+    per_link = ends_count[0] * ends_count[1]
+    pair_l = np.repeat(np.arange(len(link_ids)), per_link)
+    offset = np.arange(int(per_link.sum())) - np.repeat(np.cumsum(per_link) - per_link, per_link)
+    pair_unit = []
+    pair_delta = np.ones(len(pair_l))
+    for side in (0, 1):  # pairs enumerate u's units (slow) by v's units (fast)
+        within = offset // ends_count[1][pair_l] if side == 0 else \
+            offset % ends_count[1][pair_l]
+        end_first = ends_first[side][pair_l]
+        unit = np.where(end_first < 0, -1, end_first + within)
+        pair_unit.append(unit)
+        pair_delta *= np.where(unit < 0, 1.0, unit_delta[np.maximum(unit, 0)])
+    n_pairs = len(pair_l)
 
-    # --- columns: items | P, z, G, w, R of special firms | conn | on
+    # --- columns: items | P, z, G, w, R of special firms | conn units | link pairs
     H = horizon
     p_base = k_items
     z_base, g_base, w_base, r_base = (p_base + j * m * H for j in range(1, 5))
     conn_base = p_base + 5 * m * H
-    link_base = conn_base + len(conn_ids) * H
-    n_var = link_base + len(link_ids) * H
+    link_base = conn_base + n_units * H
+    n_var = link_base + n_pairs * H
 
     def col(base: int, pos: Ints, t: Ints) -> Ints:
         return base + pos * H + t
 
     c = np.zeros(n_var)
-    c[:k_items] = -money.npv
-    c[link_base:] = -(scenario.link_benefit_rate * arrays.link_value[link_ids][:, None]
-                      * factor[None, :]).ravel()
+    c[:k_items] = -value
+    c[link_base:] = -(scenario.link_benefit_rate * arrays.link_value[link_ids][pair_l][:, None]
+                      * pair_delta[:, None] * factor[None, :]).ravel()
     lb = np.zeros(n_var)
     ub = np.ones(n_var)
     lb[:k_items] = fixed.astype(float)
@@ -1079,38 +1216,46 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
             add(coo_array((np.ones(int(multi.sum())), (g2, cands[multi])),
                           shape=(int(g2.max()) + 1, n_var)).tocsr(), -np.inf, 1.0)
 
-    # --- conn[e, t] <= Σ x of its (and its park's) connecting items live in t;
-    #     on[l, t] <= conn of each end
-    if len(conn_ids):
-        ck_ = np.flatnonzero(conn_item & ~is_park & (conn_pos[e0] >= 0))
-        kk, tt = np.nonzero(live[ck_])
-        rr_l = [np.arange(len(conn_ids) * H), conn_pos[item_e[ck_[kk]]] * H + tt]
-        cc_l = [conn_base + np.arange(len(conn_ids) * H), ck_[kk]]
+    # --- unit[(e, θ), t] <= Σ x of e's connecting items of probability >= θ live in t (and
+    #     its park's connecting items, probability 1); on[pair, t] <= each end's unit
+    if n_units:
+        # each connecting item counts for its firm's units of θ up to its own (a firm's
+        # units are sorted by θ, so a prefix ending at the item's own unit)
+        lo_u = first_unit[conn_pos[item_e[ent_conn]]]
+        upto = unit_of[:len(ent_conn)] - lo_u + 1
+        rep_k = np.repeat(ent_conn, upto)
+        rep_u = np.repeat(lo_u, upto) + (np.arange(int(upto.sum()))
+                                         - np.repeat(np.cumsum(upto) - upto, upto))
+        kk, tt = np.nonzero(live[rep_k])
+        rr_l = [np.arange(n_units * H), rep_u[kk] * H + tt]
+        cc_l = [conn_base + np.arange(n_units * H), rep_k[kk]]
         for j in np.flatnonzero(conn_item & is_park):
             who = conn_pos[member_lists[item_k[j]]]
             who = who[who >= 0]
+            units = np.concatenate([np.arange(first_unit[w], first_unit[w] + unit_count[w])
+                                    for w in who]) if len(who) else np.zeros(0, np.int64)
             ts = np.flatnonzero(live[j])
-            rr_l.append((who[:, None] * H + ts[None, :]).ravel())
-            cc_l.append(np.full(len(who) * len(ts), j))
-        vv_l = [np.ones(len(conn_ids) * H)] + [-np.ones(len(x)) for x in rr_l[1:]]
-        add(rows_of(rr_l, cc_l, vv_l, len(conn_ids) * H), -np.inf, 0.0)
-    if len(link_ids):
-        for end in (u, v):
-            ends = end[link_ids]
-            sel_l = np.flatnonzero(~arrays.platform[ends])
+            rr_l.append((units[:, None] * H + ts[None, :]).ravel())
+            cc_l.append(np.full(len(units) * len(ts), j))
+        vv_l = [np.ones(n_units * H)] + [-np.ones(len(x)) for x in rr_l[1:]]
+        add(rows_of(rr_l, cc_l, vv_l, n_units * H), -np.inf, 0.0)
+    if n_pairs:
+        for unit in pair_unit:
+            sel_l = np.flatnonzero(unit >= 0)
             li = np.repeat(sel_l, H)
             tt = np.tile(years_t, len(sel_l))
             n_rows = len(li)
             on_cols = link_base + li * H + tt
             add(rows_of([np.arange(n_rows), np.arange(n_rows)],
-                        [on_cols, col(conn_base, conn_pos[ends[li]], tt)],
+                        [on_cols, col(conn_base, unit[li], tt)],
                         [np.ones(n_rows), -np.ones(n_rows)], n_rows), -np.inf, 0.0)
 
     a = vstack(blocks, format="csr") if blocks else csr_array((0, n_var))
-    non_core_conn = conn_ids[conn_ids != arrays.core]
+    # connected (some connecting item live): each firm's first unit, of the lowest θ
+    non_core_conn = conn_ids[(conn_ids != arrays.core) & (unit_count > 0)]
     coverage_c = np.zeros(n_var)
-    coverage_c[col(conn_base, conn_pos[non_core_conn], np.full(len(non_core_conn), H - 1))] \
-        = -1.0
+    coverage_c[col(conn_base, first_unit[conn_pos[non_core_conn]],
+                   np.full(len(non_core_conn), H - 1))] = -1.0
     platform_smes = arrays.platform.copy()
     if arrays.core >= 0:
         platform_smes[arrays.core] = False
@@ -1119,9 +1264,9 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         row_lb=np.concatenate(row_lb) if row_lb else np.zeros(0),
         row_ub=np.concatenate(row_ub) if row_ub else np.zeros(0),
         item_e=item_e, item_k=item_k, item_p=item_p, item_s=item_s, item_fixed=fixed,
-        item_npv=money.npv, n_items=k_items, coverage_c=coverage_c,
+        item_npv=value, n_items=k_items, coverage_c=coverage_c,
         coverage_constant=float(platform_smes.sum()), conn_base=conn_base, conn_ids=conn_ids,
-        link_base=link_base, link_ids=link_ids, relax=relax, mixed=mixed)
+        link_base=link_base, link_ids=link_ids[pair_l], relax=relax, mixed=mixed)
 
 
 @dataclass
@@ -1252,6 +1397,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     arrays = ChainArrays.of(model)
     report(0.0)
     base = evaluate_scenario(arrays, base_scenario)
+    expected = objective == "expected-npv"
+    base_value = expected_npv(model, scenario) if expected else base.npv
     n = len(arrays.ids)
     base_own = sme_own_costs(base, n)
     sme_limit = np.maximum(sme_cost_cap * arrays.revenue[:, None] + np.zeros_like(base_own),
@@ -1266,10 +1413,13 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     def finish(plan: _Plan, status: str, exact: bool, bound: float | None,
                message: str = "", additions: list[Addition] | None = None,
                counts: tuple[int, int, int] = (0, 0, 0), planned: ScenarioResult | None = None,
-               restricted: bool = False) -> OptimiseResult:
+               restricted: bool = False, worth: float | None = None) -> OptimiseResult:
         if planned is None:
             planned = evaluated(plan)
         value = planned.npv
+        if expected:
+            value = base_value if planned is base else worth if worth is not None else \
+                expected_npv(_with_plan(model, new_scenario, *plan), new_scenario.name)
         top = None if bound is None else max(bound, value)
         gap = None if top is None else 0.0 if top == value else \
             (top - value) / max(abs(value), 1e-9)
@@ -1279,13 +1429,14 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
             scenario=new_scenario, assignments=plan[0], park_assignments=plan[1],
             objective=value, bound=top, gap=gap,
             status=status, exact=exact, seconds=time.perf_counter() - began,
-            additions=additions or [], base_objective=base.npv,
+            additions=additions or [], base_objective=base_value,
             coverage=None if math.isnan(share) else float(share),
             core_spend=float(planned.party_cost["core"].sum()),
             government_spend=float(planned.party_cost["government"].sum()), message=message,
             candidates=counts[0], variables=counts[1], constraints=counts[2], base=scenario,
             over=over, held=held, restricted=restricted,
-            binding=_binding(planned, budgets, per_year) if additions else [])
+            binding=_binding(planned, budgets, per_year) if additions else [],
+            kind=objective)
 
     unchanged: _Plan = (originals, park_originals)
     if over:
@@ -1295,11 +1446,12 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         return finish(unchanged, "cancelled", False, None, "cancelled before the solve",
                       planned=base)
     prog = _build(arrays, base_scenario, budgets["core"], budgets["government"], per_year,
-                  core_share, (park_government_share, park_core_share), sme_limit, base)
+                  core_share, (park_government_share, park_core_share), sme_limit, base,
+                  expected=expected)
     counts = (int((~prog.item_fixed).sum()), len(prog.c), int(prog.a.shape[0]))
     report(0.2)
     if counts[0] == 0:
-        return finish(unchanged, "no candidates", True, base.npv,
+        return finish(unchanged, "no candidates", True, base_value,
                       "no candidate passes the rules", counts=counts, planned=base)
     if cancelled():
         return finish(unchanged, "cancelled", False, None, "cancelled before the solve",
@@ -1373,7 +1525,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
             return finish(unchanged, "cancelled", False, None, "cancelled between the solves",
                           counts=counts, planned=base)
     loose_bound: float | None = None
-    if objective == "npv" and counts[0] > LARGE:
+    if objective != "coverage" and counts[0] > LARGE:
         free = np.flatnonzero(~prog.item_fixed)
         dropped = free[np.argsort(-prog.item_npv[free], kind="stable")][KEEP:]
         full_ub = prog.ub
@@ -1381,7 +1533,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         prog.ub[dropped] = 0.0  # items are the first columns
         solved, how = solve(prog.c, extra, max(1.0, remaining))
         prog.ub = full_ub
-        loose_bound = _loose_bound(prog, arrays, base_scenario, base)
+        loose_bound = _loose_bound(prog, arrays, base_scenario, base, base_value)
         message += (f"{counts[0]:,} candidates: solved over the {KEEP:,} with the highest own "
                     "NPV; the bound is S's NPV plus every candidate's positive NPV and every "
                     "link's benefit (valid but loose); ")
@@ -1404,7 +1556,10 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         repaired += 1
     plan = plan_of(items)
     planned = evaluated(plan)
-    agree = abs(planned.npv - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
+    # the objective of the plan as computed apart from the program
+    worth = expected_npv(_with_plan(model, new_scenario, *plan), new_scenario.name) \
+        if expected else planned.npv
+    agree = abs(worth - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
     exact = solved.status == "optimal" and stage_status == "optimal" and agree and \
         not repaired and loose_bound is None
     if repaired:
@@ -1418,7 +1573,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     explained = [what.explain(a) for a in plan[0][len(originals):]] + \
         [what.explain_park(b) for b in plan[1][len(park_originals):]]
     return finish(plan, status, exact, bound, message.rstrip("; "), explained, counts, planned,
-                  restricted=loose_bound is not None)
+                  restricted=loose_bound is not None, worth=worth)
 
 
 def _binding(planned: ScenarioResult, budgets: dict[str, float | None], per_year: bool
@@ -1453,10 +1608,12 @@ def _held(arrays: ChainArrays, base: ScenarioResult, base_own: Floats, sme_cost_
 
 
 def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
-                 base: ScenarioResult) -> float:
-    """A bound no plan can beat, whatever the constraints: S's NPV, plus the best own NPV
-    of every (enterprise or park, project) when positive, plus the benefit of every link the flags
-    do not connect in every year (NPV adds up per assignment and per link)."""
+                 base: ScenarioResult, base_value: float) -> float:
+    """A bound no plan can beat, whatever the constraints: S's NPV (``base_value``; or its
+    expected NPV), plus the best own (expected) NPV of every (enterprise or park, project)
+    when positive, plus the benefit of every link the flags do not connect in every year
+    (NPV and expected NPV add up per assignment and per link, a link's at most its
+    benefit)."""
     free = ~prog.item_fixed
     owner = np.where(prog.item_k >= 0, len(arrays.ids) + prog.item_k, prog.item_e)
     pairs = owner[free].astype(np.int64) * (len(prog.c) + 1) + prog.item_p[free]
@@ -1467,7 +1624,7 @@ def _loose_bound(prog: _Program, arrays: ChainArrays, scenario: Scenario,
     fresh = ~arrays.link_flag & ~(arrays.platform[arrays.link_u] & arrays.platform[arrays.link_v])
     links = scenario.link_benefit_rate * float(arrays.link_value[fresh].sum()) * \
         float(base.factor.sum())
-    return float(base.npv + np.clip(best, 0, None).sum() + links)
+    return float(base_value + np.clip(best, 0, None).sum() + links)
 
 
 # --- why each addition: what-ifs on one firm's rows --------------------------------------
