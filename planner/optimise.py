@@ -365,12 +365,13 @@ class OptimiseResult:
                        f"does not grow): {firms}.")
         if self.kind == "expected-npv" and self.additions:
             out.append("期望净现值按各企业按认知程度的参与率加权（见 docs/method.md）；不添加辅导项目"
-                       "（情景中已有的辅导计入）；预算与成本上限按全部参与计算；下列每项的净现值为"
-                       "全部参与时的数值。" if zh else
+                       "（情景中已有的辅导计入）；预算与成本上限按全部参与计算；下列每项的净现值及"
+                       "“为何此年”均按全部参与计算。" if zh else
                        "Expected NPV: weighted by each firm's participation rate by awareness "
                        "(docs/method.md); no coaching project is added (the scenario's own "
                        "coaching counts); budgets and cost caps hold with everyone taking "
-                       "part; each addition's NPV below is with everyone taking part.")
+                       "part; each addition's NPV and why it starts in its year below are "
+                       "worked out with everyone taking part.")
         if self.restricted:
             out.append(f"候选项 {self.candidates:,} 个：仅在自身净现值最高的 {KEEP:,} 个中求解，"
                        "上界有效但较松。" if zh else

@@ -245,3 +245,48 @@ def test_optimise_command_takes_the_expected_npv_objective(tmp_path, capsys):
     data = json.loads(out.read_text(encoding="utf-8"))
     assert any(s["name"] == NEW for s in data["scenarios"])
     assert np.isfinite(value)
+
+
+@pytest.fixture
+def lang(request):
+    """The interface language for one test (English again afterwards)."""
+    from ui import i18n
+
+    i18n.set_language(request.param)
+    yield request.param
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "expected NPV"), ("zh_CN", "期望净现值")],
+                         indirect=["lang"])
+def test_optimise_dialog_offers_the_expected_npv_objective(qtbot, lang, words):
+    from PySide6.QtCore import Qt
+
+    from ui.document import Document
+    from ui.optimise_dialog import OptimiseDialog, OptimiseResultDialog
+
+    model = _chain()
+    document = Document(model)
+    dialog = OptimiseDialog(document)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for spin, text in ((dialog.government_budget, "18"), (dialog.sme_cap, "100"),
+                       (dialog.time_limit, "20")):
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, text)
+        qtbot.keyClick(spin, Qt.Key.Key_Tab)
+    dialog.objective.setFocus()
+    qtbot.keyClick(dialog.objective, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.objective, Qt.Key.Key_Down)
+    assert dialog.objective.currentData() == "expected-npv"
+    with qtbot.waitSignal(dialog.runner.finished, timeout=60_000):
+        qtbot.mouseClick(dialog.start, Qt.MouseButton.LeftButton)
+    result = dialog.result
+    assert result is not None and result.changed and result.kind == "expected-npv"
+    assert document.scenario == NEW
+    assert result.objective == pytest.approx(_exact(document.model, NEW), rel=1e-9)
+    assert words in dialog.summary
+    shown = OptimiseResultDialog(result)
+    qtbot.addWidget(shown)
+    assert words in shown.head.text()

@@ -271,6 +271,12 @@ ZH = {
     "Optimise plan": "优化规划", "Optimise plan…": "优化规划…", "Optimise": "开始优化",
     "Budgets are per year": "预算按年计", "Net present value": "净现值",
     "Connected share at the end (NPV breaks ties)": "期末平台接入率（净现值次之）",
+    "Expected NPV (weighted by who takes part)": "期望净现值（按参与率加权）",
+    "Each assignment counts with the probability that its firm takes part (its awareness "
+    "class's participation rate) and benefits at their mean; no coaching is added; budgets "
+    "and cost caps hold with everyone taking part":
+        "每项分配按其企业参与的概率（所在认知程度的参与率）计入，效益取均值；不添加辅导项目；"
+        "预算与成本上限按全部参与计算",
     "Core enterprise budget": "核心企业预算", "Government budget": "政府预算",
     "Objective": "目标", "Core share of new projects": "新项目的核心企业分担",
     "SME yearly cost cap (of revenue)": "中小企业年成本上限（占营业收入）",

@@ -132,6 +132,12 @@ class OptimiseDialog(QDialog):
         self.objective = QComboBox(self)
         self.objective.addItem(tr("Net present value"), "npv")
         self.objective.addItem(tr("Connected share at the end (NPV breaks ties)"), "coverage")
+        self.objective.addItem(tr("Expected NPV (weighted by who takes part)"), "expected-npv")
+        self.objective.setItemData(2, tr(
+            "Each assignment counts with the probability that its firm takes part (its "
+            "awareness class's participation rate) and benefits at their mean; no coaching is "
+            "added; budgets and cost caps hold with everyone taking part"),
+            Qt.ItemDataRole.ToolTipRole)
         self.core_share = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=1, suffix=" %")
         self.sme_cap = QDoubleSpinBox(self, minimum=0, maximum=100, decimals=2, suffix=" %",
                                       value=2.0)
