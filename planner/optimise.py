@@ -25,7 +25,15 @@ Variables (one column each, built with vectorised numpy into one sparse matrix):
 
 The objective is the engine's NPV (benefits, link benefits, capex and opex; subsidies are transfers
 and do not change it), or, with ``objective="coverage"``, two solves: first the number of
-connected non-core firms in the horizon's last year, then NPV with that number held.
+connected non-core firms in the horizon's last year, then NPV with that number held. With
+``objective="expected-npv"`` it is the participation-weighted expected NPV: each item's NPV
+times the probability that it takes place (benefits at the mean multiplier), and link
+benefits through connection *units* (firm, probability level θ): a firm's items share one U,
+so it is connected with the largest probability of its live chosen connecting items, and a
+link's ends are independent, so each pair of the ends' units carries Δθ_u·Δθ_v of its
+benefit (exact, see docs/method.md). No coaching candidate is offered then (what coaching
+adds is a product of choices); budgets and caps stay on the plan with everyone taking part;
+``expected_npv`` computes the reported objective apart from the program.
 
 Budgets cover the whole scenario (S's own rows plus additions): the core pays
 ``core_share·(capex − subsidy)`` and ``core_share·opex`` of SME projects and all of its own;
