@@ -20,6 +20,7 @@ model as a ``Change``; ``Collection.edits`` turns the accepted ones into one lis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import hashlib
 import io
@@ -46,6 +47,7 @@ from models.edits import Edit, SetFields, append_rows, set_field_edits
 from models.problems import ImportFailed, Problem
 from models.records import cell_text, export_problems, record_of
 from models.schema import Kind, display, normalise
+from models.xlsx_guard import check_xlsx
 
 # --- the marker ---------------------------------------------------------------------------
 
@@ -191,13 +193,13 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
 
     zh = lang == "zh_CN"
     book = Workbook()
-    scratch = book.active
+    scratch: Any = book.active
     scratch.title = "scratch"
     unlocked = Protection(locked=False)
     header_font, fill = Font(bold=True, color="FFFFFF"), PatternFill("solid", fgColor=_HEADER_FILL)
     grey = PatternFill("solid", fgColor="E7E6E6")
     wrap = Alignment(wrap_text=True, vertical="top")
-    samples = {}
+    samples: dict[str, int] = {}
     for name, font, cell_fill, protection, number_format in (
             ("header", header_font, fill, None, None), ("locked", None, grey, None, None),
             ("free", None, None, unlocked, None), ("free_amount", None, None, unlocked, _AMOUNT),
@@ -235,7 +237,7 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         check.add(f"{letter}2:{letter}{_LAST_ROW}")
         ws.data_validations.append(check)
 
-    def free_columns(ws: Any, count: int, amounts: set[int] = frozenset()) -> None:
+    def free_columns(ws: Any, count: int, amounts: Iterable[int] = ()) -> None:
         for index in range(1, count + 1):
             dimension = ws.column_dimensions[_letter(index)]
             dimension.protection = unlocked
@@ -255,10 +257,10 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         ws.row_dimensions[row].height = 15 * max(2, len(text) // (55 if zh else 110) + 1)
         row += 1
     row += 1
-    heading = ["工作表", "列", "含义", "填写要求"] if zh else ["Sheet", "Column", "Meaning",
-                                                            "Expected"]
-    for index, text in enumerate(heading, start=1):
-        cell = ws.cell(row=row, column=index, value=text)
+    titles = ["工作表", "列", "含义", "填写要求"] if zh else ["Sheet", "Column", "Meaning",
+                                                           "Expected"]
+    for index, title in enumerate(titles, start=1):
+        cell = ws.cell(row=row, column=index, value=title)
         cell.font, cell.fill = header_font, fill
     rows: list[tuple[str, str, str, str]] = []
     for attr, specs in (("enterprises", ENTERPRISE_FIELDS), ("links", LINK_FIELDS)):
@@ -494,6 +496,9 @@ def write_surveys(model: ChainModel, directory: str | os.PathLike[str], lang: st
 # --- collecting returns -------------------------------------------------------------------
 
 APPLIED, CONFLICT, REFUSED, NOT_CONFIRMED = "applied", "conflict", "refused", "not confirmed"
+# a text answer longer than this is junk or an attack, not a name or a product (a cell holds
+# 32,767 characters)
+MAX_TEXT = 1_000
 _COMPARED = {"enterprises": tuple(s.name for s in ENTERPRISE_FIELDS if s.name != "id"),
              "links": tuple(s.name for s in LINK_FIELDS if s.name not in ("supplier", "buyer"))}
 
@@ -518,7 +523,7 @@ class Change:
     status: str = APPLIED
     reason: tuple[str, str] = ("", "")
     row_key: tuple[str, ...] = ()
-    row: Any = field(default=None, compare=False, repr=False)
+    row: Any = dataclasses.field(default=None, compare=False, repr=False)
 
     @property
     def target(self) -> tuple[str, str, str]:
@@ -648,7 +653,8 @@ class _Recording:
     """A calamine workbook that remembers each sheet's header row as it is read."""
 
     def __init__(self, book: Any):
-        self.book, self.headers = book, {}
+        self.book = book
+        self.headers: dict[str, list[Any]] = {}
 
     def get_sheet_by_name(self, name: str) -> Any:
         sheet, headers = self.book.get_sheet_by_name(name), self.headers
@@ -669,7 +675,7 @@ def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Prob
     from models import workbook
 
     aliases = workbook._sheet_aliases()
-    checked = workbook.check_xlsx(path, lambda name: aliases.get(normalise(name))
+    checked = check_xlsx(path, lambda name: aliases.get(normalise(name))
                                   in workbook._READ)
     from python_calamine import CalamineWorkbook
 
@@ -758,6 +764,13 @@ def _file_changes(model: ChainModel, path: Path, name: str, notices: list[Any]
     changes: list[Change] = []
 
     def add(table: str, key: tuple[str, ...], name_: str, old: Any, new: Any, **kw: Any) -> None:
+        texts = [new] if isinstance(new, str) else [
+            v for v in (new or {}).values() if isinstance(v, str)] if isinstance(new, dict) else []
+        if any(len(t) > MAX_TEXT for t in texts):
+            longest = max(len(t) for t in texts)
+            kw.update(status=REFUSED, reason=(
+                f"a text of {longest:,} characters: at most {MAX_TEXT:,} are taken from a survey",
+                f"文本长 {longest:,} 个字符：调查表中的文本最多 {MAX_TEXT:,} 个字符"))
         changes.append(Change(name, table, _key_text(table, key), name_, old, new,
                               row_key=key, **kw))
 
@@ -851,8 +864,6 @@ def _mark_conflicts(collection: Collection) -> None:
 
 
 def _with(change: Change, status: str, reason: tuple[str, str]) -> Change:
-    import dataclasses
-
     return dataclasses.replace(change, status=status, reason=reason)
 
 
