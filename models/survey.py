@@ -715,7 +715,28 @@ def _mark(model: ChainModel, name: str) -> str:
     return ""
 
 
-def _file_changes(model: ChainModel, path: Path, name: str, notices: list[Any]
+@dataclass
+class _Indexes:
+    """What every returned file is compared with, worked out once per collect."""
+
+    model: ChainModel
+    fingerprint: str = ""
+    enterprises: dict[str, Any] = dataclasses.field(default_factory=dict)
+    links: dict[tuple[str, ...], Any] = dataclasses.field(default_factory=dict)
+    assessments: dict[tuple[str, ...], Any] = dataclasses.field(default_factory=dict)
+    by_firm: dict[str, list[tuple[str, ...]]] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.fingerprint = fingerprint(self.model)
+        self.enterprises = self.model.enterprise_index()
+        self.links = _rows_by_key(self.model, "links")
+        self.assessments = _rows_by_key(self.model, "assessments")
+        for key in self.links:
+            for end in dict.fromkeys(key):
+                self.by_firm.setdefault(end, []).append(key)
+
+
+def _file_changes(indexes: _Indexes, path: Path, name: str, notices: list[Any]
                   ) -> list[Change]:
     """The changes one returned file makes; raises ImportFailed to refuse it whole."""
     returned, present, _ = _read_return(path)
@@ -729,11 +750,11 @@ def _file_changes(model: ChainModel, path: Path, name: str, notices: list[Any]
             raise _refuse("not a survey: its Settings do not say which enterprise it is for",
                           "不是调查表：“设置”表中没有注明所属企业")
         firm = ids.pop()
-    index = model.enterprise_index()
+    index = indexes.enterprises
     if firm not in index:
         raise _refuse(f"it is for enterprise '{firm}', which is not in the model",
                       f"该文件属于企业“{firm}”，而模型中没有此企业")
-    if _mark(returned, MARK_FINGERPRINT) not in ("", fingerprint(model)):
+    if _mark(returned, MARK_FINGERPRINT) not in ("", indexes.fingerprint):
         notices.append((name, ("made from another version of the model: compared with the "
                                "model as it is now",
                                "该调查表由模型的另一版本生成：已与当前模型比较")))
@@ -779,7 +800,7 @@ def _file_changes(model: ChainModel, path: Path, name: str, notices: list[Any]
         for f in _COMPARED["enterprises"]:
             if f in present.get("enterprises", ()) and getattr(row, f) != getattr(current, f):
                 add("enterprises", (firm,), f, getattr(current, f), getattr(row, f))
-    links = _rows_by_key(model, "links")
+    links = indexes.links
     confirmed = set()
     for row in returned.links:
         key = (row.supplier, row.buyer)
@@ -800,11 +821,11 @@ def _file_changes(model: ChainModel, path: Path, name: str, notices: list[Any]
                 row=new)
         else:
             add("links", key, "", None, record_of(new), row=new)
-    for key, link in links.items():
-        if firm in key and key not in confirmed:
-            add("links", key, "", record_of(link), None, status=NOT_CONFIRMED,
+    for key in indexes.by_firm.get(firm, []):
+        if key not in confirmed:
+            add("links", key, "", record_of(links[key]), None, status=NOT_CONFIRMED,
                 reason=("missing from the return: kept", "回复中没有此供应关系：保留"))
-    assessments = _rows_by_key(model, "assessments")
+    assessments = indexes.assessments
     cols = [c for c in columns() if c.item is not None or c.scenario is not None]
     for row in returned.assessments:
         key = (row.enterprise, row.date)
@@ -836,10 +857,11 @@ def collect(model: ChainModel, paths: Sequence[str | os.PathLike[str]]) -> Colle
     break a rule of the model (validation) is refused with the rule's words.
     """
     collection = Collection(model)
+    indexes = _Indexes(model)
     for raw in paths:
         path = Path(raw)
         try:
-            collection.changes += _file_changes(model, path, path.name, collection.notices)
+            collection.changes += _file_changes(indexes, path, path.name, collection.notices)
         except ImportFailed as failure:
             reason = failure.problems[0] if failure.problems else None
             collection.refused.append(Refusal(path.name, (reason.text("en"), reason.text(
