@@ -176,8 +176,9 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
     each row once, in a safe order.
 
     Deleting an enterprise removes its links, assignments and assessments; a project its
-    assignments (and clears ``requires`` where other projects name it); a scenario its
-    assignments.
+    assignments and park assignments (and clears ``requires`` where other projects name
+    it); a scenario its assignments and park assignments; a park its park assignments (and
+    clears the ``park`` of its members).
     """
     doomed: dict[str, dict[int, Any]] = {}
 
@@ -187,7 +188,7 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
         bucket.update((id(row), row) for row in new)
         return new
 
-    cleared: list[tuple[Any, str, Any]] = []
+    cleared: dict[str, list[tuple[Any, str, Any]]] = {}  # table -> (row, field, "")
     pending = [(table, doom(table, rows)) for table, rows in targets.items()]
     while pending:
         name, victims = pending.pop()
@@ -197,11 +198,13 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
         keys = {getattr(row, spec.key[0]) for row in victims}
         for (other, field), referring in referring_rows(model, name, keys).items():
             if (other, field) in CLEARED_ON_DELETE:
-                cleared += [(row, field, "") for row in referring]
+                cleared.setdefault(other, []).extend((row, field, "") for row in referring)
             else:
                 pending.append((other, doom(other, referring)))
     gone = {id(row) for bucket in doomed.values() for row in bucket.values()}
-    edits = set_fields("projects", [c for c in cleared if id(c[0]) not in gone])
+    edits: list[Edit] = []
+    for name, changes in cleared.items():
+        edits += set_fields(name, [c for c in changes if id(c[0]) not in gone])
     for name in TABLE_ORDER:
         if name in doomed:
             edits += remove_rows(model, name, doomed[name].values())

@@ -6,7 +6,7 @@ import copy
 
 from conftest import small_chain
 
-from models.chain import Assessment, Assignment, ChainModel
+from models.chain import Assessment, Assignment, ChainModel, Park, ParkAssignment, ProjectType
 from models.edits import (
     RowsChanged,
     RowsInserted,
@@ -62,6 +62,28 @@ def test_deleting_a_project_removes_its_assignments_and_clears_requires():
     assert not [p for p in validate(model) if p.is_error]
     undo(model, edits)
     assert model == before
+
+
+def test_deleting_a_park_removes_its_park_projects_and_clears_its_members_park():
+    model = chain()
+    model.enterprises[1].park = model.enterprises[2].park = "K1"
+    model.parks = [Park(id="K1"), Park(id="K2")]
+    model.projects.append(ProjectType(id="NET", name="Park 5G", category="infrastructure",
+                                      scope="park"))
+    scenario = model.scenarios[0].name
+    model.park_assignments = [ParkAssignment(scenario=scenario, park=k, project="NET",
+                                             start_year=2026) for k in ("K1", "K2")]
+    apply(model, delete_edits(model, {"parks": [model.parks[0]]}))
+    assert [k.id for k in model.parks] == ["K2"]
+    assert [b.park for b in model.park_assignments] == ["K2"]
+    assert [e.park for e in model.enterprises] == ["", "", "", ""]
+    assert not [p for p in validate(model) if p.is_error]
+    edits = delete_edits(model, {"scenarios": [model.scenarios[0]],
+                                 "projects": [model.projects[-1]]})
+    apply(model, edits)
+    assert model.park_assignments == []
+    undo(model, edits)
+    assert [b.park for b in model.park_assignments] == ["K2"]
 
 
 def test_deleting_a_scenario_removes_its_assignments_only():

@@ -19,7 +19,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from models.chain import ChainModel, Park, ParkAssignment, ProjectType
-from models.edits import Edit, InsertRows, append_rows, remove_rows, set_fields
+from models.edits import Edit, InsertRows, append_rows, delete_edits, remove_rows, set_fields
 from ui.i18n import tr
 
 _NAME = "park_selection"
@@ -146,12 +146,13 @@ def delete_park_edits(model: ChainModel, parks: list[str]) -> list[Edit]:
     """Delete parks: their park assignments go, their members' park is cleared, their rows
     go (an implicit park has none)."""
     wanted = set(parks)
+    if model.parks:
+        return delete_edits(model, {"parks": [k for k in model.parks if k.id in wanted]})
+    # implicit parks (no Parks table): only the enterprises name them
     edits = set_fields("enterprises", [(e, "park", "") for e in model.enterprises
                                        if e.park in wanted])
-    edits += remove_rows(model, "park_assignments",
-                         [b for b in model.park_assignments if b.park in wanted])
-    edits += remove_rows(model, "parks", [k for k in model.parks if k.id in wanted])
-    return edits
+    return edits + remove_rows(model, "park_assignments",
+                               [b for b in model.park_assignments if b.park in wanted])
 
 
 def assign_to_parks(document: Any, parks: list[str], project: str, start_year: int,
