@@ -227,7 +227,16 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         ws.freeze_panes = "A2"
         ws.protection.sheet = True
         ws.protection.formatColumns = ws.protection.formatRows = False  # widths may change
+        printable(ws)
+        ws.print_title_rows = "1:1"
         return ws
+
+    def printable(ws: Any) -> None:
+        """Landscape, as wide as the page, for the SME who prints it."""
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     def drop_down(ws: Any, column: int, labels: Sequence[str], required: bool) -> None:
         check = DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
@@ -250,7 +259,8 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         ws.column_dimensions[_letter(index)].width = width
     row = _INTRO_ROWS + 1
     for heading, text in _texts(lang, model):
-        ws.cell(row=row, column=1, value=heading).font = Font(bold=True)
+        cell = ws.cell(row=row, column=1, value=heading)
+        cell.font, cell.alignment = Font(bold=True), wrap
         cell = ws.cell(row=row, column=2, value=text)
         cell.alignment = wrap
         ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=4)
@@ -279,14 +289,14 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
                 cell.font = Font(bold=True)
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False
+    printable(ws)
 
     # Settings: two columns; the per-firm rows (settings and marker) are filled in
     ws = sheet(SETTINGS_SHEET[zh], ["键", "值"] if zh else ["key", "value"], (24, 40))
     # Enterprises: the firm's row; the id and role stay the core's
     ws = sheet(TABLE_BY_ATTR["enterprises"].sheet_name(lang),
                [s.header(lang) for s in ENTERPRISE_FIELDS],
-               [max(12.0, (2.2 if zh else 1.1) * len(s.header(lang)) + 4) for s in
-                ENTERPRISE_FIELDS])
+               [_width(s, lang) for s in ENTERPRISE_FIELDS])
     ws.column_dimensions["B"].width = 32
     free_columns(ws, len(ENTERPRISE_FIELDS),
                  {i for i, s in enumerate(ENTERPRISE_FIELDS, start=1) if s.amount})
@@ -296,8 +306,7 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
     # Links, with the other company's name as an extra column
     headers = [s.header(lang) for s in LINK_FIELDS] + [PARTNER_HEADER[zh]]
     ws = sheet(TABLE_BY_ATTR["links"].sheet_name(lang), headers,
-               [max(14.0, (2.2 if zh else 1.1) * len(h) + 4) for h in headers])
-    ws.column_dimensions[_letter(len(headers))].width = 36
+               [_width(s, lang) for s in LINK_FIELDS] + [36.0])
     free_columns(ws, len(LINK_FIELDS),
                  {i for i, s in enumerate(LINK_FIELDS, start=1) if s.amount})
     for index, spec in enumerate(LINK_FIELDS, start=1):
@@ -335,6 +344,12 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
             head, tail = text.split("</sheetData>", 1)
             sheets[key] = (head, "</sheetData>" + tail)
     return _Template(members, sheets, paths, styles, lang)
+
+
+def _width(spec: Any, lang: str) -> float:
+    """A column wide enough for its header, and for a name or product when it is text."""
+    header = (2.2 if lang == "zh_CN" else 1.1) * len(spec.header(lang)) + 4
+    return max(26.0 if spec.kind is Kind.TEXT else 12.0, header)
 
 
 def _drop_down_for(spec: Any, lang: str, add: Any) -> None:

@@ -97,6 +97,7 @@ def test_survey_holds_the_firms_part_with_locked_keys_and_drop_downs(tmp_path: P
     assert not enterprises.cell(2, header_column(enterprises, "revenue")).protection.locked
     assert links["A2"].protection.locked and links["B2"].protection.locked
     assert not links.cell(2, header_column(links, "annual_value")).protection.locked
+    assert links.page_setup.orientation == "landscape" and links.print_title_rows == "$1:$1"
     assert any("criticality" not in str(v.sqref) and '"low,medium,high"' in str(v.formula1)
                for v in links.data_validations.dataValidation)
 
