@@ -66,6 +66,10 @@ LINK_FIELDS = TABLE_BY_ATTR["links"].fields
 LOCKED = {"enterprises": ("id", "role"), "links": ("supplier", "buyer"),
           "assessments": ("enterprise",)}
 PARTNER_HEADER = ("Other company", "对方企业")  # an extra column, ignored on import
+# A hidden, locked extra column holding each row's values as sent (JSON): collect takes a
+# field from a return only when the SME changed it, so a return made before the core's own
+# later edits (or before another firm's merged return) does not undo them.
+SENT_HEADER = "survey_sent"
 
 
 def fingerprint(model: ChainModel) -> str:
@@ -231,6 +235,9 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         ws.print_title_rows = "1:1"
         return ws
 
+    def hide(ws: Any, column: int) -> None:
+        ws.column_dimensions[_letter(column)].hidden = True
+
     def printable(ws: Any) -> None:
         """Landscape, as wide as the page, for the SME who prints it."""
         ws.page_setup.orientation = "landscape"
@@ -295,8 +302,9 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
     ws = sheet(SETTINGS_SHEET[zh], ["键", "值"] if zh else ["key", "value"], (24, 40))
     # Enterprises: the firm's row; the id and role stay the core's
     ws = sheet(TABLE_BY_ATTR["enterprises"].sheet_name(lang),
-               [s.header(lang) for s in ENTERPRISE_FIELDS],
+               [s.header(lang) for s in ENTERPRISE_FIELDS] + [SENT_HEADER],
                [_width(s, lang) for s in ENTERPRISE_FIELDS])
+    hide(ws, len(ENTERPRISE_FIELDS) + 1)
     ws.column_dimensions["B"].width = 32
     free_columns(ws, len(ENTERPRISE_FIELDS),
                  {i for i, s in enumerate(ENTERPRISE_FIELDS, start=1) if s.amount})
@@ -304,9 +312,10 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
         _drop_down_for(spec, lang, lambda labels, required, i=index, w=ws: drop_down(
             w, i, labels, required))
     # Links, with the other company's name as an extra column
-    headers = [s.header(lang) for s in LINK_FIELDS] + [PARTNER_HEADER[zh]]
+    headers = [s.header(lang) for s in LINK_FIELDS] + [PARTNER_HEADER[zh], SENT_HEADER]
     ws = sheet(TABLE_BY_ATTR["links"].sheet_name(lang), headers,
                [_width(s, lang) for s in LINK_FIELDS] + [36.0])
+    hide(ws, len(headers))
     free_columns(ws, len(LINK_FIELDS),
                  {i for i, s in enumerate(LINK_FIELDS, start=1) if s.amount})
     for index, spec in enumerate(LINK_FIELDS, start=1):
@@ -315,8 +324,9 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
     # Assessments: the health check, with the drop-downs the workbook has
     cols = columns()
     headers = [c.header(lang) for c in cols]
-    ws = sheet(ASSESSMENTS.sheet_name(lang), headers,
+    ws = sheet(ASSESSMENTS.sheet_name(lang), [*headers, SENT_HEADER],
                [max(10.0, min(30.0, (2.2 if zh else 1.1) * len(h) + 4)) for h in headers])
+    hide(ws, len(headers) + 1)
     free_columns(ws, len(cols))
     for index, column in enumerate(cols, start=1):
         if column.scenario is not None:
@@ -431,6 +441,8 @@ class SurveyWriter:
                 else display(spec, value, lang)
             cells.append((shown, st.locked if locked else
                           st.free_amount if spec.amount else st.free))
+        cells.append((_sent({f: getattr(firm, f) for f in _COMPARED["enterprises"]}),
+                      st.locked))
         sheets["enterprises"] = self._rows("enterprises", [cells])
         rows = []
         for link in self.links.get(enterprise_id, []):
@@ -444,6 +456,7 @@ class SurveyWriter:
                 cells.append((shown, st.locked if spec.name in LOCKED["links"] else
                               st.free_amount if spec.amount else st.free))
             cells.append((other.name if other else "", st.locked))
+            cells.append((_sent({f: getattr(link, f) for f in _COMPARED["links"]}), st.locked))
             rows.append(cells)
         sheets["links"] = self._rows("links", rows)
         assessment = self.latest.get(enterprise_id)
@@ -451,6 +464,9 @@ class SurveyWriter:
         for column in self.columns:
             cells.append((_assessment_cell(column, assessment, enterprise_id, self.today, lang),
                           st.locked if column.key == "enterprise" else st.free))
+        if assessment is not None:
+            cells.append((_sent({"date": assessment.date, **assessment.answers,
+                                 **assessment.scenarios}), st.locked))
         sheets["assessments"] = self._rows("assessments", [cells])
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
@@ -482,6 +498,32 @@ class SurveyWriter:
             os.replace(temporary, path)
             written.append(SurveyFile(enterprise_id, path))
         return written
+
+
+def _sent(values: dict[str, Any]) -> str:
+    import json
+
+    return json.dumps(_plain(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def _sent_of(row: Any) -> dict[str, Any]:
+    """The values a returned row was sent with (empty when unknown or tampered with)."""
+    import json
+
+    text = row.extra.get(SENT_HEADER)
+    try:
+        sent = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        sent = None
+    return sent if isinstance(sent, dict) else {}
+
+
+def _changed(field_name: str, returned: Any, current: Any, sent: dict[str, Any]) -> bool:
+    """Whether a returned value changes the model: it differs from the model's, and the SME
+    changed it (it differs from what was sent, when that is known)."""
+    if returned == current:
+        return False
+    return not sent or sent.get(field_name) != _plain(returned)
 
 
 def _assessment_cell(column: Column, assessment: Assessment | None, enterprise_id: str,
@@ -812,8 +854,10 @@ def _file_changes(indexes: _Indexes, path: Path, name: str, notices: list[Any]
 
     current = index[firm]
     for row in returned.enterprises:
+        sent = _sent_of(row)
         for f in _COMPARED["enterprises"]:
-            if f in present.get("enterprises", ()) and getattr(row, f) != getattr(current, f):
+            if f in present.get("enterprises", ()) and _changed(
+                    f, getattr(row, f), getattr(current, f), sent):
                 add("enterprises", (firm,), f, getattr(current, f), getattr(row, f))
     links = indexes.links
     confirmed = set()
@@ -821,8 +865,10 @@ def _file_changes(indexes: _Indexes, path: Path, name: str, notices: list[Any]
         key = (row.supplier, row.buyer)
         confirmed.add(key)
         if key in links:
+            sent = _sent_of(row)
             for f in _COMPARED["links"]:
-                if f in present.get("links", ()) and getattr(row, f) != getattr(links[key], f):
+                if f in present.get("links", ()) and _changed(
+                        f, getattr(row, f), getattr(links[key], f), sent):
                     add("links", key, f, getattr(links[key], f), getattr(row, f))
             continue
         other = row.buyer if row.supplier == firm else row.supplier
@@ -853,12 +899,15 @@ def _file_changes(indexes: _Indexes, path: Path, name: str, notices: list[Any]
                                                    "scenarios": row.scenarios}, row=new_row)
             continue
         old_row = assessments[key]
+        sent = _sent_of(row)
+        if sent.get("date") != row.date:
+            sent = {}
         for c in cols:
             if c.key not in present.get("assessments", ()):
                 continue
             group = "answers" if c.item is not None else "scenarios"
             old, new = getattr(old_row, group).get(c.key), getattr(row, group).get(c.key)
-            if old != new:
+            if _changed(c.key, new, old, sent):
                 add("assessments", key, c.key, old, new)
     return changes
 

@@ -260,6 +260,23 @@ def test_two_returns_setting_a_field_differently_conflict(tmp_path: Path) -> Non
     assert collection.ok and merged_value(collection.merged()) == 1300
 
 
+def test_a_return_does_not_undo_what_changed_since_it_was_sent(tmp_path: Path) -> None:
+    model = small_chain()
+    files = surveys(model, tmp_path)
+    edit(files["S1"], [("Links", 3, ("annual_value",), 1300)])  # S2 → S1, in both surveys
+    edit(files["S2"], [("Enterprises", 2, ("employees",), 40)])
+    collect(model, [files["S1"]]).merged()
+    model.enterprise_index()["S2"].revenue = 3500.0  # the core's own edit after sending
+    collection = collect(model, [files["S2"]])  # a week later
+    assert [(c.key, c.field, c.old, c.new) for c in collection.changes] == [
+        ("S2", "employees", 0, 40)]
+    assert "another version of the model" in collection.notices[0][1][0]
+    merged = collection.merged()
+    s2 = merged.enterprise_index()["S2"]
+    assert (s2.revenue, s2.employees) == (3500.0, 40)
+    assert next(k for k in merged.links if k.supplier == "S2").annual_value == 1300
+
+
 def test_a_change_breaking_a_rule_is_refused(tmp_path: Path) -> None:
     model = small_chain()
     files = surveys(model, tmp_path)
