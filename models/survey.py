@@ -993,6 +993,39 @@ def _refuse_invalid(collection: Collection) -> None:
             return
 
 
+STATUS_TEXT = {APPLIED: ("applied", "已应用"), CONFLICT: ("conflict", "冲突"),
+               REFUSED: ("refused", "已拒绝"), NOT_CONFIRMED: ("not confirmed", "未确认")}
+
+
+def field_label(table: str, name: str, lang: str) -> str:
+    """A change's field as the user's workbook names it (a health-check item or scenario by
+    its Chinese name in Chinese)."""
+    if lang != "zh_CN" or not name:
+        return name
+    spec = TABLE_BY_ATTR[table]
+    if table == "assessments":
+        column = next((c for c in columns() if c.key == name), None)
+        return column.zh if column else name
+    return next((f.zh for f in spec.fields if f.name == name), name)
+
+
+def change_text(change: Change, lang: str = "en") -> str:
+    """One line for a change: file, table, key, field, old → new, status and reason."""
+    zh = lang == "zh_CN"
+    table = TABLE_BY_ATTR[change.table].sheet_name(lang)
+    if change.field:
+        what = (f"{field_label(change.table, change.field, lang)}: {_shown(change.old)!s} → "
+                f"{_shown(change.new)!s}")
+    elif change.new is not None:
+        what = "新增" if zh else "added"
+    else:
+        what = "回复中没有" if zh else "missing from the return"
+    reason = change.reason[zh]
+    status = STATUS_TEXT[change.status][zh]
+    return (f"{change.file}{'：' if zh else ': '}{table} {change.key} {what} [{status}]"
+            + (f" {reason}" if reason and change.status != NOT_CONFIRMED else ""))
+
+
 def changes_workbook(collection: Collection, path: str | os.PathLike[str], lang: str = "en"
                      ) -> None:
     """The change list as a workbook to archive: one row per change and refused file."""
@@ -1002,17 +1035,15 @@ def changes_workbook(collection: Collection, path: str | os.PathLike[str], lang:
     from models.workbook import ExtraSheet, _SheetWriter
 
     zh = lang == "zh_CN"
-    labels = {APPLIED: "已应用", CONFLICT: "冲突", REFUSED: "已拒绝", NOT_CONFIRMED: "未确认"}
     header = (["文件", "表", "键", "字段", "原值", "新值", "状态", "原因"] if zh else
               ["file", "table", "key", "field", "old", "new", "status", "reason"])
     rows: list[list[Any]] = []
     for c in collection.changes:
-        rows.append([c.file, TABLE_BY_ATTR[c.table].sheet_name(lang), c.key, c.field,
-                     _shown(c.old), _shown(c.new), labels[c.status] if zh else c.status,
-                     c.reason[zh]])
+        rows.append([c.file, TABLE_BY_ATTR[c.table].sheet_name(lang), c.key,
+                     field_label(c.table, c.field, lang), _shown(c.old), _shown(c.new),
+                     STATUS_TEXT[c.status][zh], c.reason[zh]])
     for r in collection.refused:
-        rows.append([r.file, "", "", "", None, None, labels[REFUSED] if zh else REFUSED,
-                     r.reason[zh]])
+        rows.append([r.file, "", "", "", None, None, STATUS_TEXT[REFUSED][zh], r.reason[zh]])
     book = Workbook(write_only=True)
     _SheetWriter(book, lang).extra(ExtraSheet("变更" if zh else "Changes", header, rows))
     buffer = io.BytesIO()

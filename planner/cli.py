@@ -400,7 +400,14 @@ def cmd_survey(args: argparse.Namespace) -> int:
 def cmd_collect(args: argparse.Namespace) -> int:
     import json
 
-    from models.survey import changes_workbook, collect
+    from models.survey import (
+        APPLIED,
+        CONFLICT,
+        NOT_CONFIRMED,
+        change_text,
+        changes_workbook,
+        collect,
+    )
 
     model = _load(args.file, args.lang).model
     collection = collect(model, args.returned)
@@ -409,13 +416,20 @@ def cmd_collect(args: argparse.Namespace) -> int:
         print(json.dumps(collection.as_json(), ensure_ascii=False, indent=1))
     else:
         for change in collection.changes:
-            print(f"{change.file}: {change.table} {change.key} {change.field or '(new row)'}: "
-                  f"{change.old!r} → {change.new!r} [{change.status}]"
-                  + (f" {change.reason[zh]}" if change.reason[0] else ""))
+            print(change_text(change, args.lang))
         for refusal in collection.refused:
-            print(f"{refusal.file}: {'已拒绝' if zh else 'refused'}: {refusal.reason[zh]}")
+            print(f"{refusal.file}：已拒绝：{refusal.reason[zh]}" if zh
+                  else f"{refusal.file}: refused: {refusal.reason[zh]}")
         for file, text in collection.notices:
-            print(f"{file}: {text[zh]}")
+            print(f"{file}{'：' if zh else ': '}{text[zh]}")
+        count = {s: len(collection.by_status(s)) for s in (APPLIED, CONFLICT, NOT_CONFIRMED)}
+        refused = len(collection.changes) - sum(count.values())
+        print(f"{len(args.returned)} 个文件：{count[APPLIED]} 项已应用，{count[CONFLICT]} 项冲突，"
+              f"{refused} 项及 {len(collection.refused)} 个文件已拒绝，{count[NOT_CONFIRMED]} "
+              "项未确认" if zh else
+              f"{len(args.returned)} files: {count[APPLIED]} applied, {count[CONFLICT]} "
+              f"conflicts, {refused} changes and {len(collection.refused)} files refused, "
+              f"{count[NOT_CONFIRMED]} not confirmed")
     collection.merged()
     _save(model, args.out, args.lang)
     if args.changes:

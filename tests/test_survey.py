@@ -425,7 +425,9 @@ def test_cli_survey_and_collect(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert load_model(merged).model.enterprise_index()["S1"].employees == 55
     assert rows_of(changes, "Changes")[1][:7] == ["S1.xlsx", "Enterprises", "S1", "employees",
                                                  0, 55, "applied"]
-    assert main(["collect", str(plan), str(out / "S2.xlsx"), "--out", str(merged)]) == 0
+    assert main(["collect", str(plan), str(out / "S2.xlsx"), "--out", str(merged),
+                 "--lang", "zh_CN"]) == 0
+    assert "1 个文件：0 项已应用" in capsys.readouterr().out
 
 
 def test_changes_workbook_in_chinese(tmp_path: Path) -> None:
@@ -436,4 +438,4 @@ def test_changes_workbook_in_chinese(tmp_path: Path) -> None:
     changes_workbook(collection, tmp_path / "c.xlsx", "zh_CN")
     rows = rows_of(tmp_path / "c.xlsx", "变更")
     assert rows[0][:3] == ["文件", "表", "键"]
-    assert rows[1][6] == "已应用" and rows[2][6] == "已拒绝"
+    assert rows[1][3] == "员工数" and rows[1][6] == "已应用" and rows[2][6] == "已拒绝"
