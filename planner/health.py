@@ -250,7 +250,8 @@ def fitting_projects(model: ChainModel, enterprise: str, result: HealthResult | 
                      indicators: IndicatorSet | None = None) -> list[ProjectFit]:
     """Catalogue projects that fit ``enterprise``, best first.
 
-    Fits: its size is eligible and min_maturity ≤ its level (no level counts as 1;
+    Fits (enterprise projects only, not park projects): its size is eligible and
+    min_maturity ≤ its level (no level counts as 1;
     unassessed: its maturity), and so do the prerequisites (``requires``) not yet
     assigned to the enterprise in ``scenario``, which come with it as a bundle. Projects
     already assigned to it in ``scenario`` are left out (they are planned already).
@@ -271,6 +272,8 @@ def _fits(model: ChainModel, e: Enterprise, planned: set[str], result: HealthRes
     catalogue = {p.id: p for p in model.projects}
     fits = []
     for p in model.projects:
+        if p.scope == "park":  # a park's, never a firm's own
+            continue
         bundle = None if p.id in planned else _bundle(p, catalogue, planned)
         if bundle and all((not q.eligible_sizes or e.size in q.eligible_sizes)
                           and q.min_maturity <= level for q in bundle):

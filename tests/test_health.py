@@ -403,6 +403,10 @@ def test_the_examples_health_checks_are_varied_and_set_maturity(name):
     assert len(set(scores)) > 0.8 * len(scores)
     firsts = {row.fitting[0].project for row in health.enterprises if row.fitting}
     assert len(firsts) >= 2
+    # park projects are a park's: never recommended to a firm
+    park_projects = {p.id for p in loaded.model.projects if p.scope == "park"}
+    assert park_projects
+    assert not park_projects & {f.project for row in health.enterprises for f in row.fitting}
     # the only warnings name the firms with no level
     no_level = {row.enterprise for row in health.enterprises if row.result.level == 0}
     assert {p.key for p in loaded.problems} == no_level
