@@ -105,6 +105,10 @@ class ChainView(QGraphicsView):
     """
 
     colour_by_changed = Signal(str)  # nodes are now coloured by "role" or "level"
+    highlight_changed = Signal()  # the temporary highlight (e.g. a comparison's) changed
+    # enterprises and links outlined until cleared (File ▸ Compare with file…)
+    highlighted: frozenset[str] = frozenset()
+    highlighted_links: frozenset[tuple[str, str]] = frozenset()
     zoom_changed = Signal(float)  # the view's scale (1 = 100 %) changed
     status_message = Signal(str)  # something to tell the planner in the status bar
 
@@ -1135,7 +1139,51 @@ class ChainView(QGraphicsView):
         self.decorations.paint_background(painter, rect)
 
     def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        if self.highlighted or self.highlighted_links:
+            self._paint_highlight(painter, rect)
         self.decorations.paint_foreground(painter, self)
+
+    # --- a temporary highlight, drawn over the items until cleared ----------------------------
+    def set_highlight(self, enterprises: Iterable[str],
+                      links: Iterable[tuple[str, str]] = ()) -> None:
+        self.highlighted = frozenset(enterprises)
+        self.highlighted_links = frozenset(links)
+        self.viewport().update()
+        self.highlight_changed.emit()
+
+    def clear_highlight(self) -> None:
+        self.set_highlight((), ())
+
+    def _paint_highlight(self, painter: QPainter, rect: QRectF) -> None:
+        """A thick vermillion halo under every highlighted link and round every highlighted
+        node: pen widths are in pixels (cosmetic), so it reads at any zoom."""
+        from PySide6.QtGui import QColor, QPen
+
+        painter.save()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        colour = QColor(palette.VERMILLION)
+        colour.setAlpha(150)
+        pen = QPen(colour, 7)
+        pen.setCosmetic(True)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        for key in self.highlighted_links:
+            path = self.link_path(key)
+            if path is not None and path.boundingRect().intersects(rect):
+                painter.drawPath(path)
+        pen = QPen(palette.VERMILLION, 3)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        for e_id in self.highlighted:
+            item = self._nodes.get(e_id)
+            i = self._index.get(e_id)
+            if item is None or i is None or not item.isVisible():
+                continue
+            r = float(self._radius[i]) + 6
+            centre = item.scenePos()
+            if rect.intersects(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)):
+                painter.drawEllipse(centre, r, r)
+        painter.restore()
 
     # --- events: zoom here, the rest to the tools -------------------------------------------
     def event(self, event: Any) -> bool:

@@ -393,6 +393,67 @@ ZH = {
     "Every ticked park has it already (see above).": "所勾选的园区均已有此项目（见上）。",
     "The government's and the core's shares add up to more than 100%.":
         "政府与核心企业的分担比例之和超过 100%。",
+    # plans exchanged with suppliers (ui/exchange.py): send, collect, compare
+    "Send surveys…": "发送调查表…", "Collect surveys…": "汇总调查表…",
+    "Compare with file…": "与文件比较…",
+    "Write each SME a workbook with its own part of the plan to check and fill in":
+        "为每家中小企业生成一份工作簿，内含其自己的那部分规划，供其核对和填写",
+    "Review the changes in returned surveys and apply those you accept":
+        "审阅回收的调查表中的修改，并应用您接受的修改",
+    "List the differences between this plan and another plan file":
+        "列出本规划与另一规划文件之间的差异",
+    "Send surveys": "发送调查表",
+    "Each firm gets a workbook with its own part of the plan (its row, its links and its "
+    "latest health check) to check, fill in and send back.":
+        "每家企业收到一份工作簿，内含其自己的那部分规划（企业信息、供应关系和最近一次数字化体检），"
+        "核对、填写后寄回。",
+    "Firms": "企业", "The selected firms ({0})": "所选企业（{0} 家）",
+    "Every SME ({0})": "全部中小企业（{0} 家）", "The SMEs matching:": "符合以下条件的中小企业：",
+    "any": "不限", "Choose…": "选择…", "Language of the surveys": "调查表语言",
+    "Folder": "文件夹", "Write surveys": "生成调查表",
+    "{0} surveys will be written.": "将生成 {0} 份调查表。",
+    "Folder for the surveys": "调查表存放文件夹",
+    "{0} of these surveys exist already in {1} (e.g. {2}). Replace them?":
+        "{1} 中已有其中 {0} 份调查表（如 {2}）。是否替换？",
+    "{0} of {1}": "{0} / {1}",
+    "Cancelled: {0} of {1} surveys written to {2}.": "已取消：{1} 份调查表中已有 {0} 份写入 {2}。",
+    "Cannot write the surveys": "无法生成调查表",
+    "Check that the folder can be written to, or choose another one.":
+        "请检查该文件夹是否可写入，或选择其他文件夹。",
+    "There is no SME to send a survey to.": "没有可发送调查表的中小企业。",
+    "Add the chain's enterprises first.": "请先添加产业链中的企业。",
+    "Wrote {0} surveys to {1}": "已将 {0} 份调查表写入 {1}",
+    "Collect surveys": "汇总调查表",
+    "Drop the returned survey workbooks here, or choose them with Add files…. Tick the "
+    "changes to take; a conflict (two files with different values) is taken only for the "
+    "side you tick.": "将回收的调查表工作簿拖放到此处，或点击“添加文件…”选择。勾选要采纳的修改；"
+                      "冲突（两个文件的值不同）只采纳您勾选的一方。",
+    "Add files…": "添加文件…", "File / table": "文件 / 表", "Key": "键", "Field": "字段",
+    "Old value": "原值", "New value": "新值", "Status": "状态",
+    "Save change list…": "保存变更清单…", "Apply": "应用", "Close": "关闭",
+    "No returned surveys yet.": "尚未添加回收的调查表。", "Returned surveys": "回收的调查表",
+    "changes: {0}": "修改：{0}", "no change": "无修改", "refused: {0}": "已拒绝：{0}",
+    "(the whole link)": "（整条供应关系）", "(new row)": "（新增行）", "Files: {0}": "文件：{0}",
+    "in conflict: {0}": "冲突：{0}", "changes refused: {0}": "被拒绝的修改：{0}",
+    "files refused: {0}": "被拒绝的文件：{0}",
+    "links not confirmed (kept): {0}": "未确认的供应关系（保留）：{0}",
+    "Apply {0} changes": "应用 {0} 项修改", "Cannot apply these changes": "无法应用这些修改",
+    "Collect {0} changes from {1} surveys": "汇总 {1} 份调查表中的 {0} 项修改",
+    "Applied {0} changes from {1} surveys.": "已应用 {1} 份调查表中的 {0} 项修改。",
+    "survey changes": "调查表变更", "ok": "可应用", "conflict": "冲突", "refused": "已拒绝",
+    "not confirmed": "未确认", "Settings": "设置",
+    "Compare with {0}": "与 {0} 比较",
+    "“This model” is {0}; “the file” is {1}.": "“本模型”为 {0}；“文件”为 {1}。",
+    "All tables ({0})": "全部表（{0}）", "Show": "显示", "Table": "表", "Difference": "差异",
+    "This model": "本模型", "The file": "文件", "only in the file": "仅在文件中",
+    "only in this model": "仅在本模型中", "changed": "已修改",
+    "No differences: the file holds the same plan.": "没有差异：该文件中的规划与本模型相同。",
+    "Double-click a row to select its firm or link in the chain.":
+        "双击一行，即可在产业链图中选中对应的企业或供应关系。",
+    "Clear the highlight": "清除高亮", "Clear": "清除",
+    "Highlight {0} firms and {1} links on the chain": "在产业链图中高亮 {0} 家企业和 {1} 条供应关系",
+    "{0} is not in this model.": "本模型中没有 {0}。",
+    "{0} differences outlined on the chain": "产业链图中已标出 {0} 处差异",
 }
 
 

@@ -108,6 +108,15 @@ ACTIONS = (
                "Write the chain as a graph for yEd or Gephi", "files.export_graphml"),
     ActionSpec("export_report", "Export report…", None,
                "Write the PDF report of every scenario", "files.export_report"),
+    ActionSpec("send_surveys", "Send surveys…", None,
+               "Write each SME a workbook with its own part of the plan to check and fill in",
+               "send_surveys"),
+    ActionSpec("collect_surveys", "Collect surveys…", None,
+               "Review the changes in returned surveys and apply those you accept",
+               "collect_surveys"),
+    ActionSpec("compare_file", "Compare with file…", None,
+               "List the differences between this plan and another plan file",
+               "compare_with_file"),
     ActionSpec("present", "Presentation", "F5", "Show the charts as full-screen slides",
                "present"),
     ActionSpec("quit", "Quit", Keys.Quit, "Close the planner", "close"),
@@ -140,7 +149,8 @@ ACTIONS = (
 
 MENUS = (  # (title, action ids; None: a separator; "recent": the Recent files menu)
     ("&File", ("new", "new_with_catalogue", "open", "recent", "save", "save_as", None, "export_excel",
-               "export_template", "export_graphml", "export_report", None, "quit")),
+               "export_template", "export_graphml", "export_report", None, "send_surveys",
+               "collect_surveys", "compare_file", None, "quit")),
     ("&Edit", ("undo", "redo", None, "add_enterprise", "add_link", "delete", None,
                "select_all", "find")),
     ("&View", ("fit", "present", None, "docks")),
@@ -485,10 +495,11 @@ class MainWindow(QMainWindow):
     def adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None) -> None:
         self.files.adopt(model, path, analysis)
 
-    def on_written(self, path: str) -> None:
-        """Confirm a saved or exported file, with a link to its folder for a while."""
-        self.statusBar().showMessage(tr("Saved {0}", path), 20000)
-        self._written_folder = str(Path(path).parent)
+    def on_written(self, path: str, message: str = "") -> None:
+        """Confirm a saved or exported file (or a folder of them, with ``message``), with a
+        link to its folder for a while."""
+        self.statusBar().showMessage(message or tr("Saved {0}", path), 20000)
+        self._written_folder = str(Path(path) if Path(path).is_dir() else Path(path).parent)
         self.status_folder.setToolTip(self._written_folder)
         self.status_folder.show()
         self._folder_timer.start()
@@ -612,6 +623,21 @@ class MainWindow(QMainWindow):
         self.views.setCurrentIndex(COMPARE_TAB)
         self.optimised = OptimiseResultDialog(self.optimiser.result, self)
         self.optimised.open()
+
+    def send_surveys(self) -> None:
+        from ui.exchange import send_surveys
+
+        self.survey_dialog = send_surveys(self)
+
+    def collect_surveys(self) -> None:
+        from ui.exchange import collect_surveys
+
+        self.collect_dialog = collect_surveys(self)
+
+    def compare_with_file(self) -> None:
+        from ui.exchange import compare_with_file
+
+        self.compare_dialog = compare_with_file(self)
 
     def present(self) -> None:
         self.presentation = PresentationWindow(self.document)
