@@ -437,6 +437,22 @@ def cmd_collect(args: argparse.Namespace) -> int:
     return EXIT_OK if collection.ok else EXIT_BAD_INPUT
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    """Every difference between two plan files (docs/file-format.md, "Comparing plans")."""
+    import json
+
+    from models.diff import diff, diff_lines
+
+    first = _load(args.a, args.lang, allow_invalid=True).model
+    second = _load(args.b, args.lang, allow_invalid=True).model
+    result = diff(first, second)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False, indent=1, allow_nan=False))
+    else:
+        print("\n".join(diff_lines(result, args.lang)))
+    return EXIT_OK
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     """The desktop app (the one place the headless side starts the Qt side)."""
     from examples import example_path
@@ -543,6 +559,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--out", required=True, metavar="MERGED")
     sub.add_argument("--json", action="store_true", help="print the changes as JSON")
     sub.add_argument("--changes", metavar="CHANGES.xlsx", help="write the change list")
+    sub = command("diff", cmd_diff, "every difference between two plan files")
+    sub.add_argument("a", metavar="A")
+    sub.add_argument("b", metavar="B")
+    sub.add_argument("--json", action="store_true", help="print the differences as JSON")
     sub = command("generate", cmd_generate, "write a synthetic chain for demos and benchmarks")
     sub.add_argument("--enterprises", type=_number(5, 200_000, whole=True), required=True,
                      metavar="N")
