@@ -240,10 +240,9 @@ def _build_template(model: ChainModel, lang: str) -> _Template:
 
     def printable(ws: Any) -> None:
         """Landscape, as wide as the page, for the SME who prints it."""
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        from models.workbook import set_up_printing
+
+        set_up_printing(ws, lang, title_rows=None)
 
     def drop_down(ws: Any, column: int, labels: Sequence[str], required: bool) -> None:
         check = DataValidation(type="list", formula1='"' + ",".join(labels) + '"',
@@ -744,6 +743,12 @@ def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Prob
     recording = _Recording(book)
     with book:
         result = workbook._read_book(recording, names, aliases, checked.sheets)
+    blank = _formulas_without_values(path)
+    if blank:
+        cells = ", ".join(blank[:5]) + (" …" if len(blank) > 5 else "")
+        raise _refuse(f"cells {cells} hold formulas without a computed value (the file was not "
+                      "saved by a spreadsheet program): type the values instead",
+                      f"单元格 {cells} 中的公式没有计算结果（文件不是由电子表格程序保存的）：请直接填写数值")
     present: dict[str, set[str]] = {}
     for name, header in recording.headers.items():
         attr = aliases.get(normalise(name))
@@ -757,6 +762,35 @@ def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Prob
         present[attr] = {known[normalise(str(h))] for h in header
                          if h is not None and normalise(str(h)) in known}
     return result.model, present, result.notices
+
+
+_FORMULA = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
+_CELL_WITH_FORMULA = re.compile(
+    rb"<(?:[\w.-]+:)?c\b([^>]*)>((?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?f[\s>/].*?)"
+    rb"</(?:[\w.-]+:)?c>", re.DOTALL)
+_HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]")
+_REF = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]+\d+)""")
+_SCANNED = 64 * 1024 * 1024  # a sheet this large is no survey; the guard has bounded it
+
+
+def _formulas_without_values(path: Path) -> list[str]:
+    """Cells of any sheet holding a formula but no value a spreadsheet program computed: the
+    reader would read them as empty, changing a field to its default behind the user's back.
+    (A formula Excel, WPS or LibreOffice saved has its value, which is what is read.)"""
+    found: list[str] = []
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            name = info.filename.lower()
+            if not name.startswith("xl/worksheets/") or info.file_size > _SCANNED:
+                continue
+            data = archive.read(info)
+            if not _FORMULA.search(data):
+                continue
+            for match in _CELL_WITH_FORMULA.finditer(data):
+                if not _HAS_VALUE.search(match.group(2)):
+                    ref = _REF.search(b" " + match.group(1))
+                    found.append(ref.group(1).decode() if ref else "?")
+    return found
 
 
 def _refuse(en: str, zh: str) -> ImportFailed:

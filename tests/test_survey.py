@@ -335,10 +335,18 @@ def test_rows_of_other_enterprises_refuse_the_whole_file(
 def test_hostile_returns(tmp_path: Path) -> None:
     model = small_chain()
     files = surveys(model, tmp_path)
-    # a formula is read as its value, never carried over as a formula
-    edit(files["S1"], [("Enterprises", 2, ("name",), '=HYPERLINK("http://evil.example","x")'),
-                       ("Links", 2, ("product",), "'=cmd|' /C calc'!A0")])
+    # a formula with no value a spreadsheet program computed would read as empty: refused
+    edit(files["S1"], [("Links", 2, ("annual_value",), "=1+2")])
+    assert "A1" not in (reason := refusal_of(model, files["S1"])) and "C2" in reason
+    assert "formulas without a computed value" in reason
+    # text that a spreadsheet would run as a formula stays text, in the model and in MERGED
+    files = surveys(model, tmp_path / "text")
+    book = load_workbook(files["S1"])
+    cell = book["Links"].cell(2, header_column(book["Links"], "product"))
+    cell.value, cell.data_type = "=cmd|' /C calc'!A0", "s"
+    book.save(files["S1"])
     collection = collect(model, [files["S1"]])
+    assert [(c.field, c.new) for c in collection.changes] == [("product", "=cmd|' /C calc'!A0")]
     merged = tmp_path / "merged.xlsx"
     from models.files import save_model
 
@@ -379,6 +387,8 @@ def test_returns_re_saved_by_libreoffice(tmp_path: Path, lang: str) -> None:
     files = {s.enterprise: s.path for s in write_surveys(model, tmp_path / "out", lang, ids)}
     zh = lang == "zh_CN"
     edit(files[ids[0]], [("企业" if zh else "Enterprises", 2, ("员工数", "employees"), 77)])
+    # a formula typed in a cell: the spreadsheet program saves its value, which is read
+    edit(files[ids[1]], [("企业" if zh else "Enterprises", 2, ("员工数", "employees"), "=40*3")])
     converted = tmp_path / "converted"
     profile = (tmp_path / "profile").as_uri()
     try:
@@ -393,7 +403,7 @@ def test_returns_re_saved_by_libreoffice(tmp_path: Path, lang: str) -> None:
     collection = collect(model, returned)
     assert collection.refused == []
     assert [(c.key, c.field, c.new) for c in collection.changes] == [
-        (ids[0], "employees", 77)]
+        (ids[0], "employees", 77), (ids[1], "employees", 120)]
 
 
 # --- the command line ---------------------------------------------------------------------
