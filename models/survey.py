@@ -483,7 +483,7 @@ class SurveyWriter:
         """One survey per non-core enterprise (or those given) in ``directory``."""
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        ids = list(enterprises) if enterprises is not None else [
+        ids = list(dict.fromkeys(enterprises)) if enterprises is not None else [
             e.id for e in self.model.enterprises if e.role != "core"]
         missing = [i for i in ids if i not in self.names]
         if missing:
