@@ -224,11 +224,11 @@ def test_a_refused_file_is_listed_with_its_reason(qtbot, window, lang, tmp_path)
     junk = tmp_path / "notes.xlsx"
     junk.write_bytes(b"not a workbook")
     dialog = open_collect(window, [s1, junk])
-    rows = {dialog.tree.topLevelItem(k).text(0): dialog.tree.topLevelItem(k).text(5)
-            for k in range(dialog.tree.topLevelItemCount())}
-    assert set(rows) == {"S1.xlsx", "notes.xlsx"}
-    assert all(text.startswith(tr("refused: {0}", "")) for text in rows.values())
-    assert "S9" in rows["S1.xlsx"]
+    rows = [dialog.tree.topLevelItem(k).text(0)
+            for k in range(dialog.tree.topLevelItemCount())]
+    assert [row.split(" — ")[0] for row in rows] == ["S1.xlsx", "notes.xlsx"]
+    assert all(row.split(" — ")[1].startswith(tr("refused: {0}", "")) for row in rows)
+    assert "S9" in rows[0]
     assert not dialog.change_items and not dialog.apply_button.isEnabled()
     assert tr("files refused: {0}", 2) in dialog.summary.text()
 
@@ -276,3 +276,18 @@ def test_compare_with_file_lists_a_changed_field_and_outlines_the_firm(qtbot, wi
     assert clear.isVisible()
     qtbot.mouseClick(dialog.highlight, Qt.MouseButton.LeftButton)  # "Clear the highlight"
     assert not window.canvas.highlighted and not clear.isVisible()
+
+
+def test_a_link_missing_from_a_return_is_listed_as_information(qtbot, window, tmp_path):
+    window.document.set_selection({"S2"})
+    (s2,) = send(qtbot, window, tmp_path)
+    book = load_workbook(s2)
+    book["Links"].delete_rows(2)  # the SME deletes its only link, S2 → S1
+    book.save(s2)
+    dialog = open_collect(window, [s2])
+    file_item = dialog.tree.topLevelItem(0)
+    row = file_item.child(0)
+    assert row.text(1) == "S2→S1" and row.text(5).startswith("not confirmed")
+    assert row.data(0, Qt.CheckStateRole) is None  # nothing to take: no check box
+    assert not dialog.apply_button.isEnabled()
+    assert "links not confirmed (kept): 1" in dialog.summary.text()

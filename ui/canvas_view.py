@@ -92,6 +92,9 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+HIGHLIGHT = "#E6007E"  # the temporary highlight's magenta (no role or level colour)
+
+
 class ChainView(QGraphicsView):
     """The chain canvas of a ``Document``.
 
@@ -1155,14 +1158,15 @@ class ChainView(QGraphicsView):
         self.set_highlight((), ())
 
     def _paint_highlight(self, painter: QPainter, rect: QRectF) -> None:
-        """A thick vermillion halo under every highlighted link and round every highlighted
-        node: pen widths are in pixels (cosmetic), so it reads at any zoom."""
+        """A thick magenta halo along every highlighted link and a ring (white inside, for
+        contrast) round every highlighted node: a colour no role or level uses, and pen
+        widths in pixels (cosmetic), so it reads at any zoom."""
         from PySide6.QtGui import QColor, QPen
 
         painter.save()
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        colour = QColor(palette.VERMILLION)
-        colour.setAlpha(150)
+        colour = QColor(HIGHLIGHT)
+        colour.setAlpha(140)
         pen = QPen(colour, 7)
         pen.setCosmetic(True)
         pen.setCapStyle(Qt.PenCapStyle.RoundCap)
@@ -1171,17 +1175,21 @@ class ChainView(QGraphicsView):
             path = self.link_path(key)
             if path is not None and path.boundingRect().intersects(rect):
                 painter.drawPath(path)
-        pen = QPen(palette.VERMILLION, 3)
-        pen.setCosmetic(True)
-        painter.setPen(pen)
+        ring, inner = QPen(QColor(HIGHLIGHT), 4), QPen(palette.PAPER, 2)
+        ring.setCosmetic(True)
+        inner.setCosmetic(True)
         for e_id in self.highlighted:
             item = self._nodes.get(e_id)
             i = self._index.get(e_id)
-            if item is None or i is None or not item.isVisible():
+            if item is None or i is None:
                 continue
-            r = float(self._radius[i]) + 6
+            r = float(self._radius[i]) + 7
             centre = item.scenePos()
-            if rect.intersects(QRectF(centre.x() - r, centre.y() - r, 2 * r, 2 * r)):
+            if rect.intersects(QRectF(centre.x() - r - 4, centre.y() - r - 4, 2 * r + 8,
+                                      2 * r + 8)):
+                painter.setPen(inner)
+                painter.drawEllipse(centre, r - 3, r - 3)
+                painter.setPen(ring)
                 painter.drawEllipse(centre, r, r)
         painter.restore()
 

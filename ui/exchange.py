@@ -118,11 +118,11 @@ def shown(table: str, field: str, value: Any) -> str:
             if name in TABLE_BY_ATTR.get(table, TABLE_BY_ATTR["links"]).key:
                 continue
             if isinstance(item, dict):  # a health check's answers or grades
-                parts += [f"{field_title(table, k)}: {shown(table, k, v)}"
+                parts += [tr("{0}: {1}", field_title(table, k), shown(table, k, v))
                           for k, v in item.items() if v is not None]
             elif item not in (None, "", [], ()):
-                parts.append(f"{field_title(table, name)}: {shown(table, name, item)}")
-        return "; ".join(parts)
+                parts.append(tr("{0}: {1}", field_title(table, name), shown(table, name, item)))
+        return tr("; ").join(parts)
     kind = _kind(table, field)
     if kind is not None:
         try:
@@ -559,7 +559,7 @@ class CollectDialog(QDialog):
                 item.setData(0, ROLE, change)
                 status = tr(STATUS_TEXT[change.status])
                 reason = change.reason[zh]
-                item.setText(5, f"{status}: {reason}" if reason else status)
+                item.setText(5, tr("{0}: {1}", status, reason) if reason else status)
                 for column in range(6):
                     item.setToolTip(column, item.text(column))
                 if change.status in (APPLIED, CONFLICT):
@@ -586,12 +586,12 @@ class CollectDialog(QDialog):
 
     def _refused_row(self, refusal: Any, bold: QFont) -> None:
         """A file refused as a whole: nothing of it can be taken; the reason says why."""
-        top = QTreeWidgetItem(self.tree, [refusal.file, "", "", "", "", tr(
-            "refused: {0}", refusal.reason[language() == "zh_CN"])])
+        reason = tr("refused: {0}", refusal.reason[language() == "zh_CN"])
+        top = QTreeWidgetItem(self.tree, [f"{refusal.file} — {reason}"])
+        top.setFirstColumnSpanned(True)  # the reason in full, across the columns
         top.setFont(0, bold)
-        for column in (0, 5):
-            top.setForeground(column, QBrush(REFUSED_INK))
-        top.setToolTip(5, top.text(5))
+        top.setForeground(0, QBrush(REFUSED_INK))
+        top.setToolTip(0, top.text(0))
 
     def _field_text(self, change: Any) -> str:
         if change.field:
@@ -602,7 +602,7 @@ class CollectDialog(QDialog):
 
     def _size_columns(self) -> None:
         """Key, field and status to their contents (within reason); values share the rest."""
-        for column, most in ((0, 220), (1, 200), (2, 200), (3, 220), (4, 220)):
+        for column, most in ((0, 220), (1, 200), (2, 200), (3, 240), (4, 360)):
             self.tree.resizeColumnToContents(column)
             self.tree.setColumnWidth(column, min(most, self.tree.columnWidth(column) + 12))
 
@@ -685,11 +685,10 @@ class CollectDialog(QDialog):
         except ValueError as error:  # two values of one field ticked: cannot happen here
             show_error(self, tr("Cannot apply these changes"), str(error))
             return
-        files = len({c.file for c in accepted})
-        self.document.apply(edits, tr("Collect {0} changes from {1} surveys", len(accepted),
-                                      files))
-        _status_bar(self.parent(), tr("Applied {0} changes from {1} surveys.", len(accepted),
-                                      files))
+        files = list(dict.fromkeys(c.file for c in accepted))
+        source = files[0] if len(files) == 1 else tr("{0} surveys", len(files))
+        self.document.apply(edits, tr("Collect {0} changes from {1}", len(accepted), source))
+        _status_bar(self.parent(), tr("Applied {0} changes from {1}.", len(accepted), source))
         self.accept()
 
     def save_change_list(self) -> None:

@@ -438,8 +438,9 @@ ZH = {
     "files refused: {0}": "被拒绝的文件：{0}",
     "links not confirmed (kept): {0}": "未确认的供应关系（保留）：{0}",
     "Apply {0} changes": "应用 {0} 项修改", "Cannot apply these changes": "无法应用这些修改",
-    "Collect {0} changes from {1} surveys": "汇总 {1} 份调查表中的 {0} 项修改",
-    "Applied {0} changes from {1} surveys.": "已应用 {1} 份调查表中的 {0} 项修改。",
+    "Collect {0} changes from {1}": "汇总 {1} 中的 {0} 项修改",
+    "Applied {0} changes from {1}.": "已应用 {1} 中的 {0} 项修改。",
+    "{0} surveys": "{0} 份调查表",
     "survey changes": "调查表变更", "ok": "可应用", "conflict": "冲突", "refused": "已拒绝",
     "not confirmed": "未确认", "Settings": "设置",
     "Compare with {0}": "与 {0} 比较",
@@ -454,6 +455,7 @@ ZH = {
     "Highlight {0} firms and {1} links on the chain": "在产业链图中高亮 {0} 家企业和 {1} 条供应关系",
     "{0} is not in this model.": "本模型中没有 {0}。",
     "{0} differences outlined on the chain": "产业链图中已标出 {0} 处差异",
+    "{0}: {1}": "{0}：{1}", "; ": "；",
 }
 
 
