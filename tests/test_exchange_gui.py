@@ -235,37 +235,30 @@ def test_a_refused_file_is_listed_with_its_reason(qtbot, window, lang, tmp_path)
 
 # --- Compare with file ----------------------------------------------------------------------
 
-def _stand_in_diff(a, b):  # the shape of the headless diff's JSON, for enterprises only
-    from models.records import record_of
-
-    old, new = a.enterprise_index(), b.enterprise_index()
-    changed = [{"key": k, "field": f, "old": v, "new": record_of(new[k])[f]}
-               for k in old.keys() & new.keys() for f, v in record_of(old[k]).items()
-               if record_of(new[k])[f] != v]
-    return {"tables": {"enterprises": {"added": sorted(new.keys() - old.keys()),
-                                       "removed": sorted(old.keys() - new.keys()),
-                                       "changed": changed}}}
-
-
 def test_compare_with_file_lists_a_changed_field_and_outlines_the_firm(qtbot, window, lang,
-                                                                       tmp_path, monkeypatch):
+                                                                       tmp_path):
     from ui import exchange
 
-    try:
-        from planner.diff import diff  # noqa: F401
-    except ImportError:  # the headless diff is not in this tree yet
-        monkeypatch.setattr(exchange, "_compute_diff", _stand_in_diff)
     other = small_chain()
     other.enterprises[2].revenue = 3500.0  # S2
-    path = tmp_path / "version 2.json"
-    save_model(other, path)
+    other.links[2].criticality = "high"  # C → D1
+    path = tmp_path / ("version 2.xlsx" if lang == "en" else "第二版.xlsx")
+    save_model(other, path, "zh_CN")  # any language: the file is read by its headers
     dialog = exchange.compare_with_file(window, path)
     qtbot.addWidget(dialog)
     table = dialog.table
     rows = [[table.item(r, c).text() for c in range(6)] for r in range(table.rowCount())]
-    assert rows == [[tr("Enterprises") if lang == "en" else "企业", "S2", tr("changed"),
-                     "revenue" if lang == "en" else "营业收入", "3,000", "3,500"]]
+    zh = lang == "zh_CN"
+    assert rows == [["企业" if zh else "Enterprises", "S2", tr("changed"),
+                     "营业收入" if zh else "revenue", "3,000", "3,500"],
+                    ["链接" if zh else "Links", "C→D1", tr("changed"),
+                     "重要程度" if zh else "criticality", "中" if zh else "medium",
+                     "高" if zh else "high"]]
     assert window.canvas.highlighted == {"S2"}
+    assert window.canvas.highlighted_links == {("C", "D1")}
+    dialog.table_filter.setCurrentIndex(dialog.table_filter.findData("links"))
+    assert [table.isRowHidden(r) for r in range(2)] == [True, False]
+    dialog.table_filter.setCurrentIndex(0)
     cell = table.visualItemRect(table.item(0, 1)).center()
     # WORKAROUND: Qt 6's QTest::mouseDClick sends no press first, and an item view takes a
     # double-click only on the item pressed: click, then double-click, as a hand does
@@ -275,7 +268,8 @@ def test_compare_with_file_lists_a_changed_field_and_outlines_the_firm(qtbot, wi
     clear = window.findChild(type(dialog.intro), "clear_highlight")
     assert clear.isVisible()
     qtbot.mouseClick(dialog.highlight, Qt.MouseButton.LeftButton)  # "Clear the highlight"
-    assert not window.canvas.highlighted and not clear.isVisible()
+    assert not window.canvas.highlighted and not window.canvas.highlighted_links
+    assert not clear.isVisible()
 
 
 def test_a_link_missing_from_a_return_is_listed_as_information(qtbot, window, tmp_path):

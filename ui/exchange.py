@@ -101,6 +101,14 @@ def field_title(table: str, field: str) -> str:
     return field
 
 
+def _setting_title(name: str) -> str:
+    from models.chain import Settings
+    from models.schema import field_specs
+
+    spec = next((f for f in field_specs(Settings) if f.name == name), None)
+    return header(spec) if spec is not None else name
+
+
 def table_title(table: str) -> str:
     spec = TABLE_BY_ATTR.get(table)
     if spec is not None:
@@ -728,47 +736,64 @@ def collect_surveys(window: Any, paths: Iterable[Path] = ()) -> CollectDialog:
 
 def diff_rows(diff: Any) -> list[tuple[str, str, str, str, Any, Any]]:
     """(table, key, what, field, old, new) for every difference; ``what`` is added, removed
-    or changed. ``diff`` is the headless diff's result, or its JSON form."""
-    data = diff.as_json() if hasattr(diff, "as_json") else diff
+    or changed. ``diff`` is a ``models.diff.Diff`` (values as the model holds them)."""
     rows: list[tuple[str, str, str, str, Any, Any]] = []
-    for table, part in data.get("tables", {}).items():
-        for key in part.get("added", []):
-            rows.append((table, str(key), "added", "", None, None))
-        for key in part.get("removed", []):
-            rows.append((table, str(key), "removed", "", None, None))
-        for change in part.get("changed", []):
-            rows.append((table, str(change["key"]), "changed", str(change["field"]),
-                         change.get("old"), change.get("new")))
+    for table, part in diff.tables.items():
+        rows += [(table, key, "added", "", None, None) for key in part.added]
+        rows += [(table, key, "removed", "", None, None) for key in part.removed]
+        rows += [(table, c.key, "changed", c.field, c.old, c.new) for c in part.changed]
     return rows
+
+
+class Targets:
+    """Which firms and links of the open model a difference is about (to outline and
+    select): rows found by the diff's key text; a row only in the file (not on the
+    canvas) points at the firms it names."""
+
+    def __init__(self, model: Any):
+        from models.diff import key_text
+
+        self.ids = {e.id for e in model.enterprises}
+        self.links = {(k.supplier, k.buyer) for k in model.links}
+        self.rows: dict[tuple[str, str], Any] = {}
+        for table in ("enterprises", "links", "assignments", "assessments"):
+            for row in getattr(model, table):
+                self.rows[table, key_text(table, row)] = row
+
+    def __call__(self, table: str, key: str) -> tuple[set[str], set[tuple[str, str]]]:
+        row = self.rows.get((table, key))
+        if row is not None:
+            if table == "enterprises":
+                return {row.id}, set()
+            if table == "links":
+                return set(), {(row.supplier, row.buyer)}
+            return {row.enterprise} & self.ids, set()
+        if table == "links":  # a link only in the file: its ends
+            return set(_split(key, "→")) & self.ids, set()
+        if table in ("assignments", "assessments"):
+            return set(_split(key, "/")) & self.ids, set()
+        return set(), set()
 
 
 def _split(key: str, separator: str) -> list[str]:
     return [part.strip() for part in key.split(separator)]
 
 
-def targets(table: str, key: str, ids: set[str]) -> tuple[set[str], set[tuple[str, str]]]:
-    """The firms and links of this model a difference is about (to outline and select)."""
-    if table == "enterprises":
-        return ({key} & ids), set()
-    if table == "links":
-        parts = _split(key, "→")
-        if len(parts) == 2:
-            return set(), {(parts[0], parts[1])}
-        return set(), set()
-    if table in ("assessments", "assignments"):
-        parts = _split(key, "/")
-        firm = parts[0] if table == "assessments" else (parts[1] if len(parts) > 2 else "")
-        return ({firm} & ids), set()
-    return set(), set()
+def _settings_kind(name: str) -> Any:
+    from models.chain import Settings
+    from ui.fields import kinds_of
+
+    return kinds_of(Settings).get(name)
 
 
-def _compute_diff(a: Any, b: Any) -> Any:
-    """The headless diff (planner.diff or models.diff)."""
-    try:
-        from planner.diff import diff  # type: ignore[import-not-found]
-    except ImportError:
-        from models.diff import diff  # type: ignore[import-not-found,no-redef]
-    return diff(a, b)
+def diff_value(table: str, field: str, key: str, value: Any) -> str:
+    """A compared value as the app shows it; an absent one says so."""
+    if value is None:
+        return tr("(empty)")
+    if table == "settings":
+        kind = _settings_kind(key)
+        return str(kind.text(value, language())) if kind is not None else str(value)
+    return shown(table, field, value) or tr("(empty)")
 
 
 class CompareDialog(QDialog):
@@ -781,15 +806,16 @@ class CompareDialog(QDialog):
         self.document = window.document
         self.canvas = window.canvas
         self.setWindowTitle(tr("Compare with {0}", other_path.name))
-        self.rows = diff_rows(_compute_diff(self.document.model, other))
-        ids = {e.id for e in self.document.model.enterprises}
+        from models.diff import diff
+
+        self.rows = diff_rows(diff(self.document.model, other))
+        targets = Targets(self.document.model)
         self.firms: set[str] = set()
         self.links: set[tuple[str, str]] = set()
-        model_links = {(k.supplier, k.buyer) for k in self.document.model.links}
         for table, key, _what, _field, _old, _new in self.rows:
-            firms, links = targets(table, key, ids)
+            firms, links = targets(table, key)
             self.firms |= firms
-            self.links |= links & model_links
+            self.links |= links
 
         self.intro = QLabel(tr("“This model” is {0}; “the file” is {1}.", self.document.title,
                                str(other_path)), self)
@@ -819,12 +845,16 @@ class CompareDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.horizontalHeader().setStretchLastSection(True)
         words = {"added": tr("only in the file"), "removed": tr("only in this model"),
                  "changed": tr("changed")}
         for r, (table, key, what, field, old, new) in enumerate(self.rows):
-            cells = [table_title(table), key, words[what], field_title(table, field) if field
-                     else "", shown(table, field, old), shown(table, field, new)]
+            changed = what == "changed"
+            cells = [table_title(table), key, words[what],
+                     field_title(table, field) if table != "settings" else
+                     _setting_title(key), diff_value(table, field, key, old) if changed else "",
+                     diff_value(table, field, key, new) if changed else ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -877,10 +907,7 @@ class CompareDialog(QDialog):
 
     def on_double_clicked(self, row: int, _column: int) -> None:
         table, key = self.rows[row][0], self.rows[row][1]
-        ids = {e.id for e in self.document.model.enterprises}
-        firms, links = targets(table, key, ids)
-        model_links = {(k.supplier, k.buyer) for k in self.document.model.links}
-        links &= model_links
+        firms, links = Targets(self.document.model)(table, key)  # the model as it is now
         if not firms and not links:
             _status_bar(self.window_, tr("{0} is not in this model.", key))
             return

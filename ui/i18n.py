@@ -456,6 +456,7 @@ ZH = {
     "{0} is not in this model.": "本模型中没有 {0}。",
     "{0} differences outlined on the chain": "产业链图中已标出 {0} 处差异",
     "{0}: {1}": "{0}：{1}", "; ": "；",
+    "(empty)": "（空）",
 }
 
 
