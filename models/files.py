@@ -22,6 +22,7 @@ NATIVE_SUFFIX = ".json"
 class Loaded:
     model: ChainModel
     problems: list[Problem]  # warnings (and errors when allowed), with workbook rows
+    lang: str | None = None  # a workbook's language ("en", "zh_CN"); None for a .json file
 
     @property
     def errors(self) -> list[Problem]:
@@ -52,16 +53,16 @@ def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loa
         raise ImportFailed([file_problem(f"no such file: {file}", f"文件不存在：{file}")])
     if kind == "xlsx":
         result = read_workbook(file)
-        model, notices, rows = result.model, result.notices, result.rows
+        model, notices, rows, lang = result.model, result.notices, result.rows, result.lang
     else:
-        model, notices, rows = load_json(file), [], {}
+        model, notices, rows, lang = load_json(file), [], {}, None
     problems = notices + [_with_row(p, rows) for p in validate(model)]
     # what a workbook could not hold (text over a cell's limit, whole numbers beyond a double's
     # exact range): errors in both formats, so that a model read can be written as either
     problems += [_with_row(p, rows) for p in export_problems(model, workbook=True)]
     if not allow_invalid and any(p.is_error for p in problems):
         raise ImportFailed(problems)
-    return Loaded(model, problems)
+    return Loaded(model, problems, lang)
 
 
 def _with_row(problem: Problem, rows: dict[str, list[int]]) -> Problem:

@@ -11,6 +11,7 @@ import datetime as _dt
 import io
 import math
 import os
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class ReadResult:
     model: ChainModel
     notices: list[Problem]  # warnings about ignored sheets and columns
     rows: dict[str, list[int]] = field(default_factory=dict)  # table attr -> workbook rows
+    lang: str = "en"  # the language of its sheet names and headers: "en" or "zh_CN"
 
 
 @dataclass
@@ -150,12 +152,16 @@ def _read_book(book: Any, names: list[str], aliases: dict[str, str],
             raise _damaged(ValueError("the list of sheets is inconsistent"))
         found[attr] = name
 
+    headers: list[Any] = []  # every header read, to tell the workbook's language
+
     def rows_of(name: str) -> list[list[Any]]:
         try:
             rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(
                 skip_empty_area=False)
         except BaseException as exc:
             raise _damaged(exc, name) from None
+        if rows:
+            headers.extend(rows[0])
         return rows
 
     model = ChainModel()
@@ -180,7 +186,22 @@ def _read_book(book: Any, names: list[str], aliases: dict[str, str],
                                                        problems, notices)
     if problems:
         raise ImportFailed(problems)
-    return ReadResult(model, notices, row_numbers)
+    return ReadResult(model, notices, row_numbers, language_of([*found.values(), *headers]))
+
+
+def language_of(texts: list[Any]) -> str:
+    """The language most of a workbook's sheet names and headers are in: "zh_CN" when more
+    hold Chinese characters than only Latin letters, else "en" (a workbook keeps its
+    language when it is saved again)."""
+    chinese = latin = 0
+    for text in texts:
+        if not isinstance(text, str):
+            continue
+        if any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text):
+            chinese += 1
+        elif any(ch.isalpha() for ch in text):
+            latin += 1
+    return "zh_CN" if chinese > latin else "en"
 
 
 def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
@@ -317,6 +338,51 @@ def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
 _HEADER_FILL = "1F4E79"
 _PERCENT = "0.0%"
 _AMOUNT = "#,##0.00"
+_LINE_HEIGHT = 15.0  # points per line of 11 pt text, Excel's default row height
+_LONGEST_ROW = 409.0  # the tallest row Excel allows, in points
+
+
+def text_width(text: str) -> float:
+    """How many '0' widths ``text`` takes on one line: CJK and full-width characters count
+    double and a little more (column widths are measured in '0' widths)."""
+    if text.isascii():
+        return float(len(text))
+    return sum(2.2 if unicodedata.east_asian_width(ch) in "WF" else 1.0 for ch in text)
+
+
+def text_lines(text: str, width: float) -> int:
+    """The lines ``text`` wraps to in a column ``width`` wide (openpyxl computes no row
+    heights: an estimate, a little generous because words wrap whole)."""
+    room = max(1.0, width - 1.5)  # the cell's padding
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += max(1, math.ceil(text_width(paragraph) * 1.1 / room))
+    return lines
+
+
+def row_height(lines: int) -> float | None:
+    """The height in points for ``lines`` lines of text; None (the default) for one line."""
+    return None if lines <= 1 else min(_LONGEST_ROW, _LINE_HEIGHT * lines + 3)
+
+
+def set_up_printing(sheet: Any, lang: str = "en", title_rows: str | None = "1:1") -> None:
+    """Make a sheet print well (every exported workbook: plan, template, results, surveys):
+    landscape A4, fit to the page's width, ``title_rows`` repeated on each page, narrow
+    margins, the sheet's name at the top and the page number at the bottom."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = 9  # A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.7, bottom=0.7, header=0.3,
+                                     footer=0.3)
+    sheet.print_options.gridLines = True
+    sheet.HeaderFooter.oddHeader.center.text = "&A"  # the sheet's name
+    sheet.HeaderFooter.oddFooter.center.text = ("第 &P 页，共 &N 页" if lang == "zh_CN"
+                                                else "Page &P of &N")
 
 
 def workbook_bytes(model: ChainModel, lang: str = "en",
@@ -417,25 +483,40 @@ class _SheetWriter:
         self._bold = Font(bold=True)
         self._wrap = Alignment(wrap_text=True, vertical="top")
 
-    def _sheet(self, title: str, widths: list[float]) -> Any:
+    def _sheet(self, title: str, widths: list[float], title_rows: str | None = "1:1") -> Any:
         from openpyxl.utils import get_column_letter
 
         sheet = self.book.create_sheet(title)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+        set_up_printing(sheet, self.lang, title_rows)
         return sheet
 
-    def _header(self, sheet: Any, titles: list[str], freeze: bool = True) -> None:
+    def _header(self, sheet: Any, titles: list[str], freeze: bool = True,
+                widths: list[float] | None = None, row: int = 1) -> None:
+        """The header row (row ``row``); with ``widths``, headers wrap within their columns."""
         if freeze:  # write-only sheets write their view with the first row
             sheet.freeze_panes = "A2"
         cells = []
-        for title in titles:
+        lines = 1
+        for index, title in enumerate(titles):
             cell = self._cell(sheet, None)
             cell.value = cell_text(title)
             cell.data_type = "s"  # a header like "=Notes" is text, never a formula
             cell.font, cell.fill = self._header_font, self._header_fill
+            if widths is not None and index < len(widths):
+                cell.alignment = self._wrap
+                lines = max(lines, text_lines(cell.value, widths[index]))
             cells.append(cell)
+        self._height(sheet, row, lines)
         sheet.append(cells)
+
+    @staticmethod
+    def _height(sheet: Any, row: int, lines: int) -> None:
+        """Give row ``row`` (before it is appended: write-only) the height of ``lines`` lines."""
+        height = row_height(lines)
+        if height is not None:
+            sheet.row_dimensions[row].height = height
 
     def _text(self, sheet: Any, value: str) -> Any:
         """Text as a cell that reads back the same: never a formula or an error value (#N/A),
@@ -456,7 +537,8 @@ class _SheetWriter:
 
     def instructions(self, model: ChainModel, with_assessments: bool = False) -> None:
         zh = self.zh
-        sheet = self._sheet(INSTRUCTIONS_SHEET[zh], [24, 22, 60, 50])
+        widths = [24.0, 22.0, 60.0, 50.0]
+        sheet = self._sheet(INSTRUCTIONS_SHEET[zh], widths, "5:5")
         title = self._cell(sheet, "产业链数字化规划 — 填写说明" if zh
                            else "Chain Digitalisation Planner — how to fill in this workbook")
         title.font = self._title_font
@@ -472,7 +554,7 @@ class _SheetWriter:
         sheet.append([])
         heading = ["工作表", "列", "含义", "填写要求"] if zh else ["Sheet", "Column", "Meaning",
                                                                 "Expected"]
-        self._header(sheet, heading, freeze=False)
+        self._header(sheet, heading, freeze=False, row=5)
         lang = self.lang
         rows: list[tuple[str, str, str, str]] = [
             (SETTINGS_SHEET[zh], "", "两列：键、值" if zh else "Two columns: key and value", "")]
@@ -485,17 +567,19 @@ class _SheetWriter:
                       else s.expected(lang)) for s in table.fields]
         if with_assessments:
             rows += self._assessment_instructions()
-        for row in rows:
+        for number, row in enumerate(rows, start=6):
             cells = [self._cell(sheet, v) for v in row]
             for cell in cells:
                 cell.alignment = self._wrap
             if not row[1]:
                 cells[0].font = cells[2].font = self._bold
+            self._height(sheet, number, max(text_lines(v, w) for v, w in zip(row, widths,
+                                                                              strict=True)))
             sheet.append(cells)
 
     def settings(self, model: ChainModel) -> None:
         zh = self.zh
-        sheet = self._sheet(SETTINGS_SHEET[zh], [24, 24])
+        sheet = self._sheet(SETTINGS_SHEET[zh], [24.0, 48.0])
         self._header(sheet, ["键", "值"] if zh else ["key", "value"])
         for spec in SETTINGS_FIELDS:
             value = getattr(model.settings, spec.name)
@@ -516,8 +600,12 @@ class _SheetWriter:
                                 else len(s.header(lang)) + 4)) for s in specs]
         for index, spec in enumerate(specs):
             if spec.kind in (Kind.TEXT, Kind.KEY):
-                longest = max((len(str(getattr(r, spec.name))) for r in rows[:200]), default=0)
-                widths[index] = max(widths[index], min(40.0, longest * (2 if self.zh else 1.1)))
+                longest = max((text_width(str(getattr(r, spec.name))) for r in rows[:200]),
+                              default=0)
+                widths[index] = max(widths[index], min(40.0, longest * 1.1 + 1))
+        # text longer than its column wraps, and its row is made tall enough to show it
+        wrapped = {s.name: widths[i] for i, s in enumerate(specs) if s.kind is Kind.TEXT
+                   and any(text_width(str(getattr(r, s.name))) > widths[i] for r in rows)}
         sheet = self._sheet(table.sheet_name(lang), widths + [16.0] * len(extra_headers))
         self._header(sheet, [s.header(lang) for s in specs] + extra_headers)
         for index, spec in enumerate(specs, start=1):
@@ -535,11 +623,18 @@ class _SheetWriter:
                  for s in specs]
         text_kinds = (Kind.TEXT, Kind.KEY)
         plain_kinds = (Kind.INT, Kind.OPT_INT, Kind.NUM, Kind.OPT_NUM)
-        for row in rows:
+        for number, row in enumerate(rows, start=2):
             cells: list[Any] = []
+            lines = 1
             for name, kind, number_format, spec in kinds:
                 value = getattr(row, name)
-                if kind in text_kinds:
+                if name in wrapped and value:
+                    cell = self._cell(sheet, cell_text(value))
+                    cell.data_type = "s"
+                    cell.alignment = self._wrap
+                    cells.append(cell)
+                    lines = max(lines, text_lines(value, wrapped[name]))
+                elif kind in text_kinds:
                     cells.append(self._text(sheet, value) if value else None)
                 elif number_format:
                     cells.append(self._formatted(sheet, value, number_format))
@@ -551,6 +646,7 @@ class _SheetWriter:
             for header in extra_headers:
                 value = row.extra.get(header)
                 cells.append(self._text(sheet, value) if isinstance(value, str) else value)
+            self._height(sheet, number, lines)
             sheet.append(cells)
 
     def _assessment_instructions(self) -> list[tuple[str, str, str, str]]:
@@ -588,9 +684,11 @@ class _SheetWriter:
         cols = columns()
         extra_headers = list(dict.fromkeys(h for row in rows for h in row.extra))
         headers = [c.header(lang) for c in cols]
-        widths = [max(10.0, min(30.0, (2.2 if zh else 1.1) * len(h) + 4)) for h in headers]
+        # narrow columns with wrapped headers: 31 columns still print legibly on one page width
+        widths = [max(7.0, min(10.0, text_width(h) / 3 + 2)) for h in headers]
+        widths[:2] = [12.0, 12.0]  # enterprise, date
         sheet = self._sheet(ASSESSMENTS.sheet_name(lang), widths + [16.0] * len(extra_headers))
-        self._header(sheet, headers + extra_headers)
+        self._header(sheet, headers + extra_headers, widths=widths + [16.0] * len(extra_headers))
         last = max(len(rows) + 1, 1000)
         for index, column in enumerate(cols, start=1):
             if column.scenario is not None:
@@ -625,12 +723,25 @@ class _SheetWriter:
             sheet.append(cells)
 
     def extra(self, extra: ExtraSheet) -> None:
-        sheet = self._sheet(extra.title, [max(12.0, len(h) * (2.2 if self.zh else 1.1) + 2)
-                                          for h in extra.header])
-        self._header(sheet, extra.header)
-        for row in extra.rows:
-            sheet.append([self._formatted(sheet, v, _PERCENT)
-                          if i in extra.percent_columns and v is not None
-                          else self._text(sheet, v) if isinstance(v, str) else v
-                          for i, v in enumerate(row)])
+        widths = [min(40.0, max(12.0, text_width(h) + 2, *(
+            text_width(row[i]) + 2 for row in extra.rows[:200]
+            if i < len(row) and isinstance(row[i], str)))) for i, h in enumerate(extra.header)]
+        sheet = self._sheet(extra.title, widths)
+        self._header(sheet, extra.header, widths=widths)
+        for number, row in enumerate(extra.rows, start=2):
+            cells: list[Any] = []
+            lines = 1
+            for i, v in enumerate(row):
+                if i in extra.percent_columns and v is not None:
+                    cells.append(self._formatted(sheet, v, _PERCENT))
+                elif isinstance(v, str) and i < len(widths) and text_width(v) > widths[i]:
+                    cell = self._cell(sheet, cell_text(v))
+                    cell.data_type = "s"
+                    cell.alignment = self._wrap
+                    cells.append(cell)
+                    lines = max(lines, text_lines(v, widths[i]))
+                else:
+                    cells.append(self._text(sheet, v) if isinstance(v, str) else v)
+            self._height(sheet, number, lines)
+            sheet.append(cells)
 

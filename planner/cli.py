@@ -127,7 +127,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if Path(args.input).resolve() == Path(args.output).resolve():
         raise UserError("input and output are the same file")
     loaded = _load(args.input, args.lang)
-    _save(loaded.model, args.output, args.lang)
+    # a workbook keeps its language unless --lang picks another
+    lang = args.lang if args.lang_given or loaded.lang is None else loaded.lang
+    _save(loaded.model, args.output, lang)
     print(f"{args.input} → {args.output}")
     return EXIT_OK
 

@@ -68,6 +68,7 @@ class FileController(QObject):
         self.recent_menu: QMenu | None = None
         self.progress: QProgressDialog | None = None
         self._loading: Path | None = None
+        self.workbook_lang: str | None = None  # the opened workbook's language: Save keeps it
         self.on_adopted: Callable[[], None] = lambda: None  # e.g. fit the canvas
 
     def _status(self, text: str) -> None:
@@ -88,6 +89,7 @@ class FileController(QObject):
 
     def new_model(self) -> None:
         if self.maybe_save():
+            self.workbook_lang = None
             self.document.reset(ChainModel(), None)
 
     def new_with_catalogue(self) -> None:
@@ -95,6 +97,7 @@ class FileController(QObject):
         if self.maybe_save():
             from models.workbook import template_model
 
+            self.workbook_lang = None
             self.document.reset(template_model(catalogue=True), None)
 
     def open_dialog(self) -> None:
@@ -131,7 +134,7 @@ class FileController(QObject):
         except OSError as error:
             show_file_error(self.window, tr("Cannot open {0}", path.name), path, error)
             return
-        self.adopt(loaded.model, path)
+        self.adopt(loaded.model, path, lang=loaded.lang or "")
 
     def cancel_loading(self) -> None:
         """Stop opening: whatever the background load still returns is dropped."""
@@ -161,10 +164,14 @@ class FileController(QObject):
                        tr("File: {0}\nFolder: {1}", path.name, path.parent),
                        tr("Check the file, or choose another one."), str(error or ""))
         else:
-            model, analysis = loaded
-            self.adopt(model, path, analysis)
+            model, analysis, lang = loaded
+            self.adopt(model, path, analysis, lang or "")
 
-    def adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None) -> None:
+    def adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None,
+              lang: str | None = None) -> None:
+        """Show an opened model; ``lang``: the language its workbook was read in ("" for a
+        .json file; None: tell it from the workbook's sheet names)."""
+        self.workbook_lang = lang if lang is not None else _workbook_language(path)
         self.document.reset(model, path, analysis=analysis)
         self.remember(path)
         QTimer.singleShot(0, self.on_adopted)
@@ -239,7 +246,8 @@ class FileController(QObject):
 
     def save_to(self, path: Path) -> bool:
         try:
-            save_model(self.document.model, path, language())
+            # an opened workbook is saved in its own language, whatever the app's
+            save_model(self.document.model, path, self.workbook_lang or language())
         except (OSError, ImportFailed) as exc:
             show_file_error(self.window, tr("Cannot save {0}", path.name), path, exc)
             return False
@@ -415,4 +423,21 @@ def _load_in_background(path: Path, state: Any) -> Any:
         return None
     scenario = default_scenario(loaded.model)
     return loaded.model, analyse(loaded.model, scenario.name if scenario else None, -1,
-                                 problems=loaded.problems)
+                                 problems=loaded.problems), loaded.lang
+
+
+def _workbook_language(path: Path) -> str | None:
+    """The language of a workbook's sheet names (a file opened by another way than
+    open_path), or None when it is not a workbook or cannot be read."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    try:
+        from python_calamine import CalamineWorkbook
+
+        from models.workbook import language_of
+
+        book = CalamineWorkbook.from_path(str(path))
+        with book:
+            return language_of(list(book.sheet_names))
+    except Exception:  # only a preference: the app's language then
+        return None
