@@ -249,6 +249,7 @@ class SendSurveysDialog(QDialog):
         where = QHBoxLayout()
         where.addWidget(self.folder, 1)
         where.addWidget(choose)
+        self.inputs = (firms, self.lang, self.folder, choose)  # locked while writing
         form = QFormLayout()
         form.addRow(tr("Language of the surveys"), self.lang)
         form.addRow(tr("Folder"), where)
@@ -345,7 +346,7 @@ class SendSurveysDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setFormat(tr("{0} of {1}", 0, len(ids)))
         self.progress.show()
-        for widget in (self.write_button, self.lang, self.folder):
+        for widget in (self.write_button, *self.inputs):
             widget.setEnabled(False)
         self.runner.run(_write_surveys, self.document.model, self.lang.currentData(), ids,
                         self._folder)
@@ -375,8 +376,9 @@ class SendSurveysDialog(QDialog):
                        tr("Check that the folder can be written to, or choose another one."),
                        str(error or ""))
             self.progress.hide()
-            self.lang.setEnabled(True)
-            self.folder.setEnabled(True)
+            for widget in self.inputs:
+                widget.setEnabled(True)
+            self.by_selection.setEnabled(bool(self.selected_ids))
             self._update_count()
             return
         self.written.emit(self._folder, len(result))
