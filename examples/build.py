@@ -186,10 +186,73 @@ PROJECTS = {
         "whether or not it joined a programme, and saves 5 万元/yr (× its size factor) of "
         "order re-keying and shared tools, about what its own onboarding gives a firm of 1.3 亿元 "
         "revenue (no share of revenue, so that large members such as a core gain no windfall)."),
+    # coaching (辅导): the core trains its suppliers; no benefit of its own, it raises the
+    # firm's awareness (the catalogue's awareness_gain) and so who takes part
+    "coaching": (
+        "Core-led supplier coaching 核心企业辅导培训", "management",
+        3, 0.5, 1, 0, 0, 0, 1, "", False, ("micro", "small", "medium"),
+        "The core enterprise trains its SMEs: a course on the chain's digital strategy, an "
+        "on-site diagnosis (数字化诊断) and hands-on training in its data platform, as the "
+        "chain leaders (链主企业) of MIIT's chain-led transformation (链式数字化转型, "
+        "大手拉小手) and the SME digital-transformation city pilots (中小企业数字化转型城市试点, "
+        "MOF/MIIT from 2023, which pay service providers for diagnoses and training) do for "
+        "their suppliers; the paper's survey finds 27.9 % of SMEs unaware of the strategy. "
+        "No published figure fits one firm, so all are assumptions: capex 3 万元 per small "
+        "firm (two days' course and a diagnosis), opex 0.5 万元/yr (refreshers, help desk); "
+        "at go-live the firm's awareness rises two classes (unaware → aware, heard of → very "
+        "familiar), which the survey does not measure."),
 }
 
 # the projects assigned to parks rather than to enterprises
 PARK_SCOPE = ("park_5g", "park_platform")
+# what coaching raises (awareness classes at go-live); every other project raises none
+AWARENESS_GAIN = {"coaching": 2}
+
+# Each project's benefit range (效益区间, the benefit as a multiple of the estimate: low,
+# high) and why, from its source: a case study's reported gain is the high end and a
+# conservative figure the low end; where no source gives a figure the range is an
+# assumption and moderate. The Monte-Carlo draws each project's multiplier from the
+# triangle (low, 1, high), so a range skewed low lowers the expected benefit too.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "cloud_erp": (0.6, 1.4, "an assumption, no survey gives an SME figure: many small firms "
+                            "use only the finance module (low), a full roll-out saves more "
+                            "stock and admin time (high)"),
+    "platform": (0.5, 1.5, "an assumption for the firm's own saving; the larger link saving "
+                           "is the scenario's link rate, varied in the tornado"),
+    "mes": (0.5, 2.0, "the 10–20 % efficiency gains of smart-factory case collections are "
+                      "the high end (about twice our estimate), a partial roll-out that "
+                      "collects data but changes little the low end"),
+    "security": (0.5, 2.0, "avoided losses are the expected cost of rare incidents: an "
+                           "assumption, from half to twice the estimate"),
+    "5g": (0.5, 1.5, "an assumption: how much Wi-Fi and cabling upkeep a plant had"),
+    "agv": (0.6, 1.5, "an assumption: three handlers' labour on one shift; a plant on two "
+                      "shifts saves more (high), a cramped one less (low)"),
+    "ai_inspection": (0.5, 1.5, "the labour cuts in MIIT's 5G+工业互联网 typical applications "
+                                "are the high end, a model that needs manual re-checks half "
+                                "the estimate the low end"),
+    "rivet_8k": (0.4, 1.0, "the reported 3× efficiency is our estimate already, so it is the "
+                           "high end; a supplier's smaller, varied batches may get 40 % of it"),
+    "ar_guidance": (0.5, 1.0, "the reported 30 % is our estimate already, so it is the high "
+                              "end; half of it for a supplier's less repetitive harnesses is "
+                              "the low end"),
+    "traceability": (0.5, 1.5, "an assumption: how often containment and audits happen"),
+    "digital_twin": (0.4, 1.5, "the faster ramp-ups of Shanghai's smart-factory showcases "
+                               "are the high end; a twin kept up only for commissioning "
+                               "gives well under half (low)"),
+    "digital_welding": (0.5, 1.3, "the few per cent of wire, gas and rework the smart-welding "
+                                  "upgrades claim is the high end, half of it the low end"),
+    "pipe_scheduling": (0.6, 1.4, "an assumption: how much idle time the shop had"),
+    "park_5g": (0.5, 1.5, "an assumption, as the saving per member is"),
+    "park_platform": (0.5, 1.5, "an assumption, as the saving per member is"),
+    "coaching": (1.0, 1.0, "none, the project has no benefit of its own (its effect is on "
+                           "who takes part)"),
+}
+
+
+def range_text(key: str) -> str:
+    """The sentence that states and explains a project's benefit range."""
+    low, high, why = RANGES[key]
+    return f" Benefit range ×{low:g}–×{high:g} (效益区间): {why}."
 
 
 # Which health-check scenarios each project digitalises, to what grade (the catalogue's
@@ -219,10 +282,11 @@ RAISES = {
     # a park project is not one firm's project: nothing to recommend to a firm
     "park_5g": "",
     "park_platform": "",
+    "coaching": "",  # it changes people, not a scenario's grade
 }
 
 
-def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
+def catalogue(keys: list[str], variants: dict[str, dict[str, str | float]] | None = None
               ) -> tuple[list[ProjectType], dict[str, str]]:
     """The chain's projects (numbered P01 … in ``keys`` order) and a key → id map."""
     ids = {key: f"P{n:02d}" for n, key in enumerate(keys, start=1)}
@@ -237,8 +301,16 @@ def catalogue(keys: list[str], variants: dict[str, dict[str, str]] | None = None
                               min_maturity=level, requires=ids.get(requires, ""),
                               connects_platform=connects, eligible_sizes=sizes,
                               scope="park" if key in PARK_SCOPE else "enterprise",
-                              raises=read_raises(RAISES[key]), source=source)
-        projects.append(replace(project, **(variants or {}).get(key, {})))
+                              raises=read_raises(RAISES[key]), source=source,
+                              awareness_gain=AWARENESS_GAIN.get(key, 0),
+                              benefit_low=RANGES[key][0], benefit_high=RANGES[key][1])
+        variant = dict((variants or {}).get(key, {}))
+        low, high, _ = RANGES[key]
+        variant.setdefault("source", source + range_text(key))
+        # a variant may give its own range (and then says why in its source)
+        variant["benefit_low"] = float(variant.get("benefit_low", low))
+        variant["benefit_high"] = float(variant.get("benefit_high", high))
+        projects.append(replace(project, **variant))
     return projects, ids
 
 
@@ -257,6 +329,11 @@ class ParkProject:
     core_share: float  # the park operator pays the rest
 
 
+# participation rates by awareness (very familiar, aware, heard of, unaware), why, and why
+# in Chinese
+Take = tuple[tuple[float, float, float, float], str, str]
+
+
 @dataclass(frozen=True)
 class Programme:
     """Who is brought in by a programme scenario, and who pays."""
@@ -266,6 +343,10 @@ class Programme:
     max_tier: int  # upstream / downstream tiers reached
     awareness: tuple[str, ...]  # firms willing to take part
     parks: tuple[ParkProject, ...] = ()  # shared projects of parks
+    # awareness classes the core coaches first (辅导): those firms take the coaching project
+    # a year before their other projects, which start once it is live
+    coaching: tuple[str, ...] = ()
+    take: Take | None = None  # participation rates by awareness, and why
 
 
 # A newly data-connected link saves 0.5 % of its trade value a year (less expediting,
@@ -315,9 +396,55 @@ def park_led_text(park: str, park_zh: str, funds: str, funds_zh: str, operator: 
             + REACH_NOTE_ZH + "园区项目数据为假设。")
 
 
+# Who goes ahead with an assigned project, by awareness (very familiar, aware, heard of,
+# unaware): assumptions a consultant would make for each kind of programme; the survey
+# says why SMEs hesitate (cost first, then talent) but not how many go ahead.
+CORE_LED_TAKE: Take = ((1.0, 0.9, 0.6, 0.3), "the defaults: the core, their buyer, leads and "
+                       "pays half", "取默认值：链主作为采购方牵头并承担一半费用")
+GRANT_TAKE: Take = ((1.0, 0.9, 0.7, 0.4), "grants ease the cost worry SMEs name first",
+                    "补贴缓解中小企业首要的资金顾虑")
+PARK_TAKE: Take = ((1.0, 0.85, 0.5, 0.2), "no grant: SMEs pay 70 % of their own projects",
+                   "无投资补贴，中小企业自付自身项目费用的70%")
+LEVEL2_TAKE: Take = ((1.0, 0.9, 0.6, 0.3), "the defaults: the grant comes only at level 2, "
+                     "the loan spreads the firm's share", "取默认值：达到二级后才发放补贴，贷款分摊企业自付部分")
+TAX_TAKE: Take = ((1.0, 0.85, 0.55, 0.25), "tax relief is worth little to a small low-profit "
+                  "firm; the running-cost subsidy helps with the cloud projects",
+                  "小型微利企业从税收减免中获益有限，运维补贴有助于云服务项目")
+
+
 # how far the subsidised programme reaches, and the core's share in it
 SUBSIDISED_REACH: dict = {"core_share": 0.3, "max_tier": 3,
                           "awareness": ("very_familiar", "aware", "heard_of")}
+# a policy mix coaches first the firms that have only heard of the strategy or not at all,
+# so the unaware join too
+COACHED_REACH: dict = {"awareness": ("very_familiar", "aware", "heard_of", "unaware"),
+                       "coaching": ("heard_of", "unaware")}
+COACHING_NOTE = ("The core first coaches (辅导) the SMEs that have only heard of the strategy "
+                 "or not at all, so the unaware join too: a course, a diagnosis and platform "
+                 "training, paid by the core, the year before their other projects start. ")
+COACHING_NOTE_ZH = "链主先对仅听说过或不了解数字化战略的中小企业开展辅导培训（课程、诊断与平台使用培训，费用由链主承担），其余项目于次年开始，不了解的企业也纳入。"
+
+
+def described(programme: Programme) -> Scenario:
+    """The programme's scenario with its participation rates and its coaching, both stated
+    in its description (English before the link note, Chinese after it)."""
+    scenario = programme.scenario
+    english, sep, chinese = scenario.description.partition(LINK_NOTE)  # Chinese follows it
+    assert sep, "a programme's description has the link note before its Chinese"
+    if programme.coaching:
+        english, chinese = english + COACHING_NOTE, chinese + COACHING_NOTE_ZH
+    if programme.take is None:
+        return replace(scenario, description=english + LINK_NOTE + chinese)
+    rates, why, why_zh = programme.take
+    shares = [f"{round(100 * r)}" for r in rates]
+    text = ("Assumed share of assigned SMEs that go ahead, by awareness: very familiar "
+            "{} %, aware {} %, heard of {} %, unaware {} % ".format(*shares) + f"({why}).")
+    text_zh = "假设参与率（按认知程度）：非常了解{}%、了解{}%、听说过{}%、不了解{}%".format(
+        *shares) + f"（{why_zh}）。"
+    return replace(scenario, participation_very_familiar=rates[0],
+                   participation_aware=rates[1], participation_heard_of=rates[2],
+                   participation_unaware=rates[3],
+                   description=english + LINK_NOTE + " " + text + chinese + text_zh)
 
 
 def scenarios(horizon: int) -> tuple[Scenario, list[Programme]]:
@@ -333,14 +460,14 @@ def scenarios(horizon: int) -> tuple[Scenario, list[Programme]]:
                              "partners' costs; no government subsidy. Tier 1–2 firms that are "
                              "aware of the strategy join. " + LINK_NOTE +
                              " 链主企业牵头并承担一半费用，无政府补贴。"),
-        core_share=0.5, max_tier=2, awareness=("very_familiar", "aware"))
+        core_share=0.5, max_tier=2, awareness=("very_familiar", "aware"), take=CORE_LED_TAKE)
     subsidised = Programme(
         Scenario(name="Core-led with subsidy", **years, subsidy_cap=50.0,
                  description="Grant per firm: the core pays 30 %; Shanghai and district funds subsidise 30 % of "
                              "a micro or small firm's capex and 20 % of a medium firm's, at most "
                              "50 万元 per firm. Tier 3 and less aware firms join too. " + LINK_NOTE +
                              " 逐家补贴：链主分担30%，政府按规模补贴投资（每家上限50万元），覆盖至三级供应商。"),
-        **SUBSIDISED_REACH)
+        **SUBSIDISED_REACH, take=GRANT_TAKE)
     return baseline, [core_led, subsidised]
 
 
@@ -356,6 +483,9 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
     The chain's ``showcase`` (enterprise, project key, year) projects come on top. A member
     of a park whose programme builds a park platform is connected by it and takes no
     onboarding of its own, unless a showcase project of its own requires the onboarding.
+    A firm whose awareness is in ``coaching`` is coached (the core pays) the year before its
+    first project, at the earliest in the first year, and its projects start once the
+    coaching is live.
     """
     where = places(model)
     name = programme.scenario.name
@@ -376,12 +506,23 @@ def programme_plan(model: ChainModel, ids: dict[str, str], programme: Programme,
                 wanted.append((e.id, "mes", year + 1))
         if e.platform_connected or place.tier == 1:
             wanted.append((e.id, "security", START_YEAR if e.platform_connected else year + 1))
+    wanted += showcase
+    awareness = {e.id: e.awareness for e in model.enterprises}
+    coached = {ent for ent, _, _ in wanted if awareness[ent] in programme.coaching}
+    first = {ent: min(y for e, _, y in wanted if e == ent) for ent in coached}
+    coaching_year = {ent: max(START_YEAR, year - 1) for ent, year in first.items()}
+    live = PROJECTS["coaching"][4]  # its duration
+    # a coached firm's projects keep their order, all moved until the coaching is live
+    wanted = [(ent, key, year + max(0, coaching_year[ent] + live - first[ent])
+               if ent in coached else year) for ent, key, year in wanted]
+    wanted += [(ent, "coaching", year) for ent, year in coaching_year.items()]
     order = {e.id: n for n, e in enumerate(model.enterprises)}
-    wanted = sorted(wanted + showcase, key=lambda w: (order[w[0]], w[2], ids[w[1]]))
+    wanted = sorted(wanted, key=lambda w: (order[w[0]], w[2], ids[w[1]]))
     core = model.core()
     assert core is not None
     return [Assignment(scenario=name, enterprise=ent, project=ids[key], start_year=year,
-                       core_share=0.0 if ent == core.id else programme.core_share)
+                       core_share=0.0 if ent == core.id else 1.0 if key == "coaching"
+                       else programme.core_share)
             for ent, key, year in wanted]
 
 
@@ -408,7 +549,7 @@ class Chain:
     projects: list[str]  # catalogue keys
     horizon: int
     showcase: list[tuple[str, str, int]]  # (enterprise, project key, start year)
-    variants: dict[str, dict[str, str]] | None = None  # per-chain project names and sources
+    variants: dict[str, dict[str, str | float]] | None = None  # per-chain project names and sources
     policies: Callable[[dict[str, object]], list[Programme]] | None = None  # chain's own
 
 
@@ -434,6 +575,7 @@ def build(chain: Chain) -> ChainModel:
     baseline, programmes = scenarios(chain.horizon)
     if chain.policies is not None:
         programmes += chain.policies(horizon_years(chain.horizon))
+    programmes = [replace(p, scenario=described(p)) for p in programmes]
     model = ChainModel(
         settings=Settings(model_name=chain.model_name, currency="CNY", amount_unit="10k"),
         enterprises=[enterprise(row, chain.locations) for row in chain.enterprises],
@@ -612,7 +754,7 @@ AIRCRAFT_ENTERPRISES = [
     ("T1-05", "Pujian Aerostructures 浦建机体结构", "supplier", "medium", "soe", "Fuselage sections 机身部段", "ZQ", 900, 75_000, 2, "aware", False),
     ("T1-06", "Qingyun Cabin Interiors 青云客舱内饰", "supplier", "medium", "private", "Cabin interiors 客舱内饰", "SJ", 420, 28_000, 1, "aware", False),
     ("T1-07", "Xinlian Aero Electrical 信联航空电气", "supplier", "medium", "private", "Electrical power & wiring 电源与电气系统", "ZZ", 380, 36_000, 2, "aware", False),
-    ("T1-08", "Hengtuo Actuation 恒拓作动", "supplier", "medium", "foreign", "Hydraulics & flight-control actuation 液压与飞控作动", "ZZ", 350, 47_000, 2, "very_familiar", False),
+    ("T1-08", "Hengtuo Actuation 恒拓作动", "supplier", "medium", "foreign", "Hydraulics & flight-control actuation 液压与飞控作动", "ZZ", 350, 47_000, 2, "aware", False),
     ("T1-09", "Qinghe Environmental Control 清和环控", "supplier", "medium", "private", "Air & fuel systems 环控与燃油系统", "ZJ", 300, 24_000, 1, "aware", False),
     ("T1-10", "Shenlu Aero Tooling 申麓工装", "supplier", "medium", "private", "Assembly jigs & tooling 装配工装", "LG", 320, 21_000, 2, "aware", False),
     # tier 2: parts and processes
@@ -626,24 +768,24 @@ AIRCRAFT_ENTERPRISES = [
     ("T2-08", "Tianyu Prepreg 天宇预浸料", "supplier", "medium", "foreign", "Prepreg & resin 预浸料", "LG", 310, 32_000, 3, "very_familiar", True),
     ("T2-09", "Boyuan Composite Parts 博远复材件", "supplier", "small", "private", "Composite lay-up 复材铺层", "LG", 110, 6_800, 1, "heard_of", False),
     ("T2-10", "Lida Forgings 利达锻造", "supplier", "small", "private", "Forgings 锻件", "LG", 150, 13_500, 1, "aware", False),
-    ("T2-11", "Jinhai Hydraulic Tubing 金海液压管件", "supplier", "small", "private", "Hydraulic tubes & fittings 液压管路", "ZZ", 85, 5_400, 1, "aware", False),
-    ("T2-12", "Yuanfang Seals 远方密封", "supplier", "small", "private", "Seals & gaskets 密封件", "SJ", 70, 3_900, 1, "heard_of", False),
-    ("T2-13", "Meichen Cabin Textiles 美辰客舱纺织", "supplier", "small", "private", "Seat covers & textiles 座椅面料", "SJ", 90, 4_600, 1, "heard_of", False),
-    ("T2-14", "Kaiyue Sheet Metal 凯越钣金", "supplier", "small", "private", "Sheet-metal parts 钣金件", "ZQ", 120, 7_200, 1, "aware", False),
+    ("T2-11", "Jinhai Hydraulic Tubing 金海液压管件", "supplier", "small", "private", "Hydraulic tubes & fittings 液压管路", "ZZ", 85, 5_400, 1, "unaware", False),
+    ("T2-12", "Yuanfang Seals 远方密封", "supplier", "small", "private", "Seals & gaskets 密封件", "SJ", 70, 3_900, 1, "unaware", False),
+    ("T2-13", "Meichen Cabin Textiles 美辰客舱纺织", "supplier", "small", "private", "Seat covers & textiles 座椅面料", "SJ", 90, 4_600, 1, "unaware", False),
+    ("T2-14", "Kaiyue Sheet Metal 凯越钣金", "supplier", "small", "private", "Sheet-metal parts 钣金件", "ZQ", 120, 7_200, 1, "heard_of", False),
     ("T2-15", "Zhicheng NDT 智诚无损检测", "supplier", "small", "private", "Non-destructive testing 无损检测", "ZQ", 60, 2_800, 2, "aware", False),
     ("T2-16", "Huatong Sensors 华通传感", "supplier", "small", "private", "Sensors 传感器", "ZJ", 80, 5_600, 2, "aware", False),
-    ("T2-17", "Ruitai Valves 瑞泰阀门", "supplier", "small", "private", "Valves 阀门", "ZZ", 75, 4_800, 1, "aware", False),
+    ("T2-17", "Ruitai Valves 瑞泰阀门", "supplier", "small", "private", "Valves 阀门", "ZZ", 75, 4_800, 1, "unaware", False),
     ("T2-18", "Fengyi Insulation 丰毅隔热", "supplier", "micro", "private", "Insulation blankets 隔热隔音", "SJ", 16, 1_600, 1, "unaware", False),
     # tier 3: processes, materials and small job shops
-    ("T3-01", "Baoguang Surface Treatment 宝光表面处理", "supplier", "small", "private", "Anodising & plating 阳极氧化与电镀", "SJ", 65, 2_600, 1, "heard_of", False),
-    ("T3-02", "Lianhua Heat Treatment 联华热处理", "supplier", "small", "private", "Heat treatment 热处理", "LG", 40, 2_100, 1, "heard_of", False),
-    ("T3-03", "Dingsheng Castings 鼎盛精铸", "supplier", "small", "private", "Investment castings 精密铸造", "SJ", 120, 6_500, 1, "aware", False),
+    ("T3-01", "Baoguang Surface Treatment 宝光表面处理", "supplier", "small", "private", "Anodising & plating 阳极氧化与电镀", "SJ", 65, 2_600, 1, "unaware", False),
+    ("T3-02", "Lianhua Heat Treatment 联华热处理", "supplier", "small", "private", "Heat treatment 热处理", "LG", 40, 2_100, 1, "unaware", False),
+    ("T3-03", "Dingsheng Castings 鼎盛精铸", "supplier", "small", "private", "Investment castings 精密铸造", "SJ", 120, 6_500, 1, "unaware", False),
     ("T3-04", "Jingyi Cold Heading 精益冷镦", "supplier", "micro", "private", "Fastener blanks 紧固件坯料", "SJ", 18, 1_200, 1, "unaware", False),
-    ("T3-05", "Hongtai Metals 宏泰金属材料", "supplier", "small", "private", "Aluminium & titanium stock 铝钛材料", "ZQ", 35, 9_500, 1, "aware", False),
+    ("T3-05", "Hongtai Metals 宏泰金属材料", "supplier", "small", "private", "Aluminium & titanium stock 铝钛材料", "ZQ", 35, 9_500, 1, "heard_of", False),
     ("T3-06", "Xiangrui Aero Wire 祥瑞航空导线", "supplier", "small", "private", "Aero wire & cable 航空导线", "ZZ", 70, 4_300, 2, "aware", False),
-    ("T3-07", "Yaxin SMT 亚新贴片", "supplier", "micro", "private", "SMT subcontracting 贴片加工", "ZJ", 15, 900, 1, "heard_of", False),
+    ("T3-07", "Yaxin SMT 亚新贴片", "supplier", "micro", "private", "SMT subcontracting 贴片加工", "ZJ", 15, 900, 1, "unaware", False),
     ("T3-08", "Zhongyu Painting 中宇喷涂", "supplier", "micro", "private", "Painting 喷涂", "LG", 12, 800, 1, "unaware", False),
-    ("T3-09", "Chenguang Fibre Cutting 晨光纤维裁切", "supplier", "micro", "private", "Fibre cutting & kitting 纤维裁切", "LG", 14, 650, 1, "heard_of", False),
+    ("T3-09", "Chenguang Fibre Cutting 晨光纤维裁切", "supplier", "micro", "private", "Fibre cutting & kitting 纤维裁切", "LG", 14, 650, 1, "unaware", False),
     ("T3-10", "Wanli Clamps 万力卡箍", "supplier", "micro", "private", "Clamps & clips 卡箍", "SJ", 11, 700, 1, "unaware", False),
     # downstream tier 1: airlines, lessor, MRO, parts and training partners
     ("D1-01", "Huadong Skyways 华东天航", "customer", "large", "soe", "Airline 航空公司", "CN", 18_000, 4_800_000, 3, "aware", True),
@@ -655,8 +797,8 @@ AIRCRAFT_ENTERPRISES = [
     ("D1-07", "Hangxun Training 航训模拟培训", "service", "small", "private", "Pilot & maintenance training 飞行与维修培训", "LG", 90, 6_000, 2, "aware", False),
     # downstream tier 2
     ("D2-01", "Donghai Regional Airlines 东海支线航空", "customer", "medium", "private", "Regional airline 支线航空", "CN", 900, 120_000, 2, "aware", False),
-    ("D2-02", "Lanxiang General Aviation 蓝翔通航", "customer", "small", "private", "General aviation 通用航空", "JS", 80, 5_000, 1, "heard_of", False),
-    ("D2-03", "Jiehang Line Maintenance 捷航航线维护", "service", "small", "private", "Line maintenance 航线维护", "ZQ", 70, 3_500, 1, "aware", False),
+    ("D2-02", "Lanxiang General Aviation 蓝翔通航", "customer", "small", "private", "General aviation 通用航空", "JS", 80, 5_000, 1, "unaware", False),
+    ("D2-03", "Jiehang Line Maintenance 捷航航线维护", "service", "small", "private", "Line maintenance 航线维护", "ZQ", 70, 3_500, 1, "heard_of", False),
     # a prospective supplier under qualification, not yet trading with the chain
     ("X-01", "Qihang Additive Manufacturing 启航增材", "supplier", "small", "private", "Metal 3D printing 金属增材制造", "LG", 40, 1_800, 2, "aware", False),
 ]
@@ -750,7 +892,7 @@ def aircraft_policies(years: dict[str, object]) -> list[Programme]:
                      "the Lingang Large Aircraft Park", "临港新片区大飞机园",
                      "the Lingang special area and Pudong district funds",
                      "临港新片区与浦东新区财政", "Lingang Group", "临港集团")),
-        **SUBSIDISED_REACH, parks=lingang)
+        **SUBSIDISED_REACH, parks=lingang, take=PARK_TAKE)
     mix = Programme(
         Scenario(name="Park + level-2 grant + loans", **years, subsidy_cap=50.0,
                  subsidy_min_level=2, loan_share=0.5, loan_rate=0.04, loan_years=3,
@@ -760,7 +902,7 @@ def aircraft_policies(years: dict[str, object]) -> list[Programme]:
                              REACH_NOTE + LINK_NOTE +
                              " 组合政策：临港大飞机园5G专网与工业互联网平台（同“Park-led (Lingang)”）；"
                              + GRANT_NOTE_ZH + "；" + LOAN_NOTE_ZH + "。" + REACH_NOTE_ZH),
-        **SUBSIDISED_REACH, parks=lingang)
+        **{**SUBSIDISED_REACH, **COACHED_REACH}, parks=lingang, take=LEVEL2_TAKE)
     return [park_led, mix]
 
 
@@ -772,7 +914,8 @@ AIRCRAFT = Chain(
     enterprises=AIRCRAFT_ENTERPRISES,
     links=AIRCRAFT_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "ai_inspection", "rivet_8k",
-              "ar_guidance", "agv", "traceability", "park_5g", "park_platform"],
+              "ar_guidance", "agv", "traceability", "park_5g", "park_platform",
+              "coaching"],
     policies=aircraft_policies,
     horizon=6,
     variants={"ai_inspection": {
@@ -781,7 +924,11 @@ AIRCRAFT = Chain(
                   "AI reading of composite ultrasonic scans cut inspection labour cost by "
                   "about 95 % and needed about 90 % fewer comparison test blocks. Assumed "
                   "here: capex 100, opex 12 万元/yr; benefit 30 万元/yr of inspection labour "
-                  "and test blocks for a small plant (×2 medium, ×4 large)."}},
+                  "and test blocks for a small plant (×2 medium, ×4 large). Benefit range "
+                  "×0.5–×1.5 (效益区间): the reported 95 % labour cut at the core is the high "
+                  "end, half the estimate for a supplier whose scans still need manual "
+                  "re-reading the low end.",
+        "benefit_low": 0.5, "benefit_high": 1.5}},
     showcase=[
         ("CORE", "5g", 2026), ("CORE", "ai_inspection", 2027), ("CORE", "rivet_8k", 2027),
         ("CORE", "ar_guidance", 2027),
@@ -832,11 +979,11 @@ VEHICLE_ENTERPRISES = [
     ("CORE", "Zhixing Auto 智行汽车", "core", "large", "private", "Intelligent connected NEVs 智能网联新能源汽车", "LG", 9500, 4_200_000, 3, "very_familiar", True),
     # tier 1
     ("T1-01", "Xinneng Battery Systems 信能电池系统", "supplier", "medium", "private", "Battery packs 动力电池包", "LG", 950, 180_000, 3, "very_familiar", True),
-    ("T1-02", "Jingchi E-Drive 劲驰电驱", "supplier", "medium", "private", "E-drive units 电驱动总成", "LG", 900, 120_000, 2, "very_familiar", False),
+    ("T1-02", "Jingchi E-Drive 劲驰电驱", "supplier", "medium", "private", "E-drive units 电驱动总成", "LG", 900, 120_000, 2, "aware", False),
     ("T1-03", "Guangjian Lidar 光鉴激光雷达", "supplier", "medium", "private", "Lidar 激光雷达", "JD", 600, 65_000, 3, "very_familiar", True),
     ("T1-04", "Ruishi Perception 睿视感知", "supplier", "medium", "private", "Cameras & radar 摄像头与毫米波雷达", "JD", 420, 48_000, 2, "aware", False),
     ("T1-05", "Xinzhi Domain Controllers 芯智域控", "supplier", "medium", "private", "ADAS domain controllers 智驾域控制器", "ZJ", 520, 72_000, 3, "very_familiar", False),
-    ("T1-06", "Yunzuo Cockpit Software 云座舱软件", "supplier", "medium", "private", "Cockpit software 智能座舱软件", "ZJ", 380, 26_000, 3, "very_familiar", False),
+    ("T1-06", "Yunzuo Cockpit Software 云座舱软件", "supplier", "medium", "private", "Cockpit software 智能座舱软件", "ZJ", 380, 26_000, 3, "aware", False),
     ("T1-07", "Anyi Seating 安怡座椅", "supplier", "medium", "foreign", "Seats 汽车座椅", "JD", 800, 56_000, 2, "aware", False),
     ("T1-08", "Haoyun Giga Casting 浩运一体化压铸", "supplier", "medium", "private", "Large die-castings 一体化压铸", "LG", 650, 88_000, 2, "aware", False),
     ("T1-09", "Jiajin Body Stamping 嘉锦冲压", "supplier", "medium", "private", "Body stamping 车身冲压件", "JD", 700, 62_000, 2, "aware", False),
@@ -854,66 +1001,66 @@ VEHICLE_ENTERPRISES = [
     ("T2-05", "Xiangyu Hairpin Stators 翔宇扁线定子", "supplier", "small", "private", "Hairpin stator winding 扁线绕组", "LG", 160, 11_800, 2, "aware", False),
     ("T2-06", "Jinci Magnets 金磁永磁", "supplier", "small", "private", "Rare-earth magnets 稀土永磁", "SJ", 110, 14_000, 1, "aware", False),
     ("T2-07", "Boguang Optics 博光光学", "supplier", "small", "private", "Optics & lenses 光学镜片", "ZJ", 90, 5_800, 2, "aware", False),
-    ("T2-08", "Weixin Chip Design 微芯设计", "supplier", "small", "private", "Automotive chips (fabless) 车规芯片设计", "ZJ", 150, 18_000, 3, "very_familiar", False),
+    ("T2-08", "Weixin Chip Design 微芯设计", "supplier", "small", "private", "Automotive chips (fabless) 车规芯片设计", "ZJ", 150, 18_000, 3, "aware", False),
     ("T2-09", "Dianchuang PCBA 电创电子", "supplier", "small", "private", "PCB assembly 电路板组装", "SJ", 200, 12_000, 2, "aware", False),
-    ("T2-10", "Shumao Software 数茂软件", "supplier", "small", "private", "Embedded software 嵌入式软件", "ZJ", 130, 4_500, 3, "very_familiar", False),
-    ("T2-11", "Huaye Seat Frames 华业座椅骨架", "supplier", "small", "private", "Seat frames 座椅骨架", "JD", 180, 9_500, 1, "aware", False),
-    ("T2-12", "Rousheng Foam 柔盛发泡", "supplier", "small", "private", "Seat foam 座椅发泡", "JD", 90, 4_200, 1, "heard_of", False),
-    ("T2-13", "Jinxiu Auto Fabrics 锦绣汽车面料", "supplier", "small", "private", "Seat fabrics & leather 座椅面料", "SJ", 110, 5_300, 1, "heard_of", False),
+    ("T2-10", "Shumao Software 数茂软件", "supplier", "small", "private", "Embedded software 嵌入式软件", "ZJ", 130, 4_500, 3, "aware", False),
+    ("T2-11", "Huaye Seat Frames 华业座椅骨架", "supplier", "small", "private", "Seat frames 座椅骨架", "JD", 180, 9_500, 1, "heard_of", False),
+    ("T2-12", "Rousheng Foam 柔盛发泡", "supplier", "small", "private", "Seat foam 座椅发泡", "JD", 90, 4_200, 1, "unaware", False),
+    ("T2-13", "Jinxiu Auto Fabrics 锦绣汽车面料", "supplier", "small", "private", "Seat fabrics & leather 座椅面料", "SJ", 110, 5_300, 1, "unaware", False),
     ("T2-14", "Yinlü Alloys 银铝合金", "supplier", "small", "private", "Die-casting alloy 压铸铝合金", "LG", 70, 16_000, 1, "aware", False),
     ("T2-15", "Jingmo Die-cast Moulds 精模压铸模具", "supplier", "small", "private", "Die-casting moulds 压铸模具", "LG", 120, 7_800, 2, "aware", False),
-    ("T2-16", "Huisheng Stamping Dies 汇盛冲压模具", "supplier", "small", "private", "Stamping dies 冲压模具", "JD", 100, 6_500, 1, "aware", False),
-    ("T2-17", "Jiahong Fasteners 嘉宏紧固件", "supplier", "small", "private", "Fasteners 紧固件", "JD", 130, 5_600, 1, "aware", False),
+    ("T2-16", "Huisheng Stamping Dies 汇盛冲压模具", "supplier", "small", "private", "Stamping dies 冲压模具", "JD", 100, 6_500, 1, "heard_of", False),
+    ("T2-17", "Jiahong Fasteners 嘉宏紧固件", "supplier", "small", "private", "Fasteners 紧固件", "JD", 130, 5_600, 1, "heard_of", False),
     ("T2-18", "Xinjie Connectors 信捷连接器", "supplier", "small", "private", "Connectors 连接器", "SJ", 150, 8_800, 2, "aware", False),
     ("T2-19", "Tianyi Harness Sub-assembly 天翼线束组件", "supplier", "small", "private", "Harness sub-assemblies 线束分装", "SJ", 260, 6_900, 1, "aware", False),
-    ("T2-20", "Mifeng Seals 密丰密封", "supplier", "small", "private", "Rubber seals 橡胶密封件", "JD", 95, 3_800, 1, "heard_of", False),
-    ("T2-21", "Boya Injection Moulding 博雅注塑", "supplier", "small", "private", "Injection-moulded parts 注塑件", "JD", 170, 7_100, 1, "aware", False),
+    ("T2-20", "Mifeng Seals 密丰密封", "supplier", "small", "private", "Rubber seals 橡胶密封件", "JD", 95, 3_800, 1, "unaware", False),
+    ("T2-21", "Boya Injection Moulding 博雅注塑", "supplier", "small", "private", "Injection-moulded parts 注塑件", "JD", 170, 7_100, 1, "heard_of", False),
     ("T2-22", "Lengtai Heat Exchangers 冷泰换热器", "supplier", "small", "private", "Heat exchangers 换热器", "JQ", 120, 8_200, 2, "aware", False),
-    ("T2-23", "Liuyuan Pumps & Valves 流源泵阀", "supplier", "small", "private", "Electric pumps & valves 电子水泵与阀", "JQ", 90, 5_900, 1, "aware", False),
+    ("T2-23", "Liuyuan Pumps & Valves 流源泵阀", "supplier", "small", "private", "Electric pumps & valves 电子水泵与阀", "JQ", 90, 5_900, 1, "heard_of", False),
     ("T2-24", "Mingce Sensors 明测传感", "supplier", "small", "private", "Pressure & temperature sensors 压力温度传感器", "ZJ", 70, 4_400, 2, "aware", False),
     ("T2-25", "Huijie Brake Components 汇捷制动部件", "supplier", "small", "private", "Calipers & discs 制动卡钳与制动盘", "JD", 160, 9_800, 1, "aware", False),
-    ("T2-26", "Zhenyu Precision 振宇精密", "supplier", "small", "private", "Precision machining 精密机加", "SJ", 80, 3_600, 1, "heard_of", False),
+    ("T2-26", "Zhenyu Precision 振宇精密", "supplier", "small", "private", "Precision machining 精密机加", "SJ", 80, 3_600, 1, "unaware", False),
     ("T2-27", "Guanghe LED Modules 光合LED模组", "supplier", "small", "private", "LED modules LED模组", "SJ", 75, 4_100, 2, "aware", False),
-    ("T2-28", "Lianchuang Glass Processing 联创玻璃深加工", "supplier", "small", "private", "Glass processing 玻璃深加工", "JQ", 85, 3_900, 1, "heard_of", False),
+    ("T2-28", "Lianchuang Glass Processing 联创玻璃深加工", "supplier", "small", "private", "Glass processing 玻璃深加工", "JQ", 85, 3_900, 1, "unaware", False),
     ("T2-29", "Jialun Wheels 佳轮轮毂", "supplier", "small", "private", "Aluminium wheels 铝合金轮毂", "SJ", 140, 8_700, 1, "aware", False),
-    ("T2-30", "Xingtu Map Data 星图地图数据", "supplier", "small", "private", "HD maps & OTA services 高精地图与OTA", "ZJ", 90, 6_000, 3, "very_familiar", False),
+    ("T2-30", "Xingtu Map Data 星图地图数据", "supplier", "small", "private", "HD maps & OTA services 高精地图与OTA", "ZJ", 90, 6_000, 3, "aware", False),
     # tier 3
-    ("T3-01", "Guangliang Surface Treatment 光亮表面处理", "supplier", "small", "private", "Plating & e-coating 电镀与电泳", "JD", 60, 2_400, 1, "heard_of", False),
+    ("T3-01", "Guangliang Surface Treatment 光亮表面处理", "supplier", "small", "private", "Plating & e-coating 电镀与电泳", "JD", 60, 2_400, 1, "unaware", False),
     ("T3-02", "Hengre Heat Treatment 恒热热处理", "supplier", "micro", "private", "Heat treatment 热处理", "JD", 19, 1_100, 1, "unaware", False),
     ("T3-03", "Jinggong CNC 精工数控", "supplier", "micro", "private", "CNC job shop 数控加工", "SJ", 18, 600, 1, "unaware", False),
-    ("T3-04", "Tongda Copper Wire 通达铜线", "supplier", "small", "private", "Copper & flat wire 铜线与扁线", "SJ", 80, 12_000, 1, "aware", False),
-    ("T3-05", "Kuaida SMT 快达贴片", "supplier", "micro", "private", "SMT subcontracting 贴片加工", "SJ", 16, 900, 1, "heard_of", False),
-    ("T3-06", "Shengyuan Compounds 盛源改性塑料", "supplier", "small", "private", "Modified plastics 改性塑料", "JQ", 60, 5_200, 1, "aware", False),
-    ("T3-07", "Huanyu Cable Extrusion 寰宇电缆挤出", "supplier", "small", "private", "Cable extrusion 电缆挤出", "SJ", 70, 4_700, 1, "heard_of", False),
+    ("T3-04", "Tongda Copper Wire 通达铜线", "supplier", "small", "private", "Copper & flat wire 铜线与扁线", "SJ", 80, 12_000, 1, "heard_of", False),
+    ("T3-05", "Kuaida SMT 快达贴片", "supplier", "micro", "private", "SMT subcontracting 贴片加工", "SJ", 16, 900, 1, "unaware", False),
+    ("T3-06", "Shengyuan Compounds 盛源改性塑料", "supplier", "small", "private", "Modified plastics 改性塑料", "JQ", 60, 5_200, 1, "heard_of", False),
+    ("T3-07", "Huanyu Cable Extrusion 寰宇电缆挤出", "supplier", "small", "private", "Cable extrusion 电缆挤出", "SJ", 70, 4_700, 1, "unaware", False),
     ("T3-08", "Xinglong Mould Repair 兴隆模具修复", "supplier", "micro", "private", "Mould repair 模具修复", "LG", 15, 500, 1, "unaware", False),
-    ("T3-09", "Jiexin Packaging 洁鑫包装", "supplier", "micro", "private", "Returnable packaging 周转包装", "JD", 17, 800, 1, "heard_of", False),
-    ("T3-10", "Yongsheng Steel 永盛钢材", "supplier", "small", "private", "Steel & tool steel 钢材与模具钢", "JD", 40, 9_000, 1, "aware", False),
+    ("T3-09", "Jiexin Packaging 洁鑫包装", "supplier", "micro", "private", "Returnable packaging 周转包装", "JD", 17, 800, 1, "unaware", False),
+    ("T3-10", "Yongsheng Steel 永盛钢材", "supplier", "small", "private", "Steel & tool steel 钢材与模具钢", "JD", 40, 9_000, 1, "heard_of", False),
     ("T3-11", "Tianrui Powder Coating 天锐喷粉", "supplier", "micro", "private", "Powder coating 喷粉", "SJ", 12, 600, 1, "unaware", False),
-    ("T3-12", "Dongfang Rare Earth Materials 东方稀材", "supplier", "small", "private", "Rare-earth alloys 稀土合金", "SJ", 50, 11_000, 1, "aware", False),
+    ("T3-12", "Dongfang Rare Earth Materials 东方稀材", "supplier", "small", "private", "Rare-earth alloys 稀土合金", "SJ", 50, 11_000, 1, "unaware", False),
     # downstream tier 1: dealers, charging and service partners, fleet customers
     ("D1-01", "Huixing Auto Sales 汇行汽车销售", "distributor", "small", "private", "Dealer 汽车销售服务", "XH", 60, 32_000, 2, "aware", False),
     ("D1-02", "Jiayue Auto Pudong 嘉悦汽车浦东", "distributor", "small", "private", "Dealer 汽车销售服务", "PD", 55, 26_000, 2, "aware", False),
     ("D1-03", "Chenxing Auto Minhang 辰星汽车闵行", "distributor", "small", "private", "Dealer 汽车销售服务", "MH", 45, 24_000, 1, "aware", False),
-    ("D1-04", "Yuanhang Auto Baoshan 远航汽车宝山", "distributor", "small", "private", "Dealer 汽车销售服务", "BS", 40, 19_000, 1, "heard_of", False),
-    ("D1-05", "Xingtu Auto Qingpu 星途汽车青浦", "distributor", "small", "private", "Dealer 汽车销售服务", "QP", 38, 15_000, 1, "heard_of", False),
+    ("D1-04", "Yuanhang Auto Baoshan 远航汽车宝山", "distributor", "small", "private", "Dealer 汽车销售服务", "BS", 40, 19_000, 1, "unaware", False),
+    ("D1-05", "Xingtu Auto Qingpu 星途汽车青浦", "distributor", "small", "private", "Dealer 汽车销售服务", "QP", 38, 15_000, 1, "unaware", False),
     ("D1-06", "Dianlian Charging 电联充电", "service", "medium", "private", "Charging network 充电运营", "JQ", 300, 42_000, 3, "very_familiar", True),
     ("D1-07", "Kuaichong Energy 快充能源", "service", "small", "private", "Battery swap & charging 换电与充电", "LG", 120, 9_000, 2, "aware", False),
-    ("D1-08", "Anche After-sales 安车售后服务", "service", "small", "private", "After-sales service 售后维修", "JD", 150, 6_000, 1, "aware", False),
+    ("D1-08", "Anche After-sales 安车售后服务", "service", "small", "private", "After-sales service 售后维修", "JD", 150, 6_000, 1, "heard_of", False),
     ("D1-09", "Shenche Mobility 申车出行", "customer", "large", "private", "Ride-hailing fleet 网约车平台", "XH", 2500, 350_000, 3, "aware", True),
     ("D1-10", "Jiyun City Logistics 极运城配", "customer", "medium", "private", "Urban logistics fleet 城市配送", "BS", 800, 60_000, 2, "aware", False),
     ("D1-11", "Jinlan Taxi 锦澜出租汽车", "customer", "large", "soe", "Taxi 出租汽车", "PD", 3000, 75_000, 2, "aware", False),
     ("D1-12", "Ruyi Car Rental 如意租车", "customer", "small", "private", "Car rental 汽车租赁", "MH", 80, 8_500, 2, "aware", False),
-    ("D1-13", "Lianyun Auto Parts 联运配件", "distributor", "small", "private", "Parts distribution 配件分销", "JD", 50, 11_000, 1, "aware", False),
+    ("D1-13", "Lianyun Auto Parts 联运配件", "distributor", "small", "private", "Parts distribution 配件分销", "JD", 50, 11_000, 1, "heard_of", False),
     # downstream tier 2
-    ("D2-01", "Xinyu Property Services 鑫宇物业", "customer", "small", "private", "Property services fleet 物业服务用车", "XH", 280, 12_000, 1, "heard_of", False),
-    ("D2-02", "Yuantu Driving School 远途驾校", "customer", "small", "private", "Driving school 驾校", "QP", 120, 3_500, 1, "heard_of", False),
+    ("D2-01", "Xinyu Property Services 鑫宇物业", "customer", "small", "private", "Property services fleet 物业服务用车", "XH", 280, 12_000, 1, "unaware", False),
+    ("D2-02", "Yuantu Driving School 远途驾校", "customer", "small", "private", "Driving school 驾校", "QP", 120, 3_500, 1, "unaware", False),
     ("D2-03", "Chengxiang Auto Repair 城乡汽修", "service", "micro", "private", "Independent repair shop 汽修网点", "MH", 12, 300, 1, "unaware", False),
     ("D2-04", "Kuaixiu Auto Service 快修汽车服务", "service", "micro", "private", "Quick-service shop 快修店", "BS", 10, 250, 1, "unaware", False),
     ("D2-05", "Fengda Express 丰达快运", "customer", "medium", "private", "Express delivery 快递", "BS", 900, 90_000, 2, "aware", False),
-    ("D2-06", "Lüyuan Parking & Charging 绿源停车充电", "service", "small", "private", "Parking & charging sites 停车充电场站", "PD", 40, 2_800, 1, "aware", False),
-    ("D2-07", "Lanjing Shuttle 蓝鲸旅游客运", "customer", "small", "private", "Shuttle bus operator 旅游客运", "QP", 120, 6_500, 1, "heard_of", False),
+    ("D2-06", "Lüyuan Parking & Charging 绿源停车充电", "service", "small", "private", "Parking & charging sites 停车充电场站", "PD", 40, 2_800, 1, "heard_of", False),
+    ("D2-07", "Lanjing Shuttle 蓝鲸旅游客运", "customer", "small", "private", "Shuttle bus operator 旅游客运", "QP", 120, 6_500, 1, "unaware", False),
     ("D2-08", "Xiaoma Car Sharing 小马共享汽车", "customer", "small", "private", "Car sharing 分时租赁", "JD", 60, 5_000, 2, "aware", False),
-    ("D2-09", "Jiachi Used Cars 嘉驰二手车", "distributor", "small", "private", "Used-car trading 二手车", "JD", 25, 6_000, 1, "heard_of", False),
+    ("D2-09", "Jiachi Used Cars 嘉驰二手车", "distributor", "small", "private", "Used-car trading 二手车", "JD", 25, 6_000, 1, "unaware", False),
 ]
 
 VEHICLE_LINKS = [
@@ -1039,7 +1186,7 @@ def vehicle_policies(years: dict[str, object]) -> list[Programme]:
                      "the Shanghai International Automobile City at Anting",
                      "安亭上海国际汽车城", "Jiading district funds", "嘉定区财政",
                      "Shanghai International Automobile City Group", "上海国际汽车城集团")),
-        **SUBSIDISED_REACH, parks=anting)
+        **SUBSIDISED_REACH, parks=anting, take=PARK_TAKE)
     mix = Programme(
         Scenario(name="Level-2 grant + loans", **years, subsidy_cap=50.0,
                  subsidy_min_level=2, loan_share=0.5, loan_rate=0.04, loan_years=3,
@@ -1047,7 +1194,7 @@ def vehicle_policies(years: dict[str, object]) -> list[Programme]:
                  description="Pay for results, and lend. " + GRANT_NOTE + LOAN_NOTE +
                              REACH_NOTE + LINK_NOTE + " 奖补加贴息：" + GRANT_NOTE_ZH + "；" +
                              LOAN_NOTE_ZH + "，中小企业自付投资分三年支付。" + REACH_NOTE_ZH),
-        **SUBSIDISED_REACH)
+        **{**SUBSIDISED_REACH, **COACHED_REACH}, take=LEVEL2_TAKE)
     return [park_led, mix]
 
 
@@ -1059,7 +1206,8 @@ VEHICLES = Chain(
     enterprises=VEHICLE_ENTERPRISES,
     links=VEHICLE_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "ai_inspection", "ar_guidance",
-              "agv", "traceability", "digital_twin", "park_5g", "park_platform"],
+              "agv", "traceability", "digital_twin", "park_5g", "park_platform",
+              "coaching"],
     policies=vehicle_policies,
     horizon=5,
     showcase=[
@@ -1113,45 +1261,45 @@ SHIP_ENTERPRISES = [
     ("T1-02", "Lingyun Marine Engines 凌云船用柴油机", "supplier", "medium", "foreign", "Marine diesel engines 船用主机", "LG", 950, 180_000, 3, "very_familiar", True),
     ("T1-03", "Changxin Pipe Prefabrication 长信管系预制", "supplier", "medium", "private", "Pipe-spool prefabrication 管系预制", "CX", 380, 26_000, 1, "aware", False),
     ("T1-04", "Haiju Outfitting 海居舾装", "supplier", "medium", "private", "Accommodation & outfitting 上层建筑与舾装", "CX", 520, 34_000, 1, "aware", False),
-    ("T1-05", "Lanbo Marine Coatings 蓝波船舶涂料", "supplier", "medium", "foreign", "Marine coatings 船舶涂料", "WG", 330, 48_000, 3, "very_familiar", True),
+    ("T1-05", "Lanbo Marine Coatings 蓝波船舶涂料", "supplier", "medium", "foreign", "Marine coatings 船舶涂料", "WG", 330, 48_000, 3, "aware", True),
     ("T1-06", "Zhoudian Marine Electrical 舟电船舶电气", "supplier", "medium", "private", "Marine electrical systems 船舶电气系统", "MH", 400, 38_000, 2, "aware", False),
     ("T1-07", "Qiangli Deck Machinery 强力甲板机械", "supplier", "medium", "soe", "Deck machinery 甲板机械", "MH", 600, 42_000, 2, "aware", False),
     ("T1-08", "Xinhang Hull Blocks 信航分段制造", "supplier", "medium", "private", "Hull-block subcontracting 分段制造", "CX", 700, 45_000, 1, "aware", False),
-    ("T1-09", "Yuehai Navigation & Comms 越海导航通信", "supplier", "medium", "private", "Navigation & communication 导航通信设备", "LG", 310, 22_000, 3, "very_familiar", False),
+    ("T1-09", "Yuehai Navigation & Comms 越海导航通信", "supplier", "medium", "private", "Navigation & communication 导航通信设备", "LG", 310, 22_000, 3, "aware", False),
     ("T1-10", "Xuanjin Propellers 旋进螺旋桨", "supplier", "medium", "soe", "Propellers & shafting 螺旋桨与轴系", "LG", 350, 28_000, 2, "aware", False),
     # tier 2
     ("T2-01", "Jiancheng Plate Cutting 坚成钢板切割", "supplier", "small", "private", "Plate & profile cutting 钢板型材切割", "BS", 120, 9_500, 1, "aware", False),
-    ("T2-02", "Dingli Flanges & Fittings 鼎立法兰管件", "supplier", "small", "private", "Flanges & pipe fittings 法兰管件", "BS", 90, 5_800, 1, "heard_of", False),
+    ("T2-02", "Dingli Flanges & Fittings 鼎立法兰管件", "supplier", "small", "private", "Flanges & pipe fittings 法兰管件", "BS", 90, 5_800, 1, "unaware", False),
     ("T2-03", "Qiantong Marine Valves 乾通船用阀门", "supplier", "small", "private", "Marine valves 船用阀门", "MH", 110, 7_200, 1, "aware", False),
-    ("T2-04", "Hanlian Welding Consumables 焊联焊材", "supplier", "small", "private", "Welding consumables 焊接材料", "BS", 70, 8_800, 1, "aware", False),
+    ("T2-04", "Hanlian Welding Consumables 焊联焊材", "supplier", "small", "private", "Welding consumables 焊接材料", "BS", 70, 8_800, 1, "heard_of", False),
     ("T2-05", "Zhongxian Marine Cable 中贤船用电缆", "supplier", "small", "private", "Marine cable 船用电缆", "MH", 130, 12_000, 2, "aware", False),
     ("T2-06", "Huiqi Switchboards 汇启配电屏", "supplier", "small", "private", "Switchboards 配电板", "MH", 95, 6_400, 2, "aware", False),
-    ("T2-07", "Anwen Insulation 安温绝热", "supplier", "small", "private", "Insulation & fire protection 绝缘与防火", "CX", 80, 3_900, 1, "heard_of", False),
+    ("T2-07", "Anwen Insulation 安温绝热", "supplier", "small", "private", "Insulation & fire protection 绝缘与防火", "CX", 80, 3_900, 1, "unaware", False),
     ("T2-08", "Chuanfu Cabin Modules 船福舱室模块", "supplier", "small", "private", "Cabin modules 舱室单元", "CX", 140, 6_900, 1, "aware", False),
-    ("T2-09", "Shenjia Machining 申嘉机加", "supplier", "small", "private", "Machining 机加工", "MH", 75, 4_100, 1, "aware", False),
+    ("T2-09", "Shenjia Machining 申嘉机加", "supplier", "small", "private", "Machining 机加工", "MH", 75, 4_100, 1, "heard_of", False),
     ("T2-10", "Fuxing Forgings 富兴锻件", "supplier", "small", "private", "Crankshaft & shaft forgings 曲轴与轴系锻件", "LG", 160, 14_000, 1, "aware", False),
     ("T2-11", "Jingzhun Marine Sensors 精准船用传感", "supplier", "small", "private", "Marine sensors 船用传感器", "LG", 60, 3_800, 2, "aware", False),
     ("T2-12", "Tuoyuan Pigments 拓源颜料助剂", "supplier", "small", "private", "Pigments & additives 颜料与助剂", "WG", 55, 5_200, 2, "aware", False),
-    ("T2-13", "Anxing Scaffolding 安兴脚手架", "supplier", "small", "private", "Scaffolding & staging 脚手架服务", "CX", 200, 3_000, 1, "heard_of", False),
+    ("T2-13", "Anxing Scaffolding 安兴脚手架", "supplier", "small", "private", "Scaffolding & staging 脚手架服务", "CX", 200, 3_000, 1, "unaware", False),
     ("T2-14", "Baojing Steel 宝晶钢铁", "supplier", "large", "soe", "Ship-plate mill 船板轧制", "BS", 12_000, 6_000_000, 4, "very_familiar", True),
     # tier 3
     ("T3-01", "Jiali Shot Blasting 佳力喷砂", "supplier", "micro", "private", "Shot blasting & priming 抛丸预处理", "BS", 18, 500, 1, "unaware", False),
     ("T3-02", "Huaduan Heat Treatment 华锻热处理", "supplier", "micro", "private", "Heat treatment 热处理", "LG", 16, 600, 1, "unaware", False),
-    ("T3-03", "Baoding Galvanising 宝鼎镀锌", "supplier", "small", "private", "Hot-dip galvanising 热镀锌", "BS", 50, 2_200, 1, "heard_of", False),
-    ("T3-04", "Xinzhu Foundry 鑫铸铸造", "supplier", "small", "private", "Valve & pump castings 阀泵铸件", "MH", 90, 4_800, 1, "aware", False),
-    ("T3-05", "Yida Copper Conductors 易达铜导体", "supplier", "small", "private", "Copper conductors 铜导体", "MH", 45, 6_500, 1, "aware", False),
+    ("T3-03", "Baoding Galvanising 宝鼎镀锌", "supplier", "small", "private", "Hot-dip galvanising 热镀锌", "BS", 50, 2_200, 1, "unaware", False),
+    ("T3-04", "Xinzhu Foundry 鑫铸铸造", "supplier", "small", "private", "Valve & pump castings 阀泵铸件", "MH", 90, 4_800, 1, "heard_of", False),
+    ("T3-05", "Yida Copper Conductors 易达铜导体", "supplier", "small", "private", "Copper conductors 铜导体", "MH", 45, 6_500, 1, "heard_of", False),
     ("T3-06", "Weiye Fasteners 伟业紧固件", "supplier", "micro", "private", "Fasteners 紧固件", "BS", 15, 400, 1, "unaware", False),
-    ("T3-07", "Ruiguang Components 瑞光电子元件", "supplier", "micro", "private", "Electronic components 电子元器件", "MH", 12, 700, 1, "heard_of", False),
+    ("T3-07", "Ruiguang Components 瑞光电子元件", "supplier", "micro", "private", "Electronic components 电子元器件", "MH", 12, 700, 1, "unaware", False),
     # downstream tier 1: shipowners, repair and service partners, spares
     ("D1-01", "Huayang Ocean Shipping 华洋远洋运输", "customer", "large", "soe", "Container shipping 集装箱航运", "HK", 5200, 2_800_000, 3, "aware", True),
     ("D1-02", "Donghai Bulk Carriers 东海散货航运", "customer", "medium", "private", "Bulk shipping 散货航运", "HP", 260, 150_000, 2, "aware", False),
     ("D1-03", "Polaris Gas Shipping 北极星液化气航运", "customer", "medium", "foreign", "LNG shipping 液化气航运", "HK", 180, 220_000, 3, "very_familiar", True),
     ("D1-04", "Changxing Ship Repair 长兴修船服务", "service", "medium", "private", "Ship repair & guarantee service 修船与保修服务", "CX", 450, 28_000, 2, "aware", False),
-    ("D1-05", "Chuanpei Marine Spares 船配备件", "distributor", "small", "private", "Ship spare parts 船舶备件", "WG", 40, 7_500, 1, "aware", False),
+    ("D1-05", "Chuanpei Marine Spares 船配备件", "distributor", "small", "private", "Ship spare parts 船舶备件", "WG", 40, 7_500, 1, "heard_of", False),
     ("D1-06", "Zhihang Ship Management 智航船舶管理", "service", "small", "private", "Ship management 船舶管理", "HK", 110, 9_000, 2, "aware", False),
-    ("D1-07", "Yuanhai Marine Electrics 远海船电服务", "service", "small", "private", "Electrical & automation service 船电服务", "WG", 60, 3_200, 1, "heard_of", False),
+    ("D1-07", "Yuanhai Marine Electrics 远海船电服务", "service", "small", "private", "Electrical & automation service 船电服务", "WG", 60, 3_200, 1, "unaware", False),
     # downstream tier 2
-    ("D2-01", "Jiangda Coastal Shipping 江达沿海运输", "customer", "small", "private", "Coastal shipping 沿海运输", "HP", 150, 18_000, 1, "heard_of", False),
+    ("D2-01", "Jiangda Coastal Shipping 江达沿海运输", "customer", "small", "private", "Coastal shipping 沿海运输", "HP", 150, 18_000, 1, "unaware", False),
     ("D2-02", "Xinhe Ship Supply 信和船舶供应", "distributor", "micro", "private", "Ship chandler 船舶物料供应", "WG", 12, 280, 1, "unaware", False),
     ("D2-03", "Bihai Offshore Services 碧海海工服务", "customer", "small", "private", "Offshore service vessels 海工服务船", "LG", 90, 12_000, 1, "aware", False),
 ]
@@ -1230,7 +1378,7 @@ def ship_policies(years: dict[str, object]) -> list[Programme]:
                      "the Changxing Island Marine Equipment Park (the core's yard is a member)",
                      "长兴岛海洋装备产业园（链主船厂位于园内）", "Chongming district funds",
                      "崇明区财政", "Changxing Enterprise Group", "长兴企业集团")),
-        **SUBSIDISED_REACH, parks=changxing)
+        **SUBSIDISED_REACH, parks=changxing, take=PARK_TAKE)
     mix = Programme(
         Scenario(name="Tax relief + cloud subsidy", **years, **NO_SUBSIDY, tax_relief_rate=0.25,
                  opex_subsidy=0.5, opex_subsidy_years=3,
@@ -1248,7 +1396,7 @@ def ship_policies(years: dict[str, object]) -> list[Programme]:
                              "税率纳税，为上限，小型微利企业实际减免少得多），链主自身项目同样享受；政府在"
                              "上线后三年内承担中小企业运维费的一半（主要为云ERP、平台、SaaS MES等云服务"
                              "订阅费）。不设投资补贴。" + REACH_NOTE_ZH),
-        **SUBSIDISED_REACH)
+        **{**SUBSIDISED_REACH, **COACHED_REACH}, take=TAX_TAKE)
     return [park_led, mix]
 
 
@@ -1260,7 +1408,8 @@ SHIPBUILDING = Chain(
     enterprises=SHIP_ENTERPRISES,
     links=SHIP_LINKS,
     projects=["platform", "cloud_erp", "mes", "security", "5g", "digital_welding",
-              "pipe_scheduling", "ai_inspection", "traceability", "park_5g", "park_platform"],
+              "pipe_scheduling", "ai_inspection", "traceability", "park_5g", "park_platform",
+              "coaching"],
     policies=ship_policies,
     horizon=6,
     variants={"ai_inspection": {
@@ -1268,7 +1417,9 @@ SHIPBUILDING = Chain(
         "source": "AI reading of weld radiographs and seam images over 5G, as in shipyards' "
                   "5G+工业互联网 pilots; no figures reported that fit a supplier, so capex 100, "
                   "opex 12 万元/yr and a benefit of 30 万元/yr (inspection labour and rework) "
-                  "are assumptions."}},
+                  "are assumptions. Benefit range ×0.6–×1.4 (效益区间): an assumption too, "
+                  "kept moderate.",
+        "benefit_low": 0.6, "benefit_high": 1.4}},
     showcase=[
         ("CORE", "5g", 2026), ("CORE", "digital_welding", 2026),
         ("CORE", "pipe_scheduling", 2026), ("CORE", "ai_inspection", 2027),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ from examples import example_files, example_path
 from models.files import load_model
 from models.validation import places
 from planner.engine import evaluate
+from planner.simulate import simulate
 
 ROOT = example_path().parent.parent
 CHAINS = ["aircraft.xlsx", "vehicles.xlsx", "shipbuilding.xlsx"]
@@ -112,3 +114,105 @@ def test_the_policy_mixes_use_their_levers(chain):
         # loans spread the SMEs' own capex: they pay less in the first year
         assert mix.party_cost["sme"][0] < grants.party_cost["sme"][0]
     assert (money["park_projects"] > 0) == (name == "aircraft.xlsx")
+
+
+# --- who takes part, and how sure the benefits are ----------------------------------------
+
+COACHING = "核心企业辅导培训"
+
+
+def catalogues():
+    """The shipped catalogue and each example's."""
+    path = ROOT / "planner" / "data" / "catalogue.json"
+    yield "catalogue.json", load_model(path, allow_invalid=True).model.projects
+    for name in CHAINS:
+        yield name, load_model(example_path(name)).model.projects
+
+
+def test_every_catalogue_project_has_a_benefit_range_its_source_states_and_explains():
+    for where, projects in catalogues():
+        for p in projects:
+            assert 0 <= p.benefit_low <= 1 <= p.benefit_high, (where, p.id)
+            stated = f"Benefit range ×{p.benefit_low:g}–×{p.benefit_high:g} (效益区间): "
+            assert stated in p.source, (where, p.id, "the source states the range")
+            why = p.source.split(stated, 1)[1]
+            assert len(why) > 20, (where, p.id, "and says why")
+        ranged = [p for p in projects if p.benefit_low < p.benefit_high]
+        assert len(ranged) == len(projects) - 1, "only coaching, with no benefit, has none"
+
+
+def test_the_catalogue_offers_sourced_coaching_that_raises_awareness_and_costs_little():
+    for where, projects in catalogues():
+        coaching = [p for p in projects if COACHING in p.name]
+        assert len(coaching) == 1, where
+        p = coaching[0]
+        assert p.awareness_gain > 0 and p.maturity_gain == 0
+        assert p.benefit_fixed == p.benefit_rate == 0  # no benefit of its own
+        assert p.capex <= 5 and p.opex <= 1 and "large" not in p.eligible_sizes
+        assert "ssum" in p.source and "中小企业数字化转型城市试点" in p.source
+
+
+def test_the_firms_awareness_follows_the_survey_roughly(chain):
+    _, model, _ = chain
+    smes = [e for e in model.enterprises if e.role != "core"]
+    share = {a: sum(e.awareness == a for e in smes) / len(smes)
+             for a in ("very_familiar", "aware", "heard_of", "unaware")}
+    # the paper's survey: 5.8 % very familiar, 66.3 % aware or heard of, 27.9 % unaware
+    assert abs(share["very_familiar"] - 0.058) < 0.03
+    assert abs(share["aware"] + share["heard_of"] - 0.663) < 0.05
+    assert abs(share["unaware"] - 0.279) < 0.03
+
+
+def test_each_policy_mix_coaches_the_firms_that_know_least_before_their_projects(chain):
+    name, model, _ = chain
+    mix = POLICY_MIX[name]
+    coaching = next(p for p in model.projects if COACHING in p.name)
+    awareness = {e.id: e.awareness for e in model.enterprises}
+    mine = [a for a in model.assignments if a.scenario == mix]
+    coached = {a.enterprise: a for a in mine if a.project == coaching.id}
+    assert coached and {awareness[k] for k in coached} == {"heard_of", "unaware"}
+    assert all(a.core_share == 1 for a in coached.values())  # the core pays the coaching
+    for a in mine:
+        if a.enterprise in coached and a.project != coaching.id:
+            assert a.start_year >= coached[a.enterprise].start_year + coaching.duration
+    others = {a.scenario for a in model.assignments if a.project == coaching.id}
+    assert others == {mix}
+    assert "辅导" in model.scenario(mix).description
+
+
+def test_programme_scenarios_state_their_participation_rates(chain):
+    name, model, _ = chain
+    for s in model.scenarios[1:]:
+        rates = [s.participation_very_familiar, s.participation_aware,
+                 s.participation_heard_of, s.participation_unaware]
+        assert rates == sorted(rates, reverse=True)
+        shares = "very familiar {} %, aware {} %, heard of {} %, unaware {} %".format(
+            *(round(100 * r) for r in rates))
+        assert shares in s.description and "假设参与率" in s.description
+    scenarios = {s.name: s for s in model.scenarios}
+    # grants make a firm that has only heard of the strategy likelier to go ahead
+    assert (scenarios[GRANT_PER_FIRM].participation_heard_of
+            > scenarios[PARK_LED[name]].participation_heard_of)
+
+
+def test_simulation_spreads_each_examples_npv_around_the_plan(chain):
+    name, model, results = chain
+    for s in model.scenarios[1:]:
+        sim = simulate(model, s.name, draws=300, seed=1)
+        npv = sim.stats("npv")
+        assert sim.deterministic_npv == pytest.approx(results[s.name].npv)
+        # benefits vary both ways and some firms stay out: the plan lies inside P5–P95
+        assert npv["p5"] < results[s.name].npv < npv["p95"], (name, s.name)
+        assert 0.5 < sim.stats("participation")["mean"] < 1
+
+
+def test_coaching_raises_participation_in_the_policy_mix(chain):
+    name, model, _ = chain
+    mix = POLICY_MIX[name]
+    uncoached = load_model(example_path(name)).model
+    uncoached.projects = [replace(p, awareness_gain=0) for p in uncoached.projects]
+    with_coaching = simulate(model, mix, draws=300, seed=2)
+    without = simulate(uncoached, mix, draws=300, seed=2)  # the same draws of U and M
+    assert (with_coaching.stats("participation")["mean"]
+            > without.stats("participation")["mean"] + 0.05)
+    assert np.all(with_coaching.values["participation"] >= without.values["participation"])
