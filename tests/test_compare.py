@@ -417,3 +417,12 @@ def test_every_figure_has_a_definition_in_both_languages(chain):
     for kpi in KPIS + policy_kpis(chain):
         assert definition(kpi.key, "en"), kpi.key
         assert definition(kpi.key, "zh_CN"), kpi.key
+
+
+def test_a_single_scenario_shows_its_policy_rows_under_their_heading(qtbot, chain):
+    view = make_view(qtbot, chain)  # one scenario: no span of one cell (Qt would warn)
+    headings = [view.table.verticalHeaderItem(r).text() for r in range(view.table.rowCount())]
+    assert headings[len(KPIS)] == "Public money and firms"
+    row = [r.label for r in view.rows].index("Public money, total")
+    subsidy = float(evaluate(chain)[0].party_cost["government"].sum())
+    assert view.cell_text(row, 0) == format_value("amount", subsidy)

@@ -400,7 +400,8 @@ class ComparisonView(QWidget):
                                   "reaching the target level and per newly connected link, "
                                   "and when the SMEs' own projects pay back"))
             if names:
-                table.setSpan(self._section, 0, 1, len(names))
+                if len(names) > 1:  # Qt warns of a span of one cell
+                    table.setSpan(self._section, 0, 1, len(names))
                 filler = QTableWidgetItem("")
                 filler.setFlags(Qt.ItemFlag.NoItemFlags)
                 filler.setBackground(QBrush(palette.mix(palette.MUTED_INK, palette.PAPER, 0.9)))
