@@ -23,8 +23,13 @@ by one rule set plus a short per-chain list of showcase projects. Each chain add
 park-led scenario (the district and the park operator fund a park 5G network and platform
 instead of grants to each firm) and a policy-mix scenario built from the other levers:
 grants paid once a firm reaches level 2 (事后奖补), loans with interest subsidy (贷款贴息),
-tax relief (研发费用加计扣除) and a running-cost subsidy for cloud software. The script is deterministic and checks each model (no errors, no
-warnings but those naming firms with no level, tiers as the ids say) before writing it.
+tax relief (研发费用加计扣除) and a running-cost subsidy for cloud software; each policy mix
+first coaches (辅导) the firms that know the strategy least. Every project has a benefit
+range its source explains, every programme scenario participation rates by awareness that
+its description states, and firms' awareness follows the paper's survey (5.8 % very
+familiar, 66.3 % aware or heard of, 27.9 % unaware). The script is deterministic and
+checks each model (no errors, no warnings but those naming firms with no level, tiers as
+the ids say) before writing it.
 """
 # The data tables read best one record per line:
 # ruff: noqa: E501
