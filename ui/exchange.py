@@ -54,7 +54,6 @@ from PySide6.QtWidgets import (
 from models.chain import TABLE_BY_ATTR
 from models.schema import SIZES
 from ui.errors import show_error, show_file_error
-from ui.filter_bar import FILTER_LABELS
 from ui.i18n import LANGUAGES, header, language, tr, value_text
 from ui.worker import BackgroundRunner
 
@@ -113,7 +112,7 @@ def table_title(table: str) -> str:
     spec = TABLE_BY_ATTR.get(table)
     if spec is not None:
         return spec.sheet_name(language())
-    return tr({"settings": "Settings"}.get(table, table))
+    return tr("Settings") if table == "settings" else table
 
 
 def shown(table: str, field: str, value: Any) -> str:
@@ -212,7 +211,9 @@ class SendSurveysDialog(QDialog):
         self.filters: dict[str, QComboBox] = {}
         filter_row = QGridLayout()
         filter_row.setContentsMargins(24, 0, 0, 0)
-        for k, key in enumerate(("position", "tier", "park", "size")):
+        labels = {"position": tr("Position"), "tier": tr("Tier"), "park": tr("Park"),
+                  "size": tr("Size")}
+        for k, key in enumerate(labels):
             combo = QComboBox(firms)
             combo.setObjectName(f"filter_{key}")
             combo.addItem(tr("any"), None)
@@ -221,7 +222,7 @@ class SendSurveysDialog(QDialog):
             combo.currentIndexChanged.connect(lambda _i: self.by_filter.setChecked(True))
             combo.currentIndexChanged.connect(self._update_count)
             self.filters[key] = combo
-            filter_row.addWidget(QLabel(tr(FILTER_LABELS[key]), firms), k // 2, (k % 2) * 2)
+            filter_row.addWidget(QLabel(labels[key], firms), k // 2, (k % 2) * 2)
             filter_row.addWidget(combo, k // 2, (k % 2) * 2 + 1)
         filter_row.setColumnStretch(1, 1)
         filter_row.setColumnStretch(3, 1)
@@ -277,7 +278,9 @@ class SendSurveysDialog(QDialog):
         places = self.document.analysis.places
         smes = self.smes
         if key == "position":
-            return [(p, tr(p)) for p in ("upstream", "downstream", "detached")
+            words = {"upstream": tr("upstream"), "downstream": tr("downstream"),
+                     "detached": tr("detached")}
+            return [(p, word) for p, word in words.items()
                     if any(getattr(places.get(e.id), "position", None) == p for e in smes)]
         if key == "tier":
             tiers = sorted({places[e.id].tier for e in smes if e.id in places
@@ -413,8 +416,11 @@ def send_surveys(window: Any) -> SendSurveysDialog:
 
 # --- File ▸ Collect surveys… ----------------------------------------------------------------
 
-STATUS_TEXT = {"applied": "ok", "conflict": "conflict", "refused": "refused",
-               "not confirmed": "not confirmed"}
+def status_text(status: str) -> str:
+    """A change's status in the interface language ("applied" reads "ok": it is taken
+    when ticked)."""
+    return {"applied": tr("ok"), "conflict": tr("conflict"), "refused": tr("refused"),
+            "not confirmed": tr("not confirmed")}[status]
 
 
 class CollectDialog(QDialog):
@@ -567,7 +573,7 @@ class CollectDialog(QDialog):
                     self._field_text(change), shown(change.table, change.field, change.old),
                     shown(change.table, change.field, change.new), ""])
                 item.setData(0, ROLE, change)
-                status = tr(STATUS_TEXT[change.status])
+                status = status_text(change.status)
                 reason = change.reason[zh]
                 item.setText(5, tr("{0}: {1}", status, reason) if reason else status)
                 for column in range(6):
