@@ -55,7 +55,7 @@ def test_every_sheet_of_a_plan_export_prints_landscape_one_page_wide(
         assert cell.alignment.wrap_text, "a long source wraps"
         lines = text_lines(str(cell.value), width)
         assert lines > 1
-        assert projects.row_dimensions[row].height >= 15 * lines, "its row shows every line"
+        assert projects.row_dimensions[row].height >= min(409, 15 * lines), "every line shows"
 
 
 def test_template_results_and_surveys_print_well(tmp_path: Path, aircraft: Any) -> None:
