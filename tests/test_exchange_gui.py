@@ -76,10 +76,11 @@ def drop_files(dialog, paths: list[Path]) -> None:
     QApplication.sendEvent(dialog, QDropEvent(QPointF(point), copy, mime, left, none))
 
 
-def open_collect(window, paths: list[Path]):
+def open_collect(qtbot, window, paths: list[Path]):
     window.actions_by_id["collect_surveys"].trigger()
     dialog = window.collect_dialog
-    drop_files(dialog, paths)
+    with qtbot.waitSignal(dialog.collected, timeout=30000):  # read in the background
+        drop_files(dialog, paths)
     return dialog
 
 
@@ -163,7 +164,7 @@ def test_collect_applies_the_ticked_changes_as_one_undo_step(qtbot, window, lang
                 "employees" if lang == "en" else "员工数", 120)
     if lang == "en":
         add_link_row(s2, "S2", "C", 400.0)
-    dialog = open_collect(window, [s1, s2])
+    dialog = open_collect(qtbot, window, [s1, s2])
     revenue = change_item(dialog, "S1.xlsx", "S1", "revenue")
     assert revenue.text(3) == "20,000" and revenue.text(4) == "25,000"
     employees = change_item(dialog, "S1.xlsx", "S1", "employees")
@@ -196,7 +197,7 @@ def test_a_conflict_is_resolved_by_ticking_one_side(qtbot, window, tmp_path):
     is_link = lambda r: (r[0].value, r[1].value) == ("S2", "S1")  # noqa: E731
     edit_return(s1, "Links", is_link, "annual_value", 1300)
     edit_return(s2, "Links", is_link, "annual_value", 1400)
-    dialog = open_collect(window, [s1, s2])
+    dialog = open_collect(qtbot, window, [s1, s2])
     ours = change_item(dialog, "S1.xlsx", "S2→S1", "annual_value")
     theirs = change_item(dialog, "S2.xlsx", "S2→S1", "annual_value")
     for item in (ours, theirs):  # marked in colour and in words, neither taken
@@ -223,7 +224,7 @@ def test_a_refused_file_is_listed_with_its_reason(qtbot, window, lang, tmp_path)
                 "S9")  # a row of an enterprise the model does not have: refused whole
     junk = tmp_path / "notes.xlsx"
     junk.write_bytes(b"not a workbook")
-    dialog = open_collect(window, [s1, junk])
+    dialog = open_collect(qtbot, window, [s1, junk])
     rows = [dialog.tree.topLevelItem(k).text(0)
             for k in range(dialog.tree.topLevelItemCount())]
     assert [row.split(" — ")[0] for row in rows] == ["S1.xlsx", "notes.xlsx"]
@@ -278,7 +279,7 @@ def test_a_link_missing_from_a_return_is_listed_as_information(qtbot, window, tm
     book = load_workbook(s2)
     book["Links"].delete_rows(2)  # the SME deletes its only link, S2 → S1
     book.save(s2)
-    dialog = open_collect(window, [s2])
+    dialog = open_collect(qtbot, window, [s2])
     file_item = dialog.tree.topLevelItem(0)
     row = file_item.child(0)
     assert row.text(1) == "S2→S1" and row.text(5).startswith("not confirmed")

@@ -18,6 +18,8 @@ and the headless diff; this module adapts them to dialogs:
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -426,6 +428,8 @@ def status_text(status: str) -> str:
 class CollectDialog(QDialog):
     """The returned surveys: every change they make, to tick or untick, then Apply."""
 
+    collected = Signal()  # the list now shows every file added so far (or reading failed)
+
     def __init__(self, document: Any, parent: QWidget | None = None,
                  files: Any = None):
         super().__init__(parent)
@@ -438,6 +442,8 @@ class CollectDialog(QDialog):
         self.collection: Any = None
         self.change_items: list[QTreeWidgetItem] = []
         self._syncing = False
+        self.runner = BackgroundRunner(self)
+        self.runner.finished.connect(self._on_collected)
 
         self.hint = QLabel(tr("Drop the returned survey workbooks here, or choose them with "
                               "Add files…. Tick the changes to take; a conflict (two files "
@@ -483,7 +489,11 @@ class CollectDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addLayout(top)
+        self.reading = QProgressBar(self)
+        self.reading.setRange(0, 0)  # busy: one pass over every file (the summary says so)
+        self.reading.hide()
         layout.addWidget(self.tree, 1)
+        layout.addWidget(self.reading)
         layout.addWidget(self.buttons)
         self._refresh_buttons()
         self.summary.setText(tr("No returned surveys yet."))
@@ -521,16 +531,29 @@ class CollectDialog(QDialog):
             self.add_paths(paths)
 
     def collect(self) -> None:
-        from PySide6.QtWidgets import QApplication
+        """Read every file again in the background (a busy bar; the list waits for it)."""
+        self.summary.setText(tr("Reading {0} returned surveys…", len(self.paths)))
+        self.reading.show()
+        self.apply_button.setEnabled(False)
+        self.runner.run(_collect, self.document.model, [str(p) for p in self.paths])
 
-        from models.survey import collect
+    def _on_collected(self, result: Any, error: object) -> None:
+        self.reading.hide()
+        if result is None:
+            show_error(self, tr("Cannot read the returned surveys"), str(error or ""))
+            self._refresh_buttons()
+        else:
+            # the copy's changes, applied to the document's model (edits find rows by key;
+            # the model cannot change meanwhile: the dialog is modal)
+            self.collection = dataclasses.replace(result, model=self.document.model)
+            self.fill()
+        self.collected.emit()
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.collection = collect(self.document.model, [str(p) for p in self.paths])
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.fill()
+    def done(self, result: int) -> None:
+        if self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait()
+        super().done(result)
 
     # --- the review list ---------------------------------------------------------------------
     def fill(self) -> None:
@@ -646,7 +669,7 @@ class CollectDialog(QDialog):
     def _refresh_buttons(self) -> None:
         n = len(self.accepted_changes()) if self.collection is not None else 0
         self.apply_button.setText(tr("Apply {0} changes", n) if n else tr("Apply"))
-        self.apply_button.setEnabled(n > 0)
+        self.apply_button.setEnabled(n > 0 and not self.runner.busy)
         self.save_list.setEnabled(self.collection is not None)
 
     def on_item_changed(self, item: QTreeWidgetItem, column: int) -> None:
@@ -726,6 +749,15 @@ class CollectDialog(QDialog):
             return
         if self.files is not None:
             self.files.written.emit(str(path))
+
+
+def _collect(model: Any, paths: list[str], state: Any) -> Any:
+    """Collect the returns into a copy of the model (the background job): collect tries
+    the changes on its model to find those that break a rule, and the app's model must
+    not change under the views meanwhile."""
+    from models.survey import collect
+
+    return collect(copy.deepcopy(model), paths)
 
 
 def collect_surveys(window: Any, paths: Iterable[Path] = ()) -> CollectDialog:

@@ -457,6 +457,8 @@ ZH = {
     "{0} differences outlined on the chain": "产业链图中已标出 {0} 处差异",
     "{0}: {1}": "{0}：{1}", "; ": "；",
     "(empty)": "（空）",
+    "Reading {0} returned surveys…": "正在读取 {0} 份回收的调查表…",
+    "Cannot read the returned surveys": "无法读取回收的调查表",
 }
 
 
