@@ -286,3 +286,30 @@ def test_a_link_missing_from_a_return_is_listed_as_information(qtbot, window, tm
     assert row.data(0, Qt.CheckStateRole) is None  # nothing to take: no check box
     assert not dialog.apply_button.isEnabled()
     assert "links not confirmed (kept): 1" in dialog.summary.text()
+
+
+def test_returns_chosen_with_add_files_and_the_change_list_saved(qtbot, window, tmp_path,
+                                                                 monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    from tests.test_gui import type_name, when_modal
+    from ui.file_controller import FileController
+
+    QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    monkeypatch.setattr(FileController, "folder", lambda _self: str(tmp_path))
+    window.document.set_selection({"S1"})
+    (s1,) = send(qtbot, window, tmp_path)
+    edit_return(s1, "Enterprises", lambda r: r[0].value == "S1", "revenue", 21000)
+    window.actions_by_id["collect_surveys"].trigger()
+    dialog = window.collect_dialog
+    when_modal(qtbot, lambda d: type_name(qtbot, d, "S1.xlsx"), QFileDialog)
+    with qtbot.waitSignal(dialog.collected, timeout=30000):
+        qtbot.mouseClick(dialog.findChild(type(dialog.apply_button), "add_files"),
+                         Qt.MouseButton.LeftButton)
+    assert [c.data(0, Qt.ItemDataRole.UserRole).key for c in dialog.change_items] == ["S1"]
+    when_modal(qtbot, lambda d: type_name(qtbot, d, "changes"), QFileDialog)
+    qtbot.mouseClick(dialog.save_list, Qt.MouseButton.LeftButton)
+    rows = list(load_workbook(tmp_path / "changes.xlsx").worksheets[0].iter_rows(
+        values_only=True))
+    assert rows[0][:7] == ("file", "table", "key", "field", "old", "new", "status")
+    assert rows[1][:7] == ("S1.xlsx", "Enterprises", "S1", "revenue", 20000, 21000, "applied")
