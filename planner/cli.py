@@ -199,16 +199,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Key figures and policy figures side by side (docs/user-guide.md, “Compare”)."""
-    from planner.compare import compare_json, compare_text
+    from planner.compare import RISK_SEED, compare_json, compare_text, risk_simulations
 
     loaded, results = _evaluate(args, args.scenarios)
+    risk = risk_simulations(loaded.model, [r.scenario.name for r in results], args.draws,
+                            RISK_SEED) if args.draws else None
     if args.json:
         import json
 
-        print(json.dumps(compare_json(loaded.model, results, args.lang), ensure_ascii=False,
-                         allow_nan=False))
+        print(json.dumps(compare_json(loaded.model, results, args.lang, risk),
+                         ensure_ascii=False, allow_nan=False))
     else:
-        print(compare_text(loaded.model, results, args.lang))
+        print(compare_text(loaded.model, results, args.lang, risk))
     return EXIT_OK
 
 
@@ -509,6 +511,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--scenarios", nargs="+", metavar="NAME", help="these scenarios, in order")
     sub.add_argument("--json", action="store_true",
                      help="print every figure of each scenario as JSON")
+    sub.add_argument("--draws", type=_number(0, 1_000_000, whole=True), default=300, metavar="N",
+                     help="simulated draws per scenario for the NPV's P5/P95 and the chance "
+                          "of a loss (seed 0; default 300; 0 leaves those rows out)")
     sub = command("assess", cmd_assess, "the digital health check of the assessed enterprises")
     sub.add_argument("file")
     sub.add_argument("--json", action="store_true", help="print the health-check JSON")

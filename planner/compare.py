@@ -5,22 +5,28 @@ slides, the report (``planner.report``) and ``chainplan compare``.
 Next to the key figures of ``planner.kpis`` come the policy figures (``policy_kpis``):
 what a scenario costs the government, in total, discounted and by instrument, per SME
 that reaches the target level and per newly data-connected link; when the SMEs' own
-projects pay back; what the core and the park operators pay. ``DEFINITIONS`` says in
-both languages what each figure is (tooltips, the report's legend, docs/user-guide.md).
+projects pay back; what the core and the park operators pay. Last come the risk figures
+(``risk_kpis``): the NPV's P5 and P95 and the chance of a loss from a short simulation
+(``planner.simulate``, ``RISK_DRAWS`` draws, seed ``RISK_SEED``), so a comparison stays
+quick. ``DEFINITIONS`` says in both languages what each figure is (tooltips, the report's
+legend, docs/user-guide.md).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from models.chain import ChainModel
 from planner.engine import ScenarioResult
 from planner.kpis import KPIS, Kpi, best_index, format_value
+
+if TYPE_CHECKING:
+    from planner.simulate import Simulation
 
 Value = float | int | None
 
@@ -50,9 +56,12 @@ def _clean(value: Value) -> Value:
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str = "en", model: ChainModel | None = None) -> list[ComparisonRow]:
+                    lang: str = "en", model: ChainModel | None = None,
+                    risk: Mapping[str, Simulation] | None = None) -> list[ComparisonRow]:
     """The rows of ``planner.kpis.KPIS`` across ``results``, labelled in ``lang``, then
-    (given the ``model`` the results are of) the rows of ``policy_kpis``.
+    (given the ``model`` the results are of) the rows of ``policy_kpis``, then (given
+    ``risk``, each scenario's simulation by name) the rows of ``risk_kpis``; a scenario
+    missing from ``risk`` has no value there.
 
     ``baseline`` is the column (or scenario name) the differences are taken from;
     None leaves every difference None.
@@ -64,6 +73,8 @@ def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 
         baseline = None
     rows = []
     kpis = KPIS if model is None else KPIS + policy_kpis(model)
+    if risk is not None:
+        kpis += risk_kpis(risk)
     for kpi in kpis:
         values = [_clean(kpi.value(r)) for r in results]
         base = values[baseline] if baseline is not None else None
@@ -295,6 +306,60 @@ def policy_kpis(model: ChainModel) -> tuple[Kpi, ...]:
     )
 
 
+# --- risk figures --------------------------------------------------------------------------
+RISK_DRAWS = 300  # draws per scenario in a comparison: quick; the Risk tab and report run more
+RISK_SEED = 0
+RISK_KEYS = ("npv_p5", "npv_p95", "prob_npv_negative")
+
+
+def risk_simulations(model: ChainModel, names: list[str], draws: int = RISK_DRAWS,
+                     seed: int = RISK_SEED,
+                     cancelled: Callable[[], bool] | None = None) -> dict[str, Simulation]:
+    """Each named scenario's simulation (``planner.simulate``) of a model without errors;
+    stops early, with the scenarios done so far, once ``cancelled()`` says so."""
+    from planner.simulate import Cancelled, simulate
+
+    def progress(done: int, total: int) -> bool:
+        return cancelled is None or not cancelled()
+
+    simulations: dict[str, Simulation] = {}
+    for name in names:
+        try:
+            simulations[name] = simulate(model, name, draws, seed, progress)
+        except Cancelled:
+            break
+    return simulations
+
+
+def risk_kpis(simulations: Mapping[str, Simulation]) -> tuple[Kpi, ...]:
+    """The NPV's P5 and P95 and the chance of a negative NPV, from each scenario's
+    simulation in ``simulations`` (by name; none for a scenario not there)."""
+
+    def npv(percentile: str) -> Callable[[ScenarioResult], float | None]:
+        def value(result: ScenarioResult) -> float | None:
+            simulation = simulations.get(result.scenario.name)
+            return None if simulation is None else simulation.stats("npv")[percentile]
+        return value
+
+    def loss(result: ScenarioResult) -> float | None:
+        simulation = simulations.get(result.scenario.name)
+        return None if simulation is None or not simulation.draws \
+            else simulation.prob_npv_negative
+
+    return (Kpi("npv_p5", "NPV, P5 (simulated)", "净现值 P5（模拟）", npv("p5"), "high", "amount"),
+            Kpi("npv_p95", "NPV, P95 (simulated)", "净现值 P95（模拟）", npv("p95"), "high",
+                "amount"),
+            Kpi("prob_npv_negative", "Chance of a negative NPV", "净现值为负的概率", loss, "low",
+                "share"))
+
+
+def risk_heading(draws: int = RISK_DRAWS, seed: int = RISK_SEED, lang: str = "en") -> str:
+    """The heading over the risk rows, with the draws they come from."""
+    if lang == "zh_CN":
+        return f"不确定性（{draws:,} 次模拟，种子 {seed}）"
+    return f"How sure ({draws:,} simulated draws, seed {seed})"
+
+
 POLICY_KEYS = ("government_total", "government_pv", *(f"public_{k}" for k in INSTRUMENTS),
                "smes_reached", "per_sme_reached", "links_connected", "per_link",
                "sme_median_payback", "sme_paying_back", "cost_core", "cost_park")
@@ -382,6 +447,21 @@ DEFINITIONS: dict[str, tuple[str, str]] = {
     "cost_park": ("What the park operators pay over the horizon: park projects' cost less the "
                   "government's and the core's shares.",
                   "园区运营方在规划期内的支出：园区项目费用减去政府与核心企业分担部分。"),
+    "npv_p5": (f"The NPV that 5 % of the simulated draws fall below ({RISK_DRAWS} draws, seed "
+               f"{RISK_SEED}, so the comparison stays quick; the Risk tab runs more): each draw "
+               "picks which SMEs take part, by the scenario's participation rates for their "
+               "awareness, and each project's benefit from its range.",
+               f"模拟中 5% 的抽样低于此净现值（{RISK_DRAWS} 次抽样，种子 {RISK_SEED}，以保持比较快速；"
+               "风险页可运行更多次）：每次抽样按情景中各认知程度的参与率决定哪些中小企业参与，"
+               "并在各项目效益范围内抽取效益。"),
+    "npv_p95": (f"The NPV that 95 % of the simulated draws fall below ({RISK_DRAWS} draws, seed "
+                f"{RISK_SEED}): between P5 and P95 lie 90 % of the draws.",
+                f"模拟中 95% 的抽样低于此净现值（{RISK_DRAWS} 次抽样，种子 {RISK_SEED}）：P5 与 P95 "
+                "之间为 90% 的抽样。"),
+    "prob_npv_negative": (f"Share of the simulated draws ({RISK_DRAWS}, seed {RISK_SEED}) whose "
+                          "NPV is below zero: the chance that the chain as a whole loses money.",
+                          f"净现值小于零的模拟抽样占比（{RISK_DRAWS} 次，种子 {RISK_SEED}）："
+                          "即全链亏损的概率。"),
 }
 
 
@@ -394,11 +474,14 @@ def definition(key: str, lang: str = "en") -> str:
 
 
 # --- the command line ----------------------------------------------------------------------
-def compare_json(model: ChainModel, results: list[ScenarioResult],
-                 lang: str = "en") -> dict[str, Any]:
+def compare_json(model: ChainModel, results: list[ScenarioResult], lang: str = "en",
+                 risk: Mapping[str, Simulation] | None = None) -> dict[str, Any]:
     """``chainplan compare --json``: every key figure of each scenario, the government's
-    outlay by instrument and year, and what each figure means."""
+    outlay by instrument and year, and what each figure means; with ``risk`` (each
+    scenario's simulation) the risk figures too and ``"risk": {"draws", "seed"}``."""
     kpis = KPIS + policy_kpis(model)
+    if risk is not None:
+        kpis += risk_kpis(risk)
     scenarios = []
     for result in results:
         values = {}
@@ -410,23 +493,47 @@ def compare_json(model: ChainModel, results: list[ScenarioResult],
             "kpis": values,
             "public_money": {key: [float(v) for v in np.asarray(array, float)]
                              for key, array in result.public_money().items()}})
-    return {"scenarios": scenarios,
-            "kpis": [{"key": k.key, "label": k.label(lang), "kind": k.kind,
-                      "better": k.better or None, "definition": definition(k.key, lang)}
-                     for k in kpis]}
+    out: dict[str, Any] = {
+        "scenarios": scenarios,
+        "kpis": [{"key": k.key, "label": k.label(lang), "kind": k.kind,
+                  "better": k.better or None, "definition": risk_definition(k.key, lang, risk)}
+                 for k in kpis]}
+    if risk:
+        first = next(iter(risk.values()))
+        out["risk"] = {"draws": first.draws, "seed": first.seed}
+    return out
 
 
-def compare_text(model: ChainModel, results: list[ScenarioResult], lang: str = "en") -> str:
-    """The key figures and policy figures of ``results`` as a text table, the best value of
-    each row marked with *."""
+def risk_definition(key: str, lang: str = "en",
+                    risk: Mapping[str, Simulation] | None = None) -> str:
+    """``definition``, the risk rows' saying how many draws they are of when not the
+    default."""
+    text = definition(key, lang)
+    if key in RISK_KEYS and risk:
+        first = next(iter(risk.values()))
+        if (first.draws, first.seed) != (RISK_DRAWS, RISK_SEED):
+            text = text.replace(f"{RISK_DRAWS} ", f"{first.draws:,} ").replace(
+                f"seed {RISK_SEED}", f"seed {first.seed}").replace(
+                f"种子 {RISK_SEED}", f"种子 {first.seed}")
+    return text
+
+
+def compare_text(model: ChainModel, results: list[ScenarioResult], lang: str = "en",
+                 risk: Mapping[str, Simulation] | None = None) -> str:
+    """The key figures, policy figures and (given ``risk``) risk figures of ``results`` as a
+    text table, the best value of each row marked with *."""
     from planner.results import _table
 
-    rows = comparison_rows(results, None, lang, model)
+    rows = comparison_rows(results, None, lang, model, risk)
     header = ["", *(r.scenario.name + " " for r in results)]
     lines = _table(header, [[row.label, *[row.text(c) + ("*" if c in row.best else " ")
                                           for c in range(len(results))]] for row in rows])
     # the policy figures under a heading of their own (lines[0] is the header)
     lines.insert(1 + len(KPIS), "")
     lines.insert(2 + len(KPIS), "财政资金与企业" if lang == "zh_CN" else "Public money and firms")
+    if risk:
+        first = next(iter(risk.values()))
+        at = len(lines) - len(RISK_KEYS)
+        lines[at:at] = ["", risk_heading(first.draws, first.seed, lang)]
     lines.append("* = " + ("最优" if lang == "zh_CN" else "best in row"))
     return "\n".join(lines)

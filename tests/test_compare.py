@@ -412,9 +412,9 @@ def test_chainplan_compare_prints_the_policy_figures_as_text_and_json(chain, tmp
 
 
 def test_every_figure_has_a_definition_in_both_languages(chain):
-    from planner.compare import definition
+    from planner.compare import definition, risk_kpis
 
-    for kpi in KPIS + policy_kpis(chain):
+    for kpi in KPIS + policy_kpis(chain) + risk_kpis({}):
         assert definition(kpi.key, "en"), kpi.key
         assert definition(kpi.key, "zh_CN"), kpi.key
 
@@ -426,3 +426,91 @@ def test_a_single_scenario_shows_its_policy_rows_under_their_heading(qtbot, chai
     row = [r.label for r in view.rows].index("Public money, total")
     subsidy = float(evaluate(chain)[0].party_cost["government"].sum())
     assert view.cell_text(row, 0) == format_value("amount", subsidy)
+
+
+# --- how sure: the NPV's P5 and P95 from a seeded simulation --------------------------------
+def risk_of(model: ChainModel, draws: int = 300) -> dict[str, dict]:
+    """What ``simulate(model, s, draws, seed=0)`` gives each scenario: its NPV statistics
+    and its chance of a loss."""
+    from planner.simulate import simulate
+
+    out = {}
+    for scenario in model.scenarios:
+        simulation = simulate(model, scenario.name, draws, seed=0)
+        out[scenario.name] = {**simulation.stats("npv"), "loss": simulation.prob_npv_negative}
+    return out
+
+
+def test_chainplan_compare_gives_the_npvs_p5_and_p95_of_a_seeded_simulation(chain, tmp_path,
+                                                                            capsys):
+    model = policy_chain(chain)
+    path = tmp_path / "policy.json"
+    save_model(model, path)
+    expected = risk_of(load_model(path).model)
+    assert expected["Grant"]["p5"] < expected["Grant"]["p95"]  # participation is uncertain
+    assert main(["compare", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["risk"] == {"draws": 300, "seed": 0}
+    for scenario in data["scenarios"]:
+        wanted = expected[scenario["name"]]
+        assert scenario["kpis"]["npv_p5"] == wanted["p5"]
+        assert scenario["kpis"]["npv_p95"] == wanted["p95"]
+        assert scenario["kpis"]["prob_npv_negative"] == wanted["loss"]
+    meaning = {k["key"]: k for k in data["kpis"]}
+    assert "300 draws, seed 0" in meaning["npv_p5"]["definition"]
+    # fewer draws on request, said in the definition; 0 leaves the rows out
+    assert main(["compare", str(path), "--json", "--draws", "40"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scenarios"][0]["kpis"]["npv_p5"] == risk_of(model, 40)["Grant"]["p5"]
+    assert "40 draws, seed 0" in {k["key"]: k for k in data["kpis"]}["npv_p5"]["definition"]
+    assert main(["compare", str(path), "--json", "--draws", "0"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert "risk" not in data and "npv_p5" not in data["scenarios"][0]["kpis"]
+    assert main(["compare", str(path), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "How sure (300 simulated draws, seed 0)" in out
+    assert format_value("amount", expected["Grant"]["p95"]) in out.split("NPV, P95")[1]
+    assert main(["compare", str(path), "--lang", "zh_CN"]) == 0
+    assert "不确定性（300 次模拟，种子 0）" in capsys.readouterr().out
+
+
+def test_the_compare_tab_fills_the_risk_rows_in_the_background(qtbot, chain):
+    view = make_view(qtbot, policy_chain(chain))
+    keys = [row.kpi.key for row in view.rows]
+    p5, p95, loss = keys.index("npv_p5"), keys.index("npv_p95"), keys.index("prob_npv_negative")
+    headings = [view.table.verticalHeaderItem(r).text() for r in range(view.table.rowCount())]
+    assert "How sure (300 simulated draws, seed 0)" in headings
+    assert [view.cell_text(p5, c) for c in range(3)] == ["…"] * 3  # not yet simulated
+    with qtbot.waitSignal(view.risk_ready, timeout=20_000):
+        pass
+    expected = risk_of(view.document.model)
+    names = [r.scenario.name for r in view.results]
+    assert [view.cell_text(p5, c) for c in range(3)] == [
+        format_value("amount", expected[n]["p5"]) for n in names]
+    assert [view.cell_text(p95, c) for c in range(3)] == [
+        format_value("amount", expected[n]["p95"]) for n in names]
+    assert [view.cell_text(loss, c) for c in range(3)] == [
+        format_value("share", expected[n]["loss"]) for n in names]
+    # an edit: the old model's figures never stand as the new one's
+    grant = view.document.model.scenario("Grant")
+    view.document.set_values([(grant, "participation_aware", 0.2)], "fewer take part")
+    with qtbot.waitSignal(view.refreshed):
+        view.document.analyse_now()
+    assert view.cell_text(p95, 0) == "…"
+    with qtbot.waitSignal(view.risk_ready, timeout=20_000):
+        pass
+    assert view.cell_text(p5, 0) == format_value("amount",
+                                                 risk_of(view.document.model)["Grant"]["p5"])
+    view.wait()
+
+
+def test_the_risk_rows_say_in_chinese_what_they_are(qtbot, chain):
+    set_language("zh_CN")
+    view = make_view(qtbot, policy_chain(chain))
+    with qtbot.waitSignal(view.risk_ready, timeout=20_000):
+        pass
+    labels = [view.table.verticalHeaderItem(r).text() for r in range(view.table.rowCount())]
+    assert "不确定性（300 次模拟，种子 0）" in labels and "净现值 P5（模拟）" in labels
+    row = [r.kpi.key for r in view.rows].index("npv_p5")
+    assert "300 次抽样" in view.table.verticalHeaderItem(view.table_row(row)).toolTip()
+    view.wait()

@@ -14,6 +14,11 @@ public money in total, discounted and by instrument, per SME reaching the target
 and per newly connected link, the SMEs' own payback, the core's and the park operators'
 cost. Every row's heading says in a tooltip what the figure is.
 
+Last come the risk figures: each scenario's NPV at P5 and P95 and the chance of a
+loss, from a short simulation (``planner.compare.RISK_DRAWS`` draws, seed 0) run in
+the background once per analysed revision; until it is back those cells show "…",
+never an older model's numbers.
+
 The rows themselves are plain data (``planner.compare``), shared with the slides
 and the report.
 """
@@ -24,7 +29,7 @@ import textwrap
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,7 +48,15 @@ from PySide6.QtWidgets import (
 )
 
 from models.chain import ChainModel
-from planner.compare import POLICY_KEYS, ComparisonRow, definition
+from planner.compare import (
+    POLICY_KEYS,
+    RISK_DRAWS,
+    RISK_KEYS,
+    RISK_SEED,
+    ComparisonRow,
+    definition,
+    risk_simulations,
+)
 from planner.compare import comparison_rows as plain_rows
 from planner.compare import format_difference as plain_difference
 from planner.engine import ScenarioResult
@@ -52,6 +65,9 @@ from ui.analysis import unavailable
 from ui.charts import PERCENT_RANGE, Chart, amount_unit
 from ui.document import Document
 from ui.i18n import language, tr
+from ui.worker import BackgroundRunner, TaskState
+
+PENDING = "…"  # a risk figure still being simulated
 
 # the best value of a row: Okabe–Ito sky blue, mostly white (light grey in print)
 BEST_BACKGROUND = palette.mix(palette.SKY_BLUE, palette.PAPER, 0.68)
@@ -62,11 +78,20 @@ SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "x")
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str | None = None, model: ChainModel | None = None
-                    ) -> list[ComparisonRow]:
+                    lang: str | None = None, model: ChainModel | None = None,
+                    risk: dict | None = None) -> list[ComparisonRow]:
     """``planner.compare.comparison_rows``, labelled in the interface language by default
-    (with the policy rows when the ``model`` is given)."""
-    return plain_rows(results, baseline, lang or language(), model)
+    (with the policy rows when the ``model`` is given, the risk rows with ``risk``)."""
+    return plain_rows(results, baseline, lang or language(), model, risk)
+
+
+def _simulate_all(revision: int, model: ChainModel, names: list[str], state: TaskState
+                  ) -> tuple[int, dict] | None:
+    """Every scenario's short simulation, tagged with the revision it is of (None when
+    cancelled)."""
+    simulations = risk_simulations(model, names, RISK_DRAWS, RISK_SEED,
+                                   lambda: state.cancelled)
+    return None if state.cancelled else (revision, simulations)
 
 
 def format_difference(kind: str, value: float | int | None) -> str:
@@ -175,6 +200,7 @@ class ComparisonView(QWidget):
 
     baseline_changed = Signal(str)  # the scenario differences are measured from changed
     refreshed = Signal()  # new comparison numbers are shown (or the error message)
+    risk_ready = Signal()  # the risk rows of the numbers shown are filled in
 
     def __init__(self, document: Document, parent: QWidget | None = None):
         super().__init__(parent)
@@ -184,6 +210,17 @@ class ComparisonView(QWidget):
         self.show_differences = False
         self._stale = True
         self._section: int | None = None  # table row of the policy figures' heading
+        self._risk_section: int | None = None  # table row of the risk figures' heading
+        self._risk_model: ChainModel | None = None
+        self._risk_first = 0  # self.rows' first risk row
+        # the simulations of the revision shown (None: on their way) and that revision
+        self.risk: dict | None = None
+        self._revision: int | None = None
+        self._risk_runner = BackgroundRunner(self)
+        self._risk_runner.finished.connect(self._on_risk)
+        app = QCoreApplication.instance()
+        if app is not None:  # never keep the process waiting for draws nobody will see
+            app.aboutToQuit.connect(self._risk_runner.cancel)
 
         self.baseline = QComboBox(self)
         self.baseline.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -307,7 +344,20 @@ class ComparisonView(QWidget):
         if analysis.revision != self.document.revision:
             self._stale = True  # an analysis is on its way; it comes back through analysed
             return
+        if analysis.revision != self._revision or analysis.model is not self._risk_model:
+            self._revision, self._risk_model, self.risk = analysis.revision, analysis.model, None
+            self._risk_runner.run(_simulate_all, analysis.revision, analysis.model,
+                                  [r.scenario.name for r in analysis.all_results])
         self._show_results(analysis.all_results)
+
+    @property
+    def risk_pending(self) -> bool:
+        """The risk rows wait for their simulations."""
+        return self.risk is None
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Until the background simulations are done (tests; closing)."""
+        return self._risk_runner.wait(msecs)
 
     # --- slots -------------------------------------------------------------------------
     def on_analysed(self) -> None:
@@ -324,7 +374,8 @@ class ComparisonView(QWidget):
     def _show_results(self, results: list[ScenarioResult]) -> None:
         self.results = results
         self._fill_baselines()
-        self.rows = comparison_rows(results, self.baseline_column(), model=self.document.model)
+        self.rows = comparison_rows(results, self.baseline_column(), model=self.document.model,
+                                    risk=self.risk or {})
         self._fill_table()
         for chart in self.charts:
             chart.update_results(results)
@@ -338,9 +389,22 @@ class ComparisonView(QWidget):
         if not self.results:
             return
         self.rows = comparison_rows(self.results, self.baseline_column(),
-                                    model=self.document.model)
+                                    model=self.document.model, risk=self.risk or {})
         self._fill_table()
         self.baseline_changed.emit(self.baseline.currentText())
+
+    def _on_risk(self, result: tuple[int, dict] | None, error: object) -> None:
+        if error is not None or result is None:
+            return  # a bug shows in the Risk tab's own run; the rows keep their "…"
+        revision, simulations = result
+        if revision != self._revision or revision != self.document.revision:
+            return  # of a model edited since: its successor's run is on its way
+        self.risk = simulations
+        if self.results:
+            self.rows = comparison_rows(self.results, self.baseline_column(),
+                                        model=self.document.model, risk=self.risk)
+            self._fill_table()
+        self.risk_ready.emit()
 
     def _on_header_double_clicked(self, column: int) -> None:
         if 0 <= column < len(self.results):
@@ -349,7 +413,7 @@ class ComparisonView(QWidget):
     # --- drawing -----------------------------------------------------------------------
     def _show_message(self, text: str) -> None:
         self.results, self.rows = [], []
-        self._section = None
+        self._section = self._risk_section = None
         self.table.clear()
         self.table.setRowCount(0)
         self.table.setColumnCount(0)
@@ -367,8 +431,10 @@ class ComparisonView(QWidget):
         self.baseline.blockSignals(False)
 
     def table_row(self, row: int) -> int:
-        """The table's row of ``self.rows[row]`` (the policy figures sit under a heading row)."""
-        return row + 1 if self._section is not None and row >= self._section else row
+        """The table's row of ``self.rows[row]`` (the policy and the risk figures each sit
+        under a heading row)."""
+        at = row + 1 if self._section is not None and row >= self._section else row
+        return at + 1 if self._risk_section is not None and row >= self._risk_first else at
 
     def _fill_table(self) -> None:
         table = self.table
@@ -378,9 +444,15 @@ class ComparisonView(QWidget):
         # the policy figures get a heading row of their own, spanning the scenarios
         self._section = next((r for r, row in enumerate(self.rows)
                               if row.kpi.key in POLICY_KEYS), None)
+        self._risk_first = next((r for r, row in enumerate(self.rows)
+                                 if row.kpi.key in RISK_KEYS), len(self.rows))
+        self._risk_section = None
+        if self._risk_first < len(self.rows):
+            self._risk_section = self._risk_first + (self._section is not None)
         table.clear()
         table.clearSpans()
-        table.setRowCount(len(self.rows) + (self._section is not None))
+        table.setRowCount(len(self.rows) + (self._section is not None)
+                          + (self._risk_section is not None))
         table.setColumnCount(len(names))
         headers = [wrap_name(name) + ("\n" + tr("(baseline)") if self.show_differences
                                       and c == baseline else "") for c, name in enumerate(names)]
@@ -392,20 +464,30 @@ class ComparisonView(QWidget):
             labels[self.table_row(r)] = row.label
         if self._section is not None:
             labels[self._section] = tr("Public money and firms")
+        if self._risk_section is not None:
+            labels[self._risk_section] = tr("How sure ({0} simulated draws, seed {1})",
+                                            f"{RISK_DRAWS:,}", RISK_SEED)
         table.setVerticalHeaderLabels(labels)
-        if self._section is not None:
-            heading = table.verticalHeaderItem(self._section)
+        headings = {self._section: tr("What the scenario's policy costs the government, per SME "
+                                      "reaching the target level and per newly connected link, "
+                                      "and when the SMEs' own projects pay back"),
+                    self._risk_section: tr("How far the NPV may fall or rise when not every SME "
+                                           "takes part and benefits differ from the estimates: "
+                                           "a short simulation per scenario (the Risk tab runs "
+                                           "more draws)")}
+        for at, tip in headings.items():
+            if at is None:
+                continue
+            heading = table.verticalHeaderItem(at)
             heading.setFont(bold)
-            heading.setToolTip(tr("What the scenario's policy costs the government, per SME "
-                                  "reaching the target level and per newly connected link, "
-                                  "and when the SMEs' own projects pay back"))
+            heading.setToolTip(tip)
             if names:
                 if len(names) > 1:  # Qt warns of a span of one cell
-                    table.setSpan(self._section, 0, 1, len(names))
+                    table.setSpan(at, 0, 1, len(names))
                 filler = QTableWidgetItem("")
                 filler.setFlags(Qt.ItemFlag.NoItemFlags)
                 filler.setBackground(QBrush(palette.mix(palette.MUTED_INK, palette.PAPER, 0.9)))
-                table.setItem(self._section, 0, filler)
+                table.setItem(at, 0, filler)
         best_brush = QBrush(BEST_BACKGROUND)
         align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         for r, row in enumerate(self.rows):
@@ -414,9 +496,10 @@ class ComparisonView(QWidget):
             if meaning:
                 table.verticalHeaderItem(at).setToolTip(f"<p><b>{row.label}</b></p>"
                                                         f"<p>{meaning}</p>")
+            pending = self.risk is None and row.kpi.key in RISK_KEYS
             for c in range(len(names)):
-                value_text = row.text(c)
-                shown = value_text if not self.show_differences or c == baseline \
+                value_text = PENDING if pending else row.text(c)
+                shown = value_text if not self.show_differences or c == baseline or pending \
                     else row.difference_text(c)
                 item = QTableWidgetItem(shown)
                 item.setTextAlignment(align)

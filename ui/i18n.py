@@ -318,6 +318,11 @@ ZH = {
     "(baseline)": "（基准）",
     "vs {0}: {1}": "相对 {0}：{1}", "Best in the row": "该行最优",
     "Public money and firms": "财政资金与企业",
+    "How sure ({0} simulated draws, seed {1})": "不确定性（{0} 次模拟，种子 {1}）",
+    "How far the NPV may fall or rise when not every SME takes part and benefits differ "
+    "from the estimates: a short simulation per scenario (the Risk tab runs more draws)":
+        "并非所有中小企业都参与、效益也与估计不同时，净现值可能下降或上升多少：每个情景一次简短模拟"
+        "（风险页可运行更多次抽样）",
     "What the scenario's policy costs the government, per SME reaching the target level and "
     "per newly connected link, and when the SMEs' own projects pay back":
         "情景政策的财政成本：合计、每家新达标中小企业、每条新互联链接，以及中小企业自身项目何时回收",
