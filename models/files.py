@@ -9,6 +9,8 @@ from pathlib import Path
 
 from models.chain import TABLE_BY_ATTR, ChainModel
 from models.jsonio import load_json, save_json
+from models.native import SUFFIX as PROJECT_SUFFIX
+from models.native import load_native, save_native
 from models.problems import ImportFailed, Problem, file_problem
 from models.records import export_problems
 from models.validation import validate
@@ -35,9 +37,11 @@ def _kind(path: Path) -> str:
         return "xlsx"
     if suffix == NATIVE_SUFFIX:
         return "json"
+    if suffix == PROJECT_SUFFIX:
+        return "native"
     raise ImportFailed([file_problem(
-        f"unknown file type '{path.suffix}': use .xlsx or .json",
-        f"未知的文件类型“{path.suffix}”：请使用 .xlsx 或 .json")])
+        f"unknown file type '{path.suffix}': use .chainplan, .xlsx or .json",
+        f"未知的文件类型“{path.suffix}”：请使用 .chainplan、.xlsx 或 .json")])
 
 
 def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loaded:
@@ -54,6 +58,8 @@ def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loa
     if kind == "xlsx":
         result = read_workbook(file)
         model, notices, rows, lang = result.model, result.notices, result.rows, result.lang
+    elif kind == "native":
+        model, notices, rows, lang = load_native(file), [], {}, None
     else:
         model, notices, rows, lang = load_json(file), [], {}, None
     problems = notices + [_with_row(p, rows) for p in validate(model)]
@@ -76,9 +82,11 @@ def _with_row(problem: Problem, rows: dict[str, list[int]]) -> Problem:
 
 
 def save_model(model: ChainModel, path: str | os.PathLike[str], lang: str = "en") -> None:
-    """Save atomically as .xlsx (in ``lang``) or native .json, by extension."""
+    """Save atomically as .xlsx (in ``lang``), a .chainplan project file or .json, by extension."""
     file = Path(path)
     if _kind(file) == "xlsx":
         save_workbook(model, file, lang)
+    elif _kind(file) == "native":
+        save_native(model, file)
     else:
         save_json(model, file)
