@@ -11,7 +11,10 @@ contents), the chain (who is in it, by position, tier, size, level and park), th
 chain picture on a page of its own, each scenario (terms, key figures, eight charts,
 its policy — the instruments in plain words, public money by instrument and year, the
 per-firm figures, the park projects with their cost split and members — and its
-assignments summarised by project and by position and tier), the scenario comparison
+assignments summarised by project and by position and tier; how sure its numbers are: a
+seeded simulation's NPV histogram with P5/P50/P95, the connected share's fan, the
+tornado's largest swings, participation by awareness, and two sentences in plain
+words), the scenario comparison
 (with what each figure means), the assumptions (method, catalogue, sources, rules, settings), and an
 appendix with every assignment.
 """
@@ -47,6 +50,11 @@ from planner.names import shown_name
 MEMBERS_LISTED = 24  # member firms named under the park projects (then: "and N more")
 APPENDIX_ROWS = 3000  # assignments listed per scenario in the appendix (then: see the workbook)
 LABELLED_NODES = 400  # the chain picture names its enterprises up to this many
+RISK_DRAWS = 1000  # simulated draws per scenario in the risk section (seed RISK_SEED)
+RISK_SEED = 0
+RISK_SWING = 0.2  # the tornado's ±20 %, as in the app's Risk tab
+TORNADO_ROWS = 8  # the tornado's largest swings shown
+HISTOGRAM_BINS = 20
 
 
 class ReportError(ValueError):
@@ -90,8 +98,9 @@ class Series:
     name: str
     values: tuple[float | None, ...]  # one per category; None: no value
     colour: str  # a colour role the painter knows: cost, benefit, net, core, sme, …, series0…
-    kind: str = "bar"  # bar, stack (stacked bars) or line
+    kind: str = "bar"  # bar, stack (stacked bars), line or band (shaded from values to upper)
     dash: int = 0  # line style: 0 solid, 1 dashed, 2 dotted, 3 dash-dot
+    upper: tuple[float | None, ...] = ()  # a band's upper edge, one per category
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,8 @@ class Chart:
     kind: str  # amount, percent or count (counts get whole-number ticks)
     horizontal: bool = False  # bars across, long category names on the left
     marker: tuple[int, str] | None = None  # (category index, label), e.g. the payback year
+    # more marked places: (position in categories, fractions allowed, label), e.g. P5/P50/P95
+    markers: tuple[tuple[float, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -349,6 +360,37 @@ _ZH = {
     "Settings": "设置", "Setting": "设置项", "Model name": "模型名称", "Currency": "币种",
     "Amount unit": "金额单位", "Size factor, {0}": "规模系数（{0}）",
     # appendix
+    # how sure
+    "How sure: {0}": "不确定性：{0}",
+    "Each of the {0} draws (seed {1}) picks which SMEs take part, by the scenario's "
+    "participation rates for their awareness, and each project's benefit from its range; the "
+    "tornado moves one input by ±{2} with the others as planned. Amounts in {3}.":
+        "{0} 次模拟抽样（种子 {1}）中，每次按情景中各认知程度的参与率决定哪些中小企业参与，并在"
+        "各项目效益范围内抽取效益；龙卷风图每次只将一个输入变动 ±{2}，其余按计划。金额单位：{3}。",
+    "The simulation has no draws.": "模拟没有抽样。",
+    "Every one of the {0} simulated draws gives the same NPV, {1} {2}: no SME's participation "
+    "and no benefit in this scenario is uncertain.":
+        "{0} 次模拟抽样的净现值都相同，为 {1} {2}：本情景中没有不确定的企业参与或效益。",
+    "In 90 % of {0} simulated draws the NPV lies between {1} and {2} {3} (the plan's is {4}, "
+    "the middle draw's {5}); the chance of a loss is {6}.":
+        "在 {0} 次模拟抽样中，90% 的净现值介于 {1} 与 {2} {3}之间（计划值为 {4}，中位抽样为 "
+        "{5}）；亏损的概率为 {6}。",
+    "No single input moves the NPV by ±{0}.": "没有任何单项输入变动 ±{0} 会改变净现值。",
+    "The biggest single uncertainty is {0}: ±{1} moves the NPV between {2} and {3}.":
+        "最大的单项不确定因素是{0}：变动 ±{1} 时，净现值在 {2} 至 {3} 之间。",
+    "Discount rate": "折现率", "Link benefit rate": "链接效益率",
+    "Subsidy rates (all together)": "补贴率（全部一起）",
+    "{0}: capex": "{0}：投资", "{0}: opex": "{0}：运维费", "{0}: benefit": "{0}：效益",
+    "NPV over {0} draws": "{0} 次抽样的净现值", "Draws": "抽样次数", "draws": "次",
+    "P5–P95": "P5–P95", "Median draw": "中位抽样", "Plan": "计划",
+    "Connected share: P5–P95 of the draws": "接入占比：抽样的 P5–P95",
+    "NPV when one input moves by ±{0}": "单项输入变动 ±{0} 时的净现值",
+    "Input −{0}": "输入 −{0}", "Input +{0}": "输入 +{0}",
+    "change of the NPV, {0}": "净现值变化（{0}）",
+    "Taking part, by awareness at the start": "按期初认知程度的参与情况",
+    "Very familiar": "非常了解", "Aware": "了解", "Heard of": "听说过", "Unaware": "不了解",
+    "{0} ({1} assignments)": "{0}（{1} 项分配）",
+    "Rate set in the scenario": "情景设定的参与率", "Took part (simulated)": "实际参与（模拟）",
     "Appendix: every assignment": "附录：分配明细", "Enterprise": "企业", "Start year": "开始年",
     "Core share": "核心企业分担",
     "The first {0} of {1} assignments, by start year; the model's workbook lists them all.":
@@ -410,6 +452,14 @@ def _bold(values: Iterable[str]) -> tuple[Cell, ...]:
 
 def _optional(value: float) -> float | None:
     return None if math.isnan(value) else value
+
+
+def nice_step_of(span: float) -> float:
+    """The smallest round step (1, 2 or 5 times a power of ten) of at least ``span``."""
+    if span <= 0 or not math.isfinite(span):
+        return 1.0
+    power = 10 ** math.floor(math.log10(span))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= span)
 
 
 # --- a scenario's policy in plain words -----------------------------------------------------
@@ -776,6 +826,7 @@ class _Builder:
         self.note("Amounts in {0}; shares and data islands at the end of the horizon.", self.unit)
         self.add(Heading(t("Charts: {0}", s.name), 2), Figures(tuple(self.charts(result))))
         self._policy(result)
+        self._risk(result)
         self.add(Heading(t("Assignments: {0}", s.name), 2))
         self._summary(result)
         if result.warnings:
@@ -1028,6 +1079,152 @@ class _Builder:
                       Series(self.t("Digitalised share"), at_end("digitalised_share"),
                              "digitalised")),
                      "%", "percent", horizontal=dimension == "park")
+
+    # --- how sure ----------------------------------------------------------------------------
+    def risk_of(self, result: ScenarioResult) -> tuple[Any, Any]:
+        """The scenario's simulation (``RISK_DRAWS`` draws, seed ``RISK_SEED``) and tornado."""
+        from planner.sensitivity import tornado
+        from planner.simulate import simulate
+
+        name = result.scenario.name
+        return (simulate(self.model, name, RISK_DRAWS, RISK_SEED),
+                tornado(self.model, name, RISK_SWING))
+
+    def parameter_label(self, parameter: str) -> str:
+        """A tornado row's input in words: "P03 MES: capex", "Discount rate" …"""
+        fixed = {"discount_rate": "Discount rate", "link_benefit_rate": "Link benefit rate",
+                 "subsidy_rates": "Subsidy rates (all together)"}
+        if parameter in fixed:
+            return self.t(fixed[parameter])
+        project_id, _, what = parameter.rpartition(".")
+        project = next((p for p in self.model.projects if p.id == project_id), None)
+        name = project_id
+        if project is not None and project.name:  # short: the tornado's rows have one line
+            short = project.name.split(" (")[0].split("（")[0]
+            name += " " + (short if len(short) <= 26 else short[:25] + "…")
+        return self.t({"capex": "{0}: capex", "opex": "{0}: opex"}.get(what, "{0}: benefit"),
+                      name)
+
+    def _risk(self, result: ScenarioResult) -> None:
+        """How sure the scenario's numbers are: two sentences and four charts."""
+        t, s = self.t, result.scenario
+        simulation, sensitivity = self.risk_of(result)
+        self.add(Heading(t("How sure: {0}", s.name), 2))
+        self.add(*[Paragraph(sentence) for sentence in self.risk_sentences(simulation,
+                                                                           sensitivity)])
+        charts = self.risk_charts(simulation, sensitivity, s)
+        # the tornado's long input names get the page's width; the others go two by two
+        tornado_chart = [c for c in charts if c.key == "risk_tornado"]
+        others = [c for c in charts if c.key != "risk_tornado"]
+        if others[:2]:
+            self.add(Figures(tuple(others[:2])))
+        if tornado_chart:
+            self.add(Figures(tuple(tornado_chart), columns=1))
+        if others[2:]:
+            self.add(Figures(tuple(others[2:])))
+        self.note("Each of the {0} draws (seed {1}) picks which SMEs take part, by the "
+                  "scenario's participation rates for their awareness, and each project's "
+                  "benefit from its range; the tornado moves one input by ±{2} with the others "
+                  "as planned. Amounts in {3}.", f"{RISK_DRAWS:,}", RISK_SEED,
+                  percent(RISK_SWING, self.lang), self.unit)
+
+    def risk_sentences(self, simulation: Any, sensitivity: Any) -> list[str]:
+        """The simulation and the tornado in plain words."""
+        t = self.t
+        npv = simulation.stats("npv")
+        amount = lambda v: format_value("amount", v)  # noqa: E731
+        if npv["p5"] is None:
+            return [t("The simulation has no draws.")]
+        if npv["p5"] == npv["p95"]:
+            first = t("Every one of the {0} simulated draws gives the same NPV, {1} {2}: no "
+                      "SME's participation and no benefit in this scenario is uncertain.",
+                      f"{simulation.draws:,}", amount(npv["p50"]), self.unit)
+        else:
+            first = t("In 90 % of {0} simulated draws the NPV lies between {1} and {2} {3} "
+                      "(the plan's is {4}, the middle draw's {5}); the chance of a loss is {6}.",
+                      f"{simulation.draws:,}", amount(npv["p5"]), amount(npv["p95"]),
+                      self.unit, amount(simulation.deterministic_npv), amount(npv["p50"]),
+                      percent(simulation.prob_npv_negative, self.lang))
+        rows = [r for r in sensitivity.rows if r.npv_high != r.npv_low]
+        if not rows:
+            return [first, t("No single input moves the NPV by ±{0}.",
+                             percent(RISK_SWING, self.lang))]
+        top = rows[0]
+        low, high = sorted((top.npv_low, top.npv_high))
+        name = self.parameter_label(top.parameter)
+        if self.lang != "zh_CN" and "." not in top.parameter:  # "the discount rate"
+            name = "the " + name[:1].lower() + name[1:]
+        return [first, t("The biggest single uncertainty is {0}: ±{1} moves the NPV between "
+                         "{2} and {3}.", name,
+                         percent(RISK_SWING, self.lang), amount(low), amount(high))]
+
+    def risk_charts(self, simulation: Any, sensitivity: Any, scenario: Scenario) -> list[Chart]:
+        """The NPV histogram, the connected share's fan, the tornado and participation by
+        awareness (none when every draw is the same and no input moves the NPV)."""
+        t = self.t
+        charts: list[Chart] = []
+        values = simulation.values["npv"]
+        values = values[~np.isnan(values)]
+        npv = simulation.stats("npv")
+        if len(values) and npv["p5"] != npv["p95"]:
+            low, high = float(values.min()), float(values.max())
+            counts, edges = np.histogram(values, HISTOGRAM_BINS, (low, high))
+            width = (high - low) / HISTOGRAM_BINS
+            centres = (edges[:-1] + edges[1:]) / 2
+            # every fourth bin named by its middle, rounded to a step that tells them apart
+            step = nice_step_of((high - low) / 5)
+            categories = tuple(f"{round(c / step) * step:,.0f}".replace("-", "−")
+                               if i % 4 == 1 else "" for i, c in enumerate(centres))
+            markers = tuple(((npv[k] - low) / width - 0.5,
+                             k.upper() + " " + format_value("amount", npv[k]))
+                            for k in ("p5", "p50", "p95"))
+            charts.append(Chart("risk_histogram", t("NPV over {0} draws", f"{len(values):,}"),
+                                categories, (Series(t("Draws"), tuple(float(c) for c in counts),
+                                                    "series0"),),
+                                t("draws"), "count", markers=markers))
+            years = tuple(str(int(y)) for y in simulation.years)
+            shares = simulation.connected_share * 100.0
+            p5, p50, p95 = (np.nanpercentile(shares, q, axis=0) if len(shares) else
+                            np.zeros(len(years)) for q in (5, 50, 95))
+            plan = np.asarray(simulation.deterministic_connected_share, float) * 100.0
+            fan = [Series(t("P5–P95"), tuple(_optional(float(v)) for v in p5), "series0",
+                          "band", upper=tuple(_optional(float(v)) for v in p95)),
+                   Series(t("Median draw"), tuple(_optional(float(v)) for v in p50), "series0",
+                          "line")]
+            if len(plan) == len(years):
+                fan.append(Series(t("Plan"), tuple(_optional(float(v)) for v in plan),
+                                  "series1", "line", 1))
+            charts.append(Chart("risk_fan", t("Connected share: P5–P95 of the draws"), years,
+                                tuple(fan), "%", "percent"))
+        rows = [r for r in sensitivity.rows if r.npv_high != r.npv_low][:TORNADO_ROWS]
+        if rows:
+            base = sensitivity.npv
+            swing = percent(RISK_SWING, self.lang)
+            charts.append(Chart(
+                "risk_tornado", t("NPV when one input moves by ±{0}", swing),
+                tuple(self.parameter_label(r.parameter) for r in rows),
+                (Series(t("Input −{0}", swing), tuple(r.npv_low - base for r in rows), "cost"),
+                 Series(t("Input +{0}", swing), tuple(r.npv_high - base for r in rows),
+                        "benefit")),
+                t("change of the NPV, {0}", self.unit), "amount", horizontal=True))
+        by_class = [(k, n, share) for k, (n, share)
+                    in simulation.participation_by_awareness.items() if n]
+        if by_class and charts:
+            order = ("very_familiar", "aware", "heard_of", "unaware")
+            by_class.sort(key=lambda item: order.index(item[0]) if item[0] in order else 9)
+            labels = {"very_familiar": "Very familiar", "aware": "Aware",
+                      "heard_of": "Heard of", "unaware": "Unaware"}
+            charts.append(Chart(
+                "risk_participation", t("Taking part, by awareness at the start"),
+                tuple(t("{0} ({1} assignments)", t(labels.get(k, k)), n)
+                      for k, n, _ in by_class),
+                (Series(t("Rate set in the scenario"),
+                        tuple(float(getattr(scenario, f"participation_{k}", math.nan)) * 100
+                              for k, _, _ in by_class), "start"),
+                 Series(t("Took part (simulated)"),
+                        tuple(_optional(share * 100) for _, _, share in by_class), "end")),
+                "%", "percent"))
+        return charts
 
     # --- the comparison ----------------------------------------------------------------------
     def _comparison(self) -> None:

@@ -321,3 +321,63 @@ def test_the_comparison_shows_the_policy_figures_and_what_each_means(chain):
         assert label in {row[0].text for row in definitions.rows}
     report = build_report(model, "zh_CN")
     assert "政策：Park mix" in report.text() and "按政策工具与年份的财政资金" in report.text()
+
+
+def blocks_under(report, heading: str) -> list:
+    """The blocks under ``heading`` up to the next heading of its level or above."""
+    blocks = report.blocks
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and b.text == heading)
+    found = []
+    for block in blocks[start + 1:]:
+        if isinstance(block, Heading) and block.level <= blocks[start].level:
+            break
+        found.append(block)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_CN"])
+def test_each_scenario_says_how_sure_its_numbers_are_from_a_seeded_simulation(chain, lang):
+    from planner.report import RISK_DRAWS, format_value, percent
+    from planner.sensitivity import tornado
+    from planner.simulate import simulate
+
+    model = policy_chain(chain)
+    report = build_report(model, lang)
+    simulation = simulate(model, "Grant", RISK_DRAWS, seed=0)
+    npv = simulation.stats("npv")
+    assert npv["p5"] < npv["p95"]
+    heading = "How sure: Grant" if lang == "en" else "不确定性：Grant"
+    blocks = blocks_under(report, heading)
+    words = " ".join(b.text for b in blocks if hasattr(b, "text"))
+    for value in (npv["p5"], npv["p95"], npv["p50"], simulation.deterministic_npv):
+        assert format_value("amount", value) in words
+    assert percent(simulation.prob_npv_negative, lang) in words
+    assert ("In 90 % of 1,000 simulated draws" if lang == "en" else "在 1,000 次模拟抽样中") \
+        in words
+    assert ("(seed 0)" if lang == "en" else "（种子 0）") in words
+    charts = {c.key: c for b in blocks if isinstance(b, Figures) for c in b.charts}
+    assert set(charts) == {"risk_histogram", "risk_fan", "risk_tornado", "risk_participation"}
+    histogram = charts["risk_histogram"]
+    assert sum(histogram.series[0].values) == RISK_DRAWS
+    assert [text.split()[0] for _, text in histogram.markers] == ["P5", "P50", "P95"]
+    assert [text.split()[1] for _, text in histogram.markers] == [
+        format_value("amount", npv[k]) for k in ("p5", "p50", "p95")]
+    band = charts["risk_fan"].series[0]
+    assert band.values == pytest.approx(np.percentile(simulation.connected_share * 100, 5, 0))
+    assert band.upper == pytest.approx(np.percentile(simulation.connected_share * 100, 95, 0))
+    sensitivity = tornado(model, "Grant", 0.2)
+    moving = [r for r in sensitivity.rows if r.npv_high != r.npv_low]
+    bars = charts["risk_tornado"].series
+    assert bars[0].values == pytest.approx([r.npv_low - sensitivity.npv for r in moving[:8]])
+    assert bars[1].values == pytest.approx([r.npv_high - sensitivity.npv for r in moving[:8]])
+    took = {k: share for k, (n, share) in simulation.participation_by_awareness.items() if n}
+    assert charts["risk_participation"].series[1].values == pytest.approx(
+        [took[k] * 100 for k in ("very_familiar", "aware", "heard_of", "unaware") if k in took])
+
+
+def test_a_scenario_without_uncertainty_says_so_without_charts(chain):
+    report = build_report(policy_chain(chain), "en")
+    blocks = blocks_under(report, "How sure: Nothing")
+    words = " ".join(b.text for b in blocks if hasattr(b, "text"))
+    assert "Every one of the 1,000 simulated draws gives the same NPV, 0.0" in words
+    assert not [b for b in blocks if isinstance(b, Figures)]

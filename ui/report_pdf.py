@@ -532,6 +532,16 @@ def series_colour(series: Series) -> QColor:
     return SERIES_COLOURS.get(series.colour, palette.GREY)
 
 
+def _blanks(names: list[str]) -> int:
+    """How many of ``names`` from the first are empty."""
+    return next((i for i, name in enumerate(names) if name), len(names))
+
+
+def band_colour(series: Series) -> QColor:
+    """A band's fill: its colour, light enough for the lines over it to read."""
+    return palette.mix(series_colour(series), palette.PAPER, 0.7)
+
+
 class ChartPainter:
     """One chart as vector paths: title, legend row(s), axes with ticks, bars and lines."""
 
@@ -562,7 +572,7 @@ class ChartPainter:
         title.draw(p, rect.left(), rect.top())
         y = rect.top() + title.height + pt(2)
         y = self.legend(p, rect.left(), y, rect.width()) + pt(3)
-        if chart.marker is not None:
+        if chart.marker is not None or chart.markers:
             y += layout.box("0", tick_pt, 100).height + pt(1)  # the marker's label goes here
         if chart.kind != "percent":  # percent ticks say what they are
             axis_box = layout.box(chart.axis, tick_pt, rect.width() * 0.5)
@@ -596,7 +606,11 @@ class ChartPainter:
 
     def swatch(self, p: QPainter, series: Series, rect: QRectF) -> None:
         colour = series_colour(series)
-        if series.kind == "line":
+        if series.kind == "band":
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(band_colour(series))
+            p.drawRect(rect)
+        elif series.kind == "line":
             p.setPen(self.line_pen(series))
             mid = rect.center().y()
             p.drawLine(QPointF(rect.left(), mid), QPointF(rect.right(), mid))
@@ -665,11 +679,16 @@ class ChartPainter:
         axis_w = max(b.natural_width() for b in labels) + pt(4)
         n = max(1, len(chart.categories))
         slot = (area.width() - axis_w) / n
-        category_boxes = [layout.box(c, tick_pt, slot * 0.98, align=Qt.AlignmentFlag.AlignHCenter)
-                          for c in chart.categories]
+        # a label between unlabelled neighbours (a histogram's) may spread over them
+        names = list(chart.categories)
+        spread = [1 + 2 * min(_blanks(names[i - 1::-1] if i else []), _blanks(names[i + 1:]))
+                  for i in range(len(names))]
+        category_boxes = [layout.box(c, tick_pt, slot * 0.98 * w,
+                                     align=Qt.AlignmentFlag.AlignHCenter)
+                          for c, w in zip(names, spread, strict=True)]
         every = 1  # thin out category labels that would run into each other
-        while any(b.natural_width() > slot * every * 0.95 for b in category_boxes[::every]) \
-                and every < n:
+        while any(b.natural_width() > slot * max(every, spread[i]) * 0.95
+                  for i, b in enumerate(category_boxes) if i % every == 0) and every < n:
             every += 1
         if every > 1:
             category_boxes = [layout.box(c, tick_pt, slot * every * 0.98,
@@ -697,7 +716,7 @@ class ChartPainter:
             if i % every:
                 continue
             width = slot * every
-            x = to_x(i) - width / 2 * 0.98 if every > 1 else to_x(i) - slot * 0.49
+            x = to_x(i) - width / 2 * 0.98 if every > 1 else to_x(i) - slot * 0.49 * spread[i]
             box.draw(p, x, plot.bottom() + pt(2))
         # bars: side by side per category; stacked series share one bar
         bars = [s for s in chart.series if s.kind == "bar"]
@@ -728,6 +747,14 @@ class ChartPainter:
                     top, base = to_y(base_values[i] + v), to_y(base_values[i])
                     p.drawRect(QRectF(x, top, bar_w * 0.94, base - top))
                     base_values[i] += v
+        for series in (s for s in chart.series if s.kind == "band"):
+            lower = [(i, v) for i, v in enumerate(series.values) if v is not None]
+            upper = [(i, v) for i, v in enumerate(series.upper) if v is not None]
+            if lower and upper:
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(band_colour(series))
+                p.drawPolygon(QPolygonF([QPointF(to_x(i), to_y(v)) for i, v in lower]
+                                        + [QPointF(to_x(i), to_y(v)) for i, v in upper[::-1]]))
         p.setBrush(Qt.BrushStyle.NoBrush)
         for series in (s for s in chart.series if s.kind == "line"):
             path = QPainterPath()
@@ -760,6 +787,17 @@ class ChartPainter:
                 left = min(max(x - width / 2, plot.left()), plot.right() - width)
                 p.setPen(palette.BLUISH_GREEN.darker(120))
                 label.draw(p, left, plot.top() - label.height - pt(1))
+        placed = plot.left()  # the marked places' labels, left to right, never overlapping
+        for position, text in sorted(chart.markers):
+            x = to_x(min(max(position, -0.5), n - 0.5))
+            p.setPen(QPen(palette.VERMILLION, pt(0.9), Qt.PenStyle.DashLine))
+            p.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
+            label = layout.box(text, tick_pt, plot.width(), bold=True)
+            width = label.natural_width()
+            left = min(max(x - width / 2, placed), plot.right() - width)
+            p.setPen(palette.VERMILLION.darker(120))
+            label.draw(p, left, plot.top() - label.height - pt(1))
+            placed = left + width + pt(4)
         p.setPen(QPen(palette.MUTED_INK, pt(0.5)))
         p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.left(), plot.bottom()))
 
@@ -804,9 +842,10 @@ class ChartPainter:
                 if v is None:
                     continue
                 y = plot.top() + i * slot + slot * 0.14 + k * bar_h
-                p.drawRect(QRectF(to_x(0.0), y, max(to_x(v) - to_x(0.0), pt(0.05)), bar_h * 0.92))
+                left, right = sorted((to_x(0.0), to_x(v)))  # a negative value goes left
+                p.drawRect(QRectF(left, y, max(right - left, pt(0.05)), bar_h * 0.92))
         p.setPen(QPen(palette.MUTED_INK, pt(0.5)))
-        p.drawLine(QPointF(plot.left(), plot.top()), QPointF(plot.left(), plot.bottom()))
+        p.drawLine(QPointF(to_x(0.0), plot.top()), QPointF(to_x(0.0), plot.bottom()))
 
 
 def axis_box_height(layout: Layout, points: float) -> float:
