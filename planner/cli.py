@@ -494,7 +494,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="window size, e.g. 1280x800")
     sub = command("validate", cmd_validate, "print the errors and warnings of a model file")
     sub.add_argument("file")
-    sub = command("convert", cmd_convert, "convert between .xlsx and .json (lossless)")
+    sub = command("convert", cmd_convert, "convert between .chainplan, .xlsx and .json (lossless)")
     sub.add_argument("input")
     sub.add_argument("output")
     sub = command("template", cmd_template, "write an empty workbook to fill in")

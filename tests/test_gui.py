@@ -273,7 +273,7 @@ def in_folder(monkeypatch, tmp_path):
 
 
 @pytest.mark.parametrize(("action", "typed", "written"), [
-    ("save_as", "plan", "plan.xlsx"), ("export_excel", "copy", "copy.xlsx"),
+    ("save_as", "plan", "plan.chainplan"), ("export_excel", "copy", "copy.xlsx"),
     ("export_template", "survey", "survey.xlsx"), ("export_graphml", "graph", "graph.graphml"),
 ])
 def test_a_name_typed_without_extension_gets_the_selected_types(qtbot, window, chain, in_folder,
@@ -328,9 +328,9 @@ def test_a_wrong_extension_is_explained_and_the_dialog_opens_again(qtbot, window
 
     when_modal(qtbot, first, QFileDialog)
     trigger(window, "save_as")
-    assert seen["text"] == "“plan.xls” does not end in .json or .xlsx."
-    assert "plan.xlsx" in seen["more"] and seen["name"] == "plan.xlsx"
-    assert (in_folder / "plan.xlsx").is_file() and not (in_folder / "plan.xls").exists()
+    assert seen["text"] == "“plan.xls” does not end in .chainplan or .json or .xlsx."
+    assert "plan.chainplan" in seen["more"] and seen["name"] == "plan.chainplan"
+    assert (in_folder / "plan.chainplan").is_file() and not (in_folder / "plan.xls").exists()
 
 
 def test_export_report_writes_a_pdf_named_as_typed(qtbot, window, chain, in_folder):

@@ -36,7 +36,7 @@ from ui.worker import BackgroundRunner
 
 MAX_RECENT = 8
 BACKGROUND_LOAD_BYTES = 1_000_000
-OPENABLE = (".xlsx", ".json")
+OPENABLE = (".chainplan", ".xlsx", ".json")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class FileType:
     suffix: str  # with the dot, lower case
 
 
+PROJECT = FileType("Project file (*.chainplan)", ".chainplan")  # opens fastest: the default
 WORKBOOK = FileType("Excel workbook (*.xlsx)", ".xlsx")
 PLAN = FileType("Plan file (*.json)", ".json")
 GRAPHML = FileType("GraphML (*.graphml)", ".graphml")
@@ -103,8 +104,9 @@ class FileController(QObject):
     def open_dialog(self) -> None:
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self.window, tr("Open a chain"), self.folder(),
-                                              tr("Workbooks and plans (*.xlsx *.json)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, tr("Open a chain"), self.folder(),
+            tr("Projects, workbooks and plans (*.chainplan *.xlsx *.json)"))
         if path:
             self.open_path(Path(path))
 
@@ -240,8 +242,8 @@ class FileController(QObject):
         return self.save_to(self.document.path)
 
     def save_as(self) -> bool:
-        start = self.document.path or Path(self.folder(), "chain.xlsx")
-        path = self.ask_save_path(tr("Save As…"), start, [WORKBOOK, PLAN])
+        start = self.document.path or Path(self.folder(), "chain.chainplan")
+        path = self.ask_save_path(tr("Save As…"), start, [PROJECT, PLAN, WORKBOOK])
         return self.save_to(path) if path else False
 
     def save_to(self, path: Path) -> bool:

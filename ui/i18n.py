@@ -182,7 +182,10 @@ ZH = {
     "Value rejected: {0}": "值无效：{0}",
     "Open a chain": "打开产业链", "Workbooks and plans (*.xlsx *.json)":
         "工作簿和规划文件 (*.xlsx *.json)", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)",
-    "Plan file (*.json)": "规划文件 (*.json)", "GraphML (*.graphml)": "GraphML (*.graphml)",
+    "Plan file (*.json)": "规划文件 (*.json)", "Project file (*.chainplan)": "项目文件 (*.chainplan)",
+    "Projects, workbooks and plans (*.chainplan *.xlsx *.json)":
+        "项目文件、工作簿和规划文件 (*.chainplan *.xlsx *.json)",
+    "GraphML (*.graphml)": "GraphML (*.graphml)",
     "Saved {0}": "已保存 {0}",
     "Colour nodes by": "节点着色", "role": "角色", "level": "数字化水平",
     "Zoom in to see names": "放大以显示名称", "Role": "角色",
