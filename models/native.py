@@ -77,9 +77,10 @@ def dumps(model: ChainModel) -> bytes:
             for spec in table.fields:
                 values = [getattr(row, spec.name) for row in rows]
                 name = f"{table.attr}/{spec.name}"
-                if spec.kind in _NPY:
+                array = _stored(values, spec)
+                if array is not None:
                     data = io.BytesIO()
-                    np.save(data, np.array(values, dtype=_NPY[spec.kind]), allow_pickle=False)
+                    np.save(data, array, allow_pickle=False)
                     archive.writestr(name + ".npy", data.getvalue())
                     columns[spec.name] = "npy"
                 else:
@@ -100,6 +101,17 @@ def dumps(model: ChainModel) -> bytes:
         manifest["assessments"] = len(model.assessments)
         archive.writestr(MANIFEST, _json(manifest))
     return buffer.getvalue()
+
+
+def _stored(values: list[Any], spec: FieldSpec) -> Any:
+    """The column as an array when its kind is stored so and every value fits (a whole number
+    beyond 64 bits is written as JSON, where the reader names it)."""
+    if spec.kind not in _NPY:
+        return None
+    try:
+        return np.array(values, dtype=_NPY[spec.kind])
+    except (OverflowError, TypeError, ValueError):
+        return None
 
 
 def _listed(value: Any) -> Any:
@@ -198,7 +210,9 @@ def _read(archive: zipfile.ZipFile) -> ChainModel:
     if not isinstance(tables, dict):
         raise _Refused("the project file is damaged: its manifest lists no tables",
                        "项目文件已损坏：清单中没有表")
-    problems: list[Problem] = []
+    problems: list[Problem] = [file_problem(
+        f"unknown table '{name}' (a newer program's?)", f"未知的表“{name}”（新版程序所写？）")
+        for name in tables if name not in {t.attr for t in TABLES}]
     # settings and their migration from older versions: as the JSON file's
     model = ChainModel(settings=_read_settings(
         {"settings": manifest.get("settings", {}), "settings_extra": manifest.get("settings_extra"),
@@ -272,18 +286,7 @@ def _column(archive: zipfile.ZipFile, table: TableSpec, spec: FieldSpec, count: 
     name = f"{table.attr}/{spec.name}"
     data = _member(archive, name + ".npy")
     if data is not None:
-        try:
-            array = np.load(io.BytesIO(data), allow_pickle=False)
-        except ValueError as exc:  # pickled objects, a damaged header
-            raise _Refused(f"the project file is damaged: {name} ({exc})",
-                           f"项目文件已损坏：{name}（{exc}）") from None
-        if array.ndim != 1 or len(array) != count:
-            raise _Refused(f"the project file is damaged: {name} has {array.size:,} values "
-                           f"for {count:,} rows", f"项目文件已损坏：{name} 有 {array.size:,} 个值，"
-                           f"而表有 {count:,} 行")
-        if array.dtype.kind not in "biuf":
-            raise _Refused(f"the project file is damaged: {name} holds {array.dtype}",
-                           f"项目文件已损坏：{name} 的类型为 {array.dtype}")
+        array = _array(data, name, count)
         values: list[Any] = array.tolist()
         want = _NPY.get(spec.kind)
         fits = want is not None and array.dtype == np.dtype(want)
@@ -299,6 +302,27 @@ def _column(archive: zipfile.ZipFile, table: TableSpec, spec: FieldSpec, count: 
         raise _Refused(f"the project file is damaged: {name} does not hold {count:,} values",
                        f"项目文件已损坏：{name} 的值数与表的 {count:,} 行不符")
     return parsed, _fits(spec, parsed)
+
+
+def _array(data: bytes, name: str, count: int) -> Any:
+    """A column's array, its header checked before anything is allocated: one dimension of
+    the table's length, plain numbers or yes/no (never objects: no pickle is run)."""
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, _fortran, dtype = read_header(stream)
+    except ValueError as exc:
+        raise _Refused(f"the project file is damaged: {name} ({exc})",
+                       f"项目文件已损坏：{name}（{exc}）") from None
+    if dtype.kind not in "biuf" or dtype.hasobject:
+        raise _Refused(f"the project file is damaged: {name} holds {dtype}",
+                       f"项目文件已损坏：{name} 的类型为 {dtype}")
+    if shape != (count,) or len(data) - stream.tell() != count * dtype.itemsize:
+        raise _Refused(f"the project file is damaged: {name} does not hold {count:,} values",
+                       f"项目文件已损坏：{name} 的值数与表的 {count:,} 行不符")
+    return np.load(io.BytesIO(data), allow_pickle=False)
 
 
 def _fits(spec: FieldSpec, values: list[Any]) -> bool:

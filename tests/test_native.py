@@ -219,6 +219,22 @@ def test_a_pickled_array_is_refused_not_run(saved: Path) -> None:
     assert "damaged" in refusal(saved)
 
 
+def test_an_array_claiming_more_values_than_it_holds_is_refused_before_allocating(
+        saved: Path) -> None:
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12,)})
+    rewrite(saved, {"enterprises/revenue.npy": header.getvalue() + b"\0" * 16})
+    assert "enterprises/revenue does not hold 40 values" in refusal(saved)
+
+
+def test_a_table_of_a_newer_program_is_not_dropped_silently(saved: Path) -> None:
+    data = manifest(saved)
+    data["tables"]["warehouses"] = {"rows": 0, "columns": {}}
+    rewrite(saved, {"manifest.json": json.dumps(data).encode()})
+    assert "unknown table 'warehouses'" in refusal(saved)
+
+
 def test_an_unpaired_surrogate_is_refused_with_its_place(saved: Path) -> None:
     names = json.loads(members(saved)["enterprises/name.json"])
     names[4] = "bad \ud800 name"
