@@ -7,7 +7,7 @@ from typing import Any
 
 from models.workbook import ExtraSheet
 from planner.engine import GROUP_DIMENSIONS, PARTIES, ScenarioResult, none_if_nan
-from planner.kpis import KPIS, best_index, format_value
+from planner.kpis import KPIS, format_value
 
 _YEAR_COLUMNS = (
     ("year", "年份"), ("capex", "投资"), ("opex", "运维费"), ("subsidy", "补贴"), ("cost", "成本"),
@@ -64,25 +64,6 @@ def text_report(result: ScenarioResult, lang: str) -> str:
         rows.append(cells)
     lines += ["", *_table(headers, rows, "  ")]
     lines += ["  " + warning for warning in result.warnings]
-    return "\n".join(lines)
-
-
-def compare_rows(results: list[ScenarioResult], lang: str) -> list[tuple[str, list[str]]]:
-    """KPI rows across scenarios; the best value in each row is marked with *."""
-    rows = []
-    for kpi in KPIS:
-        values = [kpi.value(r) for r in results]
-        best = best_index(kpi, values)
-        rows.append((kpi.label(lang), [format_value(kpi.kind, v) + ("*" if i in best else " ")
-                                       for i, v in enumerate(values)]))
-    return rows
-
-
-def compare_text(results: list[ScenarioResult], lang: str) -> str:
-    rows = compare_rows(results, lang)
-    header = ["", *(r.scenario.name + " " for r in results)]
-    lines = _table(header, [[label, *cells] for label, cells in rows])
-    lines.append("* = " + ("最优" if lang == "zh_CN" else "best in row"))
     return "\n".join(lines)
 
 
