@@ -138,16 +138,19 @@ def _brute(model: ChainModel, core_budget: float | None, gov_budget: float | Non
     have = {(a.enterprise, a.project) for a in model.assignments if a.scenario == BASE}
     years = range(scenario.start_year, scenario.start_year + scenario.horizon)
     pairs = [(e.id, p.id) for e in model.enterprises for p in model.projects
-             if p.awareness_gain == 0 and (e.id, p.id) not in have
+             if p.awareness_gain == 0 and p.scope == "enterprise" and (e.id, p.id) not in have
              and (not p.eligible_sizes or e.size in p.eligible_sizes)]
     new = replace(scenario, name=NEW)
     originals = [replace(a, scenario=NEW) for a in model.assignments if a.scenario == BASE]
+    park_originals = [replace(b, scenario=NEW) for b in model.park_assignments
+                      if b.scenario == BASE]
     best = -math.inf
     for choice in itertools.product([None, *years], repeat=len(pairs)):
         rows = [Assignment(scenario=NEW, enterprise=e, project=p, start_year=s)
                 for (e, p), s in zip(pairs, choice, strict=True) if s is not None]
         trial = replace(model, scenarios=[*model.scenarios, new],
-                        assignments=[*model.assignments, *originals, *rows])
+                        assignments=[*model.assignments, *originals, *rows],
+                        park_assignments=[*model.park_assignments, *park_originals])
         if check_plan(trial, NEW, core_budget, gov_budget, False, sme_cost_cap,
                       baseline=BASE):
             continue
@@ -155,9 +158,25 @@ def _brute(model: ChainModel, core_budget: float | None, gov_budget: float | Non
     return best
 
 
-@pytest.mark.parametrize("gov_budget", [None, 18.0, 12.0])
-def test_expected_npv_plan_is_the_best_of_every_plan_and_its_bound_holds(gov_budget):
-    model = _chain()
+def _with_park(model: ChainModel) -> ChainModel:
+    """C and S1 in park K1, whose shared 5G network (in S, live from 2028) connects both:
+    S1's platform then connects it with its rate, the park's network for certain."""
+    model.parks = [Park(id="K1")]
+    model.enterprises = [replace(e, park="K1") if e.id in ("C", "S1") else e
+                         for e in model.enterprises]
+    model.projects.append(ProjectType(id="NET", name="Park 5G", category="infrastructure",
+                                      capex=12.0, opex=1.0, benefit_fixed=2.0,
+                                      connects_platform=True, scope="park", benefit_low=0.5,
+                                      benefit_high=1.2))
+    model.park_assignments = [ParkAssignment(scenario=BASE, park="K1", project="NET",
+                                             start_year=2027, government_share=0.5)]
+    return model
+
+
+@pytest.mark.parametrize(("gov_budget", "park"), [(None, False), (18.0, False),
+                                                  (12.0, False), (18.0, True)])
+def test_expected_npv_plan_is_the_best_of_every_plan_and_its_bound_holds(gov_budget, park):
+    model = _with_park(_chain()) if park else _chain()
     result = optimise(model, BASE, None, gov_budget, objective="expected-npv",
                       sme_cost_cap=1.0, time_limit=20)
     assert result.status == "optimal", result.message
@@ -205,17 +224,8 @@ def test_no_coaching_is_added_and_the_scenarios_own_coaching_raises_the_rate():
 def test_expected_npv_is_the_enumerated_expectation_and_what_the_simulation_tends_to():
     """A richer scenario: a park platform (certain), the core's rows (certain), a coached
     firm, loans, a level-gated grant under a cap, running-cost subsidy and tax relief."""
-    model = _chain(subsidy_min_level=3, subsidy_cap=4.0, opex_subsidy=0.3,
-                   interest_subsidy=0.5)
-    model.parks = [Park(id="K1")]
-    model.enterprises = [replace(e, park="K1") if e.id in ("C", "S1") else e
-                         for e in model.enterprises]
-    model.projects.append(ProjectType(id="NET", name="Park 5G", category="infrastructure",
-                                      capex=12.0, opex=1.0, benefit_fixed=2.0,
-                                      connects_platform=True, scope="park", benefit_low=0.5,
-                                      benefit_high=1.2))
-    model.park_assignments = [ParkAssignment(scenario=BASE, park="K1", project="NET",
-                                             start_year=2027, government_share=0.5)]
+    model = _with_park(_chain(subsidy_min_level=3, subsidy_cap=4.0, opex_subsidy=0.3,
+                              interest_subsidy=0.5))
     model.assignments += [
         Assignment(scenario=BASE, enterprise="S1", project="ERP", start_year=2026,
                    core_share=0.2),
