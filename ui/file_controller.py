@@ -117,7 +117,9 @@ class FileController(QObject):
     def open_path(self, path: Path) -> None:
         """Open a file; large ones load in the background with a progress dialog whose
         Cancel really cancels: the result is dropped and the current model stays."""
-        if path.is_file() and path.stat().st_size > BACKGROUND_LOAD_BYTES:
+        # a project file packs a chain some four times tighter than a workbook
+        limit = BACKGROUND_LOAD_BYTES // (4 if path.suffix.lower() == ".chainplan" else 1)
+        if path.is_file() and path.stat().st_size > limit:
             self._loading = path
             self.progress = QProgressDialog(tr("Opening {0}…", path.name), tr("Cancel"), 0, 0,
                                             self.window)
