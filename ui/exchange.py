@@ -965,7 +965,8 @@ def compare_with_file(window: Any, path: Path | None = None) -> CompareDialog | 
     if path is None:
         chosen, _ = QFileDialog.getOpenFileName(window, tr("Compare with file…"),
                                                 window.files.folder(),
-                                                tr("Workbooks and plans (*.xlsx *.json)"))
+                                                tr("Projects, workbooks and plans "
+                                                   "(*.chainplan *.xlsx *.json)"))
         if not chosen:
             return None
         path = Path(chosen)
