@@ -242,7 +242,7 @@ def test_a_planners_first_hour(qtbot, window, tmp_path, monkeypatch):
     assert next(iter(assessment.scenarios.values())) == 1
 
     # Save: Ctrl+S asks where; the name is typed without extension
-    saved = tmp_path / "first-hour.xlsx"
+    saved = tmp_path / "first-hour.chainplan"  # the project file: Save As's default type
 
     def save(dialog):
         save_button = dialog.findChild(QDialogButtonBox).buttons()[0]
