@@ -346,6 +346,7 @@ class ComparisonView(QWidget):
             return
         if analysis.revision != self._revision or analysis.model is not self._risk_model:
             self._revision, self._risk_model, self.risk = analysis.revision, analysis.model, None
+            self._risk_runner.cancel()  # an older model's draws: nobody will see them
             self._risk_runner.run(_simulate_all, analysis.revision, analysis.model,
                                   [r.scenario.name for r in analysis.all_results])
         self._show_results(analysis.all_results)
