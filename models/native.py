@@ -260,19 +260,19 @@ def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any
     place = (table.attr, table.zh[0])
     if exact:
         make = _maker(table, list(columns))
-        rows = list(map(make, *columns.values())) if columns else [
+        built = list(map(make, *columns.values())) if columns else [
             make() for _ in range(count)]
         for index, extra in extra_of.items():
-            rows[index].extra = extra
-        return rows
+            built[index].extra = extra
+        return built
     # some value is not what we write: read row by row as the JSON file is, naming each problem
     names = list(columns)
     rows = []
-    for index, values in enumerate(zip(*columns.values(), strict=True) if names else
-                                   ([()] * count)):
+    for index, cells in enumerate(zip(*columns.values(), strict=True) if names else
+                                  ([()] * count)):
         if len(problems) >= MAX_PROBLEMS:
             break
-        row = build_row(table, dict(zip(names, values, strict=True)), extra_of.get(index, {}),
+        row = build_row(table, dict(zip(names, cells, strict=True)), extra_of.get(index, {}),
                         place, index + 1, {}, problems)
         if row is not None:
             rows.append(row)

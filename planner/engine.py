@@ -395,12 +395,12 @@ def evaluate(model: ChainModel, scenario: str | None = None,
             rows = tables[problem.table[0]]
             if problem.index < len(rows):
                 warnings.setdefault(rows[problem.index].scenario, []).append(problem.text())
-    rows: dict[str, list[int]] = {s.name: [] for s in chosen}
+    rows_of: dict[str, list[int]] = {s.name: [] for s in chosen}
     for i, a in enumerate(model.assignments):  # one pass for all scenarios
-        if a.scenario in rows:
-            rows[a.scenario].append(i)
+        if a.scenario in rows_of:
+            rows_of[a.scenario].append(i)
     return [evaluate_scenario(arrays, s, warnings.get(s.name, []),
-                              picked=assigned(arrays, s.name, rows[s.name])) for s in chosen]
+                              picked=assigned(arrays, s.name, rows_of[s.name])) for s in chosen]
 
 
 def _share(numerator: Floats, denominator: Floats | float) -> Floats:

@@ -458,8 +458,8 @@ def nice_step_of(span: float) -> float:
     """The smallest round step (1, 2 or 5 times a power of ten) of at least ``span``."""
     if span <= 0 or not math.isfinite(span):
         return 1.0
-    power = 10 ** math.floor(math.log10(span))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= span)
+    power = 10.0 ** math.floor(math.log10(span))
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= span))
 
 
 # --- a scenario's policy in plain words -----------------------------------------------------
@@ -1132,7 +1132,10 @@ class _Builder:
         """The simulation and the tornado in plain words."""
         t = self.t
         npv = simulation.stats("npv")
-        amount = lambda v: format_value("amount", v)  # noqa: E731
+
+        def amount(value: float | None) -> str:
+            return format_value("amount", value)
+
         if npv["p5"] is None:
             return [t("The simulation has no draws.")]
         if npv["p5"] == npv["p95"]:

@@ -68,14 +68,15 @@ def tornado(model: ChainModel, scenario_name: str, swing: float = 0.2) -> Tornad
         raise KeyError(scenario_name)
     where = places(model)
     arrays = ChainArrays.of(model, where)
-    base = evaluate_scenario(arrays, scenario)
+    base = evaluate_scenario(arrays, scenario, detail=False)
 
     def npvs(changed_scenario: Scenario, projects: list[ProjectType] | None) -> tuple[float, float]:
         if projects is None:
-            result = evaluate_scenario(arrays, changed_scenario)
+            result = evaluate_scenario(arrays, changed_scenario, detail=False)
         else:
             copy = dataclasses.replace(model, projects=projects)
-            result = evaluate_scenario(ChainArrays.of(copy, where), changed_scenario)
+            result = evaluate_scenario(ChainArrays.of(copy, where), changed_scenario,
+                                       detail=False)
         return result.npv, result.party_npv("sme")
 
     def run(k: float, fields: tuple[str, ...] = (), at: int | None = None,

@@ -181,8 +181,7 @@ ZH = {
     "Add link {0} → {1}": "添加链接 {0} → {1}", "Move {0} enterprises": "移动 {0} 家企业",
     "Edit {0}": "编辑 {0}", "Delete {0} items": "删除 {0} 项", "Add {0}": "添加 {0}",
     "Value rejected: {0}": "值无效：{0}",
-    "Open a chain": "打开产业链", "Workbooks and plans (*.xlsx *.json)":
-        "工作簿和规划文件 (*.xlsx *.json)", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)",
+    "Open a chain": "打开产业链", "Excel workbook (*.xlsx)": "Excel 工作簿 (*.xlsx)",
     "Plan file (*.json)": "规划文件 (*.json)", "Project file (*.chainplan)": "项目文件 (*.chainplan)",
     "Projects, workbooks and plans (*.chainplan *.xlsx *.json)":
         "项目文件、工作簿和规划文件 (*.chainplan *.xlsx *.json)",
