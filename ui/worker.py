@@ -66,7 +66,9 @@ class BackgroundRunner(QObject):
         self._pool.setMaxThreadCount(1)
         self._state: TaskState | None = None
         self._waiting: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
-        self._signals = _Signals()
+        # a child: deleted with the runner, so a job finishing after the runner's window is
+        # gone cannot call into a deleted object (the pool, made first, waits for it first)
+        self._signals = _Signals(self)
         self._signals.finished.connect(self._on_finished)
         self._signals.progress.connect(self.progress)
 
