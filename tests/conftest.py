@@ -28,6 +28,18 @@ def _isolated_qt_settings():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _no_background_work_outlives_its_test():
+    """A simulation or evaluation still running after its test's windows are gone would
+    deliver its result into deleted widgets during a later test."""
+    yield
+    import sys
+
+    worker = sys.modules.get("ui.worker")
+    if worker is not None:
+        worker.stop_all_runners()
+
+
 def small_chain() -> ChainModel:
     """Core C; supplier S1 (tier 1) fed by S2 (tier 2); distributor D1 (downstream 1)."""
     model = ChainModel()

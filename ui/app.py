@@ -43,6 +43,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
         pyqtgraph.setConfigOptions(antialias=True, background="w", foreground="k")
         app = QApplication(argv or sys.argv[:1])
+        from ui.worker import stop_all_runners
+
+        app.aboutToQuit.connect(stop_all_runners)  # no draws left running into a closed window
     return app
 
 

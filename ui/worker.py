@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,20 @@ class _Job(QRunnable):
             self.signals.finished.emit(result, None)
 
 
+_RUNNERS: weakref.WeakSet[BackgroundRunner] = weakref.WeakSet()
+
+
+def stop_all_runners() -> None:
+    """Cancel every lane's work and wait for it: nothing runs on after its window (tests
+    call this between tests; the app when it quits)."""
+    for runner in list(_RUNNERS):
+        try:
+            runner.cancel()
+            runner.wait()
+        except RuntimeError:  # its Qt object is gone already, and its pool waited then
+            pass
+
+
 class BackgroundRunner(QObject):
     """One lane of background work (e.g. evaluation, or file loading)."""
 
@@ -64,6 +79,7 @@ class BackgroundRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        _RUNNERS.add(self)
         self._state: TaskState | None = None
         self._waiting: tuple[Callable[..., Any], tuple[Any, ...]] | None = None
         # a child: deleted with the runner, so a job finishing after the runner's window is
