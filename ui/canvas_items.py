@@ -376,7 +376,9 @@ class LinkBatchItem(QGraphicsItem):
         self.setZValue(Z_LINK)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        self._paths: list[QPainterPath] = []
+        # curves made when first drawn (a paint draws a few thousand of 300,000 links)
+        self._paths: dict[int, QPainterPath] = {}
+        self._geometry = np.zeros((0, 8))
         self._box = np.zeros((0, 4))
         self._priority = np.zeros(0, np.int64)  # link rows, highest value first
         self._rect = QRectF()
@@ -389,29 +391,25 @@ class LinkBatchItem(QGraphicsItem):
                   keep: np.ndarray | None = None) -> None:
         """Every link's curve; ``keep[r]`` >= 0 reuses the path of that former row (same curve)."""
         self.prepareGeometryChange()
-        old = self._paths
-        self._paths = []
-        append = self._paths.append
-        g = geometry.ravel().tolist()  # one flat list: no list per link for the GC to track
-        kept = keep.tolist() if keep is not None else [-1] * len(geometry)
-        for r, k in enumerate(range(0, len(g), 8)):
-            if kept[r] >= 0:
-                append(old[kept[r]])
-                continue
-            path = QPainterPath()
-            path.moveTo(g[k], g[k + 1])
-            path.cubicTo(g[k + 2], g[k + 3], g[k + 4], g[k + 5], g[k + 6], g[k + 7])
-            append(path)
+        old, self._paths = self._paths, {}
+        if keep is not None and old:
+            new_of_old = np.full(len(self._geometry), -1, np.int64)
+            kept = np.flatnonzero(keep >= 0)
+            new_of_old[keep[kept]] = kept
+            for k, path in old.items():
+                r = int(new_of_old[k]) if k < len(new_of_old) else -1
+                if r >= 0:
+                    self._paths[r] = path
+        self._geometry = geometry
         self._priority = priority
         self._box = self._boxes(geometry)
         self._bounds()
 
     def update_rows(self, geometry: np.ndarray, rows: list[int]) -> None:
         self.prepareGeometryChange()
+        self._geometry = geometry
         for r in rows:
-            path = QPainterPath()
-            cubic(path, geometry[r].tolist())
-            self._paths[r] = path
+            self._paths.pop(r, None)
         if rows:
             self._box[rows] = self._boxes(geometry[rows])
         self._bounds()
@@ -435,6 +433,16 @@ class LinkBatchItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._rect
+
+    def path(self, row: int) -> QPainterPath:
+        """The curve of a link row, made on first use."""
+        path = self._paths.get(row)
+        if path is None:
+            if len(self._paths) > 4 * LINK_BUDGET:  # a long pan: forget the older curves
+                self._paths.clear()
+            path = self._paths[row] = QPainterPath()
+            cubic(path, self._geometry[row].tolist())
+        return path
 
     def _choose(self, visible: QRectF) -> np.ndarray:
         key = (visible.left(), visible.top(), visible.right(), visible.bottom())
@@ -479,7 +487,7 @@ class LinkBatchItem(QGraphicsItem):
         style = view.link_style()
         # faded first, then not connected, then connected: what matters is drawn last
         rows = rows[np.lexsort((style[rows] & 6, style[rows] & 1, -(style[rows] & 8)))]
-        paths = self._paths
+        path = self.path
         wide = len(chosen) <= WIDE_BUDGET
         selected = [view.link_row(k) for k in view.selected_links]
         if selected:
@@ -488,18 +496,18 @@ class LinkBatchItem(QGraphicsItem):
             painter.setPen(halo)
             for r in selected:
                 if r is not None:
-                    painter.drawPath(paths[r])
+                    painter.drawPath(path(r))
         painter.setBrush(_NO_BRUSH)
         current = -1
         for r, s in zip(rows.tolist(), style[rows].tolist(), strict=True):
             if s != current:
                 painter.setPen(self._pen(s, lod, wide))
                 current = s
-            painter.drawPath(paths[r])
+            painter.drawPath(path(r))
         for r in selected:
             if r is not None:
                 painter.setPen(self._pen(int(style[r]), max(lod, 0.5), True))
-                painter.drawPath(paths[r])
+                painter.drawPath(path(r))
 
 
 def link_widths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

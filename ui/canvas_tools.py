@@ -58,6 +58,10 @@ class CanvasTools:
         self._said = ""  # the last refusal said while dragging (said once per target)
 
     # --- selection ---------------------------------------------------------------------
+    def dragged_ids(self) -> set[str]:
+        """The enterprises whose nodes are being dragged (their items must stay)."""
+        return set(self._press_positions)
+
     def on_scene_selection_changed(self) -> None:
         if self.view.syncing:
             return

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
@@ -37,6 +37,7 @@ from models.schema import ROLES
 from models.validation import DETACHED
 from models.validation import places as compute_places
 from planner.layout import LANE, ROW, Band, Column, layered
+from planner.overview import connected_members, flows, groups
 from ui import palette
 from ui.canvas_decorations import HEADER_H, Decorations
 from ui.canvas_items import (
@@ -53,6 +54,7 @@ from ui.canvas_items import (
 )
 from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
+from ui.overview import OverviewItem
 from ui.parks import park_name, park_projects, park_selection
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
@@ -60,6 +62,12 @@ ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
 LOOSE_MAX = 12  # up to this many new detached enterprises at once are placed in view
 STATE_FIELDS = frozenset({"role", "maturity", "platform_connected"})  # a node's colour and marks
 FILTER_FIELDS = frozenset({"park", "size", "ownership"})  # what the filter bar filters on
+# from this many firms, node items are made only for what is in view (and the selection),
+# and zoomed out below OVERVIEW_SCALE the chain is drawn as its overview (ui/overview.py)
+OVERVIEW_FROM = 5000
+OVERVIEW_SCALE = 0.3  # below this zoom a firm would be a few pixels: the overview instead
+NODE_CHUNK = 400  # node items made per turn of the event loop (a turn stays under 100 ms)
+NODE_BUDGET = 8000  # node items kept at most; those farthest out of view go first
 
 
 @dataclass
@@ -192,6 +200,24 @@ class ChainView(QGraphicsView):
         self._fitted = False
         self.parks = park_selection(document)
         self.tools = CanvasTools(self)
+        # a big chain (OVERVIEW_FROM firms): node items only in view, the overview zoomed out
+        self._lazy = False
+        self._overview: OverviewItem | None = None
+        self._overview_dirty = True
+        self._member = np.zeros(0, np.int64)  # each firm's overview group (-1: none)
+        self._groups: list[Any] = []
+        self._link_value = np.zeros(0)
+        self._adj_rows = np.zeros(0, np.int64)  # link rows by end node (CSR, see _links)
+        self._adj_start = np.zeros(1, np.int64)
+        self._wanted: list[int] = []  # model rows whose node items are still to be made
+        self._sync_timer = QTimer(self)  # the view moved: which items to make (coalesced)
+        self._sync_timer.setSingleShot(True)
+        self._sync_timer.setInterval(0)
+        self._sync_timer.timeout.connect(self._sync_view)
+        self._fill_timer = QTimer(self)  # the next chunk of node items for the view
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_view)
 
         # through a slot of the view, so that Qt disconnects it when the view goes
         self.scene().selectionChanged.connect(self.on_scene_selection_changed)
@@ -223,6 +249,32 @@ class ChainView(QGraphicsView):
     @property
     def has_nodes(self) -> bool:
         return bool(self._nodes)
+
+    @property
+    def overview_shown(self) -> bool:
+        """The chain is drawn as its overview (a big chain, zoomed out)."""
+        return self._overview is not None and self._overview.isVisible()
+
+    @property
+    def overview(self) -> OverviewItem | None:
+        """The overview item of a big chain (None for a small one)."""
+        return self._overview
+
+    def drill_down(self, group: int) -> None:
+        """Show the real firms of an overview group: zoom in on it (its top, when the whole
+        group would be too small to tell its firms apart)."""
+        if self._overview is None or not 0 <= group < len(self._overview.groups):
+            return
+        left, top, right, bottom = self._overview.groups[group].rect
+        view = self.viewport().rect()
+        fit = min(view.width() / max(right - left, 1.0),
+                  (view.height() - HEADER_H) / max(bottom - top, 1.0))
+        scale = max(min(fit * 0.9, 1.0), OVERVIEW_SCALE * 1.5)
+        self._set_scale(scale)
+        height = (view.height() - HEADER_H) / scale
+        centre_y = (top + bottom) / 2 if bottom - top <= height else top + height / 2 - ROW / 2
+        self.centerOn(QPointF((left + right) / 2, centre_y - HEADER_H / 2 / scale))
+        self._sync_view()
 
     def node_item(self, e_id: str) -> NodeItem | None:
         return self._nodes.get(e_id)
@@ -331,11 +383,12 @@ class ChainView(QGraphicsView):
         self._find_at = (self._find_at + 1) % len(self._find_hits)
         e_id = self._find_hits[self._find_at]
         self.document.set_selection({e_id}, set())
-        item = self._nodes.get(e_id)
-        if item is not None:
+        i = self._index.get(e_id)
+        if i is not None:
             if self.transform().m11() < BADGE_LOD:  # names and badges show
                 self._set_scale(1.0)
-            self.centerOn(item.scenePos())  # the node, not its label area
+            self.centerOn(QPointF(*self._pos[i].tolist()))  # the node, not its label area
+            self._sync_view()
         return True
 
     def set_filter(self, park: Any = None, size: Any = None, position: Any = None,
@@ -377,12 +430,19 @@ class ChainView(QGraphicsView):
         scene = self.scene()
         for gone in set(self._nodes) - ids:
             scene.removeItem(self._nodes.pop(gone))
-        for e in model.enterprises:  # names again too: the language may have changed
-            item = self._nodes.get(e.id)
-            if item is None:
-                self._add_node(e)
-            else:
+        self._lazy = len(model.enterprises) >= OVERVIEW_FROM
+        index = model.enterprise_index()
+        if self._lazy:  # the items there are (names again: the language may have changed)
+            for e_id, item in self._nodes.items():
+                e = index[e_id]
                 item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
+        else:
+            for e in model.enterprises:  # names again too: the language may have changed
+                item = self._nodes.get(e.id)
+                if item is None:
+                    self._add_node(e)
+                else:
+                    item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
         self._index_nodes()
         self._matching = set()
         self._links()
@@ -390,12 +450,147 @@ class ChainView(QGraphicsView):
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
         self.update_parks()
+        self._sync_view()
 
     def _add_node(self, e: Enterprise) -> NodeItem:
         item = self._nodes[e.id] = NodeItem(self, e.id)
         self.scene().addItem(item)
         item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
         return item
+
+    # --- a big chain: node items for what is in view, the overview zoomed out ------------
+    def _sync_view(self) -> None:
+        """Show the overview (zoomed out) or the firms in view (zoomed in) of a big chain:
+        node items are made for the view and a margin round it, nearest its centre first,
+        a chunk per turn of the event loop; the farthest go when there are too many."""
+        self._sync_timer.stop()
+        if not self._lazy:
+            if self._overview is not None:
+                self.scene().removeItem(self._overview)
+                self._overview = None
+                if self._batch is not None:
+                    self._batch.setVisible(True)
+            return
+        zoomed_out = self.transform().m11() < OVERVIEW_SCALE
+        if self._overview is None:
+            self._overview = OverviewItem(self)
+            self.scene().addItem(self._overview)
+            self._overview_dirty = True
+        if self._overview.isVisible() != zoomed_out:
+            self._overview.setVisible(zoomed_out)
+        if self._batch is not None and self._batch.isVisible() == zoomed_out:
+            self._batch.setVisible(not zoomed_out)
+        if zoomed_out:
+            self._wanted = []
+            self._fill_timer.stop()
+            self._evict(keep_rect=None)
+            if self._overview_dirty:
+                self._update_overview()
+            return
+        visible = self.mapToScene(self.viewport().rect()).boundingRect()
+        margin = max(visible.width(), visible.height()) * 0.25
+        area = visible.adjusted(-margin, -margin, margin, margin)
+        x, y = self._pos[:, 0], self._pos[:, 1]
+        inside = np.flatnonzero((x >= area.left()) & (x <= area.right())
+                                & (y >= area.top()) & (y <= area.bottom()))
+        nodes, ids = self._nodes, self._ids
+        missing = np.array([i for i in inside.tolist() if ids[i] not in nodes], np.int64)
+        if len(missing):
+            centre = visible.center()
+            distance = np.hypot(x[missing] - centre.x(), y[missing] - centre.y())
+            missing = missing[np.argsort(distance, kind="stable")]
+        self._wanted = missing.tolist()
+        self._fill_view()
+        if len(nodes) > NODE_BUDGET:
+            self._evict(keep_rect=area)
+
+    def _fill_view(self) -> None:
+        chunk, self._wanted = self._wanted[:NODE_CHUNK], self._wanted[NODE_CHUNK:]
+        if chunk:
+            self._materialise(chunk)
+        if self._wanted:
+            self._fill_timer.start()
+
+    def _materialise(self, rows: list[int]) -> None:
+        """Node items for model rows, showing what the arrays hold (position, size, state,
+        filter, selection)."""
+        enterprises = self.document.model.enterprises
+        selected = self.document.selected_enterprises
+        nodes, scene = self._nodes, self.scene()
+        rooms = self.decorations.room(self._pos[rows, 0]).tolist()
+        filtered = bool(self._filter)
+        was, self.syncing = self.syncing, True
+        try:
+            with _no_gc():
+                for i, room in zip(rows, rooms, strict=True):
+                    e = enterprises[i]
+                    if e.id in nodes:
+                        continue
+                    item = nodes[e.id] = NodeItem(self, e.id)
+                    item.configure(shown_name(e.name), float(self._radius[i]), room)
+                    item.setPos(*self._pos[i].tolist())
+                    key = int(self._state_key[i])
+                    if key >= 0:
+                        level, base = key % 16, key // 64
+                        colour = (palette.level_colour(base) if base < 8
+                                  else palette.role_colour(e.role))
+                        item.set_state(colour, level, bool(key & 16), bool(key & 32))
+                    if filtered and e.id not in self._matching:
+                        item.setOpacity(palette.FADED)
+                    scene.addItem(item)
+                    if e.id in selected:
+                        item.setSelected(True)
+        finally:
+            self.syncing = was
+
+    def _evict(self, keep_rect: QRectF | None) -> None:
+        """Drop node items out of ``keep_rect`` (all, when None), never a selected one or one
+        being dragged, the farthest first, down to the budget."""
+        nodes = self._nodes
+        if not nodes:
+            return
+        selected = self.document.selected_enterprises
+        index, pos = self._index, self._pos
+        dragged = self.tools.dragged_ids()
+        gone = []
+        if keep_rect is None:
+            gone = [e_id for e_id in nodes if e_id not in selected and e_id not in dragged]
+        else:
+            centre = keep_rect.center()
+            far = []
+            for e_id in nodes:
+                i = index.get(e_id)
+                if i is None or e_id in selected or e_id in dragged:
+                    continue
+                x, y = pos[i].tolist()
+                if not keep_rect.contains(x, y):
+                    far.append((-math.hypot(x - centre.x(), y - centre.y()), e_id))
+            far.sort()
+            gone = [e_id for _, e_id in far[:max(len(nodes) - NODE_BUDGET // 2, 0)]]
+        if not gone:
+            return
+        was, self.syncing = self.syncing, True
+        scene = self.scene()
+        try:
+            for e_id in gone:
+                scene.removeItem(nodes.pop(e_id))
+        finally:
+            self.syncing = was
+
+    def _update_overview(self) -> None:
+        """The overview's groups and flows from the layout and the state in the shown year."""
+        self._overview_dirty = False
+        if self._overview is None:
+            return
+        member, group_list = self._member, self._groups
+        known = self._state_key >= 0
+        connected = known & ((self._state_key & 16) > 0)
+        counts = np.bincount(member[member >= 0], minlength=len(group_list))
+        on = connected_members(member, connected, len(group_list))
+        for k, g in enumerate(group_list):
+            g.count, g.connected = int(counts[k]), int(on[k])
+        trade = flows(member, self._link_u, self._link_v, self._link_value, self.link_connected)
+        self._overview.set_data(group_list, trade, dict(self.decorations.park_names))
 
     def _index_nodes(self) -> None:
         """Model order of the nodes (ids, positions, radii), after enterprises came or went."""
@@ -411,6 +606,12 @@ class ChainView(QGraphicsView):
         state_key[kept] = self._state_key[previous[kept]]
         self._ids, self._index, self._pos = ids, {e_id: i for i, e_id in enumerate(ids)}, pos
         self._state_key = state_key
+        member = np.full(len(ids), -1, np.int64)
+        if len(self._member) == len(old):
+            member[kept] = self._member[previous[kept]]
+        self._member = member
+        self._overview_dirty = True
+        self._wanted = []  # model rows moved: which items to make is worked out again
         self._radius = np.fromiter((RADIUS.get(e.size, RADIUS["small"]) for e in model.enterprises),
                                    float, len(ids))
 
@@ -421,16 +622,23 @@ class ChainView(QGraphicsView):
         self.decorations.set_layout(result.columns, result.bands)
         self._band_of = {e_id: band for band in result.bands for e_id in band.ids}
         self._auto = result.positions
-        for i, e in enumerate(model.enterprises):
-            x, y = self._position(e)
-            item = self._nodes[e.id]
+        position = self._position
+        self._pos = np.array([position(e) for e in model.enterprises], float).reshape(-1, 2)
+        nodes, index = self._nodes, self._index
+        made = [index[e_id] for e_id in nodes]
+        rooms = self.decorations.room(self._pos[made, 0]).tolist()
+        for item, i, room in zip(nodes.values(), made, rooms, strict=True):
+            x, y = self._pos[i].tolist()
             if item.pos().x() != x or item.pos().y() != y:
                 item.setPos(x, y)
-            self._pos[i] = (x, y)
-        for item, room in zip((self._nodes[e_id] for e_id in self._ids),
-                              self.decorations.room(self._pos[:, 0]).tolist(), strict=True):
             if room != item.room:
                 item.configure(item.name, item.radius, room)
+        if self._lazy:
+            self._groups, self._member = groups(result, self._ids, self._places)
+        else:
+            self._groups, self._member = [], np.full(len(self._ids), -1, np.int64)
+        self._overview_dirty = True
+        self._sync_timer.start()
         self._place_links()
         self._update_scene_rect()
         self.viewport().update()  # columns, bands and headings are painted, not items
@@ -464,15 +672,17 @@ class ChainView(QGraphicsView):
         self._link_values(links)
         self.link_connected = self._link_flags.copy()
         self.link_faded = np.zeros(m, bool)
-        self._adjacent = [[] for _ in self._ids]
-        for r, (u, v) in enumerate(zip(self._link_u.tolist(), self._link_v.tolist(), strict=True)):
-            self._adjacent[u].append(r)
-            self._adjacent[v].append(r)
+        ends = np.concatenate([self._link_u, self._link_v])
+        self._adj_rows = np.tile(np.arange(m, dtype=np.int64), 2)[np.argsort(ends, kind="stable")]
+        self._adj_start = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=n))])
+        self._overview_dirty = True
         self._geometry = np.zeros((m, 8))
         return not np.array_equal(before, np.sort(self._link_u * n + self._link_v))
 
     def _link_values(self, links: list[Link]) -> None:
         values = np.fromiter((lk.annual_value for lk in links), float, len(links))
+        self._link_value = values
+        self._overview_dirty = True
         self.link_width, self._width_bin = link_widths(values)
         self._priority = np.argsort(-values, kind="stable")
         self._link_flags = np.fromiter((lk.data_connected for lk in links), bool, len(links))
@@ -600,12 +810,14 @@ class ChainView(QGraphicsView):
         went: list[str] = []
         if came_or_went:
             ids = {e.id for e in enterprises}
-            went = [e_id for e_id in self._nodes if e_id not in ids]
+            went = [e_id for e_id in self._ids if e_id not in ids]
             for e_id in went:
-                self.scene().removeItem(self._nodes.pop(e_id))
+                item = self._nodes.pop(e_id, None)
+                if item is not None:
+                    self.scene().removeItem(item)
                 if e_id in self._loose:
                     self._was_loose[e_id] = self._loose.pop(e_id)
-            came = [e for e in enterprises if e.id not in self._nodes]
+            came = [e for e in enterprises if e.id not in self._index]
             for e in came:
                 self._add_node(e)
             self._find_hits = []
@@ -613,7 +825,9 @@ class ChainView(QGraphicsView):
         if fields & {"name", "size"}:
             for i in rows:
                 e = enterprises[i]
-                self._nodes[e.id].configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
+                item = self._nodes.get(e.id)
+                if item is not None:
+                    item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
             if "size" in fields:
                 self._radius[rows] = [RADIUS.get(enterprises[i].size, RADIUS["small"])
                                       for i in rows]
@@ -653,11 +867,15 @@ class ChainView(QGraphicsView):
             self._apply_filter(filter_rows, refresh=False)
         self.refresh_links()
         for e in came:  # a new firm, where the planner is looking
-            if e.id in self._loose:
+            if e.id in self._loose and e.id in self._nodes:
                 self._show(self._nodes[e.id])
         joined, self._joined = self._joined, []
         for e_id in joined:  # a new firm just linked: where it went in its column
-            self._show(self._nodes[e_id])
+            if e_id in self._nodes:
+                self._show(self._nodes[e_id])
+        if self._lazy:
+            self._overview_dirty = True
+            self._sync_timer.start()
 
     def _rename(self, renamed: dict[str, str]) -> None:
         """Enterprises whose id changed keep their items, places and slots under the new id."""
@@ -668,7 +886,8 @@ class ChainView(QGraphicsView):
             return {renamed.get(key, key): value for key, value in table.items()}
 
         for old, new in renamed.items():
-            self._nodes[old].e_id = new
+            if old in self._nodes:
+                self._nodes[old].e_id = new
         self._nodes = rekey(self._nodes)
         self._places, self._auto = rekey(self._places), rekey(self._auto)
         self._loose, self._was_loose = rekey(self._loose), rekey(self._was_loose)
@@ -731,8 +950,8 @@ class ChainView(QGraphicsView):
         return next((c for c in self.decorations.columns if c.key == key), None)
 
     def _move(self, i: int, to: tuple[float, float], moved: list[int]) -> None:
-        item = self._nodes[self._ids[i]]
-        if item.pos().x() != to[0] or item.pos().y() != to[1]:
+        item = self._nodes.get(self._ids[i])
+        if item is not None and (item.pos().x() != to[0] or item.pos().y() != to[1]):
             item.setPos(*to)
             item.configure(item.name, item.radius, float(self.decorations.room(np.array([to[0]]))[0]))
         if self._pos[i, 0] != to[0] or self._pos[i, 1] != to[1]:
@@ -862,9 +1081,14 @@ class ChainView(QGraphicsView):
         nodes, ids = self._nodes, self._ids
         for k in changed.tolist():
             i = int(wanted[k])
+            item = nodes.get(ids[i])
+            if item is None:  # not in view (a big chain): made from _state_key when it is
+                continue
             colour = (palette.level_colour(int(level[k])) if self.colour_by == "level"
                       else palette.role_colour(enterprises[i].role))
-            nodes[ids[i]].set_state(colour, int(level[k]), bool(connected[k]), bool(target[k]))
+            item.set_state(colour, int(level[k]), bool(connected[k]), bool(target[k]))
+        if len(changed):
+            self._overview_dirty = True
         connected_links = self._link_flags.copy()
         if result is not None and col is not None and len(connected_links):
             now = result.link_connected[:, col]
@@ -879,8 +1103,11 @@ class ChainView(QGraphicsView):
         if not np.array_equal(connected_links, self.link_connected):
             self.link_connected = connected_links
             self._style_cache = None
+            self._overview_dirty = True
             if refresh:
                 self.refresh_links()
+        if self._overview_dirty and self.overview_shown:
+            self._update_overview()
 
     def _links_in_order(self) -> list[Link]:
         index = self._index
@@ -905,24 +1132,27 @@ class ChainView(QGraphicsView):
             self._matching = set()
             rows = range(len(enterprises))
         matching, places = self._matching, self._places
-        for i in rows:
-            e = enterprises[i]
-            place = places.get(e.id)
-            values = {"park": e.park, "size": e.size, "ownership": e.ownership,
-                      "position": place.position if place else None,
-                      "tier": place.tier if place else None}
-            if all(_accepts(want, values[key]) for key, want in wanted.items()):
+        chosen = [enterprises[i] for i in rows]
+        ok = np.ones(len(chosen), bool)
+        for key, want in wanted.items():  # one criterion at a time, over all chosen firms
+            if key in ("position", "tier"):
+                values = [getattr(places.get(e.id), key, None) for e in chosen]
+            else:
+                values = [getattr(e, key) for e in chosen]
+            ok &= np.fromiter((_accepts(want, v) for v in values), bool, len(values))
+        nodes = self._nodes
+        for e, good in zip(chosen, ok.tolist(), strict=True):
+            if good:
                 matching.add(e.id)
             else:
                 matching.discard(e.id)
-            item = self._nodes[e.id]
-            opacity = 1.0 if e.id in matching else palette.FADED
-            if item.opacity() != opacity:
-                item.setOpacity(opacity)
-        ids = self._ids
-        faded = np.fromiter(((ids[u] not in matching) or (ids[v] not in matching)
-                             for u, v in zip(self._link_u.tolist(), self._link_v.tolist(),
-                                             strict=True)), bool, len(self.link_keys))
+            item = nodes.get(e.id)
+            if item is not None:
+                opacity = 1.0 if good else palette.FADED
+                if item.opacity() != opacity:
+                    item.setOpacity(opacity)
+        match = np.fromiter((e_id in matching for e_id in self._ids), bool, len(self._ids))
+        faded = ~(match[self._link_u] & match[self._link_v])
         if not np.array_equal(faded, self.link_faded):
             self.link_faded = faded
             self._style_cache = None
@@ -1011,7 +1241,8 @@ class ChainView(QGraphicsView):
 
     def _links_follow(self, moved: list[int]) -> None:
         """The curves of the links of nodes (model rows) that moved or changed size."""
-        rows = sorted({r for i in moved for r in self._adjacent[i]})
+        start, rows_of = self._adj_start, self._adj_rows
+        rows = sorted({r for i in moved for r in rows_of[start[i]:start[i + 1]].tolist()})
         if not rows:
             return
         geometry = self._compute_geometry(np.array(rows, np.int64))
@@ -1068,6 +1299,8 @@ class ChainView(QGraphicsView):
         scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         if scale != self.transform().m11():
             self.setTransform(QTransform.fromScale(scale, scale))
+            if self._lazy:
+                self._sync_view()
             self.zoom_changed.emit(scale)
 
     def showEvent(self, event: Any) -> None:
@@ -1077,11 +1310,15 @@ class ChainView(QGraphicsView):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        if self._lazy:
+            self._sync_timer.start()
         if not self._fitted and self.isVisible():
             self.fit()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        if self._lazy:
+            self._sync_timer.start()  # firms come into view
         if self._batch is not None and self._batch.sampled:
             self.viewport().update()  # which links are drawn depends on what is in view
             return
@@ -1213,6 +1450,16 @@ class ChainView(QGraphicsView):
 
     def mousePressEvent(self, event: Any) -> None:
         self.tools.mouse_press(event)
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        # on the overview, a double-click on a group drills down to its firms
+        if self.overview_shown and event.button() == Qt.MouseButton.LeftButton:
+            group = self._overview.group_at(self.mapToScene(event.position().toPoint()))
+            if group is not None:
+                self.drill_down(group)
+                event.accept()
+                return
+        super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event: Any) -> None:
         self.tools.mouse_move(event)

@@ -1,0 +1,122 @@
+"""The overview of a big chain: its firms aggregated by tier column and industrial park,
+and the trade between those groups as flows.
+
+A chain of 100,000 firms drawn firm by firm is a hairball when zoomed out: every firm is
+a pixel and 300,000 links are a grey wash. The canvas draws this overview instead: one
+box per group (a tier column's park group, as laid out by ``planner.layout``; a column
+without named parks is one group) and one band per pair of groups that trade, its width
+the annual trade value of the links between them and its colour the share of that value
+that runs over data-connected links (in the year shown, from the engine's result).
+
+Plain NumPy on arrays the caller already holds (link ends as enterprise rows, values,
+flags): aggregating 300,000 links takes a few milliseconds, so the canvas does it again
+after every edit or analysis instead of patching it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from models.validation import DETACHED, Place
+from planner.layout import Layout
+
+Rect = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+@dataclass
+class Group:
+    """Firms of one tier column and park: where the overview draws them and how many."""
+
+    column: int | None  # signed tier: -k upstream, 0 core, +k downstream; None detached
+    position: str  # core / upstream / downstream / detached
+    park: str | None  # the park's id, "" for firms without a park, None: the whole column
+    rect: Rect  # the union of the group's laid-out lanes
+    count: int
+    connected: int = 0  # members on the data platform (in the year shown)
+
+
+@dataclass
+class Flows:
+    """Trade between groups: one entry per ordered pair (supplier's group, buyer's group)."""
+
+    source: NDArray[np.int64]
+    target: NDArray[np.int64]
+    value: NDArray[np.float64]  # annual trade value of the links between them
+    connected_value: NDArray[np.float64]  # of which over data-connected links
+    links: NDArray[np.int64]  # how many links
+
+    def connected_share(self) -> NDArray[np.float64]:
+        """Share of each flow's value over data-connected links (by count when no value)."""
+        return np.where(self.value > 0, self.connected_value / np.maximum(self.value, 1e-300),
+                        0.0)
+
+
+def column_key(place: Place | None) -> int | None:
+    """The signed tier of the column a firm is laid out in (None: the detached column)."""
+    if place is None or place.position == DETACHED or place.tier is None:
+        return None
+    return -place.tier if place.position == "upstream" else place.tier
+
+
+def groups(layout: Layout, ids: list[str],
+           places: dict[str, Place]) -> tuple[list[Group], NDArray[np.int64]]:
+    """The groups of a layout and the group of each enterprise (row in ``ids``; -1 for a
+    firm the layout left out)."""
+    row = {e_id: i for i, e_id in enumerate(ids)}
+    member = np.full(len(ids), -1, np.int64)
+    result: list[Group] = []
+    banded = {band.column for band in layout.bands}
+    for band in layout.bands:
+        lefts, tops, rights, bottoms = zip(*band.rects, strict=True)
+        column = next(c for c in layout.columns if c.key == band.column)
+        rows = [row[e_id] for e_id in band.ids if e_id in row]
+        member[rows] = len(result)
+        result.append(Group(band.column, column.position, band.park,
+                            (min(lefts), min(tops), max(rights), max(bottoms)), len(rows)))
+    for column in layout.columns:
+        if column.key in banded:
+            continue
+        result.append(Group(column.key, column.position, None,
+                            (column.left, column.top, column.right, column.bottom), 0))
+    # members of whole-column groups: every laid-out firm not in a band, by its column
+    whole = {g.column: k for k, g in enumerate(result) if g.park is None}
+    if whole:
+        for i, e_id in enumerate(ids):
+            if member[i] < 0 and e_id in layout.positions:
+                k = whole.get(column_key(places.get(e_id)), -1)
+                if k >= 0:
+                    member[i] = k
+                    result[k].count += 1
+    return result, member
+
+
+def flows(member: NDArray[np.int64], supplier: NDArray[np.int64], buyer: NDArray[np.int64],
+          value: NDArray[np.float64], connected: NDArray[np.bool_]) -> Flows:
+    """Trade between groups from the links' ends (enterprise rows), annual values and
+    data-connected flags; links inside one group and links of left-out firms are not flows."""
+    if len(supplier) == 0:
+        empty_i, empty_f = np.zeros(0, np.int64), np.zeros(0)
+        return Flows(empty_i, empty_i, empty_f, empty_f, empty_i)
+    a, b = member[supplier], member[buyer]
+    keep = (a >= 0) & (b >= 0) & (a != b)
+    a, b = a[keep], b[keep]
+    v = np.maximum(value[keep], 0.0)
+    c = connected[keep]
+    size = int(member.max()) + 1 if len(member) else 1
+    pair = a * size + b
+    keys, inverse = np.unique(pair, return_inverse=True)
+    total = np.bincount(inverse, weights=v, minlength=len(keys))
+    on = np.bincount(inverse, weights=v * c, minlength=len(keys))
+    count = np.bincount(inverse, minlength=len(keys)).astype(np.int64)
+    return Flows(keys // size, keys % size, total, on, count)
+
+
+def connected_members(member: NDArray[np.int64], connected: NDArray[np.bool_],
+                      count: int) -> NDArray[np.int64]:
+    """Members of each of ``count`` groups that are on the data platform."""
+    inside = member >= 0
+    return np.bincount(member[inside], weights=connected[inside].astype(np.float64),
+                       minlength=count).astype(np.int64)
