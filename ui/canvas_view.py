@@ -202,6 +202,7 @@ class ChainView(QGraphicsView):
         self.tools = CanvasTools(self)
         # a big chain (OVERVIEW_FROM firms): node items only in view, the overview zoomed out
         self._lazy = False
+        self._fit_next = False  # fit the next rebuild (a new model)
         self._overview: OverviewItem | None = None
         self._overview_dirty = True
         self._member = np.zeros(0, np.int64)  # each firm's overview group (-1: none)
@@ -259,6 +260,10 @@ class ChainView(QGraphicsView):
     def overview(self) -> OverviewItem | None:
         """The overview item of a big chain (None for a small one)."""
         return self._overview
+
+    def group_ids(self, group: int) -> list[str]:
+        """The enterprises of an overview group."""
+        return [self._ids[i] for i in np.flatnonzero(self._member == group).tolist()]
 
     def drill_down(self, group: int) -> None:
         """Show the real firms of an overview group: zoom in on it (its top, when the whole
@@ -450,6 +455,9 @@ class ChainView(QGraphicsView):
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
         self.update_parks()
+        if self._lazy and self._fit_next:  # a new big chain: no items for the old zoom
+            self.fit()
+        self._fit_next = False
         self._sync_view()
 
     def _add_node(self, e: Enterprise) -> NodeItem:
@@ -782,6 +790,7 @@ class ChainView(QGraphicsView):
         pending, self._pending = self._pending, _Pending()
         if pending.reset:
             self._loose, self._was_loose = {}, {}
+            self._fit_next = True
             self.rebuild()
         elif pending:
             with _no_gc():

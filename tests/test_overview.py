@@ -1,0 +1,149 @@
+"""A big chain on the canvas: its overview when zoomed out (groups by tier and park, trade
+between them as bands), the real firms when zoomed in or drilled into, and edits that touch
+only what they change. The aggregation itself (planner/overview.py) is tested without Qt.
+
+The GUI tests lower the size from which a chain counts as big, so that a chain of a few
+hundred firms (generated in a blink) behaves like one of 100,000.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from models.validation import places
+from planner.generate import generate
+from planner.layout import layered
+from planner.overview import flows, groups
+from ui import canvas_view
+from ui.canvas import ChainView, NodeItem
+from ui.document import Document
+
+
+@pytest.fixture(scope="module")
+def chain():
+    return generate(600, seed=2)
+
+
+def test_groups_hold_every_laid_out_firm_once_and_flows_every_value_between_them(chain):
+    where = places(chain)
+    laid_out = layered(chain, where)
+    ids = [e.id for e in chain.enterprises]
+    found, member = groups(laid_out, ids, where)
+    assert (member >= 0).all()
+    assert sum(g.count for g in found) == len(ids)
+    index = {e_id: i for i, e_id in enumerate(ids)}
+    links = [lk for lk in chain.links if lk.supplier != lk.buyer]
+    u = np.array([index[lk.supplier] for lk in links])
+    v = np.array([index[lk.buyer] for lk in links])
+    value = np.array([lk.annual_value for lk in links], float)
+    connected = np.array([lk.data_connected for lk in links], bool)
+    trade = flows(member, u, v, value, connected)
+    between = member[u] != member[v]
+    assert trade.value.sum() == pytest.approx(np.maximum(value[between], 0).sum())
+    assert trade.connected_value.sum() == pytest.approx(
+        np.maximum(value[between & connected], 0).sum())
+    assert trade.links.sum() == between.sum()
+    assert ((trade.connected_share() >= 0) & (trade.connected_share() <= 1)).all()
+    assert (trade.source != trade.target).all()
+    # every firm is inside its group's box
+    for i, e_id in enumerate(ids):
+        x, y = laid_out.positions[e_id]
+        left, top, right, bottom = found[member[i]].rect
+        assert left <= x <= right and top <= y <= bottom
+
+
+@pytest.fixture
+def big(qtbot, chain, monkeypatch):
+    monkeypatch.setattr(canvas_view, "OVERVIEW_FROM", 300)
+    document = Document(generate(600, seed=2))  # each test edits its own
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+    yield view
+    document.undo_stack.clear()
+
+
+def wheel(view: ChainView, steps: int) -> None:
+    """Turn the mouse wheel over the middle of the canvas (positive: zoom in)."""
+    centre = QPointF(view.viewport().rect().center())
+    event = QWheelEvent(centre, QPointF(view.viewport().mapToGlobal(centre.toPoint())),
+                        QPoint(0, 0), QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                        Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), event)
+
+
+def nodes(view: ChainView) -> dict[str, NodeItem]:
+    return {item.e_id: item for item in view.scene().items() if isinstance(item, NodeItem)}
+
+
+def test_a_big_chain_fitted_shows_its_overview_not_its_firms(big):
+    assert big.overview_shown
+    assert not nodes(big)
+    overview = big.overview
+    assert sum(g.count for g in overview.groups) == len(big.document.model.enterprises)
+    assert len(overview.flows.value) > 0
+
+
+def test_zooming_in_shows_the_real_firms_and_zooming_out_the_overview_again(qtbot, big):
+    for _ in range(12):
+        wheel(big, 3)
+    qtbot.waitUntil(lambda: not big.overview_shown and bool(nodes(big)))
+    visible = big.mapToScene(big.viewport().rect()).boundingRect()
+    model_ids = {e.id for e in big.document.model.enterprises}
+    shown = nodes(big)
+    assert set(shown) <= model_ids and len(shown) < len(model_ids)
+    assert any(visible.contains(item.scenePos()) for item in shown.values())
+    for _ in range(12):
+        wheel(big, -3)
+    qtbot.waitUntil(lambda: big.overview_shown)
+    assert not nodes(big)
+
+
+def test_double_clicking_a_group_drills_down_to_its_firms(qtbot, big):
+    overview = big.overview
+    k = max(range(len(overview.groups)), key=lambda k: overview.groups[k].count)
+    left, top, right, bottom = overview.groups[k].rect
+    point = big.mapFromScene(QPointF((left + right) / 2, (top + bottom) / 2))
+    qtbot.mouseDClick(big.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert not big.overview_shown
+    qtbot.waitUntil(lambda: bool(nodes(big)))
+    assert set(big.group_ids(k)) & set(nodes(big))
+
+
+def test_deleting_a_firm_updates_the_scene_without_rebuilding_it(qtbot, big):
+    big.zoom_by(1 / big.transform().m11())  # 100 %
+    document = big.document
+    qtbot.waitUntil(lambda: bool(nodes(big)))
+    before = nodes(big)
+    gone = next(iter(before))
+    count = sum(g.count for g in big.overview.groups)
+    with qtbot.waitSignal(document.changed):
+        document.delete({gone}, set())
+    after = nodes(big)
+    assert gone not in after and big.node_item(gone) is None
+    assert all(after[e_id] is item for e_id, item in before.items() if e_id in after)
+    assert len(set(before) & set(after)) >= len(before) - 1
+    for _ in range(12):
+        wheel(big, -3)
+    qtbot.waitUntil(lambda: big.overview_shown)
+    assert sum(g.count for g in big.overview.groups) == count - 1
+    document.undo_stack.undo()
+    assert sum(g.count for g in big.overview.groups) == count
+
+
+def test_the_filter_fades_firms_of_a_big_chain_as_they_come_into_view(qtbot, big):
+    park = next(e.park for e in big.document.model.enterprises if e.park)
+    big.set_filter(park=park)
+    expected = {e.id for e in big.document.model.enterprises if e.park == park}
+    assert big.matching_ids() == expected
+    big.zoom_by(1 / big.transform().m11())
+    qtbot.waitUntil(lambda: bool(nodes(big)))
+    for e_id, item in nodes(big).items():
+        assert (item.opacity() == 1.0) == (e_id in expected)
