@@ -64,18 +64,23 @@ def column_key(place: Place | None) -> int | None:
 def groups(layout: Layout, ids: list[str],
            places: dict[str, Place]) -> tuple[list[Group], NDArray[np.int64]]:
     """The groups of a layout and the group of each enterprise (row in ``ids``; -1 for a
-    firm the layout left out)."""
+    firm the layout left out).
+
+    A group's box is not where its firms are (a park's firms run through several lanes of
+    a wrapped column, between other parks'): the groups of a column are stacked in it, top
+    to bottom in the layout's order, each as tall as its share of the column's firms (at
+    least ``MIN_SHARE`` of the column, so that its label shows), with a gap between.
+    """
     row = {e_id: i for i, e_id in enumerate(ids)}
     member = np.full(len(ids), -1, np.int64)
     result: list[Group] = []
     banded = {band.column for band in layout.bands}
     for band in layout.bands:
-        lefts, tops, rights, bottoms = zip(*band.rects, strict=True)
         column = next(c for c in layout.columns if c.key == band.column)
         rows = [row[e_id] for e_id in band.ids if e_id in row]
         member[rows] = len(result)
         result.append(Group(band.column, column.position, band.park,
-                            (min(lefts), min(tops), max(rights), max(bottoms)), len(rows)))
+                            (column.left, column.top, column.right, column.bottom), len(rows)))
     for column in layout.columns:
         if column.key in banded:
             continue
@@ -90,7 +95,33 @@ def groups(layout: Layout, ids: list[str],
                 if k >= 0:
                     member[i] = k
                     result[k].count += 1
+    for column in layout.columns:
+        _stack([g for g in result if g.column == column.key], column.left, column.top,
+               column.right, column.bottom)
     return result, member
+
+
+MIN_SHARE = 0.03  # the smallest box's share of its column's height
+GAP_SHARE = 0.01  # the gap between two boxes, as a share of the column's height
+INSET = 10.0  # scene units between a column's edge and its boxes
+
+
+def _stack(column_groups: list[Group], left: float, top: float, right: float,
+           bottom: float) -> None:
+    if not column_groups:
+        return
+    height = max(bottom - top, 120.0)
+    gap = height * GAP_SHARE
+    room = height - gap * (len(column_groups) - 1)
+    counts = np.array([max(g.count, 0) for g in column_groups], float)
+    share = counts / counts.sum() if counts.sum() > 0 else np.full(len(counts), 1 / len(counts))
+    share = np.maximum(share, min(MIN_SHARE, 1 / len(counts)))
+    share /= share.sum()
+    y = top
+    for g, part in zip(column_groups, share.tolist(), strict=True):
+        h = room * part
+        g.rect = (left + INSET, y, right - INSET, y + h)
+        y += h + gap
 
 
 def flows(member: NDArray[np.int64], supplier: NDArray[np.int64], buyer: NDArray[np.int64],

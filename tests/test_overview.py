@@ -8,6 +8,8 @@ hundred firms (generated in a blink) behaves like one of 100,000.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -49,11 +51,15 @@ def test_groups_hold_every_laid_out_firm_once_and_flows_every_value_between_them
     assert trade.links.sum() == between.sum()
     assert ((trade.connected_share() >= 0) & (trade.connected_share() <= 1)).all()
     assert (trade.source != trade.target).all()
-    # every firm is inside its group's box
-    for i, e_id in enumerate(ids):
-        x, y = laid_out.positions[e_id]
-        left, top, right, bottom = found[member[i]].rect
-        assert left <= x <= right and top <= y <= bottom
+    # each group's box is inside its column, and the boxes of a column do not overlap
+    for column in laid_out.columns:
+        boxes = sorted(g.rect for g in found if g.column == column.key)
+        assert boxes
+        for left, top, right, bottom in boxes:
+            assert column.left <= left < right <= column.right
+            assert column.top <= top < bottom <= column.bottom + 1e-6
+        for above, below in itertools.pairwise(boxes):
+            assert above[3] <= below[1]
 
 
 @pytest.fixture

@@ -264,10 +264,13 @@ class Decorations:
                                          HEADER_H / 2 + light.ascent() + 1), second)
             last_right = x + total
         sampled = view.links_sampled
-        if (view.transform().m11() < SCREEN_LABEL_LOD or sampled) and view.has_nodes:
+        overview = view.overview_shown
+        if (view.transform().m11() < SCREEN_LABEL_LOD or sampled) and (view.has_nodes
+                                                                        or overview):
             painter.setFont(small)
             names = view.transform().m11() < SCREEN_LABEL_LOD
-            hint = tr("Zoom in to see names and every link" if sampled and names
+            hint = tr("Overview: double-click a group or zoom in to see its firms" if overview
+                      else "Zoom in to see names and every link" if sampled and names
                       else "Zoom in to see every link" if sampled else "Zoom in to see names")
             box = QRectF(8, view.viewport().height() - 24, light.horizontalAdvance(hint) + 14, 18)
             painter.setPen(Qt.PenStyle.NoPen)

@@ -266,19 +266,22 @@ class ChainView(QGraphicsView):
         return [self._ids[i] for i in np.flatnonzero(self._member == group).tolist()]
 
     def drill_down(self, group: int) -> None:
-        """Show the real firms of an overview group: zoom in on it (its top, when the whole
-        group would be too small to tell its firms apart)."""
-        if self._overview is None or not 0 <= group < len(self._overview.groups):
+        """Show the real firms of an overview group: zoom to where its firms are (at least
+        far enough in to tell them apart, around the member nearest their middle)."""
+        rows = np.flatnonzero(self._member == group)
+        if len(rows) == 0:
             return
-        left, top, right, bottom = self._overview.groups[group].rect
+        pos = self._pos[rows]
+        lo, hi = pos.min(axis=0), pos.max(axis=0)
         view = self.viewport().rect()
-        fit = min(view.width() / max(right - left, 1.0),
-                  (view.height() - HEADER_H) / max(bottom - top, 1.0))
-        scale = max(min(fit * 0.9, 1.0), OVERVIEW_SCALE * 1.5)
+        fit = min((view.width() - 200) / max(hi[0] - lo[0] + LANE, 1.0),
+                  (view.height() - HEADER_H - 40) / max(hi[1] - lo[1] + ROW, 1.0))
+        scale = max(min(fit, 1.0), OVERVIEW_SCALE * 1.5)
         self._set_scale(scale)
-        height = (view.height() - HEADER_H) / scale
-        centre_y = (top + bottom) / 2 if bottom - top <= height else top + height / 2 - ROW / 2
-        self.centerOn(QPointF((left + right) / 2, centre_y - HEADER_H / 2 / scale))
+        middle = (lo + hi) / 2
+        nearest = pos[int(np.argmin(np.hypot(*(pos - middle).T)))]
+        centre = middle if scale == min(fit, 1.0) else nearest
+        self.centerOn(QPointF(float(centre[0]), float(centre[1]) - HEADER_H / 2 / scale))
         self._sync_view()
 
     def node_item(self, e_id: str) -> NodeItem | None:

@@ -467,6 +467,9 @@ ZH = {
     "(empty)": "（空）",
     "Reading {0} returned surveys…": "正在读取 {0} 份回收的调查表…",
     "Cannot read the returned surveys": "无法读取回收的调查表",
+    "{0} firms · {1} on the platform": "{0} 家企业 · {1} 已上平台",
+    "Overview: double-click a group or zoom in to see its firms":
+        "概览：双击分组或放大以查看其中的企业",
 }
 
 

@@ -33,7 +33,7 @@ MAX_BANDS = 600  # widest flows drawn (the rest are thinner than a hairline anyw
 MIN_BAND_PX = 1.0
 
 
-def flow_colour(share: float, alpha: float = 0.55) -> QColor:
+def flow_colour(share: float, alpha: float = 0.5) -> QColor:
     """Grey for no data-connected trade, the data-connected links' blue for all of it."""
     colour = palette.mix(palette.LINK, palette.LINK_CONNECTED, float(min(max(share, 0.0), 1.0)))
     colour.setAlphaF(alpha)
@@ -137,11 +137,6 @@ class OverviewItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         exposed = option.exposedRect
-        painter.setPen(Qt.PenStyle.NoPen)
-        for path, colour in reversed(self._paths):  # the widest last, on top
-            if path.controlPointRect().intersects(exposed):
-                painter.setBrush(colour)
-                painter.drawPath(path)
         border = QPen(palette.MUTED_INK, 1.2)
         border.setCosmetic(True)
         font = QFont(self.view.fonts["park"])
@@ -157,9 +152,21 @@ class OverviewItem(QGraphicsItem):
             painter.setPen(border)
             painter.setBrush(palette.mix(palette.PAPER, palette.LINK_CONNECTED, 0.06 + 0.18 * share))
             painter.drawRoundedRect(box, 6 / lod, 6 / lod)
+        # the flows over the boxes (a flow past a column crosses it), the labels over both
+        painter.setPen(Qt.PenStyle.NoPen)
+        for path, colour in reversed(self._paths):  # the widest last, on top
+            if path.controlPointRect().intersects(exposed):
+                painter.setBrush(colour)
+                painter.drawPath(path)
+        for g in self.groups:
+            box = QRectF(g.rect[0], g.rect[1], g.rect[2] - g.rect[0], g.rect[3] - g.rect[1])
+            if not box.intersects(exposed):
+                continue
+            share = g.connected / g.count if g.count else 0.0
             # the label, in pixels: name, firms, share on the platform
             width_px = box.width() * lod
-            if width_px < 40 or box.height() * lod < 24:
+            height_px = box.height() * lod
+            if width_px < 40 or height_px < metrics.height():
                 continue
             painter.save()
             painter.translate(box.left(), box.top())
@@ -168,7 +175,8 @@ class OverviewItem(QGraphicsItem):
             painter.setFont(font)
             painter.setPen(palette.INK)
             title = metrics.elidedText(self.title(g), Qt.TextElideMode.ElideRight, inner)
-            painter.drawText(QPointF(5, 4 + metrics.ascent()), title)
+            top_px = min(4.0, (height_px - metrics.height()) / 2)
+            painter.drawText(QPointF(5, top_px + metrics.ascent()), title)
             if box.height() * lod >= 44:
                 painter.setFont(small)
                 painter.setPen(palette.MUTED_INK)
