@@ -133,6 +133,10 @@ class Draws:
     park_project: Ints  # the project of each park assignment
     park_benefit: Floats  # (park assignments x 2) discounted benefits to the core and SMEs
     park_npv: dict[str, float]  # what park projects cost the government, core and operators
+    passes: _Passes = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.passes = _Passes.of(self)
 
     @classmethod
     def of(cls, model: ChainModel, scenario: str) -> Draws:
@@ -281,64 +285,64 @@ def simulate(model: ChainModel, scenario: str, draws: int = 1000, seed: int = 0,
 
 
 def _chunk(setup: Draws, takes: Bools, multiplier: Floats) -> dict[str, Floats]:
-    """The KPIs of a chunk of draws (docs/method.md, “Who takes part”)."""
-    arrays, full, picked = setup.arrays, setup.full, setup.picked
-    scenario = setup.scenario
-    draws, n, horizon = len(takes), len(arrays.size_factor), len(full.years)
+    """The KPIs of a chunk of draws (docs/method.md, “Who takes part”).
+
+    A project stays live once live, so levels and connections never fall: a firm's
+    connection is the year it connects, a link's the later of its ends', and a level
+    condition the year it is first met; no draw needs arrays over every year."""
+    full, picked, scenario, passes = setup.full, setup.picked, setup.scenario, setup.passes
+    draws, horizon = len(takes), len(full.years)
     taken = takes.astype(float)
     weighted = taken * multiplier[:, picked.project]  # own benefits scale with M
     costs = taken @ setup.own[:, :3]  # (draws x 3): core, SMEs, government
     benefits = weighted @ setup.own[:, 3:]  # (draws x 2): core, SMEs
     benefits += multiplier[:, setup.park_project] @ setup.park_benefit
-    maturity, connected = _levels(setup, taken)
-    subsidy_core, subsidy_sme = _subsidies(setup, takes, taken, maturity)
-    links = _link_benefits(setup, connected)
+    connects = _first_connected(setup, takes)
+    subsidy_core, subsidy_sme = _subsidies(setup, takes, taken)
+    links = _link_benefits(setup, connects)
     npv_core = benefits[:, 0] + links[0] - costs[:, 0] + subsidy_core - setup.park_npv["core"]
     npv_sme = benefits[:, 1] + links[1] - costs[:, 1] + subsidy_sme
     npv_park = np.full(draws, 0.0 - setup.park_npv["park"])
     npv_government = 0.0 - (subsidy_core + subsidy_sme + costs[:, 2]
                             + setup.park_npv["government"])
     smes = setup.non_core
-    share = connected[:, smes, :].mean(axis=1) if smes.any() \
-        else np.full((draws, horizon), np.nan)
-    digitalised = maturity[:, smes, -1] >= scenario.target_level if horizon else \
-        np.zeros((draws, 0), bool)
+    count = int(smes.sum())
+    if count:  # SMEs connected by each year: a count of connection years, summed up
+        cells = (np.arange(draws)[:, None] * (horizon + 1) + connects[:, smes]).ravel()
+        by_year = np.bincount(cells, minlength=draws * (horizon + 1)).reshape(draws, -1)
+        share = by_year.cumsum(axis=1)[:, :horizon] / count
+    else:
+        share = np.full((draws, horizon), np.nan)
+    if horizon and count:
+        level_end = np.minimum(4, passes.level_end + taken @ passes.gain_end)
+        digitalised = (level_end[:, smes] >= scenario.target_level).mean(axis=1)
+    else:
+        digitalised = np.full(draws, np.nan)
     return {
         "npv": npv_core + npv_sme + npv_park + npv_government,
         "npv_core": npv_core, "npv_sme": npv_sme, "npv_park": npv_park,
         "npv_government": npv_government,
         "connected_share_end": share[:, -1] if horizon else np.full(draws, np.nan),
-        "digitalised_share_end": digitalised.mean(axis=1) if smes.any() and horizon
-        else np.full(draws, np.nan),
-        "islands_end": _islands_end(arrays, links[2], draws, n) if horizon
+        "digitalised_share_end": digitalised,
+        "islands_end": _islands_end(setup, connects < horizon) if horizon
         else np.full(draws, np.nan),
         "connected_share": share,
     }
 
 
-def _levels(setup: Draws, taken: Floats) -> tuple[Ints, Bools]:
-    """Level and platform connection of every enterprise in every year of each draw
-    (draws x enterprises x years), counting the park projects (always there) and the
-    assignments that take place."""
-    from scipy.sparse import csr_matrix
-
-    arrays, full, picked = setup.arrays, setup.full, setup.picked
-    draws, n, horizon = len(taken), len(arrays.size_factor), len(full.years)
-    live = full.trace.live
-    park_gain, park_connects = _park_levels(setup)
-    found = []
-    for values, base in ((arrays.p_gain[picked.project].astype(float), park_gain),
-                         (arrays.p_connects[picked.project].astype(float), park_connects)):
-        a, y = np.nonzero(live & (values > 0)[:, None])
-        # (enterprises x years) x assignments: what each assignment adds where it is live
-        adds = csr_matrix((values[a], (picked.who[a] * horizon + y, a)),
-                          shape=(n * horizon, len(values)))
-        total = np.asarray(adds @ taken.T).T.reshape(draws, n, horizon)
-        found.append(total + base[None, :, :])
-    maturity = np.minimum(4, arrays.maturity[None, :, None] + np.rint(found[0])).astype(
-        np.int64)
-    connected = arrays.platform[None, :, None] | (found[1] > 0)
-    return maturity, connected
+def _first_connected(setup: Draws, takes: Bools) -> Ints:
+    """(draws x enterprises) the column each enterprise is first connected in (the number
+    of columns: never): the earliest of its own, its park's and its connecting assignments
+    that take place."""
+    passes = setup.passes
+    first = np.repeat(passes.connected_from[None, :], len(takes), axis=0)
+    if len(passes.connecting):
+        live_from = np.where(takes[:, passes.connecting], passes.connecting_from, np.int16(
+            passes.shape[1]))
+        earliest = np.minimum.reduceat(live_from, passes.connecting_starts, axis=1)
+        firms = passes.connecting_firms
+        first[:, firms] = np.minimum(first[:, firms], earliest)
+    return first
 
 
 def _park_levels(setup: Draws) -> tuple[Floats, Floats]:
@@ -360,26 +364,54 @@ def _park_levels(setup: Draws) -> tuple[Floats, Floats]:
     return found[0], np.minimum(found[1], 1.0)
 
 
-def _subsidies(setup: Draws, takes: Bools, taken: Floats, maturity: Ints
-               ) -> tuple[Floats, Floats]:
+def _level_from(taken: Floats, group: _LevelGroup, level: int) -> Ints:
+    """(draws x the group's firms) the column each firm first is at ``level`` (the number
+    of columns: never)."""
+    count = len(group.firms)
+    horizon = len(group.start) // max(count, 1)
+    at = (taken @ group.gain).reshape(len(taken), count, horizon) + group.start.reshape(
+        count, horizon)
+    reached: Ints = horizon - (at >= level).sum(axis=2)
+    return reached
+
+
+def _subsidies(setup: Draws, takes: Bools, taken: Floats) -> tuple[Floats, Floats]:
     """The discounted subsidies paid to the core and to the SMEs in each draw: the claims
     of the assignments that take place, paid once the firm's level is reached in that draw,
-    and an enterprise's paid claims cut by the cap (the engine's rule)."""
+    and an enterprise's paid claims cut by the cap (the engine's rule).
+
+    Firms whose claims together stay within the cap are paid every claim (once their level
+    is reached), so their draws are matrix products; only the others go claim by claim."""
+    passes, scenario = setup.passes, setup.scenario
+    gate = scenario.subsidy_min_level
+    draws, horizon = len(takes), passes.shape[1]
+    if gate is None:
+        paid = taken @ passes.safe_linear
+    else:
+        paid = np.zeros((draws, 2))
+        group = passes.safe_group
+        if len(group.firms):
+            factor = np.r_[setup.full.factor, 0.0]  # the number of columns: never paid
+            reached = _level_from(taken, group, gate)
+            when = factor[np.maximum(reached[:, :, None], np.arange(horizon))]
+            when = when.reshape(draws, -1)
+            for k, claims in enumerate(passes.safe_claims):
+                paid[:, k] = np.einsum("dc,dc->d", taken @ claims, when)
+    if len(passes.risky):
+        paid += _capped_subsidies(setup, takes[:, passes.risky], taken)
+    return paid[:, 0], paid[:, 1]
+
+
+def _capped_subsidies(setup: Draws, takes: Bools, taken: Floats) -> Floats:
+    """(draws x 2) what the firms whose claims can pass the cap are paid, claim by claim:
+    ``takes`` says which of their claims (passes.risky) take place in each draw."""
     from planner.engine import _capped
 
-    full, picked, scenario = setup.full, setup.picked, setup.scenario
+    full, picked, scenario, passes = setup.full, setup.picked, setup.scenario, setup.passes
     tr = full.trace
-    n, horizon = len(setup.arrays.size_factor), len(full.years)
-    share = np.stack([tr.core_pays, 1 - tr.core_pays], axis=1)  # (assignments x 2)
-    total = np.bincount(picked.who, weights=tr.capex_claim + tr.opex_claim.sum(axis=1),
-                        minlength=n)
-    cap = scenario.subsidy_cap
-    capped = cap is not None and bool(np.any(total[picked.who] > cap))
-    if scenario.subsidy_min_level is None and not capped:  # every claim paid when it arises
-        both = taken @ (setup.claims[:, None] * share)
-        return both[:, 0], both[:, 1]
-    claims = (tr.capex_claim > 0) | tr.opex_claim.any(axis=1)
-    d, a = np.nonzero(takes & claims[None, :])
+    n, horizon = passes.shape
+    d, i = np.nonzero(takes)
+    a = passes.risky[i]
     firm = picked.who[a]
     capex_claim, opex_claim = tr.capex_claim[a], tr.opex_claim[a]
     offset = tr.start_offset[a]
@@ -388,56 +420,190 @@ def _subsidies(setup: Draws, takes: Bools, taken: Floats, maturity: Ints
         capex_column = np.where(tr.in_horizon[a], offset, horizon)
         opex_column = np.broadcast_to(columns, (len(a), horizon))
     else:
-        reached = np.where(maturity >= scenario.subsidy_min_level, columns, horizon)
-        first_from = np.minimum.accumulate(reached[:, :, ::-1], axis=2)[:, :, ::-1]
-        capex_column = np.where(tr.in_horizon[a], first_from[d, firm, offset], horizon)
-        opex_column = first_from[d, firm]
-    capex_paid = np.where(capex_column < horizon, capex_claim, 0.0)
-    opex_paid = np.where(opex_column < horizon, opex_claim, 0.0)
-    if cap is not None and capped and len(a):
-        # the cap binds only where a firm's claims could pass it; elsewhere all are paid
-        risky = np.flatnonzero(total[firm] > cap)
-        if len(risky):
-            capex_paid[risky], opex_paid[risky] = _capped(
-                cap, d[risky] * n + firm[risky],
-                setup.arrays.p_rank[picked.project[a[risky]]], picked.start[a[risky]],
-                scenario.start_year, capex_claim[risky], capex_column[risky],
-                opex_claim[risky], np.ascontiguousarray(opex_column[risky]))
+        reached = _level_from(taken, passes.risky_group, scenario.subsidy_min_level)
+        reached = reached[d, passes.risky_position[i]]
+        capex_column = np.where(tr.in_horizon[a], np.maximum(offset, reached), horizon)
+        opex_column = np.maximum(columns[None, :], reached[:, None])
+    capex_paid, opex_paid = _capped(
+        scenario.subsidy_cap, d * n + firm, setup.arrays.p_rank[picked.project[a]],
+        picked.start[a], scenario.start_year, capex_claim, capex_column, opex_claim,
+        np.ascontiguousarray(opex_column))
     factor = np.r_[full.factor, 0.0]  # column horizon: never paid
     value = capex_paid * factor[capex_column] + (opex_paid * factor[opex_column]).sum(axis=1)
+    share = tr.core_pays[a]
     draws = len(takes)
-    return (np.bincount(d, weights=value * share[a, 0], minlength=draws).astype(float),
-            np.bincount(d, weights=value * share[a, 1], minlength=draws).astype(float))
+    return np.stack([np.bincount(d, weights=value * share, minlength=draws),
+                     np.bincount(d, weights=value * (1 - share), minlength=draws)], axis=1)
 
 
-def _link_benefits(setup: Draws, connected: Bools) -> tuple[Floats, Floats, Bools]:
-    """Per draw, the discounted link benefits of the core and of the SMEs; and which links
-    are data-connected in the last year (draws x links)."""
-    arrays, scenario = setup.arrays, setup.scenario
-    u, v = arrays.link_u, arrays.link_v
-    draws, horizon = len(connected), connected.shape[2]
-    link = arrays.link_flag[None, :, None] | (connected[:, u, :] & connected[:, v, :])
-    fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
-    half = np.where(fresh, scenario.link_benefit_rate * arrays.link_value / 2, 0.0)
-    core = arrays.firm_core == np.arange(len(arrays.size_factor))
-    weights = np.stack([half * (core[u].astype(float) + core[v]),
-                        half * ((~core[u]).astype(float) + ~core[v])], axis=1)  # (links x 2)
-    both = np.einsum("dly,lk,y->kd", link, weights, setup.full.factor) if link.size else \
-        np.zeros((2, draws))
-    end = link[:, :, -1] if horizon else np.zeros((draws, len(u)), bool)
-    return both[0], both[1], end
+def _link_benefits(setup: Draws, connects: Ints) -> tuple[Floats, Floats]:
+    """Per draw, the discounted link benefits of the core and of the SMEs (only links not
+    connected at the start, and not between two platform firms, bring one): from the later
+    of the columns its two ends connect in, a lookup in the discount factors summed from
+    each column on."""
+    passes = setup.passes
+    u, v = passes.benefit_links
+    from_column = np.maximum(connects[:, u], connects[:, v])
+    both = passes.discounted_from[from_column] @ passes.benefit_weights
+    return both[:, 0], both[:, 1]
 
 
-def _islands_end(arrays: ChainArrays, link_end: Bools, draws: int, n: int) -> Floats:
-    """Islands in the last year, per draw: each draw's copy of the chain is a block of a
-    graph of draws x enterprises nodes, so each component lies in one draw."""
+def _islands_end(setup: Draws, connected: Bools) -> Floats:
+    """Islands in the last year, per draw, given which enterprises are connected then.
+    The groups joined in every draw (by links connected at the start or between firms
+    connected in every draw) are fixed; each draw's copy of the links that may or may not be
+    connected joins them further, as a block of a graph of draws x groups nodes, so each
+    component lies in one draw."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
-    d, link = np.nonzero(link_end)
-    size = draws * n
-    graph = coo_matrix((np.ones(len(d)), (arrays.link_u[link] + d * n,
-                                          arrays.link_v[link] + d * n)), shape=(size, size))
-    _, labels = connected_components(graph, directed=False)
-    _, first = np.unique(labels, return_index=True)
-    return np.bincount(first // n, minlength=draws).astype(float)
+    passes = setup.passes
+    draws = len(connected)
+    nodes = passes.island_nodes
+    if not nodes:
+        return np.full(draws, float(passes.island_fixed))
+    u, v = passes.island_links
+    d, j = np.nonzero(connected[:, u] & connected[:, v])
+    size = draws * nodes
+    graph = coo_matrix((np.ones(len(d), np.int8), (passes.island_u[j] + d * nodes,
+                                                   passes.island_v[j] + d * nodes)),
+                       shape=(size, size))
+    count, labels = connected_components(graph, directed=False)
+    draw_of = np.empty(count, np.int64)
+    draw_of[labels] = np.arange(size) // nodes  # any node of a component gives its draw
+    return passes.island_fixed + np.bincount(draw_of, minlength=draws).astype(float)
+
+
+@dataclass
+class _LevelGroup:
+    """Some firms' levels in every column: what each assignment adds, and the start."""
+
+    firms: Ints
+    gain: Any  # sparse (assignments x (firms x years)): the level each adds, when live
+    start: Floats  # (firms x years): own level plus the park projects' gains
+
+    @classmethod
+    def of(cls, setup: Draws, start_level: Floats, firms: Ints) -> _LevelGroup:
+        from scipy.sparse import csr_matrix
+
+        tr, picked = setup.full.trace, setup.picked
+        count, horizon = tr.live.shape
+        position = np.full(len(start_level), -1)
+        position[firms] = np.arange(len(firms))
+        gain = setup.arrays.p_gain[picked.project]
+        a, y = np.nonzero(tr.live & ((gain > 0) & (position[picked.who] >= 0))[:, None])
+        return cls(firms=firms, start=start_level[firms].ravel(),
+                   gain=csr_matrix((gain[a].astype(float),
+                                    (a, position[picked.who[a]] * horizon + y)),
+                                   shape=(count, len(firms) * horizon)))
+
+
+@dataclass
+class _Passes:
+    """What the passes over a chunk of draws need that no draw changes."""
+
+    shape: tuple[int, int]  # enterprises, years
+    connected_from: Ints  # (enterprises) first column connected whoever takes part
+    connecting: Ints  # the assignments that connect their firm inside the horizon, by firm
+    connecting_from: Ints  # and the column they are live from
+    connecting_starts: Ints  # where each firm's run of them starts
+    connecting_firms: Ints  # and its firm
+    level_end: Floats  # (enterprises) level in the last year whoever takes part
+    gain_end: Any  # sparse (assignments x enterprises): the level each adds by the last year
+    safe_linear: Floats  # (assignments x 2) claims of firms within the cap, to core and SMEs
+    safe_group: _LevelGroup  # the firms with claims within the cap
+    # per party, sparse (assignments x (safe firms x years)): each claim of a firm within
+    # the cap, by the column it arises in, times the party's share
+    safe_claims: list[Any]
+    risky: Ints  # the assignments with claims of firms whose claims can pass the cap
+    risky_group: _LevelGroup  # their firms
+    risky_position: Ints  # each of those assignments' firm among them
+    benefit_links: tuple[Ints, Ints]  # ends of the links that can bring a benefit
+    benefit_weights: Floats  # (those links x 2): yearly benefit to the core and to the SMEs
+    discounted_from: Floats  # (years + 1): the discount factors summed from each column on
+    island_links: tuple[Ints, Ints]  # ends of the links connected in some draws only
+    island_u: Ints  # and their ends' fixed groups, numbered 0 .. island_nodes - 1
+    island_v: Ints
+    island_nodes: int
+    island_fixed: int  # fixed groups no such link touches
+
+    @classmethod
+    def of(cls, setup: Draws) -> _Passes:
+        from scipy.sparse import coo_matrix, csr_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        arrays, full, picked, scenario = setup.arrays, setup.full, setup.picked, setup.scenario
+        tr = full.trace
+        n, horizon, count = len(arrays.size_factor), len(full.years), len(picked.who)
+        park_gain, park_connects = _park_levels(setup)
+        start_level = arrays.maturity[:, None] + park_gain  # (enterprises x years)
+        # levels and connections never fall: count the columns to find the first
+        connected_from = horizon - ((arrays.platform[:, None] + park_connects) > 0).sum(axis=1)
+        live_from = horizon - tr.live.sum(axis=1)
+        connecting = np.flatnonzero(arrays.p_connects[picked.project] & (live_from < horizon))
+        connecting = connecting[np.argsort(picked.who[connecting], kind="stable")]
+        connecting_firms, connecting_starts = np.unique(picked.who[connecting],
+                                                        return_index=True)
+        gain = arrays.p_gain[picked.project].astype(float)
+        end = np.flatnonzero(tr.live[:, -1] & (gain > 0)) if horizon else np.zeros(0, int)
+        gain_end = csr_matrix((gain[end], (end, picked.who[end])), shape=(count, n))
+
+        # subsidy claims: (assignments x years) by the column they arise in
+        arising = tr.opex_claim.copy()
+        inside = np.flatnonzero(tr.in_horizon)
+        arising[inside, tr.start_offset[inside]] += tr.capex_claim[inside]
+        has_claim = arising.any(axis=1) if horizon else np.zeros(count, bool)
+        total = np.bincount(picked.who, weights=tr.capex_claim + tr.opex_claim.sum(axis=1),
+                            minlength=n)
+        cap = scenario.subsidy_cap
+        at_risk = total > cap if cap is not None else np.zeros(n, bool)
+        safe = has_claim & ~at_risk[picked.who]
+        risky = np.flatnonzero(has_claim & at_risk[picked.who])
+        share = np.stack([tr.core_pays, 1 - tr.core_pays], axis=1)
+        safe_linear = np.where(safe[:, None], setup.claims[:, None] * share, 0.0)
+        safe_firms, position = np.unique(picked.who[safe], return_inverse=True)
+        a, y = np.nonzero(arising * safe[:, None])
+        column = position[np.searchsorted(np.flatnonzero(safe), a)] * horizon + y
+        safe_claims = [csr_matrix((arising[a, y] * share[a, k], (a, column)),
+                                  shape=(count, len(safe_firms) * horizon)) for k in (0, 1)]
+        risky_firms, risky_position = np.unique(picked.who[risky], return_inverse=True)
+
+        # links that can bring a benefit, with their yearly benefit to the core and SMEs
+        u, v = arrays.link_u, arrays.link_v
+        fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+        half = np.where(fresh, scenario.link_benefit_rate * arrays.link_value / 2, 0.0)
+        is_core = arrays.firm_core == np.arange(n)
+        weights = np.stack([half * (is_core[u].astype(float) + is_core[v]),
+                            half * ((~is_core[u]).astype(float) + ~is_core[v])], axis=1)
+        useful = np.flatnonzero(weights.any(axis=1))
+
+        # islands at the end: the firms connected by then in every draw, and in some
+        def connected_by_end(takes_part: Bools) -> Bools:
+            found: Bools = connected_from < horizon
+            found[picked.who[connecting[takes_part[connecting]]]] = True
+            return found
+
+        surely = connected_by_end(setup.threshold >= 1.0)  # U < 1 always
+        maybe = connected_by_end(np.ones(count, bool))
+        always = arrays.link_flag | (surely[u] & surely[v])
+        sometimes = ~always & (maybe[u] & maybe[v])
+        fixed_count, group = connected_components(
+            coo_matrix((np.ones(int(always.sum())), (u[always], v[always])), shape=(n, n)),
+            directed=False) if n else (0, np.zeros(0, np.int64))
+        joining = np.flatnonzero(sometimes & (group[u] != group[v]))
+        touched, ends = np.unique(np.r_[group[u[joining]], group[v[joining]]],
+                                  return_inverse=True)
+        return cls(shape=(n, horizon), connected_from=connected_from.astype(np.int16),
+                   connecting=connecting, connecting_from=live_from[connecting].astype(np.int16),
+                   connecting_starts=connecting_starts, connecting_firms=connecting_firms,
+                   level_end=start_level[:, -1] if horizon else np.zeros(n), gain_end=gain_end,
+                   safe_linear=safe_linear, safe_group=_LevelGroup.of(setup, start_level,
+                                                                      safe_firms),
+                   safe_claims=safe_claims, risky=risky,
+                   risky_group=_LevelGroup.of(setup, start_level, risky_firms),
+                   risky_position=risky_position,
+                   benefit_links=(u[useful], v[useful]), benefit_weights=weights[useful],
+                   discounted_from=np.r_[np.cumsum(full.factor[::-1])[::-1], 0.0],
+                   island_links=(u[joining], v[joining]), island_u=ends[:len(joining)],
+                   island_v=ends[len(joining):], island_nodes=len(touched),
+                   island_fixed=fixed_count - len(touched))
