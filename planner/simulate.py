@@ -8,7 +8,9 @@ with every assignment; most of what an assignment adds does not depend on the ot
 draws is a matrix product of "which assignments take place" with those per-assignment
 rows. What does depend on the others — levels and platform connection, hence link
 benefits, islands and level-gated subsidies, and the cap — is worked out per draw
-with arrays over (draws x enterprises x years), the cap by the engine's own rule.
+with arrays over (draws x enterprises): a project stays live once live, so a firm's
+connection is one year and a level condition the first year it is met; the cap by the
+engine's own rule.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from models.chain import (
 from models.files import save_model
 from planner.cli import main
 from planner.engine import evaluate
+from planner.generate import generate
 from planner.simulate import KPIS, Cancelled, Draws, simulate
 
 approx = pytest.approx
@@ -86,7 +87,7 @@ def _model(**scenario: object) -> ChainModel:
 
 
 def _deterministic(model: ChainModel) -> dict[str, float]:
-    """The KPIs of §3/§9 for the model as it is (every assignment takes place)."""
+    """The KPIs of the model's first scenario as it is (every assignment takes place)."""
     result = evaluate(model)[0]
     n = len(model.enterprises)
     smes = [i for i, e in enumerate(model.enterprises) if e.role != "core"]
@@ -119,6 +120,31 @@ def test_a_draw_where_everyone_takes_part_as_estimated_is_the_deterministic_eval
     assert list(values["participation"]) == [1.0, 1.0, 1.0]
     assert evaluate(model)[0].npv == approx(expected["npv_core"] + expected["npv_sme"]
                                             + expected["npv_park"] + expected["npv_government"])
+
+
+@pytest.mark.parametrize("policy", [{}, {"subsidy_min_level": 2, "subsidy_cap": 30.0},
+                                    {"subsidy_min_level": 3}, {"subsidy_cap": 10.0}])
+def test_each_draw_is_the_engine_on_the_assignments_that_take_place(policy):
+    """On a generated chain (islands, parks, claims within and beyond the cap), each draw
+    with every benefit as estimated has the KPIs the engine gives the plan that keeps only
+    the assignments taking place in that draw."""
+    model = generate(120, seed=5)
+    for scenario in model.scenarios:
+        scenario = dataclasses.replace(scenario, **policy)
+        alone = dataclasses.replace(
+            model, scenarios=[scenario],
+            assignments=[a for a in model.assignments if a.scenario == scenario.name],
+            park_assignments=[b for b in model.park_assignments if b.scenario == scenario.name])
+        setup = Draws.of(alone, scenario.name)
+        u = np.random.default_rng(1).random((3, len(alone.enterprises)))
+        values = setup.evaluate(u, np.ones((3, len(alone.projects))))
+        for draw, takes in enumerate(values["takes"]):
+            kept = set(setup.picked.rows[takes > 0].tolist())
+            plan = dataclasses.replace(alone, assignments=[
+                a for i, a in enumerate(alone.assignments) if i in kept])
+            for key, value in _deterministic(plan).items():
+                assert values[key][draw] == approx(value, rel=1e-9, abs=1e-6), \
+                    (scenario.name, draw, key)
 
 
 def test_certain_participation_and_no_ranges_give_a_result_of_zero_width():
