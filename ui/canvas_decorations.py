@@ -63,6 +63,7 @@ class Decorations:
     """The layout's columns and bands, and how to paint them."""
 
     def __init__(self, fonts: dict[str, QFont]):
+        self.overview = False  # a big chain's overview is shown: no park bands behind it
         self.fonts = fonts
         self.columns: list[Column] = []
         self.bands: list[Band] = []
@@ -125,6 +126,8 @@ class Decorations:
             else:
                 painter.setBrush(palette.PANEL_ALT if column.position == "core" else palette.PANEL)
                 painter.drawRoundedRect(panel, 12, 12)
+        if self.overview:  # the overview's boxes stand for the park bands
+            return
         painter.setBrush(palette.BAND)
         marked = {self.selected_park, self.drop_park} - {""}
         for band in self.bands:

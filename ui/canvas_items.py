@@ -499,11 +499,15 @@ class LinkBatchItem(QGraphicsItem):
                     painter.drawPath(path(r))
         painter.setBrush(_NO_BRUSH)
         current = -1
+        # thousands of hairlines: without antialiasing they draw several times faster
+        antialiased = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, wide)
         for r, s in zip(rows.tolist(), style[rows].tolist(), strict=True):
             if s != current:
                 painter.setPen(self._pen(s, lod, wide))
                 current = s
             painter.drawPath(path(r))
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
         for r in selected:
             if r is not None:
                 painter.setPen(self._pen(int(style[r]), max(lod, 0.5), True))

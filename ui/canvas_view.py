@@ -479,6 +479,7 @@ class ChainView(QGraphicsView):
             if self._overview is not None:
                 self.scene().removeItem(self._overview)
                 self._overview = None
+                self.decorations.overview = False
                 if self._batch is not None:
                     self._batch.setVisible(True)
             return
@@ -489,6 +490,9 @@ class ChainView(QGraphicsView):
             self._overview_dirty = True
         if self._overview.isVisible() != zoomed_out:
             self._overview.setVisible(zoomed_out)
+        if self.decorations.overview != zoomed_out:
+            self.decorations.overview = zoomed_out
+            self.viewport().update()
         if self._batch is not None and self._batch.isVisible() == zoomed_out:
             self._batch.setVisible(not zoomed_out)
         if zoomed_out:
