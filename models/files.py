@@ -12,7 +12,7 @@ from models.jsonio import load_json, save_json
 from models.native import SUFFIX as PROJECT_SUFFIX
 from models.native import load_native, save_native
 from models.problems import ImportFailed, Problem, file_problem
-from models.records import export_problems
+from models.records import export_problems, paused_gc
 from models.validation import validate
 from models.workbook import read_workbook, save_workbook
 
@@ -55,6 +55,11 @@ def load_model(path: str | os.PathLike[str], allow_invalid: bool = False) -> Loa
     kind = _kind(file)
     if not file.is_file():
         raise ImportFailed([file_problem(f"no such file: {file}", f"文件不存在：{file}")])
+    with paused_gc():
+        return _load(file, kind, allow_invalid)
+
+
+def _load(file: Path, kind: str, allow_invalid: bool) -> Loaded:
     if kind == "xlsx":
         result = read_workbook(file)
         model, notices, rows, lang = result.model, result.notices, result.rows, result.lang

@@ -17,13 +17,11 @@ a newer program is refused with one clear problem, never a traceback.
 
 from __future__ import annotations
 
-import gc
 import io
 import itertools
 import json
 import os
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,16 @@ from models.atomic import write_atomic
 from models.chain import SCHEMA_VERSION, TABLES, ChainModel, TableSpec
 from models.jsonio import _read_assessments, _read_settings
 from models.problems import MAX_PROBLEMS, ExportRefused, ImportFailed, Problem, file_problem
-from models.records import EXACT_INTEGER, build_row, export_problems, read_extra, record_of, reserved_names
+from models.records import (
+    EXACT_INTEGER,
+    build_row,
+    export_problems,
+    paused_gc,
+    read_extra,
+    record_of,
+    reserved_names,
+    row_maker,
+)
 from models.schema import FieldSpec, Kind
 
 SUFFIX = ".chainplan"
@@ -133,12 +140,8 @@ def save_native(model: ChainModel, path: str | os.PathLike[str]) -> None:
 def load_native(path: str | os.PathLike[str]) -> ChainModel:
     """Read a project file; raises ImportFailed listing every problem."""
     file = Path(path)
-    enabled = gc.isenabled()
-    # building some 700,000 rows without cycles: the collector's passes over the growing
-    # heap took half of the load time (measured at 100,000 firms)
-    gc.disable()
     try:
-        with _open(file) as archive:
+        with paused_gc(), _open(file) as archive:
             return _read(archive)
     except _Refused as refused:
         raise ImportFailed([refused.problem]) from None
@@ -148,9 +151,6 @@ def load_native(path: str | os.PathLike[str]) -> ChainModel:
     except OSError as exc:
         raise ImportFailed([file_problem(f"cannot read the file: {exc.strerror or exc}",
                                          f"无法读取文件：{exc.strerror or exc}")]) from None
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _open(file: Path) -> zipfile.ZipFile:
@@ -374,20 +374,4 @@ def _extras(raw: dict[str, Any], table: TableSpec, count: int, columns: dict[str
     return found
 
 
-_MAKERS: dict[tuple[str, tuple[str, ...]], Callable[..., Any]] = {}
-
-
-def _maker(table: TableSpec, names: list[str]) -> Callable[..., Any]:
-    """A function taking one value per column and returning the row: keyword calls spelled
-    out once (a dict per row built by zip took twice as long). The values are checked."""
-    key = (table.attr, tuple(names))
-    if key not in _MAKERS:
-        known = {spec.name for spec in table.fields}
-        assert all(n in known and n.isidentifier() for n in names)
-        tupled = [spec.name for spec in table.fields
-                  if spec.name in names and spec.kind is Kind.CHOICES]
-        arguments = ", ".join(f"{n}=tuple({n})" if n in tupled else f"{n}={n}" for n in names)
-        source = f"lambda {', '.join(names)}: cls({arguments}{', ' if names else ''}extra={{}})"
-        _MAKERS[key] = eval(source, {"cls": table.cls})
-    return _MAKERS[key]
-
+_maker = row_maker  # (the benchmark builds SQLite's rows with it)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -9,7 +11,7 @@ from typing import Any
 from models.assessments import assessment_errors, maturity_warnings
 from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, Problem
-from models.schema import SIZES, FieldSpec, value_check
+from models.schema import SIZES, FieldSpec, column_ok, value_check
 
 DETACHED = "detached"
 
@@ -51,11 +53,12 @@ def core_distances(model: ChainModel, core: str) -> tuple[Any, Any]:
 
     index = {e.id: i for i, e in enumerate(model.enterprises)}
     n = len(index)
-    pairs = [(index[lk.supplier], index[lk.buyer]) for lk in model.links
-             if lk.supplier in index and lk.buyer in index]
-    rows = np.fromiter((s for s, _ in pairs), np.int64, len(pairs))
-    cols = np.fromiter((b for _, b in pairs), np.int64, len(pairs))
-    graph = csr_array((np.ones(len(pairs)), (rows, cols)), shape=(n, n))
+    # a column of positions per end (-1: not an enterprise), then the links with both ends
+    ends = [np.fromiter(map(index.get, map(operator.attrgetter(end), model.links), itertools.repeat(-1)),
+                        np.int64, len(model.links)) for end in ("supplier", "buyer")]
+    known = (ends[0] >= 0) & (ends[1] >= 0)
+    rows, cols = ends[0][known], ends[1][known]
+    graph = csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     distances = shortest_path(graph, directed=True, unweighted=True, indices=index[core])
     back = shortest_path(graph.T, directed=True, unweighted=True, indices=index[core])
     return (np.where(np.isinf(distances), -1, distances).astype(np.int64),
@@ -76,7 +79,9 @@ def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
     found = []
     for spec in table.fields:
         name = spec.name
-        values = [getattr(row, name) for row in rows]
+        values = list(map(operator.attrgetter(name), rows))
+        if column_ok(spec, values):  # the whole column at once; else value by value
+            continue
         check = value_check(spec)
         bad = [i for i, v in enumerate(values) if not check(v)]
         found += [_problem(ERROR, table, i, rows[i], name, *_expected(spec), value=values[i],
@@ -85,6 +90,9 @@ def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
 
 
 def _duplicates(table: TableSpec, rows: list[Any]) -> list[Problem]:
+    keys = list(zip(*(map(operator.attrgetter(k), rows) for k in table.key), strict=True))
+    if len(set(keys)) == len(keys):  # no two rows alike: nothing to name
+        return []
     seen: set[tuple[Any, ...]] = set()
     found = []
     for index, row in enumerate(rows):
@@ -132,11 +140,21 @@ def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[P
     return problems
 
 
+def _unknown(values: list[Any], known: Any) -> bool:
+    """Whether some non-blank value of a column is not among ``known`` (then the rows are
+    looked at one by one, to name each)."""
+    try:
+        return any(set(values).difference(known))
+    except TypeError:  # an unhashable value: let the row-by-row check name it
+        return True
+
+
 def _reference_problems(model: ChainModel) -> list[Problem]:
     found = []
     ent_t, link_t, proj_t, asg_t = (TABLE_BY_ATTR[a] for a in
                                     ("enterprises", "links", "projects", "assignments"))
-    cores = [(i, e) for i, e in enumerate(model.enterprises) if e.role == "core"]
+    roles = list(map(operator.attrgetter("role"), model.enterprises))
+    cores = [(i, model.enterprises[i]) for i, r in enumerate(roles) if r == "core"]
     if not cores:
         found.append(Problem(ERROR, ("the model needs exactly one enterprise with role core",
                                      "模型必须恰好有一家角色为“核心企业”的企业"),
@@ -145,16 +163,20 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
         found.append(_problem(ERROR, ent_t, index, e, "role",
                               f"a second core enterprise (the first is {cores[0][1].id})",
                               f"第二家核心企业（第一家为 {cores[0][1].id}）"))
-    ids = {e.id for e in model.enterprises}
-    for index, link in enumerate(model.links):
-        for column in ("supplier", "buyer"):
-            value = getattr(link, column)
-            if value and value not in ids:
-                found.append(_missing(link_t, index, link, column, "enterprises", value))
-        if link.supplier and link.supplier == link.buyer:
-            found.append(_problem(ERROR, link_t, index, link, "buyer",
-                                  "a link needs two different enterprises",
-                                  "供应方与采购方不能相同", value=link.buyer, has_value=True))
+    ids = set(map(operator.attrgetter("id"), model.enterprises))
+    suppliers = list(map(operator.attrgetter("supplier"), model.links))
+    buyers = list(map(operator.attrgetter("buyer"), model.links))
+    if _unknown(suppliers, ids) or _unknown(buyers, ids) or any(map(operator.eq, suppliers,
+                                                                     buyers)):
+        for index, link in enumerate(model.links):
+            for column in ("supplier", "buyer"):
+                value = getattr(link, column)
+                if value and value not in ids:
+                    found.append(_missing(link_t, index, link, column, "enterprises", value))
+            if link.supplier and link.supplier == link.buyer:
+                found.append(_problem(ERROR, link_t, index, link, "buyer",
+                                      "a link needs two different enterprises",
+                                      "供应方与采购方不能相同", value=link.buyer, has_value=True))
     project_ids = {p.id for p in model.projects}
     for index, project in enumerate(model.projects):
         if project.requires and project.requires not in project_ids:
@@ -166,19 +188,24 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
                                   value=project.requires, has_value=True))
     scenario_names = {s.name for s in model.scenarios}
     scope = {p.id: p.scope for p in model.projects}
-    for index, a in enumerate(model.assignments):
-        for column, target, known in (("scenario", "scenarios", scenario_names),
-                                      ("enterprise", "enterprises", ids),
-                                      ("project", "projects", project_ids)):
-            value = getattr(a, column)
-            if value and value not in known:
-                found.append(_missing(asg_t, index, a, column, target, value))
-        if scope.get(a.project) == "park":
-            found.append(_problem(ERROR, asg_t, index, a, "project",
-                                  f"{a.project} is a park project: assign it to a park in "
-                                  "ParkAssignments",
-                                  f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区",
-                                  value=a.project, has_value=True))
+    columns = [list(map(operator.attrgetter(c), model.assignments))
+               for c in ("scenario", "enterprise", "project")]
+    park_projects = {p for p, s in scope.items() if s == "park"}
+    if _unknown(columns[0], scenario_names) or _unknown(columns[1], ids) or _unknown(
+            columns[2], project_ids) or not park_projects.isdisjoint(columns[2]):
+        for index, a in enumerate(model.assignments):
+            for column, target, known in (("scenario", "scenarios", scenario_names),
+                                          ("enterprise", "enterprises", ids),
+                                          ("project", "projects", project_ids)):
+                value = getattr(a, column)
+                if value and value not in known:
+                    found.append(_missing(asg_t, index, a, column, target, value))
+            if scope.get(a.project) == "park":
+                found.append(_problem(ERROR, asg_t, index, a, "project",
+                                      f"{a.project} is a park project: assign it to a park in "
+                                      "ParkAssignments",
+                                      f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区",
+                                      value=a.project, has_value=True))
     return found + _park_problems(model, scenario_names, scope)
 
 
@@ -188,7 +215,8 @@ def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str,
     found = []
     ent_t, pa_t = TABLE_BY_ATTR["enterprises"], TABLE_BY_ATTR["park_assignments"]
     parks = set(model.park_ids())
-    if model.parks:
+    if model.parks and _unknown(list(map(operator.attrgetter("park"), model.enterprises)),
+                                parks):
         for index, e in enumerate(model.enterprises):
             if e.park and e.park not in parks:
                 found.append(_missing(ent_t, index, e, "park", "parks", e.park))
@@ -226,28 +254,87 @@ def _horizon_warning(table: TableSpec, index: int, row: Any, s: Any) -> list[Pro
                      has_value=True)]
 
 
+def _linked(model: ChainModel) -> set[str]:
+    """The enterprises that are not detached (``places``, without building a place each)."""
+    core = model.core()
+    if core is None:
+        return set()
+    down, up = core_distances(model, core.id)
+    ids = list(map(operator.attrgetter("id"), model.enterprises))
+    import numpy as np
+
+    return {ids[i] for i in np.flatnonzero((down >= 0) | (up >= 0)).tolist()} | {core.id}
+
+
 def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
                         ) -> list[Problem]:
-    """The warnings about assignments; they never change the numbers."""
+    """The warnings about assignments; they never change the numbers.
+
+    A pass over the columns finds the assignments that may warn (outside the horizon, on
+    a firm below the project's level before its gains, a prerequisite not live by the
+    start, a size not meant, a detached firm); the rules below are then applied to those
+    alone, so every warning is worded in one place.
+    """
     table = TABLE_BY_ATTR["assignments"]
     enterprises = model.enterprise_index()
     projects = model.project_index()
     scenarios = {s.name: s for s in model.scenarios}
-    where = where if where is not None else places(model)
-    # live years of each (scenario, enterprise): project -> earliest live year, and gains
-    # (a park's projects count for each member: a shared platform meets `requires`)
-    live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
-    for a in model.assignments:
-        p = projects[a.project]
-        live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id, p.maturity_gain))
-    park_live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
+    linked = (_linked(model) if where is None else
+              {k for k, place in where.items() if place.position != DETACHED})
     found = []
     park_table = TABLE_BY_ATTR["park_assignments"]
+    # live years of each (scenario, park): a park's projects count for each member (a shared
+    # platform meets `requires`)
+    park_live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
     for index, b in enumerate(model.park_assignments):
         p = projects[b.project]
         park_live[b.scenario, b.park].append((b.start_year + p.duration, p.id, p.maturity_gain))
         found += _horizon_warning(park_table, index, b, scenarios[b.scenario])
-    for index, a in enumerate(model.assignments):
+    assignments = model.assignments
+    scen, ents, projs, years = (list(map(operator.attrgetter(c), assignments))
+                                for c in ("scenario", "enterprise", "project", "start_year"))
+    span = {s.name: (s.start_year, s.start_year + s.horizon - 1) for s in scenarios.values()}
+    # the level before any gain is a floor of the level (gains are not negative; if one
+    # is, every assignment is looked at)
+    floor = 0 if all(p.maturity_gain >= 0 for p in projects.values()) else -10**9
+    firm = {e.id: (min(4, e.maturity) + floor, e.size, e.park) for e in enterprises.values()}
+    need = {p.id: (p.min_maturity, p.requires, p.eligible_sizes) for p in projects.values()}
+    # earliest live year of each required project per (scenario, enterprise) and per park
+    required = {p.requires for p in projects.values() if p.requires}
+    earliest: dict[tuple[str, str, str], int] = {}
+    for s, e, pid, year in zip(scen, ents, projs, years, strict=True):
+        if pid in required:
+            live_year = year + projects[pid].duration
+            if live_year < earliest.get((s, e, pid), live_year + 1):
+                earliest[s, e, pid] = live_year
+    park_earliest: dict[tuple[str, str, str], int] = {}
+    for (s, park), lives in park_live.items():
+        for live_year, pid, _ in lives:
+            if live_year < park_earliest.get((s, park, pid), live_year + 1):
+                park_earliest[s, park, pid] = live_year
+    never = float("inf")
+    flagged = []
+    for index, (s, e, pid, year) in enumerate(zip(scen, ents, projs, years, strict=True)):
+        first, last = span[s]
+        level, size, park = firm[e]
+        lowest, requires, sizes = need[pid]
+        if not first <= year <= last or level < lowest or (sizes and size not in sizes) \
+                or e not in linked or (requires and min(
+                    earliest.get((s, e, requires), never),
+                    park_earliest.get((s, park, requires), never)) > year):
+            flagged.append(index)
+    if not flagged:
+        return found
+    # live years of each (scenario, enterprise) that may warn: project, live year, gains
+    keys = {(scen[i], ents[i]) for i in flagged}
+    live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
+    for a in assignments:
+        if (a.scenario, a.enterprise) in keys:
+            p = projects[a.project]
+            live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id,
+                                                   p.maturity_gain))
+    for index in flagged:
+        a = assignments[index]
         s, e, p = scenarios[a.scenario], enterprises[a.enterprise], projects[a.project]
         found += _horizon_warning(table, index, a, s)
         others = live[a.scenario, a.enterprise] + park_live.get((a.scenario, e.park), [])
@@ -267,7 +354,7 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
             found.append(_problem(WARNING, table, index, a, "enterprise",
                                   f"{p.id} is not meant for {e.size} enterprises",
                                   f"{p.id} 不适用于{SIZES[e.size]}企业"))
-        if where[e.id].position == DETACHED:
+        if e.id not in linked:
             found.append(_problem(WARNING, table, index, a, "enterprise",
                                   f"{e.id} is not linked to the core (detached)",
                                   f"{e.id} 与核心企业无供应链连接"))

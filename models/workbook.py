@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import math
+import operator
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,7 +29,17 @@ from models.problems import (
     Problem,
     file_problem,
 )
-from models.records import build_row, build_settings, cell_text, export_problems
+from models.records import (
+    REFUSED,
+    build_row,
+    build_settings,
+    cell_text,
+    expected_problem,
+    export_problems,
+    paused_gc,
+    read_column,
+    rows_of_columns,
+)
 from models.schema import FieldSpec, Kind, display, normalise
 from models.xlsx_guard import check_xlsx
 
@@ -125,7 +136,7 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
         names = list(book.sheet_names)
     except BaseException as exc:  # calamine raises several unrelated types, and panics
         raise _damaged(exc) from None
-    with book:
+    with book, paused_gc():
         return _read_book(book, names, aliases, checked.sheets)
 
 
@@ -237,7 +248,8 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
 
 def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str, tuple[str, str]],
                required: tuple[FieldSpec, ...], build: Any, out: list[Any],
-               problems: list[Problem], notices: list[Problem]) -> list[int]:
+               problems: list[Problem], notices: list[Problem],
+               table: TableSpec | None = None) -> list[int]:
     """Map row 1's headers (``aliases``: normalised header -> (key, Chinese name)), check
     the required columns, then build a record of each non-blank row with ``build(raw,
     extra, place, row number, headers, problems)``; returns the rows that were read."""
@@ -279,6 +291,9 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
                                     place, 1, column=spec.name))
     if bad_header:
         return []
+    if table is not None:
+        return _read_columns(table, place, rows, columns, extras, headers, unnamed, out,
+                             problems, notices)
     numbers = []
     lost: dict[int, int] = {}  # column without a header -> the first row with a value there
     for number, row in enumerate(rows[1:], start=2):
@@ -286,13 +301,7 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
             continue
         width = len(row)
         raw = {key: row[i] for i, key in columns if i < width}
-        extra = {}
-        for i, h in extras:
-            if i < width:
-                value = row[i]
-                if value is not None and value != "" and not (type(value) is str
-                                                              and not value.strip()):
-                    extra[h] = value if type(value) in _CELL_TYPES else _plain(value)
+        extra = _extra_of(row, extras)
         if width > unnamed[0] or len(unnamed) > 1:
             for i in [*range(unnamed[0], width), *unnamed[1:]]:
                 if i < width and not _blank(row[i]):
@@ -303,11 +312,85 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
             numbers.append(number)
         if len(problems) >= MAX_PROBLEMS:
             break
+    _lost_notices(place, lost, notices)
+    return numbers
+
+
+def _extra_of(row: list[Any], extras: list[tuple[int, str]]) -> dict[str, Any]:
+    """A row's values in columns the format does not know (as JSON can hold them)."""
+    extra = {}
+    width = len(row)
+    for i, h in extras:
+        if i < width:
+            value = row[i]
+            if value is not None and value != "" and not (type(value) is str
+                                                          and not value.strip()):
+                extra[h] = value if type(value) in _CELL_TYPES else _plain(value)
+    return extra
+
+
+def _lost_notices(place: tuple[str, str], lost: dict[int, int], notices: list[Problem]) -> None:
     for index, number in sorted(lost.items()):
         notices.append(Problem(WARNING, (f"column {_letter(index)} has values but no header "
                                          "in row 1: they are not read",
                                          f"第 {_letter(index)} 列有数据但第 1 行没有表头，未读取"),
                                place, number))
+
+
+def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]],
+                  columns: list[tuple[int, str]], extras: list[tuple[int, str]],
+                  headers: dict[str, str], unnamed: list[int], out: list[Any],
+                  problems: list[Problem], notices: list[Problem]) -> list[int]:
+    """``_read_rows`` for a table of declared fields, a column at a time.
+
+    The same rows are read, with the same problems in the same order (row by row, field
+    by field, as ``build_row`` reports them) and the same rows built: each column is read
+    by ``records.read_column``, which reads a value as ``build_row`` does.
+    """
+    body = rows[1:]
+    width = max(map(len, body), default=0)
+    if any(len(row) != width for row in body):  # a missing cell reads as an empty one
+        body = [row + [None] * (width - len(row)) for row in body]
+    # the rows with a value (a blank row is skipped), by their workbook row numbers
+    # (a first cell with a value decides at once; only then is every cell looked at)
+    kept = [n for n, row in enumerate(body)
+            if (first := row[0] if width else None) is not None and first != "" and (
+                type(first) is not str or not first.isspace()) or not all(map(_blank, row))]
+    if len(kept) != len(body):
+        body = [body[n] for n in kept]
+    numbers = [n + 2 for n in kept]
+    if len(problems) >= MAX_PROBLEMS:  # as row by row: the first row is read, then no more
+        body, numbers = body[:1], numbers[:1]
+    raw = {key: list(map(operator.itemgetter(i), body)) for i, key in columns}
+    read = {key: read_column(table, table.field(key), values) for key, values in raw.items()}
+    refused = sorted({n for values in read.values() if REFUSED in values
+                      for n, v in enumerate(values) if v is REFUSED})
+    for n in refused:
+        key = " → ".join(str((raw[k][n] if k in raw else None) or "") for k in table.key)
+        for spec in table.fields:
+            if spec.name in read and read[spec.name][n] is REFUSED:
+                problems.append(expected_problem(spec, place, numbers[n], key,
+                                                 headers.get(spec.name, spec.name),
+                                                 raw[spec.name][n]))
+        if len(problems) >= MAX_PROBLEMS:
+            break
+    lost: dict[int, int] = {}  # column without a header -> the first row with a value there
+    for i in [*range(unnamed[0], width), *unnamed[1:]]:
+        first = next((number for number, row in zip(numbers, body, strict=True)
+                      if not _blank(row[i])), None)
+        if first is not None:
+            lost[i] = first
+    _lost_notices(place, lost, notices)
+    if refused:  # the rows read are not kept: the file is refused with its problems
+        return []
+    built = rows_of_columns(table, read, len(body))
+    for i, h in extras:
+        for row, cells in zip(built, body, strict=True):
+            value = cells[i]
+            if value is not None and value != "" and not (type(value) is str
+                                                          and not value.strip()):
+                row.extra[h] = value if type(value) in _CELL_TYPES else _plain(value)
+    out.extend(built)
     return numbers
 
 
@@ -323,7 +406,7 @@ def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[An
                for key, field in _header_aliases(table).items()}
     return _read_rows((name, name), rows, aliases,
                       tuple(s for s in table.fields if s.required),
-                      lambda *args: build_row(table, *args), out, problems, notices)
+                      lambda *args: build_row(table, *args), out, problems, notices, table)
 
 
 def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],

@@ -17,6 +17,7 @@ reader allocates anything.
 from __future__ import annotations
 
 import codecs
+import functools
 import itertools
 import operator
 import posixpath
@@ -184,9 +185,17 @@ class _Check:
                 continue
             for title in titles:  # the reader reads the part once for each name
                 self.add_text(info.file_size, title)
-            sheet = _SheetScan(titles, self)
-            self._scan(info, sheet.feed)
-            sheet.finish()
+            before = self.cells, len(self.sheet_cells), self.text
+            try:
+                sheet = _SheetScan(titles, self, quick=True)
+                self._scan(info, sheet.feed)
+                sheet.finish()
+            except _Rescan:  # over a budget: scan again to name the far cells in the message
+                self.cells, self.text = before[0], before[2]
+                del self.sheet_cells[before[1]:]
+                sheet = _SheetScan(titles, self)
+                self._scan(info, sheet.feed)
+                sheet.finish()
         return Checked(frozenset(normalise(n) for ns in sheets.values() for n in ns),
                        self.cells, self.text)
 
@@ -411,15 +420,62 @@ def _resolutions(target: str) -> set[str]:
 
 # --- one sheet's cells ------------------------------------------------------------------------
 
+class _Rescan(Exception):
+    """A quick scan went over a budget: the careful scan finds the cells to name."""
+
+
+def _numbers_above(number: int) -> str:
+    """A pattern of the decimal numbers (no leading zero) greater than ``number``."""
+    digits = str(number)
+    size = len(digits)
+    options = [rf"[1-9]\d{{{size},}}"]
+    for i, digit in enumerate(digits):
+        if digit != "9":
+            options.append(rf"{digits[:i]}[{int(digit) + 1}-9]\d{{{size - i - 1}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+def _columns_above(column: int) -> str:
+    """A pattern of the column letters after column ``column`` (1 is A)."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(65 + rest) + letters
+    options = [rf"[A-Z]{{{len(letters) + 1},}}"]
+    for i, letter in enumerate(letters):
+        if letter != "Z":
+            options.append(rf"{letters[:i]}[{chr(ord(letter) + 1)}-Z][A-Z]{{{len(letters) - i - 1}}}")
+    return "(?:" + "|".join(options) + ")"
+
+
+_ODD_ROW = re.compile(rb'<row(?!B| r="[1-9]\d*")')  # a row tag not as Excel writes it
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(rows: int, columns: int) -> re.Pattern[bytes]:
+    """A cell tag that is not as Excel writes it (``<c r="B12"``), or whose reference lies
+    beyond ``rows`` and ``columns``; tags like ``<col>`` are not cells (``_NOT_CELLS``)."""
+    return re.compile(('<c(?:(?! r="[A-Z]{1,3}[1-9]\\d*"|[ofueh])| r="(?:'
+                       + _columns_above(columns) + '\\d|[A-Z]{1,3}' + _numbers_above(rows)
+                       + '"))').encode())
+
+
 class _SheetScan:
     """The extent of a sheet's cells and the shared strings they copy, chunk by chunk.
 
     Row and cell references are read in every spelling the reader accepts
     (quotes, spaces, case, leading zeros); cells without a reference take the
     next column of their row, rows without one the next row.
+
+    ``quick``: a chunk written as Excel writes (every row and cell with its plain
+    reference) is measured by searching for a reference beyond the rows and columns
+    seen so far, instead of reading every reference: the same extent, several times
+    faster. A chunk where that search finds anything is read reference by reference;
+    a budget exceeded raises ``_Rescan``, for the careful scan to name the far cells.
     """
 
-    def __init__(self, titles: list[str], check: _Check):
+    def __init__(self, titles: list[str], check: _Check, quick: bool = False):
+        self.quick = quick
         self.sheet, self.copies, self.check = titles[0], len(titles), check
         self.max_row = 0  # from row and cell references
         self.cell_row = 0  # the last row a cell reference names
@@ -431,6 +487,30 @@ class _SheetScan:
         self.widest = 0
 
     def feed(self, data: bytes) -> None:
+        if not (self.quick and self._plain(data)):
+            self._careful(data)
+        if b"s'" in data or b's"' in data:
+            self._shared(data)
+        self._check_extent(final=False)
+
+    def _plain(self, data: bytes) -> bool:
+        """Measure a chunk whose rows and cells are all written as Excel writes them and lie
+        within the rows it declares and the columns seen; False when it is not so."""
+        if _ODD_ROW.search(data) or _PREFIXED.search(data):
+            return False
+        rows = _PLAIN_ROW_REF.findall(data)
+        max_row = max(self.max_row, _largest(rows))
+        max_col = self.max_col
+        if not max_col:  # the columns of the first cells: a search finds any further out
+            cells = _PLAIN_CELL_REF.findall(data[:1 << 16])
+            max_col = max((_column_number(c) for c, _ in cells), default=1)
+        if _beyond(max_row, max_col).search(data):
+            return False
+        self.rows += len(rows)
+        self.max_row, self.max_col = max_row, max_col
+        return True
+
+    def _careful(self, data: bytes) -> None:
         rows, cells, plain = _references(data)
         if plain:  # every row and cell carries its reference
             self.rows += len(rows)
@@ -460,9 +540,6 @@ class _SheetScan:
             counts = list(map(count, pieces))
             self.widest = max(self.widest, self.row_cells + counts[0], *counts[1:])
             self.row_cells = counts[-1] if len(counts) > 1 else self.row_cells + counts[0]
-        if b"s'" in data or b's"' in data:
-            self._shared(data)
-        self._check_extent(final=False)
 
     def _shared(self, data: bytes) -> None:
         """Every shared-string index must be in the table; each copy costs its bytes."""
@@ -492,6 +569,8 @@ class _SheetScan:
         cells = max_row * max(max_col, 1) * self.copies if max_row else 0
         if not final and cells <= MAX_CELLS - self.check.cells:
             return
+        if self.quick and cells > MAX_CELLS - self.check.cells:
+            raise _Rescan
         corner = [self.far_col] if self.far_col else []
         corner.append(self.far_row if self.cell_row == max_row and self.far_row
                       else f"row {max_row}")
