@@ -97,10 +97,18 @@ _Plan: TypeAlias = tuple[list[Assignment], list[ParkAssignment]]  # firms' rows,
 
 OBJECTIVES = ("npv", "coverage", "expected-npv")
 _TOL = 1e-6
-# HiGHS finds no plan in minutes on ~100,000 candidates; beyond LARGE it first solves over
-# the KEEP candidates with the highest own NPV (a plan that is feasible for the whole problem)
-LARGE = 40_000
-KEEP = 20_000
+# HiGHS finds no plan in minutes on programs of ~100,000 variables (2,000 firms): beyond
+# SMALL variables the LP relaxation of the whole program is solved instead (the bound) and
+# guides the heuristic (the plan); at most SMALL, the MILP itself, the heuristic if it
+# finds no plan in time
+SMALL = 60_000
+# what a reported bound is (``OptimiseResult.bound_kind``)
+SOLVER = "solver"  # HiGHS's dual bound of the whole program
+LP = "LP relaxation"  # the LP relaxation of the whole program, solved to optimality
+LOOSE = "loose"  # S's NPV plus every candidate's positive NPV and every link's benefit
+# statuses of plans the heuristic found
+HEURISTIC = "heuristic"  # the solver found no plan in time
+LP_HEURISTIC = "heuristic (LP-guided)"  # too big for the MILP: LP relaxation, then greedy
 
 
 def _amount(value: float) -> str:
@@ -300,7 +308,7 @@ class OptimiseResult:
     base: str = ""  # the scenario S
     over: list[Limit] = field(default_factory=list)  # budgets S alone exceeds (infeasible)
     held: list[Limit] = field(default_factory=list)  # SMEs S alone puts over the cost cap
-    restricted: bool = False  # solved over the KEEP candidates of highest own NPV only
+    bound_kind: str = ""  # SOLVER, LP or LOOSE: what the bound is ("": none)
     binding: list[Limit] = field(default_factory=list)  # budgets with at most 1 % left
     kind: str = "npv"  # the objective: npv, coverage or expected-npv (what objective means)
 
@@ -332,21 +340,23 @@ class OptimiseResult:
                 "time limit": ("达到时间限制时求解器尚未找到方案，请延长时间限制" if zh else
                                "the solver found no plan within the time limit; allow more "
                                "time"),
+                HEURISTIC: ("求解器在时限内未找到方案，启发式方法也未找到可添加项" if zh else
+                            "the solver found no plan in time and the heuristic found no "
+                            "addition within the limits"),
+                LP_HEURISTIC: ("以线性松弛为引导的启发式方法未找到可添加项" if zh else
+                               "the heuristic guided by the LP relaxation found no addition "
+                               "within the limits"),
             }.get(self.status, ("求解器未找到方案（" + self.status + "）") if zh else
                   f"the solver found no plan ({self.status})")
             return (f"情景{base}无可添加项：{why}。未添加任何内容。" if zh else
                     f"Nothing to add to {base}: {why}. Nothing was added.")
-        gap = "—" if self.gap is None else f"{self.gap * 100:.2f} %"
-        bound = "—" if self.bound is None else _amount(self.bound)
+        unknown = "未知" if zh else "unknown"
+        gap = unknown if self.gap is None else f"{self.gap * 100:.2f} %"
+        bound = unknown if self.bound is None else _amount(self.bound)
         if self.exact and (self.gap or 0.0) <= 1e-6:
             status = "已证明最优" if zh else "proven optimal"
-        elif zh:
-            status = "可行（仅在部分候选项中求解）" if self.restricted else {
-                "optimal": "在求解差距内最优", "time limit": "达到时间限制"}.get(self.status,
-                                                                       self.status)
         else:
-            status = "optimal within the solver's gap" if self.status == "optimal" else \
-                self.status
+            status = STATUS_TEXT.get(self.status, (self.status, self.status))[zh]
         expected = self.kind == "expected-npv"
         return (f"“{self.scenario.name}”：添加 {len(self.additions)} 项；"
                 f"{'期望净现值' if expected else '净现值'} "
@@ -380,12 +390,33 @@ class OptimiseResult:
                        "coaching counts); budgets and cost caps hold with everyone taking "
                        "part; each addition's NPV and why it starts in its year below are "
                        "worked out with everyone taking part.")
-        if self.restricted:
-            out.append(f"候选项 {self.candidates:,} 个：仅在自身净现值最高的 {KEEP:,} 个中求解，"
-                       "上界有效但较松。" if zh else
-                       f"{self.candidates:,} candidates: solved over the {KEEP:,} with the "
-                       "highest own NPV; the bound is valid but loose.")
+        if self.additions or self.status in (HEURISTIC, LP_HEURISTIC):
+            out.append(BOUND_TEXT.get(self.bound_kind, BOUND_TEXT[""])[zh])
         return out
+
+
+# what a status means, in English and Chinese
+STATUS_TEXT = {
+    "optimal": ("optimal within the solver's gap", "在求解差距内最优"),
+    "time limit": ("the solver's best plan at the time limit", "达到时间限制时求解器的最佳方案"),
+    HEURISTIC: ("heuristic plan, solver found none in time",
+                "启发式方案：求解器在时限内未找到方案"),
+    LP_HEURISTIC: ("heuristic plan guided by the LP relaxation (too big for the solver in "
+                   "time)", "以线性松弛为引导的启发式方案（规模过大，求解器无法在时限内求解）"),
+}
+# what the bound is, in English and Chinese
+BOUND_TEXT = {
+    SOLVER: ("Bound: the solver's proven bound over every plan within the rules.",
+             "上界：求解器在所有符合规则的方案上证明的上界。"),
+    LP: ("Bound: the LP relaxation of the whole problem (every plan within the rules, yes/no "
+         "choices allowed to be fractional).",
+         "上界：整个问题的线性松弛（包含所有符合规则的方案，是/否选择允许取分数）。"),
+    LOOSE: ("Bound: the scenario's NPV plus every candidate's positive NPV and every link's "
+            "benefit — valid but loose; the solver proved none better in time.",
+            "上界：原情景净现值加上每个候选项的正净现值和每条链接的收益——有效但较松；求解器未能"
+            "在时限内证明更好的上界。"),
+    "": ("Gap unknown: no bound could be proven.", "差距未知：无法证明上界。"),
+}
 
 
 # --- the independent checker -------------------------------------------------------------
@@ -528,6 +559,14 @@ class _Program:
     link_ids: Ints
     relax: Ints  # the yes/no columns of the level gate and the cap (relaxed in the first solve)
     mixed: bool  # a firm's paid subsidies split between core and firm only within bounds
+    # per item (items x years), for the heuristic: what the core, the government and the
+    # firm spend, claims paid when they arise (special firms' claims: not paid, for the core
+    # and the firm; paid, for the government), and the share of the core
+    item_core: Floats = field(default_factory=lambda: np.zeros((0, 0)))
+    item_gov: Floats = field(default_factory=lambda: np.zeros((0, 0)))
+    item_own: Floats = field(default_factory=lambda: np.zeros((0, 0)))
+    item_share: Floats = field(default_factory=lambda: np.zeros(0))
+    item_gov_share: Floats = field(default_factory=lambda: np.zeros(0))
 
 
 def _park_index(model: ChainModel) -> tuple[list[str], Ints]:
@@ -1081,6 +1120,14 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
             # reached means z = 1: gains − most gain·z <= short − 1
             big_m = np.maximum(most_gain.ravel() - (s_flat - 1), 0.0)
             add(rows_of([rows_mt, gr], [zcol, gc], [-big_m, gv], m * H), -np.inf, s_flat - 1)
+            # a cut that tightens the relaxation (the rows above imply it for yes/no z): an
+            # item whose gain alone reaches the level sets z from its first live year on
+            one_does = (short[g_r] > 0) & (gain[g_c] >= short[g_r]) & (lt[g_c] < H)
+            cut_r, cut_k = g_r[one_does], g_c[one_does]
+            n_cut = len(cut_r)
+            add(rows_of([np.arange(n_cut), np.arange(n_cut)],
+                        [cut_k, z_base + cut_r * H + lt[cut_k]],
+                        [np.ones(n_cut), -np.ones(n_cut)], n_cut), -np.inf, 0.0)
         if cap is not None:
             # G = min(cap, P): G <= P; G >= cap·w; G >= P − most·w (and G <= cap as a bound)
             add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -one], m * H), -np.inf, 0.0)
@@ -1088,6 +1135,10 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                 0.0, np.inf)
             add(rows_of([rows_mt, rows_mt, rows_mt], [gcol, pcol, wcol],
                         [one, -one, most_flat], m * H), 0.0, np.inf)
+            # a cut: min(cap, P) lies above its chord on [0, most], G >= P·min(1, cap/most)
+            slope = np.where(most_flat > 0, np.minimum(1.0, cap / np.maximum(most_flat, 1e-300)),
+                             1.0)
+            add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -slope], m * H), 0.0, np.inf)
         else:
             add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -one], m * H), 0.0, 0.0)
         # the core's part of each year's payment: c_min·ΔG <= ΔR <= c_max·ΔG
@@ -1275,19 +1326,25 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         item_e=item_e, item_k=item_k, item_p=item_p, item_s=item_s, item_fixed=fixed,
         item_npv=value, n_items=k_items, coverage_c=coverage_c,
         coverage_constant=float(platform_smes.sum()), conn_base=conn_base, conn_ids=conn_ids,
-        link_base=link_base, link_ids=link_ids[pair_l], relax=relax, mixed=mixed)
+        link_base=link_base, link_ids=link_ids[pair_l], relax=relax, mixed=mixed,
+        item_core=core_coef, item_gov=gov_coef + money.claim * ~direct[:, None],
+        item_own=own_coef, item_share=share[keep], item_gov_share=gov_share[keep])
 
 
 @dataclass
 class _Solve:
     x: Floats | None
     objective: float  # of the minimised c
-    bound: float
+    bound: float | None  # a lower bound of the minimised c (None: none proven)
     status: str
 
 
 def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_limit: float,
-           mip_rel_gap: float, relax: bool = False) -> _Solve:
+           mip_rel_gap: float, relax: bool = False, relax_all: bool = False) -> _Solve:
+    """HiGHS on the program (``relax``: the gate's and the cap's yes/no variables
+    fractional; ``relax_all``: every variable, the LP relaxation). The bound is HiGHS's
+    dual bound, None when it has none (it stopped before its first LP was solved): never
+    the incumbent's value."""
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import csr_array, vstack
 
@@ -1297,7 +1354,9 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
         lo, hi = np.r_[lo, -np.inf], np.r_[hi, extra[1]]
     constraints = [LinearConstraint(a, lo, hi)] if a.shape[0] else []
     integrality = prog.integrality
-    if relax:
+    if relax_all:
+        integrality = np.zeros_like(integrality)
+    elif relax:
         integrality = integrality.copy()
         integrality[prog.relax] = 0
     res = milp(c, integrality=integrality, bounds=Bounds(prog.lb, prog.ub),
@@ -1306,9 +1365,13 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
     status = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded"}.get(res.status,
                                                                                    "failed")
     x = None if res.x is None else np.asarray(res.x)
-    bound = getattr(res, "mip_dual_bound", None)
     objective = float(res.fun) if res.fun is not None else math.inf
-    return _Solve(x, objective, float(bound) if bound is not None else objective, status)
+    if relax_all:  # an LP: its optimum is the bound, nothing else is
+        bound = objective if status == "optimal" else None
+    else:
+        bound = getattr(res, "mip_dual_bound", None)
+        bound = float(bound) if bound is not None and math.isfinite(bound) else None
+    return _Solve(x, objective, bound, status)
 
 
 # --- the public entry points -------------------------------------------------------------
@@ -1422,14 +1485,21 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     def finish(plan: _Plan, status: str, exact: bool, bound: float | None,
                message: str = "", additions: list[Addition] | None = None,
                counts: tuple[int, int, int] = (0, 0, 0), planned: ScenarioResult | None = None,
-               restricted: bool = False, worth: float | None = None) -> OptimiseResult:
+               worth: float | None = None, bound_kind: str = SOLVER) -> OptimiseResult:
         if planned is None:
             planned = evaluated(plan)
         value = planned.npv
         if expected:
             value = base_value if planned is base else worth if worth is not None else \
                 expected_npv(_with_plan(model, new_scenario, *plan), new_scenario.name)
-        top = None if bound is None else max(bound, value)
+        top = bound
+        if top is not None and top < value - 1e-6 * max(1.0, abs(value)):
+            # a plan beats it: it is no bound (never hide that as a zero gap)
+            message = (message + "; " if message else "") + \
+                f"the {bound_kind} bound {top:.6g} is below the plan's value: gap unknown"
+            top = None
+        if top is not None:
+            top = max(top, value)  # rounding only: the check above passed
         gap = None if top is None else 0.0 if top == value else \
             (top - value) / max(abs(value), 1e-9)
         share = planned.connected_share[-1] if len(planned.years) else math.nan
@@ -1443,7 +1513,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
             core_spend=float(planned.party_cost["core"].sum()),
             government_spend=float(planned.party_cost["government"].sum()), message=message,
             candidates=counts[0], variables=counts[1], constraints=counts[2], base=scenario,
-            over=over, held=held, restricted=restricted,
+            over=over, held=held, bound_kind=bound_kind if top is not None else "",
             binding=_binding(planned, budgets, per_year) if additions else [],
             kind=objective)
 
@@ -1494,6 +1564,11 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                                        start_year=s, core_share=core_share))
         return rows, park_rows
 
+    def listed(picked: Ints) -> list[tuple[int, int, int]]:
+        x = np.zeros(prog.n_items)
+        x[picked] = 1.0
+        return chosen(x)
+
     def problems_of(plan: _Plan) -> list[str]:
         return check_plan(_with_plan(model, new_scenario, *plan), new_scenario.name,
                           budgets["core"], budgets["government"], per_year, sme_cost_cap,
@@ -1509,7 +1584,9 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                 if relaxed else ""
         left = max(1.0, limit - (time.perf_counter() - t0))
         whole = _solve(prog, c, extra, left, mip_rel_gap)
-        whole.bound = max(whole.bound, first.bound)  # both are valid lower bounds
+        # both are valid lower bounds (the first of a relaxation)
+        whole.bound = max((b for b in (whole.bound, first.bound) if b is not None),
+                          default=None)
         return whole, ("level gate and subsidy cap solved with yes/no variables (the core's "
                        "part of capped subsidies within bounds)" if prog.mixed else
                        "level gate and ordered subsidy cap solved exactly")
@@ -1533,31 +1610,59 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         if cancelled():
             return finish(unchanged, "cancelled", False, None, "cancelled between the solves",
                           counts=counts, planned=base)
-    loose_bound: float | None = None
-    if objective != "coverage" and counts[0] > LARGE:
-        free = np.flatnonzero(~prog.item_fixed)
-        dropped = free[np.argsort(-prog.item_npv[free], kind="stable")][KEEP:]
-        full_ub = prog.ub
-        prog.ub = full_ub.copy()
-        prog.ub[dropped] = 0.0  # items are the first columns
-        solved, how = solve(prog.c, extra, max(1.0, remaining))
-        prog.ub = full_ub
-        loose_bound = _loose_bound(prog, arrays, base_scenario, base, base_value)
-        message += (f"{counts[0]:,} candidates: solved over the {KEEP:,} with the highest own "
-                    "NPV; the bound is S's NPV plus every candidate's positive NPV and every "
-                    "link's benefit (valid but loose); ")
+    deadline = began + time_limit
+    heuristic = _Heuristic(prog, arrays, base_scenario, base, budgets, per_year, sme_limit)
+    # bounds no plan can beat, with what they are; the reported one is the least
+    bounds: list[tuple[float, str]] = [
+        (_loose_bound(prog, arrays, base_scenario, base, base_value), LOOSE)]
+    solved: _Solve | None = None
+    items: list[tuple[int, int, int]] = []
+    source = "solver"
+    if objective == "coverage" or len(prog.c) <= SMALL:
+        # the whole program, every plan in it: HiGHS's plan and its dual bound
+        solved, how = solve(prog.c, extra, max(1.0, deadline - time.perf_counter()
+                                               - _reserve(n)))
+        if how:
+            message += how + "; "
+        if solved.bound is not None and objective != "coverage":
+            bounds.append((-solved.bound, SOLVER))
+        elif solved.bound is not None:  # NPV with the coverage held: a bound of that stage
+            bounds = [(-solved.bound, SOLVER)]
+        if solved.x is not None:
+            items = chosen(solved.x)
+        else:
+            source = "heuristic"
+            message += f"the solver found no plan ({solved.status}); "
     else:
-        solved, how = solve(prog.c, extra, max(1.0, remaining))
-    if how:
-        message += how + "; "
+        # too big for HiGHS to find a plan in time: the LP relaxation of the whole program
+        # (a bound) guides the heuristic
+        source = "lp-heuristic"
+        lp = _solve(prog, prog.c, None, max(1.0, deadline - time.perf_counter() - _reserve(n)),
+                    mip_rel_gap, relax_all=True)
+        if lp.status == "optimal" and lp.x is not None:
+            bounds.append((-lp.objective, LP))
+            message += "LP relaxation solved; "
+        else:
+            message += f"LP relaxation not solved ({lp.status}); "
+            lp = _Solve(None, math.inf, None, lp.status)
+        solved = lp
     report(0.9)
-    if solved.x is None:
-        bound = -solved.bound if math.isfinite(solved.bound) else None
-        return finish(unchanged, solved.status, False, bound, message + solved.status,
+    if source != "solver":
+        greedy = _best_greedy(heuristic, solved.x if source == "lp-heuristic" else None,
+                              max(deadline, time.perf_counter() + 1.0))
+        items = listed(greedy.items)
+        message += f"heuristic: {len(greedy.items)} additions in {greedy.evaluations} engine " \
+                   "evaluations" + ("" if greedy.complete else ", stopped by the time limit") \
+            + "; "
+    bound, bound_kind = min(bounds)
+    if cancelled():
+        return finish(unchanged, "cancelled", False, None, "cancelled after the solve",
                       counts=counts, planned=base)
-    items = chosen(solved.x)
-    bound = -solved.bound if loose_bound is None else loose_bound
-    milp_value = -solved.objective
+    if not items and source == "solver" and solved is not None:
+        return finish(unchanged, solved.status, solved.status == "optimal", bound,
+                      message + solved.status, counts=counts, planned=base,
+                      bound_kind=bound_kind)
+    milp_value = -solved.objective if solved is not None and source == "solver" else math.nan
     # the engine and the checker have the last word
     repaired = 0
     while items and problems_of(plan_of(items)):
@@ -1569,20 +1674,24 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     worth = expected_npv(_with_plan(model, new_scenario, *plan), new_scenario.name) \
         if expected else planned.npv
     agree = abs(worth - milp_value) <= 1e-6 * max(1.0, abs(milp_value))
-    exact = solved.status == "optimal" and stage_status == "optimal" and agree and \
-        not repaired and loose_bound is None
+    assert solved is not None
+    exact = source == "solver" and solved.status == "optimal" and stage_status == "optimal" \
+        and agree and not repaired
     if repaired:
         message += f"{repaired} addition(s) dropped: the engine found them over a limit; "
-    elif not agree:
+    elif source == "solver" and not agree:
         message += f"the MILP valued the plan at {milp_value:.6g}; "
-    status = solved.status if stage_status == "optimal" else stage_status
-    if loose_bound is not None:  # optimal over the kept candidates only
-        status = f"feasible ({status} over {KEEP:,} candidates)"
+    if source == "heuristic":
+        status = HEURISTIC
+    elif source == "lp-heuristic":
+        status = LP_HEURISTIC
+    else:
+        status = solved.status if stage_status == "optimal" else stage_status
     what = _WhatIf(arrays, new_scenario, planned, plan, budgets, per_year, sme_limit)
     explained = [what.explain(a) for a in plan[0][len(originals):]] + \
         [what.explain_park(b) for b in plan[1][len(park_originals):]]
     return finish(plan, status, exact, bound, message.rstrip("; "), explained, counts, planned,
-                  restricted=loose_bound is not None, worth=worth)
+                  worth=worth, bound_kind=bound_kind)
 
 
 def _binding(planned: ScenarioResult, budgets: dict[str, float | None], per_year: bool
@@ -1916,3 +2025,276 @@ class _WhatIf:
         return Addition(addition.park, addition.project, s, npv, own, npv - own, tight, why,
                         park.name if park is not None else "", model.projects[p].name,
                         park=True)
+
+
+# --- the heuristic: greedy by value per budget yuan, checked by the engine ----------------
+
+@dataclass
+class _Greedy:
+    """A plan the heuristic found: the chosen candidate items and the engine's figures."""
+
+    items: Ints  # positions of the chosen candidates among the program's items
+    planned: ScenarioResult
+    evaluations: int  # engine evaluations it took
+    complete: bool  # False: the deadline stopped it before every candidate was tried
+
+
+class _Heuristic:
+    """Greedy additions in the order given (by default NPV gain per budget yuan), each batch
+    of at most one new item per firm and per park, kept only where the engine finds every
+    budget and cost cap met; the rules (one start per project, prerequisites, levels) are
+    checked as in ``check_plan`` against what is live by then."""
+
+    def __init__(self, prog: _Program, arrays: ChainArrays, scenario: Scenario,
+                 base: ScenarioResult, budgets: dict[str, float | None], per_year: bool,
+                 sme_limit: Floats) -> None:
+        from planner.engine import assigned, park_assigned
+
+        self.prog, self.arrays, self.scenario = prog, arrays, scenario
+        self.budgets, self.per_year, self.sme_limit = budgets, per_year, sme_limit
+        self.base = base
+        self.base_picked = assigned(arrays, scenario.name)
+        self.base_parks = park_assigned(arrays, scenario.name)
+        model = arrays.model
+        park_ids = model.park_ids()
+        self.park_code = np.array([arrays.park_index[k] for k in park_ids], np.int64)
+        _, self.park_of = _park_index(model)
+        self.members = [np.flatnonzero(self.park_of == k) for k in range(len(park_ids))]
+        self.n, self.n_p = len(arrays.ids), len(model.projects)
+        self.start, self.horizon = scenario.start_year, scenario.horizon
+        self.requires = np.array([arrays.project_index.get(p.requires, -1) if p.requires
+                                  else -1 for p in model.projects], np.int64)
+        self.min_level = np.array([p.min_maturity for p in model.projects], np.int64)
+        self.candidates = np.flatnonzero(~prog.item_fixed)
+        self.evaluations = 0
+        self.value = self._values()
+
+    def _values(self) -> Floats:
+        """Each item's own (expected) NPV plus an estimate of the link benefit it brings:
+        links to firms always connected in full, other links half, in the years its firm
+        is not connected yet."""
+        prog, arrays, base = self.prog, self.arrays, self.base
+        u, v = arrays.link_u, arrays.link_v
+        fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+        weight = self.scenario.link_benefit_rate * arrays.link_value * fresh
+        share = np.where(arrays.platform[v], 1.0, 0.5) * weight
+        to_u = np.bincount(u, weights=share, minlength=self.n)
+        to_v = np.bincount(v, weights=np.where(arrays.platform[u], 1.0, 0.5) * weight,
+                           minlength=self.n)
+        per_firm = to_u + to_v
+        lt = np.clip(prog.item_s + arrays.p_duration[prog.item_p] - self.start, 0, self.horizon)
+        years = np.arange(self.horizon)
+        e = np.maximum(prog.item_e, 0)
+        open_years = (years[None, :] >= lt[:, None]) & ~base.connected[e]
+        links = per_firm[e] * (open_years @ base.factor)
+        ent = (prog.item_k < 0) & arrays.p_connects[prog.item_p] & ~arrays.platform[e]
+        return prog.item_npv + np.where(ent, links, 0.0)
+
+    def ratio_order(self) -> Ints:
+        """Candidates worth something, by value per budget yuan (share of what is left of
+        each budget), those spending no budget first."""
+        prog = self.prog
+        use = np.zeros(len(prog.item_npv))
+        for party, spend in (("core", prog.item_core), ("government", prog.item_gov)):
+            limit = self.budgets[party]
+            if limit is None:
+                continue
+            left = limit - float(self.base.party_cost[party].sum())
+            use += np.clip(spend, 0, None).sum(axis=1) / max(left, 1e-9)
+        cand = self.candidates[self.value[self.candidates] > 0]
+        score = self.value[cand] / np.maximum(use[cand], 1e-12)
+        return cand[np.argsort(-score, kind="stable")]
+
+    def evaluate(self, items: Ints) -> ScenarioResult:
+        """The engine's figures of S plus ``items``."""
+        from planner.engine import Assigned
+
+        prog, b, k = self.prog, self.base_picked, self.base_parks
+        ent = items[prog.item_k[items] < 0]
+        park = items[prog.item_k[items] >= 0]
+        picked = Assigned(
+            rows=np.r_[b.rows, np.full(len(ent), -1)].astype(np.int64),
+            who=np.r_[b.who, prog.item_e[ent]].astype(np.int64),
+            project=np.r_[b.project, prog.item_p[ent]].astype(np.int64),
+            start=np.r_[b.start, prog.item_s[ent]].astype(np.int64),
+            core_share=np.r_[b.core_share, prog.item_share[ent]].astype(float),
+            government_share=np.zeros(len(b.rows) + len(ent)))
+        parks = Assigned(
+            rows=np.r_[k.rows, np.full(len(park), -1)].astype(np.int64),
+            who=np.r_[k.who, self.park_code[prog.item_k[park]]].astype(np.int64),
+            project=np.r_[k.project, prog.item_p[park]].astype(np.int64),
+            start=np.r_[k.start, prog.item_s[park]].astype(np.int64),
+            core_share=np.r_[k.core_share, prog.item_share[park]].astype(float),
+            government_share=np.r_[k.government_share,
+                                   prog.item_gov_share[park]].astype(float))
+        self.evaluations += 1
+        return evaluate_scenario(self.arrays, self.scenario, picked=picked,
+                                 park_picked=parks, detail=False)
+
+    def over(self, planned: ScenarioResult) -> tuple[bool, Bools]:
+        """Whether a budget is broken, and which firms pay more than their cap (as
+        ``check_plan`` counts them)."""
+        broken = False
+        for party, limit in self.budgets.items():
+            if limit is None:
+                continue
+            spend = planned.party_cost[party]
+            amounts = spend if self.per_year else np.array([spend.sum()])
+            broken |= bool(np.any(amounts > limit + _TOL * max(1.0, abs(limit))))
+        own = planned.firm_cost
+        firms = (own > self.sme_limit + _TOL * np.maximum(1.0, np.abs(self.sme_limit))).any(
+            axis=1)
+        if self.arrays.core >= 0:
+            firms[self.arrays.core] = False
+        return broken, firms
+
+    def run(self, order: Ints, deadline: float, start_items: Ints | None = None) -> _Greedy:
+        prog, arrays, H = self.prog, self.arrays, self.horizon
+        n, n_p = self.n, self.n_p
+        big = 1 << 30
+        # what is live on each firm (its park's projects count for it too): S's rows first
+        earliest = np.full((n, n_p), big, np.int64)
+        gains = np.zeros((n, H + 1))  # levels gained by each firm by start year (offset)
+        taken = np.zeros((n + len(self.members)) * n_p, bool)
+        owner = np.where(prog.item_k >= 0, n + prog.item_k, prog.item_e)
+        pair = owner * n_p + prog.item_p
+        item_live = prog.item_s + arrays.p_duration[prog.item_p]
+
+        def take(items: Ints) -> None:
+            taken[pair[items]] = True
+            for k in items.tolist():
+                who = self.members[prog.item_k[k]] if prog.item_k[k] >= 0 else \
+                    np.array([prog.item_e[k]])
+                p, live = prog.item_p[k], item_live[k]
+                earliest[who, p] = np.minimum(earliest[who, p], live)
+                off = live - self.start
+                if arrays.p_gain[p] and off <= H:
+                    gains[who, max(off, 0):] += arrays.p_gain[p]
+
+        b = self.base_picked
+        s_rows = np.flatnonzero(prog.item_fixed)
+        take(s_rows)
+        for e, p, s in zip(b.who.tolist(), b.project.tolist(), b.start.tolist(), strict=True):
+            taken[e * n_p + p] = True  # S's rows that start after the horizon too
+            earliest[e, p] = min(earliest[e, p], s + int(arrays.p_duration[p]))
+        chosen = np.zeros(len(prog.item_npv), bool)
+        if start_items is not None and len(start_items):
+            chosen[start_items] = True
+            take(start_items)
+        planned = self.evaluate(np.flatnonzero(chosen & ~prog.item_fixed))
+        pending = np.asarray(order, np.int64)
+        pending = pending[~chosen[pending]]
+        rejected = np.zeros(len(prog.item_npv), bool)
+        maturity = arrays.maturity
+        core_left = self._left(planned, "core")
+        gov_left = self._left(planned, "government")
+        complete = True
+        while len(pending):
+            if time.perf_counter() > deadline:
+                complete = False
+                break
+            pending = pending[~rejected[pending] & ~taken[pair[pending]]]
+            if not len(pending):
+                break
+            e = np.maximum(prog.item_e[pending], 0)
+            s_off = prog.item_s[pending] - self.start
+            req = self.requires[prog.item_p[pending]]
+            is_ent = prog.item_k[pending] < 0
+            level = np.minimum(4, maturity[e] + gains[e, s_off])
+            rules = ~is_ent | (((req < 0) | (earliest[e, np.maximum(req, 0)] <= prog.item_s[
+                pending])) & (level >= self.min_level[prog.item_p[pending]]))
+            # what each would spend, against what is left (the engine decides in the end)
+            own_now = planned.firm_cost[e]
+            fits_own = ~is_ent | (prog.item_e[pending] == arrays.core) | np.all(
+                own_now + prog.item_own[pending] <= self.sme_limit[e] + 1e-6, axis=1)
+            core_use, gov_use = self._use(pending, "core"), self._use(pending, "government")
+            fits = np.all(core_use <= core_left + 1e-6, axis=1) & \
+                np.all(gov_use <= gov_left + 1e-6, axis=1)
+            rejected[pending[is_ent & ~fits_own]] = True
+            rejected[pending[~fits]] = True
+            ready = pending[rules & fits & fits_own]
+            if not len(ready):
+                break
+            # one new item per firm and per park; the budgets' estimates as a prefix
+            _, first = np.unique(owner[ready], return_index=True)
+            batch = ready[np.sort(first)]
+            cum_ok = np.all(np.cumsum(self._use(batch, "core"), axis=0) <= core_left + 1e-6,
+                            axis=1) & np.all(np.cumsum(self._use(batch, "government"),
+                                                       axis=0) <= gov_left + 1e-6, axis=1)
+            cut = int(np.argmin(cum_ok)) if not cum_ok.all() else len(batch)
+            batch = batch[:max(cut, 1)]
+            trial = self.evaluate(np.r_[np.flatnonzero(chosen & ~prog.item_fixed), batch])
+            broken, firms = self.over(trial)
+            while len(batch) and (broken or firms[np.maximum(prog.item_e[batch], 0)].any()):
+                bad = firms[np.maximum(prog.item_e[batch], 0)] & (prog.item_k[batch] < 0)
+                if bad.any():
+                    rejected[batch[bad]] = True
+                    batch = batch[~bad]
+                elif broken:  # the longest prefix the engine finds within the budgets
+                    lo, hi = 0, len(batch) - 1
+                    while lo < hi:
+                        mid = (lo + hi + 1) // 2
+                        tb, _ = self.over(self.evaluate(np.r_[np.flatnonzero(
+                            chosen & ~prog.item_fixed), batch[:mid]]))
+                        lo, hi = (mid, hi) if not tb else (lo, mid - 1)
+                    rejected[batch[lo]] = True
+                    batch = batch[:lo]
+                else:  # a park item moved a member's subsidy payments over its cap
+                    rejected[batch[prog.item_k[batch] >= 0]] = True
+                    batch = batch[prog.item_k[batch] < 0]
+                if not len(batch):
+                    break
+                trial = self.evaluate(np.r_[np.flatnonzero(chosen & ~prog.item_fixed), batch])
+                broken, firms = self.over(trial)
+            if len(batch):
+                chosen[batch] = True
+                take(batch)
+                planned = trial
+                core_left = self._left(planned, "core")
+                gov_left = self._left(planned, "government")
+        items = np.flatnonzero(chosen & ~prog.item_fixed)
+        return _Greedy(items, planned, self.evaluations, complete)
+
+    def _left(self, planned: ScenarioResult, party: str) -> Floats:
+        """What is left of a budget: per year, or (one column) over the horizon."""
+        limit = self.budgets[party]
+        if limit is None:
+            return np.full(self.horizon if self.per_year else 1, np.inf)
+        spend = planned.party_cost[party]
+        return limit - (spend if self.per_year else np.array([spend.sum()]))
+
+    def _use(self, items: Ints, party: str) -> Floats:
+        spend = self.prog.item_core[items] if party == "core" else self.prog.item_gov[items]
+        return spend if self.per_year else spend.sum(axis=1, keepdims=True)
+
+
+def _reserve(n_enterprises: int) -> float:
+    """Seconds kept back from the solver for the heuristic, the checks and the what-ifs
+    (they grow with the chain: ~10 s at 10,000 firms on this kind of machine)."""
+    return 1.0 + n_enterprises / 1_000
+
+
+def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float) -> _Greedy:
+    """The better of the greedy by value per budget yuan and, with an LP solution, the
+    greedy that takes the LP's choices first (largest LP value first); each then improved
+    by a pass adding what still fits."""
+    prog = heuristic.prog
+    ratio = heuristic.ratio_order()
+    orders = [ratio]
+    if lp_x is not None:
+        x = lp_x[:prog.n_items]
+        cand = heuristic.candidates
+        guided = cand[np.lexsort((-heuristic.value[cand], -np.round(x[cand], 4)))]
+        guided = guided[(x[guided] > 1e-6) | (heuristic.value[guided] > 0)]
+        orders.insert(0, guided)
+    best: _Greedy | None = None
+    for order in orders:
+        if best is not None and time.perf_counter() > deadline:
+            break
+        found = heuristic.run(order, deadline)
+        if time.perf_counter() < deadline:  # the add pass: the ratio order over what is left
+            found = heuristic.run(ratio, deadline, start_items=found.items)
+        if best is None or found.planned.npv > best.planned.npv:
+            best = found
+    assert best is not None
+    return best
