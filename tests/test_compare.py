@@ -216,6 +216,22 @@ def test_the_vehicles_example_marks_the_subsidised_plan_best_for_npv(qtbot):
     assert {c for r, c in view.best_cells() if r == ROW["npv"]} == {int(np.argmax(values))}
 
 
+def test_on_a_narrow_screen_the_charts_go_under_the_table_whole(qtbot):
+    """Five scenarios beside two charts do not fit 1,000 pixels: the charts move under the
+    table, side by side, at a readable width; widened, they come back beside it."""
+    view = make_view(qtbot, load_model(ROOT / "examples" / "aircraft.xlsx").model)
+    view.resize(1000, 650)
+    qtbot.waitUntil(lambda: view.cumulative_chart.width() >= 300)
+    chart, table = view.cumulative_chart, view.table
+    assert chart.mapTo(view, chart.rect().topLeft()).y() >= table.mapTo(view, table.rect(
+        ).bottomLeft()).y()
+    assert view.connected_chart.mapTo(view, view.connected_chart.rect().topLeft()).x() > \
+        chart.mapTo(view, chart.rect().topRight()).x() - 1
+    view.resize(1900, 650)
+    qtbot.waitUntil(lambda: chart.mapTo(view, chart.rect().topLeft()).x()
+                    >= table.mapTo(view, table.rect().topRight()).x())
+
+
 def test_labels_follow_the_language(qtbot, chain):
     set_language("zh_CN")
     view = make_view(qtbot, three_scenarios(chain))

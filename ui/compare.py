@@ -33,6 +33,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
@@ -75,6 +76,7 @@ BEST_BACKGROUND = palette.mix(palette.SKY_BLUE, palette.PAPER, 0.68)
 LINE_STYLES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
                Qt.PenStyle.DashDotLine, Qt.PenStyle.DashDotDotLine)
 SYMBOLS = ("o", "s", "t", "d", "star", "h", "p", "x")
+_CHART_WIDTH = 260  # narrower, a chart's title and legend are cut
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
@@ -268,10 +270,10 @@ class ComparisonView(QWidget):
             chart.getPlotItem().setLabel("bottom", tr("Year"))
             chart.setMinimumHeight(270)  # never a strip: the tab scrolls instead
         right = QWidget(self)
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.cumulative_chart)
-        right_layout.addWidget(self.connected_chart)
+        self.chart_layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, right)
+        self.chart_layout.setContentsMargins(0, 0, 0, 0)
+        self.chart_layout.addWidget(self.cumulative_chart)
+        self.chart_layout.addWidget(self.connected_chart)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
@@ -372,6 +374,25 @@ class ComparisonView(QWidget):
         if self._stale:
             self.refresh()
 
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """The charts beside the table when both fit, else under it side by side (a
+        1366-pixel screen with the docks open)."""
+        table = (self.table.verticalHeader().sizeHint().width()
+                 + self.table.columnCount() * self.table.horizontalHeader().minimumSectionSize())
+        beside = self.width() >= table + 2 * _CHART_WIDTH
+        # under each other, the table shows every row and the tab scrolls to the charts
+        whole = (self.table.horizontalHeader().height() + self.table.verticalHeader().length()
+                 + 2 * self.table.frameWidth())
+        self.table.setMinimumHeight(0 if beside else whole)
+        self.splitter.setOrientation(Qt.Orientation.Horizontal if beside
+                                     else Qt.Orientation.Vertical)
+        self.chart_layout.setDirection(QBoxLayout.Direction.TopToBottom if beside
+                                       else QBoxLayout.Direction.LeftToRight)
+
     def _show_results(self, results: list[ScenarioResult]) -> None:
         self.results = results
         self._fill_baselines()
@@ -438,6 +459,10 @@ class ComparisonView(QWidget):
         return at + 1 if self._risk_section is not None and row >= self._risk_first else at
 
     def _fill_table(self) -> None:
+        self._fill_cells()
+        self._arrange()  # the scenarios' columns decide what fits
+
+    def _fill_cells(self) -> None:
         table = self.table
         baseline = self.baseline_column()
         names = [r.scenario.name for r in self.results]
