@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import textwrap
 from typing import Any
 
 import pyqtgraph as pg
@@ -88,8 +89,11 @@ class RadarChart(pg.PlotWidget):
             self.plot(xs, ys, pen=pg.mkPen(palette.GREY, width=0.6))
         for a, label in zip(angles, labels, strict=True):
             self.plot([0, math.cos(a)], [0, math.sin(a)], pen=pg.mkPen(palette.GREY, width=0.6))
-            text = pg.TextItem(label, color=palette.INK, anchor=(0.5, 0.5))
-            text.setPos(1.25 * math.cos(a), 1.18 * math.sin(a))
+            # a label starts at its spoke's end and runs away from the centre, long ones on
+            # two lines, so neighbours at the bottom (English names are long) never overlap
+            side = 0.5 if abs(math.cos(a)) < 0.2 else (0.0 if math.cos(a) > 0 else 1.0)
+            text = pg.TextItem(textwrap.fill(label, 12), color=palette.INK, anchor=(side, 0.5))
+            text.setPos(1.08 * math.cos(a), 1.24 * math.sin(a))
             self.addItem(text)
         xs = [s * math.cos(a) for s, a in zip([*shares, shares[0]], [*angles, angles[0]],
                                                strict=True)]
@@ -97,7 +101,7 @@ class RadarChart(pg.PlotWidget):
                                                strict=True)]
         self.plot(xs, ys, pen=pg.mkPen(palette.BLUE, width=2.5), symbol="o", symbolSize=6,
                   symbolBrush=palette.BLUE)
-        self.setRange(xRange=(-1.9, 1.9), yRange=(-1.35, 1.35), padding=0)  # room for labels
+        self.setRange(xRange=(-2.1, 2.1), yRange=(-1.5, 1.5), padding=0)  # room for labels
 
 
 class HealthPanel(QWidget):
