@@ -1361,7 +1361,7 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
         integrality[prog.relax] = 0
     res = milp(c, integrality=integrality, bounds=Bounds(prog.lb, prog.ub),
                constraints=constraints,
-               options={"time_limit": max(1.0, time_limit), "mip_rel_gap": mip_rel_gap})
+               options={"time_limit": max(0.01, time_limit), "mip_rel_gap": mip_rel_gap})
     status = {0: "optimal", 1: "time limit", 2: "infeasible", 3: "unbounded"}.get(res.status,
                                                                                    "failed")
     x = None if res.x is None else np.asarray(res.x)
@@ -1582,7 +1582,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         if first.x is None or not relaxed or not problems_of(plan_of(chosen(first.x))):
             return first, "level gate and subsidy cap relaxed, plan checked by the engine" \
                 if relaxed else ""
-        left = max(1.0, limit - (time.perf_counter() - t0))
+        left = max(0.01, limit - (time.perf_counter() - t0))
         whole = _solve(prog, c, extra, left, mip_rel_gap)
         # both are valid lower bounds (the first of a relaxation)
         whole.bound = max((b for b in (whole.bound, first.bound) if b is not None),
@@ -1620,8 +1620,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     source = "solver"
     if objective == "coverage" or len(prog.c) <= SMALL:
         # the whole program, every plan in it: HiGHS's plan and its dual bound
-        solved, how = solve(prog.c, extra, max(1.0, deadline - time.perf_counter()
-                                               - _reserve(n)))
+        solved, how = solve(prog.c, extra, max(0.01, deadline - time.perf_counter()
+                                               - min(_reserve(n), time_limit / 4)))
         if how:
             message += how + "; "
         if solved.bound is not None and objective != "coverage":
@@ -1637,7 +1637,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         # too big for HiGHS to find a plan in time: the LP relaxation of the whole program
         # (a bound) guides the heuristic
         source = "lp-heuristic"
-        lp = _solve(prog, prog.c, None, max(1.0, deadline - time.perf_counter() - _reserve(n)),
+        lp = _solve(prog, prog.c, None, max(0.01, deadline - time.perf_counter()
+                                            - min(_reserve(n), time_limit / 4)),
                     mip_rel_gap, relax_all=True)
         if lp.status == "optimal" and lp.x is not None:
             bounds.append((-lp.objective, LP))
@@ -1650,10 +1651,36 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     if source != "solver":
         greedy = _best_greedy(heuristic, solved.x if source == "lp-heuristic" else None,
                               max(deadline, time.perf_counter() + 1.0))
-        items = listed(greedy.items)
+        picked = greedy.items
         message += f"heuristic: {len(greedy.items)} additions in {greedy.evaluations} engine " \
                    "evaluations" + ("" if greedy.complete else ", stopped by the time limit") \
             + "; "
+        left = deadline - time.perf_counter() - _reserve(n)
+        if source == "lp-heuristic" and solved.x is not None and left >= 5.0 \
+                and not cancelled():
+            # the MILP over what the LP or the heuristic chose: a plan of the whole problem
+            # (its bound is not one: the LP's stands)
+            support = (solved.x[:prog.n_items] > 1e-6) & ~prog.item_fixed
+            support[picked] = True
+            narrow = replace(prog, ub=prog.ub.copy())
+            narrow.ub[:prog.n_items][~support & ~prog.item_fixed] = 0.0
+            inner = _solve(narrow, prog.c, None, left, max(mip_rel_gap, 1e-4))
+            if inner.x is not None:
+                mine = np.flatnonzero((inner.x[:prog.n_items] > 0.5) & ~prog.item_fixed)
+                tried = heuristic.evaluate(mine)
+                broken, firms = heuristic.over(tried)
+                if not broken and not firms.any() and \
+                        tried.npv > heuristic.evaluate(picked).npv + 1e-9:
+                    picked = mine
+                    message += f"MILP over the {int(support.sum()):,} candidates the LP or " \
+                               f"the heuristic chose ({inner.status}) improved the plan; "
+                else:
+                    message += f"MILP over the {int(support.sum()):,} candidates the LP or " \
+                               f"the heuristic chose ({inner.status}) did not improve it; "
+            else:
+                message += f"MILP over the {int(support.sum()):,} candidates the LP or the " \
+                           f"heuristic chose found no plan ({inner.status}); "
+        items = listed(picked)
     bound, bound_kind = min(bounds)
     if cancelled():
         return finish(unchanged, "cancelled", False, None, "cancelled after the solve",
@@ -1792,6 +1819,7 @@ class _WhatIf:
         order = np.argsort(ends, kind="stable")
         self.link_of = order % max(len(u), 1)
         self.link_from = np.searchsorted(ends[order], np.arange(len(arrays.ids) + 1))
+        self._arrays: dict[int, ChainArrays] = {}
 
     def label(self, e: int) -> str:
         firm = self.arrays.model.enterprises[e]
@@ -1823,7 +1851,11 @@ class _WhatIf:
                          for p, s, c in rows],
             park_assignments=list(self.park_rows.get(firm.park, [])) if firm.park else [],
             assessments=[], scenarios=[self.scenario])
-        result = evaluate_scenario(ChainArrays.of(alone), self.scenario)
+        # the firm's arrays do not depend on its rows: built once per firm
+        if e not in self._arrays:
+            self._arrays[e] = ChainArrays.of(alone)
+        result = evaluate_scenario(replace(self._arrays[e], model=alone), self.scenario,
+                                   detail=False)
         me = len(alone.enterprises) - 1
         connected: Bools = result.connected[me]
         # the links at this firm: on when both ends are connected, the other end as planned
@@ -2271,7 +2303,7 @@ class _Heuristic:
 def _reserve(n_enterprises: int) -> float:
     """Seconds kept back from the solver for the heuristic, the checks and the what-ifs
     (they grow with the chain: ~10 s at 10,000 firms on this kind of machine)."""
-    return 1.0 + n_enterprises / 1_000
+    return 2.0 + n_enterprises / 500
 
 
 def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float) -> _Greedy:

@@ -1,0 +1,117 @@
+"""The optimiser's objective and bound against every single addition, on chains too big to
+enumerate plans (docs/method.md, “Optimiser”).
+
+No feasible plan may beat a reported bound; the plan returned should beat (or equal) the
+best plan that adds one assignment. The single additions are built here from the rules as
+the user reads them (size, prerequisite live by the start, level by the start, going live
+within the horizon), each evaluated by the engine and kept only within every budget and
+every SME's cost cap (no worse than S where S alone exceeds it) — independent of the
+optimiser's program.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import planner.optimise as optimiser
+from models.chain import ChainModel
+from planner.engine import Assigned, ChainArrays, assigned, evaluate_scenario, park_assigned
+from planner.generate import generate
+from planner.optimise import HEURISTIC, apply, check_plan, optimise
+
+SCENARIO = "Core-led with subsidy"
+CAP = 0.02
+
+
+def _budgets(model: ChainModel, share: float) -> tuple[float, float]:
+    """Core and government budgets ``share`` above what the scenario already spends."""
+    arrays = ChainArrays.of(model)
+    base = evaluate_scenario(arrays, model.scenario(SCENARIO))
+    return ((1 + share) * float(base.party_cost["core"].sum()),
+            (1 + share) * float(base.party_cost["government"].sum()))
+
+
+def _best_single(model: ChainModel, core: float, gov: float) -> tuple[float, int]:
+    """The best NPV of S plus one feasible addition (the SME pays: core share 0), and how
+    many feasible single additions there are."""
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(SCENARIO)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    rows, parks = assigned(arrays, SCENARIO), park_assigned(arrays, SCENARIO)
+    limit = np.maximum(CAP * arrays.revenue[:, None], base.firm_cost)
+    first, last = scenario.start_year, scenario.start_year + scenario.horizon - 1
+    projects = model.projects
+    live: dict[int, list[tuple[int, int]]] = {}  # firm -> (live year, project) of S's rows
+    for e, p, s in zip(rows.who.tolist(), rows.project.tolist(), rows.start.tolist(),
+                       strict=True):
+        live.setdefault(e, []).append((s + projects[p].duration, p))
+    park_live: dict[str, list[tuple[int, int]]] = {}
+    for k, p, s in zip(parks.who.tolist(), parks.project.tolist(), parks.start.tolist(),
+                       strict=True):
+        park_live.setdefault(arrays.park_ids[k], []).append((s + projects[p].duration, p))
+    best, feasible = base.npv, 0
+    for e, firm in enumerate(model.enterprises):
+        mine = live.get(e, []) + park_live.get(firm.park, [])
+        have = {p for _, p in live.get(e, [])}
+        for p, project in enumerate(projects):
+            if project.scope != "enterprise" or p in have or (
+                    project.eligible_sizes and firm.size not in project.eligible_sizes):
+                continue
+            for s in range(first, last + 1 - project.duration):
+                level = min(4, firm.maturity + sum(projects[q].maturity_gain
+                                                   for y, q in mine if y <= s))
+                if level < project.min_maturity or (project.requires and not any(
+                        projects[q].id == project.requires and y <= s for y, q in mine)):
+                    continue
+                picked = Assigned(rows=np.r_[rows.rows, -1], who=np.r_[rows.who, e],
+                                  project=np.r_[rows.project, p], start=np.r_[rows.start, s],
+                                  core_share=np.r_[rows.core_share, 0.0],
+                                  government_share=np.zeros(len(rows.rows) + 1))
+                got = evaluate_scenario(arrays, scenario, picked=picked, park_picked=parks,
+                                        detail=False)
+                over = got.firm_cost > limit + 1e-6 * np.maximum(1.0, limit)
+                over[arrays.core] = False
+                if got.party_cost["core"].sum() > core + 1e-6 or \
+                        got.party_cost["government"].sum() > gov + 1e-6 or over.any():
+                    continue
+                feasible += 1
+                best = max(best, got.npv)
+    return best, feasible
+
+
+@pytest.fixture(scope="module")
+def chain() -> tuple[ChainModel, float, float, float]:
+    model = generate(300, seed=11)
+    core, gov = _budgets(model, 0.25)
+    best, feasible = _best_single(model, core, gov)
+    assert feasible > 500  # many single additions fit: the check means something
+    return model, core, gov, best
+
+
+@pytest.mark.parametrize("path", ["milp", "lp"])
+def test_no_single_addition_beats_the_plan_or_the_bound(chain, path, monkeypatch):
+    model, core, gov, best = chain
+    if path == "lp":  # the way 2,000 firms and more are solved: LP relaxation, heuristic
+        monkeypatch.setattr(optimiser, "SMALL", 1)
+    result = optimise(model, SCENARIO, core, gov, time_limit=3)
+    tol = 1e-6 * abs(best)
+    assert result.bound is not None and result.gap is not None, result.message
+    assert best <= result.bound + tol
+    assert best <= result.objective + tol
+    assert result.objective <= result.bound + tol
+    assert check_plan(apply(model, result), result.scenario.name, core, gov, False, CAP,
+                      baseline=SCENARIO) == []
+
+
+def test_heuristic_plan_when_the_solver_has_no_time(chain):
+    model, core, gov, best = chain
+    result = optimise(model, SCENARIO, core, gov, time_limit=0.01)
+    assert result.status == HEURISTIC, result.message
+    assert result.changed and result.objective >= best - 1e-6 * abs(best)
+    assert "heuristic plan, solver found none in time" in result.summary("en")
+    assert "启发式方案：求解器在时限内未找到方案" in result.summary("zh_CN")
+    assert result.bound is not None and result.bound >= result.objective
+    assert check_plan(apply(model, result), result.scenario.name, core, gov, False, CAP,
+                      baseline=SCENARIO) == []
