@@ -90,7 +90,10 @@ def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
 
 
 def _duplicates(table: TableSpec, rows: list[Any]) -> list[Problem]:
-    keys = list(zip(*(map(operator.attrgetter(k), rows) for k in table.key), strict=True))
+    if len(table.key) == 1:
+        keys: list[Any] = list(map(operator.attrgetter(table.key[0]), rows))
+    else:
+        keys = list(zip(*(map(operator.attrgetter(k), rows) for k in table.key), strict=True))
     if len(set(keys)) == len(keys):  # no two rows alike: nothing to name
         return []
     seen: set[tuple[Any, ...]] = set()
@@ -266,14 +269,64 @@ def _linked(model: ChainModel) -> set[str]:
     return {ids[i] for i in np.flatnonzero((down >= 0) | (up >= 0)).tolist()} | {core.id}
 
 
-def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
-                        ) -> list[Problem]:
+def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[int],
+              span: dict[str, tuple[int, int]], firm: dict[str, tuple[int, str, str]],
+              need: dict[str, tuple[int, str, tuple[str, ...]]], linked: set[str],
+              projects: dict[str, Any], park_live: dict[tuple[str, str], list[tuple[int, str, int]]]
+              ) -> list[int]:
+    """The assignments that may warn, found a column at a time (maps over dicts in C,
+    NumPy): outside the horizon, a firm below the project's level before any gain, a
+    size not meant, a detached firm, or a prerequisite not live by the start year."""
+    import numpy as np
+
+    count = len(years)
+
+    def column(values: Any, dtype: Any = np.int64) -> Any:
+        return np.fromiter(values, dtype, count)
+
+    year = column(years)
+    first, last = (column(map(operator.itemgetter(i), map(span.__getitem__, scen)))
+                   for i in (0, 1))
+    level, size, park = (list(map(operator.itemgetter(i), map(firm.__getitem__, ents)))
+                         for i in range(3))
+    lowest, requires, sizes = (list(map(operator.itemgetter(i), map(need.__getitem__, projs)))
+                               for i in range(3))
+    maybe = (year < first) | (year > last) | (column(level) < column(lowest))
+    maybe |= column(map(bool, sizes), bool) & ~column(map(operator.contains, sizes, size), bool)
+    maybe |= ~column(map(linked.__contains__, ents), bool)
+    required = {p.requires for p in projects.values() if p.requires}
+    if required:
+        # earliest live year of each (scenario, firm or park, project): a dict built from
+        # the keys sorted latest first keeps the earliest
+        duration = column(map(operator.attrgetter("duration"), map(projects.__getitem__, projs)))
+        live = year + duration
+        keys = list(zip(scen, ents, projs, strict=True))
+        order = np.argsort(-live, kind="stable").tolist()
+        earliest = dict(zip(map(keys.__getitem__, order), live[order].tolist(), strict=True))
+        park_earliest = {}
+        for (s, park_id), lives in park_live.items():
+            for live_year, pid, _ in lives:
+                if live_year < park_earliest.get((s, park_id, pid), live_year + 1):
+                    park_earliest[s, park_id, pid] = live_year
+        never = np.iinfo(np.int64).max
+        by_firm = column(map(earliest.get, zip(scen, ents, requires, strict=True),
+                             itertools.repeat(never)))
+        by_park = column(map(park_earliest.get, zip(scen, park, requires, strict=True),
+                             itertools.repeat(never)))
+        maybe |= column(map(bool, requires), bool) & (np.minimum(by_firm, by_park) > year)
+    flagged: list[int] = np.flatnonzero(maybe).tolist()
+    return flagged
+
+
+def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None,
+                        *, every: bool = False) -> list[Problem]:
     """The warnings about assignments; they never change the numbers.
 
     A pass over the columns finds the assignments that may warn (outside the horizon, on
     a firm below the project's level before its gains, a prerequisite not live by the
     start, a size not meant, a detached firm); the rules below are then applied to those
-    alone, so every warning is worded in one place.
+    alone, so every warning is worded in one place. ``every`` applies them to every
+    assignment (what the quick pass must agree with: the tests compare both).
     """
     table = TABLE_BY_ATTR["assignments"]
     enterprises = model.enterprise_index()
@@ -299,40 +352,23 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
     floor = 0 if all(p.maturity_gain >= 0 for p in projects.values()) else -10**9
     firm = {e.id: (min(4, e.maturity) + floor, e.size, e.park) for e in enterprises.values()}
     need = {p.id: (p.min_maturity, p.requires, p.eligible_sizes) for p in projects.values()}
-    # earliest live year of each required project per (scenario, enterprise) and per park
-    required = {p.requires for p in projects.values() if p.requires}
-    earliest: dict[tuple[str, str, str], int] = {}
-    for s, e, pid, year in zip(scen, ents, projs, years, strict=True):
-        if pid in required:
-            live_year = year + projects[pid].duration
-            if live_year < earliest.get((s, e, pid), live_year + 1):
-                earliest[s, e, pid] = live_year
-    park_earliest: dict[tuple[str, str, str], int] = {}
-    for (s, park), lives in park_live.items():
-        for live_year, pid, _ in lives:
-            if live_year < park_earliest.get((s, park, pid), live_year + 1):
-                park_earliest[s, park, pid] = live_year
-    never = float("inf")
-    flagged = []
-    for index, (s, e, pid, year) in enumerate(zip(scen, ents, projs, years, strict=True)):
-        first, last = span[s]
-        level, size, park = firm[e]
-        lowest, requires, sizes = need[pid]
-        if not first <= year <= last or level < lowest or (sizes and size not in sizes) \
-                or e not in linked or (requires and min(
-                    earliest.get((s, e, requires), never),
-                    park_earliest.get((s, park, requires), never)) > year):
-            flagged.append(index)
+    # a pass over the columns, in C (maps over dicts, NumPy): the assignments that may warn
+    try:
+        flagged = _may_warn(scen, ents, projs, years, span, firm, need, linked, projects,
+                            park_live)
+    except OverflowError:  # a year beyond 64 bits: look at every assignment
+        every = True
+    if every:
+        flagged = list(range(len(assignments)))
     if not flagged:
         return found
     # live years of each (scenario, enterprise) that may warn: project, live year, gains
     keys = {(scen[i], ents[i]) for i in flagged}
     live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
-    for a in assignments:
-        if (a.scenario, a.enterprise) in keys:
-            p = projects[a.project]
-            live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id,
-                                                   p.maturity_gain))
+    for a in itertools.compress(assignments, map(keys.__contains__, zip(scen, ents, strict=True))):
+        p = projects[a.project]
+        live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id,
+                                               p.maturity_gain))
     for index in flagged:
         a = assignments[index]
         s, e, p = scenarios[a.scenario], enterprises[a.enterprise], projects[a.project]

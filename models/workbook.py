@@ -12,7 +12,9 @@ import io
 import math
 import operator
 import os
+import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,23 +127,137 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
     checked by ``models.files.load_model`` which maps them to rows. Only the
     sheets of the format are read, one at a time, and only once ``xlsx_guard``
     has measured them; other sheets are listed as ignored and never loaded.
+
+    calamine reads a sheet in a worker thread (it releases the GIL) as soon as the guard
+    has passed it, while the guard measures the next one and the rows of the one before
+    are built: each sheet still reaches the reader only after the guard, and with the
+    budgets counting it and every sheet before it.
     """
     path = Path(path)
     aliases = _sheet_aliases()
-    checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ)
-    from python_calamine import CalamineWorkbook  # heavy native module: load on use
-
+    sheets = _Sheets(path, aliases)
     try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except BaseException as exc:  # calamine raises several unrelated types, and panics
-        raise _damaged(exc) from None
-    with book, paused_gc():
-        return _read_book(book, names, aliases, checked.sheets)
+        checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ,
+                             sheets.passed)
+        names = sheets.names()
+        with paused_gc():
+            return _read_book(sheets.rows, names, aliases, checked.sheets)
+    finally:
+        sheets.close()
 
 
-def _read_book(book: Any, names: list[str], aliases: dict[str, str],
-               checked: frozenset[str]) -> ReadResult:
+class _Sheets:
+    """calamine's reads of the sheets of the format, in a worker thread, each one only after
+    the guard has passed it (``passed``) and at most one ahead of the rows being built."""
+
+    AHEAD = 16  # sheets read and not yet taken (each is its cells): while the guard runs, all
+
+    def __init__(self, path: Path, aliases: dict[str, str]):
+        self.path, self.aliases = path, aliases
+        self.ready = threading.Condition()
+        self.opened: frozenset[str] | None = None  # the sheets the guard will pass
+        self.checked: set[str] = set()  # normalised names of the sheets passed
+        self.read: dict[str, Any] = {}  # sheet -> its rows, or what calamine raised
+        self.book: Any = None
+        self.listed: list[str] | None = None  # the workbook's sheet names, once opened
+        self.plan: list[str] = []  # the sheets the worker reads, in the order asked for
+        self.failed: BaseException | None = None  # why the workbook could not be opened
+        self.done = self.stopped = False
+        self.worker = threading.Thread(target=self._work, name="calamine", daemon=True)
+        self.worker.start()
+
+    def passed(self, name: str | None, sheets: frozenset[str]) -> None:
+        with self.ready:
+            if name is None:
+                self.opened = sheets
+            else:
+                self.checked.add(name)
+            self.ready.notify_all()
+
+    def _until(self, test: Callable[[], bool]) -> bool:
+        with self.ready:
+            while not (self.stopped or test()):
+                self.ready.wait()
+            return not self.stopped
+
+    def _work(self) -> None:
+        try:
+            self._read_all()
+        finally:
+            with self.ready:
+                self.done = True
+                self.ready.notify_all()
+
+    def _read_all(self) -> None:
+        if not self._until(lambda: self.opened is not None):
+            return
+        from python_calamine import CalamineWorkbook  # heavy native module: load on use
+
+        try:
+            book = CalamineWorkbook.from_path(str(self.path))
+            listed = list(book.sheet_names)
+        except BaseException as exc:  # calamine raises several unrelated types, and panics
+            with self.ready:
+                self.failed = exc
+                self.ready.notify_all()
+            return
+        # the sheets ``_read_book`` will ask for, in its order: the first of each table
+        first: dict[str, str] = {}
+        for name in listed:
+            first.setdefault(self.aliases.get(normalise(name), ""), name)
+        order = ["settings", *(t.attr for t in TABLES), "assessments"]
+        plan = [first[a] for a in order if a in first
+                and normalise(first[a]) in (self.opened or ())]
+        with self.ready:
+            self.book, self.listed, self.plan = book, listed, plan
+            self.ready.notify_all()
+        for name in plan:
+            key = normalise(name)
+            if not self._until(lambda key=key: key in self.checked  # type: ignore[misc]
+                               and len(self.read) < self.AHEAD):
+                return
+            rows: Any
+            try:
+                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            except BaseException as exc:
+                rows = exc
+            with self.ready:
+                self.read[name] = rows
+                self.ready.notify_all()
+
+    def names(self) -> list[str]:
+        """The workbook's sheet names (once the guard has passed the whole file)."""
+        self._until(lambda: self.listed is not None or self.failed is not None or self.done)
+        if self.listed is None:
+            raise _damaged(self.failed or ValueError("the workbook could not be opened"))
+        return self.listed
+
+    def rows(self, name: str) -> list[list[Any]]:
+        """A sheet's cells, taken from the worker (or read here if it did not plan to)."""
+        self._until(lambda: name in self.read or self.done or name not in self.plan)
+        if name not in self.read:  # (not planned: only once the worker is done with the book)
+            self._until(lambda: self.done)
+        with self.ready:
+            rows = self.read.pop(name, None)
+            self.ready.notify_all()
+        if rows is None:
+            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if isinstance(rows, BaseException):
+            raise rows
+        result: list[list[Any]] = rows
+        return result
+
+    def close(self) -> None:
+        with self.ready:
+            self.stopped = True
+            self.ready.notify_all()
+        self.worker.join()
+        if self.book is not None:
+            self.book.close()
+
+
+def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
+               aliases: dict[str, str], checked: frozenset[str]) -> ReadResult:
     problems: list[Problem] = []
     notices: list[Problem] = []
     found: dict[str, str] = {}  # table attr -> sheet name
@@ -167,8 +283,7 @@ def _read_book(book: Any, names: list[str], aliases: dict[str, str],
 
     def rows_of(name: str) -> list[list[Any]]:
         try:
-            rows: list[list[Any]] = book.get_sheet_by_name(name).to_python(
-                skip_empty_area=False)
+            rows = read(name)
         except BaseException as exc:
             raise _damaged(exc, name) from None
         if rows:
@@ -354,8 +469,8 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
     # the rows with a value (a blank row is skipped), by their workbook row numbers
     # (a first cell with a value decides at once; only then is every cell looked at)
     kept = [n for n, row in enumerate(body)
-            if (first := row[0] if width else None) is not None and first != "" and (
-                type(first) is not str or not first.isspace()) or not all(map(_blank, row))]
+            if ((first := row[0] if width else None) is not None and first != "" and (
+                type(first) is not str or not first.isspace())) or not all(map(_blank, row))]
     if len(kept) != len(body):
         body = [body[n] for n in kept]
     numbers = [n + 2 for n in kept]

@@ -253,3 +253,107 @@ def test_json_unknown_field_is_refused_not_dropped(tmp_path):
 def test_json_extra_that_is_not_an_object_is_refused(tmp_path):
     messages = _json_refusal(_json_file(tmp_path, _set("enterprises", 1, "extra", ["a"])))
     assert any("row 2" in m and "'extra'" in m for m in messages), messages
+
+
+# --- the column reader reads as the row reader does -----------------------------------------
+
+def _cells():
+    """Values a workbook cell may hold, weighted towards the spellings of the format."""
+    import datetime as dt
+
+    from hypothesis import strategies as st
+
+    from models.chain import TABLES
+    from models.schema import Kind
+
+    words = sorted({str(w) for t in TABLES for s in t.fields if s.kind in (Kind.ENUM, Kind.CHOICES)
+                    for k, v in (s.choices or {}).items() for w in (k, v)})
+    words += ["yes", "no", "是", "否", "TRUE", "1", "0", "12%", "1,000", "2026", "3.5", "-1",
+              "small, medium", "小型、中型", "production_control:2", "nan", "inf", "S00001"]
+    text = st.one_of(st.sampled_from(words), st.sampled_from(["", " ", "  x", "y ", "\t"]),
+                     st.text(max_size=6))
+    number = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                       st.integers(-3, 2030).map(float), st.sampled_from([0.5, -0.0, 2.0**62,
+                                                                          2.0**64, 1e300]))
+    other = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70),
+                      st.just(dt.date(2026, 3, 31)), st.just(dt.datetime(2026, 3, 31, 8, 0)))
+    return st.one_of(st.lists(number, min_size=1, max_size=8),  # a column of one kind...
+                     st.lists(text, min_size=1, max_size=8),
+                     st.lists(st.one_of(number, text, other), min_size=1, max_size=8))  # ...or not
+
+
+def _fields():
+    from models.chain import TABLES
+
+    return [(t, s) for t in TABLES for s in t.fields]
+
+
+@pytest.mark.parametrize(("table", "spec"), _fields(), ids=lambda v: getattr(v, "name", None)
+                         or getattr(v, "attr", ""))
+def test_a_column_is_read_exactly_as_each_of_its_cells(table, spec):
+    from hypothesis import given, settings
+
+    from models.records import REFUSED, _readers, read_column
+    from models.schema import BLANK, CoerceError
+
+    read = next(r for f, r in _readers(table) if f.name == spec.name)
+
+    def one(value):
+        try:
+            return read(value)
+        except CoerceError:
+            return REFUSED
+
+    @settings(max_examples=60, deadline=None)
+    @given(_cells())
+    def check(values):
+        got = read_column(table, spec, values)
+        want = [one(v) for v in values]
+        assert len(got) == len(want)
+        for g, w in zip(got, want, strict=True):
+            if w is BLANK or w is REFUSED:
+                assert g is w
+            else:
+                assert type(g) is type(w) and g == w
+
+    check()
+
+
+def test_columns_and_rows_read_a_sheet_alike(write_sheets):
+    """The column reader against the row reader on hostile sheets: the same rows read, the
+    same problems and notices in the same order (blank rows, unknown columns, a column
+    without a header, bad cells, values of every kind)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from models.chain import TABLE_BY_ATTR
+    from models.records import build_row
+    from models.workbook import _read_table
+
+    table = TABLE_BY_ATTR["enterprises"]
+    header = ["id", "名称", "role", "size", "revenue", "maturity", "平台", "platform_connected",
+              "x", "", "Notes"]
+    cell = st.one_of(st.sampled_from(["S1", "S1", " S2", "core", "supplier", "供应商", "small",
+                                      "微型", "yes", "否", "", " ", "3", "12%", "bad"]),
+                     st.floats(allow_nan=True, allow_infinity=True), st.none(),
+                     st.sampled_from([1.0, 4.0, 2.5, -1.0]))
+    rows = st.lists(st.lists(cell, min_size=len(header), max_size=len(header)), max_size=12)
+
+    @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(rows)
+    def check(body):
+        sheet = [header, *body]
+        by_columns, by_rows = ([], [], []), ([], [], [])
+        numbers = _read_table(table, "Enterprises", sheet, *by_columns)
+        from models import workbook
+
+        aliases = {key: (field, table.field(field).zh)
+                   for key, field in workbook._header_aliases(table).items()}
+        row_numbers = workbook._read_rows(("Enterprises", "Enterprises"), sheet, aliases,
+                                          tuple(s for s in table.fields if s.required),
+                                          lambda *args: build_row(table, *args), *by_rows)
+        assert by_columns[1:] == by_rows[1:]  # problems, notices
+        if not by_rows[1]:
+            assert numbers == row_numbers and by_columns[0] == by_rows[0]
+
+    check()

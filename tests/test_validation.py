@@ -86,3 +86,99 @@ def test_out_of_range_values_built_in_code_are_errors(chain):
     assert any("'horizon': value 51: expected a whole number from 1 to 50" in t for t in texts)
     assert any("'core_share': value 1.5: expected a number from 0 to 1" in t for t in texts)
     assert any("Settings (size_factor_small)" in t for t in texts)
+
+
+def _mutated(chain, seed):
+    """The small chain with random assignments, levels, sizes and links removed: warnings of
+    every kind, and models without any."""
+    import random
+
+    from models.chain import Assignment
+
+    rng = random.Random(seed)
+    ids = [e.id for e in chain.enterprises]
+    projects = [p.id for p in chain.projects if p.scope == "enterprise"]
+    scenario = chain.scenarios[0]
+    for e in chain.enterprises:
+        e.maturity = rng.randint(1, 4)
+        e.size = rng.choice(["large", "medium", "small", "micro"])
+    if rng.random() < 0.5:
+        del chain.links[:rng.randint(0, len(chain.links))]
+    seen = {(a.scenario, a.enterprise, a.project) for a in chain.assignments}
+    for _ in range(rng.randint(0, 30)):
+        key = (scenario.name, rng.choice(ids), rng.choice(projects))
+        if key not in seen:
+            seen.add(key)
+            chain.assignments.append(Assignment(
+                scenario=key[0], enterprise=key[1], project=key[2],
+                start_year=scenario.start_year + rng.randint(-2, scenario.horizon + 1)))
+    for p in chain.projects:
+        if rng.random() < 0.3 and p.scope == "enterprise":
+            p.requires = rng.choice(projects)
+            if p.requires == p.id:
+                p.requires = ""
+        p.min_maturity = rng.randint(1, 4)
+    return chain
+
+
+def test_the_quick_pass_finds_every_assignment_that_warns():
+    """The columns' pass picks the assignments the rules are applied to: on random chains it
+    warns exactly as the rules applied to every assignment."""
+    from conftest import small_chain
+
+    from models.validation import assignment_warnings
+
+    for seed in range(60):
+        model = _mutated(small_chain(), seed)
+        assert assignment_warnings(model) == assignment_warnings(model, every=True), seed
+
+
+def test_column_checks_agree_with_the_value_checks():
+    """A column found clean at once holds only values the per-value rule accepts."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR
+    from models.schema import column_ok, value_check
+
+    specs = [s for t in TABLE_BY_ATTR.values() for s in t.fields] + list(SETTINGS_FIELDS)
+    value = st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.integers(),
+                      st.floats(), st.sampled_from(["", " ", "core", "small", "x", "yes"]),
+                      st.text(max_size=3), st.tuples(st.sampled_from(["small", "soe", "z"])))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.sampled_from(specs), st.lists(value, max_size=6))
+    def check(spec, values):
+        if column_ok(spec, values):
+            assert all(map(value_check(spec), values))
+
+    check()
+
+
+def test_validation_by_columns_names_what_row_by_row_does(monkeypatch):
+    """With the column checks switched off (every value and reference looked at one by one)
+    validation names the same problems on random broken chains."""
+    import random
+
+    from conftest import small_chain
+
+    from models import validation
+
+    for seed in range(30):
+        rng = random.Random(seed)
+        model = _mutated(small_chain(), seed)
+        for e in model.enterprises:  # some values out of range or of another kind
+            if rng.random() < 0.2:
+                e.maturity = rng.choice([0, 5, 2.5, None, "3"])
+            if rng.random() < 0.1:
+                e.role = rng.choice(["core", "boss", ""])
+        for lk in model.links:
+            if rng.random() < 0.1:
+                lk.buyer = rng.choice(["nobody", lk.supplier, ""])
+        if rng.random() < 0.3 and model.links:
+            model.links.append(model.links[0])
+        quick = validation.validate(model)
+        with monkeypatch.context() as patched:
+            patched.setattr(validation, "column_ok", lambda spec, values: False)
+            patched.setattr(validation, "_unknown", lambda values, known: True)
+            assert validation.validate(model) == quick, seed
