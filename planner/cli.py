@@ -12,11 +12,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from models.chain import ChainModel
 from models.files import Loaded, load_model, save_model
 from models.problems import ImportFailed, Problem
+
+if TYPE_CHECKING:
+    import planner.optimise
 
 EXIT_OK, EXIT_BAD_INPUT, EXIT_USAGE = 0, 1, 2
 MAX_LISTED = 200
@@ -281,6 +284,8 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from None
     zh = args.lang == "zh_CN"
     notes = result.notes(args.lang)
+    if args.json:
+        return _optimise_json(args, loaded.model, result)
     if not result.changed:  # infeasible, nothing to add, or no plan: the model stays as it is
         for note in notes:
             print(note)
@@ -304,6 +309,40 @@ def cmd_optimise(args: argparse.Namespace) -> int:
               f"  … and {more} more (--explain N lists more)")
     print(args.out)
     return EXIT_OK
+
+
+def _optimise_json(args: argparse.Namespace, model: ChainModel,
+                   result: planner.optimise.OptimiseResult) -> int:
+    """``optimise --json``: the result as one JSON object (docs/method.md, “Optimiser”)."""
+    import json
+
+    from planner.optimise import HEURISTIC, LP_HEURISTIC, apply
+
+    if result.changed:
+        _save(apply(model, result), args.out, args.lang)
+    print(json.dumps({
+        "scenario": args.scenario,
+        "new_scenario": result.scenario.name if result.changed else None,
+        "written": args.out if result.changed else None,
+        "status": result.status,
+        "summary": result.summary(args.lang),
+        "exact": result.exact,
+        "objective_kind": result.kind,
+        "objective": result.objective,
+        "base_objective": result.base_objective,
+        "bound": result.bound,
+        "bound_kind": result.bound_kind or None,  # solver, LP relaxation, loose; null: none
+        "gap": result.gap,  # null: unknown (no bound proven)
+        "time": round(result.seconds, 3),
+        "time_limit": args.time_limit,
+        "additions": len(result.additions),
+        "candidates": result.candidates,
+        "heuristic": result.status in (HEURISTIC, LP_HEURISTIC),
+        "how": result.message,  # what the solver and the heuristic did
+        "notes": result.notes(args.lang),
+    }, ensure_ascii=False, allow_nan=False))
+    return EXIT_OK if result.changed or result.status in ("optimal", "no candidates") \
+        else EXIT_BAD_INPUT
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -538,6 +577,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--time-limit", type=_number(0, above=True), default=60.0, metavar="SEC")
     sub.add_argument("--explain", type=_number(0, whole=True), default=10, metavar="N",
                      help="print why for the first N additions")
+    sub.add_argument("--json", action="store_true",
+                     help="print objective, bound, gap, status and time as JSON")
     sub.add_argument("--out", required=True, metavar="OUT")
     sub = command("simulate", cmd_simulate,
                   "who takes part and how sure the benefits are: the Monte-Carlo")

@@ -170,6 +170,7 @@ LIMITED = "limit"  # an earlier start would break a budget or a cost cap
 TIMING = "timing"  # an earlier start is allowed but worth less
 TIE = "tie"  # an earlier start is allowed and worth the same
 GAP = "gap"  # an earlier start is allowed and worth more: the solver stopped short of it
+UNWORKED = "not worked out"  # the time limit passed before its what-ifs were run
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,10 @@ class Why:
                     f"the firm reaches the level {self.level} it needs in {self.year}"
                     + (f" (once {lifts} is live)" if lifts else ""))
             text = _join(parts, lang) + ("，无法更早开始" if zh else ": it cannot start earlier")
+        elif self.kind == UNWORKED:
+            text = "时限已到，未计算其原因；所示净现值为其自身净现值（不含链接收益）" if zh else \
+                "not worked out within the time limit; the NPV shown is its own, without " \
+                "link benefits"
         elif self.kind == LIMITED:
             limits = _join([x.over_text(lang) for x in self.limits], lang)
             if self.earliest == self.year - 1:
@@ -1715,8 +1720,24 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     else:
         status = solved.status if stage_status == "optimal" else stage_status
     what = _WhatIf(arrays, new_scenario, planned, plan, budgets, per_year, sme_limit)
-    explained = [what.explain(a) for a in plan[0][len(originals):]] + \
-        [what.explain_park(b) for b in plan[1][len(park_originals):]]
+    # the what-ifs take ~20 ms an addition: those past the time limit are not worked out
+    stop = max(deadline, time.perf_counter() + 1.0)
+    own = {(kind, int(prog.item_e[k]) if not kind else int(prog.item_k[k]),
+            int(prog.item_p[k]), s): float(prog.item_npv[k]) for s, kind, k in items}
+    explained = [what.explain(a) if time.perf_counter() < stop else _unworked(
+        a.enterprise, a.project, a.start_year, own[(0, arrays.index[a.enterprise],
+                                                    arrays.project_index[a.project],
+                                                    a.start_year)], model)
+        for a in plan[0][len(originals):]]
+    explained += [what.explain_park(b) if time.perf_counter() < stop else _unworked(
+        b.park, b.project, b.start_year, own[(1, parks.index(b.park),
+                                              arrays.project_index[b.project],
+                                              b.start_year)], model, park=True)
+        for b in plan[1][len(park_originals):]]
+    unworked = sum(x.why.kind == UNWORKED for x in explained)
+    if unworked:
+        message += f"{unworked:,} of {len(explained):,} additions not worked out (why, " \
+                   "NPV with links) within the time limit; "
     return finish(plan, status, exact, bound, message.rstrip("; "), explained, counts, planned,
                   worth=worth, bound_kind=bound_kind)
 
@@ -2330,3 +2351,14 @@ def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float) ->
             best = found
     assert best is not None
     return best
+
+
+def _unworked(owner: str, project: str, year: int, own_npv: float, model: ChainModel,
+              park: bool = False) -> Addition:
+    """An addition whose what-ifs the time limit left out: its own NPV only."""
+    names = {k.id: k.name for k in model.parks} if park else \
+        {e.id: e.name for e in model.enterprises}
+    projects = {p.id: p.name for p in model.projects}
+    return Addition(owner, project, year, own_npv, own_npv, 0.0, [],
+                    Why(UNWORKED, year, year), names.get(owner, ""), projects.get(project, ""),
+                    park=park)
