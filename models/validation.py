@@ -274,46 +274,74 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
               need: dict[str, tuple[int, str, tuple[str, ...]]], linked: set[str],
               projects: dict[str, Any], park_live: dict[tuple[str, str], list[tuple[int, str, int]]]
               ) -> list[int]:
-    """The assignments that may warn, found a column at a time (maps over dicts in C,
-    NumPy): outside the horizon, a firm below the project's level before any gain, a
-    size not meant, a detached firm, or a prerequisite not live by the start year."""
+    """The assignments that may warn, found a column at a time: outside the horizon, a firm
+    below the project's level before any gain, a size not meant, a detached firm, or a
+    prerequisite not live by the start year (on neither the firm nor its park).
+
+    Scenarios, firms and projects become positions (one map over a dict each); what is
+    known of each is then an array indexed by those positions, and the earliest live year
+    of each (scenario, firm, project) a sorted array searched by NumPy.
+    """
     import numpy as np
 
     count = len(years)
+    if not count:
+        return []
+    s_names, e_names, p_names = list(span), list(firm), list(need)
+    s_code, e_code, p_code = ({n: i for i, n in enumerate(names)}
+                              for names in (s_names, e_names, p_names))
 
-    def column(values: Any, dtype: Any = np.int64) -> Any:
-        return np.fromiter(values, dtype, count)
+    def codes(values: list[str], code: dict[str, int]) -> Any:
+        return np.fromiter(map(code.__getitem__, values), np.int64, count)
 
-    year = column(years)
-    first, last = (column(map(operator.itemgetter(i), map(span.__getitem__, scen)))
-                   for i in (0, 1))
-    level, size, park = (list(map(operator.itemgetter(i), map(firm.__getitem__, ents)))
-                         for i in range(3))
-    lowest, requires, sizes = (list(map(operator.itemgetter(i), map(need.__getitem__, projs)))
-                               for i in range(3))
-    maybe = (year < first) | (year > last) | (column(level) < column(lowest))
-    maybe |= column(map(bool, sizes), bool) & ~column(map(operator.contains, sizes, size), bool)
-    maybe |= ~column(map(linked.__contains__, ents), bool)
-    required = {p.requires for p in projects.values() if p.requires}
-    if required:
-        # earliest live year of each (scenario, firm or park, project): a dict built from
-        # the keys sorted latest first keeps the earliest
-        duration = column(map(operator.attrgetter("duration"), map(projects.__getitem__, projs)))
-        live = year + duration
-        keys = list(zip(scen, ents, projs, strict=True))
-        order = np.argsort(-live, kind="stable").tolist()
-        earliest = dict(zip(map(keys.__getitem__, order), live[order].tolist(), strict=True))
-        park_earliest = {}
-        for (s, park_id), lives in park_live.items():
-            for live_year, pid, _ in lives:
-                if live_year < park_earliest.get((s, park_id, pid), live_year + 1):
-                    park_earliest[s, park_id, pid] = live_year
+    s, e, p = codes(scen, s_code), codes(ents, e_code), codes(projs, p_code)
+    year = np.fromiter(years, np.int64, count)
+    first = np.array([span[n][0] for n in s_names], np.int64)
+    last = np.array([span[n][1] for n in s_names], np.int64)
+    level = np.array([firm[n][0] for n in e_names], np.int64)
+    lowest = np.array([need[n][0] for n in p_names], np.int64)
+    maybe = (year < first[s]) | (year > last[s]) | (level[e] < lowest[p])
+    size_code = {z: i for i, z in enumerate(dict.fromkeys(firm[n][1] for n in e_names))}
+    firm_size = np.array([size_code[firm[n][1]] for n in e_names], np.int64)
+    unmeant = np.array([[bool(need[n][2]) and z not in need[n][2] for z in size_code]
+                        for n in p_names], bool).reshape(len(p_names), len(size_code))
+    maybe |= unmeant[p, firm_size[e]]
+    maybe |= ~np.array([n in linked for n in e_names], bool)[e]
+    # the prerequisite of each project: its position, -1 one not in the catalogue, -2 none
+    required = np.array([p_code.get(need[n][1], -1) if need[n][1] else -2 for n in p_names],
+                        np.int64)
+    if (required != -2).any():
+        parks = {n: i for i, n in enumerate(dict.fromkeys(
+            [firm[n][2] for n in e_names] + [k for _, k in park_live]))}
+        n_s, n_e, n_p, n_k = len(s_names), len(e_names), len(p_names), len(parks)
+        if max(n_e, n_k) * n_s * n_p >= 2**62:  # keys would not fit 64 bits: look at all
+            return list(range(count))
         never = np.iinfo(np.int64).max
-        by_firm = column(map(earliest.get, zip(scen, ents, requires, strict=True),
-                             itertools.repeat(never)))
-        by_park = column(map(park_earliest.get, zip(scen, park, requires, strict=True),
-                             itertools.repeat(never)))
-        maybe |= column(map(bool, requires), bool) & (np.minimum(by_firm, by_park) > year)
+        duration = np.array([projects[n].duration for n in p_names], np.int64)
+        req = required[p]
+        has = req != -2
+
+        def earliest(keys: Any, lives: Any, wanted: Any) -> Any:
+            """The earliest of ``lives`` with each ``wanted`` key (``never`` if none)."""
+            if not len(keys):
+                return np.full(count, never)
+            order = np.argsort(keys, kind="stable")
+            keys, lives = keys[order], lives[order]
+            starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+            unique, least = keys[starts], np.minimum.reduceat(lives, starts)
+            at = np.minimum(np.searchsorted(unique, wanted), len(unique) - 1)
+            return np.where((unique[at] == wanted) & (req >= 0), least[at], never)
+
+        by_firm = earliest((s * n_e + e) * n_p + p, year + duration[p],
+                           (s * n_e + e) * n_p + np.maximum(req, 0))
+        known = [(s_code[sc], parks[k], p_code[pid], live) for (sc, k), lives in park_live.items()
+                 for live, pid, _ in lives if sc in s_code and pid in p_code]
+        park_keys = np.array([(a * n_k + b) * n_p + c for a, b, c, _ in known], np.int64)
+        park_lives = np.array([live for *_, live in known], np.int64)
+        firm_park = np.array([parks[firm[n][2]] for n in e_names], np.int64)
+        by_park = earliest(park_keys, park_lives,
+                           (s * n_k + firm_park[e]) * n_p + np.maximum(req, 0))
+        maybe |= has & (np.minimum(by_firm, by_park) > year)
     flagged: list[int] = np.flatnonzero(maybe).tolist()
     return flagged
 

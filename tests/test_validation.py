@@ -106,12 +106,21 @@ def _mutated(chain, seed):
         del chain.links[:rng.randint(0, len(chain.links))]
     seen = {(a.scenario, a.enterprise, a.project) for a in chain.assignments}
     for _ in range(rng.randint(0, 30)):
-        key = (scenario.name, rng.choice(ids), rng.choice(projects))
+        key = (scenario.name, rng.choice(ids), rng.choice([p for p in projects if p != "K1"]))
         if key not in seen:
             seen.add(key)
             chain.assignments.append(Assignment(
                 scenario=key[0], enterprise=key[1], project=key[2],
                 start_year=scenario.start_year + rng.randint(-2, scenario.horizon + 1)))
+    if rng.random() < 0.5:  # a park project shared by the park's members
+        from models.chain import ParkAssignment, ProjectType
+
+        chain.projects.append(ProjectType(id="K1", name="Park 5G", category="infrastructure",
+                                          scope="park", maturity_gain=rng.randint(0, 2)))
+        chain.park_assignments.append(ParkAssignment(
+            scenario=scenario.name, park="Lingang", project="K1",
+            start_year=scenario.start_year + rng.randint(-1, 3)))
+        projects.append("K1")
     for p in chain.projects:
         if rng.random() < 0.3 and p.scope == "enterprise":
             p.requires = rng.choice(projects)
