@@ -298,21 +298,23 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
     year = np.fromiter(years, np.int64, count)
     first = np.array([span[n][0] for n in s_names], np.int64)
     last = np.array([span[n][1] for n in s_names], np.int64)
-    level = np.array([firm[n][0] for n in e_names], np.int64)
+    facts = list(firm.values())  # (level, size, park) of each firm, in e_names' order
+    firm_sizes, firm_parks = (list(map(operator.itemgetter(i), facts)) for i in (1, 2))
+    level = np.fromiter(map(operator.itemgetter(0), facts), np.int64, len(facts))
     lowest = np.array([need[n][0] for n in p_names], np.int64)
     maybe = (year < first[s]) | (year > last[s]) | (level[e] < lowest[p])
-    size_code = {z: i for i, z in enumerate(dict.fromkeys(firm[n][1] for n in e_names))}
-    firm_size = np.array([size_code[firm[n][1]] for n in e_names], np.int64)
+    size_code = {z: i for i, z in enumerate(dict.fromkeys(firm_sizes))}
+    firm_size = np.fromiter(map(size_code.__getitem__, firm_sizes), np.int64, len(facts))
     unmeant = np.array([[bool(need[n][2]) and z not in need[n][2] for z in size_code]
                         for n in p_names], bool).reshape(len(p_names), len(size_code))
     maybe |= unmeant[p, firm_size[e]]
-    maybe |= ~np.array([n in linked for n in e_names], bool)[e]
+    maybe |= ~np.fromiter(map(linked.__contains__, e_names), bool, len(facts))[e]
     # the prerequisite of each project: its position, -1 one not in the catalogue, -2 none
     required = np.array([p_code.get(need[n][1], -1) if need[n][1] else -2 for n in p_names],
                         np.int64)
     if (required != -2).any():
         parks = {n: i for i, n in enumerate(dict.fromkeys(
-            [firm[n][2] for n in e_names] + [k for _, k in park_live]))}
+            [*firm_parks, *(k for _, k in park_live)]))}
         n_s, n_e, n_p, n_k = len(s_names), len(e_names), len(p_names), len(parks)
         if max(n_e, n_k) * n_s * n_p >= 2**62:  # keys would not fit 64 bits: look at all
             return list(range(count))
@@ -338,7 +340,7 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
                  for live, pid, _ in lives if sc in s_code and pid in p_code]
         park_keys = np.array([(a * n_k + b) * n_p + c for a, b, c, _ in known], np.int64)
         park_lives = np.array([live for *_, live in known], np.int64)
-        firm_park = np.array([parks[firm[n][2]] for n in e_names], np.int64)
+        firm_park = np.fromiter(map(parks.__getitem__, firm_parks), np.int64, len(facts))
         by_park = earliest(park_keys, park_lives,
                            (s * n_k + firm_park[e]) * n_p + np.maximum(req, 0))
         maybe |= has & (np.minimum(by_firm, by_park) > year)
@@ -378,7 +380,8 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
     # the level before any gain is a floor of the level (gains are not negative; if one
     # is, every assignment is looked at)
     floor = 0 if all(p.maturity_gain >= 0 for p in projects.values()) else -10**9
-    firm = {e.id: (min(4, e.maturity) + floor, e.size, e.park) for e in enterprises.values()}
+    firm = {e.id: ((e.maturity if e.maturity < 4 else 4) + floor, e.size, e.park)
+            for e in enterprises.values()}
     need = {p.id: (p.min_maturity, p.requires, p.eligible_sizes) for p in projects.values()}
     # a pass over the columns, in C (maps over dicts, NumPy): the assignments that may warn
     try:
