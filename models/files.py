@@ -12,7 +12,7 @@ from models.jsonio import load_json, save_json
 from models.native import SUFFIX as PROJECT_SUFFIX
 from models.native import load_native, save_native
 from models.problems import ImportFailed, Problem, file_problem
-from models.records import export_problems, paused_gc
+from models.records import Columns, export_problems, paused_gc
 from models.validation import validate
 from models.workbook import read_workbook, save_workbook
 
@@ -67,10 +67,12 @@ def _load(file: Path, kind: str, allow_invalid: bool) -> Loaded:
         model, notices, rows, lang = load_native(file), [], {}, None
     else:
         model, notices, rows, lang = load_json(file), [], {}, None
-    problems = notices + [_with_row(p, rows) for p in validate(model)]
+    columns = Columns(model)  # taken once for both checks
+    problems = notices + [_with_row(p, rows) for p in validate(model, columns=columns)]
     # what a workbook could not hold (text over a cell's limit, whole numbers beyond a double's
     # exact range): errors in both formats, so that a model read can be written as either
-    problems += [_with_row(p, rows) for p in export_problems(model, workbook=True)]
+    problems += [_with_row(p, rows) for p in export_problems(model, workbook=True,
+                                                             columns=columns)]
     if not allow_invalid and any(p.is_error for p in problems):
         raise ImportFailed(problems)
     return Loaded(model, problems, lang)

@@ -397,12 +397,35 @@ def reserved_names(fields: Any) -> frozenset[str]:
     return frozenset(normalise(n) for spec in fields for n in (spec.name, spec.zh))
 
 
-def export_problems(model: Any, workbook: bool) -> list[Problem]:
+class Columns:
+    """The columns of a model's tables, each taken from its rows once: validation and the
+    export check read the same lists, and a column validation found clean (every value
+    passes its rule: of its kind, finite, among its choices) spares the export check the
+    same test. For one unchanged model: made afresh for each load or check."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+        self.taken: dict[tuple[str, str], list[Any]] = {}
+        self.clean: set[tuple[str, str]] = set()  # (table, field) validation found clean
+
+    def __call__(self, table: TableSpec, name: str) -> list[Any]:
+        key = (table.attr, name)
+        if key not in self.taken:
+            self.taken[key] = list(map(operator.attrgetter(name), self.model.rows(table)))
+        return self.taken[key]
+
+
+def export_problems(model: Any, workbook: bool, columns: Columns | None = None
+                    ) -> list[Problem]:
     """What keeps ``model`` from being written and read back the same, each with its row
     and field: an unpaired surrogate, a number that is not finite, an unknown column a
     reader would refuse; with ``workbook`` also text longer than a cell and whole numbers
-    a workbook's doubles cannot keep exactly. Empty when the model can be written."""
+    a workbook's doubles cannot keep exactly. Empty when the model can be written.
+
+    ``columns``: the model's columns as validation took them (``Columns``)."""
     from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES
+
+    columns = columns if columns is not None else Columns(model)
 
     found: list[Problem] = []
     place = ("Settings", "设置")
@@ -419,8 +442,9 @@ def export_problems(model: Any, workbook: bool) -> list[Problem]:
         rows = model.rows(table)
         where = (table.sheet, table.zh[0])
         for spec in table.fields:
-            values = list(map(operator.attrgetter(spec.name), rows))
-            for index, why in _field_problems(spec, values, workbook):
+            values = columns(table, spec.name)
+            clean = (table.attr, spec.name) in columns.clean
+            for index, why in _field_problems(spec, values, workbook, clean):
                 found.append(Problem(ERROR, why, where, None, table.key_of(rows[index]),
                                      spec.name, _shown(values[index]), True, index, spec.zh))
         reserved = reserved_names(table.fields)
@@ -453,11 +477,13 @@ def export_problems(model: Any, workbook: bool) -> list[Problem]:
             for p in found]
 
 
-def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
+def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool, clean: bool = False
                     ) -> list[tuple[int, tuple[str, str]]]:
-    """(position, why) of the values of one column that cannot be written."""
-    found = [(i, ("expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")))
-             for i in _unreadable(spec, values)]
+    """(position, why) of the values of one column that cannot be written. ``clean``: every
+    value passes ``value_check`` (so each is readable, and a number finite)."""
+    found = [] if clean else [
+        (i, ("expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")))
+        for i in _unreadable(spec, values)]
     types = set(map(type, values))
     if found:  # a value of another kind: nothing more to say about it
         bad = {i for i, _ in found}
@@ -475,7 +501,7 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool
     elif spec.kind in (Kind.NUM, Kind.OPT_NUM, Kind.INT, Kind.OPT_INT):
         numbers = values if types == {float} else [v for v in values if type(v) is float]
         try:
-            finite = math.isfinite(math.fsum(numbers))
+            finite = clean or math.isfinite(math.fsum(numbers))
         except OverflowError:
             finite = False
         if not finite:

@@ -11,6 +11,7 @@ from typing import Any
 from models.assessments import assessment_errors, maturity_warnings
 from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, Problem
+from models.records import Columns
 from models.schema import SIZES, FieldSpec, column_ok, value_check
 
 DETACHED = "detached"
@@ -75,12 +76,13 @@ def _expected(spec: FieldSpec) -> tuple[str, str]:
     return "expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")
 
 
-def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
+def _field_problems(table: TableSpec, rows: list[Any], columns: Columns) -> list[Problem]:
     found = []
     for spec in table.fields:
         name = spec.name
-        values = list(map(operator.attrgetter(name), rows))
+        values = columns(table, name)
         if column_ok(spec, values):  # the whole column at once; else value by value
+            columns.clean.add((table.attr, name))
             continue
         check = value_check(spec)
         bad = [i for i, v in enumerate(values) if not check(v)]
@@ -89,11 +91,11 @@ def _field_problems(table: TableSpec, rows: list[Any]) -> list[Problem]:
     return found
 
 
-def _duplicates(table: TableSpec, rows: list[Any]) -> list[Problem]:
+def _duplicates(table: TableSpec, rows: list[Any], columns: Columns) -> list[Problem]:
     if len(table.key) == 1:
-        keys: list[Any] = list(map(operator.attrgetter(table.key[0]), rows))
+        keys: list[Any] = columns(table, table.key[0])
     else:
-        keys = list(zip(*(map(operator.attrgetter(k), rows) for k in table.key), strict=True))
+        keys = list(zip(*(columns(table, k) for k in table.key), strict=True))
     if len(set(keys)) == len(keys):  # no two rows alike: nothing to name
         return []
     seen: set[tuple[Any, ...]] = set()
@@ -118,11 +120,14 @@ def _missing(table: TableSpec, index: int, row: Any, column: str, target: str,
                     f"“{other.zh[0]}”表中没有此项", value=value, has_value=True)
 
 
-def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[Problem]:
+def validate(model: ChainModel, where: dict[str, Place] | None = None,
+             columns: Columns | None = None) -> list[Problem]:
     """Every error and warning of the model, errors first within each table.
 
-    ``where`` is the model's ``places`` when the caller has them already.
+    ``where`` is the model's ``places`` when the caller has them already; ``columns``
+    keeps the columns taken (and found clean) for the export check of the same model.
     """
+    columns = columns if columns is not None else Columns(model)
     problems: list[Problem] = []
     for spec in SETTINGS_FIELDS:
         value = getattr(model.settings, spec.name)
@@ -131,13 +136,13 @@ def validate(model: ChainModel, where: dict[str, Place] | None = None) -> list[P
                                     "value", value, True, column_zh="值"))
     for table in TABLES:
         rows = model.rows(table)
-        problems += _field_problems(table, rows)
-        problems += _duplicates(table, rows)
-    problems += _reference_problems(model)
+        problems += _field_problems(table, rows, columns)
+        problems += _duplicates(table, rows, columns)
+    problems += _reference_problems(model, columns)
     if model.assessments:
         problems += assessment_errors(model)
     if not any(p.is_error for p in problems):
-        problems += assignment_warnings(model, where)
+        problems += assignment_warnings(model, where, columns=columns)
         if model.assessments:
             problems += maturity_warnings(model)
     return problems
@@ -152,11 +157,11 @@ def _unknown(values: list[Any], known: Any) -> bool:
         return True
 
 
-def _reference_problems(model: ChainModel) -> list[Problem]:
+def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
     found = []
     ent_t, link_t, proj_t, asg_t = (TABLE_BY_ATTR[a] for a in
                                     ("enterprises", "links", "projects", "assignments"))
-    roles = list(map(operator.attrgetter("role"), model.enterprises))
+    roles = columns(ent_t, "role")
     cores = [(i, model.enterprises[i]) for i, r in enumerate(roles) if r == "core"]
     if not cores:
         found.append(Problem(ERROR, ("the model needs exactly one enterprise with role core",
@@ -166,9 +171,8 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
         found.append(_problem(ERROR, ent_t, index, e, "role",
                               f"a second core enterprise (the first is {cores[0][1].id})",
                               f"第二家核心企业（第一家为 {cores[0][1].id}）"))
-    ids = set(map(operator.attrgetter("id"), model.enterprises))
-    suppliers = list(map(operator.attrgetter("supplier"), model.links))
-    buyers = list(map(operator.attrgetter("buyer"), model.links))
+    ids = set(columns(ent_t, "id"))
+    suppliers, buyers = columns(link_t, "supplier"), columns(link_t, "buyer")
     if _unknown(suppliers, ids) or _unknown(buyers, ids) or any(map(operator.eq, suppliers,
                                                                      buyers)):
         for index, link in enumerate(model.links):
@@ -191,11 +195,10 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
                                   value=project.requires, has_value=True))
     scenario_names = {s.name for s in model.scenarios}
     scope = {p.id: p.scope for p in model.projects}
-    columns = [list(map(operator.attrgetter(c), model.assignments))
-               for c in ("scenario", "enterprise", "project")]
+    scen, ents, projs = (columns(asg_t, c) for c in ("scenario", "enterprise", "project"))
     park_projects = {p for p, s in scope.items() if s == "park"}
-    if _unknown(columns[0], scenario_names) or _unknown(columns[1], ids) or _unknown(
-            columns[2], project_ids) or not park_projects.isdisjoint(columns[2]):
+    if _unknown(scen, scenario_names) or _unknown(ents, ids) or _unknown(
+            projs, project_ids) or not park_projects.isdisjoint(projs):
         for index, a in enumerate(model.assignments):
             for column, target, known in (("scenario", "scenarios", scenario_names),
                                           ("enterprise", "enterprises", ids),
@@ -209,17 +212,16 @@ def _reference_problems(model: ChainModel) -> list[Problem]:
                                       "ParkAssignments",
                                       f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区",
                                       value=a.project, has_value=True))
-    return found + _park_problems(model, scenario_names, scope)
+    return found + _park_problems(model, scenario_names, scope, columns)
 
 
-def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str, str]
-                   ) -> list[Problem]:
+def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str, str],
+                   columns: Columns) -> list[Problem]:
     """Parks named by enterprises must exist; park projects go to parks only."""
     found = []
     ent_t, pa_t = TABLE_BY_ATTR["enterprises"], TABLE_BY_ATTR["park_assignments"]
     parks = set(model.park_ids())
-    if model.parks and _unknown(list(map(operator.attrgetter("park"), model.enterprises)),
-                                parks):
+    if model.parks and _unknown(columns(ent_t, "park"), parks):
         for index, e in enumerate(model.enterprises):
             if e.park and e.park not in parks:
                 found.append(_missing(ent_t, index, e, "park", "parks", e.park))
@@ -349,7 +351,8 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
 
 
 def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None,
-                        *, every: bool = False) -> list[Problem]:
+                        *, every: bool = False, columns: Columns | None = None
+                        ) -> list[Problem]:
     """The warnings about assignments; they never change the numbers.
 
     A pass over the columns finds the assignments that may warn (outside the horizon, on
@@ -374,7 +377,8 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
         park_live[b.scenario, b.park].append((b.start_year + p.duration, p.id, p.maturity_gain))
         found += _horizon_warning(park_table, index, b, scenarios[b.scenario])
     assignments = model.assignments
-    scen, ents, projs, years = (list(map(operator.attrgetter(c), assignments))
+    columns = columns if columns is not None else Columns(model)
+    scen, ents, projs, years = (columns(table, c)
                                 for c in ("scenario", "enterprise", "project", "start_year"))
     span = {s.name: (s.start_year, s.start_year + s.horizon - 1) for s in scenarios.values()}
     # the level before any gain is a floor of the level (gains are not negative; if one
