@@ -706,22 +706,17 @@ def _key_text(table: str, key: tuple[str, ...]) -> str:
 
 
 class _Recording:
-    """A calamine workbook that remembers each sheet's header row as it is read."""
+    """Reads a sheet's cells from a calamine workbook and remembers its header row."""
 
     def __init__(self, book: Any):
         self.book = book
         self.headers: dict[str, list[Any]] = {}
 
-    def get_sheet_by_name(self, name: str) -> Any:
-        sheet, headers = self.book.get_sheet_by_name(name), self.headers
-
-        class _Sheet:
-            def to_python(self, **options: Any) -> Any:
-                rows = sheet.to_python(**options)
-                headers[name] = list(rows[0]) if rows else []
-                return rows
-
-        return _Sheet()
+    def __call__(self, name: str) -> list[list[Any]]:
+        rows: list[list[Any]] = self.book.get_sheet_by_name(name).to_python(
+            skip_empty_area=False)
+        self.headers[name] = list(rows[0]) if rows else []
+        return rows
 
 
 def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Problem]]:
