@@ -124,7 +124,8 @@ def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> list[An
                 return values
         elif np.isfinite(array).all() and (array == np.trunc(array)).all() \
                 and np.abs(array).max() < 2.0**62:
-            return array.astype(np.int64).tolist()
+            whole: list[Any] = array.astype(np.int64).tolist()
+            return whole
     elif types == {str}:
         if kind is Kind.KEY or kind is Kind.TEXT:
             if list(map(str.strip, values)) == values:  # no value starts or ends with a space
@@ -195,7 +196,7 @@ def row_maker(table: TableSpec, names: list[str]) -> Callable[..., Any]:
                 value = f"default[{name!r}]"
             lines.append(f"    row.{name} = {value}")
         lines.append("    return row")
-        scope = {"cls": cls, "new": object.__new__, "default": defaults(table)}
+        scope: dict[str, Any] = {"cls": cls, "new": object.__new__, "default": defaults(table)}
         exec("\n".join(lines), scope)
         _MAKERS[key] = scope["make"]
     return _MAKERS[key]
