@@ -42,20 +42,30 @@ where S's own rows already make a firm exceed it in a year (the optimiser cannot
 them), that firm's limit in that year is S's own figure instead ("no worse than S") — the
 checker applies the same rule when given the baseline.
 
-``z`` and ``w`` are relaxed to [0, 1] first; if the engine finds that plan within every limit
-it stands, else they are solved yes/no. After the solve the plan is evaluated by
-``planner.engine.evaluate`` and checked by ``check_plan`` (written apart from the MILP): the
-reported objective is the engine's NPV, the bound is HiGHS's dual bound (of a program that
-holds every plan meeting the rules, so a bound on the real problem), and ``exact`` is True
-only when HiGHS proved optimality and the engine agrees with the MILP's value. Should the
-engine's plan break a rule (only the core's part of capped subsidies within bounds or
-numerical tolerances could make it), additions are dropped, latest first, until it passes.
+``z`` and ``w`` are relaxed to [0, 1] first (valid cuts keep that relaxation tight: an item
+whose gain alone reaches the gate sets ``z``; the capped payment is at least its chord and
+at least what any set of projects within the cap claims); if the engine finds that plan
+within every limit it stands, else they are solved yes/no. After the solve the plan is
+evaluated by ``planner.engine.evaluate`` and checked by ``check_plan`` (written apart from
+the MILP): the reported objective is the engine's NPV, and ``exact`` is True only when
+HiGHS proved optimality and the engine agrees with the MILP's value. Should the engine's
+plan break a rule (only the core's part of capped subsidies within bounds or numerical
+tolerances could make it), additions are dropped, latest first, until it passes.
+
+The bound is the least of: HiGHS's dual bound of the whole program, the LP relaxation of the
+whole program solved to optimality, and a loose bound (S's value plus every candidate's
+positive value and every link's benefit). Each holds every plan meeting the rules, so each
+bounds the real problem; none is ever taken from a plan, nor from a program restricted to
+some candidates. A bound a plan beats is dropped and the gap is unknown.
 
 HiGHS cannot be interrupted through ``milp``: ``cancel`` is polled before and after the solve,
 and the time limit bounds the solve itself (HiGHS checks it between phases, so a long presolve
-or cut round can overrun it). ``milp`` takes no starting solution: when the limit passes before
-HiGHS has a feasible plan (seen on 10,000-firm chains), S is returned unchanged with status
-"time limit".
+or cut round can overrun it). ``milp`` takes no starting solution. Up to ``SMALL`` variables
+the MILP is solved; when the limit passes before HiGHS has a plan, ``_Heuristic`` (greedy by
+value per budget yuan, batches checked by the engine) makes one, status ``HEURISTIC``.
+Beyond ``SMALL`` (HiGHS finds no plan of 2,000 firms in a minute) the LP relaxation is
+solved, guides the heuristic, and a MILP over the candidates the LP or the heuristic chose
+may improve the plan: status ``LP_HEURISTIC``.
 
 What the result says (``OptimiseResult.summary``/``notes``, ``Why.text``, in English or
 Chinese by an explicit ``lang``): when S alone breaks a budget, which one and by how much
@@ -102,6 +112,9 @@ _TOL = 1e-6
 # guides the heuristic (the plan); at most SMALL, the MILP itself, the heuristic if it
 # finds no plan in time
 SMALL = 60_000
+# the cap's set cuts: each of the LEADS largest claims first, then the smallest (more leads
+# did not lower the 2,000-firm bound further)
+LEADS = 3
 # what a reported bound is (``OptimiseResult.bound_kind``)
 SOLVER = "solver"  # HiGHS's dual bound of the whole program
 LP = "LP relaxation"  # the LP relaxation of the whole program, solved to optimality
@@ -1003,6 +1016,14 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         unit = np.where(end_first < 0, -1, end_first + within)
         pair_unit.append(unit)
         pair_delta *= np.where(unit < 0, 1.0, unit_delta[np.maximum(unit, 0)])
+    # a link whose other end is connected by its flag is on exactly when this end's unit is:
+    # its benefit goes on the unit itself (no on variable, no rows; the same program)
+    one_sided = (pair_unit[0] < 0) | (pair_unit[1] < 0)
+    side_unit = np.maximum(pair_unit[0], pair_unit[1])[one_sided]
+    side_weight = (scenario.link_benefit_rate * arrays.link_value[link_ids][pair_l][one_sided]
+                   * pair_delta[one_sided])
+    pair_l, pair_delta = pair_l[~one_sided], pair_delta[~one_sided]
+    pair_unit = [unit[~one_sided] for unit in pair_unit]
     n_pairs = len(pair_l)
 
     # --- columns: items | P, z, G, w, R of special firms | conn units | link pairs
@@ -1011,15 +1032,22 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     z_base, g_base, w_base, r_base = (p_base + j * m * H for j in range(1, 5))
     conn_base = p_base + 5 * m * H
     link_base = conn_base + n_units * H
-    n_var = link_base + n_pairs * H
+    # with a level gate, P = z·Q in the last year item by item (p[k] = z·x[k]·claims of k):
+    # no yes/no plan is cut off, but the relaxation's z no longer waives the whole of Q
+    mc_items = sp_items if gate is not None and m else np.zeros(0, np.int64)
+    mc_base = link_base + n_pairs * H
+    n_var = mc_base + len(mc_items)
 
     def col(base: int, pos: Ints, t: Ints) -> Ints:
         return base + pos * H + t
 
     c = np.zeros(n_var)
     c[:k_items] = -value
-    c[link_base:] = -(scenario.link_benefit_rate * arrays.link_value[link_ids][pair_l][:, None]
-                      * pair_delta[:, None] * factor[None, :]).ravel()
+    c[link_base:mc_base] = -(scenario.link_benefit_rate
+                             * arrays.link_value[link_ids][pair_l][:, None]
+                             * pair_delta[:, None] * factor[None, :]).ravel()
+    np.add.at(c, (conn_base + side_unit[:, None] * H + np.arange(H)[None, :]).ravel(),
+              -(side_weight[:, None] * factor[None, :]).ravel())
     lb = np.zeros(n_var)
     ub = np.ones(n_var)
     lb[:k_items] = fixed.astype(float)
@@ -1125,6 +1153,18 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
             # reached means z = 1: gains − most gain·z <= short − 1
             big_m = np.maximum(most_gain.ravel() - (s_flat - 1), 0.0)
             add(rows_of([rows_mt, gr], [zcol, gc], [-big_m, gv], m * H), -np.inf, s_flat - 1)
+            # p[k] >= claims·(x[k] + z − 1) in the last year, and P >= Σ p[k] (see mc_base)
+            n_mc = len(mc_items)
+            claims_last = cum[mc_items, H - 1]
+            ub[mc_base:] = claims_last
+            z_last = z_base + sp_pos[item_e[mc_items]] * H + H - 1
+            mc_rows = np.arange(n_mc)
+            add(rows_of([mc_rows, mc_rows, mc_rows], [mc_base + mc_rows, mc_items, z_last],
+                        [np.ones(n_mc), -claims_last, -claims_last], n_mc), -claims_last,
+                np.inf)
+            add(rows_of([np.arange(m), sp_pos[item_e[mc_items]]],
+                        [p_base + np.arange(m) * H + H - 1, mc_base + mc_rows],
+                        [np.ones(m), -np.ones(n_mc)], m), 0.0, np.inf)
             # a cut that tightens the relaxation (the rows above imply it for yes/no z): an
             # item whose gain alone reaches the level sets z from its first live year on
             one_does = (short[g_r] > 0) & (gain[g_c] >= short[g_r]) & (lt[g_c] < H)
@@ -1140,7 +1180,36 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                 0.0, np.inf)
             add(rows_of([rows_mt, rows_mt, rows_mt], [gcol, pcol, wcol],
                         [one, -one, most_flat], m * H), 0.0, np.inf)
-            # a cut: min(cap, P) lies above its chord on [0, most], G >= P·min(1, cap/most)
+            # cuts: min(cap, P) lies above its chord on [0, most], G >= P·min(1, cap/most);
+            # and without a gate (P = Q) what any set of projects claims by the last year
+            # when that is within the cap is paid in full (one start per project)
+            one_items = sp_items if gate is None else np.zeros(0, np.int64)
+            n_one = len(one_items)
+            if n_one:
+                firm_of = sp_pos[item_e[one_items]]
+                claim = cum[one_items, H - 1]
+                most_p = np.zeros((m, n_p))
+                np.maximum.at(most_p, (firm_of, item_p[one_items]), claim)
+                sets = []
+                ascending = np.argsort(most_p, axis=1, kind="stable")
+                # the j-th largest claim first (j = 0, 1, 2), then the smallest ones
+                for j in range(-1, min(LEADS, n_p)):
+                    order = ascending
+                    if j >= 0:
+                        lead = ascending[:, [n_p - 1 - j]]
+                        rest = ascending[ascending != lead].reshape(m, n_p - 1)
+                        order = np.c_[lead, rest]
+                    ranked = np.take_along_axis(most_p, order, axis=1)
+                    within = np.cumsum(ranked, axis=1) <= cap + 1e-12
+                    member = np.zeros((m, n_p), bool)
+                    np.put_along_axis(member, order, within, axis=1)
+                    sets.append(member)
+                for member in sets:
+                    mine = member[firm_of, item_p[one_items]] & (claim > 0)
+                    rows_k = firm_of[mine]
+                    add(rows_of([np.arange(m), rows_k],
+                                [g_base + np.arange(m) * H + H - 1, one_items[mine]],
+                                [np.ones(m), -claim[mine]], m), 0.0, np.inf)
             slope = np.where(most_flat > 0, np.minimum(1.0, cap / np.maximum(most_flat, 1e-300)),
                              1.0)
             add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -slope], m * H), 0.0, np.inf)
@@ -1324,6 +1393,8 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     platform_smes = arrays.platform.copy()
     if arrays.core >= 0:
         platform_smes[arrays.core] = False
+    _fix_misfits(a, np.concatenate(row_lb) if row_lb else np.zeros(0),
+                 np.concatenate(row_ub) if row_ub else np.zeros(0), lb, ub, k_items)
     return _Program(
         c=c, constant=0.0, integrality=integrality, lb=lb, ub=ub, a=a,
         row_lb=np.concatenate(row_lb) if row_lb else np.zeros(0),
@@ -2118,7 +2189,7 @@ class _Heuristic:
         self.requires = np.array([arrays.project_index.get(p.requires, -1) if p.requires
                                   else -1 for p in model.projects], np.int64)
         self.min_level = np.array([p.min_maturity for p in model.projects], np.int64)
-        self.candidates = np.flatnonzero(~prog.item_fixed)
+        self.candidates = np.flatnonzero(~prog.item_fixed & (prog.ub[:prog.n_items] > 0.5))
         self.evaluations = 0
         self.value = self._values()
 
@@ -2322,9 +2393,10 @@ class _Heuristic:
 
 
 def _reserve(n_enterprises: int) -> float:
-    """Seconds kept back from the solver for the heuristic, the checks and the what-ifs
-    (they grow with the chain: ~10 s at 10,000 firms on this kind of machine)."""
-    return 2.0 + n_enterprises / 500
+    """Seconds kept back from the solver for the heuristic and the checks (they grow with
+    the chain: ~10 s at 10,000 firms on a loaded 2-core machine); the what-ifs get what is
+    left of the time limit."""
+    return 1.0 + n_enterprises / 1_000
 
 
 def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float) -> _Greedy:
@@ -2362,3 +2434,34 @@ def _unworked(owner: str, project: str, year: int, own_npv: float, model: ChainM
     return Addition(owner, project, year, own_npv, own_npv, 0.0, [],
                     Why(UNWORKED, year, year), names.get(owner, ""), projects.get(project, ""),
                     park=park)
+
+
+def _fix_misfits(a: Sparse, row_lb: Floats, row_ub: Floats, lb: Floats, ub: Floats,
+                 k_items: int, passes: int = 2) -> None:
+    """Fix to 0 (in ``ub``) every yes/no item that no solution can take: with it at 1, some
+    row could not be met whatever every other variable does within its bounds (e.g. one
+    project alone over a firm's cost cap). Every plan keeps these at 0 already, so the
+    program holds the same plans; its LP relaxation can no longer take a fraction of
+    them."""
+    coo = a.tocoo()
+    rows, cols, vals = coo.row, coo.col, coo.data
+    for _ in range(passes):
+        fixed_now = 0
+        for sign, limit in ((1.0, row_ub), (-1.0, -row_lb)):  # each row as Σ sign·a·v <= limit
+            live = np.isfinite(limit)[rows]
+            r, j, v = rows[live], cols[live], sign * vals[live]
+            least = np.where(v > 0, v * lb[j], v * ub[j])  # each term's least value
+            if not np.all(np.isfinite(least)):
+                keep = np.isfinite(least)
+                bad_rows = np.unique(r[~keep])
+                ok = ~np.isin(r, bad_rows)
+                r, j, v, least = r[ok], j[ok], v[ok], least[ok]
+            row_least = np.bincount(r, weights=least, minlength=len(limit))
+            # item j at 1 instead of its least: the row's least grows by v·(1 − lb) (v > 0)
+            item = (j < k_items) & (v > 0) & (lb[j] == 0) & (ub[j] > 0)
+            over = row_least[r] - least + v > limit[r] + 1e-9 * np.maximum(1.0, np.abs(limit[r]))
+            misfit = np.unique(j[item & over])
+            fixed_now += len(misfit)
+            ub[misfit] = 0.0
+        if not fixed_now:
+            break

@@ -115,3 +115,28 @@ def test_heuristic_plan_when_the_solver_has_no_time(chain):
     assert result.bound is not None and result.bound >= result.objective
     assert check_plan(apply(model, result), result.scenario.name, core, gov, False, CAP,
                       baseline=SCENARIO) == []
+
+
+def test_optimise_json_prints_objective_bound_gap_status_and_time(tmp_path, capsys):
+    import json
+
+    from models.files import load_model, save_model
+    from planner.cli import main
+
+    source, out = tmp_path / "chain.xlsx", tmp_path / "planned.xlsx"
+    model = generate(40, seed=3)
+    save_model(model, str(source))
+    core, gov = _budgets(model, 0.25)
+    code = main(["optimise", str(source), "--scenario", SCENARIO, "--core-budget", f"{core}",
+                 "--government-budget", f"{gov}", "--time-limit", "20", "--json",
+                 "--out", str(out)])
+    printed = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert printed["status"] == "optimal" and printed["exact"] is True
+    assert printed["bound_kind"] == "solver" and printed["heuristic"] is False
+    assert printed["objective"] > printed["base_objective"]
+    assert printed["bound"] >= printed["objective"] and 0 <= printed["gap"] <= 1e-5
+    assert printed["time"] > 0 and printed["additions"] > 0
+    planned = load_model(str(out)).model
+    assert check_plan(planned, printed["new_scenario"], core, gov, False, CAP,
+                      baseline=SCENARIO) == []
