@@ -1713,6 +1713,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         # too big for HiGHS to find a plan in time: the LP relaxation of the whole program
         # (a bound) guides the heuristic
         source = "lp-heuristic"
+        # the plain heuristic first: a plan whatever the LP does with the time
+        plain = heuristic.run(heuristic.ratio_order(), deadline)
         lp = _solve(prog, prog.c, None, max(0.01, deadline - time.perf_counter()
                                             - min(_reserve(n), time_limit / 4)),
                     mip_rel_gap, relax_all=True)
@@ -1726,7 +1728,8 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     report(0.9)
     if source != "solver":
         greedy = _best_greedy(heuristic, solved.x if source == "lp-heuristic" else None,
-                              max(deadline, time.perf_counter() + 1.0))
+                              max(deadline, time.perf_counter() + 1.0),
+                              plain if source == "lp-heuristic" else None)
         picked = greedy.items
         message += f"heuristic: {len(greedy.items)} additions in {greedy.evaluations} engine " \
                    "evaluations" + ("" if greedy.complete else ", stopped by the time limit") \
@@ -2399,20 +2402,21 @@ def _reserve(n_enterprises: int) -> float:
     return 1.0 + n_enterprises / 1_000
 
 
-def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float) -> _Greedy:
-    """The better of the greedy by value per budget yuan and, with an LP solution, the
-    greedy that takes the LP's choices first (largest LP value first); each then improved
-    by a pass adding what still fits."""
+def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float,
+                 plain: _Greedy | None = None) -> _Greedy:
+    """The better of the greedy by value per budget yuan (``plain``, when already run) and,
+    with an LP solution, the greedy that takes the LP's choices first (largest LP value
+    first), then a pass adding what still fits."""
     prog = heuristic.prog
     ratio = heuristic.ratio_order()
-    orders = [ratio]
+    orders = [ratio] if plain is None else []
     if lp_x is not None:
         x = lp_x[:prog.n_items]
         cand = heuristic.candidates
         guided = cand[np.lexsort((-heuristic.value[cand], -np.round(x[cand], 4)))]
         guided = guided[(x[guided] > 1e-6) | (heuristic.value[guided] > 0)]
         orders.insert(0, guided)
-    best: _Greedy | None = None
+    best: _Greedy | None = plain
     for order in orders:
         if best is not None and time.perf_counter() > deadline:
             break
