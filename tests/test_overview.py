@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from models.validation import places
 from planner.generate import generate
@@ -153,3 +153,93 @@ def test_the_filter_fades_firms_of_a_big_chain_as_they_come_into_view(qtbot, big
     qtbot.waitUntil(lambda: bool(nodes(big)))
     for e_id, item in nodes(big).items():
         assert (item.opacity() == 1.0) == (e_id in expected)
+
+
+@pytest.fixture
+def big_window(qtbot, monkeypatch):
+    """The main window on a chain that counts as big (overview, background analysis and
+    autosave, lookups instead of passes over every row)."""
+    from ui import analysis
+    from ui import document as document_module
+    from ui.main_window import MainWindow
+
+    monkeypatch.setattr(canvas_view, "OVERVIEW_FROM", 300)
+    monkeypatch.setattr(analysis, "BACKGROUND_FROM", 300)
+    monkeypatch.setattr(document_module, "BACKGROUND_FROM", 300)
+    window = MainWindow(Document(), restore_state=False)
+    # closed without the save question (it would block the run)
+    qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())
+    window.resize(1400, 900)
+    window.show()
+    window.document.reset(generate(600, seed=2), None)
+    window.document.wait_for_analysis()
+    return window
+
+
+def test_deleting_a_firm_of_a_big_chain_then_undo_restores_it_and_its_links_everywhere(
+        qtbot, big_window):
+    window = big_window
+    document, canvas = window.document, window.canvas
+    model = document.model
+    firm = max(model.enterprises[1:], key=lambda e: sum(e.id in (lk.supplier, lk.buyer)
+                                                        for lk in model.links))
+    links = {(lk.supplier, lk.buyer) for lk in model.links if firm.id in (lk.supplier, lk.buyer)}
+    page = window.tables.pages["enterprises"]
+    window.tables.setCurrentWidget(page)
+    page.filter.setText(firm.id)  # the planner finds the firm in the table
+    qtbot.waitUntil(lambda: page.proxy.rowCount() >= 1)
+    row = next(r for r in range(page.proxy.rowCount())
+               if page.proxy.index(r, 0).data() == firm.id)
+    page.view.setFocus()
+    qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=page.view.visualRect(page.proxy.index(row, 0)).center())
+    assert document.selected_enterprises == {firm.id}
+    assert window.inspector.editors["id"].text() == firm.id
+    qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    assert firm.id not in {e.id for e in model.enterprises}
+    assert not links & {(lk.supplier, lk.buyer) for lk in window.tables.pages["links"].model.rows()}
+    assert all(canvas.link_row(key) is None for key in links)
+    document.wait_for_analysis()
+    assert firm.id not in document.analysis.places
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
+    assert firm.id in {e.id for e in page.model.rows()}
+    assert links <= {(lk.supplier, lk.buyer) for lk in window.tables.pages["links"].model.rows()}
+    assert all(canvas.link_row(key) is not None for key in links)
+    document.wait_for_analysis()
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+    assert firm.id in document.analysis.places
+    assert len(document.analysis.result.maturity) == len(model.enterprises)
+    canvas.find(firm.id)  # searching for it finds it on the canvas again
+    assert document.selected_enterprises == {firm.id}
+    qtbot.waitUntil(lambda: canvas.node_item(firm.id) is not None)
+    assert canvas.node_item(firm.id).isSelected()
+
+
+def test_searching_a_big_chain_finds_ids_and_names_in_the_model_s_order(qtbot, big_window):
+    window = big_window
+    document, bar = window.document, window.filter_bar
+    model = document.model
+    name = model.enterprises[200].name
+    qtbot.keyClicks(bar.search, name.upper())
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    hits = [e.id for e in model.enterprises if name.lower() in e.name.lower()]
+    assert document.selected_enterprises == {hits[0]}
+    document.delete({hits[0]}, set())  # a firm that goes is no longer found
+    bar.search.clear()
+    qtbot.keyClicks(bar.search, name.upper())
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    rest = [e.id for e in model.enterprises if name.lower() in e.name.lower()]
+    assert document.selected_enterprises == ({rest[0]} if rest else set())
+
+
+def test_filtering_a_big_chain_by_park_selects_exactly_its_firms(qtbot, big_window):
+    window = big_window
+    bar, document = window.filter_bar, window.document
+    combo = bar.filters["park"]
+    combo.setCurrentIndex(1)
+    park = combo.currentData()
+    qtbot.mouseClick(next(b for b in bar.findChildren(QPushButton)
+                          if b.text() == "Select matching"), Qt.MouseButton.LeftButton)
+    assert document.selected_enterprises == {e.id for e in document.model.enterprises
+                                             if e.park == park}

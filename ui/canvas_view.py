@@ -19,12 +19,14 @@ painted behind and above the items instead of being items (ui/canvas_decorations
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import math
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -163,6 +165,12 @@ class ChainView(QGraphicsView):
         # where loose enterprises were before they were linked or deleted: an undo puts
         # them back there
         self._was_loose: dict[str, tuple[float, float]] = {}
+        # a big chain's removed firms: their places, and where they were laid out (slot,
+        # park group, column, overview group), so that an undo puts them back without a
+        # new layout; their overview groups until then
+        self._gone_places: dict[str, Any] = {}
+        self._gone_layout: dict[str, tuple[Any, Any, Any, int]] = {}
+        self._gone_group: dict[str, int] = {}
         self._band_of: dict[str, Band] = {}
         self._joined: list[str] = []  # loose enterprises the edit under way linked
         self._pending = _Pending()  # what the typed events of the edit under way changed
@@ -196,6 +204,7 @@ class ChainView(QGraphicsView):
         self.syncing = False  # the view itself is changing the scene's selection (or items)
         self._find_text = ""
         self._find_hits: list[str] = []
+        self._haystack: tuple[str, list[int]] | None = None  # see _search_rows
         self._find_at = -1
         self._fitted = False
         self.parks = park_selection(document)
@@ -381,10 +390,10 @@ class ChainView(QGraphicsView):
         if not needle:
             return False
         if needle != self._find_text or not self._find_hits:
-            model = self.document.model
-            exact = [e.id for e in model.enterprises if e.id.lower() == needle]
-            rest = [e.id for e in model.enterprises if e.id.lower() != needle
-                    and (needle in e.id.lower() or needle in e.name.lower())]
+            ids = [e.id for e in map(self.document.model.enterprises.__getitem__,
+                                      self._search_rows(needle))]
+            exact = [e_id for e_id in ids if e_id.lower() == needle]
+            rest = [e_id for e_id in ids if e_id.lower() != needle]
             self._find_text, self._find_hits, self._find_at = needle, exact + rest, -1
         if not self._find_hits:
             return False
@@ -398,6 +407,25 @@ class ChainView(QGraphicsView):
             self.centerOn(QPointF(*self._pos[i].tolist()))  # the node, not its label area
             self._sync_view()
         return True
+
+    def _search_rows(self, needle: str) -> list[int]:
+        """Model rows (ascending) whose id or name contains ``needle`` (lower case): one
+        search of a text of every firm's id and name, kept until ids or names change (at
+        100,000 firms, lowering and testing each name in Python took half a second)."""
+        if "\t" in needle or "\n" in needle:
+            return []
+        if self._haystack is None:
+            lines = [f"{e.id.lower()}\t{e.name.lower()}" for e in self.document.model.enterprises]
+            starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+            self._haystack = ("\n".join(lines), starts)
+        text, starts = self._haystack
+        rows: list[int] = []
+        at = text.find(needle)
+        while at >= 0:
+            row = bisect.bisect_right(starts, at) - 1
+            rows.append(row)
+            at = text.find(needle, starts[row + 1])  # the next firm's line
+        return rows
 
     def set_filter(self, park: Any = None, size: Any = None, position: Any = None,
                    tier: Any = None, ownership: Any = None) -> None:
@@ -434,7 +462,7 @@ class ChainView(QGraphicsView):
         ids = {e.id for e in model.enterprises}
         self._loose = {e_id: spot for e_id, spot in self._loose.items()
                        if e_id in ids and self._is_detached(e_id)}
-        self._find_hits = []  # ids may have come or gone
+        self._find_hits, self._haystack = [], None  # ids may have come or gone
         scene = self.scene()
         for gone in set(self._nodes) - ids:
             scene.removeItem(self._nodes.pop(gone))
@@ -611,15 +639,15 @@ class ChainView(QGraphicsView):
         """Model order of the nodes (ids, positions, radii), after enterprises came or went."""
         model = self.document.model
         old = self._index
-        ids = [e.id for e in model.enterprises]
-        previous = np.fromiter((old.get(e_id, -1) for e_id in ids), np.int64, len(ids))
+        ids = list(map(attrgetter("id"), model.enterprises))
+        previous = np.fromiter(map(old.get, ids, itertools.repeat(-1)), np.int64, len(ids))
         kept = previous >= 0
         pos = np.zeros((len(ids), 2))
         pos[kept] = self._pos[previous[kept]]
         pos[~kept] = np.nan  # placed next: by the layout or in view
         state_key = np.full(len(ids), -1, np.int64)
         state_key[kept] = self._state_key[previous[kept]]
-        self._ids, self._index, self._pos = ids, {e_id: i for i, e_id in enumerate(ids)}, pos
+        self._ids, self._index, self._pos = ids, dict(zip(ids, range(len(ids)), strict=True)), pos
         self._state_key = state_key
         member = np.full(len(ids), -1, np.int64)
         if len(self._member) == len(old):
@@ -627,8 +655,8 @@ class ChainView(QGraphicsView):
         self._member = member
         self._overview_dirty = True
         self._wanted = []  # model rows moved: which items to make is worked out again
-        self._radius = np.fromiter((RADIUS.get(e.size, RADIUS["small"]) for e in model.enterprises),
-                                   float, len(ids))
+        self._radius = np.fromiter(map(RADIUS.get, map(attrgetter("size"), model.enterprises),
+                                       itertools.repeat(RADIUS["small"])), float, len(ids))
 
     def _relayout(self) -> None:
         """Place every enterprise by the layered layout (saved and loose positions kept)."""
@@ -670,20 +698,26 @@ class ChainView(QGraphicsView):
 
     def _links(self) -> bool:
         """Link arrays from the model's links; True if which firms are linked changed."""
-        model = self.document.model
+        # every pass over the links is a map in C (at 300,000 links a loop in Python per
+        # link took seconds on every structural edit)
+        all_links = self.document.model.links
+        count = len(all_links)
         index = self._index
-        drawn = [r for r, lk in enumerate(model.links) if lk.supplier in index
-                 and lk.buyer in index and lk.supplier != lk.buyer]
-        links = [model.links[r] for r in drawn]
-        self._link_model_rows = np.array(drawn, np.int64)
-        m = len(links)
+        suppliers = list(map(attrgetter("supplier"), all_links))
+        buyers = list(map(attrgetter("buyer"), all_links))
+        u = np.fromiter(map(index.get, suppliers, itertools.repeat(-1)), np.int64, count)
+        v = np.fromiter(map(index.get, buyers, itertools.repeat(-1)), np.int64, count)
+        drawn = (u >= 0) & (v >= 0) & (u != v)
+        chosen = drawn.tolist()
+        links = list(itertools.compress(all_links, chosen))
+        self._link_model_rows = np.flatnonzero(drawn)
         n = len(self._ids)
         before = np.sort(self._link_u * n + self._link_v)
         self._old_geometry = (self._link_row, self._geometry)  # the curves to keep
-        self.link_keys = [(lk.supplier, lk.buyer) for lk in links]
-        self._link_row = {key: r for r, key in enumerate(self.link_keys)}
-        self._link_u = np.fromiter((index[lk.supplier] for lk in links), np.int64, m)
-        self._link_v = np.fromiter((index[lk.buyer] for lk in links), np.int64, m)
+        self.link_keys = list(itertools.compress(zip(suppliers, buyers, strict=True), chosen))
+        m = len(links)
+        self._link_row = dict(zip(self.link_keys, range(m), strict=True))
+        self._link_u, self._link_v = u[drawn], v[drawn]
         self._link_values(links)
         self.link_connected = self._link_flags.copy()
         self.link_faded = np.zeros(m, bool)
@@ -695,12 +729,12 @@ class ChainView(QGraphicsView):
         return not np.array_equal(before, np.sort(self._link_u * n + self._link_v))
 
     def _link_values(self, links: list[Link]) -> None:
-        values = np.fromiter((lk.annual_value for lk in links), float, len(links))
+        values = np.fromiter(map(attrgetter("annual_value"), links), float, len(links))
         self._link_value = values
         self._overview_dirty = True
         self.link_width, self._width_bin = link_widths(values)
         self._priority = np.argsort(-values, kind="stable")
-        self._link_flags = np.fromiter((lk.data_connected for lk in links), bool, len(links))
+        self._link_flags = np.fromiter(map(attrgetter("data_connected"), links), bool, len(links))
         self._style_cache = None
 
     def _place_links(self) -> None:
@@ -717,7 +751,7 @@ class ChainView(QGraphicsView):
             if self._batch is None:
                 self._batch = LinkBatchItem(self)
                 scene.addItem(self._batch)
-            keep = np.fromiter((old_row.get(key, -1) for key in self.link_keys), np.int64, m)
+            keep = np.fromiter(map(old_row.get, self.link_keys, itertools.repeat(-1)), np.int64, m)
             same = keep >= 0
             if len(old_geometry):
                 same[same] = np.all(old_geometry[keep[same]] == geometry[same], axis=1)
@@ -797,6 +831,7 @@ class ChainView(QGraphicsView):
         pending, self._pending = self._pending, _Pending()
         if pending.reset:
             self._loose, self._was_loose = {}, {}
+            self._gone_places, self._gone_layout, self._gone_group = {}, {}, {}
             self._fit_next = True
             self.rebuild()
         elif pending:
@@ -825,19 +860,26 @@ class ChainView(QGraphicsView):
         came: list[Enterprise] = []
         went: list[str] = []
         if came_or_went:
-            ids = {e.id for e in enterprises}
-            went = [e_id for e_id in self._ids if e_id not in ids]
+            ids = set(map(attrgetter("id"), enterprises))
+            went = list(itertools.filterfalse(ids.__contains__, self._ids))
+            if self._lazy and len(self._member) == len(self._ids):
+                self._gone_group.update((e_id, int(self._member[self._index[e_id]]))
+                                        for e_id in went)
             for e_id in went:
                 item = self._nodes.pop(e_id, None)
                 if item is not None:
                     self.scene().removeItem(item)
                 if e_id in self._loose:
                     self._was_loose[e_id] = self._loose.pop(e_id)
-            came = [e for e in enterprises if e.id not in self._index]
+            index = self._index
+            came = [e for e, e_id in zip(enterprises, map(attrgetter("id"), enterprises),
+                                         strict=True) if e_id not in index]
             for e in came:
                 self._add_node(e)
-            self._find_hits = []
+            self._find_hits, self._haystack = [], None
             self._index_nodes()
+        if "name" in fields:
+            self._haystack = None
         if fields & {"name", "size"}:
             for i in rows:
                 e = enterprises[i]
@@ -851,9 +893,12 @@ class ChainView(QGraphicsView):
         linked = self._links() if relinked else False  # which firms are linked changed
         if pending.link_values and not relinked:
             self._link_values(self._links_in_order())
-        if came or went or linked or "role" in fields:
+        carried = self._lazy and "role" not in fields and bool(came or went or linked)
+        if carried:
+            self._places = self._carry_places(came, went)
+        elif came or went or linked or "role" in fields:
             self._places = compute_places(model)
-        if self._settle(old_places, came, went, rows if "park" in fields else ()):
+        if self._settle(old_places, came, went, rows if "park" in fields else (), carried):
             self._relayout()
         else:
             moving = rows if fields & {"x", "y", "size"} else []
@@ -877,7 +922,7 @@ class ChainView(QGraphicsView):
         self._matching.difference_update(went)
         if state_rows or relinked or pending.link_values:
             self._apply_state(state_rows, refresh=False)
-        if self._places is not old_places and self._places != old_places:
+        if self._places is not old_places and not carried and self._places != old_places:
             self._apply_filter(refresh=False)  # positions and tiers are filtered on
         elif filter_rows or relinked:
             self._apply_filter(filter_rows, refresh=False)
@@ -916,22 +961,67 @@ class ChainView(QGraphicsView):
         self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
         self._ids = self._state_ids if same else [renamed.get(e_id, e_id) for e_id in self._ids]
         self._index = {e_id: i for i, e_id in enumerate(self._ids)}
-        self._find_hits = []
+        self._find_hits, self._haystack = [], None
+
+    def _carry_places(self, came: list[Enterprise], went: list[str]) -> dict[str, Any]:
+        """A big chain's places after firms came or went, without working tiers out here
+        (at 100,000 firms that took a second): the removed lose theirs, the restored (an
+        undo) get theirs back; the analysis, in the background, brings the tiers, and a
+        change of tiers lays the chain out again when it comes (``on_analysed``)."""
+        places = dict(self._places)
+        for e_id in went:
+            place = places.pop(e_id, None)
+            if place is not None:
+                self._gone_places[e_id] = place
+        for e in came:
+            place = self._gone_places.pop(e.id, None)
+            if place is not None:
+                places[e.id] = place
+        return places
+
+    def _restore_layout(self, came: list[Enterprise]) -> set[str]:
+        """Firms of a big chain that come back (an undo) where they were laid out: their
+        slot, park group, column and overview group, if the layout is still the one they
+        left; the ids put back."""
+        restored: set[str] = set()
+        bands, columns = self.decorations.bands, self.decorations.columns
+        for e in came:
+            memory = self._gone_layout.pop(e.id, None)
+            if memory is None:
+                continue
+            spot, band, column, group = memory
+            if (band is not None and not any(b is band for b in bands)) or (
+                    column is not None and not any(c is column for c in columns)):
+                continue  # laid out again since: the firm joins the layout anew
+            self._auto[e.id] = spot
+            if band is not None:
+                band.count += 1
+                band.ids.append(e.id)
+                self._band_of[e.id] = band
+            if column is not None:
+                column.count += 1
+            if 0 <= group < len(self._groups):
+                self._member[self._index[e.id]] = group
+            restored.add(e.id)
+        if restored:
+            self.viewport().update()  # the headings' counts
+        return restored
 
     def _settle(self, old_places: dict[str, Any], came: list[Enterprise], went: list[str],
-                regrouped: Any) -> bool:
+                regrouped: Any, carried: bool = False) -> bool:
         """Which new enterprises are shown where the planner is looking, and whether the
         layout must run again (True): tiers changed, a column or park group emptied, a firm
         joined the layout or changed park."""
         places, loose = self._places, self._loose
         relayout = False
+        restored = self._restore_layout(came) if self._lazy else set()
         if len(came) <= LOOSE_MAX:
             taken: list[tuple[float, float]] = []
             for e in came:
                 if (e.x is None or e.y is None) and self._is_detached(e.id):
                     loose[e.id] = self._was_loose.pop(e.id, None) or self._free_spot(taken)
                     taken.append(loose[e.id])
-        relayout |= any(e.id not in loose for e in came)
+        relayout |= any(e.id not in loose and e.id not in restored for e in came)
         for e_id in [e_id for e_id in loose if not self._is_detached(e_id)]:
             self._was_loose[e_id] = loose.pop(e_id)  # linked: it joins its tier column
             self._joined.append(e_id)
@@ -940,16 +1030,19 @@ class ChainView(QGraphicsView):
                      and self._is_detached(e_id)]:
             loose[e_id] = self._was_loose.pop(e_id)  # unlinked again (undo): back in view
             relayout = True
-        if places is not old_places and not relayout:
+        if places is not old_places and not relayout and not carried:
             relayout = any(places.get(e_id) != place for e_id, place in old_places.items()
                            if e_id in self._auto and e_id in places)
         enterprises = self.document.model.enterprises
         relayout |= any(enterprises[i].id in self._auto for i in regrouped)
         for e_id in went:
-            if relayout or self._auto.pop(e_id, None) is None:
+            spot = None if relayout else self._auto.pop(e_id, None)
+            if spot is None:
                 continue
             column = self._column_of(old_places.get(e_id))
             band = self._band_of.pop(e_id, None)
+            if self._lazy:  # an undo puts it back where it was, without a new layout
+                self._gone_layout[e_id] = (spot, band, column, self._gone_group.pop(e_id, -1))
             if column is not None:
                 column.count -= 1
                 relayout |= column.count <= 0
@@ -1076,8 +1169,8 @@ class ChainView(QGraphicsView):
                 at = wanted
             else:
                 index = self._state_index()
-                at = np.fromiter((index.get(self._ids[i], -1) for i in wanted.tolist()), np.int64,
-                                 len(wanted))
+                ids = self._ids if rows is None else map(self._ids.__getitem__, wanted.tolist())
+                at = np.fromiter(map(index.get, ids, itertools.repeat(-1)), np.int64, len(wanted))
             fallback = at < 0
             level = np.where(fallback, 0, result.maturity[np.maximum(at, 0), col])
             connected = np.where(fallback, False, result.connected[np.maximum(at, 0), col])
@@ -1089,8 +1182,9 @@ class ChainView(QGraphicsView):
         if self.colour_by == "level":
             base = level
         else:
-            base = 8 + np.fromiter((ROLE_CODE.get(enterprises[i].role, 0)
-                                    for i in wanted.tolist()), np.int64, len(wanted))
+            chosen = enterprises if rows is None else map(enterprises.__getitem__, wanted.tolist())
+            base = 8 + np.fromiter(map(ROLE_CODE.get, map(attrgetter("role"), chosen),
+                                       itertools.repeat(0)), np.int64, len(wanted))
         key = level + 16 * connected + 32 * target + 64 * base
         changed = np.flatnonzero(key != self._state_key[wanted])
         self._state_key[wanted] = key
@@ -1112,10 +1206,10 @@ class ChainView(QGraphicsView):
                 connected_links = now[self._link_model_rows].astype(bool)
             else:
                 link_rows = self._state_link_index()
-                for r, key_ in enumerate(self.link_keys):
-                    row = link_rows.get(key_)
-                    if row is not None:
-                        connected_links[r] = bool(now[row])
+                at = np.fromiter(map(link_rows.get, self.link_keys, itertools.repeat(-1)),
+                                 np.int64, len(self.link_keys))
+                known = at >= 0
+                connected_links[known] = now[at[known]].astype(bool)
         if not np.array_equal(connected_links, self.link_connected):
             self.link_connected = connected_links
             self._style_cache = None
@@ -1141,33 +1235,49 @@ class ChainView(QGraphicsView):
     # --- filter -----------------------------------------------------------------------------
     def _apply_filter(self, rows: Iterable[int] | None = None, refresh: bool = True) -> None:
         """Fade the nodes at model ``rows`` (all when None) that do not match the filter,
-        and every link with an end that does not."""
+        and every link with an end that does not.
+
+        Each criterion is decided once per distinct value (a handful of parks or sizes),
+        then mapped over the firms in C: at 100,000 firms a test per firm in Python took
+        half a second."""
         wanted = self._filter
         enterprises = self.document.model.enterprises
-        if rows is None:
-            self._matching = set()
-            rows = range(len(enterprises))
-        matching, places = self._matching, self._places
-        chosen = [enterprises[i] for i in rows]
+        everyone = rows is None
+        chosen = enterprises if everyone else [enterprises[i] for i in rows]
+        places = self._places
         ok = np.ones(len(chosen), bool)
         for key, want in wanted.items():  # one criterion at a time, over all chosen firms
             if key in ("position", "tier"):
-                values = [getattr(places.get(e.id), key, None) for e in chosen]
+                values = [getattr(places.get(e_id), key, None)
+                          for e_id in map(attrgetter("id"), chosen)]
             else:
-                values = [getattr(e, key) for e in chosen]
-            ok &= np.fromiter((_accepts(want, v) for v in values), bool, len(values))
+                values = list(map(attrgetter(key), chosen))
+            verdict = {value: _accepts(want, value) for value in set(values)}
+            ok &= np.fromiter(map(verdict.__getitem__, values), bool, len(values))
         nodes = self._nodes
-        for e, good in zip(chosen, ok.tolist(), strict=True):
-            if good:
-                matching.add(e.id)
-            else:
-                matching.discard(e.id)
-            item = nodes.get(e.id)
-            if item is not None:
-                opacity = 1.0 if good else palette.FADED
-                if item.opacity() != opacity:
-                    item.setOpacity(opacity)
-        match = np.fromiter((e_id in matching for e_id in self._ids), bool, len(self._ids))
+        if everyone:
+            self._matching = matching = set(itertools.compress(map(attrgetter("id"), chosen),
+                                                               ok.tolist()))
+            shown = [(item, e_id in matching) for e_id, item in nodes.items()]
+        else:
+            matching = self._matching
+            shown = []
+            for e, good in zip(chosen, ok.tolist(), strict=True):
+                if good:
+                    matching.add(e.id)
+                else:
+                    matching.discard(e.id)
+                item = nodes.get(e.id)
+                if item is not None:
+                    shown.append((item, good))
+        for item, good in shown:
+            opacity = 1.0 if good else palette.FADED
+            if item.opacity() != opacity:
+                item.setOpacity(opacity)
+        if everyone and len(ok) == len(self._ids):
+            match = ok
+        else:
+            match = np.fromiter(map(matching.__contains__, self._ids), bool, len(self._ids))
         faded = ~(match[self._link_u] & match[self._link_v])
         if not np.array_equal(faded, self.link_faded):
             self.link_faded = faded
@@ -1193,7 +1303,7 @@ class ChainView(QGraphicsView):
     def _state_index(self) -> dict[str, int]:
         """The result's row of each enterprise id (built once the model has moved on)."""
         if self._state_rows is None:
-            self._state_rows = {e_id: i for i, e_id in enumerate(self._state_ids)}
+            self._state_rows = dict(zip(self._state_ids, range(len(self._state_ids)), strict=True))
         return self._state_rows
 
     def _state_link_index(self) -> dict[tuple[str, str], int]:

@@ -27,11 +27,12 @@ from models.chain import ChainModel
 from models.files import load_model, save_model
 from models.jsonio import load_json
 from models.problems import ImportFailed
+from ui.analysis import copy_model
 from ui.dialogs import ProblemsDialog
 from ui.document import Analysis, Document, analyse, default_scenario
 from ui.errors import show_error, show_file_error
 from ui.i18n import language, tr
-from ui.recovery import Orphan, orphans
+from ui.recovery import NATIVE_SUFFIX, Orphan, orphans
 from ui.worker import BackgroundRunner
 
 MAX_RECENT = 8
@@ -407,7 +408,12 @@ def _looks_like_a_type(suffix: str) -> bool:
 def recover_into(document: Document, orphan: Orphan) -> str | None:
     """Load an autosave into ``document``; what went wrong, or None."""
     try:
-        model = load_json(orphan.data)
+        if orphan.data.suffix == NATIVE_SUFFIX:  # a big chain's autosave
+            from models.native import load_native
+
+            model = load_native(orphan.data)
+        else:
+            model = load_json(orphan.data)
     except ImportFailed as failure:
         return "; ".join(p.text(language()) for p in failure.problems[:3])
     except (OSError, ValueError, RecursionError, MemoryError) as exc:  # never stop the start
@@ -426,8 +432,11 @@ def _load_in_background(path: Path, state: Any) -> Any:
     if state.cancelled:
         return None
     scenario = default_scenario(loaded.model)
-    return loaded.model, analyse(loaded.model, scenario.name if scenario else None, -1,
-                                 problems=loaded.problems), loaded.lang
+    analysis = analyse(loaded.model, scenario.name if scenario else None, -1,
+                       problems=loaded.problems)
+    if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
+        analysis.model = copy_model(loaded.model)  # 100,000 firms), not when it is shown
+    return loaded.model, analysis, loaded.lang
 
 
 def _workbook_language(path: Path) -> str | None:

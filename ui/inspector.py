@@ -79,12 +79,10 @@ class Inspector(QScrollArea):
             return TABLE_BY_ATTR["parks"], park_row(model, park) or Park(id=park)
         if len(self.document.selected_enterprises) == 1:
             (e_id,) = self.document.selected_enterprises
-            row = model.enterprise_index().get(e_id)
-            return TABLE_BY_ATTR["enterprises"], row
+            return TABLE_BY_ATTR["enterprises"], self.document.enterprise(e_id)
         if len(self.document.selected_links) == 1 and not self.document.selected_enterprises:
             (key,) = self.document.selected_links
-            row = next((lk for lk in model.links if (lk.supplier, lk.buyer) == key), None)
-            return TABLE_BY_ATTR["links"], row
+            return TABLE_BY_ATTR["links"], self.document.link_rows().get(key)
         return None, None
 
     def rebuild(self) -> None:
@@ -182,8 +180,18 @@ class Inspector(QScrollArea):
 
     def on_rows_removed(self, table: str, positions: list[int]) -> None:
         if self._table is not None and table == self._table.attr \
-                and self._row not in self.document.model.rows(self._table):
+                and not self._still_there():
             self.rebuild()
+
+    def _still_there(self) -> bool:
+        """The row shown is still in the model (by identity; comparing 100,000 rows field
+        by field took a second)."""
+        row = self._row
+        if self._table is not None and self._table.attr == "enterprises":
+            return self.document.enterprise(row.id) is row
+        if self._table is not None and self._table.attr == "links":
+            return self.document.link_rows().get((row.supplier, row.buyer)) is row
+        return row in self.document.model.rows(self._table)
 
     def _refresh_values(self, fields: set[str] | None = None) -> None:
         if self._row is None or self._table is None:
@@ -282,16 +290,17 @@ class Inspector(QScrollArea):
         result = document.analysis.result
         if document.analysis.revision != document.revision:
             result = None  # its rows are those of an older model
-        if result is not None and document.year is not None and row in document.model.enterprises:
-            index = document.model.enterprises.index(row)
+        index = document.enterprise_position(row.id)
+        if index is not None and document.model.enterprises[index] is not row:
+            index = None  # not in the model (any more)
+        if result is not None and document.year is not None and index is not None:
             column = int(document.year - result.years[0])
             if 0 <= column < len(result.years):
                 level = int(result.maturity[index, column])
                 connected = bool(result.connected[index, column])
                 parts.append(f"{tr('Year')} {document.year}: {tr('level')} {level}"
                              + (" · " + tr("On the data platform") if connected else ""))
-        projects = [a.project for a in document.model.assignments
-                    if a.enterprise == row.id and a.scenario == document.scenario]
+        projects = document.projects_of(row.id)
         if projects:
             parts.append(tr("Projects") + ": " + ", ".join(projects))
         return "<br>".join(parts)

@@ -244,9 +244,13 @@ class TableModel(QAbstractTableModel):
         rows: list[Any] = getattr(self.document.model, self.attr)
         return rows
 
+    def row_index(self) -> dict[int, int]:
+        """id(row) -> its row here."""
+        return self._row_index()
+
     def _row_index(self) -> dict[int, int]:
-        if self._where is None:
-            self._where = {id(row): i for i, row in enumerate(self._rows)}
+        if self._where is None:  # in C: 300,000 rows in milliseconds
+            self._where = dict(zip(map(id, self._rows), range(len(self._rows)), strict=True))
         return self._where
 
     def row_of(self, position: int) -> int:
@@ -717,15 +721,18 @@ class TablePage(QWidget):
 
     def show_document_selection(self) -> None:
         """Select the rows of the enterprises or links selected elsewhere."""
+        # the selected rows found by key, not by a pass over every row (100,000 firms)
+        document = self.document
         if self.table.attr == "enterprises":
-            wanted = self.document.selected_enterprises
-            hits = [i for i, e in enumerate(self.model.rows()) if e.id in wanted]
+            rows = [document.enterprise(e_id) for e_id in document.selected_enterprises]
         elif self.table.attr == "links":
-            wanted_links = self.document.selected_links
-            hits = [i for i, lk in enumerate(self.model.rows())
-                    if (lk.supplier, lk.buyer) in wanted_links]
+            links = document.link_rows() if document.selected_links else {}
+            rows = [links.get(key) for key in document.selected_links]
         else:
             return
+        where = self.model.row_index()
+        hits = sorted(i for i in (where.get(id(row), -1) for row in rows if row is not None)
+                      if i >= 0)
         self.select_source_rows(hits)
 
     def select_source_rows(self, rows: list[int]) -> None:
