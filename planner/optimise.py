@@ -1798,15 +1798,20 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
     stop = max(deadline, time.perf_counter() + 1.0)
     own = {(kind, int(prog.item_e[k]) if not kind else int(prog.item_k[k]),
             int(prog.item_p[k]), s): float(prog.item_npv[k]) for s, kind, k in items}
+    firm_names = {e.id: e.name for e in model.enterprises}
+    park_names = {k.id: k.name for k in model.parks}
+    project_names = {p.id: p.name for p in model.projects}
+    park_pos = {k: i for i, k in enumerate(parks)}
     explained = [what.explain(a) if time.perf_counter() < stop else _unworked(
         a.enterprise, a.project, a.start_year, own[(0, arrays.index[a.enterprise],
                                                     arrays.project_index[a.project],
-                                                    a.start_year)], model)
+                                                    a.start_year)], firm_names, project_names)
         for a in plan[0][len(originals):]]
     explained += [what.explain_park(b) if time.perf_counter() < stop else _unworked(
-        b.park, b.project, b.start_year, own[(1, parks.index(b.park),
+        b.park, b.project, b.start_year, own[(1, park_pos[b.park],
                                               arrays.project_index[b.project],
-                                              b.start_year)], model, park=True)
+                                              b.start_year)], park_names, project_names,
+        park=True)
         for b in plan[1][len(park_originals):]]
     unworked = sum(x.why.kind == UNWORKED for x in explained)
     if unworked:
@@ -2429,12 +2434,11 @@ def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float,
     return best
 
 
-def _unworked(owner: str, project: str, year: int, own_npv: float, model: ChainModel,
-              park: bool = False) -> Addition:
-    """An addition whose what-ifs the time limit left out: its own NPV only."""
-    names = {k.id: k.name for k in model.parks} if park else \
-        {e.id: e.name for e in model.enterprises}
-    projects = {p.id: p.name for p in model.projects}
+def _unworked(owner: str, project: str, year: int, own_npv: float,
+              names: dict[str, str], projects: dict[str, str], park: bool = False
+              ) -> Addition:
+    """An addition whose what-ifs the time limit left out: its own NPV only (``names``: of
+    its firm or park by id, ``projects``: of projects by id)."""
     return Addition(owner, project, year, own_npv, own_npv, 0.0, [],
                     Why(UNWORKED, year, year), names.get(owner, ""), projects.get(project, ""),
                     park=park)
