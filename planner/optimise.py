@@ -1193,10 +1193,10 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                 sets = []
                 ascending = np.argsort(most_p, axis=1, kind="stable")
                 # the j-th largest claim first (j = 0, 1, 2), then the smallest ones
-                for j in range(-1, min(LEADS, n_p)):
+                for rank in range(-1, min(LEADS, n_p)):
                     order = ascending
-                    if j >= 0:
-                        lead = ascending[:, [n_p - 1 - j]]
+                    if rank >= 0:
+                        lead = ascending[:, [n_p - 1 - rank]]
                         rest = ascending[ascending != lead].reshape(m, n_p - 1)
                         order = np.c_[lead, rest]
                     ranked = np.take_along_axis(most_p, order, axis=1)
@@ -2274,8 +2274,8 @@ class _Heuristic:
             amounts = spend if self.per_year else np.array([spend.sum()])
             broken |= bool(np.any(amounts > limit + _TOL * max(1.0, abs(limit))))
         own = planned.firm_cost
-        firms = (own > self.sme_limit + _TOL * np.maximum(1.0, np.abs(self.sme_limit))).any(
-            axis=1)
+        firms: Bools = np.asarray((own > self.sme_limit + _TOL * np.maximum(
+            1.0, np.abs(self.sme_limit))).any(axis=1))
         if self.arrays.core >= 0:
             firms[self.arrays.core] = False
         return broken, firms
