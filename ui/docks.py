@@ -70,13 +70,20 @@ class ProblemsList(QListWidget):
         self.tables = tables
         self.show_tables = lambda: None  # raise the tables dock (set by the window)
         self.itemDoubleClicked.connect(self._on_problem_chosen)
+        self._shown: object = None  # the problems shown (the analysis' list)
+        self._shown_language = ""
         document.analysed.connect(self.refresh)
         document.changed.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
+        problems = self.document.analysis.problems
+        if problems is self._shown and language() == self._shown_language:
+            return  # an edit whose analysis is still to come: the same list (thousands of
+            # warnings of a big chain were made again on every edit)
+        self._shown, self._shown_language = problems, language()
         self.clear()
-        for problem in self.document.analysis.problems:
+        for problem in problems:
             item = QListWidgetItem(problem.text(language()), self)
             item.setData(Qt.ItemDataRole.UserRole, problem)
             item.setForeground(Qt.GlobalColor.darkRed if problem.is_error

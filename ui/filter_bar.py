@@ -68,6 +68,12 @@ class FilterBar(QWidget):
         self.colour_by.currentIndexChanged.connect(self._on_colour_by)
         bar.addWidget(self.colour_by)
         document.changed.connect(self.fill)
+        # through slots of the bar, so that Qt disconnects them when the bar goes
+        document.rows_inserted.connect(self.on_rows_came_or_went)
+        document.rows_removed.connect(self.on_rows_came_or_went)
+        document.rows_changed.connect(self.on_rows_changed)
+        document.model_reset.connect(self.on_model_reset)
+        self._held: dict[str, set[str]] | None = None  # the values the firms hold (None: again)
         self._places_seen: object = None
         self._distinct_places: set[object] = set()
         self._options: dict[str, list[str]] = {}
@@ -102,8 +108,10 @@ class FilterBar(QWidget):
         places = self.document.analysis.places
         if self._places_seen is not places:
             self._places_seen, self._distinct_places = places, set(places.values())
-        held = {key: set(map(attrgetter(key), enterprises))
-                for key in ("park", "size", "ownership")}
+        if self._held is None:
+            self._held = {key: set(map(attrgetter(key), enterprises))
+                          for key in ("park", "size", "ownership")}
+        held = self._held
         options = {
             "park": sorted(held["park"] - {""}),
             "size": [s for s in SIZES if s in held["size"]],
@@ -134,6 +142,19 @@ class FilterBar(QWidget):
             combo.setToolTip(combo.currentText())
             combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 24)
             combo.blockSignals(False)
+
+    # firms came, went or changed park, size or ownership: gather the values again (not
+    # after a move or another table's edit)
+    def on_rows_came_or_went(self, table: str, _positions: list[int]) -> None:
+        if table == "enterprises":
+            self._held = None
+
+    def on_rows_changed(self, table: str, _positions: list[int], fields: list[str]) -> None:
+        if table == "enterprises" and {"park", "size", "ownership"} & set(fields):
+            self._held = None
+
+    def on_model_reset(self) -> None:
+        self._held = None
 
     def _apply_filters(self) -> None:
         criteria = {key: combo.currentData() for key, combo in self.filters.items()}
