@@ -585,6 +585,7 @@ class _Program:
     item_own: Floats = field(default_factory=lambda: np.zeros((0, 0)))
     item_share: Floats = field(default_factory=lambda: np.zeros(0))
     item_gov_share: Floats = field(default_factory=lambda: np.zeros(0))
+    cut_rows: Bools = field(default_factory=lambda: np.zeros(0, bool))  # the cap's set cuts
 
 
 def _park_index(model: ChainModel) -> tuple[list[str], Ints]:
@@ -1105,11 +1106,14 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
     row_lb: list[Floats] = []
     row_ub: list[Floats] = []
 
-    def add(block: Sparse, lo: Floats | float, hi: Floats | float) -> None:
+    cut_rows: list[Bools] = []  # per block: the cap's set cuts (left out of the quick LP)
+
+    def add(block: Sparse, lo: Floats | float, hi: Floats | float, cut: bool = False) -> None:
         rows = block.shape[0]
         if rows == 0:
             return
         blocks.append(block)
+        cut_rows.append(np.full(rows, cut))
         row_lb.append(np.broadcast_to(np.asarray(lo, float), (rows,)).copy())
         row_ub.append(np.broadcast_to(np.asarray(hi, float), (rows,)).copy())
 
@@ -1209,7 +1213,7 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
                     rows_k = firm_of[mine]
                     add(rows_of([np.arange(m), rows_k],
                                 [g_base + np.arange(m) * H + H - 1, one_items[mine]],
-                                [np.ones(m), -claim[mine]], m), 0.0, np.inf)
+                                [np.ones(m), -claim[mine]], m), 0.0, np.inf, cut=True)
             slope = np.where(most_flat > 0, np.minimum(1.0, cap / np.maximum(most_flat, 1e-300)),
                              1.0)
             add(rows_of([rows_mt, rows_mt], [gcol, pcol], [one, -slope], m * H), 0.0, np.inf)
@@ -1404,7 +1408,8 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         coverage_constant=float(platform_smes.sum()), conn_base=conn_base, conn_ids=conn_ids,
         link_base=link_base, link_ids=link_ids[pair_l], relax=relax, mixed=mixed,
         item_core=core_coef, item_gov=gov_coef + money.claim * ~direct[:, None],
-        item_own=own_coef, item_share=share[keep], item_gov_share=gov_share[keep])
+        item_own=own_coef, item_share=share[keep], item_gov_share=gov_share[keep],
+        cut_rows=np.concatenate(cut_rows) if cut_rows else np.zeros(0, bool))
 
 
 @dataclass
@@ -1715,16 +1720,22 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         source = "lp-heuristic"
         # the plain heuristic first: a plan whatever the LP does with the time
         plain = heuristic.run(heuristic.ratio_order(), deadline)
-        lp = _solve(prog, prog.c, None, max(0.01, deadline - time.perf_counter()
-                                            - min(_reserve(n), time_limit / 4)),
-                    mip_rel_gap, relax_all=True)
-        if lp.status == "optimal" and lp.x is not None:
-            bounds.append((-lp.objective, LP))
-            message += "LP relaxation solved; "
-        else:
-            message += f"LP relaxation not solved ({lp.status}); "
-            lp = _Solve(None, math.inf, None, lp.status)
-        solved = lp
+        # the LP without the cap's set cuts first (~2.5x quicker, a looser bound), then
+        # with them in what time is left: the tighter of the two solved stands
+        solved = _Solve(None, math.inf, None, "time limit")
+        quick = replace(prog, a=prog.a[~prog.cut_rows], row_lb=prog.row_lb[~prog.cut_rows],
+                        row_ub=prog.row_ub[~prog.cut_rows]) if prog.cut_rows.any() else None
+        for stage, program in (("LP relaxation", quick), ("LP relaxation with cuts", prog)):
+            left = deadline - time.perf_counter() - min(_reserve(n), time_limit / 4)
+            if program is None or (left < 1.0 and solved.x is not None) or cancelled():
+                continue
+            lp = _solve(program, prog.c, None, max(0.01, left), mip_rel_gap, relax_all=True)
+            if lp.status == "optimal" and lp.x is not None:
+                bounds.append((-lp.objective, LP))
+                message += f"{stage} solved; "
+                solved = lp
+            else:
+                message += f"{stage} not solved ({lp.status}); "
     report(0.9)
     if source != "solver":
         greedy = _best_greedy(heuristic, solved.x if source == "lp-heuristic" else None,
