@@ -243,3 +243,32 @@ def test_filtering_a_big_chain_by_park_selects_exactly_its_firms(qtbot, big_wind
                           if b.text() == "Select matching"), Qt.MouseButton.LeftButton)
     assert document.selected_enterprises == {e.id for e in document.model.enterprises
                                              if e.park == park}
+
+
+def test_links_of_a_big_chain_follow_a_firm_through_delete_undo_and_move(qtbot, monkeypatch):
+    monkeypatch.setattr(canvas_view, "OVERVIEW_FROM", 300)
+    monkeypatch.setattr(canvas_view, "BATCH_FROM", 100)  # links drawn as one batch
+    document = Document(generate(600, seed=2))
+    view = ChainView(document)
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    model = document.model
+    firm = max(model.enterprises[1:], key=lambda e: sum(e.id in (lk.supplier, lk.buyer)
+                                                        for lk in model.links))
+    keys = [(lk.supplier, lk.buyer) for lk in model.links if firm.id in (lk.supplier, lk.buyer)]
+    assert view.links_batched and keys
+    document.delete({firm.id}, set())
+    assert all(view.link_path(key) is None for key in keys)
+    document.undo_stack.undo()
+    document.move_enterprises({firm.id: (123.0, 456.0)})
+    view.find(firm.id)
+    qtbot.waitUntil(lambda: view.node_item(firm.id) is not None)
+    item = view.node_item(firm.id)
+    assert (item.pos().x(), item.pos().y()) == (123.0, 456.0)
+    for supplier, buyer in keys:  # each curve runs from the supplier's rim to the buyer's
+        path = view.link_path((supplier, buyer))
+        end = path.elementAt(0) if supplier == firm.id else path.elementAt(path.elementCount() - 1)
+        x = 123.0 + item.radius if supplier == firm.id else 123.0 - item.radius - 2
+        assert (end.x, end.y) == pytest.approx((x, 456.0))

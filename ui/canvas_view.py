@@ -737,12 +737,29 @@ class ChainView(QGraphicsView):
         self._link_flags = np.fromiter(map(attrgetter("data_connected"), links), bool, len(links))
         self._style_cache = None
 
-    def _place_links(self) -> None:
+    def _place_links(self, moved: list[int] | None = None) -> None:
         """Every link's curve from the nodes' positions; the items follow (unchanged curves
-        of a batch are kept: building 30,000 paths takes half a second)."""
+        of a batch are kept: building 30,000 paths takes half a second).
+
+        ``moved``: only these nodes (model rows) moved since the curves were placed, so a
+        batch's links that were there already keep their curves unless they end at one."""
         m = len(self.link_keys)
         old_row, old_geometry = self._old_geometry or (self._link_row, self._geometry)
-        self._geometry = geometry = self._compute_geometry(np.arange(m))
+        if moved is not None and m >= BATCH_FROM and len(old_geometry):
+            keep = np.fromiter(map(old_row.get, self.link_keys, itertools.repeat(-1)),
+                               np.int64, m)
+            fresh = keep < 0
+            if moved:
+                ends = np.zeros(len(self._ids), bool)
+                ends[moved] = True
+                fresh |= ends[self._link_u] | ends[self._link_v]
+            geometry = np.empty((m, 8))
+            geometry[~fresh] = old_geometry[keep[~fresh]]
+            rows = np.flatnonzero(fresh)
+            geometry[rows] = self._compute_geometry(rows)
+        else:
+            geometry = self._compute_geometry(np.arange(m))
+        self._geometry = geometry
         scene = self.scene()
         if m >= BATCH_FROM:
             for item in self._link_items:
@@ -908,7 +925,7 @@ class ChainView(QGraphicsView):
             if "size" in fields:
                 moved = sorted({*moved, *rows})  # the links end at the rim
             if relinked:
-                self._place_links()
+                self._place_links(moved)
             elif moved:
                 self._links_follow(moved)
             if came or went or moved:
