@@ -548,7 +548,9 @@ def _no_parks(horizon: int) -> ParkTrace:
 
 def _loan_schedule(rate: float, years: int) -> tuple[float, Floats]:
     """For a principal of 1: the instalment, and the interest in each instalment."""
-    instalment = 1.0 / years if rate == 0 else rate / (1.0 - (1.0 + rate) ** -years)
+    discount = (1.0 + rate) ** -years
+    # a rate too small to move 1 + rate (e.g. 1e-17) is no interest: its limit, not 0 / 0
+    instalment = 1.0 / years if discount == 1.0 else rate / (1.0 - discount)
     interest = np.empty(years)
     balance = 1.0
     for k in range(years):  # over instalments, not assignments

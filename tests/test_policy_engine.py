@@ -185,6 +185,13 @@ def test_interest_free_loan_pays_equal_parts():
     assert list(result.interest_subsidy) == approx([0] * 5)
 
 
+def test_a_rate_too_small_to_count_is_an_interest_free_loan():
+    """1e-17 does not move 1 + rate in floating point: equal parts, not a division by 0."""
+    model = _chain(horizon=5, loan_share=0.5, loan_rate=1e-17, loan_years=3)
+    _assign(model, "S1", "P", 2026)
+    assert list(evaluate(model)[0].loan_repaid) == approx([0, 5 / 3, 5 / 3, 5 / 3, 0])
+
+
 def test_instalments_after_the_horizon_are_paid_whole_in_its_last_year():
     model = _chain(loan_share=1.0, loan_rate=0.1, loan_years=3, interest_subsidy=1.0,
                    subsidy_small=0)
