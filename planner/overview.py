@@ -139,8 +139,8 @@ def flows(member: NDArray[np.int64], supplier: NDArray[np.int64], buyer: NDArray
     size = int(member.max()) + 1 if len(member) else 1
     pair = a * size + b
     keys, inverse = np.unique(pair, return_inverse=True)
-    total = np.bincount(inverse, weights=v, minlength=len(keys))
-    on = np.bincount(inverse, weights=v * c, minlength=len(keys))
+    total = np.bincount(inverse, weights=v, minlength=len(keys)).astype(np.float64)
+    on = np.bincount(inverse, weights=v * c, minlength=len(keys)).astype(np.float64)
     count = np.bincount(inverse, minlength=len(keys)).astype(np.int64)
     return Flows(keys // size, keys % size, total, on, count)
 

@@ -129,8 +129,8 @@ def test_each_draw_is_the_engine_on_the_assignments_that_take_place(policy):
     with every benefit as estimated has the KPIs the engine gives the plan that keeps only
     the assignments taking place in that draw."""
     model = generate(120, seed=5)
-    for scenario in model.scenarios:
-        scenario = dataclasses.replace(scenario, **policy)
+    for original in model.scenarios:
+        scenario = dataclasses.replace(original, **policy)
         alone = dataclasses.replace(
             model, scenarios=[scenario],
             assignments=[a for a in model.assignments if a.scenario == scenario.name],
