@@ -199,20 +199,27 @@ def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
     park_projects = {p for p, s in scope.items() if s == "park"}
     if _unknown(scen, scenario_names) or _unknown(ents, ids) or _unknown(
             projs, project_ids) or not park_projects.isdisjoint(projs):
+        checks = (("scenario", "scenarios", scenario_names), ("enterprise", "enterprises", ids),
+                  ("project", "projects", project_ids))
         for index, a in enumerate(model.assignments):
-            for column, target, known in (("scenario", "scenarios", scenario_names),
-                                          ("enterprise", "enterprises", ids),
-                                          ("project", "projects", project_ids)):
-                value = getattr(a, column)
-                if value and value not in known:
-                    found.append(_missing(asg_t, index, a, column, target, value))
-            if scope.get(a.project) == "park":
-                found.append(_problem(ERROR, asg_t, index, a, "project",
-                                      f"{a.project} is a park project: assign it to a park in "
-                                      "ParkAssignments",
-                                      f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区",
-                                      value=a.project, has_value=True))
+            found += _placed(asg_t, index, a, checks, scope.get(a.project) == "park",
+                             f"{a.project} is a park project: assign it to a park in "
+                             "ParkAssignments",
+                             f"{a.project} 是园区项目，请在“园区项目分配”表中分配给园区")
     return found + _park_problems(model, scenario_names, scope, columns)
+
+
+def _placed(table: TableSpec, index: int, row: Any, checks: tuple[tuple[str, str, Any], ...],
+            wrong_scope: bool, en: str, zh: str) -> list[Problem]:
+    """A plan row's references that name nothing (column, table named, the ids it has),
+    and its project when of the other scope (a park project on a firm, or the reverse)."""
+    found = [_missing(table, index, row, column, target, getattr(row, column))
+             for column, target, known in checks
+             if getattr(row, column) and getattr(row, column) not in known]
+    if wrong_scope:
+        found.append(_problem(ERROR, table, index, row, "project", en, zh, value=row.project,
+                              has_value=True))
+    return found
 
 
 def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str, str],
@@ -225,19 +232,12 @@ def _park_problems(model: ChainModel, scenario_names: set[str], scope: dict[str,
         for index, e in enumerate(model.enterprises):
             if e.park and e.park not in parks:
                 found.append(_missing(ent_t, index, e, "park", "parks", e.park))
+    checks = (("scenario", "scenarios", scenario_names), ("park", "parks", parks),
+              ("project", "projects", scope))
     for index, b in enumerate(model.park_assignments):
-        for column, target, known in (("scenario", "scenarios", scenario_names),
-                                      ("park", "parks", parks),
-                                      ("project", "projects", scope)):
-            value = getattr(b, column)
-            if value and value not in known:
-                found.append(_missing(pa_t, index, b, column, target, value))
-        if scope.get(b.project) == "enterprise":
-            found.append(_problem(ERROR, pa_t, index, b, "project",
-                                  f"{b.project} is an enterprise project: assign it to "
-                                  "enterprises in Assignments",
-                                  f"{b.project} 是企业项目，请在“分配”表中分配给企业",
-                                  value=b.project, has_value=True))
+        found += _placed(pa_t, index, b, checks, scope.get(b.project) == "enterprise",
+                         f"{b.project} is an enterprise project: assign it to enterprises in "
+                         "Assignments", f"{b.project} 是企业项目，请在“分配”表中分配给企业")
         shares = (b.government_share, b.core_share)
         total = sum(x for x in shares if type(x) in (int, float))
         if total > 1 + 1e-9:
