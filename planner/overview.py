@@ -103,7 +103,7 @@ def groups(layout: Layout, ids: list[str],
 
 MIN_SHARE = 0.03  # the smallest box's share of its column's height
 GAP_SHARE = 0.01  # the gap between two boxes, as a share of the column's height
-INSET = 10.0  # scene units between a column's edge and its boxes
+INSET = 0.2  # share of a column's width left free on each side of its boxes, for the bands
 
 
 def _stack(column_groups: list[Group], left: float, top: float, right: float,
@@ -118,9 +118,10 @@ def _stack(column_groups: list[Group], left: float, top: float, right: float,
     share = np.maximum(share, min(MIN_SHARE, 1 / len(counts)))
     share /= share.sum()
     y = top
+    inset = (right - left) * INSET
     for g, part in zip(column_groups, share.tolist(), strict=True):
         h = room * part
-        g.rect = (left + INSET, y, right - INSET, y + h)
+        g.rect = (left + inset, y, right - inset, y + h)
         y += h + gap
 
 

@@ -97,6 +97,21 @@ def test_a_big_chain_fitted_shows_its_overview_not_its_firms(big):
     assert len(overview.flows.value) > 0
 
 
+def test_the_flows_are_bands_a_user_can_see_between_the_columns(big):
+    """Bands in proportion to the boxes, whatever the zoom: the widest a fifth of a middling
+    box's height, and between neighbouring columns' boxes room for them to run (on the
+    100,000-firm chain they had been thinner than a pixel, in a gap of a fifth of one)."""
+    overview = big.overview
+    boxes = overview.groups
+    heights = sorted(g.rect[3] - g.rect[1] for g in boxes)
+    assert overview.widths.max() >= heights[len(heights) // 2] / 5
+    for s, t in zip(overview.flows.source.tolist(), overview.flows.target.tolist(),
+                    strict=True):
+        a, b = boxes[s].rect, boxes[t].rect
+        if a[2] < b[0]:  # a flow to the next column on the right
+            assert b[0] - a[2] >= min(a[2] - a[0], b[2] - b[0]) / 4
+
+
 def test_zooming_in_shows_the_real_firms_and_zooming_out_the_overview_again(qtbot, big):
     for _ in range(12):
         wheel(big, 3)

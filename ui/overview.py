@@ -6,7 +6,7 @@ links a grey wash. ``ChainView`` then hides the firms and their links and shows 
 item instead: each group (planner/overview.py) is a box with its park (or tier) name,
 its number of firms and a bar of the share on the data platform; each flow is a band
 from the supplier's group to the buyer's, as wide as its annual trade value (the widest
-flow a third of the narrowest group's height) and coloured from grey (no trade over
+flow a quarter of the median group's height) and coloured from grey (no trade over
 data-connected links) to the data-connected links' blue (all of it). Zooming in, or a double-click
 on a group, drills down to the real firms.
 """
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ui.canvas_view import ChainView
 
 Z_OVERVIEW = 3.0  # above where the nodes would be
-MAX_BANDS = 200  # widest flows drawn (the rest are thinner than a hairline anyway)
+MAX_BANDS = 600  # widest flows drawn (every pair of neighbouring tiers by ten parks, and more)
 MIN_BAND_PX = 1.0
 
 
@@ -98,7 +98,9 @@ class OverviewItem(QGraphicsItem):
             self.widths = np.zeros(0)
             return
         heights = np.array([g.rect[3] - g.rect[1] for g in groups])
-        widest = max(min(float(heights.min()), 2000.0) / 3, 40.0)
+        # the widest flow a quarter of a middling box (the smallest boxes are kept tall
+        # enough for a label only, and would make every band thinner than a pixel)
+        widest = max(float(np.median(heights)) / 4, 40.0)
         top_value = float(flows.value.max()) or 1.0
         widths = np.sqrt(flows.value / top_value) * widest  # area-like: small flows stay visible
         self.widths = widths
