@@ -1108,17 +1108,20 @@ class ChainView(QGraphicsView):
         points = every_point[(x >= visible.left() - reach) & (x <= visible.right() + LANE)
                              & (y >= visible.top() - ROW) & (y <= visible.bottom() + ROW)]
 
-        def free(x: float, y: float, reach: float, near: float) -> bool:
-            # no node within ``near`` rows of the slot, nor a node or park label up to
-            # ``reach`` to the left whose name would run into it, nor a park label this
-            # name would run into
-            dx, dl = points[:, 0] - x, labels[:, 0] - x
-            return not (((dx < LANE / 2) & (dx > -reach)
-                         & (np.abs(points[:, 1] - y) < near)).any()
-                        or ((dl < LANE) & (dl > -max(reach, LANE / 2))
-                            & (np.abs(labels[:, 1] - y) < near)).any())
+        def blockers(among: np.ndarray, x: float, reach: float) -> tuple[np.ndarray, np.ndarray]:
+            # the heights of the nodes and park labels up to ``reach`` to the left of a slot
+            # at ``x`` whose names would run into it, and of the park labels its name would
+            # run into: taken once per slot column, then only heights are compared
+            dx, dl = among[:, 0] - x, labels[:, 0] - x
+            return (among[(dx < LANE / 2) & (dx > -reach), 1],
+                    labels[(dl < LANE) & (dl > -max(reach, LANE / 2)), 1])
+
+        def free(y: float, near: float, nodes: np.ndarray, names: np.ndarray) -> bool:
+            # no such node or label within ``near`` of the slot's height
+            return not ((np.abs(nodes - y) < near).any() or (np.abs(names - y) < near).any())
 
         def nearest_free(x: float, y0: float, reach: float, near: float) -> float | None:
+            nodes, names = blockers(points, x, reach)
             for step in range(200):
                 ys = [y0 + step * ROW, y0 - step * ROW] if step else [y0]
                 inside = [y for y in ys if visible.top() <= y <= visible.bottom()]
@@ -1126,7 +1129,7 @@ class ChainView(QGraphicsView):
                     return None
                 for y in inside:
                     on_anchor = beside and abs(x - anchor.x()) < 1 and abs(y - anchor.y()) < 1
-                    if not on_anchor and free(x, y, reach, near):
+                    if not on_anchor and free(y, near, nodes, names):
                         return y
             return None
 
@@ -1151,9 +1154,9 @@ class ChainView(QGraphicsView):
         if best is not None:
             return best[1], best[2]
         x = anchor.x()  # nothing free in view: below the anchor, as near as free
-        points = every_point
+        nodes, names = blockers(every_point, x, LANE / 2)
         return next((x, anchor.y() + step * ROW) for step in range(1, 10**6)
-                    if free(x, anchor.y() + step * ROW, LANE / 2, ROW * 0.75))
+                    if free(anchor.y() + step * ROW, ROW * 0.75, nodes, names))
 
     def _show(self, item: NodeItem) -> None:
         """Scroll a node (and the start of its name) into view if it is not, as little as
