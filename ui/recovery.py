@@ -22,8 +22,8 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile, QStandardPaths
 
 from models.atomic import write_atomic
+from models.native import SUFFIX as NATIVE_SUFFIX
 
-NATIVE_SUFFIX = ".chainplan"  # models.native.SUFFIX (not imported: it loads NumPy)
 LEGACY = "autosave"  # the one shared autosave of earlier versions, still offered back
 
 
