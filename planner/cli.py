@@ -512,11 +512,16 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--lang", choices=("en", "zh_CN"), default=_default_lang(),
-                        help="language of messages and of written workbooks")
-    parser = argparse.ArgumentParser(prog="chainplan", parents=[common],
+    def language_option(default: object) -> argparse.ArgumentParser:
+        holder = argparse.ArgumentParser(add_help=False)
+        holder.add_argument("--lang", choices=("en", "zh_CN"), default=default,
+                            help="language of messages and of written workbooks")
+        return holder
+
+    parser = argparse.ArgumentParser(prog="chainplan", parents=[language_option(_default_lang())],
                                      description="Chain Digitalisation Planner")
+    # a command's own --lang has no default, so `chainplan --lang zh_CN gui` keeps the first one
+    common = language_option(argparse.SUPPRESS)
     parser.set_defaults(run=cmd_gui, file=None, screenshot=None, size=None)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 

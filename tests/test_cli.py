@@ -146,6 +146,14 @@ def test_validate_speaks_chinese_with_lang_zh_cn(capsys, rule_breaking_book):
         assert part in maturity, maturity
 
 
+@pytest.mark.parametrize("order", ["before", "after"])
+def test_lang_counts_before_the_command_as_after_it(capsys, rule_breaking_book, order):
+    command, chinese = ["validate", rule_breaking_book], ["--lang", "zh_CN"]
+    code, out, err = run(capsys, *(chinese + command if order == "before" else command + chinese))
+    assert code == 1
+    assert "第 4 行" in line_with(out + err, "数字化水平")
+
+
 def test_validate_follows_a_chinese_locale_by_default(capsys, monkeypatch, rule_breaking_book):
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     code, out, err = run(capsys, "validate", rule_breaking_book)
