@@ -210,10 +210,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        print(json.dumps(compare_json(loaded.model, results, args.lang, risk),
+        print(json.dumps(compare_json(results, args.lang, risk),
                          ensure_ascii=False, allow_nan=False))
     else:
-        print(compare_text(loaded.model, results, args.lang, risk))
+        print(compare_text(results, args.lang, risk))
     return EXIT_OK
 
 

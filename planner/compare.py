@@ -56,10 +56,10 @@ def _clean(value: Value) -> Value:
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str = "en", model: ChainModel | None = None,
+                    lang: str = "en", policy: bool = False,
                     risk: Mapping[str, Simulation] | None = None) -> list[ComparisonRow]:
     """The rows of ``planner.kpis.KPIS`` across ``results``, labelled in ``lang``, then
-    (given the ``model`` the results are of) the rows of ``policy_kpis``, then (given
+    (with ``policy``) the rows of ``policy_kpis``, then (given
     ``risk``, each scenario's simulation by name) the rows of ``risk_kpis``; a scenario
     missing from ``risk`` has no value there.
 
@@ -72,7 +72,7 @@ def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 
     if baseline is not None and not 0 <= baseline < len(results):
         baseline = None
     rows = []
-    kpis = KPIS if model is None else KPIS + policy_kpis(model)
+    kpis = KPIS + policy_kpis() if policy else KPIS
     if risk is not None:
         kpis += risk_kpis(risk)
     for kpi in kpis:
@@ -133,52 +133,18 @@ class PolicyFigures:
     park_cost: float
 
 
-@dataclass(frozen=True)
-class ChainStart:
-    """What the policy figures need of the chain before any project, worked out once for
-    all of a model's scenarios."""
-
-    smes: np.ndarray  # positions in model.enterprises of every enterprise but the core
-    level: np.ndarray  # each enterprise's level at the start
-    park: list[str]  # each enterprise's park ("" for none)
-    link_at_start: np.ndarray  # each link: data-connected by its flags
-
-    @classmethod
-    def of(cls, model: ChainModel) -> ChainStart:
-        enterprises = model.enterprises
-        n = len(enterprises)
-        index = {e.id: i for i, e in enumerate(enterprises)}
-        platform = np.fromiter((e.platform_connected for e in enterprises), bool, n)
-        links = model.links
-        u = np.fromiter((index[lk.supplier] for lk in links), np.int64, len(links))
-        v = np.fromiter((index[lk.buyer] for lk in links), np.int64, len(links))
-        flag = np.fromiter((lk.data_connected for lk in links), bool, len(links))
-        return cls(smes=np.array([i for i, e in enumerate(enterprises) if e.role != "core"],
-                                 np.int64),
-                   level=np.fromiter((e.maturity for e in enterprises), np.int64, n),
-                   park=[e.park for e in enterprises],
-                   link_at_start=flag | (platform[u] & platform[v]))
-
-
-def sme_positions(model: ChainModel) -> np.ndarray:
-    """Positions (in ``model.enterprises``) of every enterprise other than the core."""
-    return ChainStart.of(model).smes
-
-
-def smes_in_plan(model: ChainModel, result: ScenarioResult,
-                 start: ChainStart | None = None) -> np.ndarray:
+def smes_in_plan(result: ScenarioResult) -> np.ndarray:
     """Positions of the SMEs with a project in the scenario: one of their own, or one of
     the park they are in."""
-    start = start or ChainStart.of(model)
-    chosen = np.zeros(len(start.level), bool)
+    chain = result.chain
+    chosen = np.zeros(len(chain.maturity), bool)
     chosen[np.asarray(result.trace.enterprise, np.int64)] = True
-    park_trace = getattr(result, "park_trace", None)
-    parks = set(park_trace.park) if park_trace is not None else set()
+    parks = [chain.park_index[p] for p in set(result.park_trace.park)]
     if parks:
-        chosen |= np.fromiter((p in parks for p in start.park), bool, len(start.park))
-    sme = np.zeros(len(start.level), bool)
-    sme[start.smes] = True
-    return np.flatnonzero(chosen & sme)
+        chosen |= np.isin(chain.park_code, parks)
+    if chain.core >= 0:
+        chosen[chain.core] = False  # the core is no SME
+    return np.flatnonzero(chosen)
 
 
 def payback_array(result: ScenarioResult, rows: np.ndarray) -> np.ndarray:
@@ -220,27 +186,25 @@ def lower_median(years: list[int | None]) -> int | None:
     return None if middle == NEVER else middle
 
 
-def policy_figures(model: ChainModel, result: ScenarioResult,
-                   start: ChainStart | None = None) -> PolicyFigures:
-    """The policy figures of one scenario's ``result`` (evaluated on ``model``); ``start``
-    is ``ChainStart.of(model)`` when the caller has it already."""
-    start = start or ChainStart.of(model)
+def policy_figures(result: ScenarioResult) -> PolicyFigures:
+    """The policy figures of one scenario's ``result``."""
+    chain = result.chain
     government = np.asarray(result.party_cost["government"], float)
     total = float(government.sum())
     public = {key: float(np.asarray(values, float).sum())
               for key, values in result.public_money().items()}
-    smes, start_level = start.smes, start.level
+    smes = np.flatnonzero(np.arange(len(chain.maturity)) != chain.core)
     target = result.scenario.target_level
     if len(smes) and result.maturity.shape[1]:
         reached = int(np.count_nonzero((result.maturity[smes, -1] >= target)
-                                       & (start_level[smes] < target)))
+                                       & (chain.maturity[smes] < target)))
     else:
         reached = 0
-    at_start = start.link_at_start
+    at_start = chain.link_flag | (chain.platform[chain.link_u] & chain.platform[chain.link_v])
     connected_end = result.link_connected[:, -1] if result.link_connected.shape[1] \
         else np.zeros(len(at_start), bool)
     new_links = int(np.count_nonzero(connected_end & ~at_start))
-    in_plan = smes_in_plan(model, result, start)
+    in_plan = smes_in_plan(result)
     paybacks = payback_years(result, in_plan)
     paying = sum(1 for y in paybacks if y is not None)
     return PolicyFigures(
@@ -260,18 +224,15 @@ def policy_figures(model: ChainModel, result: ScenarioResult,
     )
 
 
-def policy_kpis(model: ChainModel) -> tuple[Kpi, ...]:
-    """The policy figures as key figures of ``model``'s results (each result's figures are
-    worked out once, when the first of them is asked for)."""
+def policy_kpis() -> tuple[Kpi, ...]:
+    """The policy figures as key figures (each result's figures are worked out once, when
+    the first of them is asked for)."""
     cache: dict[int, tuple[ScenarioResult, PolicyFigures]] = {}
-    chain: list[ChainStart] = []  # the model's start, once asked for
 
     def figures(result: ScenarioResult) -> PolicyFigures:
         hit = cache.get(id(result))
         if hit is None or hit[0] is not result:
-            if not chain:
-                chain.append(ChainStart.of(model))
-            hit = (result, policy_figures(model, result, chain[0]))
+            hit = (result, policy_figures(result))
             cache[id(result)] = hit
         return hit[1]
 
@@ -474,12 +435,12 @@ def definition(key: str, lang: str = "en") -> str:
 
 
 # --- the command line ----------------------------------------------------------------------
-def compare_json(model: ChainModel, results: list[ScenarioResult], lang: str = "en",
+def compare_json(results: list[ScenarioResult], lang: str = "en",
                  risk: Mapping[str, Simulation] | None = None) -> dict[str, Any]:
     """``chainplan compare --json``: every key figure of each scenario, the government's
     outlay by instrument and year, and what each figure means; with ``risk`` (each
     scenario's simulation) the risk figures too and ``"risk": {"draws", "seed"}``."""
-    kpis = KPIS + policy_kpis(model)
+    kpis = KPIS + policy_kpis()
     if risk is not None:
         kpis += risk_kpis(risk)
     scenarios = []
@@ -518,13 +479,13 @@ def risk_definition(key: str, lang: str = "en",
     return text
 
 
-def compare_text(model: ChainModel, results: list[ScenarioResult], lang: str = "en",
+def compare_text(results: list[ScenarioResult], lang: str = "en",
                  risk: Mapping[str, Simulation] | None = None) -> str:
     """The key figures, policy figures and (given ``risk``) risk figures of ``results`` as a
     text table, the best value of each row marked with *."""
     from planner.results import _table
 
-    rows = comparison_rows(results, None, lang, model, risk)
+    rows = comparison_rows(results, None, lang, True, risk)
     header = ["", *(r.scenario.name + " " for r in results)]
     lines = _table(header, [[row.label, *[row.text(c) + ("*" if c in row.best else " ")
                                           for c in range(len(results))]] for row in rows])

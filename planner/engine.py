@@ -332,6 +332,7 @@ class ScenarioResult:
     firm_cost: Floats  # (enterprises x years): what each enterprise's party pays for itself
     firm_benefit: Floats  # (enterprises x years)
     park_trace: ParkTrace
+    chain: ChainArrays  # the chain evaluated, as it was before any project
 
     @property
     def npv(self) -> float:
@@ -799,6 +800,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         loan_repaid=loan_repaid_year, park_government=park_government,
         firm_cost=firm_cost, firm_benefit=firm_benefit,
         park_trace=parks.trace if parks is not None else _no_parks(horizon),
+        chain=arrays,
     )
     return result
 

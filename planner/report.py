@@ -662,7 +662,7 @@ class _Builder:
                                  for s in model.scenarios), "ll", (28, 72), ruled=False))
         if self.results:
             by_key = {row.kpi.key: row for row in comparison_rows(self.results, 0, self.lang,
-                                                                  self.model)}
+                                                                  policy=True)}
             chosen = [by_key[key].kpi for key in ("npv", "bcr", "payback_year",
                                                   "government_total", "connected_share",
                                                   "islands")]
@@ -840,7 +840,7 @@ class _Builder:
         self.add(Heading(t("Policy: {0}", s.name), 2),
                  *[Paragraph("• " + sentence)
                    for sentence in policy_sentences(self.model, s, self.lang, self.unit)])
-        figures = policy_figures(self.model, result)
+        figures = policy_figures(result)
         money = {key: np.asarray(values, float) for key, values in result.public_money().items()}
         used = [key for key, values in money.items() if np.any(values != 0)]
         self.add(Heading(t("Public money by instrument and year"), 3))
@@ -875,7 +875,7 @@ class _Builder:
     def policy_charts(self, result: ScenarioResult, figures: Any = None) -> list[Chart]:
         """Public money by instrument and year (stacked), and the SMEs by payback year."""
         t = self.t
-        figures = figures or policy_figures(self.model, result)
+        figures = figures or policy_figures(result)
         years = tuple(str(int(y)) for y in result.years)
         money = result.public_money()
         # an instrument keeps its colour (the app's: series colour i) when others are absent
@@ -896,8 +896,8 @@ class _Builder:
     def _firm_figures(self, result: ScenarioResult) -> None:
         """The per-firm figures of the scenario, in two columns of label and value."""
         t = self.t
-        kpis = [k for k in policy_kpis(self.model) if not k.key.startswith("public_")]
-        figures = policy_figures(self.model, result)
+        kpis = [k for k in policy_kpis() if not k.key.startswith("public_")]
+        figures = policy_figures(result)
         shown = [(k.label(self.lang), format_value(k.kind, k.value(result))) for k in kpis]
         shown.insert(6, (t("SMEs with a project"), str(figures.smes_in_plan)))
         npv = next(k for k in KPIS if k.key == "npv_sme")
@@ -1237,7 +1237,7 @@ class _Builder:
             self.add(Paragraph(t("The model has no scenario yet.")))
             return
         names = [r.scenario.name for r in self.results]
-        rows = comparison_rows(self.results, 0, self.lang, self.model)
+        rows = comparison_rows(self.results, 0, self.lang, policy=True)
         share = max(10, 60 // max(1, len(names)))
         widths = (100 - share * len(names), *[share] * len(names))
         self.add(Heading(t("Key figures of every scenario"), 2),

@@ -293,7 +293,7 @@ def loan(principal: float, rate: float = 0.04, years: int = 2) -> list[float]:
 def test_policy_figures_of_a_grant_match_the_hand_worked_numbers(chain):
     model = policy_chain(chain)
     grant = evaluate(model, "Grant")[0]
-    figures = policy_figures(model, grant)
+    figures = policy_figures(grant)
     # grants 20 % of S1's 40 + 16, 30 % of D1's 4, all paid in 2026
     assert figures.public_money == pytest.approx({"capex_subsidy": 12.4, "opex_subsidy": 0.0,
                                                   "interest_subsidy": 0.0, "tax_relief": 0.0,
@@ -316,7 +316,7 @@ def test_policy_figures_of_a_grant_match_the_hand_worked_numbers(chain):
 def test_policy_figures_of_a_park_and_a_conditioned_grant_with_loans(chain):
     model = policy_chain(chain)
     mix = evaluate(model, "Park mix")[0]
-    figures = policy_figures(model, mix)
+    figures = policy_figures(mix)
     s1, s2 = loan(20.0), loan(10.0)  # half of S1's 40 and of S2's 20
     interest = [0.0, 0.5 * (s1[0] + s2[0]), 0.5 * (s1[1] + s2[1])]
     # S2 (level 2) is paid 6 at once; S1's 8 waits for level 2 in 2027; park: 60 % of
@@ -340,7 +340,7 @@ def test_policy_figures_of_a_park_and_a_conditioned_grant_with_loans(chain):
 
 def test_a_scenario_with_no_project_has_no_cost_per_firm_or_payback(chain):
     model = policy_chain(chain)
-    figures = policy_figures(model, evaluate(model, "Nothing")[0])
+    figures = policy_figures(evaluate(model, "Nothing")[0])
     assert figures.government_total == 0.0
     assert figures.per_sme_reached is None and figures.per_link is None
     assert figures.median_payback is None and figures.paying_back_share is None
@@ -349,7 +349,7 @@ def test_a_scenario_with_no_project_has_no_cost_per_firm_or_payback(chain):
 def test_the_smes_payback_years_are_the_engines_firm_by_firm(chain):
     model = policy_chain(chain)
     for result in evaluate(model):
-        figures = policy_figures(model, result)
+        figures = policy_figures(result)
         firms = [i for i, e in enumerate(model.enterprises) if e.role != "core"
                  and (e.id in {a.enterprise for a in model.assignments
                                if a.scenario == result.scenario.name}
@@ -360,7 +360,7 @@ def test_the_smes_payback_years_are_the_engines_firm_by_firm(chain):
 def test_policy_rows_follow_the_key_figures_and_mark_the_cheapest(chain):
     model = policy_chain(chain)
     results = evaluate(model)
-    rows = comparison_rows(results, 0, "en", model)
+    rows = comparison_rows(results, 0, "en", policy=True)
     assert [r.kpi.key for r in rows] == [k.key for k in KPIS] + list(POLICY_KEYS)
     by_key = {r.kpi.key: r for r in rows}
     assert by_key["per_sme_reached"].best == {0}  # 12.4 per SME against 87
@@ -369,7 +369,7 @@ def test_policy_rows_follow_the_key_figures_and_mark_the_cheapest(chain):
     assert by_key["sme_paying_back"].text(0) == "50.0%"
     assert by_key["sme_median_payback"].text(1) == "2027"
     assert by_key["public_park_projects"].text(1) == "72.0"
-    assert comparison_rows(results, 0, "zh_CN", model)[len(KPIS)].label == "财政资金合计"
+    assert comparison_rows(results, 0, "zh_CN", policy=True)[len(KPIS)].label == "财政资金合计"
 
 
 def test_the_compare_tab_shows_the_policy_rows_with_their_meaning(qtbot, chain):
@@ -423,14 +423,14 @@ def test_chainplan_compare_prints_the_policy_figures_as_text_and_json(chain, tmp
     meaning = {k["key"]: k for k in data["kpis"]}
     assert meaning["per_sme_reached"]["better"] == "low"
     assert "target level" in meaning["smes_reached"]["definition"]
-    assert compare_json(policy_chain(small_chain_copy()), evaluate(policy_chain(
-        small_chain_copy())), "zh_CN")["kpis"][len(KPIS)]["label"] == "财政资金合计"
+    assert compare_json(evaluate(policy_chain(small_chain_copy())), "zh_CN")[
+        "kpis"][len(KPIS)]["label"] == "财政资金合计"
 
 
 def test_every_figure_has_a_definition_in_both_languages(chain):
     from planner.compare import definition, risk_kpis
 
-    for kpi in KPIS + policy_kpis(chain) + risk_kpis({}):
+    for kpi in KPIS + policy_kpis() + risk_kpis({}):
         assert definition(kpi.key, "en"), kpi.key
         assert definition(kpi.key, "zh_CN"), kpi.key
 

@@ -52,7 +52,7 @@ def chain(**policy: object) -> ChainModel:
 
 def figures(**policy: object):
     model = chain(**policy)
-    return policy_figures(model, evaluate(model)[0])
+    return policy_figures(evaluate(model)[0])
 
 
 def test_grants_per_sme_reaching_the_target_and_per_new_link():

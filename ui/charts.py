@@ -375,10 +375,10 @@ class PublicMoneyTable(QTableWidget):
         self.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
         self.rows: list[tuple[str, str]] = []  # (label, value) as shown
 
-    def update_result(self, model: Any, result: ScenarioResult) -> None:
+    def update_result(self, result: ScenarioResult) -> None:
         from planner.compare import policy_figures
 
-        figures = policy_figures(model, result)
+        figures = policy_figures(result)
         rows = [(tr(label), _amount(figures.public_money.get(key, 0.0)))
                 for key, label in INSTRUMENT_LABELS.items()]
         rows.append((tr("Public money, total"), _amount(figures.government_total)))
@@ -587,11 +587,11 @@ class MaturityChart(Chart):
         self.addItem(self.start)
         self.addItem(self.end)
 
-    def update_result(self, result: ScenarioResult, year: int, core: int = -1) -> None:
+    def update_result(self, result: ScenarioResult, year: int) -> None:
         levels = result.maturity
         mask = np.ones(levels.shape[0], bool)
-        if 0 <= core < len(mask):
-            mask[core] = False
+        if result.chain.core >= 0:
+            mask[result.chain.core] = False  # the SMEs' levels
         start = np.bincount(levels[mask, 0], minlength=5)[1:5].astype(float)
         end = np.bincount(levels[mask, -1], minlength=5)[1:5].astype(float)
         x = np.arange(4, dtype=float)
@@ -685,14 +685,9 @@ class ChartsPanel(QScrollArea):
         self.message.hide()
         self.grid_box.show()
         year = self.document.year or int(result.years[-1])
-        model = analysis.model or self.document.model
-        core = next((i for i, e in enumerate(model.enterprises) if e.role == "core"), -1)
         for chart in self.charts:
-            if isinstance(chart, MaturityChart):
-                chart.update_result(result, year, core)
-            else:
-                chart.update_result(result, year)
-        self.public_table.update_result(model, result)
+            chart.update_result(result, year)
+        self.public_table.update_result(result)
 
 
 def set_type_sizes(chart: Chart, tick_pt: float, label_pt: float, legend_pt: str) -> None:

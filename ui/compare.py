@@ -80,11 +80,11 @@ _CHART_WIDTH = 260  # narrower, a chart's title and legend are cut
 
 
 def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 0,
-                    lang: str | None = None, model: ChainModel | None = None,
+                    lang: str | None = None, policy: bool = False,
                     risk: dict | None = None) -> list[ComparisonRow]:
     """``planner.compare.comparison_rows``, labelled in the interface language by default
-    (with the policy rows when the ``model`` is given, the risk rows with ``risk``)."""
-    return plain_rows(results, baseline, lang or language(), model, risk)
+    (with the policy rows with ``policy``, the risk rows with ``risk``)."""
+    return plain_rows(results, baseline, lang or language(), policy, risk)
 
 
 def _simulate_all(revision: int, model: ChainModel, names: list[str], state: TaskState
@@ -396,7 +396,7 @@ class ComparisonView(QWidget):
     def _show_results(self, results: list[ScenarioResult]) -> None:
         self.results = results
         self._fill_baselines()
-        self.rows = comparison_rows(results, self.baseline_column(), model=self.document.model,
+        self.rows = comparison_rows(results, self.baseline_column(), policy=True,
                                     risk=self.risk or {})
         self._fill_table()
         for chart in self.charts:
@@ -411,7 +411,7 @@ class ComparisonView(QWidget):
         if not self.results:
             return
         self.rows = comparison_rows(self.results, self.baseline_column(),
-                                    model=self.document.model, risk=self.risk or {})
+                                    policy=True, risk=self.risk or {})
         self._fill_table()
         self.baseline_changed.emit(self.baseline.currentText())
 
@@ -424,7 +424,7 @@ class ComparisonView(QWidget):
         self.risk = simulations
         if self.results:
             self.rows = comparison_rows(self.results, self.baseline_column(),
-                                        model=self.document.model, risk=self.risk)
+                                        policy=True, risk=self.risk)
             self._fill_table()
         self.risk_ready.emit()
 
