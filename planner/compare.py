@@ -170,19 +170,13 @@ def payback_array(result: ScenarioResult, rows: np.ndarray) -> np.ndarray:
 NEVER = np.iinfo(np.int64).max  # a payback year that never comes: later than any year
 
 
-def payback_years(result: ScenarioResult, rows: np.ndarray) -> list[int | None]:
-    """``payback_array`` as a list, None where an enterprise does not pay back."""
-    return [None if y == NEVER else int(y) for y in payback_array(result, rows).tolist()]
-
-
-def lower_median(years: list[int | None]) -> int | None:
-    """The middle payback year, a firm that never pays back counting as later than any
-    year (the lower middle of an even count); None when that middle firm never pays back
-    or there is no firm."""
-    if not years:
+def lower_median(years: np.ndarray) -> int | None:
+    """The middle of ``payback_array``'s years, a firm that never pays back counting as later
+    than any year (the lower middle of an even count); None when that middle firm never
+    pays back or there is no firm."""
+    if not len(years):
         return None
-    ordered = np.sort(np.array([NEVER if y is None else y for y in years], np.int64))
-    middle = int(ordered[(len(ordered) - 1) // 2])
+    middle = int(np.partition(years, (len(years) - 1) // 2)[(len(years) - 1) // 2])
     return None if middle == NEVER else middle
 
 
@@ -205,8 +199,8 @@ def policy_figures(result: ScenarioResult) -> PolicyFigures:
         else np.zeros(len(at_start), bool)
     new_links = int(np.count_nonzero(connected_end & ~at_start))
     in_plan = smes_in_plan(result)
-    paybacks = payback_years(result, in_plan)
-    paying = sum(1 for y in paybacks if y is not None)
+    years = payback_array(result, in_plan)
+    paying = int(np.count_nonzero(years != NEVER))
     return PolicyFigures(
         government_total=total,
         government_pv=float(np.dot(government, result.factor)),
@@ -216,9 +210,9 @@ def policy_figures(result: ScenarioResult) -> PolicyFigures:
         links_connected=new_links,
         per_link=total / new_links if new_links else None,
         smes_in_plan=len(in_plan),
-        sme_payback=paybacks,
-        median_payback=lower_median(paybacks),
-        paying_back_share=paying / len(paybacks) if paybacks else None,
+        sme_payback=[None if y == NEVER else y for y in years.tolist()],
+        median_payback=lower_median(years),
+        paying_back_share=paying / len(years) if len(years) else None,
         core_cost=float(np.asarray(result.party_cost["core"], float).sum()),
         park_cost=float(np.asarray(result.party_cost["park"], float).sum()),
     )

@@ -4,6 +4,7 @@ and when the model has errors every view says so instead of showing older figure
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -123,6 +124,34 @@ def show_tab(window, panel) -> None:
 def _discard(win) -> None:
     win.document.undo_stack.setClean()
     win.document.recovered = False
+
+
+def test_the_inspector_counts_the_chain_by_position_after_each_edit(qtbot, window):
+    """With nothing selected the inspector says how many firms are upstream, downstream…;
+    deleting a supplier from the table (Delete key) and undoing it change the count."""
+    window.document.set_selection(set())
+
+    def upstream() -> int:
+        found = re.search(r"upstream (\d+)", window.inspector.summary.text())
+        return int(found.group(1)) if found else 0
+
+    before = sum(p.position == "upstream" for p in window.document.analysis.places.values())
+    assert upstream() == before > 0
+    page = window.tables.pages["enterprises"]
+    window.dock_set.docks["tables"].raise_()
+    window.tables.setCurrentWidget(page)
+    row = next(r for r, e in enumerate(page.model.rows()) if e.role == "supplier"
+               and window.document.analysis.places[e.id].position == "upstream")
+    page.view.selectRow(page.proxy.mapFromSource(page.model.index(row, 0)).row())
+    page.view.setFocus()
+    with qtbot.waitSignal(window.document.analysed):
+        qtbot.keyClick(page.view, Qt.Key.Key_Delete)
+    window.document.set_selection(set())
+    assert upstream() < before
+    with qtbot.waitSignal(window.document.analysed):
+        qtbot.keySequence(window, "Ctrl+Z")
+    window.document.set_selection(set())
+    assert upstream() == before
 
 
 def test_deleting_the_core_shows_the_error_in_charts_compare_health_and_inspector(qtbot, window):

@@ -370,6 +370,7 @@ class PublicMoneyTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.setWordWrap(False)
+        self._shown: ScenarioResult | None = None
         self.setAlternatingRowColors(True)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
@@ -378,6 +379,9 @@ class PublicMoneyTable(QTableWidget):
     def update_result(self, result: ScenarioResult) -> None:
         from planner.compare import policy_figures
 
+        if result is self._shown:
+            return  # the same figures in every year
+        self._shown = result
         figures = policy_figures(result)
         rows = [(tr(label), _amount(figures.public_money.get(key, 0.0)))
                 for key, label in INSTRUMENT_LABELS.items()]

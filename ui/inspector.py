@@ -7,6 +7,7 @@ projects in the current scenario: who pays what, from when, and when each goes l
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -54,6 +55,7 @@ class Inspector(QScrollArea):
         self._row: Any = None
         self._table: TableSpec | None = None
         self._kinds: dict[str, FieldKind] = {}
+        self._counted: tuple[dict, dict[str, int]] | None = None  # places, count by position
         self.parks = park_selection(document)  # first: it follows an edit before we do
         self.rebuild()
         self.parks.changed.connect(self.rebuild)
@@ -257,10 +259,7 @@ class Inspector(QScrollArea):
         lines = [f"<h3>{model.settings.model_name or document.title}</h3>",
                  tr("{0} enterprises · {1} links · {2} assignments", len(model.enterprises),
                     len(model.links), len(model.assignments))]
-        counts: dict[str, int] = {}
-        for place in document.analysis.places.values():
-            counts[place.position] = counts.get(place.position, 0) + 1
-        lines.append(" · ".join(f"{tr(k)} {v}" for k, v in counts.items()))
+        lines.append(" · ".join(f"{tr(k)} {v}" for k, v in self._positions().items()))
         result = document.analysis.result
         why = unavailable(document.analysis)
         if why:  # no key figures of an older model
@@ -274,6 +273,14 @@ class Inspector(QScrollArea):
             lines.append("</table>")
         lines.append(f"<p><i>{tr('Click an enterprise or a link to inspect and edit it.')}</i></p>")
         return "<br>".join(lines[:3]) + "".join(lines[3:])
+
+    def _positions(self) -> dict[str, int]:
+        """How many enterprises are in each position, counted once per analysis (the
+        overview is refreshed at every step of the year slider)."""
+        places = self.document.analysis.places
+        if self._counted is None or self._counted[0] is not places:
+            self._counted = (places, dict(Counter(p.position for p in places.values())))
+        return self._counted[1]
 
     def _describe(self) -> str:
         """Derived facts: position, tier, level and connection in the shown year, projects."""
