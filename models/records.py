@@ -13,7 +13,7 @@ import gc
 import math
 import operator
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from typing import Any
 
 from models.chain import SCHEMA_VERSION, SETTINGS_FIELDS, Settings, TableSpec
@@ -96,9 +96,11 @@ def _exactly(spec: FieldSpec, read: Callable[[Any], Any]) -> Callable[[Any], Any
 REFUSED: Any = object()  # what ``read_column`` gives for a value ``build_row`` would refuse
 
 
-def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> list[Any]:
+def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> tuple[list[Any], bool]:
     """A column's values read exactly as ``build_row`` reads each one (``BLANK`` for an
-    empty optional value, ``REFUSED`` for a value it would report), a column at a time.
+    empty optional value, ``REFUSED`` for a value it would report), a column at a time, and
+    whether it may hold either marker (a column read whole holds neither: looking for the
+    markers in a column of 300,000 values is itself a pass over them).
 
     The per-value reader stays the one rule: a column of floats for a number field is
     checked finite by NumPy, a text column without surrounding spaces is kept as it is,
@@ -121,22 +123,23 @@ def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> list[An
         array = np.array(values, dtype=float)
         if kind is Kind.NUM or kind is Kind.OPT_NUM:
             if np.isfinite(array).all():
-                return values
+                return values, False
         elif np.isfinite(array).all() and (array == np.trunc(array)).all() \
                 and np.abs(array).max() < 2.0**62:
             whole: list[Any] = array.astype(np.int64).tolist()
-            return whole
+            return whole, False
     elif types == {str}:
         if kind is Kind.KEY or kind is Kind.TEXT:
             if list(map(str.strip, values)) == values:  # no value starts or ends with a space
                 if "" not in values:
-                    return values
+                    return values, False
                 empty = safely("")
-                return [empty if v == "" else v for v in values]
+                return [empty if v == "" else v for v in values], empty in (BLANK, REFUSED)
         else:
             seen = {value: safely(value) for value in set(values)}
-            return list(map(seen.__getitem__, values))
-    return list(map(safely, values))
+            marked = any(v is BLANK or v is REFUSED for v in seen.values())
+            return list(map(seen.__getitem__, values)), marked
+    return list(map(safely, values)), True
 
 
 def defaults(table: TableSpec) -> dict[str, Any]:
@@ -150,12 +153,14 @@ def defaults(table: TableSpec) -> dict[str, Any]:
     return found
 
 
-def rows_of_columns(table: TableSpec, columns: dict[str, list[Any]], count: int) -> list[Any]:
-    """Rows built from read columns (``BLANK``: the field's default; absent columns too)."""
+def rows_of_columns(table: TableSpec, columns: dict[str, list[Any]], count: int,
+                    marked: Container[str] | None = None) -> list[Any]:
+    """Rows built from read columns (``BLANK``: the field's default; absent columns too);
+    ``marked``, if given, names the only columns that may hold ``BLANK``."""
     blank = defaults(table)
     filled = {}
     for name, values in columns.items():
-        if BLANK in values:  # (identity is tested first: no value equals the marker)
+        if (marked is None or name in marked) and BLANK in values:  # (identity first)
             default = blank[name]
             filled[name] = [default if v is BLANK else v for v in values]
         else:
@@ -408,6 +413,7 @@ class Columns:
         self.model = model
         self.taken: dict[tuple[str, str], list[Any]] = {}
         self.clean: set[tuple[str, str]] = set()  # (table, field) validation found clean
+        self.memo: dict[str, Any] = {}  # what checks derive from the columns, taken once
 
     def __call__(self, table: TableSpec, name: str) -> list[Any]:
         key = (table.attr, name)

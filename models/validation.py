@@ -42,28 +42,77 @@ def places(model: ChainModel) -> dict[str, Place]:
     return result
 
 
-def core_distances(model: ChainModel, core: str) -> tuple[Any, Any]:
+def core_distances(model: ChainModel, core: str, columns: Columns | None = None
+                   ) -> tuple[Any, Any]:
     """Links from the core to each enterprise, and from each to the core (-1: no path).
 
-    Unweighted shortest paths in scipy's compiled graph routines: networkx spends
-    most of its time building its graph, several times slower on a 10,000-firm chain.
+    A breadth-first search a tier at a time in NumPy (``_distances``); scipy's compiled
+    graph routines (several times quicker than networkx, but a second to import) only for
+    a chain deeper than ``_TIERS`` links.
     """
     import numpy as np
+
+    index, ends = _link_ends(model, columns if columns is not None else Columns(model))
+    n = len(model.enterprises)
+    known = (ends[0] >= 0) & (ends[1] >= 0)  # the links with both ends
+    rows, cols = ends[0][known], ends[1][known]
+    down = _distances(rows, cols, n, index[core])
+    up = _distances(cols, rows, n, index[core])
+    if down is not None and up is not None:
+        return down, up
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import shortest_path
 
-    index = {e.id: i for i, e in enumerate(model.enterprises)}
-    n = len(index)
-    # a column of positions per end (-1: not an enterprise), then the links with both ends
-    ends = [np.fromiter(map(index.get, map(operator.attrgetter(end), model.links), itertools.repeat(-1)),
-                        np.int64, len(model.links)) for end in ("supplier", "buyer")]
-    known = (ends[0] >= 0) & (ends[1] >= 0)
-    rows, cols = ends[0][known], ends[1][known]
     graph = csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     distances = shortest_path(graph, directed=True, unweighted=True, indices=index[core])
     back = shortest_path(graph.T, directed=True, unweighted=True, indices=index[core])
     return (np.where(np.isinf(distances), -1, distances).astype(np.int64),
             np.where(np.isinf(back), -1, back).astype(np.int64))
+
+
+def _link_ends(model: ChainModel, columns: Columns) -> tuple[dict[str, int], list[Any]]:
+    """Each enterprise's position by id, and the positions of each link's supplier and buyer
+    (-1: not an enterprise), taken once per ``columns`` (validation asks twice)."""
+    if "link ends" not in columns.memo:
+        import numpy as np
+
+        ids = columns(TABLE_BY_ATTR["enterprises"], "id")
+        index = dict(zip(ids, range(len(ids)), strict=True))
+        link_t = TABLE_BY_ATTR["links"]
+        ends = [np.fromiter(map(index.get, columns(link_t, end), itertools.repeat(-1)),
+                            np.int64, len(model.links)) for end in ("supplier", "buyer")]
+        columns.memo["link ends"] = index, ends
+    found: tuple[dict[str, int], list[Any]] = columns.memo["link ends"]
+    return found
+
+
+_TIERS = 200  # a chain deeper than this is searched by scipy (a Python step per tier here)
+
+
+def _distances(sources: Any, targets: Any, n: int, start: int) -> Any:
+    """Links from ``start`` to each of ``n`` nodes along (source, target) pairs, -1 where
+    there is no path; None for a graph deeper than ``_TIERS``."""
+    import numpy as np
+
+    order = np.argsort(sources, kind="stable")
+    after = targets[order]  # each node's targets, together
+    bounds = np.searchsorted(sources[order], np.arange(n + 1))
+    distance = np.full(n, -1, np.int64)
+    distance[start] = 0
+    frontier = np.array([start])
+    for tier in range(1, _TIERS + 2):
+        first, counts = bounds[frontier], bounds[frontier + 1] - bounds[frontier]
+        total = int(counts.sum())
+        if not total:
+            return distance
+        if tier > _TIERS:
+            return None
+        # the positions first .. first + count - 1 of each node of the frontier
+        steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+        reached = after[np.repeat(first, counts) + steps]
+        frontier = np.unique(reached[distance[reached] < 0])
+        distance[frontier] = tier
+    return distance
 
 
 def _problem(severity: str, table: TableSpec, index: int, row: Any, column: str,
@@ -157,6 +206,19 @@ def _unknown(values: list[Any], known: Any) -> bool:
         return True
 
 
+def _unknown_ends(model: ChainModel, columns: Columns) -> bool:
+    """Whether some link names a supplier or buyer (not blank) that is not an enterprise."""
+    import numpy as np
+
+    link_t = TABLE_BY_ATTR["links"]
+    try:
+        _, ends = _link_ends(model, columns)
+    except TypeError:  # an unhashable value: let the row-by-row check name it
+        return True
+    return any(any(map(columns(link_t, end).__getitem__, np.flatnonzero(codes < 0).tolist()))
+               for end, codes in zip(("supplier", "buyer"), ends, strict=True))
+
+
 def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
     found = []
     ent_t, link_t, proj_t, asg_t = (TABLE_BY_ATTR[a] for a in
@@ -173,8 +235,7 @@ def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
                               f"第二家核心企业（第一家为 {cores[0][1].id}）"))
     ids = set(columns(ent_t, "id"))
     suppliers, buyers = columns(link_t, "supplier"), columns(link_t, "buyer")
-    if _unknown(suppliers, ids) or _unknown(buyers, ids) or any(map(operator.eq, suppliers,
-                                                                     buyers)):
+    if _unknown_ends(model, columns) or any(map(operator.eq, suppliers, buyers)):
         for index, link in enumerate(model.links):
             for column in ("supplier", "buyer"):
                 value = getattr(link, column)
@@ -259,13 +320,13 @@ def _horizon_warning(table: TableSpec, index: int, row: Any, s: Any) -> list[Pro
                      has_value=True)]
 
 
-def _linked(model: ChainModel) -> set[str]:
+def _linked(model: ChainModel, columns: Columns) -> set[str]:
     """The enterprises that are not detached (``places``, without building a place each)."""
     core = model.core()
     if core is None:
         return set()
-    down, up = core_distances(model, core.id)
-    ids = list(map(operator.attrgetter("id"), model.enterprises))
+    down, up = core_distances(model, core.id, columns)
+    ids = columns(TABLE_BY_ATTR["enterprises"], "id")
     import numpy as np
 
     return {ids[i] for i in np.flatnonzero((down >= 0) | (up >= 0)).tolist()} | {core.id}
@@ -365,7 +426,8 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
     enterprises = model.enterprise_index()
     projects = model.project_index()
     scenarios = {s.name: s for s in model.scenarios}
-    linked = (_linked(model) if where is None else
+    columns = columns if columns is not None else Columns(model)
+    linked = (_linked(model, columns) if where is None else
               {k for k, place in where.items() if place.position != DETACHED})
     found = []
     park_table = TABLE_BY_ATTR["park_assignments"]
