@@ -128,10 +128,11 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
     sheets of the format are read, one at a time, and only once ``xlsx_guard``
     has measured them; other sheets are listed as ignored and never loaded.
 
-    calamine reads a sheet in a worker thread (it releases the GIL) as soon as the guard
-    has passed it, while the guard measures the next one and the rows of the one before
-    are built: each sheet still reaches the reader only after the guard, and with the
-    budgets counting it and every sheet before it.
+    calamine reads a sheet in a worker thread as soon as the guard has passed it, while
+    the guard measures the next one and the rows of the one before are built: each sheet
+    still reaches the reader only after the guard, and with the budgets counting it and
+    every sheet before it. (python-calamine holds the GIL while it reads, measured: the
+    guard's time adds to the reader's on one core, and overlaps it only on a free one.)
     """
     path = Path(path)
     aliases = _sheet_aliases()
@@ -464,22 +465,37 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
     """
     body = rows[1:]
     width = max(map(len, body), default=0)
-    if any(len(row) != width for row in body):  # a missing cell reads as an empty one
+    if min(map(len, body), default=width) != width:  # a missing cell reads as an empty one
         body = [row + [None] * (width - len(row)) for row in body]
     # the rows with a value (a blank row is skipped), by their workbook row numbers
     # (a first cell with a value decides at once; only then is every cell looked at)
-    kept = [n for n, row in enumerate(body)
-            if ((first := row[0] if width else None) is not None and first != "" and (
-                type(first) is not str or not first.isspace())) or not all(map(_blank, row))]
+    firsts = list(map(operator.itemgetter(0), body)) if width else []
+    try:  # the usual sheet: every first cell holds text that is not blank (or a true value)
+        every = bool(width) and all(firsts) and not any(map(str.isspace, firsts))
+    except TypeError:  # a first cell that is not text: row by row
+        every = False
+    if every:
+        kept: list[int] | range = range(len(body))
+    else:
+        kept = [n for n, row in enumerate(body)
+                if ((cell := row[0] if width else None) is not None and cell != "" and (
+                    type(cell) is not str or not cell.isspace()))
+                or not all(map(_blank, row))]
     if len(kept) != len(body):
         body = [body[n] for n in kept]
     numbers = [n + 2 for n in kept]
     if len(problems) >= MAX_PROBLEMS:  # as row by row: the first row is read, then no more
         body, numbers = body[:1], numbers[:1]
-    raw = {key: list(map(operator.itemgetter(i), body)) for i, key in columns}
-    read = {key: read_column(table, table.field(key), values) for key, values in raw.items()}
-    refused = sorted({n for values in read.values() if REFUSED in values
-                      for n, v in enumerate(values) if v is REFUSED})
+    raw = {key: firsts if i == 0 and every and len(body) == len(firsts)
+           else list(map(operator.itemgetter(i), body)) for i, key in columns}
+    read: dict[str, list[Any]] = {}
+    marked = set()  # the columns that may hold BLANK or REFUSED
+    for key, values in raw.items():
+        read[key], maybe = read_column(table, table.field(key), values)
+        if maybe:
+            marked.add(key)
+    refused = sorted({n for key in marked if REFUSED in read[key]
+                      for n, v in enumerate(read[key]) if v is REFUSED})
     for n in refused:
         key = " → ".join(str((raw[k][n] if k in raw else None) or "") for k in table.key)
         for spec in table.fields:
@@ -498,7 +514,7 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
     _lost_notices(place, lost, notices)
     if refused:  # the rows read are not kept: the file is refused with its problems
         return []
-    built = rows_of_columns(table, read, len(body))
+    built = rows_of_columns(table, read, len(body), marked)
     for i, h in extras:
         for row, cells in zip(built, body, strict=True):
             value = cells[i]
