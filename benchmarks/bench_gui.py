@@ -10,7 +10,8 @@ off the GUI thread, then shown) until the canvas is drawn. Targets (issue 15, po
 open and draw <= 3x calamine's read, peak memory <= 1.5 GB, every interaction (zoom,
 pan, select, filter, search, scroll a table) <= 100 ms until repainted. "app side" is the
 GUI thread's share after the model is read and analysed (everything after load_model).
-Also prints how long the GUI thread is busy with one structural edit (move a firm, delete
+``--profile FOLDER`` writes a cProfile of each structural edit (FOLDER/delete_a_firm.prof,
+...). Also prints how long the GUI thread is busy with one structural edit (move a firm, delete
 one and undo, add one and undo), and the peak memory at the end (the edits' analyses and
 autosaves included).
 """
@@ -18,6 +19,7 @@ autosaves included).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import resource
 import statistics
@@ -46,7 +48,7 @@ def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6  # kB on Linux
 
 
-def measure(path: Path) -> None:
+def measure(path: Path, profiles: str | None = None) -> None:
     bare = calamine_read(path)
     from PySide6.QtCore import QEventLoop, QPointF, QStandardPaths, QTimer
 
@@ -140,10 +142,16 @@ def measure(path: Path) -> None:
     firm = model.enterprises[len(ids) // 2]
 
     def busy(what: str, run: Callable[[], object]) -> None:
+        profile = cProfile.Profile() if profiles else None
         start = time.perf_counter()
+        if profile is not None:
+            profile.enable()
         run()
         app.processEvents()
         canvas.viewport().repaint()
+        if profile is not None:
+            profile.disable()
+            profile.dump_stats(str(Path(profiles) / f"{what.replace(' ', '_')}.prof"))
         print(f"  {what:<34} GUI thread {(time.perf_counter() - start) * 1000:6.0f} ms "
               "(then the new analysis, worked out in the background)")
         document.wait_for_analysis()
@@ -166,9 +174,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", metavar="FOLDER",
+                        help="write a cProfile of each structural edit into FOLDER")
     args = parser.parse_args()
     if args.one:
-        measure(args.files[0])
+        measure(args.files[0], args.profile)
         return
     print(f"load average: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as folder:
@@ -180,7 +190,8 @@ def main() -> None:
             files = [Path(folder) / "g10k.xlsx"]
             save_workbook(generate(10_000, seed=3), files[0])
         for path in files:
-            subprocess.run([sys.executable, __file__, "--one", str(path)], check=True)
+            subprocess.run([sys.executable, __file__, "--one", str(path),
+                            *(["--profile", args.profile] if args.profile else [])], check=True)
     print(f"load average: {os.getloadavg()}")
 
 

@@ -139,10 +139,17 @@ def flows(member: NDArray[np.int64], supplier: NDArray[np.int64], buyer: NDArray
     c = connected[keep]
     size = int(member.max()) + 1 if len(member) else 1
     pair = a * size + b
-    keys, inverse = np.unique(pair, return_inverse=True)
-    total = np.bincount(inverse, weights=v, minlength=len(keys)).astype(np.float64)
-    on = np.bincount(inverse, weights=v * c, minlength=len(keys)).astype(np.float64)
-    count = np.bincount(inverse, minlength=len(keys)).astype(np.int64)
+    if size * size <= max(4 * len(pair), 1 << 16):  # a bin per pair of groups: no sort
+        every = np.bincount(pair, minlength=size * size)
+        keys = np.flatnonzero(every)
+        total = np.bincount(pair, weights=v, minlength=size * size)[keys]
+        on = np.bincount(pair, weights=v * c, minlength=size * size)[keys]
+        count = every[keys].astype(np.int64)
+    else:
+        keys, inverse = np.unique(pair, return_inverse=True)
+        total = np.bincount(inverse, weights=v, minlength=len(keys)).astype(np.float64)
+        on = np.bincount(inverse, weights=v * c, minlength=len(keys)).astype(np.float64)
+        count = np.bincount(inverse, minlength=len(keys)).astype(np.int64)
     return Flows(keys // size, keys % size, total, on, count)
 
 

@@ -404,9 +404,16 @@ class LinkBatchItem(QGraphicsItem):
                 r = int(new_of_old[k]) if k < len(new_of_old) else -1
                 if r >= 0:
                     self._paths[r] = path
+        if keep is not None and len(self._box):  # a kept curve keeps its box
+            same = keep >= 0
+            box = np.empty((len(geometry), 4))
+            box[same] = self._box[keep[same]]
+            box[~same] = self._boxes(geometry[~same])
+        else:
+            box = self._boxes(geometry)
         self._geometry = geometry
         self._priority = priority
-        self._box = self._boxes(geometry)
+        self._box = box
         self._rank = np.empty(len(priority), np.int64)  # a link row's place in priority order
         self._rank[priority] = np.arange(len(priority))
         # the boxes in priority order, one contiguous array per side: which links cross the

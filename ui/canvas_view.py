@@ -36,7 +36,7 @@ from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
 from models.chain import Enterprise, Link
 from models.schema import ROLES
-from models.validation import DETACHED
+from models.validation import DETACHED, Place
 from models.validation import places as compute_places
 from planner.layout import LANE, ROW, Band, Column, layered
 from planner.overview import connected_members, flows, groups
@@ -81,7 +81,10 @@ class _Pending:
     rows: set[int] = field(default_factory=set)  # enterprises whose fields changed
     fields: set[str] = field(default_factory=set)
     links: bool = False  # links inserted, removed or pointed at other firms
+    relinked: bool = False  # a link pointed at other firms
     link_values: bool = False  # a link's annual value or platform flag changed
+    # the rows inserted and removed, in order: (table, inserted, positions)
+    ops: list[tuple[str, bool, list[int]]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.enterprises_came_or_went or self.rows or self.links
@@ -174,11 +177,15 @@ class ChainView(QGraphicsView):
         self._band_of: dict[str, Band] = {}
         self._joined: list[str] = []  # loose enterprises the edit under way linked
         self._pending = _Pending()  # what the typed events of the edit under way changed
-        self._old_geometry: tuple[dict[tuple[str, str], int], np.ndarray] | None = None
+        # the curves before the links changed, and each link row's row among them (-1: new)
+        self._old_geometry: np.ndarray | None = None
+        self._link_origin: np.ndarray | None = None
+        self._node_origin = np.zeros(0, np.int64)  # each node row's row before an edit
+        self._nodes_before = 0  # how many nodes there were before it
         self._content = QRectF()
         self._adjacent: list[list[int]] = []
-        self.link_keys: list[tuple[str, str]] = []
-        self._link_row: dict[tuple[str, str], int] = {}
+        self._link_keys: list[tuple[str, str]] | None = []  # see link_keys
+        self._link_row: dict[tuple[str, str], int] | None = {}
         self._link_u = np.zeros(0, np.int64)
         self._link_v = np.zeros(0, np.int64)
         self.link_width = np.zeros(0)
@@ -193,11 +200,10 @@ class ChainView(QGraphicsView):
         self._filter: dict[str, Any] = {}
         self._matching: set[str] = set()
         self._state_result: Any = None  # the scenario result the nodes are coloured from
-        self._state_ids: list[str] = []  # the enterprises' ids, and the links, it was of
-        self._state_link_keys: list[tuple[str, str]] = []
-        self._state_link_model_rows = np.zeros(0, np.int64)
-        self._state_rows: dict[str, int] | None = None
-        self._state_link_rows: dict[tuple[str, str], int] | None = None
+        # each node's and each drawn link's row in that result (-1: came after it), carried
+        # through edits like the other arrays until the next result comes
+        self._state_at = np.zeros(0, np.int64)
+        self._state_link_at = np.zeros(0, np.int64)
         self._state_key = np.zeros(0, np.int64)  # what each node shows (see _apply_state)
         self._link_flags = np.zeros(0, bool)  # the links' own platform flags
         self._link_model_rows = np.zeros(0, np.int64)  # each drawn link's row in the model
@@ -217,8 +223,6 @@ class ChainView(QGraphicsView):
         self._member = np.zeros(0, np.int64)  # each firm's overview group (-1: none)
         self._groups: list[Any] = []
         self._link_value = np.zeros(0)
-        self._adj_rows = np.zeros(0, np.int64)  # link rows by end node (CSR, see _links)
-        self._adj_start = np.zeros(1, np.int64)
         self._wanted: list[int] = []  # model rows whose node items are still to be made
         self._sync_timer = QTimer(self)  # the view moved: which items to make (coalesced)
         self._sync_timer.setSingleShot(True)
@@ -296,9 +300,19 @@ class ChainView(QGraphicsView):
     def node_item(self, e_id: str) -> NodeItem | None:
         return self._nodes.get(e_id)
 
+    @property
+    def link_keys(self) -> list[tuple[str, str]]:
+        """Each drawn link's (supplier, buyer), by link row; made when first asked for after
+        the links changed (a list of 300,000 pairs on every structural edit took 0.1 s)."""
+        if self._link_keys is None:
+            links = self.document.model.links
+            self._link_keys = [(lk.supplier, lk.buyer) for lk in
+                               map(links.__getitem__, self._link_model_rows.tolist())]
+        return self._link_keys
+
     def link_path(self, key: tuple[str, str]) -> QPainterPath | None:
         """The curve of a link (supplier, buyer) in scene coordinates, as drawn."""
-        row = self._link_row.get(key)
+        row = self.link_row(key)
         if row is None:
             return None
         path = QPainterPath()
@@ -649,6 +663,8 @@ class ChainView(QGraphicsView):
         state_key[kept] = self._state_key[previous[kept]]
         self._ids, self._index, self._pos = ids, dict(zip(ids, range(len(ids)), strict=True)), pos
         self._state_key = state_key
+        self._state_at = _carried(self._state_at, previous)
+        self._node_origin, self._nodes_before = previous, len(old)
         member = np.full(len(ids), -1, np.int64)
         if len(self._member) == len(old):
             member[kept] = self._member[previous[kept]]
@@ -657,6 +673,135 @@ class ChainView(QGraphicsView):
         self._wanted = []  # model rows moved: which items to make is worked out again
         self._radius = np.fromiter(map(RADIUS.get, map(attrgetter("size"), model.enterprises),
                                        itertools.repeat(RADIUS["small"])), float, len(ids))
+
+    @staticmethod
+    def _replay(ops: list[tuple[str, bool, list[int]]], table: str, count: int,
+                ids: list[Any] | None = None) -> tuple[np.ndarray, list[int]]:
+        """Each row's row before the edit (-1: new) after ``ops`` on a table of ``count``
+        rows, and the rows removed (as they were before); ``ids`` follows in place."""
+        origin = np.arange(count)
+        went: list[int] = []
+        for name, inserted, positions in ops:
+            if name != table or not positions:
+                continue
+            at = np.asarray(positions, np.int64)
+            if inserted:  # positions held after the insertion
+                origin = np.insert(origin, at - np.arange(len(at)), -1)
+                if ids is not None:
+                    for p in positions:
+                        ids.insert(p, None)
+            else:  # positions held before the removal
+                if int(at.max()) >= len(origin) or int(at.min()) < 0:
+                    raise IndexError(positions)
+                went.extend(int(o) for o in origin[at].tolist() if o >= 0)
+                keep = np.ones(len(origin), bool)
+                keep[at] = False
+                origin = origin[keep]
+                if ids is not None:
+                    for p in reversed(positions):
+                        del ids[p]
+        return origin, went
+
+    def _replay_nodes(self, ops: list[tuple[str, bool, list[int]]]) -> (
+            tuple[np.ndarray, list[str], list[int], list[str]] | None):
+        """The enterprises' rows inserted and removed by an edit, followed on the node rows
+        without a pass in Python over every firm: each row's row before, the ids, the rows
+        that came and the ids that went (None: the events do not add up to the model)."""
+        enterprises = self.document.model.enterprises
+        ids: list[Any] = list(self._ids)
+        try:
+            origin, gone = self._replay(ops, "enterprises", len(ids), ids)
+        except IndexError:
+            return None
+        if len(origin) != len(enterprises):
+            return None
+        came = np.flatnonzero(origin < 0).tolist()
+        for r in came:
+            ids[r] = enterprises[r].id
+        return origin, ids, came, [self._ids[r] for r in gone]
+
+    def _adopt_nodes(self, origin: np.ndarray, ids: list[str]) -> None:
+        """The node arrays after enterprises came or went (``origin``: each row's row before)."""
+        enterprises = self.document.model.enterprises
+        self._ids, self._index = ids, dict(zip(ids, range(len(ids)), strict=True))
+        self._pos = _carried(self._pos, origin, np.nan)  # the new placed next
+        radius = _carried(self._radius, origin, RADIUS["small"])
+        for r in np.flatnonzero(origin < 0).tolist():
+            radius[r] = RADIUS.get(enterprises[r].size, RADIUS["small"])
+        self._radius = radius
+        self._state_key = _carried(self._state_key, origin)
+        self._state_at = _carried(self._state_at, origin)
+        self._member = _carried(self._member, origin)
+        self._node_origin = origin
+        self._overview_dirty = True
+        self._wanted = []
+
+    def _replay_links(self, ops: list[tuple[str, bool, list[int]]]) -> bool | None:
+        """The links' rows inserted and removed by an edit, followed on the link arrays
+        (each a copy with rows left out and put in, in NumPy); True if any came or went.
+        None when the arrays cannot follow (some link was not drawn, or a new one's firm is
+        missing): the caller makes them again from the model."""
+        links = self.document.model.links
+        m_old = len(self._link_u)
+        if len(self._link_model_rows) != m_old or (
+                m_old and int(self._link_model_rows[-1]) != m_old - 1):
+            return None  # not every link is drawn: rows in the model are not link rows
+        try:
+            origin, gone = self._replay(ops, "links", m_old)
+        except IndexError:
+            return None
+        if len(origin) != len(links):
+            return None
+        new_of_old = np.full(self._nodes_before, -1, np.int64)
+        kept_nodes = self._node_origin >= 0
+        new_of_old[self._node_origin[kept_nodes]] = np.flatnonzero(kept_nodes)
+        kept = origin >= 0
+        added = np.flatnonzero(~kept)
+        u = np.full(len(origin), -1, np.int64)
+        v = np.full(len(origin), -1, np.int64)
+        u[kept] = new_of_old[self._link_u[origin[kept]]]
+        v[kept] = new_of_old[self._link_v[origin[kept]]]
+        fresh = [links[r] for r in added.tolist()]
+        index = self._index
+        u[added] = [index.get(lk.supplier, -1) for lk in fresh]
+        v[added] = [index.get(lk.buyer, -1) for lk in fresh]
+        if len(u) and (min(int(u.min()), int(v.min())) < 0 or bool((u == v).any())):
+            return None
+        values = _carried(self._link_value, origin)
+        values[added] = [lk.annual_value for lk in fresh]
+        flags = _carried(self._link_flags, origin, False)
+        flags[added] = [lk.data_connected for lk in fresh]
+        priority = self._priority
+        if len(priority) == m_old:  # highest value first: the kept in their order, the new put in
+            rank = np.full(m_old, -1, np.int64)
+            rank[origin[kept]] = np.flatnonzero(kept)
+            priority = rank[priority]
+            priority = priority[priority >= 0]
+            if len(added):
+                new = added[np.argsort(-values[added], kind="stable")]
+                priority = np.insert(priority, np.searchsorted(-values[priority], -values[new],
+                                                               side="right"), new)
+        else:
+            priority = np.argsort(-values, kind="stable")
+        connected = _carried(self.link_connected, origin, False)
+        connected[added] = flags[added]
+        faded = _carried(self.link_faded, origin, False)
+        if self._filter and len(added):
+            matching = self._matching
+            ids = self._ids
+            faded[added] = [not (ids[a] in matching and ids[b] in matching)
+                            for a, b in zip(u[added].tolist(), v[added].tolist(), strict=True)]
+        self._old_geometry, self._link_origin = self._geometry, origin
+        self._geometry = np.zeros((len(origin), 8))
+        self._link_u, self._link_v, self._link_model_rows = u, v, np.arange(len(origin))
+        self._link_value, self._link_flags, self._priority = values, flags, priority
+        self.link_width, self._width_bin = link_widths(values)
+        self.link_connected, self.link_faded = connected, faded
+        self._state_link_at = _carried(self._state_link_at, origin)
+        self._link_keys = self._link_row = None
+        self._style_cache = None
+        self._overview_dirty = True
+        return bool(gone) or bool(len(added))
 
     def _relayout(self) -> None:
         """Place every enterprise by the layered layout (saved and loose positions kept)."""
@@ -708,25 +853,33 @@ class ChainView(QGraphicsView):
         u = np.fromiter(map(index.get, suppliers, itertools.repeat(-1)), np.int64, count)
         v = np.fromiter(map(index.get, buyers, itertools.repeat(-1)), np.int64, count)
         drawn = (u >= 0) & (v >= 0) & (u != v)
-        chosen = drawn.tolist()
-        links = list(itertools.compress(all_links, chosen))
+        links = list(itertools.compress(all_links, drawn.tolist()))
         self._link_model_rows = np.flatnonzero(drawn)
-        n = len(self._ids)
-        before = np.sort(self._link_u * n + self._link_v)
-        self._old_geometry = (self._link_row, self._geometry)  # the curves to keep
-        self.link_keys = list(itertools.compress(zip(suppliers, buyers, strict=True), chosen))
+        u, v = u[drawn], v[drawn]
+        # each link's row before, matched by its ends (as node rows before the edit)
+        origin, n_old = self._node_origin, 1 << 32
+        if len(origin) != len(self._ids):
+            origin = np.full(len(self._ids), -1, np.int64)
+        before = self._link_u * n_old + self._link_v
+        order = np.argsort(before, kind="stable")
+        ou, ov = origin[u], origin[v]
+        after = np.where((ou >= 0) & (ov >= 0), ou * n_old + ov, -1)
+        at = np.minimum(np.searchsorted(before[order], after), max(len(order) - 1, 0))
+        found = (after >= 0) & (before[order][at] == after) if len(order) else after < -1
+        link_origin = np.where(found, order[at] if len(order) else -1, -1)
+        changed = not (len(before) == len(after) and bool(found.all())
+                       and np.array_equal(np.sort(before), np.sort(after)))
+        self._old_geometry, self._link_origin = self._geometry, link_origin
+        self._state_link_at = _carried(self._state_link_at, link_origin)
+        self._link_keys = self._link_row = None
         m = len(links)
-        self._link_row = dict(zip(self.link_keys, range(m), strict=True))
-        self._link_u, self._link_v = u[drawn], v[drawn]
+        self._link_u, self._link_v = u, v
         self._link_values(links)
         self.link_connected = self._link_flags.copy()
         self.link_faded = np.zeros(m, bool)
-        ends = np.concatenate([self._link_u, self._link_v])
-        self._adj_rows = np.tile(np.arange(m, dtype=np.int64), 2)[np.argsort(ends, kind="stable")]
-        self._adj_start = np.concatenate([[0], np.cumsum(np.bincount(ends, minlength=n))])
         self._overview_dirty = True
         self._geometry = np.zeros((m, 8))
-        return not np.array_equal(before, np.sort(self._link_u * n + self._link_v))
+        return changed
 
     def _link_values(self, links: list[Link]) -> None:
         values = np.fromiter(map(attrgetter("annual_value"), links), float, len(links))
@@ -743,11 +896,11 @@ class ChainView(QGraphicsView):
 
         ``moved``: only these nodes (model rows) moved since the curves were placed, so a
         batch's links that were there already keep their curves unless they end at one."""
-        m = len(self.link_keys)
-        old_row, old_geometry = self._old_geometry or (self._link_row, self._geometry)
+        m = len(self._link_u)
+        old_geometry = self._geometry if self._old_geometry is None else self._old_geometry
+        keep = np.arange(m) if self._link_origin is None else self._link_origin
+        fresh = None
         if moved is not None and m >= BATCH_FROM and len(old_geometry):
-            keep = np.fromiter(map(old_row.get, self.link_keys, itertools.repeat(-1)),
-                               np.int64, m)
             fresh = keep < 0
             if moved:
                 ends = np.zeros(len(self._ids), bool)
@@ -768,9 +921,10 @@ class ChainView(QGraphicsView):
             if self._batch is None:
                 self._batch = LinkBatchItem(self)
                 scene.addItem(self._batch)
-            keep = np.fromiter(map(old_row.get, self.link_keys, itertools.repeat(-1)), np.int64, m)
             same = keep >= 0
-            if len(old_geometry):
+            if fresh is not None:
+                same &= ~fresh
+            elif len(old_geometry):
                 same[same] = np.all(old_geometry[keep[same]] == geometry[same], axis=1)
             self._batch.set_links(geometry, self._priority, np.where(same, keep, -1))
         else:
@@ -786,7 +940,7 @@ class ChainView(QGraphicsView):
             for item, g in zip(self._link_items, geometry.tolist(), strict=True):
                 item.set_geometry(g)
                 item.update()
-        self._old_geometry = None
+        self._old_geometry = self._link_origin = None
 
     def _compute_geometry(self, rows: np.ndarray) -> np.ndarray:
         u, v = self._link_u[rows], self._link_v[rows]
@@ -804,6 +958,17 @@ class ChainView(QGraphicsView):
         return self._style_cache
 
     def link_row(self, key: tuple[str, str]) -> int | None:
+        """The link row of a link (supplier, buyer), if drawn."""
+        if self._link_row is None:
+            if len(self._link_u) < BATCH_FROM:
+                self._link_row = dict(zip(self.link_keys, range(len(self._link_u)), strict=True))
+            else:  # a big chain: the rows of the supplier's node (no table of every link)
+                a, b = self._index.get(key[0]), self._index.get(key[1])
+                if a is None or b is None:
+                    return None
+                rows = np.flatnonzero(self._link_u == a)
+                rows = rows[self._link_v[rows] == b]
+                return int(rows[-1]) if len(rows) else None
         return self._link_row.get(key)
 
     def _update_scene_rect(self) -> None:
@@ -821,13 +986,19 @@ class ChainView(QGraphicsView):
 
     # --- following the model's edits --------------------------------------------------------
     def on_rows_inserted(self, table: str, positions: list[int]) -> None:
+        self._came_or_went(table, True, positions)
+
+    def on_rows_removed(self, table: str, positions: list[int]) -> None:
+        self._came_or_went(table, False, positions)
+
+    def _came_or_went(self, table: str, inserted: bool, positions: list[int]) -> None:
         if table == "enterprises":
             self._pending.enterprises_came_or_went = True
         elif table == "links":
             self._pending.links = True
-
-    def on_rows_removed(self, table: str, positions: list[int]) -> None:
-        self.on_rows_inserted(table, positions)
+        else:
+            return
+        self._pending.ops.append((table, inserted, list(positions)))
 
     def on_rows_changed(self, table: str, positions: list[int], fields: list[str]) -> None:
         pending = self._pending
@@ -836,7 +1007,7 @@ class ChainView(QGraphicsView):
             pending.fields.update(fields)
         elif table == "links":
             if {"supplier", "buyer"} & set(fields):
-                pending.links = True
+                pending.links = pending.relinked = True
             if {"annual_value", "data_connected"} & set(fields):
                 pending.link_values = True
 
@@ -876,9 +1047,18 @@ class ChainView(QGraphicsView):
         old_places = self._places
         came: list[Enterprise] = []
         went: list[str] = []
+        # a batch of links follows row by row the rows that came and went (arrays kept,
+        # taken apart and put together in NumPy), unless links were pointed elsewhere or ids
+        # renamed: then the link arrays are made again from the model
+        incremental = self._batch is not None and not pending.relinked and "id" not in fields
+        self._node_origin, self._nodes_before = np.arange(len(self._ids)), len(self._ids)
+        replayed = self._replay_nodes(pending.ops) if came_or_went and incremental else None
         if came_or_went:
-            ids = set(map(attrgetter("id"), enterprises))
-            went = list(itertools.filterfalse(ids.__contains__, self._ids))
+            if replayed is not None:
+                went = replayed[3]
+            else:
+                ids = set(map(attrgetter("id"), enterprises))
+                went = list(itertools.filterfalse(ids.__contains__, self._ids))
             if self._lazy and len(self._member) == len(self._ids):
                 self._gone_group.update((e_id, int(self._member[self._index[e_id]]))
                                         for e_id in went)
@@ -888,13 +1068,19 @@ class ChainView(QGraphicsView):
                     self.scene().removeItem(item)
                 if e_id in self._loose:
                     self._was_loose[e_id] = self._loose.pop(e_id)
-            index = self._index
-            came = [e for e, e_id in zip(enterprises, map(attrgetter("id"), enterprises),
-                                         strict=True) if e_id not in index]
+            if replayed is not None:
+                came = [enterprises[r] for r in replayed[2]]
+            else:
+                index = self._index
+                came = [e for e, e_id in zip(enterprises, map(attrgetter("id"), enterprises),
+                                             strict=True) if e_id not in index]
             for e in came:
                 self._add_node(e)
             self._find_hits, self._haystack = [], None
-            self._index_nodes()
+            if replayed is not None:
+                self._adopt_nodes(replayed[0], replayed[1])
+            else:
+                self._index_nodes()
         if "name" in fields:
             self._haystack = None
         if fields & {"name", "size"}:
@@ -907,7 +1093,10 @@ class ChainView(QGraphicsView):
                 self._radius[rows] = [RADIUS.get(enterprises[i].size, RADIUS["small"])
                                       for i in rows]
         relinked = came_or_went or pending.links
-        linked = self._links() if relinked else False  # which firms are linked changed
+        linked = False  # which firms are linked changed
+        if relinked:
+            followed = self._replay_links(pending.ops) if incremental else None
+            linked = self._links() if followed is None else followed
         if pending.link_values and not relinked:
             self._link_values(self._links_in_order())
         carried = self._lazy and "role" not in fields and bool(came or went or linked)
@@ -930,6 +1119,13 @@ class ChainView(QGraphicsView):
                 self._links_follow(moved)
             if came or went or moved:
                 self._update_scene_rect()
+        if self._lazy:  # new firms shown in view count in the detached group
+            for e in came:
+                i = self._index[e.id]
+                if self._member[i] < 0 and e.id in self._loose:
+                    self._member[i] = next(
+                        (k for k, g in enumerate(self._groups)
+                         if g.position == DETACHED and g.park in (None, e.park)), -1)
         # colours and the filter: of the nodes that changed, and of every link
         state_rows = rows if fields & STATE_FIELDS else []
         filter_rows = rows if fields & FILTER_FIELDS else []
@@ -953,6 +1149,8 @@ class ChainView(QGraphicsView):
                 self._show(self._nodes[e_id])
         if self._lazy:
             self._overview_dirty = True
+            if self.overview_shown:  # once per edit, with what it changed
+                self._update_overview()
             self._sync_timer.start()
 
     def _rename(self, renamed: dict[str, str]) -> None:
@@ -972,11 +1170,8 @@ class ChainView(QGraphicsView):
         self._band_of = rekey(self._band_of)
         for band in self.decorations.bands:
             band.ids = [renamed.get(e_id, e_id) for e_id in band.ids]
-        same = self._state_ids is self._ids
-        self._state_ids = [renamed.get(e_id, e_id) for e_id in self._state_ids]
-        self._state_rows = None
         self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
-        self._ids = self._state_ids if same else [renamed.get(e_id, e_id) for e_id in self._ids]
+        self._ids = [renamed.get(e_id, e_id) for e_id in self._ids]
         self._index = {e_id: i for i, e_id in enumerate(self._ids)}
         self._find_hits, self._haystack = [], None
 
@@ -990,10 +1185,16 @@ class ChainView(QGraphicsView):
             place = places.pop(e_id, None)
             if place is not None:
                 self._gone_places[e_id] = place
+        core = self.document.model.core()
+        ends = np.zeros(len(self._ids), bool)
+        if came:
+            ends[self._link_u] = ends[self._link_v] = True
         for e in came:
             place = self._gone_places.pop(e.id, None)
             if place is not None:
                 places[e.id] = place
+            elif not ends[self._index[e.id]] and core is not None and core.id != e.id:
+                places[e.id] = Place(DETACHED, None)  # new and unlinked: what analysis says
         return places
 
     def _restore_layout(self, came: list[Enterprise]) -> set[str]:
@@ -1116,22 +1317,27 @@ class ChainView(QGraphicsView):
             return (among[(dx < LANE / 2) & (dx > -reach), 1],
                     labels[(dl < LANE) & (dl > -max(reach, LANE / 2)), 1])
 
-        def free(y: float, near: float, nodes: np.ndarray, names: np.ndarray) -> bool:
-            # no such node or label within ``near`` of the slot's height
-            return not ((np.abs(nodes - y) < near).any() or (np.abs(names - y) < near).any())
+        def free(ys: np.ndarray, near: float, nodes: np.ndarray, names: np.ndarray) -> np.ndarray:
+            # for each slot height, no such node or label within ``near`` of it: counted in
+            # the sorted heights (a test of every height for each slot took seconds)
+            ok = np.ones(len(ys), bool)
+            for heights in (np.sort(nodes), np.sort(names)):
+                ok &= (np.searchsorted(heights, ys + near, "left")
+                       <= np.searchsorted(heights, ys - near, "right"))
+            return ok
 
         def nearest_free(x: float, y0: float, reach: float, near: float) -> float | None:
+            # y0, then a row below and above, two rows..., while in view
+            if not visible.top() <= y0 <= visible.bottom():
+                return None
             nodes, names = blockers(points, x, reach)
-            for step in range(200):
-                ys = [y0 + step * ROW, y0 - step * ROW] if step else [y0]
-                inside = [y for y in ys if visible.top() <= y <= visible.bottom()]
-                if not inside:
-                    return None
-                for y in inside:
-                    on_anchor = beside and abs(x - anchor.x()) < 1 and abs(y - anchor.y()) < 1
-                    if not on_anchor and free(y, near, nodes, names):
-                        return y
-            return None
+            steps = np.arange(1, 200) * ROW
+            ys = np.concatenate([[y0], np.column_stack([y0 + steps, y0 - steps]).ravel()])
+            ys = ys[(ys >= visible.top()) & (ys <= visible.bottom())]
+            if beside and abs(x - anchor.x()) < 1:  # not on the selected firm itself
+                ys = ys[np.abs(ys - anchor.y()) >= 1]
+            hits = np.flatnonzero(free(ys, near, nodes, names))
+            return float(ys[hits[0]]) if len(hits) else None
 
         # on a lane's slot rows (the core's column holds the core alone), or in the gap
         # between two columns half a row off the rows of the column on its left, where
@@ -1155,8 +1361,12 @@ class ChainView(QGraphicsView):
             return best[1], best[2]
         x = anchor.x()  # nothing free in view: below the anchor, as near as free
         nodes, names = blockers(every_point, x, LANE / 2)
-        return next((x, anchor.y() + step * ROW) for step in range(1, 10**6)
-                    if free(anchor.y() + step * ROW, ROW * 0.75, nodes, names))
+        for first in itertools.count(1, 4096):
+            ys = anchor.y() + np.arange(first, first + 4096) * ROW
+            hits = np.flatnonzero(free(ys, ROW * 0.75, nodes, names))
+            if len(hits):
+                return x, float(ys[hits[0]])
+        raise AssertionError("unreachable")
 
     def _show(self, item: NodeItem) -> None:
         """Scroll a node (and the start of its name) into view if it is not, as little as
@@ -1192,12 +1402,8 @@ class ChainView(QGraphicsView):
         level = np.zeros(len(wanted), np.int64)
         connected = np.zeros(len(wanted), bool)
         if result is not None and col is not None and len(wanted):
-            if self._ids is self._state_ids:  # the model is as analysed: same rows
-                at = wanted
-            else:
-                index = self._state_index()
-                ids = self._ids if rows is None else map(self._ids.__getitem__, wanted.tolist())
-                at = np.fromiter(map(index.get, ids, itertools.repeat(-1)), np.int64, len(wanted))
+            at = (self._state_at[wanted] if len(self._state_at) == n
+                  else np.full(len(wanted), -1, np.int64))
             fallback = at < 0
             level = np.where(fallback, 0, result.maturity[np.maximum(at, 0), col])
             connected = np.where(fallback, False, result.connected[np.maximum(at, 0), col])
@@ -1229,12 +1435,8 @@ class ChainView(QGraphicsView):
         connected_links = self._link_flags.copy()
         if result is not None and col is not None and len(connected_links):
             now = result.link_connected[:, col]
-            if self.link_keys is self._state_link_keys:
-                connected_links = now[self._link_model_rows].astype(bool)
-            else:
-                link_rows = self._state_link_index()
-                at = np.fromiter(map(link_rows.get, self.link_keys, itertools.repeat(-1)),
-                                 np.int64, len(self.link_keys))
+            at = self._state_link_at
+            if len(at) == len(connected_links):
                 known = at >= 0
                 connected_links[known] = now[at[known]].astype(bool)
         if not np.array_equal(connected_links, self.link_connected):
@@ -1243,8 +1445,8 @@ class ChainView(QGraphicsView):
             self._overview_dirty = True
             if refresh:
                 self.refresh_links()
-        if self._overview_dirty and self.overview_shown:
-            self._update_overview()
+        if refresh and self._overview_dirty and self.overview_shown:
+            self._update_overview()  # (an edit's own update of the overview comes once, after)
 
     def _links_in_order(self) -> list[Link]:
         index = self._index
@@ -1320,24 +1522,11 @@ class ChainView(QGraphicsView):
         if analysis.revision != document.revision:
             return False
         self._state_result = analysis.result
-        # the result's rows are the model's as it is now, which the items mirror; remember
-        # which ids and links those were, for when the model moves on before the next one
-        self._state_ids, self._state_link_keys = self._ids, self.link_keys
-        self._state_link_model_rows = self._link_model_rows
-        self._state_rows = self._state_link_rows = None
+        # the result's rows are the model's as it is now, which the items mirror; each
+        # node and link keeps its row in it through the edits until the next one
+        self._state_at = np.arange(len(self._ids))
+        self._state_link_at = self._link_model_rows.copy()
         return True
-
-    def _state_index(self) -> dict[str, int]:
-        """The result's row of each enterprise id (built once the model has moved on)."""
-        if self._state_rows is None:
-            self._state_rows = dict(zip(self._state_ids, range(len(self._state_ids)), strict=True))
-        return self._state_rows
-
-    def _state_link_index(self) -> dict[tuple[str, str], int]:
-        if self._state_link_rows is None:
-            self._state_link_rows = dict(zip(self._state_link_keys,
-                                             self._state_link_model_rows.tolist(), strict=True))
-        return self._state_link_rows
 
     def on_analysed(self) -> None:
         if self._pending:  # the edit's own events first: the items then mirror what was analysed
@@ -1394,8 +1583,11 @@ class ChainView(QGraphicsView):
 
     def _links_follow(self, moved: list[int]) -> None:
         """The curves of the links of nodes (model rows) that moved or changed size."""
-        start, rows_of = self._adj_start, self._adj_rows
-        rows = sorted({r for i in moved for r in rows_of[start[i]:start[i + 1]].tolist()})
+        if not moved:
+            return
+        ends = np.zeros(len(self._ids), bool)
+        ends[moved] = True
+        rows = np.flatnonzero(ends[self._link_u] | ends[self._link_v]).tolist()
         if not rows:
             return
         geometry = self._compute_geometry(np.array(rows, np.int64))
@@ -1415,7 +1607,7 @@ class ChainView(QGraphicsView):
 
     def link_at(self, scene_pos: QPointF) -> tuple[str, str] | None:
         """The link under a scene point (within a few pixels), if any."""
-        if not self.link_keys:
+        if len(self._link_u) == 0:
             return None
         scale = self.transform().m11()
         tolerance = max(4.0 / max(scale, 1e-6), 3.0)
@@ -1437,7 +1629,8 @@ class ChainView(QGraphicsView):
         best = int(np.argmin(distance))
         if distance[best] > tolerance:
             return None
-        return self.link_keys[int(rows[best])]
+        lk = self.document.model.links[int(self._link_model_rows[int(rows[best])])]
+        return lk.supplier, lk.buyer
 
     # --- view -------------------------------------------------------------------------------
     def _min_scale(self) -> float:
@@ -1639,6 +1832,16 @@ class ChainView(QGraphicsView):
 
     def dropEvent(self, event: Any) -> None:
         self.tools.drop(event)
+
+
+def _carried(values: np.ndarray, origin: np.ndarray, missing: Any = -1) -> np.ndarray:
+    """Per-row ``values`` after an edit: each row's value from its row before (``origin``),
+    ``missing`` for a new row (-1)."""
+    out = np.full((len(origin), *values.shape[1:]), missing, values.dtype)
+    kept = origin >= 0
+    if len(origin) and len(values) > origin.max():
+        out[kept] = values[origin[kept]]
+    return out
 
 
 def _accepts(wanted: Any, value: Any) -> bool:

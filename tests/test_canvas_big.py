@@ -1,0 +1,171 @@
+"""The canvas of a chain above the big-chain threshold (over 5,000 firms, generated):
+structural edits made through the window (Delete, Ctrl+Z, Ctrl+E) follow the edit on the
+drawn chain without laying it out again, and leave every curve, the overview's counts and
+the platform colours as they should be."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
+
+from planner.generate import generate
+from ui import canvas_view
+from ui.canvas_items import NodeItem
+from ui.document import Document
+
+FIRMS = 5200  # above canvas_view.OVERVIEW_FROM: node items only in view, the overview
+
+
+@pytest.fixture
+def window(qtbot):
+    from ui.main_window import MainWindow
+
+    assert FIRMS > canvas_view.OVERVIEW_FROM
+    win = MainWindow(Document(), restore_state=False)
+    qtbot.addWidget(win, before_close_func=lambda w: w.document.undo_stack.setClean())
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    win.document.reset(generate(FIRMS, seed=5), None)
+    win.document.wait_for_analysis()
+    qtbot.waitUntil(lambda: win.document.analysis.revision == win.document.revision)
+    return win
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """How many times the canvas lays the chain out."""
+    calls = []
+    real = canvas_view.layered
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(canvas_view, "layered", counting)
+    return calls
+
+
+def press(qtbot, window, keys: str) -> None:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.canvas.setFocus()
+    combination = QKeySequence(keys)[0]
+    qtbot.keyClick(window.canvas, combination.key(), combination.keyboardModifiers())
+
+
+def then(fill: Callable[[QWidget], None]) -> None:
+    """Fill in the modal dialog that opens next (the call that opens it blocks)."""
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.isVisible():
+            QTimer.singleShot(10, act)
+            return
+        try:
+            fill(dialog)
+        except BaseException:
+            dialog.close()
+            raise
+    QTimer.singleShot(0, act)
+
+
+def curves(canvas) -> dict[tuple[str, str], tuple[float, float, float, float]]:
+    """Where each link's curve starts and ends, for every link of the model."""
+    ends = {}
+    for lk in canvas.document.model.links:
+        path = canvas.link_path((lk.supplier, lk.buyer))
+        assert path is not None, (lk.supplier, lk.buyer)
+        first, last = path.elementAt(0), path.elementAt(path.elementCount() - 1)
+        ends[(lk.supplier, lk.buyer)] = (first.x, first.y, last.x, last.y)
+    return ends
+
+
+def counted(canvas) -> int:
+    return sum(g.count for g in canvas.overview.groups)
+
+
+def platform_in_step(canvas) -> None:
+    """Each link shows whether it is on the data platform in the year, as analysed."""
+    document = canvas.document
+    document.wait_for_analysis()
+    result, year = document.analysis.result, document.year
+    col = min(max(year - int(result.years[0]), 0), len(result.years) - 1)
+    for row, lk in enumerate(document.model.links):
+        drawn = canvas.link_row((lk.supplier, lk.buyer))
+        assert bool(canvas.link_connected[drawn]) == bool(result.link_connected[row, col])
+
+
+def test_delete_undo_add_and_undo_on_a_big_chain_keep_every_curve_without_a_layout(
+        qtbot, window, layouts):
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    model = document.model
+    # an outermost supplier (nobody supplies it): the others' tiers do not hang on it
+    buyers = {lk.buyer for lk in model.links}
+    places = document.analysis.places
+    firm = max((e for e in model.enterprises if e.id not in buyers
+                and places[e.id].position == "upstream"),
+               key=lambda e: sum(e.id == lk.supplier for lk in model.links))
+    own = {(lk.supplier, lk.buyer) for lk in model.links if firm.id in (lk.supplier, lk.buyer)}
+    before, firms = curves(canvas), counted(canvas)
+    assert canvas.links_batched and own and firms == FIRMS
+    qtbot.keyClicks(bar.search, firm.id)  # the planner finds the firm, and deletes it
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    assert document.selected_enterprises == {firm.id}
+    press(qtbot, window, "Delete")
+    assert firm.id not in {e.id for e in model.enterprises}
+    assert all(canvas.link_path(key) is None for key in own)
+    assert curves(canvas) == {key: ends for key, ends in before.items() if key not in own}
+    canvas.fit()
+    qtbot.waitUntil(lambda: canvas.overview_shown)
+    qtbot.waitUntil(lambda: counted(canvas) == FIRMS - 1)
+    platform_in_step(canvas)
+
+    press(qtbot, window, "Ctrl+Z")  # undo: the firm and its links, where they were
+    assert curves(canvas) == before
+    qtbot.waitUntil(lambda: counted(canvas) == FIRMS)  # the overview, at the next turn
+    platform_in_step(canvas)
+
+    canvas.find(firm.id)  # zoomed in on the firm, the planner adds one beside it
+
+    def fill(dialog):
+        for edit, text in ((dialog.id, "NEW-1"), (dialog.name, "A new supplier")):
+            edit.setFocus()
+            edit.selectAll()  # typed over what the dialog offers
+            qtbot.keyClicks(edit, text)
+        dialog.role.set_value("supplier")
+        dialog.size.set_value("small")
+        button = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+    then(fill)
+    press(qtbot, window, "Ctrl+E")
+    assert "NEW-1" in {e.id for e in model.enterprises}
+    item = canvas.node_item("NEW-1")
+    assert item is not None
+    visible = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    assert visible.contains(item.pos())  # where the planner is looking
+    assert [other for other in canvas.scene().items(item.pos())  # on no other firm
+            if isinstance(other, NodeItem) and other is not item] == []
+    assert curves(canvas) == before
+    canvas.fit()
+    qtbot.waitUntil(lambda: canvas.overview_shown)
+    platform_in_step(canvas)
+
+    press(qtbot, window, "Ctrl+Z")  # undo the add
+    assert canvas.node_item("NEW-1") is None
+    assert curves(canvas) == before
+    qtbot.waitUntil(lambda: counted(canvas) == FIRMS)
+    platform_in_step(canvas)
+    assert layouts == []  # no edit laid the chain out again
+    found = canvas.find(firm.id)  # the firm is found, and drawn where it was
+    assert found
+    qtbot.waitUntil(lambda: canvas.node_item(firm.id) is not None)
+    start = before[next(key for key in sorted(own) if key[0] == firm.id)] if any(
+        key[0] == firm.id for key in own) else None
+    if start is not None:
+        pos = canvas.node_item(firm.id).pos()
+        assert start[1] == pytest.approx(pos.y()) and start[0] > pos.x()
