@@ -397,13 +397,12 @@ class LinkBatchItem(QGraphicsItem):
         self.prepareGeometryChange()
         old, self._paths = self._paths, {}
         if keep is not None and old:
-            new_of_old = np.full(len(self._geometry), -1, np.int64)
+            new_of_old = np.full(len(self._geometry) + 1, -1, np.int64)  # [-1]: gone
             kept = np.flatnonzero(keep >= 0)
             new_of_old[keep[kept]] = kept
-            for k, path in old.items():
-                r = int(new_of_old[k]) if k < len(new_of_old) else -1
-                if r >= 0:
-                    self._paths[r] = path
+            rows = np.fromiter(old.keys(), np.int64, len(old))
+            rows = new_of_old[np.where(rows < len(self._geometry), rows, -1)].tolist()
+            self._paths = {r: path for r, path in zip(rows, old.values(), strict=True) if r >= 0}
         if keep is not None and len(self._box):  # a kept curve keeps its box
             same = keep >= 0
             box = np.empty((len(geometry), 4))

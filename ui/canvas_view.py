@@ -157,7 +157,7 @@ class ChainView(QGraphicsView):
         self.selected_links: set[tuple[str, str]] = set()
         self._nodes: dict[str, NodeItem] = {}
         self._ids: list[str] = []
-        self._index: dict[str, int] = {}
+        self._index_cache: dict[str, int] | None = {}  # see _index
         self._pos = np.zeros((0, 2))
         self._radius = np.zeros(0)
         self._places: dict[str, Any] = {}
@@ -649,6 +649,18 @@ class ChainView(QGraphicsView):
         trade = flows(member, self._link_u, self._link_v, self._link_value, self.link_connected)
         self._overview.set_data(group_list, trade, dict(self.decorations.park_names))
 
+    @property
+    def _index(self) -> dict[str, int]:
+        """The node row of each enterprise id (made again only when asked for after firms
+        came or went: a table of 100,000 ids on every delete is a cost the edit need not pay)."""
+        if self._index_cache is None:
+            self._index_cache = dict(zip(self._ids, range(len(self._ids)), strict=True))
+        return self._index_cache
+
+    @_index.setter
+    def _index(self, index: dict[str, int]) -> None:
+        self._index_cache = index
+
     def _index_nodes(self) -> None:
         """Model order of the nodes (ids, positions, radii), after enterprises came or went."""
         model = self.document.model
@@ -723,7 +735,7 @@ class ChainView(QGraphicsView):
     def _adopt_nodes(self, origin: np.ndarray, ids: list[str]) -> None:
         """The node arrays after enterprises came or went (``origin``: each row's row before)."""
         enterprises = self.document.model.enterprises
-        self._ids, self._index = ids, dict(zip(ids, range(len(ids)), strict=True))
+        self._ids, self._index_cache = ids, None  # the row of each id: made when asked for
         self._pos = _carried(self._pos, origin, np.nan)  # the new placed next
         radius = _carried(self._radius, origin, RADIUS["small"])
         for r in np.flatnonzero(origin < 0).tolist():
@@ -1148,8 +1160,12 @@ class ChainView(QGraphicsView):
             if e_id in self._nodes:
                 self._show(self._nodes[e_id])
         if self._lazy:
-            self._overview_dirty = True
-            if self.overview_shown:  # once per edit, with what it changed
+            # the overview counts firms by group, the platform and the trade between them
+            # (a firm that only moved changes none of that)
+            if came_or_went or relinked or pending.link_values or state_rows or filter_rows \
+                    or fields & {"park"}:
+                self._overview_dirty = True
+            if self._overview_dirty and self.overview_shown:  # once per edit
                 self._update_overview()
             self._sync_timer.start()
 
@@ -1503,11 +1519,14 @@ class ChainView(QGraphicsView):
             opacity = 1.0 if good else palette.FADED
             if item.opacity() != opacity:
                 item.setOpacity(opacity)
-        if everyone and len(ok) == len(self._ids):
-            match = ok
+        if not wanted:  # no filter: every firm matches (no pass over them)
+            faded = np.zeros(len(self._link_u), bool)
         else:
-            match = np.fromiter(map(matching.__contains__, self._ids), bool, len(self._ids))
-        faded = ~(match[self._link_u] & match[self._link_v])
+            if everyone and len(ok) == len(self._ids):
+                match = ok
+            else:
+                match = np.fromiter(map(matching.__contains__, self._ids), bool, len(self._ids))
+            faded = ~(match[self._link_u] & match[self._link_v])
         if not np.array_equal(faded, self.link_faded):
             self.link_faded = faded
             self._style_cache = None
