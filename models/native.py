@@ -137,12 +137,16 @@ def save_native(model: ChainModel, path: str | os.PathLike[str]) -> None:
 
 # --- reading ----------------------------------------------------------------------------------
 
-def load_native(path: str | os.PathLike[str]) -> ChainModel:
-    """Read a project file; raises ImportFailed listing every problem."""
+def load_native(path: str | os.PathLike[str],
+                taken: dict[tuple[str, str], list[Any]] | None = None) -> ChainModel:
+    """Read a project file; raises ImportFailed listing every problem.
+
+    ``taken``, if given, receives the columns read as the rows hold them, (table attr,
+    field) -> values (for ``records.Columns``: validation need not take them again)."""
     file = Path(path)
     try:
         with paused_gc(), _open(file) as archive:
-            return _read(archive)
+            return _read(archive, taken if taken is not None else {})
     except _Refused as refused:
         raise ImportFailed([refused.problem]) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
@@ -192,7 +196,7 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Any:
                        f"项目文件已损坏：{name} 不是有效的 JSON（{exc}）") from None
 
 
-def _read(archive: zipfile.ZipFile) -> ChainModel:
+def _read(archive: zipfile.ZipFile, taken: dict[tuple[str, str], list[Any]]) -> ChainModel:
     manifest = _parse(archive, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_TAG:
         raise _Refused("not a Chain Digitalisation Planner project file (no manifest of ours)",
@@ -224,7 +228,7 @@ def _read(archive: zipfile.ZipFile) -> ChainModel:
         if not isinstance(entry, dict):
             raise _Refused(f"the project file is damaged: table {table.attr} is not described",
                            f"项目文件已损坏：表 {table.attr} 缺少说明")
-        rows = _read_table(archive, table, entry, problems)
+        rows = _read_table(archive, table, entry, problems, taken)
         model.rows(table).extend(rows)
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -237,7 +241,7 @@ def _read(archive: zipfile.ZipFile) -> ChainModel:
 
 
 def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any],
-                problems: list[Problem]) -> list[Any]:
+                problems: list[Problem], taken: dict[tuple[str, str], list[Any]]) -> list[Any]:
     count = entry.get("rows")
     if type(count) is not int or count < 0:
         raise _Refused(f"the project file is damaged: table {table.attr} has no row count",
@@ -264,6 +268,9 @@ def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any
             make() for _ in range(count)]
         for index, extra in extra_of.items():
             built[index].extra = extra
+        tupled = {spec.name for spec in table.fields if spec.kind is Kind.CHOICES}
+        taken.update(((table.attr, name), values) for name, values in columns.items()
+                     if name not in tupled)  # (a list field's rows hold tuples)
         return built
     # some value is not what we write: read row by row as the JSON file is, naming each problem
     names = list(columns)

@@ -154,9 +154,12 @@ def defaults(table: TableSpec) -> dict[str, Any]:
 
 
 def rows_of_columns(table: TableSpec, columns: dict[str, list[Any]], count: int,
-                    marked: Container[str] | None = None) -> list[Any]:
+                    marked: Container[str] | None = None,
+                    taken: dict[tuple[str, str], list[Any]] | None = None) -> list[Any]:
     """Rows built from read columns (``BLANK``: the field's default; absent columns too);
-    ``marked``, if given, names the only columns that may hold ``BLANK``."""
+    ``marked``, if given, names the only columns that may hold ``BLANK``. ``taken``, if
+    given, receives each column as the rows hold it (for ``Columns``: no pass over the
+    rows to take it again)."""
     blank = defaults(table)
     filled = {}
     for name, values in columns.items():
@@ -166,6 +169,10 @@ def rows_of_columns(table: TableSpec, columns: dict[str, list[Any]], count: int,
         else:
             filled[name] = values
     make = row_maker(table, list(filled))
+    if taken is not None:
+        tupled = {spec.name for spec in table.fields if spec.kind is Kind.CHOICES}
+        taken.update(((table.attr, name), values) for name, values in filled.items()
+                     if name not in tupled)  # (a list field's rows hold tuples)
     if not filled:
         return [make() for _ in range(count)]
     return list(map(make, *filled.values()))
@@ -409,9 +416,12 @@ class Columns:
     passes its rule: of its kind, finite, among its choices) spares the export check the
     same test. For one unchanged model: made afresh for each load or check."""
 
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, taken: dict[tuple[str, str], list[Any]] | None = None
+                 ) -> None:
+        """``taken``: columns already at hand, (table attr, field) -> the field's value in
+        each row, in order (as a reader built the rows from them: ``rows_of_columns``)."""
         self.model = model
-        self.taken: dict[tuple[str, str], list[Any]] = {}
+        self.taken: dict[tuple[str, str], list[Any]] = dict(taken or {})
         self.clean: set[tuple[str, str]] = set()  # (table, field) validation found clean
         self.memo: dict[str, Any] = {}  # what checks derive from the columns, taken once
 

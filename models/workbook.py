@@ -56,6 +56,8 @@ class ReadResult:
     notices: list[Problem]  # warnings about ignored sheets and columns
     rows: dict[str, list[int]] = field(default_factory=dict)  # table attr -> workbook rows
     lang: str = "en"  # the language of its sheet names and headers: "en" or "zh_CN"
+    # (table attr, field) -> the field's value in each row, as read (``records.Columns``)
+    columns: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -296,6 +298,7 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
     model.settings = _read_settings(settings_name, rows_of(settings_name)
                                     if "settings" in found else [], problems, notices)
     row_numbers: dict[str, list[int]] = {}
+    taken: dict[tuple[str, str], list[Any]] = {}  # the columns read, as the rows hold them
     for table in TABLES:
         if table.attr not in found:
             if not table.optional:
@@ -306,14 +309,15 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
             continue
         name = found[table.attr]
         row_numbers[table.attr] = _read_table(table, name, rows_of(name), model.rows(table),
-                                              problems, notices)
+                                              problems, notices, taken)
     if "assessments" in found:  # optional: older files have no such sheet
         name = found["assessments"]
         row_numbers["assessments"] = _read_assessments(name, rows_of(name), model.assessments,
                                                        problems, notices)
     if problems:
         raise ImportFailed(problems)
-    return ReadResult(model, notices, row_numbers, language_of([*found.values(), *headers]))
+    return ReadResult(model, notices, row_numbers, language_of([*found.values(), *headers]),
+                      taken)
 
 
 def language_of(texts: list[Any]) -> str:
@@ -365,7 +369,8 @@ def _read_settings(name: str, rows: list[list[Any]], problems: list[Problem],
 def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str, tuple[str, str]],
                required: tuple[FieldSpec, ...], build: Any, out: list[Any],
                problems: list[Problem], notices: list[Problem],
-               table: TableSpec | None = None) -> list[int]:
+               table: TableSpec | None = None,
+               taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
     """Map row 1's headers (``aliases``: normalised header -> (key, Chinese name)), check
     the required columns, then build a record of each non-blank row with ``build(raw,
     extra, place, row number, headers, problems)``; returns the rows that were read."""
@@ -409,7 +414,7 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
         return []
     if table is not None:
         return _read_columns(table, place, rows, columns, extras, headers, unnamed, out,
-                             problems, notices)
+                             problems, notices, taken)
     numbers = []
     lost: dict[int, int] = {}  # column without a header -> the first row with a value there
     for number, row in enumerate(rows[1:], start=2):
@@ -456,7 +461,8 @@ def _lost_notices(place: tuple[str, str], lost: dict[int, int], notices: list[Pr
 def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]],
                   columns: list[tuple[int, str]], extras: list[tuple[int, str]],
                   headers: dict[str, str], unnamed: list[int], out: list[Any],
-                  problems: list[Problem], notices: list[Problem]) -> list[int]:
+                  problems: list[Problem], notices: list[Problem],
+                  taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
     """``_read_rows`` for a table of declared fields, a column at a time.
 
     The same rows are read, with the same problems in the same order (row by row, field
@@ -514,7 +520,7 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
     _lost_notices(place, lost, notices)
     if refused:  # the rows read are not kept: the file is refused with its problems
         return []
-    built = rows_of_columns(table, read, len(body), marked)
+    built = rows_of_columns(table, read, len(body), marked, taken if not out else None)
     for i, h in extras:
         for row, cells in zip(built, body, strict=True):
             value = cells[i]
@@ -532,12 +538,14 @@ def _letter(index: int) -> str:
 
 
 def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
-                problems: list[Problem], notices: list[Problem]) -> list[int]:
+                problems: list[Problem], notices: list[Problem],
+                taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
     aliases = {key: (field, table.field(field).zh)
                for key, field in _header_aliases(table).items()}
     return _read_rows((name, name), rows, aliases,
                       tuple(s for s in table.fields if s.required),
-                      lambda *args: build_row(table, *args), out, problems, notices, table)
+                      lambda *args: build_row(table, *args), out, problems, notices, table,
+                      taken)
 
 
 def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],

@@ -345,7 +345,8 @@ def test_columns_and_rows_read_a_sheet_alike(write_sheets):
     def check(body):
         sheet = [header, *body]
         by_columns, by_rows = ([], [], []), ([], [], [])
-        numbers = _read_table(table, "Enterprises", sheet, *by_columns)
+        taken: dict = {}
+        numbers = _read_table(table, "Enterprises", sheet, *by_columns, taken)
         from models import workbook
 
         aliases = {key: (field, table.field(field).zh)
@@ -356,5 +357,11 @@ def test_columns_and_rows_read_a_sheet_alike(write_sheets):
         assert by_columns[1:] == by_rows[1:]  # problems, notices
         if not by_rows[1]:
             assert numbers == row_numbers and by_columns[0] == by_rows[0]
+            # the columns handed on to validation are the rows' values, each the same object
+            for (attr, name), values in taken.items():
+                assert attr == "enterprises"
+                held = [getattr(row, name) for row in by_columns[0]]
+                assert len(values) == len(held)
+                assert all(a is b for a, b in zip(values, held, strict=True))
 
     check()

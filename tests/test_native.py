@@ -280,3 +280,17 @@ def test_a_model_that_cannot_be_kept_is_refused_and_nothing_written(saved: Path)
         save_model(model, saved)
     assert caught.value.problems[0].column == "revenue"
     assert saved.read_bytes() == before
+
+
+def test_the_columns_handed_to_validation_are_the_rows_values(tmp_path):
+    from models.chain import TABLE_BY_ATTR
+
+    path = tmp_path / "rich.chainplan"
+    native.save_native(rich_model(), path)
+    taken: dict = {}
+    model = native.load_native(path, taken)
+    assert {attr for attr, _ in taken} >= {"enterprises", "links", "projects", "parks"}
+    for (attr, name), values in taken.items():
+        held = [getattr(row, name) for row in model.rows(TABLE_BY_ATTR[attr])]
+        assert len(values) == len(held)
+        assert all(a is b for a, b in zip(values, held, strict=True))
