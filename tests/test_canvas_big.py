@@ -169,3 +169,31 @@ def test_delete_undo_add_and_undo_on_a_big_chain_keep_every_curve_without_a_layo
     if start is not None:
         pos = canvas.node_item(firm.id).pos()
         assert start[1] == pytest.approx(pos.y()) and start[0] > pos.x()
+
+
+def test_the_links_drawn_follow_a_filter_a_selected_link_and_back(qtbot, window):
+    """The picture of the links kept between paints is drawn again when what they show
+    changes: fading by a filter, a link's selection, and back."""
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    link = max(document.model.links, key=lambda lk: lk.annual_value)
+    canvas.find(link.supplier)  # zoomed in on a firm with the highest-value link
+    qtbot.waitUntil(lambda: canvas.node_item(link.supplier) is not None)
+    QApplication.processEvents()
+
+    def shown():
+        canvas.viewport().repaint()
+        return canvas.viewport().grab().toImage()
+
+    document.set_selection(set(), set())
+    plain = shown()
+    assert shown() == plain  # nothing changed: the same picture
+    combo = bar.filters["park"]
+    combo.setCurrentIndex(1)  # a park: the other firms' links fade
+    faded = shown()
+    assert faded != plain
+    combo.setCurrentIndex(0)
+    assert shown() == plain
+    document.set_selection(set(), {(link.supplier, link.buyer)})  # the link, highlighted
+    assert shown() != plain
+    document.set_selection(set(), set())
+    assert shown() == plain

@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from planner.layout import COLUMN, ROW
@@ -389,6 +398,9 @@ class LinkBatchItem(QGraphicsItem):
         self._chosen_for: tuple[float, ...] | None = None
         self._chosen = np.zeros(0, np.int64)
         self.sampled = False  # the last paint left links out
+        self._version = 0  # counts changes of the curves (the picture of them is then old)
+        self._cache: QPixmap | None = None
+        self._cache_key: tuple[Any, ...] | None = None
         self._pens: dict[tuple[int, int], QPen] = {}
 
     def set_links(self, geometry: np.ndarray, priority: np.ndarray,
@@ -439,6 +451,7 @@ class LinkBatchItem(QGraphicsItem):
                                 xs.max(axis=1) + pad, ys.max(axis=1) + pad])
 
     def _bounds(self) -> None:
+        self._version += 1
         box = self._box
         if len(box):
             lo, hi = box[:, :2].min(axis=0), box[:, 2:].max(axis=0)
@@ -492,10 +505,42 @@ class LinkBatchItem(QGraphicsItem):
         return pen
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        """The links in view, from a picture of them kept while nothing they show changes
+        (a click that selects a firm, or a node that repaints, need not draw 1,200 curves
+        again)."""
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        exposed = option.exposedRect
         view = self.view
-        visible = view.mapToScene(view.viewport().rect()).boundingRect() if widget else exposed
+        if widget is None:  # printed or rendered elsewhere: drawn as asked
+            self._draw(painter, lod, option.exposedRect, option.exposedRect, None)
+            return
+        t = painter.worldTransform()
+        size = widget.size()
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height(),
+               self._version, view.link_style_version(), frozenset(view.selected_links))
+        if key != self._cache_key or self._cache is None:
+            ratio = widget.devicePixelRatioF()
+            picture = QPixmap(max(1, round(size.width() * ratio)),
+                              max(1, round(size.height() * ratio)))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(picture)
+            inner.setRenderHints(painter.renderHints())
+            inner.setTransform(t)
+            visible = view.mapToScene(view.viewport().rect()).boundingRect()
+            complete = self._draw(inner, lod, visible, visible, widget)
+            inner.end()
+            self._cache, self._cache_key = picture, key if complete else None
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._cache)
+        painter.restore()
+
+    def _draw(self, painter: QPainter, lod: float, exposed: QRectF, visible: QRectF,
+              widget: Any) -> bool:
+        """Draw the links crossing ``exposed``; False if some curves are left for the next
+        paint (too many new ones to make in one)."""
+        view = self.view
+        complete = True
         chosen = self._choose(visible)
         box = self._box[chosen]
         rows = chosen[(box[:, 0] <= exposed.right()) & (box[:, 2] >= exposed.left())
@@ -504,6 +549,7 @@ class LinkBatchItem(QGraphicsItem):
         new = [r for r in rows.tolist() if r not in paths]
         if len(new) > PATH_BUDGET:  # the rest of the curves next turn: a frame stays short
             rows = rows[~np.isin(rows, np.array(new[PATH_BUDGET:], np.int64))]
+            complete = False
             if widget is not None:
                 QTimer.singleShot(0, widget, widget.update)
         style = view.link_style()
@@ -534,6 +580,7 @@ class LinkBatchItem(QGraphicsItem):
             if r is not None:
                 painter.setPen(self._pen(int(style[r]), max(lod, 0.5), True))
                 painter.drawPath(path(r))
+        return complete
 
 
 def link_widths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -192,6 +192,7 @@ class ChainView(QGraphicsView):
         self._width_bin = np.zeros(0, np.int64)
         self._priority = np.zeros(0, np.int64)
         self._style_cache: np.ndarray | None = None
+        self._style_version = 0
         self.link_connected = np.zeros(0, bool)
         self.link_faded = np.zeros(0, bool)
         self._geometry = np.zeros((0, 8))
@@ -967,7 +968,13 @@ class ChainView(QGraphicsView):
         if self._style_cache is None:
             self._style_cache = (self.link_connected.astype(np.int64) + 2 * self._width_bin
                                  + 8 * self.link_faded.astype(np.int64))
+            self._style_version += 1
         return self._style_cache
+
+    def link_style_version(self) -> int:
+        """Counts the changes of ``link_style`` (what the links look like)."""
+        self.link_style()
+        return self._style_version
 
     def link_row(self, key: tuple[str, str]) -> int | None:
         """The link row of a link (supplier, buyer), if drawn."""
