@@ -199,6 +199,31 @@ def test_switching_language_changes_visible_text(window):
     assert QSettings().value("language") == "zh_CN"
 
 
+def test_the_tables_keep_rows_sort_and_filter_through_a_language_switch(qtbot, window, chain):
+    """The tables are translated in place: the same rows, the order and the filter typed
+    stay; headers, buttons, tabs and cells read in Chinese, and the filter searches them."""
+    window.document.reset(chain, None)
+    page = window.tables.pages["enterprises"]
+    window.tables.setCurrentWidget(page)
+    page.view.sortByColumn(page.model.column_of("id"), Qt.SortOrder.DescendingOrder)
+    order = [e.id for e in page.model.rows()]
+    qtbot.keyClicks(page.filter, "small")
+    shown = page.proxy.rowCount()
+    assert 0 < shown < len(order)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Language")
+    next(a for a in menu.actions() if a.text() == "简体中文").trigger()
+    assert window.tables.pages["enterprises"] is page and [e.id for e in page.model.rows()] == order
+    assert page.delete_button.text() == "删除所选" and page.filter.placeholderText() != "Filter rows…"
+    assert window.tables.tabText(window.tables.indexOf(page)) == "企业"
+    size = page.model.column_of("size")
+    assert page.proxy.rowCount() == 0  # "small" is 小型 now
+    page.filter.clear()
+    page.filter.setText("小型")  # typed with an input method: QTest types ASCII only
+    assert page.proxy.rowCount() == shown
+    cell = page.proxy.index(0, size)
+    assert page.proxy.data(cell) == "小型"
+
+
 def test_deleting_an_enterprise_removes_its_links_and_assignments_in_one_step(window, chain):
     window.document.reset(chain, None)
     window.document.set_selection({"S1"})

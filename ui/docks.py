@@ -113,7 +113,8 @@ class ProblemsList(QListWidget):
 class Docks(QObject):
     """The window's docks and the widgets in them. The dock frames are made once (their
     place and size are the user's); ``rebuild`` replaces only the widgets inside, e.g.
-    after a language switch."""
+    after a language switch (the tables, of up to hundreds of thousands of rows, are only
+    retranslated)."""
 
     built = Signal()  # the widgets inside the docks were (re)made
 
@@ -145,9 +146,9 @@ class Docks(QObject):
         window.resizeDocks([self.docks["tables"]], [230], Qt.Orientation.Vertical)
         window.resizeDocks([self.docks["inspector"]], [330], Qt.Orientation.Horizontal)
 
-    def _make_widgets(self) -> None:
+    def _make_widgets(self, tables: TablesWidget | None = None) -> None:
         document, window = self.document, self.window
-        self.tables = TablesWidget(document, window)
+        self.tables = tables or TablesWidget(document, window)
         self.inspector = Inspector(document, window)
         self.problems = ProblemsList(document, self.tables, window)
         self.problems.show_tables = self.docks["tables"].raise_
@@ -166,14 +167,14 @@ class Docks(QObject):
                 ("history", tr("History"), self.history)):
             dock = self.docks[key]
             dock.setWindowTitle(title)
-            dock.setWidget(widget)
+            if dock.widget() is not widget:
+                dock.setWidget(widget)
 
     def rebuild(self) -> None:
         """Make the widgets again (in the current language), in the same dock frames."""
-        tab = self.tables.currentIndex()
-        old = [dock.widget() for dock in self.docks.values()]
-        self._make_widgets()
-        self.tables.setCurrentIndex(tab)
+        old = [dock.widget() for key, dock in self.docks.items() if key != "tables"]
+        self._make_widgets(self.tables)
+        self.tables.retranslate()
         for widget in old:
             widget.deleteLater()
         self.built.emit()

@@ -173,6 +173,8 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self.setCentralWidget(self._central())
         self.dock_set = Docks(self, self.document)
+        self.tables.add_requested.connect(self.add_row)  # the tables are made once
+        self.tables.rejected.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.dock_set.built.connect(self._connect_docks)
         self._connect_docks()
         self._build_menus()
@@ -234,8 +236,6 @@ class MainWindow(QMainWindow):
 
     def _connect_docks(self) -> None:
         """Wire the docks' (re)built widgets to the window."""
-        self.tables.add_requested.connect(self.add_row)
-        self.tables.rejected.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.filter_bar.colour_by_changed.connect(self.legend.set_colour_by)
         self.legend.set_colour_by(self.filter_bar.colour_by.currentData())
         scenario = self.document.current_scenario()

@@ -627,7 +627,7 @@ class TablePage(QWidget):
         self.table = self.model.table
         self.proxy = TableProxy(self)
         self.proxy.setSourceModel(self.model)
-        self.filter = QLineEdit(self, placeholderText=tr("Filter rows…"), clearButtonEnabled=True)
+        self.filter = QLineEdit(self, clearButtonEnabled=True)
         self.filter.textChanged.connect(self.proxy.set_filter_text)
         self.view = TableView(self)
         self.view.setModel(self.proxy)
@@ -652,13 +652,13 @@ class TablePage(QWidget):
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
         if self.table.attr in ADD_LABELS:
-            self.add_button = QPushButton(tr(ADD_LABELS[self.table.attr]), self)
+            self.add_button = QPushButton(self)
             if self.table.attr == "parks":  # typed in here: a row, its id being edited
                 self.add_button.clicked.connect(self.add_park)
             else:
                 self.add_button.clicked.connect(lambda: self.add_requested.emit(self.table.attr))
             bar.addWidget(self.add_button)
-        self.delete_button = QPushButton(tr("Delete selected"), self)
+        self.delete_button = QPushButton(self)
         self.delete_button.clicked.connect(self.delete_selected)
         bar.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
@@ -669,6 +669,19 @@ class TablePage(QWidget):
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         document.selection_changed.connect(self.show_document_selection)
         self.model.modelReset.connect(self.show_document_selection)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Texts, headers and cells in the current language (the filter searches it too)."""
+        self.filter.setPlaceholderText(tr("Filter rows…"))
+        if self.table.attr in ADD_LABELS:
+            self.add_button.setText(tr(ADD_LABELS[self.table.attr]))
+        self.delete_button.setText(tr("Delete selected"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                          self.model.columnCount() - 1)
+        self.view.viewport().update()  # cells are asked for their text when painted
+        if self.filter.text():
+            self.proxy.set_filter_text(self.filter.text())
 
     def selected_rows(self) -> list[Any]:
         rows = {self.proxy.mapToSource(i).row() for i in self.view.selectionModel().selectedRows()}
@@ -775,9 +788,16 @@ class TablesWidget(QTabWidget):
             page.add_requested.connect(self.add_requested)
             page.model.rejected.connect(self.rejected)
             self.pages[attr] = page
-            self.addTab(page, tr("Park projects") if attr == "park_assignments"
-                        else tr(page.table.sheet))
+            self.addTab(page, "")
         document.analysed.connect(self.mark_problems)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the current language; the rows stay as they are."""
+        for page in self.pages.values():
+            self.setTabText(self.indexOf(page), tr("Park projects")
+                            if page.table.attr == "park_assignments" else tr(page.table.sheet))
+            page.retranslate()
         self.mark_problems()
 
     def mark_problems(self) -> None:
