@@ -9,7 +9,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox
 
 from ui.document import Document
-from ui.i18n import set_language
+from ui.i18n import ZH, set_language
 
 
 @pytest.fixture
@@ -109,6 +109,13 @@ def test_switching_language_keeps_the_layout_the_tab_and_the_filters(qtbot, wind
     for code in ("zh_CN", "en"):
         _choose_language(window, code)
         QApplication.processEvents()
+        bar = window.filter_bar
+        shown = [bar.search.placeholderText(), bar.select.text(), bar.colour_title.text(),
+                 bar.colour_by.currentText(), size.currentText()]
+        english = ["Search id or name (Ctrl+F)", "Select matching", "Colour nodes by", "level",
+                   "Size: medium"]
+        assert shown == (english if code == "en" else [ZH[t] for t in english[:4]]
+                         + [f"{ZH['Size']}: 中型"])
     after = {key: dock.size() for key, dock in window.docks.items() if dock.isVisible()}
     assert after == before
     assert window.centralWidget().size() == central

@@ -36,8 +36,7 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.document = document
         self.canvas = canvas
-        self.search = QLineEdit(self, placeholderText=tr("Search id or name (Ctrl+F)"),
-                                clearButtonEnabled=True)
+        self.search = QLineEdit(self, clearButtonEnabled=True)
         self.search.returnPressed.connect(lambda: self.canvas.find(self.search.text()))
         self.search.setMinimumWidth(150)
         self.search.setMaximumWidth(280)
@@ -57,14 +56,15 @@ class FilterBar(QWidget):
             combo.currentIndexChanged.connect(self._apply_filters)
             self.filters[key] = combo
             bar.addWidget(combo)
-        select = QPushButton(tr("Select matching"), self)
-        select.clicked.connect(self.select_matching)
-        bar.addWidget(select)
+        self.select = QPushButton(self)
+        self.select.clicked.connect(self.select_matching)
+        bar.addWidget(self.select)
         bar.addStretch(1)
-        bar.addWidget(QLabel(tr("Colour nodes by"), self))
+        self.colour_title = QLabel(self)
+        bar.addWidget(self.colour_title)
         self.colour_by = QComboBox(self)
-        self.colour_by.addItem(tr("role"), "role")
-        self.colour_by.addItem(tr("level"), "level")
+        self.colour_by.addItem("", "role")
+        self.colour_by.addItem("", "level")
         self.colour_by.currentIndexChanged.connect(self._on_colour_by)
         bar.addWidget(self.colour_by)
         document.changed.connect(self.fill)
@@ -78,20 +78,16 @@ class FilterBar(QWidget):
         self._distinct_places: set[object] = set()
         self._options: dict[str, list[str]] = {}
         self._options_language = ""
-        self.fill()
+        self.retranslate()
 
-    def choices(self) -> dict[str, object]:
-        """What the planner chose (filters, colour mode, search text), to carry over."""
-        chosen: dict[str, object] = {key: c.currentData() for key, c in self.filters.items()}
-        chosen["colour_by"] = self.colour_by.currentData()
-        chosen["search"] = self.search.text()
-        return chosen
-
-    def restore(self, chosen: dict[str, object]) -> None:
-        for key, combo in self.filters.items():
-            combo.setCurrentIndex(max(0, combo.findData(chosen.get(key))))
-        self.colour_by.setCurrentIndex(max(0, self.colour_by.findData(chosen.get("colour_by"))))
-        self.search.setText(str(chosen.get("search") or ""))
+    def retranslate(self) -> None:
+        """Every text in the current language; the choices stay."""
+        self.search.setPlaceholderText(tr("Search id or name (Ctrl+F)"))
+        self.select.setText(tr("Select matching"))
+        self.colour_title.setText(tr("Colour nodes by"))
+        for i in range(self.colour_by.count()):
+            self.colour_by.setItemText(i, tr(self.colour_by.itemData(i)))
+        self.fill()  # the filters' options, in the language now
 
     def focus_search(self) -> None:
         self.search.setFocus()

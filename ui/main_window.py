@@ -380,11 +380,7 @@ class MainWindow(QMainWindow):
         use_qt_translations(lang)
         QSettings().setValue("language", lang)
         current = self.views.currentIndex()
-        old_filters = self.filter_bar
-        self.filter_bar = FilterBar(self.document, self.canvas, self.chain_page)
-        self.filter_bar.restore(old_filters.choices())  # the canvas keeps its filter
-        self.chain_layout.replaceWidget(old_filters, self.filter_bar)
-        old_filters.deleteLater()
+        self.filter_bar.retranslate()
         old_panels = [self.views.widget(i) for i in range(1, self.views.count())]
         for panel in old_panels:
             self.views.removeTab(self.views.indexOf(panel))
