@@ -423,7 +423,7 @@ class Columns:
         self.model = model
         self.taken: dict[tuple[str, str], list[Any]] = dict(taken or {})
         self.clean: set[tuple[str, str]] = set()  # (table, field) validation found clean
-        self.memo: dict[str, Any] = {}  # what checks derive from the columns, taken once
+        self.memo: dict[Any, Any] = {}  # what checks derive from the columns, taken once
 
     def __call__(self, table: TableSpec, name: str) -> list[Any]:
         key = (table.attr, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import operator
 from collections import defaultdict
 from dataclasses import dataclass
@@ -70,20 +71,78 @@ def core_distances(model: ChainModel, core: str, columns: Columns | None = None
             np.where(np.isinf(back), -1, back).astype(np.int64))
 
 
+# the plan and link columns that name a row of another table (by its key)
+_TARGETS = {("links", "supplier"): "enterprises", ("links", "buyer"): "enterprises",
+            ("assignments", "scenario"): "scenarios",
+            ("assignments", "enterprise"): "enterprises", ("assignments", "project"): "projects"}
+
+
+def _positions(columns: Columns, attr: str) -> dict[Any, int]:
+    """Each key of a table (enterprise ids, scenario names …) -> its row, the last row of
+    a key that repeats; taken once per ``columns``."""
+    key = ("positions", attr)
+    if key not in columns.memo:
+        table = TABLE_BY_ATTR[attr]
+        keys = columns(table, table.key[0])
+        columns.memo[key] = dict(zip(keys, range(len(keys)), strict=True))
+    found: dict[Any, int] = columns.memo[key]
+    return found
+
+
+def _codes(columns: Columns, table: TableSpec, name: str) -> Any:
+    """The row each value of a referring column names in its table (-1: none), as a NumPy
+    array taken once per ``columns``; TypeError for an unhashable value."""
+    key = ("codes", table.attr, name)
+    if key not in columns.memo:
+        import numpy as np
+
+        index = _positions(columns, _TARGETS[table.attr, name])
+        values = columns(table, name)
+        columns.memo[key] = np.fromiter(map(index.get, values, itertools.repeat(-1)),
+                                        np.int64, len(values))
+    return columns.memo[key]
+
+
 def _link_ends(model: ChainModel, columns: Columns) -> tuple[dict[str, int], list[Any]]:
     """Each enterprise's position by id, and the positions of each link's supplier and buyer
     (-1: not an enterprise), taken once per ``columns`` (validation asks twice)."""
-    if "link ends" not in columns.memo:
-        import numpy as np
+    link_t = TABLE_BY_ATTR["links"]
+    return (_positions(columns, "enterprises"),
+            [_codes(columns, link_t, end) for end in ("supplier", "buyer")])
 
-        ids = columns(TABLE_BY_ATTR["enterprises"], "id")
-        index = dict(zip(ids, range(len(ids)), strict=True))
-        link_t = TABLE_BY_ATTR["links"]
-        ends = [np.fromiter(map(index.get, columns(link_t, end), itertools.repeat(-1)),
-                            np.int64, len(model.links)) for end in ("supplier", "buyer")]
-        columns.memo["link ends"] = index, ends
-    found: tuple[dict[str, int], list[Any]] = columns.memo["link ends"]
-    return found
+
+def _named_unknown(columns: Columns, table: TableSpec, names: tuple[str, ...]) -> bool:
+    """Whether some value (not blank) of the columns ``names`` names no row of its table."""
+    import numpy as np
+
+    try:
+        codes = [_codes(columns, table, name) for name in names]
+    except TypeError:  # an unhashable value: let the row-by-row check name it
+        return True
+    return any(any(map(columns(table, name).__getitem__, np.flatnonzero(code < 0).tolist()))
+               for name, code in zip(names, codes, strict=True))
+
+
+def _all_different(columns: Columns, table: TableSpec) -> bool:
+    """Whether no two rows of a table keyed by references have the same key, by the rows
+    each key names (False also when that cannot be told so: then row by row)."""
+    import numpy as np
+
+    if not all((table.attr, k) in _TARGETS for k in table.key):
+        return False
+    try:
+        codes = [_codes(columns, table, k) for k in table.key]
+    except TypeError:
+        return False
+    sizes = [len(columns(TABLE_BY_ATTR[t], TABLE_BY_ATTR[t].key[0]))
+             for t in (_TARGETS[table.attr, k] for k in table.key)]
+    if any((code < 0).any() for code in codes) or math.prod(sizes) >= 2**62:
+        return False
+    combined = np.zeros(len(codes[0]), np.int64)
+    for code, size in zip(codes, sizes, strict=True):
+        combined = combined * size + code
+    combined.sort()  # (np.unique hashes: 70 times slower on 300,000 keys, NumPy 2.4)
+    return bool((combined[1:] != combined[:-1]).all())
 
 
 _TIERS = 200  # a chain deeper than this is searched by scipy (a Python step per tier here)
@@ -110,8 +169,9 @@ def _distances(sources: Any, targets: Any, n: int, start: int) -> Any:
         # the positions first .. first + count - 1 of each node of the frontier
         steps = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
         reached = after[np.repeat(first, counts) + steps]
-        frontier = np.unique(reached[distance[reached] < 0])
-        distance[frontier] = tier
+        reached = reached[distance[reached] < 0]
+        distance[reached] = tier
+        frontier = np.flatnonzero(distance == tier)  # each node once (np.unique hashes: slow)
     return distance
 
 
@@ -141,6 +201,8 @@ def _field_problems(table: TableSpec, rows: list[Any], columns: Columns) -> list
 
 
 def _duplicates(table: TableSpec, rows: list[Any], columns: Columns) -> list[Problem]:
+    if len(table.key) > 1 and _all_different(columns, table):  # by the rows keys name
+        return []
     if len(table.key) == 1:
         keys: list[Any] = columns(table, table.key[0])
     else:
@@ -206,19 +268,6 @@ def _unknown(values: list[Any], known: Any) -> bool:
         return True
 
 
-def _unknown_ends(model: ChainModel, columns: Columns) -> bool:
-    """Whether some link names a supplier or buyer (not blank) that is not an enterprise."""
-    import numpy as np
-
-    link_t = TABLE_BY_ATTR["links"]
-    try:
-        _, ends = _link_ends(model, columns)
-    except TypeError:  # an unhashable value: let the row-by-row check name it
-        return True
-    return any(any(map(columns(link_t, end).__getitem__, np.flatnonzero(codes < 0).tolist()))
-               for end, codes in zip(("supplier", "buyer"), ends, strict=True))
-
-
 def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
     found = []
     ent_t, link_t, proj_t, asg_t = (TABLE_BY_ATTR[a] for a in
@@ -235,7 +284,8 @@ def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
                               f"第二家核心企业（第一家为 {cores[0][1].id}）"))
     ids = set(columns(ent_t, "id"))
     suppliers, buyers = columns(link_t, "supplier"), columns(link_t, "buyer")
-    if _unknown_ends(model, columns) or any(map(operator.eq, suppliers, buyers)):
+    if _named_unknown(columns, link_t, ("supplier", "buyer")) or any(
+            map(operator.eq, suppliers, buyers)):
         for index, link in enumerate(model.links):
             for column in ("supplier", "buyer"):
                 value = getattr(link, column)
@@ -256,10 +306,10 @@ def _reference_problems(model: ChainModel, columns: Columns) -> list[Problem]:
                                   value=project.requires, has_value=True))
     scenario_names = {s.name for s in model.scenarios}
     scope = {p.id: p.scope for p in model.projects}
-    scen, ents, projs = (columns(asg_t, c) for c in ("scenario", "enterprise", "project"))
+    projs = columns(asg_t, "project")
     park_projects = {p for p, s in scope.items() if s == "park"}
-    if _unknown(scen, scenario_names) or _unknown(ents, ids) or _unknown(
-            projs, project_ids) or not park_projects.isdisjoint(projs):
+    if _named_unknown(columns, asg_t, ("scenario", "enterprise", "project")) \
+            or not park_projects.isdisjoint(projs):
         checks = (("scenario", "scenarios", scenario_names), ("enterprise", "enterprises", ids),
                   ("project", "projects", project_ids))
         for index, a in enumerate(model.assignments):
@@ -335,15 +385,17 @@ def _linked(model: ChainModel, columns: Columns) -> set[str]:
 def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[int],
               span: dict[str, tuple[int, int]], firm: dict[str, tuple[int, str, str]],
               need: dict[str, tuple[int, str, tuple[str, ...]]], linked: set[str],
-              projects: dict[str, Any], park_live: dict[tuple[str, str], list[tuple[int, str, int]]]
-              ) -> list[int]:
+              projects: dict[str, Any], park_live: dict[tuple[str, str], list[tuple[int, str, int]]],
+              coded: list[Any] | None = None) -> list[int]:
     """The assignments that may warn, found a column at a time: outside the horizon, a firm
     below the project's level before any gain, a size not meant, a detached firm, or a
     prerequisite not live by the start year (on neither the firm nor its park).
 
     Scenarios, firms and projects become positions (one map over a dict each); what is
     known of each is then an array indexed by those positions, and the earliest live year
-    of each (scenario, firm, project) a sorted array searched by NumPy.
+    of each (scenario, firm, project) a sorted array searched by NumPy. ``coded``: those
+    positions already taken (``_codes``, when they are the positions in ``span``, ``firm``
+    and ``need``).
     """
     import numpy as np
 
@@ -357,7 +409,8 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
     def codes(values: list[str], code: dict[str, int]) -> Any:
         return np.fromiter(map(code.__getitem__, values), np.int64, count)
 
-    s, e, p = codes(scen, s_code), codes(ents, e_code), codes(projs, p_code)
+    s, e, p = coded if coded is not None else (
+        codes(scen, s_code), codes(ents, e_code), codes(projs, p_code))
     year = np.fromiter(years, np.int64, count)
     first = np.array([span[n][0] for n in s_names], np.int64)
     last = np.array([span[n][1] for n in s_names], np.int64)
@@ -450,9 +503,18 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
             for e in enterprises.values()}
     need = {p.id: (p.min_maturity, p.requires, p.eligible_sizes) for p in projects.values()}
     # a pass over the columns, in C (maps over dicts, NumPy): the assignments that may warn
+    coded = None  # the rows each assignment names: their positions in span, firm and need
+    if (len(span), len(firm), len(need)) == (len(model.scenarios), len(model.enterprises),
+                                             len(model.projects)):  # no key repeats
+        try:
+            coded = [_codes(columns, table, c) for c in ("scenario", "enterprise", "project")]
+        except TypeError:
+            coded = None
+        if coded is not None and any((c < 0).any() for c in coded):
+            coded = None
     try:
         flagged = _may_warn(scen, ents, projs, years, span, firm, need, linked, projects,
-                            park_live)
+                            park_live, coded)
     except OverflowError:  # a year beyond 64 bits: look at every assignment
         every = True
     if every:

@@ -65,3 +65,13 @@ def test_a_link_to_no_enterprise_is_named_whatever_else_the_links_hold(pairs):
     assert named == {(i, column) for i, link in enumerate(model.links)
                      for column in ("supplier", "buyer")
                      if getattr(link, column) and getattr(link, column) not in {"E0", "E1", "E2"}}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["E0", "E1", "E2", "X", ""]),
+                          st.sampled_from(["E0", "E1", "E2", 3.0])), max_size=10))
+def test_a_repeated_link_is_named_as_a_search_of_earlier_rows_names_it(pairs):
+    model = _chain(3, [])
+    model.links = [Link(supplier=a, buyer=b) for a, b in pairs]  # type: ignore[arg-type]
+    named = [p.index for p in validation.validate(model) if p.what[0].startswith("duplicate")]
+    assert named == [i for i, pair in enumerate(pairs) if pair in pairs[:i]]
