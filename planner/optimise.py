@@ -64,8 +64,11 @@ or cut round can overrun it). ``milp`` takes no starting solution. Up to ``SMALL
 the MILP is solved; when the limit passes before HiGHS has a plan, ``_Heuristic`` (greedy by
 value per budget yuan, batches checked by the engine) makes one, status ``HEURISTIC``.
 Beyond ``SMALL`` (HiGHS finds no plan of 2,000 firms in a minute) the LP relaxation is
-solved, guides the heuristic, and a MILP over the candidates the LP or the heuristic chose
-may improve the plan: status ``LP_HEURISTIC``.
+solved in HiGHS through highspy (``_Relaxation``: one model, cuts added and solved warm,
+its bound worked out from the row duals), in rounds with the subsidy cap's cuts its
+solution breaks (``_cap_cuts``); its solution rounded down and repaired
+(``_round_down``) starts the heuristic, and a MILP over the candidates the LP or the
+heuristic chose may improve the plan: status ``LP_HEURISTIC``.
 
 What the result says (``OptimiseResult.summary``/``notes``, ``Why.text``, in English or
 Chinese by an explicit ``lang``): when S alone breaks a budget, which one and by how much
@@ -81,7 +84,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 from numpy.typing import NDArray
@@ -586,6 +589,14 @@ class _Program:
     item_share: Floats = field(default_factory=lambda: np.zeros(0))
     item_gov_share: Floats = field(default_factory=lambda: np.zeros(0))
     cut_rows: Bools = field(default_factory=lambda: np.zeros(0, bool))  # the cap's set cuts
+    # the subsidy cap without a level gate, for its cuts on the LP's solution
+    # (``_cap_cuts``): each capped firm's column G in the last year, and its claiming
+    # items (firm as position in cap_g) with what each claims over the horizon
+    cap: float = 0.0
+    cap_g: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    cap_items: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    cap_firm: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    cap_claim: Floats = field(default_factory=lambda: np.zeros(0))
 
 
 def _park_index(model: ChainModel) -> tuple[list[str], Ints]:
@@ -1103,6 +1114,9 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         ub[g_base:w_base] = np.minimum(sp_most, cap).ravel()
 
     blocks: list[Sparse] = []
+    # the cap's parts for its cuts on the LP's solution (_cap_cuts)
+    cap_g, cap_items, cap_firm = (np.zeros(0, np.int64) for _ in range(3))
+    cap_claim = np.zeros(0)
     row_lb: list[Floats] = []
     row_ub: list[Floats] = []
 
@@ -1192,6 +1206,8 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
             if n_one:
                 firm_of = sp_pos[item_e[one_items]]
                 claim = cum[one_items, H - 1]
+                cap_g, cap_items, cap_firm, cap_claim = (
+                    g_base + np.arange(m) * H + H - 1, one_items, firm_of, claim)
                 most_p = np.zeros((m, n_p))
                 np.maximum.at(most_p, (firm_of, item_p[one_items]), claim)
                 sets = []
@@ -1409,7 +1425,9 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         link_base=link_base, link_ids=link_ids[pair_l], relax=relax, mixed=mixed,
         item_core=core_coef, item_gov=gov_coef + money.claim * ~direct[:, None],
         item_own=own_coef, item_share=share[keep], item_gov_share=gov_share[keep],
-        cut_rows=np.concatenate(cut_rows) if cut_rows else np.zeros(0, bool))
+        cut_rows=np.concatenate(cut_rows) if cut_rows else np.zeros(0, bool),
+        cap=0.0 if cap is None else float(cap), cap_g=cap_g, cap_items=cap_items,
+        cap_firm=cap_firm, cap_claim=cap_claim)
 
 
 @dataclass
@@ -1453,6 +1471,111 @@ def _solve(prog: _Program, c: Floats, extra: tuple[Floats, float] | None, time_l
         bound = getattr(res, "mip_dual_bound", None)
         bound = float(bound) if bound is not None and math.isfinite(bound) else None
     return _Solve(x, objective, bound, status)
+
+
+def _quiet_highs() -> Any:
+    """A ``highspy.Highs`` that prints nothing: the first one made in a process writes
+    HiGHS's banner to the standard output (file descriptor 1, from C++), which would spoil
+    ``chainplan optimise --json``; it goes to the null device instead."""
+    import os
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no standard output at all: nothing to spoil
+        saved = -1
+    try:
+        if saved >= 0:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, 1)
+            os.close(null)
+        highs = highspy.Highs()  # type: ignore[no-untyped-call]
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 1)
+            os.close(saved)
+    highs.silent()
+    return highs
+
+
+class _Relaxation:
+    """The LP relaxation of the whole program (every yes/no variable between 0 and 1) in
+    HiGHS, kept between solves: cuts added to it are solved again from the last basis
+    (dual simplex, warm), a few seconds where the first solve takes a minute at 10,000
+    firms. Its bound is worked out from the row duals HiGHS returns (``dual_bound``), so
+    it holds whatever HiGHS's tolerances or a time limit left them at."""
+
+    def __init__(self, prog: _Program, rows: Bools) -> None:
+        import highspy
+        from scipy.sparse import csc_array
+
+        self.prog = prog
+        self.a: Sparse = prog.a[rows]
+        self.lo, self.hi = prog.row_lb[rows], prog.row_ub[rows]
+        inf = highspy.kHighsInf
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = self.a.shape[1], self.a.shape[0]
+        lp.col_cost_, lp.col_lower_, lp.col_upper_ = prog.c, prog.lb, prog.ub
+        lp.row_lower_ = np.where(np.isfinite(self.lo), self.lo, -inf)
+        lp.row_upper_ = np.where(np.isfinite(self.hi), self.hi, inf)
+        by_col = csc_array(self.a)
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.a.shape[1], self.a.shape[0]
+        lp.a_matrix_.start_ = by_col.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = by_col.indices.astype(np.int32)
+        lp.a_matrix_.value_ = by_col.data.astype(float)
+        self.highs = _quiet_highs()
+        self.highs.passModel(lp)
+        self.optimal = highspy.HighsModelStatus.kOptimal
+
+    def add(self, rows: Sparse, lo: Floats, hi: Floats) -> None:
+        """More rows (cuts) ``lo <= rows @ v <= hi``."""
+        import highspy
+        from scipy.sparse import csr_array, vstack
+
+        rows = csr_array(rows)
+        inf = highspy.kHighsInf
+        self.highs.addRows(rows.shape[0], np.where(np.isfinite(lo), lo, -inf),
+                           np.where(np.isfinite(hi), hi, inf), rows.nnz,
+                           rows.indptr[:-1].astype(np.int32), rows.indices.astype(np.int32),
+                           rows.data.astype(float))
+        self.a = vstack([self.a, rows], format="csr")
+        self.lo, self.hi = np.r_[self.lo, lo], np.r_[self.hi, hi]
+
+    def solve(self, seconds: float) -> _Solve:
+        """Solve within ``seconds``: the solution when optimal, the bound (of the minimised
+        c) from the duals HiGHS has, optimal or not."""
+        self.highs.setOptionValue("time_limit", max(0.01, seconds))
+        self.highs.run()
+        optimal = self.highs.getModelStatus() == self.optimal
+        solution = self.highs.getSolution()
+        bound = None
+        if solution.dual_valid:
+            bound = self.dual_bound(np.asarray(solution.row_dual, float))
+        x = np.asarray(solution.col_value, float) if optimal else None
+        value = float(self.prog.c @ x) if x is not None else math.inf
+        return _Solve(x, value, bound, "optimal" if optimal else "time limit")
+
+    def dual_bound(self, y: Floats) -> float | None:
+        """A lower bound of min c·v over ``lo <= a v <= hi``, ``lb <= v <= ub`` from any row
+        multipliers ``y`` (docs/method.md, “Optimiser”): for every such v,
+        c·v = (c − aᵀy)·v + y·(a v) >= Σ_j min over [lb_j, ub_j] of (c − aᵀy)_j·v_j
+        + Σ_i (y_i·lo_i if y_i > 0 else y_i·hi_i). Multipliers on a side without a limit
+        are taken as 0 (then the inequality still holds). None if a needed variable bound
+        is infinite."""
+        prog = self.prog
+        y = np.where(((y > 0) & ~np.isfinite(self.lo)) | ((y < 0) & ~np.isfinite(self.hi)),
+                     0.0, y)
+        rows = float(np.sum(np.where(y > 0, y * np.where(y > 0, self.lo, 0.0),
+                                     y * np.where(y < 0, self.hi, 0.0))))
+        d = prog.c - self.a.T @ y
+        ends = np.where(d > 0, prog.lb, prog.ub)
+        if not np.all(np.isfinite(ends[d != 0])):
+            return None
+        return rows + float(np.sum(np.where(d != 0, d * ends, 0.0)))
 
 
 # --- the public entry points -------------------------------------------------------------
@@ -1720,22 +1843,50 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         source = "lp-heuristic"
         # the plain heuristic first: a plan whatever the LP does with the time
         plain = heuristic.run(heuristic.ratio_order(), deadline)
-        # the LP without the cap's set cuts first (~2.5x quicker, a looser bound), then
-        # with them in what time is left: the tighter of the two solved stands
+        # the LP without the cap's set cuts (they take long and the rounds below find
+        # better ones), then rounds of the cap's cuts that the LP's solution breaks, each
+        # solved warm from the last basis, while they lower the bound and time is left for
+        # the plan; every solve's bound (from its duals) holds
         solved = _Solve(None, math.inf, None, "time limit")
-        quick = replace(prog, a=prog.a[~prog.cut_rows], row_lb=prog.row_lb[~prog.cut_rows],
-                        row_ub=prog.row_ub[~prog.cut_rows]) if prog.cut_rows.any() else None
-        for stage, program in (("LP relaxation", quick), ("LP relaxation with cuts", prog)):
-            left = deadline - time.perf_counter() - min(_reserve(n), time_limit / 4)
-            if program is None or (left < 1.0 and solved.x is not None) or cancelled():
-                continue
-            lp = _solve(program, prog.c, None, max(0.01, left), mip_rel_gap, relax_all=True)
-            if lp.status == "optimal" and lp.x is not None:
-                bounds.append((-lp.objective, LP))
-                message += f"{stage} solved; "
-                solved = lp
-            else:
-                message += f"{stage} not solved ({lp.status}); "
+        relaxation = _Relaxation(prog, ~prog.cut_rows)
+        keep = min(_reserve(n), time_limit / 4)  # for the plan from the LP
+        rounds, added, last = 0, 0, math.inf
+        while not cancelled():
+            left = deadline - time.perf_counter() - keep - (rounds > 0) * time_limit / 5
+            if left < 1.0 and (rounds > 0 or solved.x is not None):
+                break
+            lp = relaxation.solve(left)
+            if lp.bound is not None:
+                bounds.append((-lp.bound, LP))
+            if lp.x is None:
+                message += f"LP relaxation{' round ' + str(rounds) if rounds else ''} " \
+                           f"not solved ({lp.status}); "
+                break
+            solved = lp
+            gain = last - lp.objective
+            last = lp.objective
+            rounds += 1
+            if gain <= 1e-4 * abs(lp.objective):
+                break
+            cuts = _cap_cuts(prog, lp.x)
+            if cuts is not None:
+                relaxation.add(cuts, np.zeros(cuts.shape[0]), np.full(cuts.shape[0], np.inf))
+                added += cuts.shape[0]
+            # and the set cuts it breaks (each of the cap's cuts above is on one order; these
+            # on four more, made in advance)
+            sets = np.flatnonzero(prog.cut_rows)
+            lhs = np.asarray(prog.a[sets] @ lp.x, float)
+            unmet = sets[lhs < prog.row_lb[sets] - 1e-6 * max(1.0, prog.cap)]
+            if len(unmet):
+                relaxation.add(prog.a[unmet], prog.row_lb[unmet], prog.row_ub[unmet])
+                added += len(unmet)
+            if cuts is None and not len(unmet):
+                break
+            # from a basis that is nearly optimal, few iterations: devex pricing starts
+            # at once where steepest edge first works out a weight for every row
+            relaxation.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+        if rounds:
+            message += f"LP relaxation solved ({rounds} rounds, {added:,} cuts); "
     report(0.9)
     if source != "solver":
         greedy = _best_greedy(heuristic, solved.x if source == "lp-heuristic" else None,
@@ -2291,6 +2442,35 @@ class _Heuristic:
             firms[self.arrays.core] = False
         return broken, firms
 
+    def rules_met(self, items: Ints) -> Bools:
+        """Per item of ``items`` (added to S together): whether its prerequisite is live on
+        its firm by its start year and its firm's level then reaches the project's minimum
+        (S's rows and the others of ``items`` counted, park projects for their members),
+        as ``check_plan`` and ``run`` count them."""
+        prog, arrays, H = self.prog, self.arrays, self.horizon
+        big = 1 << 30
+        earliest = np.full((self.n, self.n_p), big, np.int64)
+        gains = np.zeros((self.n, H + 1))
+        b = self.base_picked
+        np.minimum.at(earliest, (b.who, b.project), b.start + arrays.p_duration[b.project])
+        every = np.r_[np.flatnonzero(prog.item_fixed), items].astype(np.int64)
+        live = prog.item_s[every] + arrays.p_duration[prog.item_p[every]]
+        for k, when in zip(every.tolist(), live.tolist(), strict=True):
+            who = self.members[prog.item_k[k]] if prog.item_k[k] >= 0 else prog.item_e[k]
+            p = prog.item_p[k]
+            earliest[who, p] = np.minimum(earliest[who, p], when)
+            off = when - self.start
+            if arrays.p_gain[p] and off <= H:
+                gains[who, max(off, 0):] += arrays.p_gain[p]
+        e = np.maximum(prog.item_e[items], 0)
+        s = prog.item_s[items]
+        req = self.requires[prog.item_p[items]]
+        level = np.minimum(4, arrays.maturity[e] + gains[e, np.clip(s - self.start, 0, H)])
+        met: Bools = (prog.item_k[items] >= 0) | (
+            ((req < 0) | (earliest[e, np.maximum(req, 0)] <= s))
+            & (level >= self.min_level[prog.item_p[items]]))
+        return met
+
     def run(self, order: Ints, deadline: float, start_items: Ints | None = None) -> _Greedy:
         prog, arrays, H = self.prog, self.arrays, self.horizon
         n, n_p = self.n, self.n_p
@@ -2421,28 +2601,133 @@ def _reserve(n_enterprises: int) -> float:
 def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float,
                  plain: _Greedy | None = None) -> _Greedy:
     """The better of the greedy by value per budget yuan (``plain``, when already run) and,
-    with an LP solution, the greedy that takes the LP's choices first (largest LP value
-    first), then a pass adding what still fits."""
+    with an LP solution, the greedy that starts from the LP's solution rounded down
+    (``_round_down``) and takes the LP's other choices next (largest LP value first), then
+    a pass adding what still fits."""
     prog = heuristic.prog
     ratio = heuristic.ratio_order()
-    orders = [ratio] if plain is None else []
+    # (order, the plan it starts from)
+    orders: list[tuple[Ints, Ints | None]] = [(ratio, None)] if plain is None else []
     if lp_x is not None:
         x = lp_x[:prog.n_items]
         cand = heuristic.candidates
         guided = cand[np.lexsort((-heuristic.value[cand], -np.round(x[cand], 4)))]
         guided = guided[(x[guided] > 1e-6) | (heuristic.value[guided] > 0)]
-        orders.insert(0, guided)
+        orders.insert(0, (guided, _round_down(heuristic, x)))
     best: _Greedy | None = plain
-    for order in orders:
+    for order, start in orders:
         if best is not None and time.perf_counter() > deadline:
             break
-        found = heuristic.run(order, deadline)
+        found = heuristic.run(order, deadline, start_items=start)
         if time.perf_counter() < deadline:  # the add pass: the ratio order over what is left
             found = heuristic.run(ratio, deadline, start_items=found.items)
         if best is None or found.planned.npv > best.planned.npv:
             best = found
     assert best is not None
     return best
+
+
+def _cap_cuts(prog: _Program, x: Floats, tol: float = 1e-6) -> Sparse | None:
+    """Cuts of the subsidy cap (no level gate) that the solution ``x`` breaks, as rows
+    ``G − Σ m_k·x_k >= 0`` (None: none broken). What a capped firm is paid over the
+    horizon, ``min(cap, Σ claim_k·x_k)``, is a submodular function of its chosen items, and
+    for each order of the items, ``m_k`` = what item k adds to the payment after those
+    before it (``min(claim_k, cap − claims before)``, at least 0) gives ``G >= Σ m_k·x_k``
+    for every yes/no plan (the payment of a set is the sum of its items' additions in any
+    order, and each addition is at least its ``m_k``: the claims before it are at most
+    those in the order). The order by ``x`` (largest first) is the one whose cut is most
+    broken (the convex closure of the payment, Lovász's extension)."""
+    from scipy.sparse import coo_array
+
+    k = prog.cap_items
+    if not len(k):
+        return None
+    firm, claim, val = prog.cap_firm, prog.cap_claim, x[k]
+    order = np.lexsort((-claim, -val, firm))
+    f, c = firm[order], claim[order]
+    start = np.r_[True, f[1:] != f[:-1]]
+    run = np.cumsum(c)
+    before = run - c - np.maximum.accumulate(np.where(start, run - c, 0.0))
+    marginal = np.clip(np.minimum(c, prog.cap - before), 0.0, None)
+    lifted = np.bincount(f, weights=marginal * val[order], minlength=len(prog.cap_g))
+    broken = np.flatnonzero(lifted - x[prog.cap_g] > tol * max(1.0, prog.cap))
+    if not len(broken):
+        return None
+    row_of = np.full(len(prog.cap_g), -1, np.int64)
+    row_of[broken] = np.arange(len(broken))
+    mine = (row_of[f] >= 0) & (marginal > 0)
+    rows = np.r_[np.arange(len(broken)), row_of[f[mine]]]
+    cols = np.r_[prog.cap_g[broken], k[order][mine]]
+    vals = np.r_[np.ones(len(broken)), -marginal[mine]]
+    return coo_array((vals, (rows, cols)), shape=(len(broken), len(x))).tocsr()
+
+
+def _round_down(heuristic: _Heuristic, x: Floats) -> Ints | None:
+    """A plan from the LP relaxation's solution ``x`` (of the items): the candidates it
+    takes whole, less those whose prerequisite or level it took only in part; then, where
+    the engine finds a budget broken (the relaxation pays a gated or capped subsidy in
+    part), the fewest of them dropped, those bringing the least value per budget yuan
+    first (found by bisection), and where a firm is over its cost cap, its least valuable
+    ones one by one. None when no such plan meets every limit."""
+    prog = heuristic.prog
+    items = heuristic.candidates[x[heuristic.candidates] >= 1.0 - 1e-6]
+
+    def lawful(items: Ints) -> Ints:
+        for _ in range(8):  # dropping an item can take another's prerequisite away
+            met = heuristic.rules_met(items)
+            if met.all():
+                break
+            items = items[met]
+        return items
+
+    def failing(items: Ints) -> tuple[bool, Bools]:
+        return heuristic.over(heuristic.evaluate(items))
+
+    items = lawful(items)
+    if not len(items):
+        return None
+    broken, firms = failing(items)
+    for _ in range(20):  # firms over their cost cap: their least valuable addition out
+        if not firms.any():
+            break
+        mine = firms[np.maximum(prog.item_e[items], 0)] & (prog.item_k[items] < 0)
+        worst = np.ones(len(items), bool)
+        owners = prog.item_e[items[mine]]
+        order = np.lexsort((heuristic.value[items[mine]], owners))
+        first = np.r_[True, owners[order][1:] != owners[order][:-1]]
+        worst[np.flatnonzero(mine)[order[first]]] = False
+        items = lawful(items[worst])
+        broken, firms = failing(items)
+    if firms.any():
+        return None
+    if broken:
+        # what each spends of the budgets it breaks; of the government's, the subsidy the
+        # engine pays it (after the level gate and the cap), not its claims
+        planned = heuristic.evaluate(items)
+        paid = prog.item_gov[items].sum(axis=1)
+        ent = prog.item_k[items] < 0
+        paid[ent] = planned.trace.subsidy[len(heuristic.base_picked.rows):]
+        use = np.zeros(len(items))
+        for party, spend in (("core", prog.item_core[items].sum(axis=1)),
+                             ("government", paid)):
+            limit = heuristic.budgets[party]
+            spent = planned.party_cost[party]
+            if limit is not None and np.any((spent if heuristic.per_year else spent.sum())
+                                            > limit):
+                use += np.clip(spend, 0, None) / max(limit, 1e-9)
+        spending = np.flatnonzero(use > 0)
+        order = spending[np.argsort(heuristic.value[items[spending]] / use[spending],
+                                    kind="stable")]
+        lo, hi = 1, len(order)  # the fewest dropped (worst first) that meets every limit
+        while lo < hi:
+            mid = (lo + hi) // 2
+            tb, tf = failing(lawful(np.delete(items, order[:mid])))
+            lo, hi = (mid + 1, hi) if tb or tf.any() else (lo, mid)
+        items = lawful(np.delete(items, order[:lo]))
+        broken, firms = failing(items)
+        if broken or firms.any():
+            return None
+    return items
 
 
 def _unworked(owner: str, project: str, year: int, own_npv: float,

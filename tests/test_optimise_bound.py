@@ -145,3 +145,58 @@ def test_optimise_json_prints_objective_bound_gap_status_and_time(tmp_path, caps
     planned = load_model(str(out)).model
     assert check_plan(planned, printed["new_scenario"], core, gov, False, CAP,
                       baseline=SCENARIO) == []
+
+
+def _program(model: ChainModel, share: float = 0.25) -> optimiser._Program:
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(SCENARIO)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    core, gov = _budgets(model, share)
+    limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
+        arrays.ids)))
+    return optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
+
+
+def test_the_cap_cuts_keep_every_yes_no_plan_of_a_capped_firm():
+    """Each cut made on a fractional solution holds for every set of the firm's claiming
+    items, paid min(cap, claims) as the engine pays them."""
+    prog = _program(generate(60, seed=5))
+    assert prog.cap > 0 and len(prog.cap_items)
+    rng = np.random.default_rng(1)
+    checked = 0
+    for firm in range(min(5, len(prog.cap_g))):
+        everything = prog.cap_items[prog.cap_firm == firm]
+        claims_of = prog.cap_claim[prog.cap_firm == firm]
+        for _ in range(20):  # fractional solutions with G at 0: every cut they make
+            x = np.zeros(len(prog.c))
+            x[everything] = rng.random(len(everything))
+            # the sets: of 8 of its items drawn at random (2^8 plans)
+            pick = rng.choice(len(everything), size=min(8, len(everything)), replace=False)
+            mine, claims = everything[pick], claims_of[pick]
+            cuts = optimiser._cap_cuts(prog, x)
+            assert cuts is not None
+            row = cuts[[np.flatnonzero(cuts[:, [prog.cap_g[firm]]].toarray().ravel())[0]]]
+            for bits in range(1 << len(mine)):
+                take = np.array([(bits >> j) & 1 for j in range(len(mine))], float)
+                v = np.zeros(len(prog.c))
+                v[mine] = take
+                v[prog.cap_g[firm]] = min(prog.cap, float(claims @ take))
+                assert float((row @ v)[0]) >= -1e-9
+                checked += 1
+    assert checked > 100
+
+
+def test_the_bound_from_any_duals_is_below_the_lps_optimum():
+    """The LP bound is worked out from row multipliers: any multipliers give a bound no
+    larger than the optimum of the (minimised) relaxation, the LP's own duals give it."""
+    prog = _program(generate(40, seed=3))
+    lp = optimiser._Relaxation(prog, np.ones(prog.a.shape[0], bool))
+    solved = lp.solve(30.0)
+    assert solved.x is not None and solved.bound is not None
+    assert solved.bound == pytest.approx(solved.objective, rel=1e-7, abs=1e-6)
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        y = rng.normal(scale=rng.choice([0.1, 10.0, 1000.0]), size=prog.a.shape[0])
+        bound = lp.dual_bound(y)
+        assert bound is not None and bound <= solved.objective + 1e-6
