@@ -85,8 +85,8 @@ class FilterBar(QWidget):
         self.search.setPlaceholderText(tr("Search id or name (Ctrl+F)"))
         self.select.setText(tr("Select matching"))
         self.colour_title.setText(tr("Colour nodes by"))
-        for i in range(self.colour_by.count()):
-            self.colour_by.setItemText(i, tr(self.colour_by.itemData(i)))
+        for i, text in enumerate((tr("role"), tr("level"))):  # the items' order
+            self.colour_by.setItemText(i, text)
         self.fill()  # the filters' options, in the language now
 
     def focus_search(self) -> None:
