@@ -63,13 +63,14 @@ def _load(file: Path, kind: str, allow_invalid: bool) -> Loaded:
     if kind == "xlsx":
         result = read_workbook(file)
         model, notices, rows, lang = result.model, result.notices, result.rows, result.lang
-        taken = result.columns
+        taken, clean = result.columns, result.clean
     elif kind == "native":
-        taken = {}
+        taken, clean = {}, set()
         model, notices, rows, lang = load_native(file, taken), [], {}, None
     else:
-        model, notices, rows, lang, taken = load_json(file), [], {}, None, {}
-    columns = Columns(model, taken)  # taken once for both checks (the workbook's as read)
+        model, notices, rows, lang, taken, clean = load_json(file), [], {}, None, {}, set()
+    # taken once for both checks (the workbook's as read, with those the reader found clean)
+    columns = Columns(model, taken, clean)
     problems = notices + [_with_row(p, rows) for p in validate(model, columns=columns)]
     # what a workbook could not hold (text over a cell's limit, whole numbers beyond a double's
     # exact range): errors in both formats, so that a model read can be written as either

@@ -13,12 +13,21 @@ import gc
 import math
 import operator
 import re
-from collections.abc import Callable, Container, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from typing import Any
 
 from models.chain import SCHEMA_VERSION, SETTINGS_FIELDS, Settings, TableSpec
 from models.problems import ERROR, Problem
-from models.schema import BLANK, CoerceError, FieldSpec, Kind, coerce, normalise, reader
+from models.schema import (
+    BLANK,
+    CoerceError,
+    FieldSpec,
+    Kind,
+    coerce,
+    column_ok,
+    normalise,
+    reader,
+)
 
 
 @contextlib.contextmanager
@@ -96,11 +105,14 @@ def _exactly(spec: FieldSpec, read: Callable[[Any], Any]) -> Callable[[Any], Any
 REFUSED: Any = object()  # what ``read_column`` gives for a value ``build_row`` would refuse
 
 
-def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> tuple[list[Any], bool]:
+def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]
+                ) -> tuple[list[Any], bool, bool]:
     """A column's values read exactly as ``build_row`` reads each one (``BLANK`` for an
-    empty optional value, ``REFUSED`` for a value it would report), a column at a time, and
+    empty optional value, ``REFUSED`` for a value it would report), a column at a time;
     whether it may hold either marker (a column read whole holds neither: looking for the
-    markers in a column of 300,000 values is itself a pass over them).
+    markers in a column of 300,000 values is itself a pass over them); and whether it is
+    known to pass ``schema.column_ok`` (validation's test, then spared): text kept as it
+    is, or a column read once per distinct value whose readings all pass.
 
     The per-value reader stays the one rule: a column of floats for a number field is
     checked finite by NumPy, a text column without surrounding spaces is kept as it is,
@@ -123,23 +135,27 @@ def read_column(table: TableSpec, spec: FieldSpec, values: list[Any]) -> tuple[l
         array = np.array(values, dtype=float)
         if kind is Kind.NUM or kind is Kind.OPT_NUM:
             if np.isfinite(array).all():
-                return values, False
+                return values, False, False
         elif np.isfinite(array).all() and (array == np.trunc(array)).all() \
                 and np.abs(array).max() < 2.0**62:
             whole: list[Any] = array.astype(np.int64).tolist()
-            return whole, False
+            return whole, False, False
     elif types == {str}:
         if kind is Kind.KEY or kind is Kind.TEXT:
             if list(map(str.strip, values)) == values:  # no value starts or ends with a space
-                if "" not in values:
-                    return values, False
+                if "" not in values:  # text, none blank: column_ok's test, passed
+                    return values, False, True
                 empty = safely("")
-                return [empty if v == "" else v for v in values], empty in (BLANK, REFUSED)
+                return [empty if v == "" else v for v in values], empty in (BLANK, REFUSED), \
+                    False
         else:
             seen = {value: safely(value) for value in set(values)}
-            marked = any(v is BLANK or v is REFUSED for v in seen.values())
-            return list(map(seen.__getitem__, values)), marked
-    return list(map(safely, values)), True
+            readings = list(seen.values())
+            marked = any(v is BLANK or v is REFUSED for v in readings)
+            # column_ok holds for a column when it holds for each value: its readings decide
+            clean = not marked and kind is not Kind.CHOICES and column_ok(spec, readings)
+            return list(map(seen.__getitem__, values)), marked, clean
+    return list(map(safely, values)), True, False
 
 
 def defaults(table: TableSpec) -> dict[str, Any]:
@@ -416,13 +432,15 @@ class Columns:
     passes its rule: of its kind, finite, among its choices) spares the export check the
     same test. For one unchanged model: made afresh for each load or check."""
 
-    def __init__(self, model: Any, taken: dict[tuple[str, str], list[Any]] | None = None
-                 ) -> None:
+    def __init__(self, model: Any, taken: dict[tuple[str, str], list[Any]] | None = None,
+                 clean: Iterable[tuple[str, str]] = ()) -> None:
         """``taken``: columns already at hand, (table attr, field) -> the field's value in
-        each row, in order (as a reader built the rows from them: ``rows_of_columns``)."""
+        each row, in order (as a reader built the rows from them: ``rows_of_columns``);
+        ``clean``: those of them known to pass ``schema.column_ok`` (``read_column``)."""
         self.model = model
         self.taken: dict[tuple[str, str], list[Any]] = dict(taken or {})
-        self.clean: set[tuple[str, str]] = set()  # (table, field) validation found clean
+        # (table, field) found clean by the reader or by validation
+        self.clean: set[tuple[str, str]] = {key for key in clean if key in self.taken}
         self.memo: dict[Any, Any] = {}  # what checks derive from the columns, taken once
 
     def __call__(self, table: TableSpec, name: str) -> list[Any]:

@@ -190,7 +190,7 @@ def _field_problems(table: TableSpec, rows: list[Any], columns: Columns) -> list
     for spec in table.fields:
         name = spec.name
         values = columns(table, name)
-        if column_ok(spec, values):  # the whole column at once; else value by value
+        if (table.attr, name) in columns.clean or column_ok(spec, values):  # else one by one
             columns.clean.add((table.attr, name))
             continue
         check = value_check(spec)

@@ -58,6 +58,7 @@ class ReadResult:
     lang: str = "en"  # the language of its sheet names and headers: "en" or "zh_CN"
     # (table attr, field) -> the field's value in each row, as read (``records.Columns``)
     columns: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
+    clean: set[tuple[str, str]] = field(default_factory=set)  # of those, passing column_ok
 
 
 @dataclass
@@ -299,6 +300,7 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
                                     if "settings" in found else [], problems, notices)
     row_numbers: dict[str, list[int]] = {}
     taken: dict[tuple[str, str], list[Any]] = {}  # the columns read, as the rows hold them
+    clean: set[tuple[str, str]] = set()  # those known to pass validation's column test
     for table in TABLES:
         if table.attr not in found:
             if not table.optional:
@@ -309,7 +311,7 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
             continue
         name = found[table.attr]
         row_numbers[table.attr] = _read_table(table, name, rows_of(name), model.rows(table),
-                                              problems, notices, taken)
+                                              problems, notices, taken, clean)
     if "assessments" in found:  # optional: older files have no such sheet
         name = found["assessments"]
         row_numbers["assessments"] = _read_assessments(name, rows_of(name), model.assessments,
@@ -317,7 +319,7 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
     if problems:
         raise ImportFailed(problems)
     return ReadResult(model, notices, row_numbers, language_of([*found.values(), *headers]),
-                      taken)
+                      taken, clean)
 
 
 def language_of(texts: list[Any]) -> str:
@@ -370,7 +372,8 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
                required: tuple[FieldSpec, ...], build: Any, out: list[Any],
                problems: list[Problem], notices: list[Problem],
                table: TableSpec | None = None,
-               taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
+               taken: dict[tuple[str, str], list[Any]] | None = None,
+               clean: set[tuple[str, str]] | None = None) -> list[int]:
     """Map row 1's headers (``aliases``: normalised header -> (key, Chinese name)), check
     the required columns, then build a record of each non-blank row with ``build(raw,
     extra, place, row number, headers, problems)``; returns the rows that were read."""
@@ -414,7 +417,7 @@ def _read_rows(place: tuple[str, str], rows: list[list[Any]], aliases: dict[str,
         return []
     if table is not None:
         return _read_columns(table, place, rows, columns, extras, headers, unnamed, out,
-                             problems, notices, taken)
+                             problems, notices, taken, clean)
     numbers = []
     lost: dict[int, int] = {}  # column without a header -> the first row with a value there
     for number, row in enumerate(rows[1:], start=2):
@@ -462,7 +465,8 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
                   columns: list[tuple[int, str]], extras: list[tuple[int, str]],
                   headers: dict[str, str], unnamed: list[int], out: list[Any],
                   problems: list[Problem], notices: list[Problem],
-                  taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
+                  taken: dict[tuple[str, str], list[Any]] | None = None,
+                  found_clean: set[tuple[str, str]] | None = None) -> list[int]:
     """``_read_rows`` for a table of declared fields, a column at a time.
 
     The same rows are read, with the same problems in the same order (row by row, field
@@ -496,10 +500,13 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
            else list(map(operator.itemgetter(i), body)) for i, key in columns}
     read: dict[str, list[Any]] = {}
     marked = set()  # the columns that may hold BLANK or REFUSED
+    clean = set()  # the columns known to pass validation's column test
     for key, values in raw.items():
-        read[key], maybe = read_column(table, table.field(key), values)
+        read[key], maybe, passes = read_column(table, table.field(key), values)
         if maybe:
             marked.add(key)
+        if passes:
+            clean.add((table.attr, key))
     refused = sorted({n for key in marked if REFUSED in read[key]
                       for n, v in enumerate(read[key]) if v is REFUSED})
     for n in refused:
@@ -521,6 +528,8 @@ def _read_columns(table: TableSpec, place: tuple[str, str], rows: list[list[Any]
     if refused:  # the rows read are not kept: the file is refused with its problems
         return []
     built = rows_of_columns(table, read, len(body), marked, taken if not out else None)
+    if taken is not None and not out and found_clean is not None:
+        found_clean |= clean
     for i, h in extras:
         for row, cells in zip(built, body, strict=True):
             value = cells[i]
@@ -539,13 +548,14 @@ def _letter(index: int) -> str:
 
 def _read_table(table: TableSpec, name: str, rows: list[list[Any]], out: list[Any],
                 problems: list[Problem], notices: list[Problem],
-                taken: dict[tuple[str, str], list[Any]] | None = None) -> list[int]:
+                taken: dict[tuple[str, str], list[Any]] | None = None,
+                clean: set[tuple[str, str]] | None = None) -> list[int]:
     aliases = {key: (field, table.field(field).zh)
                for key, field in _header_aliases(table).items()}
     return _read_rows((name, name), rows, aliases,
                       tuple(s for s in table.fields if s.required),
                       lambda *args: build_row(table, *args), out, problems, notices, table,
-                      taken)
+                      taken, clean)
 
 
 def _read_assessments(name: str, rows: list[list[Any]], out: list[Any],
