@@ -66,7 +66,7 @@ def _load(file: Path, kind: str, allow_invalid: bool) -> Loaded:
         taken, clean = result.columns, result.clean
     elif kind == "native":
         taken, clean = {}, set()
-        model, notices, rows, lang = load_native(file, taken), [], {}, None
+        model, notices, rows, lang = load_native(file, taken, clean), [], {}, None
     else:
         model, notices, rows, lang, taken, clean = load_json(file), [], {}, None, {}, set()
     # taken once for both checks (the workbook's as read, with those the reader found clean)

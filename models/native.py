@@ -138,15 +138,19 @@ def save_native(model: ChainModel, path: str | os.PathLike[str]) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 def load_native(path: str | os.PathLike[str],
-                taken: dict[tuple[str, str], list[Any]] | None = None) -> ChainModel:
+                taken: dict[tuple[str, str], list[Any]] | None = None,
+                clean: set[tuple[str, str]] | None = None) -> ChainModel:
     """Read a project file; raises ImportFailed listing every problem.
 
     ``taken``, if given, receives the columns read as the rows hold them, (table attr,
-    field) -> values (for ``records.Columns``: validation need not take them again)."""
+    field) -> values (for ``records.Columns``: validation need not take them again), and
+    ``clean`` those of them known to pass validation's column test (``schema.column_ok``:
+    text, enum and yes/no columns holding exactly what we write)."""
     file = Path(path)
     try:
         with paused_gc(), _open(file) as archive:
-            return _read(archive, taken if taken is not None else {})
+            return _read(archive, taken if taken is not None else {},
+                         clean if clean is not None else set())
     except _Refused as refused:
         raise ImportFailed([refused.problem]) from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
@@ -196,7 +200,8 @@ def _parse(archive: zipfile.ZipFile, name: str) -> Any:
                        f"项目文件已损坏：{name} 不是有效的 JSON（{exc}）") from None
 
 
-def _read(archive: zipfile.ZipFile, taken: dict[tuple[str, str], list[Any]]) -> ChainModel:
+def _read(archive: zipfile.ZipFile, taken: dict[tuple[str, str], list[Any]],
+          clean: set[tuple[str, str]]) -> ChainModel:
     manifest = _parse(archive, MANIFEST)
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_TAG:
         raise _Refused("not a Chain Digitalisation Planner project file (no manifest of ours)",
@@ -228,7 +233,7 @@ def _read(archive: zipfile.ZipFile, taken: dict[tuple[str, str], list[Any]]) -> 
         if not isinstance(entry, dict):
             raise _Refused(f"the project file is damaged: table {table.attr} is not described",
                            f"项目文件已损坏：表 {table.attr} 缺少说明")
-        rows = _read_table(archive, table, entry, problems, taken)
+        rows = _read_table(archive, table, entry, problems, taken, clean)
         model.rows(table).extend(rows)
         if len(problems) >= MAX_PROBLEMS:
             break
@@ -241,7 +246,8 @@ def _read(archive: zipfile.ZipFile, taken: dict[tuple[str, str], list[Any]]) -> 
 
 
 def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any],
-                problems: list[Problem], taken: dict[tuple[str, str], list[Any]]) -> list[Any]:
+                problems: list[Problem], taken: dict[tuple[str, str], list[Any]],
+                clean: set[tuple[str, str]]) -> list[Any]:
     count = entry.get("rows")
     if type(count) is not int or count < 0:
         raise _Refused(f"the project file is damaged: table {table.attr} has no row count",
@@ -251,10 +257,13 @@ def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any
                        f"表 {table.attr} 有 {count:,} 行，最多读取 {MAX_ROWS:,} 行")
     columns: dict[str, list[Any]] = {}
     exact = True  # every column holds only values of its field's stored kind
+    fitting = set()  # the columns that do
     for spec in table.fields:
         values, fits = _column(archive, table, spec, count)
         if values is not None:
             columns[spec.name] = values
+            if fits:
+                fitting.add(spec.name)
         exact = exact and fits
     extras = _parse(archive, f"{table.attr}/extra.json") if entry.get("extra") else None
     if extras is not None and not isinstance(extras, dict):
@@ -271,6 +280,10 @@ def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any
         tupled = {spec.name for spec in table.fields if spec.kind is Kind.CHOICES}
         taken.update(((table.attr, name), values) for name, values in columns.items()
                      if name not in tupled)  # (a list field's rows hold tuples)
+        # what we write for text, an enum or yes/no passes validation's test (not so numbers:
+        # their ranges are validation's to check)
+        clean.update((table.attr, spec.name) for spec in table.fields if spec.name in fitting
+                     and spec.kind in (Kind.TEXT, Kind.KEY, Kind.ENUM, Kind.BOOL))
         return built
     # some value is not what we write: read row by row as the JSON file is, naming each problem
     names = list(columns)

@@ -284,12 +284,18 @@ def test_a_model_that_cannot_be_kept_is_refused_and_nothing_written(saved: Path)
 
 def test_the_columns_handed_to_validation_are_the_rows_values(tmp_path):
     from models.chain import TABLE_BY_ATTR
+    from models.schema import column_ok
 
     path = tmp_path / "rich.chainplan"
     native.save_native(rich_model(), path)
     taken: dict = {}
-    model = native.load_native(path, taken)
+    clean: set = set()
+    model = native.load_native(path, taken, clean)
     assert {attr for attr, _ in taken} >= {"enterprises", "links", "parks"}
+    assert ("enterprises", "id") in clean and clean <= taken.keys()
+    for attr, name in clean:  # what validation then takes as passing its column test
+        spec = TABLE_BY_ATTR[attr].field(name)
+        assert column_ok(spec, taken[attr, name])
     for (attr, name), values in taken.items():
         held = [getattr(row, name) for row in model.rows(TABLE_BY_ATTR[attr])]
         assert len(values) == len(held)
