@@ -197,3 +197,30 @@ def test_the_links_drawn_follow_a_filter_a_selected_link_and_back(qtbot, window)
     assert shown() != plain
     document.set_selection(set(), set())
     assert shown() == plain
+
+
+def test_the_overview_drawn_follows_an_edit_and_its_undo(qtbot, window):
+    """The picture of the overview kept between paints is drawn again when a firm goes
+    (its group's count) and comes back."""
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    firm = document.model.enterprises[-1]
+
+    def shown():  # once the analysis is in (each group's share on the platform)
+        document.wait_for_analysis()
+        qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+        document.set_selection(set(), set())  # (a selected firm is drawn over it)
+        canvas.fit()
+        qtbot.waitUntil(lambda: canvas.overview_shown)
+        qtbot.wait(50)  # (the firms no longer selected go at the next turn)
+        canvas.viewport().repaint()
+        return canvas.viewport().grab().toImage()
+
+    before = shown()
+    assert shown() == before
+    qtbot.keyClicks(bar.search, firm.id)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    press(qtbot, window, "Delete")
+    assert firm.id not in {e.id for e in document.model.enterprises}
+    assert shown() != before
+    press(qtbot, window, "Ctrl+Z")
+    assert shown() == before

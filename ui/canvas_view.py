@@ -1578,6 +1578,8 @@ class ChainView(QGraphicsView):
         current = {item.e_id for item in self.scene().selectedItems() if isinstance(item, NodeItem)}
         if wanted == current:
             return
+        if self._lazy and current - wanted:
+            self._sync_timer.start()  # firms no longer selected may go (out of view, overview)
         self.syncing = True
         try:
             for e_id in current - wanted:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from planner.overview import Flows, Group
@@ -54,6 +54,9 @@ class OverviewItem(QGraphicsItem):
         self._rect = QRectF()
         self._paths: list[tuple[QPainterPath, QColor]] = []
         self.widths = np.zeros(0)  # scene width of each flow's band
+        self._version = 0  # counts changes of what is drawn (the picture of it is then old)
+        self._cache: QPixmap | None = None
+        self._cache_key: tuple[Any, ...] | None = None
 
     def set_data(self, groups: list[Group], flows: Flows, names: dict[str, str]) -> None:
         self.prepareGeometryChange()
@@ -67,6 +70,7 @@ class OverviewItem(QGraphicsItem):
         else:
             self._rect = QRectF()
         self._build_bands()
+        self._version += 1
         self.update()
 
     def group_at(self, point: QPointF) -> int | None:
@@ -137,8 +141,36 @@ class OverviewItem(QGraphicsItem):
         return self._rect
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        """The overview as a picture of the view, drawn again only when the view or the
+        data change (an edit elsewhere, or a node repainting, need not draw the boxes,
+        bands and labels again: thousands of calls into Qt)."""
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        exposed = option.exposedRect
+        if widget is None:  # printed or rendered elsewhere: drawn as asked
+            self._draw(painter, lod, option.exposedRect)
+            return
+        t = painter.worldTransform()
+        size = widget.size()
+        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height(),
+               self._version)
+        if key != self._cache_key or self._cache is None:
+            ratio = widget.devicePixelRatioF()
+            picture = QPixmap(max(1, round(size.width() * ratio)),
+                              max(1, round(size.height() * ratio)))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(picture)
+            inner.setRenderHints(painter.renderHints())
+            inner.setTransform(t)
+            view = self.view
+            self._draw(inner, lod, view.mapToScene(view.viewport().rect()).boundingRect())
+            inner.end()
+            self._cache, self._cache_key = picture, key
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmap(0, 0, self._cache)
+        painter.restore()
+
+    def _draw(self, painter: QPainter, lod: float, exposed: QRectF) -> None:
         border = QPen(palette.MUTED_INK, 1.2)
         border.setCosmetic(True)
         font = QFont(self.view.fonts["park"])
