@@ -2630,34 +2630,42 @@ def _best_greedy(heuristic: _Heuristic, lp_x: Floats | None, deadline: float,
 def _cap_cuts(prog: _Program, x: Floats, tol: float = 1e-6) -> Sparse | None:
     """Cuts of the subsidy cap (no level gate) that the solution ``x`` breaks, as rows
     ``G − Σ m_k·x_k >= 0`` (None: none broken). What a capped firm is paid over the
-    horizon, ``min(cap, Σ claim_k·x_k)``, is a submodular function of its chosen items, and
-    for each order of the items, ``m_k`` = what item k adds to the payment after those
-    before it (``min(claim_k, cap − claims before)``, at least 0) gives ``G >= Σ m_k·x_k``
-    for every yes/no plan (the payment of a set is the sum of its items' additions in any
-    order, and each addition is at least its ``m_k``: the claims before it are at most
-    those in the order). The order by ``x`` (largest first) is the one whose cut is most
-    broken (the convex closure of the payment, Lovász's extension)."""
+    horizon, ``min(cap, Σ claim_k·x_k)``, is a submodular function of its chosen items.
+    Take its projects in some order; an item k of project p then adds to the payment of any
+    plan at least ``m_k = min(claim_k, cap − B_p)``, at least 0, where ``B_p`` sums the
+    largest claim of each project before p (a plan has one start per project, so what
+    its other items claim before k is at most ``B_p``, and the payment is the sum of each
+    item's addition in that order): ``G >= Σ m_k·x_k`` for every yes/no plan. The order by
+    the solution's total of each project (largest first) gives the most broken cut
+    (Lovász's extension: the convex closure of the payment over the projects)."""
     from scipy.sparse import coo_array
 
     k = prog.cap_items
     if not len(k):
         return None
     firm, claim, val = prog.cap_firm, prog.cap_claim, x[k]
-    order = np.lexsort((-claim, -val, firm))
-    f, c = firm[order], claim[order]
+    n_p = int(prog.item_p.max()) + 1
+    groups, of = np.unique(firm * n_p + prog.item_p[k], return_inverse=True)
+    taken = np.bincount(of, weights=val, minlength=len(groups))
+    largest = np.zeros(len(groups))
+    np.maximum.at(largest, of, claim)
+    g_firm = groups // n_p
+    order = np.lexsort((-largest, -taken, g_firm))
+    f, c = g_firm[order], largest[order]
     start = np.r_[True, f[1:] != f[:-1]]
     run = np.cumsum(c)
-    before = run - c - np.maximum.accumulate(np.where(start, run - c, 0.0))
-    marginal = np.clip(np.minimum(c, prog.cap - before), 0.0, None)
-    lifted = np.bincount(f, weights=marginal * val[order], minlength=len(prog.cap_g))
+    before = np.empty(len(groups))
+    before[order] = run - c - np.maximum.accumulate(np.where(start, run - c, 0.0))
+    marginal = np.clip(np.minimum(claim, prog.cap - before[of]), 0.0, None)
+    lifted = np.bincount(firm, weights=marginal * val, minlength=len(prog.cap_g))
     broken = np.flatnonzero(lifted - x[prog.cap_g] > tol * max(1.0, prog.cap))
     if not len(broken):
         return None
     row_of = np.full(len(prog.cap_g), -1, np.int64)
     row_of[broken] = np.arange(len(broken))
-    mine = (row_of[f] >= 0) & (marginal > 0)
-    rows = np.r_[np.arange(len(broken)), row_of[f[mine]]]
-    cols = np.r_[prog.cap_g[broken], k[order][mine]]
+    mine = (row_of[firm] >= 0) & (marginal > 0)
+    rows = np.r_[np.arange(len(broken)), row_of[firm[mine]]]
+    cols = np.r_[prog.cap_g[broken], k[mine]]
     vals = np.r_[np.ones(len(broken)), -marginal[mine]]
     return coo_array((vals, (rows, cols)), shape=(len(broken), len(x))).tocsr()
 

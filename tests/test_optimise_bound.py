@@ -160,7 +160,7 @@ def _program(model: ChainModel, share: float = 0.25) -> optimiser._Program:
 
 def test_the_cap_cuts_keep_every_yes_no_plan_of_a_capped_firm():
     """Each cut made on a fractional solution holds for every set of the firm's claiming
-    items, paid min(cap, claims) as the engine pays them."""
+    items with one start per project, paid min(cap, claims) as the engine pays them."""
     prog = _program(generate(60, seed=5))
     assert prog.cap > 0 and len(prog.cap_items)
     rng = np.random.default_rng(1)
@@ -171,14 +171,17 @@ def test_the_cap_cuts_keep_every_yes_no_plan_of_a_capped_firm():
         for _ in range(20):  # fractional solutions with G at 0: every cut they make
             x = np.zeros(len(prog.c))
             x[everything] = rng.random(len(everything))
-            # the sets: of 8 of its items drawn at random (2^8 plans)
-            pick = rng.choice(len(everything), size=min(8, len(everything)), replace=False)
+            # the sets: of 10 of its items drawn at random (up to 2^10 plans)
+            pick = rng.choice(len(everything), size=min(10, len(everything)), replace=False)
             mine, claims = everything[pick], claims_of[pick]
             cuts = optimiser._cap_cuts(prog, x)
             assert cuts is not None
             row = cuts[[np.flatnonzero(cuts[:, [prog.cap_g[firm]]].toarray().ravel())[0]]]
             for bits in range(1 << len(mine)):
                 take = np.array([(bits >> j) & 1 for j in range(len(mine))], float)
+                projects = prog.item_p[mine][take > 0]
+                if len(set(projects.tolist())) < len(projects):
+                    continue  # two starts of one project: no plan
                 v = np.zeros(len(prog.c))
                 v[mine] = take
                 v[prog.cap_g[firm]] = min(prog.cap, float(claims @ take))
