@@ -12,7 +12,6 @@ import io
 import math
 import operator
 import os
-import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -131,133 +130,29 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
     sheets of the format are read, one at a time, and only once ``xlsx_guard``
     has measured them; other sheets are listed as ignored and never loaded.
 
-    calamine reads a sheet in a worker thread as soon as the guard has passed it, while
-    the guard measures the next one and the rows of the one before are built: each sheet
-    still reaches the reader only after the guard, and with the budgets counting it and
-    every sheet before it. (python-calamine holds the GIL while it reads, measured: the
-    guard's time adds to the reader's on one core, and overlaps it only on a free one.)
+    The guard measures the whole file first, then calamine reads the sheets here, one at
+    a time as their rows are built. (calamine read in a worker thread while the guard
+    measured the next sheet, until measured: python-calamine takes the GIL back again and
+    again as it reads, and a thread running Python beside it slowed its read to less than
+    half; the import of the 100,000-firm workbook was 1.2-1.7 s slower so, at load 3.)
     """
     path = Path(path)
     aliases = _sheet_aliases()
-    sheets = _Sheets(path, aliases)
+    checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ)
+    from python_calamine import CalamineWorkbook  # heavy native module: load on use
+
     try:
-        checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ,
-                             sheets.passed)
-        names = sheets.names()
+        book = CalamineWorkbook.from_path(str(path))
+        names = list(book.sheet_names)
+    except BaseException as exc:  # calamine raises several unrelated types, and panics
+        raise _damaged(exc) from None
+    try:
         with paused_gc():
-            return _read_book(sheets.rows, names, aliases, checked.sheets)
+            return _read_book(
+                lambda name: book.get_sheet_by_name(name).to_python(skip_empty_area=False),
+                names, aliases, checked.sheets)
     finally:
-        sheets.close()
-
-
-class _Sheets:
-    """calamine's reads of the sheets of the format, in a worker thread, each one only after
-    the guard has passed it (``passed``) and at most one ahead of the rows being built."""
-
-    AHEAD = 16  # sheets read and not yet taken (each is its cells): while the guard runs, all
-
-    def __init__(self, path: Path, aliases: dict[str, str]):
-        self.path, self.aliases = path, aliases
-        self.ready = threading.Condition()
-        self.opened: frozenset[str] | None = None  # the sheets the guard will pass
-        self.checked: set[str] = set()  # normalised names of the sheets passed
-        self.read: dict[str, Any] = {}  # sheet -> its rows, or what calamine raised
-        self.book: Any = None
-        self.listed: list[str] | None = None  # the workbook's sheet names, once opened
-        self.plan: list[str] = []  # the sheets the worker reads, in the order asked for
-        self.failed: BaseException | None = None  # why the workbook could not be opened
-        self.done = self.stopped = False
-        self.worker = threading.Thread(target=self._work, name="calamine", daemon=True)
-        self.worker.start()
-
-    def passed(self, name: str | None, sheets: frozenset[str]) -> None:
-        with self.ready:
-            if name is None:
-                self.opened = sheets
-            else:
-                self.checked.add(name)
-            self.ready.notify_all()
-
-    def _until(self, test: Callable[[], bool]) -> bool:
-        with self.ready:
-            while not (self.stopped or test()):
-                self.ready.wait()
-            return not self.stopped
-
-    def _work(self) -> None:
-        try:
-            self._read_all()
-        finally:
-            with self.ready:
-                self.done = True
-                self.ready.notify_all()
-
-    def _read_all(self) -> None:
-        if not self._until(lambda: self.opened is not None):
-            return
-        from python_calamine import CalamineWorkbook  # heavy native module: load on use
-
-        try:
-            book = CalamineWorkbook.from_path(str(self.path))
-            listed = list(book.sheet_names)
-        except BaseException as exc:  # calamine raises several unrelated types, and panics
-            with self.ready:
-                self.failed = exc
-                self.ready.notify_all()
-            return
-        # the sheets ``_read_book`` will ask for, in its order: the first of each table
-        first: dict[str, str] = {}
-        for name in listed:
-            first.setdefault(self.aliases.get(normalise(name), ""), name)
-        order = ["settings", *(t.attr for t in TABLES), "assessments"]
-        plan = [first[a] for a in order if a in first
-                and normalise(first[a]) in (self.opened or ())]
-        with self.ready:
-            self.book, self.listed, self.plan = book, listed, plan
-            self.ready.notify_all()
-        for name in plan:
-            key = normalise(name)
-            if not self._until(lambda key=key: key in self.checked  # type: ignore[misc]
-                               and len(self.read) < self.AHEAD):
-                return
-            rows: Any
-            try:
-                rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            except BaseException as exc:
-                rows = exc
-            with self.ready:
-                self.read[name] = rows
-                self.ready.notify_all()
-
-    def names(self) -> list[str]:
-        """The workbook's sheet names (once the guard has passed the whole file)."""
-        self._until(lambda: self.listed is not None or self.failed is not None or self.done)
-        if self.listed is None:
-            raise _damaged(self.failed or ValueError("the workbook could not be opened"))
-        return self.listed
-
-    def rows(self, name: str) -> list[list[Any]]:
-        """A sheet's cells, taken from the worker (or read here if it did not plan to)."""
-        self._until(lambda: name in self.read or self.done or name not in self.plan)
-        if name not in self.read:  # (not planned: only once the worker is done with the book)
-            self._until(lambda: self.done)
-        with self.ready:
-            rows = self.read.pop(name, None)
-            self.ready.notify_all()
-        if rows is None:
-            rows = self.book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if isinstance(rows, BaseException):
-            raise rows
-        result: list[list[Any]] = rows
-        return result
-
-    def close(self) -> None:
-        with self.ready:
-            self.stopped = True
-            self.ready.notify_all()
-        self.worker.join()
-        if self.book is not None:
-            self.book.close()
+        book.close()
 
 
 def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
