@@ -1332,13 +1332,23 @@ class ChainView(QGraphicsView):
         points = every_point[(x >= visible.left() - reach) & (x <= visible.right() + LANE)
                              & (y >= visible.top() - ROW) & (y <= visible.bottom() + ROW)]
 
-        def blockers(among: np.ndarray, x: float, reach: float) -> tuple[np.ndarray, np.ndarray]:
+        def by_x(among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            order = np.argsort(among[:, 0], kind="stable")
+            return among[order, 0], among[order, 1]
+
+        def blockers(among: tuple[np.ndarray, np.ndarray], x: float,
+                     reach: float) -> tuple[np.ndarray, np.ndarray]:
             # the heights of the nodes and park labels up to ``reach`` to the left of a slot
             # at ``x`` whose names would run into it, and of the park labels its name would
-            # run into: taken once per slot column, then only heights are compared
-            dx, dl = among[:, 0] - x, labels[:, 0] - x
-            return (among[(dx < LANE / 2) & (dx > -reach), 1],
+            # run into: taken once per slot column (a slice of the nodes sorted by x), then
+            # only heights are compared
+            xs, ys = among
+            dl = labels[:, 0] - x
+            return (ys[np.searchsorted(xs, x - reach, "right"):
+                       np.searchsorted(xs, x + LANE / 2, "left")],
                     labels[(dl < LANE) & (dl > -max(reach, LANE / 2)), 1])
+
+        near_view = by_x(points)
 
         def free(ys: np.ndarray, near: float, nodes: np.ndarray, names: np.ndarray) -> np.ndarray:
             # for each slot height, no such node or label within ``near`` of it: counted in
@@ -1353,7 +1363,7 @@ class ChainView(QGraphicsView):
             # y0, then a row below and above, two rows..., while in view
             if not visible.top() <= y0 <= visible.bottom():
                 return None
-            nodes, names = blockers(points, x, reach)
+            nodes, names = blockers(near_view, x, reach)
             steps = np.arange(1, 200) * ROW
             ys = np.concatenate([[y0], np.column_stack([y0 + steps, y0 - steps]).ravel()])
             ys = ys[(ys >= visible.top()) & (ys <= visible.bottom())]
@@ -1383,7 +1393,7 @@ class ChainView(QGraphicsView):
         if best is not None:
             return best[1], best[2]
         x = anchor.x()  # nothing free in view: below the anchor, as near as free
-        nodes, names = blockers(every_point, x, LANE / 2)
+        nodes, names = blockers(by_x(every_point), x, LANE / 2)
         for first in itertools.count(1, 4096):
             ys = anchor.y() + np.arange(first, first + 4096) * ROW
             hits = np.flatnonzero(free(ys, ROW * 0.75, nodes, names))
