@@ -97,18 +97,11 @@ class Checked:
     text: int  # bytes the reader will copy
 
 
-def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True,
-               passed: Callable[[str | None, frozenset[str]], None] | None = None) -> Checked:
+def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> Checked:
     """Raise ImportFailed with a clear message if the file must not be read.
 
     ``wanted`` says which sheets (by name) the caller will read; only their parts
     are measured against the budgets, and only they may then be read.
-
-    ``passed``, if given, is told as soon as part of the file may be read, so that a
-    reader can work while the rest is checked: ``passed(None, sheets)`` once every part
-    but the wanted sheets' has been checked (the workbook may be opened; ``sheets`` are
-    the normalised names of the sheets to come), then ``passed(name, sheets)`` once the
-    sheet ``name`` has been, with the budgets counting it and every sheet before it.
     """
     try:
         with open(path, "rb") as handle:
@@ -131,7 +124,7 @@ def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True,
                     "不是 Excel 工作簿（.xlsx）：文件格式不符")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _Check(archive, wanted, passed).run()
+            return _Check(archive, wanted).run()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, zlib.error) as exc:
         raise _fail(f"the workbook is damaged ({exc})", f"工作簿已损坏（{exc}）") from None
@@ -143,10 +136,8 @@ def _key(name: str) -> str:
 
 
 class _Check:
-    def __init__(self, archive: zipfile.ZipFile, wanted: Callable[[str], bool],
-                 passed: Callable[[str | None, frozenset[str]], None] | None = None):
+    def __init__(self, archive: zipfile.ZipFile, wanted: Callable[[str], bool]):
         self.archive, self.wanted = archive, wanted
-        self.passed = passed or (lambda name, sheets: None)
         self.cells = 0
         self.text = 0
         self.sheet_cells: list[tuple[str, int]] = []  # (sheet, rows x columns), for messages
@@ -188,12 +179,11 @@ class _Check:
             if self.cells > MAX_CELLS:
                 raise self._too_many(self.cells)
         names = frozenset(normalise(n) for ns in sheets.values() for n in ns)
-        # every part, whatever its name, for XML tricks: first all but the sheets to be read
-        # (the reader may open the workbook then), then those, one at a time
+        # every part, whatever its name, for XML tricks: first all but the sheets to be read,
+        # then those, one at a time
         for info in infos:
             if info is not strings and info.filename not in sheets:
                 self._scan(info, None)
-        self.passed(None, names)
         for info in infos:
             titles = sheets.get(info.filename, [])
             if info is strings or not titles:
@@ -211,8 +201,6 @@ class _Check:
                 sheet = _SheetScan(titles, self)
                 self._scan(info, sheet.feed)
                 sheet.finish()
-            for title in titles:
-                self.passed(normalise(title), names)
         return Checked(names, self.cells, self.text)
 
     # --- which parts hold the sheets the reader will read --------------------------------
