@@ -154,3 +154,21 @@ def test_the_window_fits_1366_by_768_with_room_for_the_tables(qtbot, window, lan
     view = window.tables.pages["enterprises"].view
     assert view.viewport().height() >= 6 * view.rowHeight(0)
     assert window.canvas.viewport().height() >= 250  # the chain stays usable
+
+
+def test_the_canvas_speaks_the_language_and_keeps_every_firm_where_it_was(window):
+    """A bilingual name shows its half in the chosen language; every firm stays put."""
+    firm = window.document.model.enterprises[1]
+    window.document.set_values([(firm, "name", "Tier-1 Supplier 一级供应商")], "name")
+    canvas, ids = window.canvas, [e.id for e in window.document.model.enterprises]
+
+    def places() -> list[tuple[float, float]]:
+        return [(canvas.node_item(i).pos().x(), canvas.node_item(i).pos().y()) for i in ids]
+
+    where = places()
+    assert canvas.node_item(firm.id).name == "Tier-1 Supplier"
+    _choose_language(window, "zh_CN")
+    assert canvas.node_item(firm.id).name == "一级供应商"
+    assert places() == where
+    _choose_language(window, "en")
+    assert canvas.node_item(firm.id).name == "Tier-1 Supplier"

@@ -75,7 +75,7 @@ class FilterBar(QWidget):
         document.model_reset.connect(self.on_model_reset)
         self._held: dict[str, set[str]] | None = None  # the values the firms hold (None: again)
         self._places_seen: object = None
-        self._distinct_places: set[object] = set()
+        self._distinct_places: set[tuple[str, int | None]] = set()
         self._options: dict[str, list[str]] = {}
         self._options_language = ""
         self.retranslate()
@@ -102,8 +102,9 @@ class FilterBar(QWidget):
         # Python took half a second on every edit); the combos refilled only when they change
         enterprises = self.document.model.enterprises
         places = self.document.analysis.places
-        if self._places_seen is not places:
-            self._places_seen, self._distinct_places = places, set(places.values())
+        if self._places_seen is not places:  # (position, tier) pairs: tuples hash in C
+            self._places_seen = places
+            self._distinct_places = set(map(attrgetter("position", "tier"), places.values()))
         if self._held is None:
             self._held = {key: set(map(attrgetter(key), enterprises))
                           for key in ("park", "size", "ownership")}
@@ -112,8 +113,8 @@ class FilterBar(QWidget):
             "park": sorted(held["park"] - {""}),
             "size": [s for s in SIZES if s in held["size"]],
             "position": [p for p in ("upstream", "core", "downstream", "detached")
-                         if any(pl.position == p for pl in self._distinct_places)],
-            "tier": sorted({str(pl.tier) for pl in self._distinct_places if pl.tier is not None},
+                         if any(position == p for position, _ in self._distinct_places)],
+            "tier": sorted({str(tier) for _, tier in self._distinct_places if tier is not None},
                            key=int),
             "ownership": [o for o in OWNERSHIPS if o in held["ownership"]],
         }

@@ -388,7 +388,7 @@ class MainWindow(QMainWindow):
         self._build_panels()
         self.views.setCurrentIndex(current)
         self.dock_set.rebuild()  # emits built: _connect_docks
-        self.canvas.rebuild()
+        self.canvas.retranslate()
         self.retranslate()
 
     def retranslate(self) -> None:
