@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -26,7 +27,7 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from planner.layout import COLUMN, ROW
 from ui import palette
@@ -323,6 +324,39 @@ def cubic(path: QPainterPath, g: list[float]) -> None:
     path.cubicTo(g[2], g[3], g[4], g[5], g[6], g[7])
 
 
+def view_key(painter: QPainter, widget: QWidget) -> tuple[float | int, ...]:
+    """What a picture of the view painted through ``painter`` depends on besides its
+    contents: the painter's transform and the widget's size."""
+    t, size = painter.worldTransform(), widget.size()
+    return t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height()
+
+
+def view_picture(painter: QPainter, widget: QWidget, draw: Callable[[QPainter], bool | None]
+                 ) -> tuple[QPixmap, bool]:
+    """A picture of ``widget`` holding what ``draw`` paints in ``painter``'s transform (for
+    items that keep what they drew between paints), and whether it drew everything (only
+    False from ``draw`` says it did not)."""
+    ratio = widget.devicePixelRatioF()
+    size = widget.size()
+    picture = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
+    picture.setDevicePixelRatio(ratio)
+    picture.fill(Qt.GlobalColor.transparent)
+    inner = QPainter(picture)
+    inner.setRenderHints(painter.renderHints())
+    inner.setTransform(painter.worldTransform())
+    complete = draw(inner) is not False
+    inner.end()
+    return picture, complete
+
+
+def show_picture(painter: QPainter, picture: QPixmap) -> None:
+    """Paint a picture made by ``view_picture`` where it was taken."""
+    painter.save()
+    painter.resetTransform()
+    painter.drawPixmap(0, 0, picture)
+    painter.restore()
+
+
 class LinkItem(QGraphicsItem):
     """One link (small chains): a curve from supplier to buyer with an arrowhead."""
 
@@ -513,27 +547,14 @@ class LinkBatchItem(QGraphicsItem):
         if widget is None:  # printed or rendered elsewhere: drawn as asked
             self._draw(painter, lod, option.exposedRect, option.exposedRect, None)
             return
-        t = painter.worldTransform()
-        size = widget.size()
-        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height(),
-               self._version, view.link_style_version(), frozenset(view.selected_links))
+        key = (*view_key(painter, widget), self._version, view.link_style_version(),
+               frozenset(view.selected_links))
         if key != self._cache_key or self._cache is None:
-            ratio = widget.devicePixelRatioF()
-            picture = QPixmap(max(1, round(size.width() * ratio)),
-                              max(1, round(size.height() * ratio)))
-            picture.setDevicePixelRatio(ratio)
-            picture.fill(Qt.GlobalColor.transparent)
-            inner = QPainter(picture)
-            inner.setRenderHints(painter.renderHints())
-            inner.setTransform(t)
             visible = view.mapToScene(view.viewport().rect()).boundingRect()
-            complete = self._draw(inner, lod, visible, visible, widget)
-            inner.end()
-            self._cache, self._cache_key = picture, key if complete else None
-        painter.save()
-        painter.resetTransform()
-        painter.drawPixmap(0, 0, self._cache)
-        painter.restore()
+            self._cache, complete = view_picture(
+                painter, widget, lambda inner: self._draw(inner, lod, visible, visible, widget))
+            self._cache_key = key if complete else None
+        show_picture(painter, self._cache)
 
     def _draw(self, painter: QPainter, lod: float, exposed: QRectF, visible: QRectF,
               widget: Any) -> bool:

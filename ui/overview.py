@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem
 
 from planner.overview import Flows, Group
 from ui import palette
-from ui.canvas_items import shown_name
+from ui.canvas_items import show_picture, shown_name, view_key, view_picture
 from ui.i18n import tr
 
 if TYPE_CHECKING:
@@ -148,27 +148,14 @@ class OverviewItem(QGraphicsItem):
         if widget is None:  # printed or rendered elsewhere: drawn as asked
             self._draw(painter, lod, option.exposedRect)
             return
-        t = painter.worldTransform()
-        size = widget.size()
-        key = (t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height(),
-               self._version)
+        key = (*view_key(painter, widget), self._version)
         if key != self._cache_key or self._cache is None:
-            ratio = widget.devicePixelRatioF()
-            picture = QPixmap(max(1, round(size.width() * ratio)),
-                              max(1, round(size.height() * ratio)))
-            picture.setDevicePixelRatio(ratio)
-            picture.fill(Qt.GlobalColor.transparent)
-            inner = QPainter(picture)
-            inner.setRenderHints(painter.renderHints())
-            inner.setTransform(t)
             view = self.view
-            self._draw(inner, lod, view.mapToScene(view.viewport().rect()).boundingRect())
-            inner.end()
-            self._cache, self._cache_key = picture, key
-        painter.save()
-        painter.resetTransform()
-        painter.drawPixmap(0, 0, self._cache)
-        painter.restore()
+            visible = view.mapToScene(view.viewport().rect()).boundingRect()
+            self._cache, _ = view_picture(painter, widget,
+                                          lambda inner: self._draw(inner, lod, visible))
+            self._cache_key = key
+        show_picture(painter, self._cache)
 
     def _draw(self, painter: QPainter, lod: float, exposed: QRectF) -> None:
         border = QPen(palette.MUTED_INK, 1.2)
