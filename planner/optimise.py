@@ -1854,12 +1854,12 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         solved = _Solve(None, math.inf, None, "time limit")
         relaxation = _Relaxation(prog, ~prog.cut_rows)
         keep = min(_reserve(n), time_limit / 4)  # for the plan from the LP
-        rounds, added, last = 0, 0, math.inf
+        rounds, added, last = 0, 0, -math.inf
         retried = False
         while not cancelled():
             # a round's bound counts more than the plan's polish: the rounds leave the plan
             # twice the reserve (rounding and filling take ~15 s at 10,000 firms)
-            left = deadline - time.perf_counter() - keep * (1 + (rounds > 0))
+            left = deadline - time.perf_counter() - keep
             if left < 1.0 and (rounds > 0 or solved.x is not None):
                 break
             lp = relaxation.solve(left)
@@ -1875,7 +1875,7 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                 retried = True  # HiGHS gave up short of the time limit: once more, warm
                 continue
             solved = lp
-            gain = last - lp.objective
+            gain = lp.objective - last  # cuts raise the minimum (lower the NPV bound)
             last = lp.objective
             rounds += 1
             if gain <= 1e-4 * abs(lp.objective):
