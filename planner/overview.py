@@ -142,8 +142,8 @@ def flows(member: NDArray[np.int64], supplier: NDArray[np.int64], buyer: NDArray
     if size * size <= max(4 * len(pair), 1 << 16):  # a bin per pair of groups: no sort
         every = np.bincount(pair, minlength=size * size)
         keys = np.flatnonzero(every)
-        total = np.bincount(pair, weights=v, minlength=size * size)[keys]
-        on = np.bincount(pair, weights=v * c, minlength=size * size)[keys]
+        total = np.bincount(pair, weights=v, minlength=size * size)[keys].astype(np.float64)
+        on = np.bincount(pair, weights=v * c, minlength=size * size)[keys].astype(np.float64)
         count = every[keys].astype(np.int64)
     else:
         keys, inverse = np.unique(pair, return_inverse=True)
