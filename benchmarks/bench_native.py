@@ -31,7 +31,8 @@ from timing import timed
 from models.chain import TABLES, ChainModel
 from models.files import load_model
 from models.jsonio import load_json, save_json
-from models.native import _maker, load_native, save_native
+from models.native import load_native, save_native
+from models.records import row_maker
 from models.schema import Kind
 from models.workbook import save_workbook
 from planner.generate import generate
@@ -74,7 +75,7 @@ def sqlite_load(path: Path) -> ChainModel:
                     column[:] = map(json.loads, column)
                 elif spec.kind is Kind.RAISES:
                     column[:] = (tuple(map(tuple, json.loads(v))) for v in column)
-            make = _maker(table, names)
+            make = row_maker(table, names)
             model.rows(table).extend(map(make, *columns) if columns else ())
         db.close()
     finally:

@@ -39,7 +39,7 @@ from models.records import (
     read_extra,
     record_of,
     reserved_names,
-    row_maker,
+    rows_of_columns,
 )
 from models.schema import FieldSpec, Kind
 
@@ -272,14 +272,9 @@ def _read_table(archive: zipfile.ZipFile, table: TableSpec, entry: dict[str, Any
     extra_of = _extras(extras or {}, table, count, columns, problems)
     place = (table.attr, table.zh[0])
     if exact:
-        make = _maker(table, list(columns))
-        built = list(map(make, *columns.values())) if columns else [
-            make() for _ in range(count)]
+        built = rows_of_columns(table, columns, count, marked=(), taken=taken)  # no BLANK
         for index, extra in extra_of.items():
             built[index].extra = extra
-        tupled = {spec.name for spec in table.fields if spec.kind is Kind.CHOICES}
-        taken.update(((table.attr, name), values) for name, values in columns.items()
-                     if name not in tupled)  # (a list field's rows hold tuples)
         # what we write for text, an enum or yes/no passes validation's test (not so numbers:
         # their ranges are validation's to check)
         clean.update((table.attr, spec.name) for spec in table.fields if spec.name in fitting
@@ -392,6 +387,3 @@ def _extras(raw: dict[str, Any], table: TableSpec, count: int, columns: dict[str
         key = " → ".join(str(columns[k][index]) if k in columns else "" for k in table.key)
         found[index] = read_extra(extra, reserved, place, index + 1, key, problems)
     return found
-
-
-_maker = row_maker  # (the benchmark builds SQLite's rows with it)
