@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     from ui.document import Document
 
 BACKGROUND_FROM = 2000  # enterprises from which the analysis runs off the GUI thread
+# how long a background analysis waits after the latest change before it starts: the GUI
+# thread first finishes the edit and repaints tables and canvas (at 100,000 firms a few
+# tenths of a second) without sharing the interpreter with the analysis, and a burst of
+# edits (typing, repeated deletes) becomes one analysis
+BACKGROUND_DELAY_MS = 300
 
 
 @dataclass
@@ -271,6 +276,11 @@ class AnalysisService(QObject):
     def busy(self) -> bool:
         return self._runner.busy or self._timer.isActive()
 
+    @property
+    def running(self) -> bool:
+        """An analysis is being worked out in the background right now."""
+        return self._runner.busy
+
     # --- what the document tells us ----------------------------------------------------------
     def reset(self, model: ChainModel, snapshot: ChainModel | None = None) -> None:
         """A whole new model: copy it (once; the edits then keep the copy up to date), or
@@ -291,8 +301,10 @@ class AnalysisService(QObject):
         self.request()
 
     def request(self) -> None:
-        """Analyse the current revision (and scenario) soon."""
-        self._timer.start()
+        """Analyse the current revision (and scenario) soon: a small model once this pass of
+        the event loop is over, a big one ``BACKGROUND_DELAY_MS`` after the latest request."""
+        background = len(self.document.model.enterprises) >= BACKGROUND_FROM
+        self._timer.start(BACKGROUND_DELAY_MS if background else 0)
 
     def adopt(self, analysis: Analysis) -> None:
         """An analysis worked out with the model (while loading it) is this revision's."""
