@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QWidget,
 )
@@ -331,6 +333,47 @@ def test_save_as_plan_file_by_choosing_its_type(qtbot, window, chain, in_folder)
     trigger(window, "save_as")
     assert load_model(in_folder / "plan.json").model == chain
     assert window.document.path == in_folder / "plan.json"
+
+
+def test_a_big_chain_is_written_off_the_gui_thread_behind_a_progress_dialog(
+        qtbot, window, chain, in_folder, monkeypatch):
+    """Saving 100,000 firms as a workbook takes minutes: the window keeps drawing (a
+    progress dialog, no edits meanwhile), and a file that cannot be written keeps the
+    chain unsaved."""
+    from ui import file_controller
+
+    monkeypatch.setattr(file_controller, "WRITE_IN_BACKGROUND_FROM", 0)  # every chain is big
+    on_main_thread, labels, shown = [], [], threading.Event()
+    write = file_controller.save_model
+
+    def watched_write(*args):
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        assert shown.wait(10), "no progress dialog while writing"
+        write(*args)
+
+    def watch(progress):
+        labels.append(progress.labelText())
+        shown.set()
+
+    monkeypatch.setattr(file_controller, "save_model", watched_write)
+    window.document.reset(chain, None)
+    window.document.set_values([(chain.enterprises[1], "name", "Renamed 改名")], "edit")
+    when_modal(qtbot, lambda d: type_name(qtbot, d, "big"), QFileDialog)
+    when_modal(qtbot, watch, QProgressDialog)
+    trigger(window, "save_as")
+    saved = in_folder / "big.chainplan"
+    assert on_main_thread == [False] and labels == ["Saving big.chainplan…"]
+    assert load_model(saved).model == chain
+    assert window.document.path == saved and not window.isWindowModified()
+    assert QApplication.activeModalWidget() is None  # the progress dialog has gone
+
+    window.document.set_values([(chain.enterprises[1], "name", "Again")], "edit")
+    said = []
+    when_modal(qtbot, lambda box: (said.append(box.text()), box.close()), QMessageBox)
+    assert not window.files.save_to(in_folder / "no such folder" / "copy.xlsx")
+    qtbot.waitUntil(lambda: bool(said))
+    assert said == ["Cannot save copy.xlsx"]
+    assert window.document.path == saved and window.isWindowModified()
 
 
 def test_a_wrong_extension_is_explained_and_the_dialog_opens_again(qtbot, window, chain,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -27,7 +27,7 @@ from models.chain import ChainModel
 from models.files import load_model, save_model
 from models.jsonio import load_json
 from models.problems import ImportFailed
-from ui.analysis import copy_model
+from ui.analysis import BACKGROUND_FROM, copy_model
 from ui.dialogs import ProblemsDialog
 from ui.document import Analysis, Document, analyse, default_scenario
 from ui.errors import show_error, show_file_error
@@ -37,6 +37,7 @@ from ui.worker import BackgroundRunner
 
 MAX_RECENT = 8
 BACKGROUND_LOAD_BYTES = 1_000_000
+WRITE_IN_BACKGROUND_FROM = BACKGROUND_FROM  # enterprises
 OPENABLE = (".chainplan", ".xlsx", ".json")
 
 
@@ -250,22 +251,21 @@ class FileController(QObject):
         return self.save_to(path) if path else False
 
     def save_to(self, path: Path) -> bool:
-        try:
-            # an opened workbook is saved in its own language, whatever the app's
-            save_model(self.document.model, path, self.workbook_lang or language())
-        except (OSError, ImportFailed) as exc:
-            show_file_error(self.window, tr("Cannot save {0}", path.name), path, exc)
+        model = self.document.model
+        # an opened workbook is saved in its own language, whatever the app's
+        lang = self.workbook_lang or language()
+        if not self.write(lambda: save_model(model, path, lang), path, chain=True, saving=True):
             return False
         self.document.mark_saved(path)
         self.remember(path)
-        self.written.emit(str(path))
         return True
 
     def export_excel(self) -> None:
         name = (self.document.path.stem if self.document.path else "chain") + ".xlsx"
         path = self.ask_save_path(tr("Export Excel…"), Path(self.folder(), name), [WORKBOOK])
         if path:
-            self.write(lambda: save_model(self.document.model, path, language()), path)
+            model = self.document.model
+            self.write(lambda: save_model(model, path, language()), path, chain=True)
 
     def export_template(self) -> None:
         """A workbook to fill in; the planner chooses whether its Projects hold the
@@ -292,7 +292,8 @@ class FileController(QObject):
         if path:
             from planner.graphml import save_graphml
 
-            self.write(lambda: save_graphml(self.document.model, path), path)
+            model = self.document.model
+            self.write(lambda: save_graphml(model, path), path, chain=True)
 
     def export_chart(self, chart: Any) -> None:
         from ui.charts import export_chart
@@ -322,14 +323,46 @@ class FileController(QObject):
         self.report_export.failed.connect(failed)
         self.report_export.start()
 
-    def write(self, run: Callable[[], Any], path: Path) -> bool:
-        try:
-            run()
-        except (OSError, ImportFailed) as exc:
-            show_file_error(self.window, tr("Cannot write {0}", path.name), path, exc)
+    def write(self, run: Callable[[], Any], path: Path, chain: bool = False,
+              saving: bool = False) -> bool:
+        """Write a file by ``run``; say why if it cannot be written (``saving``: the chain's
+        own file, not an export). ``chain``: ``run`` writes the chain and
+        touches no widget, so a big one is written off the GUI thread while a progress
+        dialog keeps the window drawn and the model untouched (a workbook of 100,000 firms
+        takes minutes to write; a frozen window looks crashed)."""
+        if chain and len(self.document.model.enterprises) >= WRITE_IN_BACKGROUND_FROM:
+            failure = self._write_in_background(run, path)
+        else:
+            failure = _attempt(run)
+        if failure is not None:
+            show_file_error(self.window, tr("Cannot save {0}" if saving else "Cannot write {0}",
+                                            path.name), path, failure)
             return False
         self.written.emit(str(path))
         return True
+
+    def _write_in_background(self, run: Callable[[], Any], path: Path) -> BaseException | None:
+        progress = QProgressDialog(tr("Saving {0}…", path.name), "", 0, 0, self.window)
+        progress.setWindowTitle(tr("Save"))
+        progress.setCancelButton(None)  # a half-written file is never kept: nothing to cancel
+        progress.setWindowModality(Qt.WindowModality.WindowModal)  # no edit while it writes
+        progress.setMinimumDuration(0)
+        progress.show()
+        outcome: list[Any] = []
+        waiting = QEventLoop()
+        runner = BackgroundRunner(self)
+        runner.finished.connect(lambda result, error: (outcome.append((result, error)),
+                                                       waiting.quit()))
+        runner.run(_attempt, run)
+        waiting.exec()
+        progress.close()
+        progress.deleteLater()
+        runner.deleteLater()
+        result, error = outcome[0]
+        if error is not None:  # a bug, not the file: report it as one
+            raise RuntimeError(f"writing {path.name} failed:\n{error}")
+        failure: BaseException | None = result
+        return failure
 
     # --- recovery -------------------------------------------------------------------------------
     def offer_recovery(self) -> bool:
@@ -419,6 +452,15 @@ def recover_into(document: Document, orphan: Orphan) -> str | None:
     except (OSError, ValueError, RecursionError, MemoryError) as exc:  # never stop the start
         return str(exc)
     document.reset(model, Path(orphan.original) if orphan.original else None, recovered=True)
+    return None
+
+
+def _attempt(run: Callable[[], Any], state: Any = None) -> BaseException | None:
+    """Write by ``run``: why the file could not be written (not a bug: those raise), or None."""
+    try:
+        run()
+    except (OSError, ImportFailed) as failure:
+        return failure
     return None
 
 

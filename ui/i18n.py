@@ -330,6 +330,7 @@ ZH = {
     "per newly connected link, and when the SMEs' own projects pay back":
         "情景政策的财政成本：合计、每家新达标中小企业、每条新互联链接，以及中小企业自身项目何时回收",
     "Cannot write {0}": "无法写入 {0}",
+    "Saving {0}…": "正在保存 {0}…",
     "Scenario: {0}": "情景：{0}",
     "Scenario comparison": "情景比较",
     "Enterprise": "企业",
