@@ -300,7 +300,10 @@ class NodeItem(QGraphicsItem):
                      line_h * len(lines) + 2)
         painter.setPen(_NO_PEN)
         painter.setBrush(LABEL_BACK)
-        painter.drawRoundedRect(box, 3, 3)
+        # square corners: a node's first paint goes into its cache picture, where an
+        # antialiased rounded box cost 0.4 ms (a square one 0.1 ms), a quarter of a
+        # search's jump to 90 new firms at 100,000
+        painter.drawRect(box)
         painter.setPen(palette.INK)
         painter.setFont(font)
         for k, line in enumerate(lines):
