@@ -106,24 +106,38 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
     Returns None when ``state`` was cancelled on the way.
     """
     started = time.perf_counter()
+
+    def going_on(fraction: float) -> bool:  # between stages: give way to the planner's clicks
+        if state is None:
+            return True
+        state.progress(fraction)
+        state.yield_to_gui()
+        return not state.cancelled
+
     if previous is not None and previous.revision == revision and previous.model is model:
         analysis = dataclasses.replace(previous, scenario=scenario, health=None)
     else:
         where = places(model)
+        if not going_on(0.1):
+            return None
         if problems is None:
             problems = validate(model, where)
         analysis = Analysis(revision, scenario, problems, where, model=model)
         if not analysis.errors and model.scenarios:
-            if state is not None:
-                state.progress(0.4)
-                if state.cancelled:
-                    return None
-            results = evaluate(model, arrays=ChainArrays.of(model, where), problems=problems)
+            if not going_on(0.3):
+                return None
+            arrays = ChainArrays.of(model, where)
+            if state is None:
+                results = evaluate(model, arrays=arrays, problems=problems)
+            else:  # one scenario at a time, so that a pan in between waits for one only
+                results = []
+                for k, s in enumerate(model.scenarios):
+                    if not going_on(0.4 + 0.4 * k / len(model.scenarios)):
+                        return None
+                    results += evaluate(model, s.name, arrays=arrays, problems=problems)
             analysis.results = {r.scenario.name: r for r in results}
-    if state is not None:
-        state.progress(0.8)
-        if state.cancelled:
-            return None
+    if not going_on(0.8):
+        return None
     if not analysis.errors:
         known = scenario if scenario and model.scenario(scenario) else None
         analysis.health = assess(model, known, where=analysis.places)

@@ -58,6 +58,7 @@ from ui.canvas_tools import CanvasTools
 from ui.i18n import tr
 from ui.overview import OverviewItem
 from ui.parks import park_name, park_projects, park_selection
+from ui.worker import note_interaction
 
 MIN_SCALE, MAX_SCALE = 0.01, 6.0
 ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
@@ -105,6 +106,8 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
+_INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.Wheel, QEvent.Type.KeyPress})
 HIGHLIGHT = "#E6007E"  # the temporary highlight's magenta (no role or level colour)
 
 
@@ -1695,6 +1698,7 @@ class ChainView(QGraphicsView):
     def _set_scale(self, scale: float) -> None:
         scale = min(MAX_SCALE, max(MIN_SCALE, scale))
         if scale != self.transform().m11():
+            note_interaction()  # a background analysis gives way while the planner zooms
             self.setTransform(QTransform.fromScale(scale, scale))
             if self._lazy:
                 self._sync_view()
@@ -1713,6 +1717,7 @@ class ChainView(QGraphicsView):
             self.fit()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
+        note_interaction()  # a background analysis gives way while the planner pans
         super().scrollContentsBy(dx, dy)
         if self._lazy:
             self._sync_timer.start()  # firms come into view
@@ -1725,7 +1730,10 @@ class ChainView(QGraphicsView):
         self.viewport().update(QRect(0, height - 28 - abs(dy), width, 28 + abs(dy)))
 
     def viewportEvent(self, event: Any) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
+        kind = event.type()
+        if kind in _INPUT or (kind == QEvent.Type.MouseMove and event.buttons()):
+            note_interaction()  # a click, drag or wheel turn: background analysis gives way
+        if kind == QEvent.Type.ToolTip:
             node = self.node_at(QPointF(event.pos()))
             if node is not None:
                 QToolTip.showText(event.globalPos(), self._tooltip(node.e_id), self.viewport())

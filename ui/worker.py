@@ -3,17 +3,32 @@
 The function gets its inputs and a ``TaskState`` (progress, cancel flag), never a
 widget. If a new run is asked for while one is going, the newest request waits
 and replaces any older waiting one: the GUI never sees stale results pile up.
+
+A long pure-Python run holds the GIL half the time the GUI thread wants it, so a
+pan or zoom during it takes two to three times as long. Views call
+``note_interaction`` when the planner moves them; a run calls
+``TaskState.yield_to_gui`` between its stages and waits there until the GUI has
+been left alone for ``QUIET_S``.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 import traceback
 import weakref
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+QUIET_S = 0.5  # how long the planner leaves the views alone before background work resumes
+_last_interaction = [float("-inf")]  # time.monotonic() of the latest pan, zoom, click...
+
+
+def note_interaction() -> None:
+    """The planner is working a view right now (GUI thread): background runs give way."""
+    _last_interaction[0] = time.monotonic()
 
 
 class TaskState:
@@ -32,6 +47,15 @@ class TaskState:
     @property
     def cancelled(self) -> bool:
         return self._cancelled.is_set()
+
+    def yield_to_gui(self) -> None:
+        """Wait (without the GIL) while the planner pans, zooms or clicks, until the views
+        have been left alone for ``QUIET_S`` or the run is cancelled."""
+        while not self._cancelled.is_set():
+            quiet = time.monotonic() - _last_interaction[0]
+            if quiet >= QUIET_S:
+                return
+            self._cancelled.wait(QUIET_S - quiet)
 
 
 class _Signals(QObject):
