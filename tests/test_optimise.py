@@ -409,8 +409,72 @@ def test_large_problems_get_an_lp_bound_and_a_checked_heuristic_plan(monkeypatch
     planned = apply(model, result)
     assert check_plan(planned, NEW, None, None, False, 1.0, baseline=BASE) == []
     assert result.status == optimiser.LP_HEURISTIC and not result.exact
-    assert result.bound_kind == optimiser.LP
-    # the LP relaxation's bound can't be beaten by any plan, the exact optimum included
+    # the LP relaxation's bound, or the Lagrangian one of its multipliers where tighter
+    assert result.bound_kind in (optimiser.LP, optimiser.LAGRANGE)
+    # either can't be beaten by any plan, the exact optimum included
     assert result.bound >= exact.objective - 1e-9 >= result.objective - 1e-9
     assert result.gap == pytest.approx((result.bound - result.objective) / abs(result.objective))
-    assert "LP relaxation" in result.summary("en") and "线性松弛" in result.summary("zh_CN")
+    words = {optimiser.LP: ("LP relaxation", "线性松弛"),
+             optimiser.LAGRANGE: ("Lagrangian bound", "拉格朗日界")}[result.bound_kind]
+    assert words[0] in result.summary("en") and words[1] in result.summary("zh_CN")
+
+
+def _lagrangian_bounds(model: ChainModel, core_budget: float | None,
+                       gov_budget: float | None, per_year: bool, core_share: float,
+                       sme_cost_cap: float, draws: int = 40) -> list[float]:
+    """NPV bounds of the Lagrangian (docs/method.md, “Optimiser”): from the LP relaxation's
+    own multipliers and from random ones of every sign and scale."""
+    import numpy as np
+
+    import planner.optimise as optimiser
+
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(BASE)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    limit = np.maximum(sme_cost_cap * arrays.revenue[:, None],
+                       sme_own_costs(base, len(arrays.ids)))
+    prog = optimiser._build(arrays, scenario, core_budget, gov_budget, per_year, core_share,
+                            (0.5, 0.0), limit, base)
+    lp = optimiser._Relaxation(prog, np.ones(prog.a.shape[0], bool))
+    solved = lp.solve(30.0)
+    assert solved.lagrange is not None and solved.bound is not None
+    # never looser than the LP's own bound of the same multipliers
+    assert solved.lagrange >= solved.bound - 1e-6 * max(1.0, abs(solved.bound))
+    bounds = [-solved.lagrange]
+    rng = np.random.default_rng(7)
+    for _ in range(draws):
+        y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=prog.a.shape[0])
+        y *= rng.random(prog.a.shape[0]) < rng.choice([0.1, 0.5, 1.0])  # some rows only
+        found = lp.lagrangian.bound(lp.a, lp.lo, lp.hi, lp.pay, y)
+        if found is not None:
+            bounds.append(-found)
+    return bounds
+
+
+@pytest.mark.parametrize("case", ["cap", "core", "per-year", "cost-cap"])
+def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
+    """Whatever the multipliers, the Lagrangian bound is at least the best NPV of every plan
+    (enumerated), with the subsidy cap kept exact, budgets and the SME cost cap binding."""
+    core_share, cap, per_year = 0.5, 1.0, False
+    if case == "cap":
+        model = _chain(cap=4.0, subsidy_micro=0.5, subsidy_small=0.5, subsidy_large=0.3)
+        model.assignments.append(Assignment(scenario=BASE, enterprise="S1", project="PLAT",
+                                            start_year=2027, core_share=0.2))
+        core, gov = None, _budget(model, "government", 1.0)
+    elif case == "core":
+        model = _chain(cap=6.0, subsidy_micro=0.4, subsidy_small=0.4)
+        core, gov = _budget(model, "core", 6.0), _budget(model, "government", 3.0)
+    elif case == "per-year":
+        model = _chain(cap=3.0, subsidy_small=0.3, subsidy_large=0.1, subsidy_micro=0.3)
+        core, gov = _budget(model, "core", 6.0, True), _budget(model, "government", 1.5, True)
+        per_year = True
+    else:
+        model = _chain(horizon=3, cap=5.0, subsidy_small=0.5, subsidy_micro=0.5)
+        model.enterprises.pop()  # S2
+        model.links.pop()
+        core, gov, core_share, cap = None, None, 0.0, 0.012
+    _, best = _brute(model, core, gov, per_year, core_share, cap)
+    bounds = _lagrangian_bounds(model, core, gov, per_year, core_share, cap)
+    assert len(bounds) > 10
+    assert min(bounds) >= best - 1e-7 * max(1.0, abs(best))
