@@ -499,8 +499,11 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
     # the level before any gain is a floor of the level (gains are not negative; if one
     # is, every assignment is looked at)
     floor = 0 if all(p.maturity_gain >= 0 for p in projects.values()) else -10**9
-    firm = {e.id: ((e.maturity if e.maturity < 4 else 4) + floor, e.size, e.park)
-            for e in enterprises.values()}
+    firms = list(enterprises.values())
+    levels = [(m if m < 4 else 4) + floor for m in map(operator.attrgetter("maturity"), firms)]
+    sizes, parks = (map(operator.attrgetter(f), firms) for f in ("size", "park"))
+    firm = dict(zip(map(operator.attrgetter("id"), firms), zip(levels, sizes, parks, strict=True),
+                    strict=True))
     need = {p.id: (p.min_maturity, p.requires, p.eligible_sizes) for p in projects.values()}
     # a pass over the columns, in C (maps over dicts, NumPy): the assignments that may warn
     coded = None  # the rows each assignment names: their positions in span, firm and need

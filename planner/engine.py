@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import attrgetter
 from typing import Any, cast
 
 import numpy as np
@@ -95,15 +97,15 @@ class ChainArrays:
         rank = {pid: r for r, pid in enumerate(sorted(project_ids))}
         return cls(
             model=model, ids=ids, index=index, core=index[core.id] if core else -1,
-            size_factor=np.fromiter((factors[e.size] for e in enterprises), float, n),
-            size_code=np.fromiter((_SIZE_CODES[e.size] for e in enterprises), np.int64, n),
-            revenue=np.fromiter((e.revenue for e in enterprises), float, n),
-            maturity=np.fromiter((e.maturity for e in enterprises), np.int64, n),
-            platform=np.fromiter((e.platform_connected for e in enterprises), bool, n),
-            link_u=np.fromiter((index[lk.supplier] for lk in links), np.int64, len(links)),
-            link_v=np.fromiter((index[lk.buyer] for lk in links), np.int64, len(links)),
-            link_value=np.fromiter((lk.annual_value for lk in links), float, len(links)),
-            link_flag=np.fromiter((lk.data_connected for lk in links), bool, len(links)),
+            size_factor=_column(enterprises, "size", float, factors.__getitem__),
+            size_code=_column(enterprises, "size", np.int64, _SIZE_CODES.__getitem__),
+            revenue=_column(enterprises, "revenue", float),
+            maturity=_column(enterprises, "maturity", np.int64),
+            platform=_column(enterprises, "platform_connected", bool),
+            link_u=_column(links, "supplier", np.int64, index.__getitem__),
+            link_v=_column(links, "buyer", np.int64, index.__getitem__),
+            link_value=_column(links, "annual_value", float),
+            link_flag=_column(links, "data_connected", bool),
             project_index={p.id: i for i, p in enumerate(projects)},
             p_capex=np.array([p.capex for p in projects], float),
             p_opex=np.array([p.opex for p in projects], float),
@@ -113,11 +115,9 @@ class ChainArrays:
             p_gain=np.array([p.maturity_gain for p in projects], np.int64),
             p_connects=np.array([p.connects_platform for p in projects], bool),
             groups=_groups(model, where if where is not None else places(model)),
-            ownership_code=np.fromiter((_OWNERSHIP_CODES.get(e.ownership, -1)
-                                        for e in enterprises), np.int64, n),
+            ownership_code=_column(enterprises, "ownership", np.int64, _OWNERSHIP_CODES.get, -1),
             park_ids=park_ids, park_index=park_index,
-            park_code=np.fromiter((park_index.get(e.park, -1) if e.park else -1
-                                   for e in enterprises), np.int64, n),
+            park_code=_column(enterprises, "park", np.int64, park_index.get, -1),  # "": -1
             project_ids=project_ids,
             p_rank=np.array([rank[pid] for pid in project_ids], np.int64),
             firm_core=np.full(n, index[core.id] if core else -1, np.int64),
@@ -125,21 +125,36 @@ class ChainArrays:
         )
 
 
+def _column(rows: list[Any], name: str, dtype: Any, lookup: Any = None,
+            missing: int | None = None) -> Any:
+    """Field ``name`` of every row as an array, each value through ``lookup`` if given (a
+    dict's ``__getitem__``, or its ``get`` with ``missing`` for a value it lacks). In C: a
+    generator over 300,000 rows took twice as long."""
+    values = map(attrgetter(name), rows)
+    if lookup is not None:
+        values = map(lookup, values) if missing is None else \
+            map(lookup, values, repeat(missing))
+    return np.fromiter(values, dtype, len(rows))
+
+
 def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[str], Ints]]:
     """Group labels of each dimension over the non-core firms (coverage is about SMEs)."""
+    enterprises = model.enterprises
+    at = list(map(where.__getitem__, map(attrgetter("id"), enterprises)))
+    positions = list(map(attrgetter("position"), at))
+    tiers = list(map(attrgetter("tier"), at))
     values = {
-        "position": [where[e.id].position for e in model.enterprises],
-        "tier": ["none" if where[e.id].tier is None else str(where[e.id].tier)
-                 for e in model.enterprises],
-        "position_tier": [f"{where[e.id].position} {where[e.id].tier}" if where[e.id].tier
-                          is not None else where[e.id].position for e in model.enterprises],
-        "size": [e.size for e in model.enterprises],
-        "ownership": [e.ownership for e in model.enterprises],
-        "park": [e.park for e in model.enterprises],
+        "position": positions,
+        "tier": ["none" if t is None else str(t) for t in tiers],
+        "position_tier": [p if t is None else f"{p} {t}"
+                          for p, t in zip(positions, tiers, strict=True)],
+        "size": list(map(attrgetter("size"), enterprises)),
+        "ownership": list(map(attrgetter("ownership"), enterprises)),
+        "park": list(map(attrgetter("park"), enterprises)),
     }
     order = {"position": ["upstream", "downstream", "detached"],
              "size": list(SIZES), "ownership": list(OWNERSHIPS)}
-    smes = [i for i, e in enumerate(model.enterprises) if e.role != "core"]
+    smes = [i for i, role in enumerate(map(attrgetter("role"), enterprises)) if role != "core"]
     groups = {}
     for dimension, column in values.items():
         present = {column[i] for i in smes}
@@ -153,7 +168,7 @@ def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[
             labels = sorted(present)
         code = {label: i for i, label in enumerate(labels)}
         # the core gets code 0 as a placeholder: it is masked out of every share
-        groups[dimension] = (labels, np.fromiter((code.get(v, 0) for v in column), np.int64,
+        groups[dimension] = (labels, np.fromiter(map(code.get, column, repeat(0)), np.int64,
                                                  len(column)))
     return groups
 
@@ -454,16 +469,16 @@ def assigned(arrays: ChainArrays, scenario: str, rows: list[int] | None = None) 
     the caller has found them)."""
     table = arrays.model.assignments
     if rows is None:
-        rows = [i for i, a in enumerate(table) if a.scenario == scenario]
-    picked = [table[i] for i in rows]
-    count = len(picked)
+        rows = list(compress(range(len(table)), map(scenario.__eq__,
+                                                    map(attrgetter("scenario"), table))))
+    picked = list(map(table.__getitem__, rows))
     return Assigned(
         rows=np.array(rows, np.int64),
-        who=np.fromiter((arrays.index[a.enterprise] for a in picked), np.int64, count),
-        project=np.fromiter((arrays.project_index[a.project] for a in picked), np.int64, count),
-        start=np.fromiter((a.start_year for a in picked), np.int64, count),
-        core_share=np.fromiter((a.core_share for a in picked), float, count),
-        government_share=np.zeros(count))
+        who=_column(picked, "enterprise", np.int64, arrays.index.__getitem__),
+        project=_column(picked, "project", np.int64, arrays.project_index.__getitem__),
+        start=_column(picked, "start_year", np.int64),
+        core_share=_column(picked, "core_share", float),
+        government_share=np.zeros(len(picked)))
 
 
 def park_assigned(arrays: ChainArrays, scenario: str) -> Assigned:
@@ -471,14 +486,13 @@ def park_assigned(arrays: ChainArrays, scenario: str) -> Assigned:
     table = arrays.model.park_assignments
     rows = [i for i, b in enumerate(table) if b.scenario == scenario]
     picked = [table[i] for i in rows]
-    count = len(picked)
     return Assigned(
         rows=np.array(rows, np.int64),
-        who=np.fromiter((arrays.park_index[b.park] for b in picked), np.int64, count),
-        project=np.fromiter((arrays.project_index[b.project] for b in picked), np.int64, count),
-        start=np.fromiter((b.start_year for b in picked), np.int64, count),
-        core_share=np.fromiter((b.core_share for b in picked), float, count),
-        government_share=np.fromiter((b.government_share for b in picked), float, count))
+        who=_column(picked, "park", np.int64, arrays.park_index.__getitem__),
+        project=_column(picked, "project", np.int64, arrays.project_index.__getitem__),
+        start=_column(picked, "start_year", np.int64),
+        core_share=_column(picked, "core_share", float),
+        government_share=_column(picked, "government_share", float))
 
 
 def _park_projects(arrays: ChainArrays, scenario: Scenario, years: Ints, picked: Assigned
