@@ -51,7 +51,8 @@ WIDTHS = (1.0, 1.8, 2.7, 3.8)  # link widths of the batch, by trade-value quarti
 MIN_W, MAX_W = 0.9, 4.2
 LINK_BUDGET = 1200  # most links a batch draws in one paint (the highest-value ones): at
 # 100,000 firms 2,500 hairline curves took 60-300 ms a frame, the target is 100 ms in all
-PATH_BUDGET = 800  # most curves a batch makes in one paint (the highest-value first)
+PATH_BUDGET = 1200  # most curves a batch makes in one paint (the highest-value first): a
+# search's jump needs ~1,200 new ones, made in 5 ms; drawn in two paints they took twice
 WIDE_BUDGET = 400  # up to this many links in view, a batch draws them in their full width
 ARROW = 5.0
 Z_LINK, Z_NODE, Z_DRAFT = 0.0, 2.0, 5.0

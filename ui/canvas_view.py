@@ -38,7 +38,7 @@ from models.chain import Enterprise, Link
 from models.schema import ROLES
 from models.validation import DETACHED, Place
 from models.validation import places as compute_places
-from planner.layout import LANE, ROW, Band, Column, layered
+from planner.layout import COLUMN, LANE, ROW, Band, Column, layered
 from planner.overview import connected_members, flows, groups
 from ui import palette
 from ui.canvas_decorations import HEADER_H, Decorations
@@ -70,6 +70,7 @@ FILTER_FIELDS = frozenset({"park", "size", "ownership"})  # what the filter bar 
 OVERVIEW_FROM = 5000
 OVERVIEW_SCALE = 0.3  # below this zoom a firm would be a few pixels: the overview instead
 NODE_CHUNK = 400  # node items made per turn of the event loop (a turn stays under 100 ms)
+NODE_FILL_MS = 15  # between chunks: the view is painted (and input handled) in between
 NODE_BUDGET = 8000  # node items kept at most; those farthest out of view go first
 
 
@@ -234,7 +235,7 @@ class ChainView(QGraphicsView):
         self._sync_timer.timeout.connect(self._sync_view)
         self._fill_timer = QTimer(self)  # the next chunk of node items for the view
         self._fill_timer.setSingleShot(True)
-        self._fill_timer.setInterval(0)
+        self._fill_timer.setInterval(NODE_FILL_MS)
         self._fill_timer.timeout.connect(self._fill_view)
 
         # through a slot of the view, so that Qt disconnects it when the view goes
@@ -574,12 +575,19 @@ class ChainView(QGraphicsView):
             distance = np.hypot(x[missing] - centre.x(), y[missing] - centre.y())
             missing = missing[np.argsort(distance, kind="stable")]
         self._wanted = missing.tolist()
-        self._fill_view()
+        # those in view now (a node's name reaches right of it); the margin a few turns
+        # of the event loop later, once the view is painted: a search's jump to a new
+        # place made 400 items where 100 show
+        seen = visible.adjusted(-COLUMN / 2, -ROW, ROW, ROW)
+        in_view = int(np.count_nonzero((x[missing] >= seen.left()) & (x[missing] <= seen.right())
+                                       & (y[missing] >= seen.top())
+                                       & (y[missing] <= seen.bottom()))) if len(missing) else 0
+        self._fill_view(min(in_view, NODE_CHUNK))
         if len(nodes) > NODE_BUDGET:
             self._evict(keep_rect=area)
 
-    def _fill_view(self) -> None:
-        chunk, self._wanted = self._wanted[:NODE_CHUNK], self._wanted[NODE_CHUNK:]
+    def _fill_view(self, count: int = NODE_CHUNK) -> None:
+        chunk, self._wanted = self._wanted[:count], self._wanted[count:]
         if chunk:
             self._materialise(chunk)
         if self._wanted:
