@@ -7,10 +7,13 @@ import dataclasses
 import re
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from models.chain import TABLE_BY_ATTR, Assignment, ChainModel, Enterprise, Link
 from ui import analysis as analysis_module
+from ui import worker as worker_module
 from ui.analysis import copy_model
 from ui.document import Document
 from ui.i18n import set_language
@@ -96,6 +99,29 @@ def test_a_large_model_is_analysed_in_the_background_and_the_newest_revision_win
     fresh = analysis_module.analyse(copy_model(chain), document.scenario, 0)
     assert fresh is not None
     assert document.analysis.result.npv == pytest.approx(fresh.result.npv)
+
+
+def test_a_background_analysis_waits_while_the_planner_zooms_and_then_publishes(
+        qtbot, window, monkeypatch):
+    """While the planner works the canvas, a big chain's analysis gives way (it would take
+    half the interpreter from the GUI thread); once the canvas is left alone it goes on."""
+    monkeypatch.setattr(analysis_module, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # "left alone" not before the end
+    document = window.document
+    s1 = document.model.enterprises[1]
+    viewport = window.canvas.viewport()
+    centre = QPointF(viewport.rect().center())
+    turn = QWheelEvent(centre, viewport.mapToGlobal(centre), QPoint(), QPoint(0, 120),
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                       Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, turn)  # the planner turns the wheel over the canvas
+    document.set_values([(s1, "revenue", 21_000.0)], "revenue")
+    qtbot.waitUntil(lambda: document.analyser.running, timeout=5000)
+    qtbot.wait(800)  # the planner is still at the canvas: the analysis waits
+    assert document.analysis.revision != document.revision
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision, timeout=20_000)
+    assert document.analysis.model.enterprises[1].revenue == 21_000.0
 
 
 # --- every view says when the model has errors -------------------------------------------------

@@ -55,7 +55,7 @@ class TaskState:
             quiet = time.monotonic() - _last_interaction[0]
             if quiet >= QUIET_S:
                 return
-            self._cancelled.wait(QUIET_S - quiet)
+            self._cancelled.wait(min(QUIET_S - quiet, 0.05))
 
 
 class _Signals(QObject):
