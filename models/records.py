@@ -10,6 +10,7 @@ import contextlib
 import dataclasses
 import functools
 import gc
+import itertools
 import math
 import operator
 import re
@@ -488,8 +489,7 @@ def export_problems(model: Any, workbook: bool, columns: Columns | None = None
 
             reserved = frozenset(header_aliases())
         names: dict[str, tuple[str, str] | None] = {}
-        extras = list(map(operator.attrgetter("extra"), rows))
-        for index in [i for i, extra in enumerate(extras) if extra]:
+        for index in itertools.compress(range(len(rows)), map(operator.attrgetter("extra"), rows)):
             row = rows[index]
             found += _extra_problems(row.extra, reserved, where, index, table.key_of(row),
                                      workbook, names=names)
@@ -519,7 +519,11 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool, clean: b
     found = [] if clean else [
         (i, ("expected " + spec.expected("en"), "应为" + spec.expected("zh_CN")))
         for i in _unreadable(spec, values)]
-    types = set(map(type, values))
+    if spec.kind not in _WRITTEN_AS_IS:
+        return found  # choices, yes/no, lists: a value read is a value written
+    # (a clean column of text holds text alone: no pass over 300,000 values to say so)
+    types: set[type] = {str} if clean and spec.kind in (Kind.TEXT, Kind.KEY) and values \
+        else set(map(type, values))
     if found:  # a value of another kind: nothing more to say about it
         bad = {i for i, _ in found}
         values = [None if i in bad else v for i, v in enumerate(values)]
@@ -534,21 +538,24 @@ def _field_problems(spec: FieldSpec, values: list[Any], workbook: bool, clean: b
             found += [(i, why) for i, v in enumerate(values)
                       if type(v) is str and (why := long_text_problem(v)) is not None]
     elif spec.kind in (Kind.NUM, Kind.OPT_NUM, Kind.INT, Kind.OPT_INT):
-        numbers = values if types == {float} else [v for v in values if type(v) is float]
-        try:
-            finite = clean or math.isfinite(math.fsum(numbers))
-        except OverflowError:
-            finite = False
-        if not finite:
-            found += [(i, why) for i, v in enumerate(values)
-                      if type(v) is float and (why := value_problem(v)) is not None]
-        whole = [v for v in values if type(v) is int] if int in types else []
-        if workbook and whole and max(map(abs, whole)) > EXACT_INTEGER:
+        if not clean:
+            numbers = values if types == {float} else [v for v in values if type(v) is float]
+            try:
+                finite = math.isfinite(math.fsum(numbers))
+            except OverflowError:
+                finite = False
+            if not finite:
+                found += [(i, why) for i, v in enumerate(values)
+                          if type(v) is float and (why := value_problem(v)) is not None]
+        whole = values if types == {int} else \
+            [v for v in values if type(v) is int] if int in types else []
+        if workbook and whole and (max(whole) > EXACT_INTEGER or min(whole) < -EXACT_INTEGER):
             found += [(i, why) for i, v in enumerate(values)
                       if type(v) is int and (why := value_problem(v)) is not None]
     return found
 
 
+_WRITTEN_AS_IS = (Kind.TEXT, Kind.KEY, Kind.NUM, Kind.OPT_NUM, Kind.INT, Kind.OPT_INT)
 _TYPES: dict[Kind, set[type]] = {Kind.TEXT: {str}, Kind.KEY: {str}, Kind.BOOL: {bool},
                                  Kind.INT: {int}, Kind.NUM: {int, float},
                                  Kind.OPT_NUM: {int, float, type(None)},
