@@ -403,14 +403,14 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
     if not count:
         return []
     s_names, e_names, p_names = list(span), list(firm), list(need)
-    s_code, e_code, p_code = ({n: i for i, n in enumerate(names)}
-                              for names in (s_names, e_names, p_names))
+    s_code, p_code = ({n: i for i, n in enumerate(names)} for names in (s_names, p_names))
 
-    def codes(values: list[str], code: dict[str, int]) -> Any:
+    def codes(values: list[str], names: list[str]) -> Any:
+        code = dict(zip(names, range(len(names)), strict=True))
         return np.fromiter(map(code.__getitem__, values), np.int64, count)
 
     s, e, p = coded if coded is not None else (
-        codes(scen, s_code), codes(ents, e_code), codes(projs, p_code))
+        codes(scen, s_names), codes(ents, e_names), codes(projs, p_names))
     year = np.fromiter(years, np.int64, count)
     first = np.array([span[n][0] for n in s_names], np.int64)
     last = np.array([span[n][1] for n in s_names], np.int64)
