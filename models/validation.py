@@ -27,20 +27,26 @@ class Place:
 def places(model: ChainModel) -> dict[str, Place]:
     """Position and tier of every enterprise, from shortest paths to and from the core."""
     core = model.core()
+    ids = list(map(operator.attrgetter("id"), model.enterprises))
     if core is None:
-        return {e.id: Place(DETACHED, None) for e in model.enterprises}
+        return dict.fromkeys(ids, Place(DETACHED, None))
+    import numpy as np
+
     down, up = core_distances(model, core.id)
-    result = {}
-    for e, d_down, d_up in zip(model.enterprises, down.tolist(), up.tolist(), strict=True):
-        if e.id == core.id:
-            result[e.id] = Place("core", 0)
-        elif d_up < 0 and d_down < 0:
-            result[e.id] = Place(DETACHED, None)
-        elif d_down < 0 or (0 <= d_up <= d_down):
-            result[e.id] = Place("upstream", d_up)
-        else:
-            result[e.id] = Place("downstream", d_down)
-    return result
+    # upstream when only the way to the core exists or it is no shorter than the way from it
+    upstream = (up >= 0) & ((down < 0) | (up <= down))
+    tier = np.where(upstream, up, down)
+    tier[(up < 0) & (down < 0)] = -1  # detached
+    tier[list(itertools.compress(range(len(ids)), map(core.id.__eq__, ids)))] = -2  # the core
+    # each kind of place made once (a place is immutable): not 100,000 objects
+    codes = tier * 2 + upstream
+    distinct, first = np.unique(codes, return_index=True)
+    kinds = {}
+    for code, at in zip(distinct.tolist(), first.tolist(), strict=True):
+        level = int(tier[at])
+        kinds[code] = (Place("core", 0) if level == -2 else Place(DETACHED, None) if level == -1
+                       else Place("upstream" if upstream[at] else "downstream", level))
+    return dict(zip(ids, map(kinds.__getitem__, codes.tolist()), strict=True))
 
 
 def core_distances(model: ChainModel, core: str, columns: Columns | None = None

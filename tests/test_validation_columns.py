@@ -46,6 +46,27 @@ def test_core_distances_are_the_shortest_paths(case):
     assert (down.tolist(), up.tolist()) == _shortest(model)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12).flatmap(lambda n: st.tuples(st.just(n), st.lists(st.tuples(
+    st.sampled_from([*range(n), 99]), st.sampled_from([*range(n), 99])), max_size=30))))
+def test_each_firm_is_placed_by_its_shortest_ways_to_and_from_the_core(case):
+    """Upstream at the length of its way to the core when that way is no longer than the
+    way from the core (or the only one), downstream otherwise, detached with neither."""
+    model = _chain(*case)
+    down, up = _shortest(model)
+    expected = {}
+    for e, d_down, d_up in zip(model.enterprises, down, up, strict=True):
+        if e.role == "core":
+            expected[e.id] = validation.Place("core", 0)
+        elif d_up < 0 and d_down < 0:
+            expected[e.id] = validation.Place("detached", None)
+        elif d_down < 0 or 0 <= d_up <= d_down:
+            expected[e.id] = validation.Place("upstream", d_up)
+        else:
+            expected[e.id] = validation.Place("downstream", d_down)
+    assert validation.places(model) == expected
+
+
 def test_a_chain_deeper_than_the_quick_search_goes_is_measured_all_the_same(monkeypatch):
     monkeypatch.setattr(validation, "_TIERS", 3)
     model = _chain(8, [(i + 1, i) for i in range(7)] + [(0, 7)])  # a line of suppliers
