@@ -53,9 +53,11 @@ plan break a rule (only the core's part of capped subsidies within bounds or num
 tolerances could make it), additions are dropped, latest first, until it passes.
 
 The bound is the least of: HiGHS's dual bound of the whole program, the LP relaxation of the
-whole program solved to optimality, and a loose bound (S's value plus every candidate's
-positive value and every link's benefit). Each holds every plan meeting the rules, so each
-bounds the real problem; none is ever taken from a plan, nor from a program restricted to
+whole program (its bound worked out from any row multipliers), the Lagrangian bound of the
+same multipliers with the items yes/no and each capped firm's payment exact
+(``_Lagrangian``), and a loose bound (S's value plus every candidate's positive value and
+every link's benefit). Each holds every plan meeting the rules, so each bounds the real
+problem; none is ever taken from a plan, nor from a program restricted to
 some candidates. A bound a plan beats is dropped and the gap is unknown.
 
 HiGHS cannot be interrupted through ``milp``: ``cancel`` is polled before and after the solve,
@@ -65,10 +67,11 @@ the MILP is solved; when the limit passes before HiGHS has a plan, ``_Heuristic`
 value per budget yuan, batches checked by the engine) makes one, status ``HEURISTIC``.
 Beyond ``SMALL`` (HiGHS finds no plan of 2,000 firms in a minute) the LP relaxation is
 solved in HiGHS through highspy (``_Relaxation``: one model, cuts added and solved warm,
-its bound worked out from the row duals), in rounds with the subsidy cap's cuts its
-solution breaks (``_cap_cuts``); its solution rounded down and repaired
-(``_round_down``) starts the heuristic (the LP-guided greedy from nothing and the plain
-one are tried too, the best kept): status ``LP_HEURISTIC``.
+its bounds worked out from the row duals): the first LP's solution rounded down and
+repaired (``_round_down``) starts the heuristic (the LP-guided greedy from nothing and the
+plain one are tried too, the best kept): status ``LP_HEURISTIC``; then, for the bound, in
+rounds with the subsidy cap's cuts its solution breaks (``_cap_cuts``). Without an LP
+solved in time, the Lagrangian bound of multipliers on the budgets alone.
 
 What the result says (``OptimiseResult.summary``/``notes``, ``Why.text``, in English or
 Chinese by an explicit ``lang``): when S alone breaks a budget, which one and by how much
@@ -607,6 +610,7 @@ class _Program:
     # which the Lagrangian bound keeps exact instead of weighing by multipliers
     cap_cum: Floats = field(default_factory=lambda: np.zeros((0, 0)))
     pay_rows: Bools = field(default_factory=lambda: np.zeros(0, bool))
+    budget_rows: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # 1 core, 2 gov
 
 
 def _park_index(model: ChainModel) -> tuple[list[str], Ints]:
@@ -1133,15 +1137,17 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
 
     cut_rows: list[Bools] = []  # per block: the cap's set cuts (left out of the quick LP)
     pay_rows: list[Bools] = []  # per block: rows on how a special firm is paid (P, z, G, w)
+    budget_rows: list[Ints] = []  # per block: 1 the core's budget, 2 the government's, else 0
 
     def add(block: Sparse, lo: Floats | float, hi: Floats | float, cut: bool = False,
-            pay: bool = False) -> None:
+            pay: bool = False, budget: int = 0) -> None:
         rows = block.shape[0]
         if rows == 0:
             return
         blocks.append(block)
         cut_rows.append(np.full(rows, cut))
         pay_rows.append(np.full(rows, pay))
+        budget_rows.append(np.full(rows, budget, np.int64))
         row_lb.append(np.broadcast_to(np.asarray(lo, float), (rows,)).copy())
         row_ub.append(np.broadcast_to(np.asarray(hi, float), (rows,)).copy())
 
@@ -1287,9 +1293,10 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
             continue
         block = year_block(coef, pay_sign, core_sign)
         if per_year:
-            add(block, -np.inf, limit)
+            add(block, -np.inf, limit, budget=1 + int(pay_sign))
         else:
-            add(csr_array(block.sum(axis=0).reshape(1, -1)), -np.inf, limit)
+            add(csr_array(block.sum(axis=0).reshape(1, -1)), -np.inf, limit,
+                budget=1 + int(pay_sign))
 
     # --- each SME's own yearly cost (it may be negative: deferred subsidies, loans)
     firm_rows = np.flatnonzero(~is_park & (item_e != arrays.core))
@@ -1447,7 +1454,8 @@ def _build(arrays: ChainArrays, scenario: Scenario, core_budget: float | None,
         cut_rows=np.concatenate(cut_rows) if cut_rows else np.zeros(0, bool),
         cap=0.0 if cap is None else float(cap), cap_g=cap_g, cap_items=cap_items,
         cap_firm=cap_firm, cap_claim=cap_claim, cap_cum=cap_cum,
-        pay_rows=np.concatenate(pay_rows) if pay_rows else np.zeros(0, bool))
+        pay_rows=np.concatenate(pay_rows) if pay_rows else np.zeros(0, bool),
+        budget_rows=np.concatenate(budget_rows) if budget_rows else np.zeros(0, np.int64))
 
 
 @dataclass
@@ -1536,6 +1544,7 @@ class _Relaxation:
         self.prog = prog
         self.a: Sparse = prog.a[rows]
         self.lo, self.hi = prog.row_lb[rows], prog.row_ub[rows]
+        self.rows = rows
         self.pay = prog.pay_rows[rows] if len(prog.pay_rows) else np.zeros(len(self.lo), bool)
         self.lagrangian = _Lagrangian(prog)
         inf = highspy.kHighsInf
@@ -1588,6 +1597,47 @@ class _Relaxation:
         value = float(self.prog.c @ x) if x is not None else math.inf
         return _Solve(x, value, bound, "optimal" if optimal else
                       self.highs.modelStatusToString(status).lower(), lagrange)
+
+    def budget_bound(self, deadline: float) -> float | None:
+        """The best Lagrangian bound (of the minimised c) with multipliers on the budgets
+        only, -λ_core and -λ_government on each party's rows, every other row weighed by 0
+        (a bound without the LP's multipliers, as any multipliers give one): the bound is
+        concave in λ, searched by golden sections, the government's first, then the
+        core's, until ``deadline``."""
+        party = self.prog.budget_rows[self.rows] if len(self.prog.budget_rows) else \
+            np.zeros(len(self.lo), np.int64)
+        parties = [j for j in (2, 1) if np.any(party == j)]
+        lam = {1: 0.0, 2: 0.0}
+
+        def value(trial: dict[int, float]) -> float:
+            y = np.zeros(len(self.lo))
+            for j in parties:
+                y[party == j] = -trial[j]
+            found = self.lagrangian.bound(self.a, self.lo, self.hi, self.pay, y)
+            return -math.inf if found is None else found
+
+        best = value(lam)
+        # beyond the most any item brings per yuan of a budget, no item is worth taking
+        c = -self.prog.c[:self.prog.n_items]
+        spend = {1: np.clip(self.prog.item_core, 0, None).sum(axis=1),
+                 2: np.clip(self.prog.item_gov, 0, None).sum(axis=1)}
+        golden = (math.sqrt(5) - 1) / 2
+        for j in parties:
+            pays = spend[j] > 0
+            if not np.any(pays) or time.perf_counter() > deadline:
+                continue
+            lo, hi = 0.0, 2.0 * float(np.max(np.clip(c[pays], 0, None) / spend[j][pays]))
+            while hi - lo > 1e-2 * max(hi, 1e-9) and time.perf_counter() < deadline:
+                left, right = hi - golden * (hi - lo), lo + golden * (hi - lo)
+                f_left, f_right = value({**lam, j: left}), value({**lam, j: right})
+                if f_left >= f_right:
+                    hi = right
+                else:
+                    lo = left
+                if max(f_left, f_right) > best:
+                    best = max(f_left, f_right)
+                    lam[j] = left if f_left >= f_right else right
+        return None if math.isinf(best) else best
 
     def dual_bound(self, y: Floats) -> float | None:
         """A lower bound of min c·v over ``lo <= a v <= hi``, ``lb <= v <= ub`` from any row
@@ -1980,9 +2030,10 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         relaxation = _Relaxation(prog, ~prog.cut_rows)
         keep = min(_reserve(n), time_limit / 4)  # for the plan, the checks and the what-ifs
         rounds, added, last = 0, 0, -math.inf
-        retried = False
+        retried = stopped = False
+        again = 0.0  # kept for the heuristic again, guided by the last round's solution
         while not cancelled():
-            left = deadline - time.perf_counter() - keep
+            left = deadline - time.perf_counter() - keep - again
             if left < 1.0 and (rounds > 0 or solved.x is not None):
                 break
             lp = relaxation.solve(left)
@@ -1995,16 +2046,20 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
                            f"not solved ({lp.status}" + \
                            ("; its bounds from the multipliers kept" if lp.bound is not None
                             else "") + "); "
-                if retried or "time limit" in lp.status:
+                stopped = "time limit" in lp.status
+                if retried or stopped:
                     break
                 retried = True  # HiGHS gave up short of the time limit: once more
                 continue
             if greedy is None:
-                # the plan from the first LP's solution (later rounds' guide it no better:
-                # at 2,000 firms, S + 25 %, 4.05 million from the first, 3.96 from the
-                # third) before the rounds take the time
+                # the plan from the first LP's solution before the rounds take the time;
+                # as long again is kept to run it from the last round's solution (better at
+                # 2,000 firms and S + 5 %: 3.50 million from the seventh LP's, 3.46 from
+                # the first's; worse at S + 25 %: 3.96 from the third's, 4.05)
+                began_greedy = time.perf_counter()
                 greedy = _best_greedy(heuristic, lp.x, max(deadline - keep,
                                                            time.perf_counter() + 1.0), plain)
+                again = 1.2 * (time.perf_counter() - began_greedy)
                 if cancelled():
                     break
             solved = lp
@@ -2026,6 +2081,23 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
             relaxation.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         if rounds:
             message += f"LP relaxation solved ({rounds} rounds, {added:,} cuts); "
+        if greedy is not None and rounds > 1 and solved.x is not None and not cancelled() \
+                and time.perf_counter() < deadline - keep:
+            # the last round's solution guides the heuristic too, the better plan kept
+            greedy = _best_greedy(heuristic, solved.x, max(deadline - keep,
+                                                           time.perf_counter() + 1.0), greedy)
+        elif stopped and not cancelled() and deadline - keep - time.perf_counter() > 1.0:
+            # no newer solution: the time kept for it goes on the round the limit stopped
+            lp = relaxation.solve(deadline - keep - time.perf_counter())
+            for found, kind in ((lp.bound, LP), (lp.lagrange, LAGRANGE)):
+                if found is not None:
+                    bounds.append((-found, kind))
+        if not cancelled() and not any(kind in (LP, LAGRANGE) for _, kind in bounds):
+            # no multipliers from the LP in time: the Lagrangian bound of the budgets' alone
+            found = relaxation.budget_bound(min(deadline, time.perf_counter() + keep / 2))
+            if found is not None:
+                bounds.append((-found, LAGRANGE))
+                message += "Lagrangian bound of the budgets' multipliers alone; "
         del relaxation  # HiGHS's copy of the program, freed before the plan's work
     report(0.9)
     if source != "solver":

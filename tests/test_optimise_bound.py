@@ -203,3 +203,60 @@ def test_the_bound_from_any_duals_is_below_the_lps_optimum():
         y = rng.normal(scale=rng.choice([0.1, 10.0, 1000.0]), size=prog.a.shape[0])
         bound = lp.dual_bound(y)
         assert bound is not None and bound <= solved.objective + 1e-6
+
+
+def _lagrangian(prog: optimiser._Program, draws: int = 0) -> list[float]:
+    """NPV bounds: the Lagrangian bound of the LP relaxation's multipliers (and of random
+    multipliers of every sign and scale), with the LP's own bound first."""
+    lp = optimiser._Relaxation(prog, ~prog.cut_rows)
+    solved = lp.solve(60.0)
+    assert solved.lagrange is not None and solved.bound is not None
+    bounds = [-solved.bound, -solved.lagrange]
+    rng = np.random.default_rng(3)
+    for _ in range(draws):
+        y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=len(lp.lo))
+        y *= rng.random(len(lp.lo)) < rng.choice([0.05, 0.5, 1.0])
+        found = lp.lagrangian.bound(lp.a, lp.lo, lp.hi, lp.pay, y)
+        if found is not None:
+            bounds.append(-found)
+    return bounds
+
+
+def test_lagrangian_bound_holds_against_every_single_addition(chain):
+    model, _, _, best = chain
+    prog = _program(model)
+    assert len(prog.cap_items)  # capped firms: their payments are kept exact
+    lp_bound, lagrange, *others = _lagrangian(prog, draws=10)
+    assert lagrange <= lp_bound + 1e-6 * abs(lp_bound)  # never looser than the LP's
+    assert lagrange < lp_bound  # tighter here: capped subsidies are paid in full
+    assert min([lagrange, *others]) >= best - 1e-6 * abs(best)
+
+
+@pytest.mark.parametrize("share", [0.05, 0.25, 2.0])
+def test_lagrangian_bound_holds_against_the_solvers_plans(share):
+    """On chains HiGHS solves whole, no plan it finds beats the Lagrangian bound of any
+    multipliers."""
+    prog = _program(generate(50, seed=5), share)
+    solved = optimiser._solve(prog, prog.c, None, 60.0, 1e-6)
+    assert solved.x is not None
+    plan = -solved.objective
+    bounds = _lagrangian(prog, draws=20)
+    assert min(bounds) >= plan - 1e-6 * max(1.0, abs(plan))
+
+
+def test_without_the_lps_multipliers_the_budgets_lagrangian_bound_holds(chain, monkeypatch):
+    """When the LP is not solved in time, the Lagrangian bound of multipliers on the
+    budgets alone (no LP needed) is reported, and no single addition beats it."""
+    import math
+
+    model, core, gov, best = chain
+    monkeypatch.setattr(optimiser, "SMALL", 1)
+    monkeypatch.setattr(optimiser._Relaxation, "solve", lambda self, seconds: optimiser._Solve(
+        None, math.inf, None, "time limit reached"))
+    result = optimise(model, SCENARIO, core, gov, time_limit=20)
+    assert result.bound_kind == optimiser.LAGRANGE, result.message
+    assert "budgets' multipliers alone" in result.message
+    tol = 1e-6 * abs(best)
+    assert best <= result.bound + tol and result.objective <= result.bound + tol
+    assert check_plan(apply(model, result), result.scenario.name, core, gov, False, CAP,
+                      baseline=SCENARIO) == []

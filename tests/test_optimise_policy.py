@@ -207,3 +207,66 @@ def test_park_projects_only_on_parks_and_firm_projects_only_on_firms():
 def test_park_shares_over_one_are_refused():
     with pytest.raises(ValueError, match="add up to at most 1"):
         optimise(_chain(), BASE, None, None, park_government_share=0.7, park_core_share=0.5)
+
+
+def _lagrangian_bounds(model: ChainModel, core_budget: float | None,
+                       gov_budget: float | None, core_share: float, sme_cost_cap: float,
+                       park_shares: tuple[float, float], draws: int = 30) -> list[float]:
+    """NPV bounds of the Lagrangian (docs/method.md, “Optimiser”) from the LP relaxation's
+    multipliers and from random ones."""
+    import numpy as np
+
+    import planner.optimise as optimiser
+
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(BASE)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    limit = np.maximum(sme_cost_cap * arrays.revenue[:, None],
+                       optimiser.sme_own_costs(base, len(arrays.ids)))
+    prog = optimiser._build(arrays, scenario, core_budget, gov_budget, False, core_share,
+                            park_shares, limit, base)
+    lp = optimiser._Relaxation(prog, np.ones(prog.a.shape[0], bool))
+    solved = lp.solve(30.0)
+    assert solved.lagrange is not None
+    bounds = [-solved.lagrange]
+    rng = np.random.default_rng(5)
+    for _ in range(draws):
+        y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=prog.a.shape[0])
+        y *= rng.random(prog.a.shape[0]) < rng.choice([0.1, 0.5, 1.0])
+        found = lp.lagrangian.bound(lp.a, lp.lo, lp.hi, lp.pay, y)
+        if found is not None:
+            bounds.append(-found)
+    return bounds
+
+
+@pytest.mark.parametrize("case", ["cap and opex claims", "gate and cap", "park", "loans"])
+def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
+    """Whatever the multipliers, under every policy instrument and with park projects."""
+    park_shares, core_share, cap = (0.5, 0.0), 0.5, 0.02
+    if case == "cap and opex claims":
+        model = _chain(horizon=3, subsidy_cap=5.0, opex_subsidy=0.5, subsidy_small=0.5,
+                       subsidy_micro=0.5)
+        core, gov = None, _spend(model, "government") + 4.0
+    elif case == "gate and cap":
+        model = _chain(horizon=3, subsidy_min_level=2, subsidy_small=0.5, subsidy_micro=0.5,
+                       subsidy_cap=5.5, opex_subsidy=0.5)
+        model.assignments.append(Assignment(scenario=BASE, enterprise="S1", project="PLAT",
+                                            start_year=2027, core_share=0.2))
+        core, gov = None, _spend(model, "government") + 4.0
+    elif case == "park":
+        model = _chain(subsidy_cap=3.0)
+        model.projects[1].requires = "NET"
+        model.projects[2].benefit_fixed = 6.0
+        model.assignments = [Assignment(scenario=BASE, enterprise="C", project="ERP",
+                                        start_year=2026)]
+        core, gov = _spend(model, "core") + 10.0, _spend(model, "government") + 8.0
+        park_shares, cap = (0.5, 0.25), 1.0
+    else:
+        model = _chain(horizon=3, loan_share=0.8, loan_rate=0.05, loan_years=2,
+                       interest_subsidy=0.5, subsidy_cap=2.0)
+        core, gov, core_share, cap = None, _spend(model, "government") + 0.5, 0.0, 0.006
+    best = _brute(model, core, gov, core_share, cap, park_shares)
+    bounds = _lagrangian_bounds(model, core, gov, core_share, cap, park_shares)
+    assert len(bounds) > 10
+    assert min(bounds) >= best - 1e-7 * max(1.0, abs(best))
