@@ -468,6 +468,27 @@ def test_opening_a_large_file_can_be_cancelled_and_the_model_stays(qtbot, window
     assert window.document.model == chain
 
 
+def test_the_charts_show_the_year_chosen_while_another_tab_was_open(qtbot, window, chain):
+    """The charts are drawn when their tab shows (not at each year-slider step on the
+    Chain tab), and then at the year the slider says."""
+    import numpy as np
+
+    window.document.reset(chain, None)
+    window.views.setCurrentIndex(0)  # the chain
+    slider = window.year_slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Home)  # the first year
+    first = slider.value()
+    tabs = window.views.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    assert window.views.currentWidget() is window.charts
+    chart = window.charts.chart("group_position_tier")
+    result = window.document.analysis.result
+    at = list(result.years).index(first)
+    expected = [m["connected_share"][at] * 100 for m in result.by_group["position_tier"].values()]
+    assert np.allclose(chart.series[next(iter(chart.series))][1], expected, equal_nan=True)
+
+
 def test_assess_with_nothing_selected_says_what_to_do(qtbot, window):
     seen = []
 

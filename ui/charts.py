@@ -617,9 +617,12 @@ class ChartsPanel(QScrollArea):
 
     year_clicked = Signal(int)  # a year's cost bars were clicked
 
-    def __init__(self, document: Document, parent: QWidget | None = None):
+    def __init__(self, document: Document, parent: QWidget | None = None, eager: bool = False):
+        """``eager``: draw each analysis and year even while hidden (a presentation shows
+        the charts one by one outside the panel)."""
         super().__init__(parent)
         self.document = document
+        self._eager = eager
         self.setWidgetResizable(True)
         body = QWidget(self)
         column = QVBoxLayout(body)
@@ -664,9 +667,15 @@ class ChartsPanel(QScrollArea):
         grid.addWidget(self.public_box, len(self.charts) // 2, len(self.charts) % 2)
         self.charts[0].year_clicked.connect(self.year_clicked)
         self.setWidget(column.parentWidget())
+        self._stale = False
         document.analysed.connect(self.refresh)
         document.year_changed.connect(self.refresh)
         self.refresh()
+
+    def showEvent(self, event: Any) -> None:  # Qt override
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -676,6 +685,13 @@ class ChartsPanel(QScrollArea):
         return not self.message.isHidden()
 
     def refresh(self) -> None:
+        """Draw the latest analysis at the document's year; while the panel is hidden in a
+        shown window (another tab), only remember to: nine charts of 100,000 firms took
+        0.2 s of every year-slider step and every edit on the Chain tab."""
+        if not self._eager and self.window().isVisible() and not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         analysis = self.document.analysis
         result = analysis.result
         why = unavailable(analysis)

@@ -174,7 +174,7 @@ class PresentationWindow(QWidget):
         self.subtitle.setStyleSheet(f"color: {palette.MUTED_INK.name()}")
 
         # a private panel: its charts follow the document; each becomes one slide
-        self.panel = ChartsPanel(document, self)
+        self.panel = ChartsPanel(document, self, eager=True)
         self.panel.hide()
         self.stack = QStackedWidget(self)
         self.titles: list[str] = []
