@@ -331,7 +331,7 @@ def _optimise_json(args: argparse.Namespace, model: ChainModel,
         "objective": result.objective,
         "base_objective": result.base_objective,
         "bound": result.bound,
-        "bound_kind": result.bound_kind or None,  # solver, LP relaxation, loose; null: none
+        "bound_kind": result.bound_kind or None,  # solver, LP relaxation, Lagrangian, loose; null: none
         "gap": result.gap,  # null: unknown (no bound proven)
         "time": round(result.seconds, 3),
         "time_limit": args.time_limit,
