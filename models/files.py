@@ -13,7 +13,7 @@ from models.native import SUFFIX as PROJECT_SUFFIX
 from models.native import load_native, save_native
 from models.problems import ImportFailed, Problem, file_problem
 from models.records import Columns, export_problems, paused_gc
-from models.validation import validate
+from models.validation import Place, places, validate
 from models.workbook import read_workbook, save_workbook
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -25,6 +25,7 @@ class Loaded:
     model: ChainModel
     problems: list[Problem]  # warnings (and errors when allowed), with workbook rows
     lang: str | None = None  # a workbook's language ("en", "zh_CN"); None for a .json file
+    places: dict[str, Place] | None = None  # each firm's position and tier (a valid model)
 
     @property
     def errors(self) -> list[Problem]:
@@ -78,7 +79,9 @@ def _load(file: Path, kind: str, allow_invalid: bool) -> Loaded:
                                                              columns=columns)]
     if not allow_invalid and any(p.is_error for p in problems):
         raise ImportFailed(problems)
-    return Loaded(model, problems, lang)
+    # the analysis that follows an open needs them: from the distances validation found
+    where = None if any(p.is_error for p in problems) else places(model, columns)
+    return Loaded(model, problems, lang, where)
 
 
 def _with_row(problem: Problem, rows: dict[str, list[int]]) -> Problem:

@@ -24,15 +24,16 @@ class Place:
     tier: int | None
 
 
-def places(model: ChainModel) -> dict[str, Place]:
-    """Position and tier of every enterprise, from shortest paths to and from the core."""
+def places(model: ChainModel, columns: Columns | None = None) -> dict[str, Place]:
+    """Position and tier of every enterprise, from shortest paths to and from the core
+    (``columns``: the model's, when validation has taken them)."""
     core = model.core()
     ids = list(map(operator.attrgetter("id"), model.enterprises))
     if core is None:
         return dict.fromkeys(ids, Place(DETACHED, None))
     import numpy as np
 
-    down, up = core_distances(model, core.id)
+    down, up = core_distances(model, core.id, columns)
     # upstream when only the way to the core exists or it is no shorter than the way from it
     upstream = (up >= 0) & ((down < 0) | (up <= down))
     tier = np.where(upstream, up, down)
@@ -59,13 +60,19 @@ def core_distances(model: ChainModel, core: str, columns: Columns | None = None
     """
     import numpy as np
 
-    index, ends = _link_ends(model, columns if columns is not None else Columns(model))
+    columns = columns if columns is not None else Columns(model)
+    key = ("distances", core)
+    if key in columns.memo:  # validation's warnings and the places ask alike
+        found: tuple[Any, Any] = columns.memo[key]
+        return found
+    index, ends = _link_ends(model, columns)
     n = len(model.enterprises)
     known = (ends[0] >= 0) & (ends[1] >= 0)  # the links with both ends
     rows, cols = ends[0][known], ends[1][known]
     down = _distances(rows, cols, n, index[core])
     up = _distances(cols, rows, n, index[core])
     if down is not None and up is not None:
+        columns.memo[key] = down, up
         return down, up
     from scipy.sparse import csr_array
     from scipy.sparse.csgraph import shortest_path
@@ -73,8 +80,9 @@ def core_distances(model: ChainModel, core: str, columns: Columns | None = None
     graph = csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
     distances = shortest_path(graph, directed=True, unweighted=True, indices=index[core])
     back = shortest_path(graph.T, directed=True, unweighted=True, indices=index[core])
-    return (np.where(np.isinf(distances), -1, distances).astype(np.int64),
-            np.where(np.isinf(back), -1, back).astype(np.int64))
+    down, up = (np.where(np.isinf(d), -1, d).astype(np.int64) for d in (distances, back))
+    columns.memo[key] = down, up
+    return down, up
 
 
 # the plan and link columns that name a row of another table (by its key)

@@ -96,8 +96,10 @@ def unavailable(analysis: Analysis) -> str:
 
 def analyse(model: ChainModel, scenario: str | None, revision: int,
             state: TaskState | None = None, problems: list[Problem] | None = None,
-            previous: Analysis | None = None) -> Analysis | None:
+            previous: Analysis | None = None, where: dict[str, Place] | None = None
+            ) -> Analysis | None:
     """Validate (unless ``problems`` are known), evaluate every scenario, run the health check.
+    ``where``: the model's ``places``, when known (worked out while opening it).
 
     A pure function of ``model``: call it with a snapshot when it runs in the
     background. ``previous`` of the same revision (another scenario became current)
@@ -117,7 +119,7 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
     if previous is not None and previous.revision == revision and previous.model is model:
         analysis = dataclasses.replace(previous, scenario=scenario, health=None)
     else:
-        where = places(model)
+        where = where if where is not None else places(model)
         if not going_on(0.1):
             return None
         if problems is None:

@@ -474,7 +474,7 @@ def _load_in_background(path: Path, state: Any) -> Any:
     if state.cancelled:
         return None
     scenario = default_scenario(loaded.model)
-    analysis = analyse(loaded.model, scenario.name if scenario else None, -1,
+    analysis = analyse(loaded.model, scenario.name if scenario else None, -1, where=loaded.places,
                        problems=loaded.problems)
     if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
         analysis.model = copy_model(loaded.model)  # 100,000 firms), not when it is shown
