@@ -76,6 +76,21 @@ def big(qtbot, chain, monkeypatch):
     document.undo_stack.clear()
 
 
+def test_fitted_the_overview_sits_between_the_headings_and_the_hint(big):
+    """Fit chain at a laptop's canvas height: no box under the tier headings or the hint."""
+    from ui.canvas_decorations import HEADER_H, HINT_H
+
+    big.resize(1000, 300)
+    QApplication.processEvents()
+    big.fit()
+    assert big.overview_shown
+    height = big.viewport().height()
+    for group in big.overview.groups:
+        left, top, right, bottom = group.rect
+        shown = big.mapFromScene(QPointF(left, top)), big.mapFromScene(QPointF(right, bottom))
+        assert shown[0].y() >= HEADER_H and shown[1].y() <= height - HINT_H
+
+
 def wheel(view: ChainView, steps: int) -> None:
     """Turn the mouse wheel over the middle of the canvas (positive: zoom in)."""
     centre = QPointF(view.viewport().rect().center())

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ui.canvas_view import ChainView
 
 HEADER_H = 36  # sticky tier headings at the top of the view, in pixels
+HINT_H = 28  # the hint at the foot of the view ("zoom in to see names"), in pixels
 PARK_LOD = 0.3  # zoom from which park labels are drawn
 PARK_PX = 10  # park labels' pixel size up to 100 %; they grow with the zoom beyond
 NODE_CLEAR = 28.0  # scene units a name stops short of the next lane's nodes' centres
@@ -275,7 +276,8 @@ class Decorations:
             hint = tr("Overview: double-click a group or zoom in to see its firms" if overview
                       else "Zoom in to see names and every link" if sampled and names
                       else "Zoom in to see every link" if sampled else "Zoom in to see names")
-            box = QRectF(8, view.viewport().height() - 24, light.horizontalAdvance(hint) + 14, 18)
+            box = QRectF(8, view.viewport().height() - HINT_H + 4,
+                         light.horizontalAdvance(hint) + 14, 18)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor(255, 255, 255, 220))
             painter.drawRoundedRect(box, 4, 4)

@@ -41,7 +41,7 @@ from models.validation import places as compute_places
 from planner.layout import COLUMN, LANE, ROW, Band, Column, layered
 from planner.overview import connected_members, flows, groups
 from ui import palette
-from ui.canvas_decorations import HEADER_H, Decorations
+from ui.canvas_decorations import HEADER_H, HINT_H, Decorations
 from ui.canvas_items import (
     BADGE_LOD,
     BATCH_FROM,
@@ -60,7 +60,9 @@ from ui.overview import OverviewItem
 from ui.parks import park_name, park_projects, park_selection
 from ui.worker import note_interaction
 
-MIN_SCALE, MAX_SCALE = 0.01, 6.0
+# the least zoom: a province's 100,000 firms stand some 27,000 units tall, to be fitted into
+# a laptop's canvas of under 300 pixels
+MIN_SCALE, MAX_SCALE = 0.002, 6.0
 ROLE_CODE = {role: k for k, role in enumerate(ROLES)}
 LOOSE_MAX = 12  # up to this many new detached enterprises at once are placed in view
 STATE_FIELDS = frozenset({"role", "maturity", "platform_connected"})  # a node's colour and marks
@@ -372,15 +374,17 @@ class ChainView(QGraphicsView):
             self.colour_by_changed.emit(mode)
 
     def fit(self) -> None:
-        """Show the whole chain, below the tier headings."""
+        """Show the whole chain, below the tier headings and above the hint at the foot."""
         rect = self._content
         if rect.isEmpty():
             return
         view = self.viewport().rect()
-        width, height = max(view.width() - 24, 50), max(view.height() - HEADER_H - 24, 50)
+        width = max(view.width() - 24, 50)
+        height = max(view.height() - HEADER_H - HINT_H - 6, 50)
         scale = min(width / rect.width(), height / rect.height(), 1.25)
         self._set_scale(scale)
-        self.centerOn(rect.center() - QPointF(0, HEADER_H / 2 / scale))
+        # the middle of the band between the headings and the hint
+        self.centerOn(rect.center() - QPointF(0, (HEADER_H - HINT_H + 6) / 2 / scale))
         self._fitted = True
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
