@@ -71,7 +71,9 @@ its bounds worked out from the row duals): the first LP's solution rounded down 
 repaired (``_round_down``) starts the heuristic (the LP-guided greedy from nothing and the
 plain one are tried too, the best kept): status ``LP_HEURISTIC``; then, for the bound, in
 rounds with the subsidy cap's cuts its solution breaks (``_cap_cuts``). Without an LP
-solved in time, the Lagrangian bound of multipliers on the budgets alone.
+solved in time, the Lagrangian bound of multipliers on the budgets alone. Either status,
+the heuristic's plan is then improved by a local search of exchanges under the budgets
+(``_Heuristic.improve``) in the time left but half the reserve.
 
 What the result says (``OptimiseResult.summary``/``notes``, ``Why.text``, in English or
 Chinese by an explicit ``lang``): when S alone breaks a budget, which one and by how much
@@ -87,6 +89,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
@@ -2104,10 +2107,17 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         if greedy is None:  # no LP solution in time: the heuristic alone
             greedy = _best_greedy(heuristic, None, max(deadline, time.perf_counter() + 1.0),
                                   plain)
+        kept = heuristic.moves
+        if not cancelled():
+            # the local search (exchanges under the budgets) with the time left but a part
+            # of what is kept for the plan's checks (the what-ifs get what remains)
+            greedy = heuristic.improve(greedy, deadline - 0.5 * min(_reserve(n),
+                                                                    time_limit / 4),
+                                       cancelled)
         picked = greedy.items
         message += f"heuristic: {len(greedy.items)} additions in {greedy.evaluations} engine " \
                    "evaluations" + ("" if greedy.complete else ", stopped by the time limit") \
-            + "; "
+            + f", {heuristic.moves - kept} exchange(s) kept by the local search; "
         items = listed(picked)
     bound, bound_kind = min(bounds)
     if cancelled():
@@ -2548,6 +2558,7 @@ class _Heuristic:
         self.min_level = np.array([p.min_maturity for p in model.projects], np.int64)
         self.candidates = np.flatnonzero(~prog.item_fixed & (prog.ub[:prog.n_items] > 0.5))
         self.evaluations = 0
+        self.moves = 0  # exchanges the local search kept (``improve``)
         self.value = self._values()
 
     def _values(self) -> Floats:
@@ -2576,12 +2587,17 @@ class _Heuristic:
         each budget), those spending no budget first."""
         prog = self.prog
         use = np.zeros(len(prog.item_npv))
+        every = np.arange(len(prog.item_npv))
+        room = self._room(self.base)  # claims past a firm's cap cost nothing
         for party, spend in (("core", prog.item_core), ("government", prog.item_gov)):
             limit = self.budgets[party]
             if limit is None:
                 continue
             left = limit - float(self.base.party_cost[party].sum())
-            use += np.clip(spend, 0, None).sum(axis=1) / max(left, 1e-9)
+            total = np.clip(spend, 0, None).sum(axis=1)
+            if party == "government" and room is not None:
+                total = np.clip(self._use(every, party, room)[:, 0], 0, None)
+            use += total / max(left, 1e-9)
         cand = self.candidates[self.value[self.candidates] > 0]
         score = self.value[cand] / np.maximum(use[cand], 1e-12)
         return cand[np.argsort(-score, kind="stable")]
@@ -2717,7 +2733,9 @@ class _Heuristic:
             own_now = planned.firm_cost[e]
             fits_own = ~is_ent | (prog.item_e[pending] == arrays.core) | np.all(
                 own_now + prog.item_own[pending] <= self.sme_limit[e] + 1e-6, axis=1)
-            core_use, gov_use = self._use(pending, "core"), self._use(pending, "government")
+            room = self._room(planned)
+            core_use = self._use(pending, "core")
+            gov_use = self._use(pending, "government", room)
             fits = np.all(core_use <= core_left + 1e-6, axis=1) & \
                 np.all(gov_use <= gov_left + 1e-6, axis=1)
             rejected[pending[is_ent & ~fits_own]] = True
@@ -2729,7 +2747,7 @@ class _Heuristic:
             _, first = np.unique(owner[ready], return_index=True)
             batch = ready[np.sort(first)]
             cum_ok = np.all(np.cumsum(self._use(batch, "core"), axis=0) <= core_left + 1e-6,
-                            axis=1) & np.all(np.cumsum(self._use(batch, "government"),
+                            axis=1) & np.all(np.cumsum(self._use(batch, "government", room),
                                                        axis=0) <= gov_left + 1e-6, axis=1)
             cut = int(np.argmin(cum_ok)) if not cum_ok.all() else len(batch)
             batch = batch[:max(cut, 1)]
@@ -2765,6 +2783,90 @@ class _Heuristic:
         items = np.flatnonzero(chosen & ~prog.item_fixed)
         return _Greedy(items, planned, self.evaluations, complete)
 
+    def marginal(self, planned: ScenarioResult, items: Ints) -> Floats:
+        """What each of ``items`` adds to the NPV of ``planned`` alone: its own NPV, and for
+        an item that connects its firm, the benefit of the firm's links whose other end
+        ``planned`` connects, in the years from its go-live that the firm is not connected
+        yet (the engine's link benefit, docs/method.md)."""
+        prog, arrays, H = self.prog, self.arrays, self.horizon
+        u, v = arrays.link_u, arrays.link_v
+        conn = planned.connected
+        fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
+        rate = self.scenario.link_benefit_rate * arrays.link_value * fresh
+        # gain[e, t]: what connecting firm e in year t would switch on
+        gain = np.zeros((self.n, H))
+        np.add.at(gain, u, rate[:, None] * (conn[v] & ~conn[u]))
+        np.add.at(gain, v, rate[:, None] * (conn[u] & ~conn[v]))
+        worth = gain * planned.factor[None, :]
+        after = np.c_[np.cumsum(worth[:, ::-1], axis=1)[:, ::-1], np.zeros(self.n)]
+        e = np.maximum(prog.item_e[items], 0)
+        live = np.clip(prog.item_s[items] + arrays.p_duration[prog.item_p[items]]
+                       - self.start, 0, H)
+        connects = (prog.item_k[items] < 0) & arrays.p_connects[prog.item_p[items]]
+        return prog.item_npv[items] + np.where(connects, after[e, live], 0.0)
+
+    def improve(self, found: _Greedy, deadline: float,
+                cancelled: Callable[[], bool] = lambda: False) -> _Greedy:
+        """Local search on a plan of ``run``: a move takes out one addition that spends a
+        budget (those bringing the least value per budget yuan first) and fills what it
+        frees with ``run``, in the order of what each candidate adds to the plan
+        (``marginal``) per budget yuan, its firm's same project left out; the new plan is
+        kept when the engine finds it better and within every limit and rule. Moves until
+        the deadline, cancellation or none is left to try; never worse than ``found``."""
+        prog = self.prog
+        best = found
+        tried = np.zeros(len(prog.item_npv), bool)
+        owner = np.where(prog.item_k >= 0, -1 - prog.item_k, prog.item_e)
+        budgets = [(party, limit) for party, limit in self.budgets.items()
+                   if limit is not None]
+        if not budgets:
+            return best
+        while time.perf_counter() < deadline and not cancelled():
+            planned, items = best.planned, best.items
+            room = self._room(planned)
+            # what each addition spends of each budget, as a share of the budget; the
+            # government's as the engine pays it (after the level gate and the cap)
+            paid = np.clip(prog.item_gov[items], 0, None).sum(axis=1)
+            ent = np.flatnonzero(prog.item_k[items] < 0)
+            position = len(self.base_picked.rows) + np.arange(len(ent))
+            paid[ent] = planned.trace.subsidy[position]
+            use = np.zeros(len(items))
+            for party, limit in budgets:
+                spend = paid if party == "government" else \
+                    np.clip(prog.item_core[items], 0, None).sum(axis=1)
+                use += spend / max(limit, 1e-9)
+            out = np.flatnonzero((use > 0) & ~tried[items])
+            if not len(out):
+                break
+            loss = self.marginal(planned, items[out])
+            k = int(items[out[np.argmin(loss / use[out])]])
+            tried[k] = True
+            rest = items[items != k]
+            for _ in range(8):  # what required it goes too
+                met = self.rules_met(rest)
+                if met.all():
+                    break
+                rest = rest[met]
+            chosen = np.zeros(len(prog.item_npv), bool)
+            chosen[rest] = True
+            same = (owner == owner[k]) & (prog.item_p == prog.item_p[k])
+            pool = self.candidates[~chosen[self.candidates] & ~same[self.candidates]]
+            gain = self.marginal(planned, pool)
+            pool, gain = pool[gain > 0], gain[gain > 0]
+            cost = np.zeros(len(pool))
+            for party, limit in budgets:
+                spend = self._use(pool, party, room if party == "government" else None)
+                cost += np.clip(spend, 0, None).sum(axis=1) / max(limit, 1e-9)
+            order = pool[np.argsort(-gain / np.maximum(cost, 1e-12), kind="stable")]
+            trial = self.run(order, deadline, start_items=rest)
+            broken, firms = self.over(trial.planned)
+            if trial.planned.npv > best.planned.npv + 1e-9 * max(1.0, abs(best.planned.npv)) \
+                    and not broken and not firms.any() and self.rules_met(trial.items).all():
+                best = _Greedy(trial.items, trial.planned, self.evaluations,
+                               found.complete and trial.complete)
+                self.moves += 1
+        return _Greedy(best.items, best.planned, self.evaluations, best.complete)
+
     def _left(self, planned: ScenarioResult, party: str) -> Floats:
         """What is left of a budget: per year, or (one column) over the horizon."""
         limit = self.budgets[party]
@@ -2773,9 +2875,38 @@ class _Heuristic:
         spend = planned.party_cost[party]
         return limit - (spend if self.per_year else np.array([spend.sum()]))
 
-    def _use(self, items: Ints, party: str) -> Floats:
+    def _use(self, items: Ints, party: str, room: Floats | None = None) -> Floats:
+        """What ``items`` would spend of a budget (per year, or one column over the
+        horizon); with ``room`` (``_room``), a capped firm's claims only up to what its cap
+        still pays."""
         spend = self.prog.item_core[items] if party == "core" else self.prog.item_gov[items]
-        return spend if self.per_year else spend.sum(axis=1, keepdims=True)
+        if self.per_year:
+            return spend
+        total = spend.sum(axis=1, keepdims=True)
+        if party == "core" or room is None:
+            return total
+        claim = self._cap_claim[items]
+        unpaid = claim - np.minimum(claim, room[np.maximum(self.prog.item_e[items], 0)])
+        return total - unpaid[:, None]
+
+    @cached_property
+    def _cap_claim(self) -> Floats:
+        """Per item, what it claims under the subsidy cap over the horizon (0: uncapped)."""
+        claim = np.zeros(len(self.prog.item_npv))
+        claim[self.prog.cap_items] = self.prog.cap_claim
+        return claim
+
+    def _room(self, planned: ScenarioResult) -> Floats | None:
+        """Per firm, what the subsidy cap still pays it over the horizon with ``planned``
+        (the cap less what it is paid); None when the budgets are per year or claims are
+        not simply capped (no cap, or a level gate: ``prog.cap_items`` empty). A capped
+        firm's claims beyond it cost the government nothing (the engine decides)."""
+        prog = self.prog
+        if self.per_year or not len(prog.cap_items):
+            return None
+        trace = planned.trace
+        paid = np.bincount(trace.enterprise, weights=trace.subsidy, minlength=self.n)
+        return np.clip(prog.cap - paid, 0.0, None)
 
 
 def _reserve(n_enterprises: int) -> float:

@@ -260,3 +260,55 @@ def test_without_the_lps_multipliers_the_budgets_lagrangian_bound_holds(chain, m
     assert best <= result.bound + tol and result.objective <= result.bound + tol
     assert check_plan(apply(model, result), result.scenario.name, core, gov, False, CAP,
                       baseline=SCENARIO) == []
+
+
+@pytest.mark.parametrize("share", [0.05, 0.25])
+def test_the_local_search_never_returns_a_worse_or_broken_plan(share):
+    """From plans of the greedy in its own order and in shuffled ones (poor starts, so the
+    exchanges have something to find), the local search's plan is worth at least its
+    start's NPV as the engine counts it, and keeps every budget, cost cap and rule."""
+    model = generate(100, seed=11)
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(SCENARIO)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    core, gov = _budgets(model, share)
+    limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
+        arrays.ids)))
+    prog = optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
+    heuristic = optimiser._Heuristic(prog, arrays, scenario, base,
+                                     {"core": core, "government": gov}, False, limit)
+    ratio = heuristic.ratio_order()
+    rng = np.random.default_rng(3)
+    starts = [heuristic.run(ratio, np.inf)]
+    starts += [heuristic.run(rng.permutation(ratio), np.inf) for _ in range(2)]
+    improved = 0
+    for start in starts:
+        found = heuristic.improve(start, np.inf)  # until every exchange is tried
+        assert found.planned.npv >= start.planned.npv
+        broken, firms = heuristic.over(found.planned)
+        assert not broken and not firms.any()
+        assert heuristic.rules_met(found.items).all()
+        # the engine's figures of the plan it returns are those of its items
+        assert heuristic.evaluate(found.items).npv == pytest.approx(found.planned.npv)
+        improved += found.planned.npv > start.planned.npv
+    assert improved  # a shuffled start leaves exchanges that pay
+
+
+def test_the_local_search_stops_when_cancelled():
+    model = generate(80, seed=11)
+    arrays = ChainArrays.of(model)
+    scenario = model.scenario(SCENARIO)
+    assert scenario is not None
+    base = evaluate_scenario(arrays, scenario)
+    core, gov = _budgets(model, 0.05)
+    limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
+        arrays.ids)))
+    prog = optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
+    heuristic = optimiser._Heuristic(prog, arrays, scenario, base,
+                                     {"core": core, "government": gov}, False, limit)
+    start = heuristic.run(np.random.default_rng(1).permutation(heuristic.ratio_order()),
+                          np.inf)
+    before = heuristic.evaluations
+    found = heuristic.improve(start, np.inf, cancelled=lambda: True)
+    assert heuristic.evaluations == before and found.planned is start.planned
