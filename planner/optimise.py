@@ -2111,9 +2111,12 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         if not cancelled():
             # the local search (exchanges under the budgets) with the time left but a part
             # of what is kept for the plan's checks (the what-ifs get what remains)
+            # (not past 0.1 % of the bound: the what-ifs' time is worth more then)
+            least = min(bounds)[0]
             greedy = heuristic.improve(greedy, deadline - 0.5 * min(_reserve(n),
                                                                     time_limit / 4),
-                                       cancelled)
+                                       cancelled, least - 1e-3 * abs(least)
+                                       if objective == "npv" else math.inf)
         picked = greedy.items
         message += f"heuristic: {len(greedy.items)} additions in {greedy.evaluations} engine " \
                    "evaluations" + ("" if greedy.complete else ", stopped by the time limit") \
@@ -2806,13 +2809,15 @@ class _Heuristic:
         return prog.item_npv[items] + np.where(connects, after[e, live], 0.0)
 
     def improve(self, found: _Greedy, deadline: float,
-                cancelled: Callable[[], bool] = lambda: False) -> _Greedy:
+                cancelled: Callable[[], bool] = lambda: False,
+                enough: float = math.inf) -> _Greedy:
         """Local search on a plan of ``run``: a move takes out one addition that spends a
         budget (those bringing the least value per budget yuan first) and fills what it
         frees with ``run``, in the order of what each candidate adds to the plan
         (``marginal``) per budget yuan, its firm's same project left out; the new plan is
         kept when the engine finds it better and within every limit and rule. Moves until
-        the deadline, cancellation or none is left to try; never worse than ``found``."""
+        the deadline, cancellation, an NPV of ``enough`` or none is left to try; never
+        worse than ``found``."""
         prog = self.prog
         best = found
         tried = np.zeros(len(prog.item_npv), bool)
@@ -2821,7 +2826,8 @@ class _Heuristic:
                    if limit is not None]
         if not budgets:
             return best
-        while time.perf_counter() < deadline and not cancelled():
+        while time.perf_counter() < deadline and not cancelled() \
+                and best.planned.npv < enough:
             planned, items = best.planned, best.items
             room = self._room(planned)
             # what each addition spends of each budget, as a share of the budget; the
