@@ -28,6 +28,7 @@ from planner.optimise import (
     optimise,
     sme_own_costs,
 )
+from tests.lagrangian import lagrangian_bounds
 
 BASE = "S"
 NEW = "S (optimised)"
@@ -419,39 +420,6 @@ def test_large_problems_get_an_lp_bound_and_a_checked_heuristic_plan(monkeypatch
     assert words[0] in result.summary("en") and words[1] in result.summary("zh_CN")
 
 
-def _lagrangian_bounds(model: ChainModel, core_budget: float | None,
-                       gov_budget: float | None, per_year: bool, core_share: float,
-                       sme_cost_cap: float, draws: int = 40) -> list[float]:
-    """NPV bounds of the Lagrangian (docs/method.md, “Optimiser”): from the LP relaxation's
-    own multipliers and from random ones of every sign and scale."""
-    import numpy as np
-
-    import planner.optimise as optimiser
-
-    arrays = ChainArrays.of(model)
-    scenario = model.scenario(BASE)
-    assert scenario is not None
-    base = evaluate_scenario(arrays, scenario)
-    limit = np.maximum(sme_cost_cap * arrays.revenue[:, None],
-                       sme_own_costs(base, len(arrays.ids)))
-    prog = optimiser._build(arrays, scenario, core_budget, gov_budget, per_year, core_share,
-                            (0.5, 0.0), limit, base)
-    lp = optimiser._Relaxation(prog, np.ones(prog.a.shape[0], bool))
-    solved = lp.solve(30.0)
-    assert solved.lagrange is not None and solved.bound is not None
-    # never looser than the LP's own bound of the same multipliers
-    assert solved.lagrange >= solved.bound - 1e-6 * max(1.0, abs(solved.bound))
-    bounds = [-solved.lagrange]
-    rng = np.random.default_rng(7)
-    for _ in range(draws):
-        y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=prog.a.shape[0])
-        y *= rng.random(prog.a.shape[0]) < rng.choice([0.1, 0.5, 1.0])  # some rows only
-        found = lp.lagrangian.bound(lp.a, lp.lo, lp.hi, lp.pay, y)
-        if found is not None:
-            bounds.append(-found)
-    return bounds
-
-
 @pytest.mark.parametrize("case", ["cap", "core", "per-year", "cost-cap"])
 def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
     """Whatever the multipliers, the Lagrangian bound is at least the best NPV of every plan
@@ -475,6 +443,7 @@ def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
         model.links.pop()
         core, gov, core_share, cap = None, None, 0.0, 0.012
     _, best = _brute(model, core, gov, per_year, core_share, cap)
-    bounds = _lagrangian_bounds(model, core, gov, per_year, core_share, cap)
+    bounds = lagrangian_bounds(model, BASE, core, gov, core_share, cap, per_year, draws=40,
+                               seed=7)
     assert len(bounds) > 10
     assert min(bounds) >= best - 1e-7 * max(1.0, abs(best))

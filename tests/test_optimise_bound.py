@@ -147,7 +147,9 @@ def test_optimise_json_prints_objective_bound_gap_status_and_time(tmp_path, caps
                       baseline=SCENARIO) == []
 
 
-def _program(model: ChainModel, share: float = 0.25) -> optimiser._Program:
+def _heuristic(model: ChainModel, share: float = 0.25) -> optimiser._Heuristic:
+    """The optimiser's program of ``model`` and its heuristic (``.prog``), budgets ``share``
+    above what the scenario spends."""
     arrays = ChainArrays.of(model)
     scenario = model.scenario(SCENARIO)
     assert scenario is not None
@@ -155,7 +157,13 @@ def _program(model: ChainModel, share: float = 0.25) -> optimiser._Program:
     core, gov = _budgets(model, share)
     limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
         arrays.ids)))
-    return optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
+    prog = optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
+    return optimiser._Heuristic(prog, arrays, scenario, base, {"core": core, "government": gov},
+                                False, limit)
+
+
+def _program(model: ChainModel, share: float = 0.25) -> optimiser._Program:
+    return _heuristic(model, share).prog
 
 
 def test_the_cap_cuts_keep_every_yes_no_plan_of_a_capped_firm():
@@ -267,17 +275,7 @@ def test_the_local_search_never_returns_a_worse_or_broken_plan(share):
     """From plans of the greedy in its own order and in shuffled ones (poor starts, so the
     exchanges have something to find), the local search's plan is worth at least its
     start's NPV as the engine counts it, and keeps every budget, cost cap and rule."""
-    model = generate(100, seed=11)
-    arrays = ChainArrays.of(model)
-    scenario = model.scenario(SCENARIO)
-    assert scenario is not None
-    base = evaluate_scenario(arrays, scenario)
-    core, gov = _budgets(model, share)
-    limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
-        arrays.ids)))
-    prog = optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
-    heuristic = optimiser._Heuristic(prog, arrays, scenario, base,
-                                     {"core": core, "government": gov}, False, limit)
+    heuristic = _heuristic(generate(100, seed=11), share)
     ratio = heuristic.ratio_order()
     rng = np.random.default_rng(3)
     starts = [heuristic.run(ratio, np.inf)]
@@ -296,17 +294,7 @@ def test_the_local_search_never_returns_a_worse_or_broken_plan(share):
 
 
 def test_the_local_search_stops_when_cancelled():
-    model = generate(80, seed=11)
-    arrays = ChainArrays.of(model)
-    scenario = model.scenario(SCENARIO)
-    assert scenario is not None
-    base = evaluate_scenario(arrays, scenario)
-    core, gov = _budgets(model, 0.05)
-    limit = np.maximum(CAP * arrays.revenue[:, None], optimiser.sme_own_costs(base, len(
-        arrays.ids)))
-    prog = optimiser._build(arrays, scenario, core, gov, False, 0.0, (0.5, 0.0), limit, base)
-    heuristic = optimiser._Heuristic(prog, arrays, scenario, base,
-                                     {"core": core, "government": gov}, False, limit)
+    heuristic = _heuristic(generate(80, seed=11), 0.05)
     start = heuristic.run(np.random.default_rng(1).permutation(heuristic.ratio_order()),
                           np.inf)
     before = heuristic.evaluations

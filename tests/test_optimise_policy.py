@@ -26,6 +26,7 @@ from models.chain import (
 )
 from planner.engine import ChainArrays, evaluate, evaluate_scenario
 from planner.optimise import OptimiseResult, apply, check_plan, optimise
+from tests.lagrangian import lagrangian_bounds
 
 BASE = "S"
 NEW = "S (optimised)"
@@ -209,37 +210,6 @@ def test_park_shares_over_one_are_refused():
         optimise(_chain(), BASE, None, None, park_government_share=0.7, park_core_share=0.5)
 
 
-def _lagrangian_bounds(model: ChainModel, core_budget: float | None,
-                       gov_budget: float | None, core_share: float, sme_cost_cap: float,
-                       park_shares: tuple[float, float], draws: int = 30) -> list[float]:
-    """NPV bounds of the Lagrangian (docs/method.md, “Optimiser”) from the LP relaxation's
-    multipliers and from random ones."""
-    import numpy as np
-
-    import planner.optimise as optimiser
-
-    arrays = ChainArrays.of(model)
-    scenario = model.scenario(BASE)
-    assert scenario is not None
-    base = evaluate_scenario(arrays, scenario)
-    limit = np.maximum(sme_cost_cap * arrays.revenue[:, None],
-                       optimiser.sme_own_costs(base, len(arrays.ids)))
-    prog = optimiser._build(arrays, scenario, core_budget, gov_budget, False, core_share,
-                            park_shares, limit, base)
-    lp = optimiser._Relaxation(prog, np.ones(prog.a.shape[0], bool))
-    solved = lp.solve(30.0)
-    assert solved.lagrange is not None
-    bounds = [-solved.lagrange]
-    rng = np.random.default_rng(5)
-    for _ in range(draws):
-        y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=prog.a.shape[0])
-        y *= rng.random(prog.a.shape[0]) < rng.choice([0.1, 0.5, 1.0])
-        found = lp.lagrangian.bound(lp.a, lp.lo, lp.hi, lp.pay, y)
-        if found is not None:
-            bounds.append(-found)
-    return bounds
-
-
 @pytest.mark.parametrize("case", ["cap and opex claims", "gate and cap", "park", "loans"])
 def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
     """Whatever the multipliers, under every policy instrument and with park projects."""
@@ -267,6 +237,7 @@ def test_lagrangian_bound_is_never_below_the_brute_force_optimum(case):
                        interest_subsidy=0.5, subsidy_cap=2.0)
         core, gov, core_share, cap = None, _spend(model, "government") + 0.5, 0.0, 0.006
     best = _brute(model, core, gov, core_share, cap, park_shares)
-    bounds = _lagrangian_bounds(model, core, gov, core_share, cap, park_shares)
+    bounds = lagrangian_bounds(model, BASE, core, gov, core_share, cap,
+                               park_shares=park_shares)
     assert len(bounds) > 10
     assert min(bounds) >= best - 1e-7 * max(1.0, abs(best))
