@@ -2885,15 +2885,17 @@ class _Heuristic:
         """What ``items`` would spend of a budget (per year, or one column over the
         horizon); with ``room`` (``_room``), a capped firm's claims only up to what its cap
         still pays."""
-        spend = self.prog.item_core[items] if party == "core" else self.prog.item_gov[items]
+        spend: Floats = self.prog.item_core[items] if party == "core" else \
+            self.prog.item_gov[items]
         if self.per_year:
             return spend
-        total = spend.sum(axis=1, keepdims=True)
+        total: Floats = spend.sum(axis=1, keepdims=True)
         if party == "core" or room is None:
             return total
         claim = self._cap_claim[items]
         unpaid = claim - np.minimum(claim, room[np.maximum(self.prog.item_e[items], 0)])
-        return total - unpaid[:, None]
+        left: Floats = total - unpaid[:, None]
+        return left
 
     @cached_property
     def _cap_claim(self) -> Floats:
