@@ -419,12 +419,13 @@ def _may_warn(scen: list[str], ents: list[str], projs: list[str], years: list[in
     s_names, e_names, p_names = list(span), list(firm), list(need)
     s_code, p_code = ({n: i for i, n in enumerate(names)} for names in (s_names, p_names))
 
-    def codes(values: list[str], names: list[str]) -> Any:
-        code = dict(zip(names, range(len(names)), strict=True))
+    def codes(values: list[str], code: dict[str, int]) -> Any:
         return np.fromiter(map(code.__getitem__, values), np.int64, count)
 
+    # (the firms' table of 100,000 positions only when the reader's codes are not at hand)
     s, e, p = coded if coded is not None else (
-        codes(scen, s_names), codes(ents, e_names), codes(projs, p_names))
+        codes(scen, s_code), codes(ents, dict(zip(e_names, range(len(e_names)), strict=True))),
+        codes(projs, p_code))
     year = np.fromiter(years, np.int64, count)
     first = np.array([span[n][0] for n in s_names], np.int64)
     last = np.array([span[n][1] for n in s_names], np.int64)

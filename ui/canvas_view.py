@@ -1744,7 +1744,7 @@ class ChainView(QGraphicsView):
         # the headings and hint stay put while the scene scrolls: repaint where they were
         width, height = self.viewport().width(), self.viewport().height()
         self.viewport().update(QRect(0, 0, width, HEADER_H + abs(dy) + 2))
-        self.viewport().update(QRect(0, height - 28 - abs(dy), width, 28 + abs(dy)))
+        self.viewport().update(QRect(0, height - HINT_H - abs(dy), width, HINT_H + abs(dy)))
 
     def viewportEvent(self, event: Any) -> bool:
         kind = event.type()
