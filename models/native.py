@@ -22,6 +22,7 @@ import itertools
 import json
 import os
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,10 +66,12 @@ class _Refused(Exception):
 
 # --- writing ----------------------------------------------------------------------------------
 
-def dumps(model: ChainModel) -> bytes:
+def dumps(model: ChainModel, pause: Callable[[], None] = lambda: None) -> bytes:
     """The model as the project file's bytes; raises ExportRefused (naming rows and fields)
-    when a value could not be read back the same."""
-    problems = export_problems(model, workbook=False)
+    when a value could not be read back the same. ``pause`` is called between columns: a
+    write in the background waits there while the planner works the window (each column
+    at 100,000 firms holds the interpreter for tens of milliseconds)."""
+    problems = export_problems(model, workbook=False, pause=pause)
     if problems:
         raise ExportRefused(problems)
     settings = record_of(model.settings)
@@ -82,6 +85,7 @@ def dumps(model: ChainModel) -> bytes:
             rows = model.rows(table)
             columns: dict[str, str] = {}
             for spec in table.fields:
+                pause()
                 values = [getattr(row, spec.name) for row in rows]
                 name = f"{table.attr}/{spec.name}"
                 array = _stored(values, spec)

@@ -451,14 +451,15 @@ class Columns:
         return self.taken[key]
 
 
-def export_problems(model: Any, workbook: bool, columns: Columns | None = None
-                    ) -> list[Problem]:
+def export_problems(model: Any, workbook: bool, columns: Columns | None = None,
+                    pause: Callable[[], None] = lambda: None) -> list[Problem]:
     """What keeps ``model`` from being written and read back the same, each with its row
     and field: an unpaired surrogate, a number that is not finite, an unknown column a
     reader would refuse; with ``workbook`` also text longer than a cell and whole numbers
     a workbook's doubles cannot keep exactly. Empty when the model can be written.
 
-    ``columns``: the model's columns as validation took them (``Columns``)."""
+    ``columns``: the model's columns as validation took them (``Columns``); ``pause``:
+    called between columns (see ``native.dumps``)."""
     from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES
 
     columns = columns if columns is not None else Columns(model)
@@ -478,6 +479,7 @@ def export_problems(model: Any, workbook: bool, columns: Columns | None = None
         rows = model.rows(table)
         where = (table.sheet, table.zh[0])
         for spec in table.fields:
+            pause()
             values = columns(table, spec.name)
             clean = (table.attr, spec.name) in columns.clean
             for index, why in _field_problems(spec, values, workbook, clean):

@@ -140,3 +140,43 @@ def test_answering_no_removes_only_that_autosave(qtbot, monkeypatch):
     assert not window.files.offer_recovery()
     assert orphans() == [] and not list(recovery_folder().glob("*.json"))
     assert json.loads(dumps(window.document.model))["enterprises"] == []
+
+
+def test_a_big_chain_s_autosave_waits_while_the_planner_zooms_and_is_then_written(
+        qtbot, monkeypatch):
+    """A big chain's autosave is written in the background; while the planner works the
+    canvas it gives way, as the analysis does, and once the canvas is left alone it is
+    written, holding the edit."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    from models.native import SUFFIX, load_native
+    from ui import document as document_module
+    from ui import worker as worker_module
+
+    monkeypatch.setattr(document_module, "BACKGROUND_FROM", 1)  # every chain is big
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # "left alone" not before the end
+    window = MainWindow(Document(), restore_state=False)
+    qtbot.addWidget(window, before_close_func=lambda w: w.document.undo_stack.setClean())
+    window.resize(1366, 768)
+    window.show()
+    document = window.document
+    document.reset(small_chain(), None)
+    firm = document.model.enterprises[2]
+    document.set_values([(firm, "revenue", 4321.0)], "revenue")
+    viewport = window.canvas.viewport()
+    centre = QPointF(viewport.rect().center())
+    QApplication.sendEvent(viewport, QWheelEvent(
+        centre, viewport.mapToGlobal(centre), QPoint(), QPoint(0, 120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False))  # the planner turns the wheel over the canvas
+    document.autosave()
+    assert document.autosaver is not None
+    project_file = document.autosaver.data.with_suffix(SUFFIX)  # a big chain's autosave
+    qtbot.wait(800)  # the planner is still at the canvas: the autosave waits
+    assert not project_file.is_file()
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.waitUntil(project_file.is_file, timeout=10_000)
+    saved = load_native(project_file)
+    assert saved.enterprises[2].id == firm.id and saved.enterprises[2].revenue == 4321.0

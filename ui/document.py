@@ -61,7 +61,7 @@ def _write_autosave(model: ChainModel, autosaver: Autosave, path: Path | None, r
     from models.problems import ExportRefused
 
     try:
-        data = dumps(model)
+        data = dumps(model, state.yield_to_gui)  # gives way while the planner pans or zooms
         if state.cancelled:
             return None
         autosaver.write(data, path)
