@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QImage, QKeySequence
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt, QTimer
+from PySide6.QtGui import QImage, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.chain import ChainModel
 from models.files import load_model
 from ui.document import Document
 from ui.i18n import set_language
@@ -466,6 +467,47 @@ def test_opening_a_large_file_can_be_cancelled_and_the_model_stays(qtbot, window
     window.open_path(path)  # not cancelled: it opens
     qtbot.waitUntil(lambda: window.document.path == path)
     assert window.document.model == chain
+
+
+def test_a_big_chain_shows_once_read_and_its_figures_follow(qtbot, window, chain, tmp_path,
+                                                            monkeypatch):
+    """A big chain is shown as soon as it is read and validated; its figures are worked out
+    next, in the background, and until then the charts say so (not "choose a scenario")."""
+    from ui import analysis as analysis_module
+    from ui import document as document_module
+    from ui import file_controller
+    from ui import worker as worker_module
+    from ui.analysis import analyse, copy_model
+
+    window.document.reset(chain, None)
+    path = tmp_path / "big.json"
+    window.files.save_to(path)
+    window.document.reset(ChainModel(), None)
+    for module in (file_controller, analysis_module, document_module):
+        monkeypatch.setattr(module, "BACKGROUND_FROM", 1)  # every chain is big
+    monkeypatch.setattr(file_controller, "BACKGROUND_LOAD_BYTES", 0)
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # "left alone" not before the end
+    viewport = window.canvas.viewport()
+    centre = QPointF(viewport.rect().center())
+    QApplication.sendEvent(viewport, QWheelEvent(
+        centre, viewport.mapToGlobal(centre), QPoint(), QPoint(0, 120),
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase, False))  # the planner is at the canvas meanwhile
+    window.open_path(path)
+    qtbot.waitUntil(lambda: window.document.path == path)
+    document = window.document
+    assert document.model == chain and document.analysis.result is None
+    tabs = window.views.tabBar()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    assert window.charts.message.isVisible()
+    assert window.charts.message.text() == "Working out the figures…"
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.waitUntil(lambda: document.analysis.result is not None, timeout=20_000)
+    assert not window.charts.message.isVisible()
+    fresh = analyse(copy_model(chain), document.scenario, 0)
+    assert fresh is not None and fresh.result is not None
+    assert document.analysis.result.npv == pytest.approx(fresh.result.npv)
+    assert document.analysis.problems == fresh.problems
 
 
 def test_the_charts_show_the_year_chosen_while_another_tab_was_open(qtbot, window, chain):

@@ -65,6 +65,8 @@ class Analysis:
     health: ChainHealth | None = None
     model: ChainModel | None = None
     seconds: float = 0.0  # how long the analysis took (status, benchmarks)
+    # validated only, while a big chain was opened: its figures are being worked out
+    partial: bool = False
     failure: str = ""  # the analysis itself failed (a bug): what went wrong
 
     @property
@@ -91,6 +93,8 @@ def unavailable(analysis: Analysis) -> str:
                   "no figures to show.", analysis.errors)
     if analysis.model is not None and not analysis.model.scenarios:
         return tr("The model has no scenario yet: create one first.")
+    if analysis.partial:
+        return tr("Working out the figures…")
     return ""
 
 
@@ -116,9 +120,12 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
         state.yield_to_gui()
         return not state.cancelled
 
-    if previous is not None and previous.revision == revision and previous.model is model:
+    lent = previous is not None and previous.revision == revision and previous.model is model
+    if previous is not None and lent and not previous.partial:
         analysis = dataclasses.replace(previous, scenario=scenario, health=None)
     else:
+        if previous is not None and lent:  # validated while opening: the figures are to come
+            where, problems = previous.places, previous.problems
         where = where if where is not None else places(model)
         if not going_on(0.1):
             return None
@@ -323,10 +330,13 @@ class AnalysisService(QObject):
         self._timer.start(BACKGROUND_DELAY_MS if background else 0)
 
     def adopt(self, analysis: Analysis) -> None:
-        """An analysis worked out with the model (while loading it) is this revision's."""
+        """An analysis worked out with the model (while loading it) is this revision's;
+        a partial one is published at once, and its figures worked out next."""
         analysis.revision = self.document.revision
         analysis.model = self.snapshot
         self._publish(analysis)
+        if analysis.partial:
+            self.request()
 
     # --- running -----------------------------------------------------------------------------
     def current_snapshot(self) -> ChainModel:
@@ -362,7 +372,7 @@ class AnalysisService(QObject):
         self._runner.wait()
         document = self.document
         current = self._published
-        if current is None or current.revision != document.revision or \
+        if current is None or current.partial or current.revision != document.revision or \
                 current.scenario != document.scenario:
             self.analyse_now()
 

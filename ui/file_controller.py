@@ -474,8 +474,14 @@ def _load_in_background(path: Path, state: Any) -> Any:
     if state.cancelled:
         return None
     scenario = default_scenario(loaded.model)
-    analysis = analyse(loaded.model, scenario.name if scenario else None, -1, where=loaded.places,
-                       problems=loaded.problems)
+    name = scenario.name if scenario else None
+    analysis: Analysis | None
+    if len(loaded.model.enterprises) >= BACKGROUND_FROM and loaded.places is not None:
+        # a big chain is shown once read and validated; its figures follow in the background
+        # (they took 7 s more at 100,000 firms, while the planner could not yet see the chain)
+        analysis = Analysis(-1, name, loaded.problems, loaded.places, partial=True)
+    else:
+        analysis = analyse(loaded.model, name, -1, where=loaded.places, problems=loaded.problems)
     if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
         analysis.model = copy_model(loaded.model)  # 100,000 firms), not when it is shown
     return loaded.model, analysis, loaded.lang

@@ -157,6 +157,7 @@ ZH = {
     "Select enterprises first (canvas, table or filters).":
         "请先选择企业（画布、表格或筛选）。",
     "The model has no scenario yet: create one first.": "模型中还没有情景，请先新建情景。",
+    "Working out the figures…": "正在计算各项数据…",
     "Name": "名称", "Scenario name": "情景名称", "A scenario with that name exists already.":
         "已存在同名情景。",
     "Delete scenario {0} and its {1} assignments?": "删除情景 {0} 及其 {1} 项分配？",

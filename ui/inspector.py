@@ -54,6 +54,7 @@ class Inspector(QScrollArea):
         self.setWidgetResizable(True)
         self._row: Any = None
         self._table: TableSpec | None = None
+        self._lang = ""  # the language the form was made in
         self._kinds: dict[str, FieldKind] = {}
         self._counted: tuple[dict, dict[str, int]] | None = None  # places, count by position
         self.parks = park_selection(document)  # first: it follows an edit before we do
@@ -88,7 +89,20 @@ class Inspector(QScrollArea):
         return None, None
 
     def rebuild(self) -> None:
-        self._table, self._row = self._selected()
+        table, row = self._selected()
+        if row is not None and table is self._table and self._row is not None \
+                and table.attr != "parks" and self._lang == language():
+            # another row of the same table: the form stays, its values change (a new form
+            # per click cost 40 ms of a search's 100 at 100,000 firms)
+            self._row = row
+            self.error.clear()
+            for name, editor in self.editors.items():
+                editor.set_value(getattr(row, name))  # what was typed for the last row goes
+                if isinstance(editor, LineEditor):
+                    editor.setToolTip(editor.kind.hint(editor.lang))
+            self._refresh_summary()
+            return
+        self._table, self._row, self._lang = table, row, language()
         if self._row is None:
             self._table = None
         body = QWidget(self)
@@ -262,7 +276,9 @@ class Inspector(QScrollArea):
         lines.append(" · ".join(f"{tr(k)} {v}" for k, v in self._positions().items()))
         result = document.analysis.result
         why = unavailable(document.analysis)
-        if why:  # no key figures of an older model
+        if why and document.analysis.partial:  # not wrong, only not there yet
+            lines.append(f"<p style='color:#555555'><i>{why}</i></p>")
+        elif why:  # no key figures of an older model
             lines.append(f"<p style='color:#b00020'><b>{why}</b></p>")
         elif result is not None:
             lines.append(f"<h4>{tr('Scenario')}: {result.scenario.name}</h4><table>")
