@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from models.chain import TABLE_BY_ATTR, ChainModel, Settings
 from models.edits import Event, RowsChanged, RowsInserted, RowsRemoved
@@ -370,6 +370,7 @@ class AnalysisService(QObject):
     def wait(self) -> None:
         """Until the analysis of the current revision is published (tests, screenshots)."""
         self._runner.wait()
+        QCoreApplication.sendPostedEvents()  # what it finished: not worked out here again
         document = self.document
         current = self._published
         if current is None or current.partial or current.revision != document.revision or \
