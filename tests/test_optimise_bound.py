@@ -214,12 +214,17 @@ def test_the_bound_from_any_duals_is_below_the_lps_optimum():
 
 
 def _lagrangian(prog: optimiser._Program, draws: int = 0) -> list[float]:
-    """NPV bounds: the Lagrangian bound of the LP relaxation's multipliers (and of random
-    multipliers of every sign and scale), with the LP's own bound first."""
+    """NPV bounds: the Lagrangian bound of the LP relaxation's multipliers, of those searched
+    near them and of random multipliers of every sign and scale, with the LP's own bound
+    first."""
     lp = optimiser._Relaxation(prog, ~prog.cut_rows)
     solved = lp.solve(60.0)
     assert solved.lagrange is not None and solved.bound is not None
     bounds = [-solved.bound, -solved.lagrange]
+    assert solved.duals is not None
+    searched = lp.search(solved.duals, np.inf)  # near the LP's multipliers
+    assert searched is not None and searched >= solved.lagrange - 1e-9 * abs(solved.lagrange)
+    bounds.append(-searched)
     rng = np.random.default_rng(3)
     for _ in range(draws):
         y = rng.normal(scale=rng.choice([0.01, 1.0, 100.0]), size=len(lp.lo))
