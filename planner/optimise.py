@@ -121,8 +121,9 @@ _TOL = 1e-6
 # guides the heuristic (the plan); at most SMALL, the MILP itself, the heuristic if it
 # finds no plan in time
 SMALL = 60_000
-# the share of the time limit kept for the search of the Lagrangian bound's multipliers
-# near the LP's (``_Relaxation.search``: ~40 bounds of 0.13-0.25 s each at 10,000 firms)
+# the most of the time limit kept for the search of the Lagrangian bound's multipliers
+# near the LP's (``_Relaxation.search``: ~90 bounds of 0.1-0.25 s each at 10,000 firms),
+# and at most the reserve (1 s plus 1 s per 1,000 firms)
 HUNT = 0.1
 # the cap's set cuts: each of the LEADS largest claims first, then the smallest (more leads
 # did not lower the 2,000-firm bound further)
@@ -1643,10 +1644,13 @@ class _Relaxation:
         three times the LP's (to twice the most any item brings per yuan of that budget,
         without one); each other block of rows' (``_Program.row_block``: the SMEs' cost
         caps, the core's part of capped payments, …) at 0, then each two blocks built one
-        after the other together; the government's again, then the core's. At 10,000 firms and S + 5 % budgets the LP's multipliers give 19.30
-        million; the search 18.81 (the government's 141 → 204 yuan a yuan, the core's
-        part of capped payments at 0)."""
+        after the other together; the government's again, then the core's (a budget whose
+        multiplier is 0, one the LP leaves slack, is left at 0 unless searching from 0).
+        At 10,000 firms and S + 5 % budgets the LP's multipliers give 19.30 million; the
+        search 18.81 (the government's 141 → 204 yuan a yuan, the core's part of capped
+        payments at 0)."""
         y = np.asarray(y, float)
+        from_zero = not np.any(y)
         first = self.value(y)
         if first is None:
             return None
@@ -1711,6 +1715,8 @@ class _Relaxation:
             if not np.any(rows) or not np.any(pays):
                 continue
             now = float(-best_y[rows].min())  # each budget's rows weighed alike (-λ)
+            if now <= 0 and not from_zero:
+                continue  # a budget the LP leaves slack stays at 0
             most = 3.0 * now if now > 0 else \
                 2.0 * float(np.max(np.clip(c[pays], 0, None) / spend[int(step)][pays]))
             if most <= 0:
@@ -2122,13 +2128,15 @@ def optimise(model: ChainModel, scenario: str, core_budget: float | None,
         relaxation = _Relaxation(prog, ~prog.cut_rows)
         keep = min(_reserve(n), time_limit / 4)  # for the plan, the checks and the what-ifs
         # for the search of multipliers near the LP's (``_Relaxation.search``)
-        hunt = HUNT * time_limit
+        hunt = min(HUNT * time_limit, _reserve(n))
         rounds, added, last = 0, 0, -math.inf
         retried = stopped = False
         again = 0.0  # kept for the heuristic again, guided by the last round's solution
         duals: tuple[float, Floats] | None = None  # the best Lagrangian bound's multipliers
         while not cancelled():
-            left = deadline - time.perf_counter() - keep - again - hunt
+            # (the first solve may take the search's time too: without its multipliers
+            # there is nothing to search from)
+            left = deadline - time.perf_counter() - keep - again - (hunt if duals else 0.0)
             if left < 1.0 and (rounds > 0 or solved.x is not None):
                 break
             lp = relaxation.solve(left)
