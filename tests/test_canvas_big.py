@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from planner.generate import generate
-from ui import canvas_view
+from ui import canvas_view, palette
 from ui.canvas_items import NodeItem
 from ui.document import Document
 
@@ -224,3 +224,69 @@ def test_the_overview_drawn_follows_an_edit_and_its_undo(qtbot, window):
     assert shown() != before
     press(qtbot, window, "Ctrl+Z")
     assert shown() == before
+
+
+def near(colour: QColor, wanted: QColor, tolerance: int = 40) -> bool:
+    return all(abs(a - b) <= tolerance for a, b in zip(colour.getRgb()[:3], wanted.getRgb()[:3],
+                                                        strict=True))
+
+
+def drawn(canvas, e_id: str) -> tuple[bool, bool]:
+    """Whether the firm's disc is drawn in its colour where its node is, and whether the
+    yellow selection ring is drawn round it (read from the pixels on screen)."""
+    canvas.viewport().repaint()
+    image = canvas.viewport().grab().toImage()
+    item = canvas.node_item(e_id)
+    centre = canvas.mapFromScene(item.pos())
+    ring = round((item.radius + 5.8) * canvas.transform().m11())
+    return (near(image.pixelColor(centre), item.fill_colour()),
+            near(image.pixelColor(centre - QPoint(ring, 0)), palette.SELECTION))
+
+
+def test_a_search_draws_the_firm_selected_in_the_middle_and_shows_it_everywhere(qtbot, window):
+    """Type a far firm's id and press Enter: it is drawn in its colour, ringed as selected,
+    in the middle of the canvas, and the inspector and table show it; a second search
+    shows the second firm's values in the inspector; a click on a firm drawn nearby
+    selects it, and a drag moves it (drawn where it was dropped)."""
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    model = document.model
+    table = window.tables.pages["enterprises"]
+    for firm in (model.enterprises[4321], model.enterprises[77]):
+        bar.search.clear()
+        qtbot.keyClicks(bar.search, firm.id)
+        qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+        assert document.selected_enterprises == {firm.id}
+        assert window.inspector.editors["id"].text() == firm.id
+        assert window.inspector.editors["name"].text() == firm.name
+        rows = table.view.selectionModel().selectedRows()
+        assert [table.proxy.index(r.row(), 0).data() for r in rows] == [firm.id]
+        middle = canvas.viewport().rect().center()
+        at = canvas.mapFromScene(canvas.node_item(firm.id).pos())
+        assert (at - middle).manhattanLength() <= 4
+        assert drawn(canvas, firm.id) == (True, True)
+
+    firm = model.enterprises[77]
+    view = canvas.mapToScene(canvas.viewport().rect().adjusted(80, 80, -200, -80)).boundingRect()
+    other = next(item for item in canvas.nodes_in(view)
+                 if item.e_id != firm.id and view.contains(item.pos()))
+    assert drawn(canvas, other.e_id) == (True, False)
+    qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=canvas.mapFromScene(other.pos()))
+    assert document.selected_enterprises == {other.e_id}
+    assert window.inspector.editors["id"].text() == other.e_id
+    assert drawn(canvas, other.e_id) == (True, True)
+    assert drawn(canvas, firm.id) == (True, False)
+
+    before = other.pos()
+    start = canvas.mapFromScene(before)
+    end = start + QPoint(0, 30)
+    viewport = canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, start)
+    for k in range(1, 7):
+        qtbot.mouseMove(viewport, start + (end - start) * (k / 6))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+    moved = document.enterprise(other.e_id)
+    scale = canvas.transform().m11()
+    assert abs(moved.y - (before.y() + 30 / scale)) < 2 / scale
+    assert canvas.node_item(other.e_id).pos() == QPointF(moved.x, moved.y)
+    assert drawn(canvas, other.e_id) == (True, True)

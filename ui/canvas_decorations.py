@@ -112,12 +112,15 @@ class Decorations:
         painter.fillRect(rect, palette.PAPER)
         lod = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
         painter.setPen(Qt.PenStyle.NoPen)
+        # a panel cut a little beyond what is painted, its cut corners out of sight: a
+        # province's column, 27,000 units tall, filled whole cost 0.5 ms a paint
+        near = rect.adjusted(-20 - 4 / lod, -20 - 4 / lod, 20 + 4 / lod, 20 + 4 / lod)
         for column in self.columns:
             panel = QRectF(column.left + 6, column.top - ROW * 0.35, column.right - column.left - 12,
                            column.bottom - column.top + ROW * 0.7)
             if not panel.intersects(rect):
                 continue
-            if column.position == "detached":
+            if column.position == "detached":  # (cut, its dashes would move as it scrolls)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 pen = QPen(palette.GREY, 1.2, Qt.PenStyle.DashLine)
                 pen.setCosmetic(True)
@@ -126,7 +129,7 @@ class Decorations:
                 painter.setPen(Qt.PenStyle.NoPen)
             else:
                 painter.setBrush(palette.PANEL_ALT if column.position == "core" else palette.PANEL)
-                painter.drawRoundedRect(panel, 12, 12)
+                painter.drawRoundedRect(panel.intersected(near), 12, 12)
         if self.overview:  # the overview's boxes stand for the park bands
             return
         painter.setBrush(palette.BAND)

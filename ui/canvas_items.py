@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -51,8 +51,6 @@ WIDTHS = (1.0, 1.8, 2.7, 3.8)  # link widths of the batch, by trade-value quarti
 MIN_W, MAX_W = 0.9, 4.2
 LINK_BUDGET = 1200  # most links a batch draws in one paint (the highest-value ones): at
 # 100,000 firms 2,500 hairline curves took 60-300 ms a frame, the target is 100 ms in all
-PATH_BUDGET = 1200  # most curves a batch makes in one paint (the highest-value first): a
-# search's jump needs ~1,200 new ones, made in 5 ms; drawn in two paints they took twice
 WIDE_BUDGET = 400  # up to this many links in view, a batch draws them in their full width
 ARROW = 5.0
 Z_LINK, Z_NODE, Z_DRAFT = 0.0, 2.0, 5.0
@@ -161,6 +159,21 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
     return [*shown, last] if last and last != "…" else shown
 
 
+_LABEL_FONTS: dict[tuple[str, int], tuple[QFont, QFontMetricsF]] = {}
+
+
+def label_font(base: QFont, pixels: int) -> tuple[QFont, QFontMetricsF]:
+    """``base`` at ``pixels`` high, and its metrics: made once (a font and its metrics
+    made per node and paint cost a tenth of a node's first paint)."""
+    key = (base.key(), pixels)
+    found = _LABEL_FONTS.get(key)
+    if found is None:
+        font = QFont(base)
+        font.setPixelSize(pixels)
+        found = _LABEL_FONTS[key] = (font, QFontMetricsF(font))
+    return found
+
+
 class Label(NamedTuple):
     """A node's name as drawn: its lines, their font, where they start and how wide they
     may be, in pixels on screen from the node's centre."""
@@ -181,12 +194,14 @@ class NodeItem(QGraphicsItem):
     the full name.
     """
 
-    def __init__(self, view: ChainView, e_id: str):
+    def __init__(self, view: ChainView, e_id: str, batched: bool = False):
         super().__init__()
         self.view = view
         self.e_id = e_id
+        self.batched = batched  # drawn by the view's NodeBatchItem (a big chain), not itself
         self.setFlags(_NODE_FLAGS)
-        self.setCacheMode(_NODE_CACHE)
+        if not batched:
+            self.setCacheMode(_NODE_CACHE)
         self.setZValue(Z_NODE)
         self.radius = 0.0
         self.room = COLUMN / 2  # scene units right of the centre free for the name
@@ -198,8 +213,16 @@ class NodeItem(QGraphicsItem):
         self.drop_target = False
         self._label_key: tuple[float, ...] = ()
         self._label: list[str] = []
+        self._label_w = 0.0  # the widest line's width, in pixels
         self._rect = QRectF()
         self._shape = QPainterPath()
+
+    def set_batched(self, batched: bool) -> None:
+        """Drawn by the view's batch (no picture of its own), or by itself."""
+        if batched != self.batched:
+            self.batched = batched
+            self.setCacheMode(QGraphicsItem.CacheMode.NoCache if batched else _NODE_CACHE)
+            self.update()
 
     def configure(self, name: str, radius: float, room: float | None = None) -> None:
         room = self.room if room is None else room
@@ -234,7 +257,25 @@ class NodeItem(QGraphicsItem):
         return self._shape
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        if self.batched:
+            return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        self.paint_disc(painter, lod, self.isSelected() or self.drop_target, True)
+
+    def look(self) -> tuple[Any, ...]:
+        """Everything the node shows, where (what a picture of it depends on)."""
+        pos = self.pos()
+        return (self.e_id, pos.x(), pos.y(), self.opacity(), self.isSelected() or self.drop_target,
+                self.radius, self.room, self.name, self.base.rgba(), self.level, self.connected,
+                self.target)
+
+    def disc_key(self, ringed: bool) -> tuple[Any, ...]:
+        """What the disc, its rings, mark and badge look like (but for the zoom)."""
+        return (self.radius, self.base.rgba(), self.level, self.connected, self.target, ringed)
+
+    def paint_disc(self, painter: QPainter, lod: float, ringed: bool, label: bool) -> None:
+        """The disc, selection ring, target ring, platform mark and badge in the item's
+        coordinates at zoom ``lod``, and the name when ``label``."""
         r = self.radius
         fill = self.fill_colour()
         if lod < DETAIL_LOD:  # a dot, a little less pale: a few pixels must still show the hue
@@ -243,8 +284,7 @@ class NodeItem(QGraphicsItem):
                                                                           0.45))
             painter.drawEllipse(QPointF(0, 0), r, r)
             return
-        selected = self.isSelected()
-        if selected or self.drop_target:
+        if ringed:
             painter.setPen(QPen(palette.INK, 1.0))
             painter.setBrush(palette.SELECTION)
             painter.drawEllipse(QPointF(0, 0), r + 7, r + 7)
@@ -256,7 +296,7 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(outline, 1.3))
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(0, 0), r, r)
-        if lod >= SCREEN_LABEL_LOD:
+        if label and lod >= SCREEN_LABEL_LOD:
             self._paint_label(painter, lod)
         if lod < MARK_LOD:
             return
@@ -276,25 +316,28 @@ class NodeItem(QGraphicsItem):
 
     def label(self, lod: float) -> Label:
         """The name as drawn at zoom ``lod`` (in pixels on screen, from the node's centre)."""
-        font = QFont(self.view.fonts["label"])
-        font.setPixelSize(round(LABEL_PX * max(1.0, lod)))
+        font, metrics = label_font(self.view.fonts["label"], round(LABEL_PX * max(1.0, lod)))
         r = self.radius  # clear of the disk, and of the badge where it shows
         left = ((r * 0.72 + 9) * lod + 2) if lod >= BADGE_LOD else r * lod + 4
         width = (self.room - LABEL_GAP) * lod - left
         lines = 2 if ROW * lod >= TWO_LINES_PX else 1
         key = (lod, width, lines)
         if key != self._label_key:
-            self._label = wrap_label(self.name, QFontMetricsF(font), max(width, 0.0), lines)
+            self._label = wrap_label(self.name, metrics, max(width, 0.0), lines)
+            self._label_w = max(map(metrics.horizontalAdvance, self._label), default=0.0)
             self._label_key = key
         return Label(self._label, font, left, width)
+
+    def label_width(self) -> float:
+        """The widest line of the name as last worked out by ``label``, in pixels."""
+        return self._label_w
 
     def _paint_label(self, painter: QPainter, lod: float) -> None:
         lines, font, left, _ = self.label(lod)
         if not lines:
             return
-        metrics = QFontMetricsF(font)
-        line_h = metrics.height()
-        width = max(metrics.horizontalAdvance(line) for line in lines)
+        line_h = label_font(self.view.fonts["label"], font.pixelSize())[1].height()
+        width = self._label_w
         painter.save()
         painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
         box = QRectF(left, -line_h * len(lines) / 2 - 1, width + 5,
@@ -310,6 +353,118 @@ class NodeItem(QGraphicsItem):
         for k, line in enumerate(lines):
             painter.drawText(QRectF(box.left() + 2.5, box.top() + 1 + k * line_h, width, line_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+        painter.restore()
+
+
+class NodeBatchItem(QGraphicsItem):
+    """The node items of a big chain, drawn in one paint.
+
+    The node items stay (they are what is clicked, dragged, selected and shown a tooltip
+    for) but draw nothing themselves; this item, just beneath them, draws the ones in the
+    part of the view being painted, in pixels on screen: each disc with its rings, mark
+    and badge from a small picture made once per look and zoom (a few dozen looks in a
+    view of hundreds of firms), then its name. A node's first paint into a picture of its
+    own cost ~0.5 ms, so a search's jump to 60-90 new firms spent 40-60 ms on them. What
+    is drawn is kept as a picture of the view while no node in it looks different and the
+    view has not moved (a node's click, or the new nodes' areas painted once more after a
+    jump, need not draw every name again).
+    """
+
+    def __init__(self, view: ChainView):
+        super().__init__()
+        self.view = view
+        self.setZValue(Z_NODE - 0.5)  # beneath the node items, which take the clicks
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+        self._rect = QRectF()
+        self._sprites: dict[tuple[Any, ...], tuple[QPixmap, float]] = {}
+        self._cache: QPixmap | None = None
+        self._cache_key: tuple[Any, ...] | None = None
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def _sprite(self, item: NodeItem, lod: float, ringed: bool, ratio: float,
+                hints: Any) -> tuple[QPixmap, float]:
+        """The picture of a node's disc (rings, mark, badge) at ``lod`` and its half size."""
+        key = (lod, ratio, *item.disc_key(ringed))
+        found = self._sprites.get(key)
+        if found is None:
+            if len(self._sprites) > 2000:  # a long zoom: forget the older looks
+                self._sprites.clear()
+            half = math.ceil((item.radius + 9) * lod) + 2
+            picture = QPixmap(round(2 * half * ratio), round(2 * half * ratio))
+            picture.setDevicePixelRatio(ratio)
+            picture.fill(Qt.GlobalColor.transparent)
+            inner = QPainter(picture)
+            inner.setRenderHints(hints)
+            inner.translate(half, half)
+            inner.scale(lod, lod)
+            item.paint_disc(inner, lod, ringed, False)
+            inner.end()
+            found = self._sprites[key] = (picture, float(half))
+        return found
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
+        lod = option.levelOfDetailFromTransform(painter.worldTransform())
+        view = self.view
+        if widget is None:  # printed or rendered elsewhere: drawn as asked
+            self._draw(painter, lod, view.nodes_in(option.exposedRect))
+            return
+        items = view.nodes_in(view.mapToScene(view.viewport().rect()).boundingRect())
+        if not items:
+            return
+        key = (*view_key(painter, widget), lod, *map(NodeItem.look, items))
+        if key != self._cache_key or self._cache is None:
+            self._cache, _ = view_picture(painter, widget,
+                                          lambda inner: self._draw(inner, lod, items))
+            self._cache_key = key
+        show_picture(painter, self._cache)
+
+    def _draw(self, painter: QPainter, lod: float, items: list[NodeItem]) -> None:
+        """Draw ``items`` in ``painter`` (whose transform is the view's)."""
+        if not items:
+            return
+        transform = painter.worldTransform()
+        ratio = painter.device().devicePixelRatioF()
+        hints = painter.renderHints()
+        labels = lod >= SCREEN_LABEL_LOD
+        fonts = self.view.fonts
+        painter.save()
+        painter.resetTransform()  # from here on, pixels on screen
+        opacity = 1.0
+        for item in items:
+            centre = transform.map(item.pos())
+            shown = item.opacity()
+            if shown != opacity:
+                painter.setOpacity(shown)
+                opacity = shown
+            picture, half = self._sprite(item, lod, item.isSelected() or item.drop_target,
+                                         ratio, hints)
+            painter.drawPixmap(QPointF(centre.x() - half, centre.y() - half), picture)
+            if not labels:
+                continue
+            lines, font, left, _ = item.label(lod)
+            if not lines:
+                continue
+            metrics = label_font(fonts["label"], font.pixelSize())[1]
+            line_h = metrics.height()
+            box = QRectF(centre.x() + left, centre.y() - line_h * len(lines) / 2 - 1,
+                         item.label_width() + 5, line_h * len(lines) + 2)
+            painter.setPen(_NO_PEN)
+            painter.setBrush(LABEL_BACK)
+            painter.drawRect(box)
+            painter.setPen(palette.INK)
+            painter.setFont(font)
+            ascent = metrics.ascent()
+            for k, line in enumerate(lines):
+                painter.drawText(QPointF(box.left() + 2.5, box.top() + 1 + k * line_h + ascent),
+                                 line)
         painter.restore()
 
 
@@ -567,21 +722,13 @@ class LinkBatchItem(QGraphicsItem):
 
     def _draw(self, painter: QPainter, lod: float, exposed: QRectF, visible: QRectF,
               widget: Any) -> bool:
-        """Draw the links crossing ``exposed``; False if some curves are left for the next
-        paint (too many new ones to make in one)."""
+        """Draw the links crossing ``exposed`` (all of them: True)."""
         view = self.view
         complete = True
         chosen = self._choose(visible)
         box = self._box[chosen]
         rows = chosen[(box[:, 0] <= exposed.right()) & (box[:, 2] >= exposed.left())
                       & (box[:, 1] <= exposed.bottom()) & (box[:, 3] >= exposed.top())]
-        paths = self._paths
-        new = [r for r in rows.tolist() if r not in paths]
-        if len(new) > PATH_BUDGET:  # the rest of the curves next turn: a frame stays short
-            rows = rows[~np.isin(rows, np.array(new[PATH_BUDGET:], np.int64))]
-            complete = False
-            if widget is not None:
-                QTimer.singleShot(0, widget, widget.update)
         style = view.link_style()
         # faded first, then not connected, then connected: what matters is drawn last
         rows = rows[np.lexsort((style[rows] & 6, style[rows] & 1, -(style[rows] & 8)))]
@@ -600,11 +747,31 @@ class LinkBatchItem(QGraphicsItem):
         # thousands of hairlines: without antialiasing they draw several times faster
         antialiased = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, wide)
-        for r, s in zip(rows.tolist(), style[rows].tolist(), strict=True):
-            if s != current:
-                painter.setPen(self._pen(s, lod, wide))
-                current = s
-            painter.drawPath(path(r))
+        styles = style[rows].tolist()
+        if wide:  # few links, each stroked on its own (translucent, where they cross)
+            for r, s in zip(rows.tolist(), styles, strict=True):
+                if s != current:
+                    painter.setPen(self._pen(s, lod, wide))
+                    current = s
+                painter.drawPath(path(r))
+            styles = []
+        # the hairlines of one style drawn as one path (a path and a paint call per curve
+        # cost most of the 20 ms a search's jump spent on 1,200 new curves)
+        geometry = self._geometry[rows].tolist() if styles else []
+        start = 0
+        while start < len(styles):
+            current = styles[start]
+            end = start
+            joined = QPainterPath()
+            move, curve = joined.moveTo, joined.cubicTo
+            while end < len(styles) and styles[end] == current:
+                g = geometry[end]
+                move(g[0], g[1])
+                curve(g[2], g[3], g[4], g[5], g[6], g[7])
+                end += 1
+            painter.setPen(self._pen(current, lod, wide))
+            painter.drawPath(joined)
+            start = end
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, antialiased)
         for r in selected:
             if r is not None:
