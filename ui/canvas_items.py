@@ -159,19 +159,19 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
     return [*shown, last] if last and last != "…" else shown
 
 
-_LABEL_FONTS: dict[tuple[str, int], tuple[QFont, QFontMetricsF]] = {}
+_LABEL_FONTS: dict[tuple[int, int], tuple[QFont, QFont, QFontMetricsF]] = {}
 
 
 def label_font(base: QFont, pixels: int) -> tuple[QFont, QFontMetricsF]:
     """``base`` at ``pixels`` high, and its metrics: made once (a font and its metrics
-    made per node and paint cost a tenth of a node's first paint)."""
-    key = (base.key(), pixels)
-    found = _LABEL_FONTS.get(key)
-    if found is None:
+    made per node and paint cost a tenth of a node's first paint). Kept by the base font
+    object (held, so that its id is not another's)."""
+    found = _LABEL_FONTS.get((id(base), pixels))
+    if found is None or found[0] is not base:
         font = QFont(base)
         font.setPixelSize(pixels)
-        found = _LABEL_FONTS[key] = (font, QFontMetricsF(font))
-    return found
+        found = _LABEL_FONTS[(id(base), pixels)] = (base, font, QFontMetricsF(font))
+    return found[1], found[2]
 
 
 class Label(NamedTuple):
