@@ -365,6 +365,18 @@ def test_sorting_is_by_value_and_filtering_by_what_cells_show(qtbot, tables, doc
     assert page.proxy.index(2, 0).data() == "M"  # an edited row stays put until re-sorted
     page.filter.setText("中型" if lang == "zh_CN" else "medium")  # what the cells show
     assert [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())] == ["S1"]
+    page.filter.setText(" 中型 " if lang == "zh_CN" else " MEDIUM ")  # any case, no spaces
+    assert [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())] == ["S1"]
+    other = "en" if lang == "zh_CN" else "zh_CN"
+    set_language(other)  # the app's language switch: the filter searches the new texts
+    tables.retranslate()
+    assert page.proxy.rowCount() == 0
+    page.filter.setText("medium" if other == "en" else "中型")
+    assert [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())] == ["S1"]
+    set_language(lang)
+    tables.retranslate()
+    page.filter.setText("s*")  # typed characters, not a pattern ("s*" would match every row)
+    assert page.proxy.rowCount() == 0
     page.filter.clear()
     tables.show_row("enterprises", 3, "revenue")  # a document position (a problem's row)
     current = page.proxy.mapToSource(page.view.currentIndex())

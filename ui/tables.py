@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     QPoint,
+    QRegularExpression,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -69,6 +70,7 @@ ADD_LABELS = {"enterprises": "Add enterprise…", "links": "Add link…", "proje
               "parks": "Add park", "park_assignments": "Assign park project…"}
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the stored value of a cell (setData: no parsing)
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what a column sorts by (numbers as numbers)
+ROW_TEXT_ROLE = Qt.ItemDataRole.UserRole + 3  # column 0: the row's text, what the filter searches
 # roles the view asks of every cell it paints and the model never answers: no answer at once
 # (a search's table repaint at 1920x1080 asks 780 of them, 4 of every cell's 7 questions)
 UNANSWERED = frozenset(int(r) for r in (
@@ -459,6 +461,8 @@ class TableModel(QAbstractTableModel):
             return row
         if role == SORT_ROLE:
             return self._key(index.column(), row)
+        if role == ROW_TEXT_ROLE:
+            return self.row_text(index.row())
         if role == Qt.ItemDataRole.TextAlignmentRole and (
                 column.kind.numeric if column.kind is not None else column.key == "score"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -508,27 +512,22 @@ class TableModel(QAbstractTableModel):
 
 
 class TableProxy(QSortFilterProxyModel):
-    """Filters rows by the text of any cell; sorting is the table model's own (``sort``)."""
+    """Filters rows by the text of any cell; sorting is the table model's own (``sort``).
+
+    The filter is Qt's own, on each row's text (``ROW_TEXT_ROLE``, lower case): with the
+    box empty no row is asked about. (A filter of our own in Python was asked about every
+    row at every reset: 0.3-0.45 s for each table of 300,000 rows at 100,000 firms.)
+    """
 
     def __init__(self, parent: Any = None):
         super().__init__(parent)
         self.setSortRole(SORT_ROLE)
-        self._needle = ""
+        self.setFilterRole(ROW_TEXT_ROLE)
+        self.setFilterKeyColumn(0)
 
     def set_filter_text(self, text: str) -> None:
-        if hasattr(self, "beginFilterChange"):  # Qt 6.10 and later
-            self.beginFilterChange()
-            self._needle = text.strip().casefold()
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self._needle = text.strip().casefold()
-            self.invalidateRowsFilter()
-
-    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
-        if not self._needle:
-            return True
-        model = self.sourceModel()
-        return isinstance(model, TableModel) and self._needle in model.row_text(source_row)
+        """Keep the rows whose text holds ``text`` (any case; spaces around it ignored)."""
+        self.setFilterRegularExpression(QRegularExpression.escape(text.strip().casefold()))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         model = self.sourceModel()
