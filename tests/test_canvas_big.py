@@ -267,8 +267,8 @@ def test_a_search_draws_the_firm_selected_in_the_middle_and_shows_it_everywhere(
 
     firm = model.enterprises[77]
     view = canvas.mapToScene(canvas.viewport().rect().adjusted(80, 80, -200, -80)).boundingRect()
-    other = next(item for item in canvas.nodes_in(view)
-                 if item.e_id != firm.id and view.contains(item.pos()))
+    other = next(item for item in canvas.scene().items(view) if isinstance(item, NodeItem)
+                 and item.e_id != firm.id and view.contains(item.pos()))
     assert drawn(canvas, other.e_id) == (True, False)
     qtbot.mouseClick(canvas.viewport(), Qt.MouseButton.LeftButton,
                      pos=canvas.mapFromScene(other.pos()))

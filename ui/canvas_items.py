@@ -194,14 +194,12 @@ class NodeItem(QGraphicsItem):
     the full name.
     """
 
-    def __init__(self, view: ChainView, e_id: str, batched: bool = False):
+    def __init__(self, view: ChainView, e_id: str):
         super().__init__()
         self.view = view
         self.e_id = e_id
-        self.batched = batched  # drawn by the view's NodeBatchItem (a big chain), not itself
         self.setFlags(_NODE_FLAGS)
-        if not batched:
-            self.setCacheMode(_NODE_CACHE)
+        self.setCacheMode(_NODE_CACHE)
         self.setZValue(Z_NODE)
         self.radius = 0.0
         self.room = COLUMN / 2  # scene units right of the centre free for the name
@@ -216,13 +214,6 @@ class NodeItem(QGraphicsItem):
         self._label_w = 0.0  # the widest line's width, in pixels
         self._rect = QRectF()
         self._shape = QPainterPath()
-
-    def set_batched(self, batched: bool) -> None:
-        """Drawn by the view's batch (no picture of its own), or by itself."""
-        if batched != self.batched:
-            self.batched = batched
-            self.setCacheMode(QGraphicsItem.CacheMode.NoCache if batched else _NODE_CACHE)
-            self.update()
 
     def configure(self, name: str, radius: float, room: float | None = None) -> None:
         room = self.room if room is None else room
@@ -257,21 +248,8 @@ class NodeItem(QGraphicsItem):
         return self._shape
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
-        if self.batched:
-            return
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         self.paint_disc(painter, lod, self.isSelected() or self.drop_target, True)
-
-    def look(self) -> tuple[Any, ...]:
-        """Everything the node shows, where (what a picture of it depends on)."""
-        pos = self.pos()
-        return (self.e_id, pos.x(), pos.y(), self.opacity(), self.isSelected() or self.drop_target,
-                self.radius, self.room, self.name, self.base.rgba(), self.level, self.connected,
-                self.target)
-
-    def disc_key(self, ringed: bool) -> tuple[Any, ...]:
-        """What the disc, its rings, mark and badge look like (but for the zoom)."""
-        return (self.radius, self.base.rgba(), self.level, self.connected, self.target, ringed)
 
     def paint_disc(self, painter: QPainter, lod: float, ringed: bool, label: bool) -> None:
         """The disc, selection ring, target ring, platform mark and badge in the item's
@@ -328,10 +306,6 @@ class NodeItem(QGraphicsItem):
             self._label_key = key
         return Label(self._label, font, left, width)
 
-    def label_width(self) -> float:
-        """The widest line of the name as last worked out by ``label``, in pixels."""
-        return self._label_w
-
     def _paint_label(self, painter: QPainter, lod: float) -> None:
         lines, font, left, _ = self.label(lod)
         if not lines:
@@ -353,118 +327,6 @@ class NodeItem(QGraphicsItem):
         for k, line in enumerate(lines):
             painter.drawText(QRectF(box.left() + 2.5, box.top() + 1 + k * line_h, width, line_h),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
-        painter.restore()
-
-
-class NodeBatchItem(QGraphicsItem):
-    """The node items of a big chain, drawn in one paint.
-
-    The node items stay (they are what is clicked, dragged, selected and shown a tooltip
-    for) but draw nothing themselves; this item, just beneath them, draws the ones in the
-    part of the view being painted, in pixels on screen: each disc with its rings, mark
-    and badge from a small picture made once per look and zoom (a few dozen looks in a
-    view of hundreds of firms), then its name. A node's first paint into a picture of its
-    own cost ~0.5 ms, so a search's jump to 60-90 new firms spent 40-60 ms on them. What
-    is drawn is kept as a picture of the view while no node in it looks different and the
-    view has not moved (a node's click, or the new nodes' areas painted once more after a
-    jump, need not draw every name again).
-    """
-
-    def __init__(self, view: ChainView):
-        super().__init__()
-        self.view = view
-        self.setZValue(Z_NODE - 0.5)  # beneath the node items, which take the clicks
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
-        self._rect = QRectF()
-        self._sprites: dict[tuple[Any, ...], tuple[QPixmap, float]] = {}
-        self._cache: QPixmap | None = None
-        self._cache_key: tuple[Any, ...] | None = None
-
-    def set_rect(self, rect: QRectF) -> None:
-        if rect != self._rect:
-            self.prepareGeometryChange()
-            self._rect = QRectF(rect)
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
-
-    def _sprite(self, item: NodeItem, lod: float, ringed: bool, ratio: float,
-                hints: Any) -> tuple[QPixmap, float]:
-        """The picture of a node's disc (rings, mark, badge) at ``lod`` and its half size."""
-        key = (lod, ratio, *item.disc_key(ringed))
-        found = self._sprites.get(key)
-        if found is None:
-            if len(self._sprites) > 2000:  # a long zoom: forget the older looks
-                self._sprites.clear()
-            half = math.ceil((item.radius + 9) * lod) + 2
-            picture = QPixmap(round(2 * half * ratio), round(2 * half * ratio))
-            picture.setDevicePixelRatio(ratio)
-            picture.fill(Qt.GlobalColor.transparent)
-            inner = QPainter(picture)
-            inner.setRenderHints(hints)
-            inner.translate(half, half)
-            inner.scale(lod, lod)
-            item.paint_disc(inner, lod, ringed, False)
-            inner.end()
-            found = self._sprites[key] = (picture, float(half))
-        return found
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
-        lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        view = self.view
-        if widget is None:  # printed or rendered elsewhere: drawn as asked
-            self._draw(painter, lod, view.nodes_in(option.exposedRect))
-            return
-        items = view.nodes_in(view.mapToScene(view.viewport().rect()).boundingRect())
-        if not items:
-            return
-        key = (*view_key(painter, widget), lod, *map(NodeItem.look, items))
-        if key != self._cache_key or self._cache is None:
-            self._cache, _ = view_picture(painter, widget,
-                                          lambda inner: self._draw(inner, lod, items))
-            self._cache_key = key
-        show_picture(painter, self._cache)
-
-    def _draw(self, painter: QPainter, lod: float, items: list[NodeItem]) -> None:
-        """Draw ``items`` in ``painter`` (whose transform is the view's)."""
-        if not items:
-            return
-        transform = painter.worldTransform()
-        ratio = painter.device().devicePixelRatioF()
-        hints = painter.renderHints()
-        labels = lod >= SCREEN_LABEL_LOD
-        fonts = self.view.fonts
-        painter.save()
-        painter.resetTransform()  # from here on, pixels on screen
-        opacity = 1.0
-        for item in items:
-            centre = transform.map(item.pos())
-            shown = item.opacity()
-            if shown != opacity:
-                painter.setOpacity(shown)
-                opacity = shown
-            picture, half = self._sprite(item, lod, item.isSelected() or item.drop_target,
-                                         ratio, hints)
-            painter.drawPixmap(QPointF(centre.x() - half, centre.y() - half), picture)
-            if not labels:
-                continue
-            lines, font, left, _ = item.label(lod)
-            if not lines:
-                continue
-            metrics = label_font(fonts["label"], font.pixelSize())[1]
-            line_h = metrics.height()
-            box = QRectF(centre.x() + left, centre.y() - line_h * len(lines) / 2 - 1,
-                         item.label_width() + 5, line_h * len(lines) + 2)
-            painter.setPen(_NO_PEN)
-            painter.setBrush(LABEL_BACK)
-            painter.drawRect(box)
-            painter.setPen(palette.INK)
-            painter.setFont(font)
-            ascent = metrics.ascent()
-            for k, line in enumerate(lines):
-                painter.drawText(QPointF(box.left() + 2.5, box.top() + 1 + k * line_h + ascent),
-                                 line)
         painter.restore()
 
 

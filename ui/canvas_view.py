@@ -45,11 +45,9 @@ from ui.canvas_decorations import HEADER_H, HINT_H, Decorations
 from ui.canvas_items import (
     BADGE_LOD,
     BATCH_FROM,
-    LABEL_HALF_H,
     RADIUS,
     LinkBatchItem,
     LinkItem,
-    NodeBatchItem,
     NodeItem,
     cubic,
     link_widths,
@@ -206,7 +204,6 @@ class ChainView(QGraphicsView):
         self._geometry = np.zeros((0, 8))
         self._link_items: list[LinkItem] = []
         self._batch: LinkBatchItem | None = None
-        self._node_batch: NodeBatchItem | None = None  # draws a big chain's node items
         self._filter: dict[str, Any] = {}
         self._matching: set[str] = set()
         self._state_result: Any = None  # the scenario result the nodes are coloured from
@@ -498,7 +495,6 @@ class ChainView(QGraphicsView):
             for e_id, item in self._nodes.items():
                 e = index[e_id]
                 item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
-                item.set_batched(True)
         else:
             for e in model.enterprises:  # names again too: the language may have changed
                 item = self._nodes.get(e.id)
@@ -506,7 +502,6 @@ class ChainView(QGraphicsView):
                     self._add_node(e)
                 else:
                     item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
-                    item.set_batched(False)
         self._index_nodes()
         self._matching = set()
         self._links()
@@ -533,7 +528,7 @@ class ChainView(QGraphicsView):
         self.viewport().update()  # the headings and park labels are worded when painted
 
     def _add_node(self, e: Enterprise) -> NodeItem:
-        item = self._nodes[e.id] = NodeItem(self, e.id, batched=self._lazy)
+        item = self._nodes[e.id] = NodeItem(self, e.id)
         self.scene().addItem(item)
         item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
         return item
@@ -545,9 +540,6 @@ class ChainView(QGraphicsView):
         a chunk per turn of the event loop; the farthest go when there are too many."""
         self._sync_timer.stop()
         if not self._lazy:
-            if self._node_batch is not None:
-                self.scene().removeItem(self._node_batch)
-                self._node_batch = None
             if self._overview is not None:
                 self.scene().removeItem(self._overview)
                 self._overview = None
@@ -556,10 +548,6 @@ class ChainView(QGraphicsView):
                     self._batch.setVisible(True)
             return
         zoomed_out = self.transform().m11() < OVERVIEW_SCALE
-        if self._node_batch is None:
-            self._node_batch = NodeBatchItem(self)
-            self._node_batch.set_rect(self.sceneRect())
-            self.scene().addItem(self._node_batch)
         if self._overview is None:
             self._overview = OverviewItem(self)
             self.scene().addItem(self._overview)
@@ -602,22 +590,6 @@ class ChainView(QGraphicsView):
         if len(nodes) > NODE_BUDGET:
             self._evict(keep_rect=area)
 
-    def nodes_in(self, rect: QRectF) -> list[NodeItem]:
-        """The node items whose disc or name reaches into the scene ``rect``, in model order
-        (what a big chain's ``NodeBatchItem`` draws there)."""
-        nodes = self._nodes
-        if not nodes:
-            return []
-        pad = 4 / max(self.transform().m11(), MIN_SCALE)  # a few pixels, in scene units
-        reach_y = LABEL_HALF_H + max(RADIUS.values()) + pad
-        x, y = self._pos[:, 0], self._pos[:, 1]
-        rows = np.flatnonzero((x >= rect.left() - COLUMN - pad)
-                              & (x <= rect.right() + max(RADIUS.values()) + 10 + pad)
-                              & (y >= rect.top() - reach_y) & (y <= rect.bottom() + reach_y))
-        ids = self._ids
-        found = map(nodes.get, map(ids.__getitem__, rows.tolist()))
-        return [item for item in found if item is not None]
-
     def _fill_view(self, count: int = NODE_CHUNK) -> None:
         chunk, self._wanted = self._wanted[:count], self._wanted[count:]
         if chunk:
@@ -640,7 +612,7 @@ class ChainView(QGraphicsView):
                     e = enterprises[i]
                     if e.id in nodes:
                         continue
-                    item = nodes[e.id] = NodeItem(self, e.id, batched=True)
+                    item = nodes[e.id] = NodeItem(self, e.id)
                     item.configure(shown_name(e.name), float(self._radius[i]), room)
                     item.setPos(*self._pos[i].tolist())
                     key = int(self._state_key[i])
@@ -1060,8 +1032,6 @@ class ChainView(QGraphicsView):
         self._content = rect
         margin = max(rect.width(), rect.height(), 400) * 0.5
         self.scene().setSceneRect(rect.adjusted(-margin, -margin, margin, margin))
-        if self._node_batch is not None:
-            self._node_batch.set_rect(self.sceneRect())
 
     # --- following the model's edits --------------------------------------------------------
     def on_rows_inserted(self, table: str, positions: list[int]) -> None:
