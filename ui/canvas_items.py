@@ -249,11 +249,6 @@ class NodeItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
-        self.paint_disc(painter, lod, self.isSelected() or self.drop_target, True)
-
-    def paint_disc(self, painter: QPainter, lod: float, ringed: bool, label: bool) -> None:
-        """The disc, selection ring, target ring, platform mark and badge in the item's
-        coordinates at zoom ``lod``, and the name when ``label``."""
         r = self.radius
         fill = self.fill_colour()
         if lod < DETAIL_LOD:  # a dot, a little less pale: a few pixels must still show the hue
@@ -262,7 +257,7 @@ class NodeItem(QGraphicsItem):
                                                                           0.45))
             painter.drawEllipse(QPointF(0, 0), r, r)
             return
-        if ringed:
+        if self.isSelected() or self.drop_target:
             painter.setPen(QPen(palette.INK, 1.0))
             painter.setBrush(palette.SELECTION)
             painter.drawEllipse(QPointF(0, 0), r + 7, r + 7)
@@ -274,7 +269,7 @@ class NodeItem(QGraphicsItem):
         painter.setPen(QPen(outline, 1.3))
         painter.setBrush(fill)
         painter.drawEllipse(QPointF(0, 0), r, r)
-        if label and lod >= SCREEN_LABEL_LOD:
+        if lod >= SCREEN_LABEL_LOD:
             self._paint_label(painter, lod)
         if lod < MARK_LOD:
             return
@@ -352,11 +347,10 @@ def view_key(painter: QPainter, widget: QWidget) -> tuple[float | int, ...]:
     return t.m11(), t.m12(), t.m21(), t.m22(), t.dx(), t.dy(), size.width(), size.height()
 
 
-def view_picture(painter: QPainter, widget: QWidget, draw: Callable[[QPainter], bool | None]
-                 ) -> tuple[QPixmap, bool]:
+def view_picture(painter: QPainter, widget: QWidget, draw: Callable[[QPainter], None]
+                 ) -> QPixmap:
     """A picture of ``widget`` holding what ``draw`` paints in ``painter``'s transform (for
-    items that keep what they drew between paints), and whether it drew everything (only
-    False from ``draw`` says it did not)."""
+    items that keep what they drew between paints)."""
     ratio = widget.devicePixelRatioF()
     size = widget.size()
     picture = QPixmap(max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio)))
@@ -365,9 +359,9 @@ def view_picture(painter: QPainter, widget: QWidget, draw: Callable[[QPainter], 
     inner = QPainter(picture)
     inner.setRenderHints(painter.renderHints())
     inner.setTransform(painter.worldTransform())
-    complete = draw(inner) is not False
+    draw(inner)
     inner.end()
-    return picture, complete
+    return picture
 
 
 def show_picture(painter: QPainter, picture: QPixmap) -> None:
@@ -577,16 +571,15 @@ class LinkBatchItem(QGraphicsItem):
                frozenset(view.selected_links))
         if key != self._cache_key or self._cache is None:
             visible = view.mapToScene(view.viewport().rect()).boundingRect()
-            self._cache, complete = view_picture(
+            self._cache = view_picture(
                 painter, widget, lambda inner: self._draw(inner, lod, visible, visible, widget))
-            self._cache_key = key if complete else None
+            self._cache_key = key
         show_picture(painter, self._cache)
 
     def _draw(self, painter: QPainter, lod: float, exposed: QRectF, visible: QRectF,
-              widget: Any) -> bool:
-        """Draw the links crossing ``exposed`` (all of them: True)."""
+              widget: Any) -> None:
+        """Draw the links crossing ``exposed``."""
         view = self.view
-        complete = True
         chosen = self._choose(visible)
         box = self._box[chosen]
         rows = chosen[(box[:, 0] <= exposed.right()) & (box[:, 2] >= exposed.left())
@@ -639,7 +632,6 @@ class LinkBatchItem(QGraphicsItem):
             if r is not None:
                 painter.setPen(self._pen(int(style[r]), max(lod, 0.5), True))
                 painter.drawPath(path(r))
-        return complete
 
 
 def link_widths(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -152,8 +152,8 @@ class OverviewItem(QGraphicsItem):
         if key != self._cache_key or self._cache is None:
             view = self.view
             visible = view.mapToScene(view.viewport().rect()).boundingRect()
-            self._cache, _ = view_picture(painter, widget,
-                                          lambda inner: self._draw(inner, lod, visible))
+            self._cache = view_picture(painter, widget,
+                                       lambda inner: self._draw(inner, lod, visible))
             self._cache_key = key
         show_picture(painter, self._cache)
 
