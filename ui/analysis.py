@@ -120,12 +120,13 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
         state.yield_to_gui()
         return not state.cancelled
 
-    lent = previous is not None and previous.revision == revision and previous.model is model
-    if previous is not None and lent and not previous.partial:
-        analysis = dataclasses.replace(previous, scenario=scenario, health=None)
+    same = previous if previous is not None and previous.revision == revision \
+        and previous.model is model else None
+    if same is not None and not same.partial:
+        analysis = dataclasses.replace(same, scenario=scenario, health=None)
     else:
-        if previous is not None and lent:  # validated while opening: the figures are to come
-            where, problems = previous.places, previous.problems
+        if same is not None:  # validated while opening: the figures are still to come
+            where, problems = same.places, same.problems
         where = where if where is not None else places(model)
         if not going_on(0.1):
             return None
