@@ -243,6 +243,13 @@ def drawn(canvas, e_id: str) -> tuple[bool, bool]:
             near(image.pixelColor(centre - QPoint(ring, 0)), palette.SELECTION))
 
 
+def in_view(canvas) -> set[str]:
+    """The firms whose node stands in the canvas's view."""
+    view = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    return {item.e_id for item in canvas.scene().items(view)
+            if isinstance(item, NodeItem) and view.contains(item.pos())}
+
+
 def test_a_search_draws_the_firm_selected_in_the_middle_and_shows_it_everywhere(qtbot, window):
     """Type a far firm's id and press Enter: it is drawn in its colour, ringed as selected,
     in the middle of the canvas, and the inspector and table show it; a second search
@@ -255,6 +262,9 @@ def test_a_search_draws_the_firm_selected_in_the_middle_and_shows_it_everywhere(
         bar.search.clear()
         qtbot.keyClicks(bar.search, firm.id)
         qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+        shown_at_once = in_view(canvas)
+        qtbot.wait(200)  # the margin round the view is made a few turns later
+        assert in_view(canvas) == shown_at_once  # no firm in view popped in afterwards
         assert document.selected_enterprises == {firm.id}
         assert window.inspector.editors["id"].text() == firm.id
         assert window.inspector.editors["name"].text() == firm.name
