@@ -168,16 +168,23 @@ CLEARED_ON_DELETE = {("projects", "requires"), ("enterprises", "park")}
 
 def referring_rows(model: ChainModel, table: str, keys: set[Any]) -> dict[tuple[str, str], list[Any]]:
     """For every (table, field) that refers to ``table``'s key: its rows naming one of ``keys``."""
+    return {ref: [_table(model, ref[0])[p] for p in positions]
+            for ref, positions in _referring(model, table, keys).items()}
+
+
+def _referring(model: ChainModel, table: str, keys: set[Any]) -> dict[tuple[str, str], list[int]]:
+    """``referring_rows``, as the positions of those rows (ascending) in their tables."""
     key_field = TABLE_BY_ATTR[table].key[0]
-    found: dict[tuple[str, str], list[Any]] = {}
+    found: dict[tuple[str, str], list[int]] = {}
     if not keys:  # nothing renamed or deleted: no table to scan
         return found
     for other, name in REFERENCES.get((table, key_field), ()):
         table_rows = _table(model, other)
         # the test of each row in C (a list comprehension took twice as long on 300,000 links)
-        rows = list(compress(table_rows, map(keys.__contains__, map(attrgetter(name), table_rows))))
-        if rows:
-            found[(other, name)] = rows
+        positions = list(compress(range(len(table_rows)),
+                                  map(keys.__contains__, map(attrgetter(name), table_rows))))
+        if positions:
+            found[(other, name)] = positions
     return found
 
 
@@ -190,34 +197,41 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
     it); a scenario its assignments and park assignments; a park its park assignments (and
     clears the ``park`` of its members).
     """
+    # table -> position -> row: where each row is, known from the scan that found it (a
+    # second scan of 300,000 links and assignments to find them again cost a third of a delete)
     doomed: dict[str, dict[int, Any]] = {}
 
-    def doom(name: str, victims: Iterable[Any]) -> list[Any]:
-        bucket = doomed.setdefault(name, {})
-        new = [row for row in victims if id(row) not in bucket]
-        bucket.update((id(row), row) for row in new)
-        return new
+    def doom(name: str, positions: Iterable[int]) -> list[Any]:
+        bucket, rows = doomed.setdefault(name, {}), _table(model, name)
+        new = [p for p in positions if p not in bucket]
+        bucket.update((p, rows[p]) for p in new)
+        return [rows[p] for p in new]
 
     cleared: dict[str, list[tuple[Any, str, Any]]] = {}  # table -> (row, field, "")
-    pending = [(table, doom(table, rows)) for table, rows in targets.items()]
+    pending = [(table, doom(table, _positions(_table(model, table), {id(row): row for row in rows}
+                                              .values())))
+               for table, rows in targets.items()]
     while pending:
         name, victims = pending.pop()
         spec = TABLE_BY_ATTR[name]
         if len(spec.key) != 1 or not victims:
             continue
         keys = {getattr(row, spec.key[0]) for row in victims}
-        for (other, field), referring in referring_rows(model, name, keys).items():
+        for (other, field), positions in _referring(model, name, keys).items():
             if (other, field) in CLEARED_ON_DELETE:
-                cleared.setdefault(other, []).extend((row, field, "") for row in referring)
+                rows = _table(model, other)
+                cleared.setdefault(other, []).extend((rows[p], field, "") for p in positions)
             else:
-                pending.append((other, doom(other, referring)))
+                pending.append((other, doom(other, positions)))
     gone = {id(row) for bucket in doomed.values() for row in bucket.values()}
     edits: list[Edit] = []
     for name, changes in cleared.items():
         edits += set_fields(name, [c for c in changes if id(c[0]) not in gone])
     for name in TABLE_ORDER:
-        if name in doomed:
-            edits += remove_rows(model, name, doomed[name].values())
+        if doomed.get(name):
+            positions = sorted(doomed[name])
+            rows = _table(model, name)
+            edits.append(RemoveRows(name, tuple(positions), tuple(rows[p] for p in positions)))
     return edits
 
 
