@@ -18,7 +18,6 @@ lane: one run at a time, a newer revision replacing any request still waiting.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import sys
 import time
 import weakref
@@ -31,6 +30,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 from models.chain import TABLE_BY_ATTR, ChainModel, Settings
 from models.edits import Event, RowsChanged, RowsInserted, RowsRemoved
 from models.problems import Problem
+from models.records import paused_gc
 from models.validation import Place, places, validate
 from planner.engine import ChainArrays, ScenarioResult, evaluate
 from planner.health import ChainHealth, assess
@@ -187,15 +187,10 @@ def copy_model(model: ChainModel) -> ChainModel:
     """A copy of every row: nothing the live model's edits touch is shared."""
     # tens of thousands of new objects would run the cycle collector over and over,
     # which more than doubles the time; nothing here makes a cycle
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return ChainModel(settings=_COPY_SETTINGS(model.settings),
                           **{attr: [copy(row) for row in getattr(model, attr)]
                              for attr, copy in _COPY.items()})
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def advance_snapshot(snapshot: ChainModel, live: ChainModel, events: Sequence[Event]
