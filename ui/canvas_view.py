@@ -1473,9 +1473,12 @@ class ChainView(QGraphicsView):
             fallback = at < 0
             level = np.where(fallback, 0, result.maturity[np.maximum(at, 0), col])
             connected = np.where(fallback, False, result.connected[np.maximum(at, 0), col])
-        for k in np.flatnonzero(fallback).tolist():
-            e = enterprises[int(wanted[k])]
-            level[k], connected[k] = e.maturity, e.platform_connected
+        missing = np.flatnonzero(fallback)  # what the firms say of themselves, read in C (a
+        if len(missing):  # loop over the 100,000 firms of a chain not yet analysed: 0.1 s)
+            firms = list(map(enterprises.__getitem__, wanted[missing].tolist()))
+            level[missing] = np.fromiter(map(attrgetter("maturity"), firms), np.int64, len(firms))
+            connected[missing] = np.fromiter(map(attrgetter("platform_connected"), firms), bool,
+                                             len(firms))
         level = np.clip(level, 1, 4)
         target = level >= self._target_level()
         if self.colour_by == "level":
