@@ -571,3 +571,52 @@ def test_long_names_fit_beside_their_node_or_are_elided(qtbot, bilingual, zoom):
     view.zoom_by(zoom / view.transform().m11())
     view.centerOn(item.pos())
     view.grab()
+
+
+@pytest.mark.parametrize("zoom", [0.45, 0.8, 1.0, 1.37, 3.0])
+def test_a_node_drawn_from_its_shared_disc_picture_looks_as_drawn_directly(view, zoom):
+    """Into a node's cache picture (a pixmap) the disc, marks and badge come from a picture
+    shared by nodes that look alike; drawn elsewhere (an image, print) they are drawn.
+    Selected or not, with or without ring and mark, at any zoom and place in a pixel, the
+    pixels are the same."""
+    from PySide6.QtGui import QImage, QPainter, QPixmap
+    from PySide6.QtWidgets import QStyleOptionGraphicsItem
+
+    def picture(item: NodeItem, device: QImage | QPixmap, dx: float, dy: float) -> QImage:
+        device.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(device)
+        painter.setRenderHints(QPainter.RenderHint.Antialiasing
+                               | QPainter.RenderHint.TextAntialiasing)
+        painter.translate(100 + dx, 60 + dy)
+        painter.scale(zoom, zoom)
+        item.paint(painter, QStyleOptionGraphicsItem(), None)
+        painter.end()
+        return device if isinstance(device, QImage) else device.toImage()
+
+    checked = 0
+    for e_id in ("C", "S1", "S2", "D1"):
+        item = view.node_item(e_id)
+        for selected in (False, True):
+            item.setSelected(selected)
+            for dx, dy in ((0.0, 0.0), (0.5, 0.25), (0.3, 0.7)):
+                image = QImage(400, 120, QImage.Format.Format_ARGB32_Premultiplied)
+                direct = picture(item, image, dx, dy)
+                shared = picture(item, QPixmap(400, 120), dx, dy).convertToFormat(
+                    direct.format())
+                if dx * 64 == int(dx * 64):  # on the rasteriser's grid: the very same pixels
+                    assert shared == direct, (e_id, selected, dx)
+                else:  # off it, the edges' antialiasing may round the other way
+                    assert max_difference(shared, direct) <= 8, (e_id, selected, dx)
+                checked += 1
+    assert checked == 24
+
+
+def max_difference(one, other) -> int:
+    """The largest difference of a colour channel between two images of the same size."""
+    import numpy as np
+
+    def channels(image):
+        data = np.frombuffer(image.constBits(), np.uint8, image.sizeInBytes())
+        return data.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 4]
+
+    return int(np.abs(channels(one).astype(int) - channels(other).astype(int)).max())

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QPen,
     QPixmap,
     QPolygonF,
+    QTransform,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -63,6 +64,7 @@ _NODE_CACHE = QGraphicsItem.CacheMode.DeviceCoordinateCache
 _NO_PEN = Qt.PenStyle.NoPen
 _NO_BRUSH = Qt.BrushStyle.NoBrush
 _CENTRE = Qt.AlignmentFlag.AlignCenter
+_LEFT_CENTRE = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 
 
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # Chinese characters
@@ -129,7 +131,28 @@ def make_fonts() -> dict[str, QFont]:
 def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
     """``text`` in at most ``lines`` lines no wider than ``width``: broken between words
     (between characters in Chinese, or in a word wider than a line), the last line elided."""
-    if not text or metrics.horizontalAdvance(text) <= width:
+    return _wrap(text, metrics, metrics.horizontalAdvance, width, lines)
+
+
+def wrap_label_widest(text: str, metrics: QFontMetricsF, width: float, lines: int
+                      ) -> tuple[list[str], float]:
+    """``wrap_label``'s lines and the widest one's width, each text measured once (a
+    node's first paint measured its name's lines again: a tenth of it)."""
+    measured: dict[str, float] = {}
+
+    def advance(part: str) -> float:
+        found = measured.get(part)
+        if found is None:
+            found = measured[part] = metrics.horizontalAdvance(part)
+        return found
+
+    shown = _wrap(text, metrics, advance, width, lines)
+    return shown, max(map(advance, shown), default=0.0)
+
+
+def _wrap(text: str, metrics: QFontMetricsF, advance: Callable[[str], float], width: float,
+          lines: int) -> list[str]:
+    if not text or advance(text) <= width:
         return [text] if text else []
     shown: list[str] = []
     rest = text
@@ -137,7 +160,7 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
         tokens = re.findall(r"\S+\s*", rest) if " " in rest else list(rest)
         line = ""
         for token in tokens:
-            if metrics.horizontalAdvance((line + token).rstrip()) > width:
+            if advance((line + token).rstrip()) > width:
                 break
             line += token
         hyphen = ""
@@ -145,7 +168,7 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
             for k, char in enumerate(rest):
                 # a Latin word broken in the middle gets a hyphen
                 inside = char.isascii() and char.isalpha() and rest[k + 1:k + 2].isalpha()
-                if metrics.horizontalAdvance(line + char + ("-" if inside else "")) > width:
+                if advance(line + char + ("-" if inside else "")) > width:
                     break
                 line += char
                 hyphen = "-" if inside else ""
@@ -153,7 +176,7 @@ def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> l
             break
         shown.append(line.rstrip() + hyphen)
         rest = rest[len(line):].lstrip()
-        if metrics.horizontalAdvance(rest) <= width:
+        if advance(rest) <= width:
             return [*shown, rest] if rest else shown
     last = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
     return [*shown, last] if last and last != "…" else shown
@@ -182,6 +205,121 @@ class Label(NamedTuple):
     font: QFont
     left: float
     width: float
+
+
+_SHADES: dict[tuple[int, bool], tuple[QColor, QColor]] = {}
+
+
+def shades(base: QColor, connected: bool, rgba: int | None = None) -> tuple[QColor, QColor]:
+    """A node's fill and outline: full and darker on the platform, pale and greyed off it
+    (worked out once per colour, ``rgba`` being ``base``'s: mixing costs a dozen Qt calls)."""
+    key = (base.rgba() if rgba is None else rgba, connected)
+    found = _SHADES.get(key)
+    if found is None:
+        if connected:
+            found = (QColor(base), base.darker(150))
+        else:
+            found = (palette.pale(base), palette.mix(base, palette.GREY, 0.4))
+        _SHADES[key] = found
+    return found
+
+
+_HALO_PEN = QPen(palette.INK, 1.0)
+_RING_PEN = QPen(palette.TARGET_RING, 2.2)
+_MARK_PEN = QPen(palette.PAPER, 1.2)
+_BADGE_PEN = QPen(palette.INK, 1.0)
+
+
+def draw_disc(painter: QPainter, lod: float, r: float, fill: QColor, outline: QColor,
+              halo: bool, target: bool, *_: Any) -> None:
+    """A node's selection halo, target ring and disk."""
+    centre = QPointF(0, 0)
+    if halo:
+        painter.setPen(_HALO_PEN)
+        painter.setBrush(palette.SELECTION)
+        painter.drawEllipse(centre, r + 7, r + 7)
+    if target:
+        painter.setPen(_RING_PEN)
+        painter.setBrush(_NO_BRUSH)
+        painter.drawEllipse(centre, r + 3.6, r + 3.6)
+    painter.setPen(QPen(outline, 1.3))
+    painter.setBrush(fill)
+    painter.drawEllipse(centre, r, r)
+
+
+def draw_marks(painter: QPainter, lod: float, r: float, fill: QColor, outline: QColor,
+               halo: bool, target: bool, connected: bool, level: int, badge: QFont) -> None:
+    """A node's platform mark and level badge, as far as the zoom shows them."""
+    if lod < MARK_LOD:
+        return
+    if connected:  # the platform mark: a dot at the lower right
+        d = r * 0.72
+        painter.setPen(_MARK_PEN)
+        painter.setBrush(palette.PLATFORM_MARK)
+        painter.drawEllipse(QPointF(d + 1, d + 1), 3.6, 3.6)
+    if lod < BADGE_LOD:
+        return
+    bx, by = r * 0.72 + 2.5, -r * 0.72 - 2.5
+    painter.setPen(_BADGE_PEN)
+    painter.setBrush(palette.PAPER)
+    painter.drawEllipse(QPointF(bx, by), 6.5, 6.5)
+    painter.setFont(badge)
+    painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(level))
+
+
+SPRITE_LOD = 4.0  # up to this zoom a node's disc is drawn from a shared picture: beyond,
+# the level badge may reach under the name's box, which is drawn after it
+SPRITE_BYTES = 16 * 1024 * 1024  # the pictures kept at most (forgotten all at once beyond)
+
+
+class _Pictures(dict[tuple[Any, ...], QPixmap]):
+    """Pictures by key, and the bytes they hold."""
+
+    held = 0
+
+
+_SPRITES = _Pictures()
+
+
+def sprite(painter: QPainter, key: tuple[Any, ...], reach: float,
+           draw: Callable[[QPainter], None]) -> None:
+    """Paint, through ``painter`` (a picture's, scaled and moved only), what ``draw`` paints
+    within ``reach`` of the item's origin, from a picture kept by ``key``: the picture is
+    made the first time for the scale and the point inside a pixel where the origin falls
+    (at 100 % on the layout's grid, a few)."""
+    device = painter.deviceTransform()
+    scale = device.m11()
+    x, y = device.dx(), device.dy()
+    ix, iy = math.floor(x), math.floor(y)
+    fx, fy = x - ix, y - iy  # exact: the pixels are those drawn there (text is hinted)
+    hints = painter.renderHints()
+    full = (key, scale, device.m22(), device.m12(), device.m21(), fx, fy, hints)
+    picture = _SPRITES.get(full)
+    half = math.ceil(reach * scale) + 2
+    if picture is None:
+        if _SPRITES.held > SPRITE_BYTES:
+            _SPRITES.clear()
+            _SPRITES.held = 0
+        side = 2 * half + 2
+        picture = QPixmap(side, side)
+        picture.fill(Qt.GlobalColor.transparent)
+        inner = QPainter(picture)
+        inner.setRenderHints(hints)
+        inner.setTransform(QTransform(scale, device.m12(), device.m21(), device.m22(),
+                                      half + fx, half + fy))
+        draw(inner)
+        inner.end()
+        _SPRITES[full] = picture
+        _SPRITES.held += side * side * 4
+    painter.save()
+    painter.resetTransform()  # one unit is a pixel of the picture drawn into (or ``ratio``)
+    ratio = painter.device().devicePixelRatioF()
+    if ratio == 1.0:
+        painter.drawPixmap(ix - half, iy - half, picture)
+    else:
+        picture.setDevicePixelRatio(ratio)
+        painter.drawPixmap(QPointF((ix - half) / ratio, (iy - half) / ratio), picture)
+    painter.restore()
 
 
 class NodeItem(QGraphicsItem):
@@ -239,7 +377,7 @@ class NodeItem(QGraphicsItem):
 
     def fill_colour(self) -> QColor:
         """The disk's colour now: full when on the platform, pale when not."""
-        return QColor(self.base) if self.connected else palette.pale(self.base)
+        return QColor(shades(self.base, self.connected)[0])
 
     def boundingRect(self) -> QRectF:
         return self._rect
@@ -250,42 +388,29 @@ class NodeItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: Any = None) -> None:
         lod = option.levelOfDetailFromTransform(painter.worldTransform())
         r = self.radius
-        fill = self.fill_colour()
         if lod < DETAIL_LOD:  # a dot, a little less pale: a few pixels must still show the hue
             painter.setPen(_NO_PEN)
             painter.setBrush(self.base if self.connected else palette.mix(self.base, palette.PAPER,
                                                                           0.45))
             painter.drawEllipse(QPointF(0, 0), r, r)
             return
-        if self.isSelected() or self.drop_target:
-            painter.setPen(QPen(palette.INK, 1.0))
-            painter.setBrush(palette.SELECTION)
-            painter.drawEllipse(QPointF(0, 0), r + 7, r + 7)
-        if self.target:
-            painter.setPen(QPen(palette.TARGET_RING, 2.2))
-            painter.setBrush(_NO_BRUSH)
-            painter.drawEllipse(QPointF(0, 0), r + 3.6, r + 3.6)
-        outline = self.base.darker(150) if self.connected else palette.mix(self.base, palette.GREY, 0.4)
-        painter.setPen(QPen(outline, 1.3))
-        painter.setBrush(fill)
-        painter.drawEllipse(QPointF(0, 0), r, r)
+        rgba = self.base.rgba()
+        fill, outline = shades(self.base, self.connected, rgba)
+        disc = (r, fill, outline, self.isSelected() or self.drop_target, self.target,
+                self.connected, self.level, self.view.fonts["badge"])
+        if lod <= SPRITE_LOD and isinstance(painter.device(), QPixmap):
+            # into the node's cache picture: the disc, marks and badge are a picture of
+            # their own, shared by the nodes that look alike (drawn, antialiased, they
+            # were half a node's first paint, and a search's jump paints 90 nodes)
+            sprite(painter, (lod, rgba, r, *disc[3:]), r + 8,
+                   lambda inner: (draw_disc(inner, lod, *disc), draw_marks(inner, lod, *disc)))
+            if lod >= SCREEN_LABEL_LOD:
+                self._paint_label(painter, lod)
+            return
+        draw_disc(painter, lod, *disc)
         if lod >= SCREEN_LABEL_LOD:
             self._paint_label(painter, lod)
-        if lod < MARK_LOD:
-            return
-        if self.connected:  # the platform mark: a dot at the lower right
-            d = r * 0.72
-            painter.setPen(QPen(palette.PAPER, 1.2))
-            painter.setBrush(palette.PLATFORM_MARK)
-            painter.drawEllipse(QPointF(d + 1, d + 1), 3.6, 3.6)
-        if lod < BADGE_LOD:
-            return
-        bx, by = r * 0.72 + 2.5, -r * 0.72 - 2.5
-        painter.setPen(QPen(palette.INK, 1.0))
-        painter.setBrush(palette.PAPER)
-        painter.drawEllipse(QPointF(bx, by), 6.5, 6.5)
-        painter.setFont(self.view.fonts["badge"])
-        painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(self.level))
+        draw_marks(painter, lod, *disc)
 
     def label(self, lod: float) -> Label:
         """The name as drawn at zoom ``lod`` (in pixels on screen, from the node's centre)."""
@@ -296,8 +421,8 @@ class NodeItem(QGraphicsItem):
         lines = 2 if ROW * lod >= TWO_LINES_PX else 1
         key = (lod, width, lines)
         if key != self._label_key:
-            self._label = wrap_label(self.name, metrics, max(width, 0.0), lines)
-            self._label_w = max(map(metrics.horizontalAdvance, self._label), default=0.0)
+            self._label, self._label_w = wrap_label_widest(self.name, metrics, max(width, 0.0),
+                                                           lines)
             self._label_key = key
         return Label(self._label, font, left, width)
 
@@ -305,23 +430,28 @@ class NodeItem(QGraphicsItem):
         lines, font, left, _ = self.label(lod)
         if not lines:
             return
-        line_h = label_font(self.view.fonts["label"], font.pixelSize())[1].height()
+        metrics = label_font(self.view.fonts["label"], font.pixelSize())[1]
+        line_h = metrics.height()
         width = self._label_w
         painter.save()
         painter.scale(1 / lod, 1 / lod)  # one unit is now one pixel
-        box = QRectF(left, -line_h * len(lines) / 2 - 1, width + 5,
-                     line_h * len(lines) + 2)
+        top = -line_h * len(lines) / 2 - 1
         painter.setPen(_NO_PEN)
         painter.setBrush(LABEL_BACK)
         # square corners: a node's first paint goes into its cache picture, where an
         # antialiased rounded box cost 0.4 ms (a square one 0.1 ms), a quarter of a
         # search's jump to 90 new firms at 100,000
-        painter.drawRect(box)
+        painter.drawRect(QRectF(left, top, width + 5, line_h * len(lines) + 2))
         painter.setPen(palette.INK)
         painter.setFont(font)
+        x, ascent = left + 2.5, metrics.ascent()
         for k, line in enumerate(lines):
-            painter.drawText(QRectF(box.left() + 2.5, box.top() + 1 + k * line_h, width, line_h),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, line)
+            y = top + 1 + k * line_h
+            if line.isascii():  # in the label font alone: on the baseline of the line
+                # centred in its box, as below (the same pixels, without a text layout)
+                painter.drawText(QPointF(x, y + ascent), line)
+            else:  # a fallback font (Chinese) may be taller: Qt's layout centres the line
+                painter.drawText(QRectF(x, y, width, line_h), _LEFT_CENTRE, line)
         painter.restore()
 
 
