@@ -322,6 +322,24 @@ def sprite(painter: QPainter, key: tuple[Any, ...], reach: float,
     painter.restore()
 
 
+_GEOMETRY: dict[tuple[float, float], tuple[QRectF, QPainterPath]] = {}
+
+
+def node_geometry(radius: float, room: float) -> tuple[QRectF, QPainterPath]:
+    """A node's bounding box (disk, marks and name) and shape (the disk), shared by the
+    nodes of one size and room (made per node, they were a tenth of making one)."""
+    found = _GEOMETRY.get((radius, room))
+    if found is None:
+        if len(_GEOMETRY) > 1000:  # rooms of firms dragged anywhere
+            _GEOMETRY.clear()
+        half = max(radius + 10, LABEL_HALF_H)
+        shape = QPainterPath()
+        shape.addEllipse(QPointF(0, 0), radius + 4, radius + 4)
+        found = _GEOMETRY[(radius, room)] = (
+            QRectF(-radius - 8, -half, radius + 8 + max(room, radius + 10), 2 * half), shape)
+    return found
+
+
 class NodeItem(QGraphicsItem):
     """One enterprise: a disk coloured by role or level, with its level badge, marks and name.
 
@@ -332,17 +350,18 @@ class NodeItem(QGraphicsItem):
     the full name.
     """
 
-    def __init__(self, view: ChainView, e_id: str):
+    def __init__(self, view: ChainView, e_id: str, name: str = "", radius: float = 0.0,
+                 room: float = COLUMN / 2):
         super().__init__()
         self.view = view
         self.e_id = e_id
         self.setFlags(_NODE_FLAGS)
         self.setCacheMode(_NODE_CACHE)
         self.setZValue(Z_NODE)
-        self.radius = 0.0
-        self.room = COLUMN / 2  # scene units right of the centre free for the name
-        self.name = ""
-        self.base = QColor(palette.GREY)
+        self.radius = radius
+        self.room = room  # scene units right of the centre free for the name
+        self.name = name
+        self.base = palette.GREY  # colours are replaced, never changed
         self.level = 1
         self.connected = False
         self.target = False
@@ -350,18 +369,14 @@ class NodeItem(QGraphicsItem):
         self._label_key: tuple[float, ...] = ()
         self._label: list[str] = []
         self._label_w = 0.0  # the widest line's width, in pixels
-        self._rect = QRectF()
-        self._shape = QPainterPath()
+        self._rect, self._shape = node_geometry(radius, room)
 
     def configure(self, name: str, radius: float, room: float | None = None) -> None:
         room = self.room if room is None else room
         if radius != self.radius or room != self.room:
             self.prepareGeometryChange()
             self.radius, self.room = radius, room
-            half = max(radius + 10, LABEL_HALF_H)
-            self._rect = QRectF(-radius - 8, -half, radius + 8 + max(room, radius + 10), 2 * half)
-            self._shape = QPainterPath()
-            self._shape.addEllipse(QPointF(0, 0), radius + 4, radius + 4)
+            self._rect, self._shape = node_geometry(radius, room)
             self._label_key = ()
             self.update()
         if name != self.name:

@@ -604,18 +604,19 @@ class ChainView(QGraphicsView):
         selected = self.document.selected_enterprises
         nodes, scene = self._nodes, self.scene()
         rooms = self.decorations.room(self._pos[rows, 0]).tolist()
+        places = self._pos[rows].tolist()  # as Python numbers at once, not item by item
+        radii, keys = self._radius[rows].tolist(), self._state_key[rows].tolist()
         filtered = bool(self._filter)
         was, self.syncing = self.syncing, True
         try:
             with _no_gc():
-                for i, room in zip(rows, rooms, strict=True):
+                for i, room, (x, y), radius, key in zip(rows, rooms, places, radii, keys,
+                                                        strict=True):
                     e = enterprises[i]
                     if e.id in nodes:
                         continue
-                    item = nodes[e.id] = NodeItem(self, e.id)
-                    item.configure(shown_name(e.name), float(self._radius[i]), room)
-                    item.setPos(*self._pos[i].tolist())
-                    key = int(self._state_key[i])
+                    item = nodes[e.id] = NodeItem(self, e.id, shown_name(e.name), radius, room)
+                    item.setPos(x, y)
                     if key >= 0:
                         level, base = key % 16, key // 64
                         colour = (palette.level_colour(base) if base < 8
