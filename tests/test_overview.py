@@ -246,6 +246,47 @@ def test_deleting_a_firm_of_a_big_chain_then_undo_restores_it_and_its_links_ever
     assert canvas.node_item(firm.id).isSelected()
 
 
+def drawing(canvas) -> tuple[object, ...]:
+    """What the canvas shows of a big chain: every link's curve, the columns and park
+    bands with their counts, the overview's groups and their members, and which firms and
+    links the filter leaves unfaded."""
+    ends = []
+    for key in canvas.link_keys:
+        path = canvas.link_path(key)
+        ends.append((key, [(path.elementAt(k).x, path.elementAt(k).y)
+                           for k in range(path.elementCount())]))
+    columns = [(c.key, c.left, c.count) for c in canvas.columns()]
+    bands = [(b.park, b.count, sorted(b.ids)) for b in canvas.bands()]
+    members = [(g.count, sorted(canvas.group_ids(k))) for k, g in enumerate(canvas.overview.groups)]
+    return ends, columns, bands, members, sorted(canvas.matching_ids()), canvas.link_faded.tolist()
+
+
+def test_when_an_edit_s_analysis_moves_tiers_the_chain_is_drawn_as_laid_out_afresh(
+        qtbot, big_window):
+    """Deleting a hub of a big chain moves other firms' tiers; when its analysis comes,
+    the chain is laid out by them: the curves, columns, park bands and overview groups
+    are those of the chain built again from scratch, and a filter by tier follows."""
+    window = big_window
+    document, canvas = window.document, window.canvas
+    model = document.model
+    hub = max(model.enterprises[1:], key=lambda e: sum(e.id in (lk.supplier, lk.buyer)
+                                                       for lk in model.links))
+    before = dict(document.analysis.places)
+    tier = window.filter_bar.filters["tier"]
+    tier.setCurrentIndex(tier.findData("1"))
+    assert tier.currentData() == "1"
+    document.set_selection({hub.id}, set())
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    document.wait_for_analysis()
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+    moved = {e_id for e_id, place in document.analysis.places.items() if before[e_id] != place}
+    assert moved  # the tiers did move: the analysis laid the chain out again
+    drawn = drawing(canvas)
+    canvas.rebuild()
+    assert drawing(canvas) == drawn
+
+
 def test_searching_a_big_chain_finds_ids_and_names_in_the_model_s_order(qtbot, big_window):
     window = big_window
     document, bar = window.document, window.filter_bar

@@ -1607,9 +1607,29 @@ class ChainView(QGraphicsView):
         analysis = self.document.analysis
         if (analysis.revision == self.document.revision and analysis.places
                 and analysis.places != self._places):
-            self.rebuild()  # the tiers moved under us (the canvas works them out itself)
+            self._take_places(analysis.places)  # the tiers moved under us
         self._take_result()
         self._apply_state()
+
+    def _take_places(self, places: dict[str, Any]) -> None:
+        """Lay the chain out again by the tiers an analysis found, when they differ from
+        those the canvas drew (after an edit of a big chain it carries the old ones until
+        then). The node and link arrays already follow the model: only positions, groups
+        and the filter change (made again whole, they were 0.45 s of the GUI thread's
+        1.1-1.7 s at 100,000 firms)."""
+        with _no_gc():
+            self.syncing = True
+            try:
+                self._places = places
+                self._loose = {e_id: spot for e_id, spot in self._loose.items()
+                               if self._is_detached(e_id)}
+                self._relayout()
+                self._apply_filter(refresh=False)  # positions and tiers are filtered on
+                self.update_parks()
+                self._sync_view()
+            finally:
+                self.syncing = False
+        self.refresh_links()
 
     def on_year_changed(self) -> None:
         self._apply_state()

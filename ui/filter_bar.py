@@ -68,6 +68,9 @@ class FilterBar(QWidget):
         self.colour_by.currentIndexChanged.connect(self._on_colour_by)
         bar.addWidget(self.colour_by)
         document.changed.connect(self.fill)
+        # the positions and tiers offered are the analysis's: a big chain's comes later (a
+        # recovered one offered none until its first edit)
+        document.analysed.connect(self.fill)
         # through slots of the bar, so that Qt disconnects them when the bar goes
         document.rows_inserted.connect(self.on_rows_came_or_went)
         document.rows_removed.connect(self.on_rows_came_or_went)
