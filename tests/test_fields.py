@@ -144,6 +144,17 @@ def test_editors_show_the_text_the_cells_show(qtbot):
     assert "百分比" in editor.problem() and "#fde7e9" in editor.styleSheet()
 
 
+def test_a_value_longer_than_its_field_shows_its_start(qtbot):
+    """The inspector's fields are narrow: a long name is read from its beginning."""
+    editor = kind("enterprises", "name").editor(None, "en")
+    qtbot.addWidget(editor)
+    editor.resize(90, 26)
+    editor.show()
+    editor.set_value("Lanhai Nacelle Systems 澜海短舱")
+    assert editor.cursorPosition() == 0
+    assert editor.cursorRect().left() < 10  # the caret, and the text's start, at the left
+
+
 def test_a_choice_never_changes_on_the_wheel_unless_focused(qtbot):
     form = QWidget()
     qtbot.addWidget(form)

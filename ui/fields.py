@@ -466,6 +466,7 @@ class LineEditor(QLineEdit, FieldEditor):
     def set_value(self, value: Any) -> None:
         self._shown = self.kind.text(value, self.lang)
         self.setText(self._shown)
+        self.setCursorPosition(0)  # a long name shows its start, not its end
         self.setStyleSheet("")
 
     def value(self) -> Any:
