@@ -138,9 +138,18 @@ def append_rows(model: ChainModel, table: str, rows: Sequence[Any]) -> list[Edit
 
 def remove_rows(model: ChainModel, table: str, rows: Iterable[Any]) -> list[Edit]:
     """Remove exactly ``rows`` (by identity) from ``table``, nothing that refers to them."""
-    current = _table(model, table)
-    positions = _positions(current, {id(row): row for row in rows}.values())
-    return [RemoveRows(table, tuple(positions), tuple(current[p] for p in positions))
+    return _remove_at(model, table, _where(model, table, rows))
+
+
+def _where(model: ChainModel, table: str, rows: Iterable[Any]) -> list[int]:
+    """The positions (ascending) of ``rows`` in ``table``, each row once."""
+    return _positions(_table(model, table), {id(row): row for row in rows}.values())
+
+
+def _remove_at(model: ChainModel, table: str, positions: list[int]) -> list[Edit]:
+    """Remove the rows at ``positions`` (ascending) of ``table``."""
+    rows = _table(model, table)
+    return [RemoveRows(table, tuple(positions), tuple(rows[p] for p in positions))
             ] if positions else []
 
 
@@ -197,20 +206,18 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
     it); a scenario its assignments and park assignments; a park its park assignments (and
     clears the ``park`` of its members).
     """
-    # table -> position -> row: where each row is, known from the scan that found it (a
+    # table -> the positions of its doomed rows, known from the scan that found them (a
     # second scan of 300,000 links and assignments to find them again cost a third of a delete)
-    doomed: dict[str, dict[int, Any]] = {}
+    doomed: dict[str, set[int]] = {}
 
     def doom(name: str, positions: Iterable[int]) -> list[Any]:
-        bucket, rows = doomed.setdefault(name, {}), _table(model, name)
+        bucket, rows = doomed.setdefault(name, set()), _table(model, name)
         new = [p for p in positions if p not in bucket]
-        bucket.update((p, rows[p]) for p in new)
+        bucket.update(new)
         return [rows[p] for p in new]
 
     cleared: dict[str, list[tuple[Any, str, Any]]] = {}  # table -> (row, field, "")
-    pending = [(table, doom(table, _positions(_table(model, table), {id(row): row for row in rows}
-                                              .values())))
-               for table, rows in targets.items()]
+    pending = [(table, doom(table, _where(model, table, rows))) for table, rows in targets.items()]
     while pending:
         name, victims = pending.pop()
         spec = TABLE_BY_ATTR[name]
@@ -223,15 +230,12 @@ def delete_edits(model: ChainModel, targets: dict[str, Iterable[Any]]) -> list[E
                 cleared.setdefault(other, []).extend((rows[p], field, "") for p in positions)
             else:
                 pending.append((other, doom(other, positions)))
-    gone = {id(row) for bucket in doomed.values() for row in bucket.values()}
+    gone = {id(_table(model, name)[p]) for name, bucket in doomed.items() for p in bucket}
     edits: list[Edit] = []
     for name, changes in cleared.items():
         edits += set_fields(name, [c for c in changes if id(c[0]) not in gone])
     for name in TABLE_ORDER:
-        if doomed.get(name):
-            positions = sorted(doomed[name])
-            rows = _table(model, name)
-            edits.append(RemoveRows(name, tuple(positions), tuple(rows[p] for p in positions)))
+        edits += _remove_at(model, name, sorted(doomed.get(name, ())))
     return edits
 
 

@@ -128,16 +128,12 @@ def make_fonts() -> dict[str, QFont]:
     return {"label": label, "badge": badge, "park": park, "heading": heading, "small": small}
 
 
-def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int) -> list[str]:
+def wrap_label(text: str, metrics: QFontMetricsF, width: float, lines: int
+               ) -> tuple[list[str], float]:
     """``text`` in at most ``lines`` lines no wider than ``width``: broken between words
-    (between characters in Chinese, or in a word wider than a line), the last line elided."""
-    return _wrap(text, metrics, metrics.horizontalAdvance, width, lines)
-
-
-def wrap_label_widest(text: str, metrics: QFontMetricsF, width: float, lines: int
-                      ) -> tuple[list[str], float]:
-    """``wrap_label``'s lines and the widest one's width, each text measured once (a
-    node's first paint measured its name's lines again: a tenth of it)."""
+    (between characters in Chinese, or in a word wider than a line), the last line elided;
+    and the widest line's width. Each text is measured once (a node's first paint measured
+    its name's lines again: a tenth of it)."""
     measured: dict[str, float] = {}
 
     def advance(part: str) -> float:
@@ -210,10 +206,10 @@ class Label(NamedTuple):
 _SHADES: dict[tuple[int, bool], tuple[QColor, QColor]] = {}
 
 
-def shades(base: QColor, connected: bool, rgba: int | None = None) -> tuple[QColor, QColor]:
+def shades(base: QColor, connected: bool) -> tuple[QColor, QColor]:
     """A node's fill and outline: full and darker on the platform, pale and greyed off it
-    (worked out once per colour, ``rgba`` being ``base``'s: mixing costs a dozen Qt calls)."""
-    key = (base.rgba() if rgba is None else rgba, connected)
+    (worked out once per colour: mixing costs a dozen Qt calls)."""
+    key = (base.rgba(), connected)
     found = _SHADES.get(key)
     if found is None:
         if connected:
@@ -230,29 +226,41 @@ _MARK_PEN = QPen(palette.PAPER, 1.2)
 _BADGE_PEN = QPen(palette.INK, 1.0)
 
 
-def draw_disc(painter: QPainter, lod: float, r: float, fill: QColor, outline: QColor,
-              halo: bool, target: bool, *_: Any) -> None:
+class Disc(NamedTuple):
+    """How a node's disc, rings, platform mark and badge look."""
+
+    radius: float
+    fill: QColor
+    outline: QColor
+    halo: bool  # selected, or a drop target
+    target: bool
+    connected: bool
+    level: int
+    badge: QFont
+
+
+def draw_disc(painter: QPainter, disc: Disc) -> None:
     """A node's selection halo, target ring and disk."""
-    centre = QPointF(0, 0)
-    if halo:
+    centre, r = QPointF(0, 0), disc.radius
+    if disc.halo:
         painter.setPen(_HALO_PEN)
         painter.setBrush(palette.SELECTION)
         painter.drawEllipse(centre, r + 7, r + 7)
-    if target:
+    if disc.target:
         painter.setPen(_RING_PEN)
         painter.setBrush(_NO_BRUSH)
         painter.drawEllipse(centre, r + 3.6, r + 3.6)
-    painter.setPen(QPen(outline, 1.3))
-    painter.setBrush(fill)
+    painter.setPen(QPen(disc.outline, 1.3))
+    painter.setBrush(disc.fill)
     painter.drawEllipse(centre, r, r)
 
 
-def draw_marks(painter: QPainter, lod: float, r: float, fill: QColor, outline: QColor,
-               halo: bool, target: bool, connected: bool, level: int, badge: QFont) -> None:
+def draw_marks(painter: QPainter, lod: float, disc: Disc) -> None:
     """A node's platform mark and level badge, as far as the zoom shows them."""
     if lod < MARK_LOD:
         return
-    if connected:  # the platform mark: a dot at the lower right
+    r = disc.radius
+    if disc.connected:  # the platform mark: a dot at the lower right
         d = r * 0.72
         painter.setPen(_MARK_PEN)
         painter.setBrush(palette.PLATFORM_MARK)
@@ -263,8 +271,8 @@ def draw_marks(painter: QPainter, lod: float, r: float, fill: QColor, outline: Q
     painter.setPen(_BADGE_PEN)
     painter.setBrush(palette.PAPER)
     painter.drawEllipse(QPointF(bx, by), 6.5, 6.5)
-    painter.setFont(badge)
-    painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(level))
+    painter.setFont(disc.badge)
+    painter.drawText(QRectF(bx - 6.5, by - 6.5, 13, 13), _CENTRE, str(disc.level))
 
 
 SPRITE_LOD = 4.0  # up to this zoom a node's disc is drawn from a shared picture: beyond,
@@ -409,23 +417,21 @@ class NodeItem(QGraphicsItem):
                                                                           0.45))
             painter.drawEllipse(QPointF(0, 0), r, r)
             return
-        rgba = self.base.rgba()
-        fill, outline = shades(self.base, self.connected, rgba)
-        disc = (r, fill, outline, self.isSelected() or self.drop_target, self.target,
-                self.connected, self.level, self.view.fonts["badge"])
+        disc = Disc(r, *shades(self.base, self.connected), self.isSelected() or self.drop_target,
+                    self.target, self.connected, self.level, self.view.fonts["badge"])
         if lod <= SPRITE_LOD and isinstance(painter.device(), QPixmap):
             # into the node's cache picture: the disc, marks and badge are a picture of
             # their own, shared by the nodes that look alike (drawn, antialiased, they
             # were half a node's first paint, and a search's jump paints 90 nodes)
-            sprite(painter, (lod, rgba, r, *disc[3:]), r + 8,
-                   lambda inner: (draw_disc(inner, lod, *disc), draw_marks(inner, lod, *disc)))
+            sprite(painter, (lod, self.base.rgba(), r, *disc[3:]), r + 8,
+                   lambda inner: (draw_disc(inner, disc), draw_marks(inner, lod, disc)))
             if lod >= SCREEN_LABEL_LOD:
                 self._paint_label(painter, lod)
             return
-        draw_disc(painter, lod, *disc)
+        draw_disc(painter, disc)
         if lod >= SCREEN_LABEL_LOD:
             self._paint_label(painter, lod)
-        draw_marks(painter, lod, *disc)
+        draw_marks(painter, lod, disc)
 
     def label(self, lod: float) -> Label:
         """The name as drawn at zoom ``lod`` (in pixels on screen, from the node's centre)."""
@@ -436,8 +442,7 @@ class NodeItem(QGraphicsItem):
         lines = 2 if ROW * lod >= TWO_LINES_PX else 1
         key = (lod, width, lines)
         if key != self._label_key:
-            self._label, self._label_w = wrap_label_widest(self.name, metrics, max(width, 0.0),
-                                                           lines)
+            self._label, self._label_w = wrap_label(self.name, metrics, max(width, 0.0), lines)
             self._label_key = key
         return Label(self._label, font, left, width)
 
