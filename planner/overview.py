@@ -15,13 +15,16 @@ after every edit or analysis instead of patching it.
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from models.chain import ChainModel
 from models.validation import DETACHED, Place
-from planner.layout import Layout
+from planner.layout import Layout, layered
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -52,6 +55,36 @@ class Flows:
         """Share of each flow's value over data-connected links (by count when no value)."""
         return np.where(self.value > 0, self.connected_value / np.maximum(self.value, 1e-300),
                         0.0)
+
+
+@dataclass
+class Arrangement:
+    """A chain laid out, with where each firm stands and its overview groups: at 100,000
+    firms 0.6-1.2 s of work, done with the analysis off the GUI thread; the canvas only
+    takes it."""
+
+    skip: frozenset[str]  # the firms left out of the layout (``layered``'s ``skip``)
+    layout: Layout
+    xy: NDArray[np.float64]  # (firms, 2): each firm's position, model order; NaN if skipped
+    groups: list[Group]
+    member: NDArray[np.int64]  # each firm's group (``groups``)
+
+
+def still_detached(ids: Collection[str], places: dict[str, Place]) -> frozenset[str]:
+    """Those of ``ids`` that are detached (or have no place) by ``places``."""
+    return frozenset(e_id for e_id in ids
+                     if (place := places.get(e_id)) is None or place.position == DETACHED)
+
+
+def arrange(model: ChainModel, places: dict[str, Place],
+            skip: frozenset[str] = frozenset()) -> Arrangement:
+    """The layout of ``model`` by ``places``, without the firms in ``skip``."""
+    layout = layered(model, places, skip=skip)
+    ids = list(map(operator.attrgetter("id"), model.enterprises))
+    nowhere = (np.nan, np.nan)
+    xy = np.array([layout.positions.get(e_id, nowhere) for e_id in ids], float).reshape(-1, 2)
+    found, member = groups(layout, ids, places)
+    return Arrangement(skip, layout, xy, found, member)
 
 
 def column_key(place: Place | None) -> int | None:

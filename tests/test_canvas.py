@@ -222,17 +222,17 @@ def in_step(view: ChainView, document: Document) -> None:
 
 @pytest.fixture
 def layouts(monkeypatch):
-    """How many times the canvas ran the layered layout."""
+    """How many times the canvas laid the chain out itself."""
     import ui.canvas_view
 
     calls = []
-    real = ui.canvas_view.layered
+    real = ui.canvas_view.arrange
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ui.canvas_view, "layered", counting)
+    monkeypatch.setattr(ui.canvas_view, "arrange", counting)
     return calls
 
 

@@ -38,15 +38,15 @@ def window(qtbot):
 
 @pytest.fixture
 def layouts(monkeypatch):
-    """How many times the canvas lays the chain out."""
+    """How many times the canvas lays the chain out itself (on the GUI thread)."""
     calls = []
-    real = canvas_view.layered
+    real = canvas_view.arrange
 
     def counting(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(canvas_view, "layered", counting)
+    monkeypatch.setattr(canvas_view, "arrange", counting)
     return calls
 
 

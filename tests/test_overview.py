@@ -262,11 +262,17 @@ def drawing(canvas) -> tuple[object, ...]:
 
 
 def test_when_an_edit_s_analysis_moves_tiers_the_chain_is_drawn_as_laid_out_afresh(
-        qtbot, big_window):
-    """Deleting a hub of a big chain moves other firms' tiers; when its analysis comes,
-    the chain is laid out by them: the curves, columns, park bands and overview groups
-    are those of the chain built again from scratch, and a filter by tier follows."""
+        qtbot, big_window, monkeypatch):
+    """Deleting a hub of a big chain moves other firms' tiers, and so does its undo; each
+    edit's analysis, in the background, lays the chain out by them and the canvas takes
+    that layout without laying it out itself: the curves, columns, park bands and overview
+    groups are those of the chain laid out again from scratch, and a filter by tier
+    follows."""
     window = big_window
+    laid_out_here = []
+    real = canvas_view.arrange
+    monkeypatch.setattr(canvas_view, "arrange",
+                        lambda *args: laid_out_here.append(1) or real(*args))
     document, canvas = window.document, window.canvas
     model = document.model
     hub = max(model.enterprises[1:], key=lambda e: sum(e.id in (lk.supplier, lk.buyer)
@@ -275,16 +281,30 @@ def test_when_an_edit_s_analysis_moves_tiers_the_chain_is_drawn_as_laid_out_afre
     tier = window.filter_bar.filters["tier"]
     tier.setCurrentIndex(tier.findData("1"))
     assert tier.currentData() == "1"
+
+    def drawn_as_laid_out_afresh() -> None:
+        qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+        assert laid_out_here == []  # the analysis laid the chain out
+        drawn = drawing(canvas)
+        document.analysis.arrangement = None  # the canvas lays it out itself, from scratch
+        canvas.rebuild()
+        assert laid_out_here == [1]
+        assert drawing(canvas) == drawn
+        laid_out_here.clear()
+
     document.set_selection({hub.id}, set())
     window.canvas.setFocus()
     qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
-    document.wait_for_analysis()
-    qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+    drawn_as_laid_out_afresh()
     moved = {e_id for e_id, place in document.analysis.places.items() if before[e_id] != place}
-    assert moved  # the tiers did move: the analysis laid the chain out again
-    drawn = drawing(canvas)
-    canvas.rebuild()
-    assert drawing(canvas) == drawn
+    assert moved  # the tiers did move
+
+    window.canvas.setFocus()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert hub.id in {e.id for e in model.enterprises}
+    assert laid_out_here == []  # not laid out on the undo either: that is the analysis' job
+    drawn_as_laid_out_afresh()
+    assert document.analysis.places == before
 
 
 def test_searching_a_big_chain_finds_ids_and_names_in_the_model_s_order(qtbot, big_window):

@@ -34,6 +34,7 @@ from models.records import paused_gc
 from models.validation import Place, places, validate
 from planner.engine import ChainArrays, ScenarioResult, evaluate
 from planner.health import ChainHealth, assess
+from planner.overview import Arrangement, arrange, still_detached
 from ui.i18n import tr
 from ui.worker import BackgroundRunner, TaskState
 
@@ -63,6 +64,8 @@ class Analysis:
     places: dict[str, Place] = field(default_factory=dict)
     results: dict[str, ScenarioResult] = field(default_factory=dict)  # by name, model order
     health: ChainHealth | None = None
+    # the chain laid out (a big chain's canvas asks for it: ``AnalysisService.layout_skip``)
+    arrangement: Arrangement | None = None
     model: ChainModel | None = None
     seconds: float = 0.0  # how long the analysis took (status, benchmarks)
     # validated only, while a big chain was opened: its figures are being worked out
@@ -100,10 +103,11 @@ def unavailable(analysis: Analysis) -> str:
 
 def analyse(model: ChainModel, scenario: str | None, revision: int,
             state: TaskState | None = None, problems: list[Problem] | None = None,
-            previous: Analysis | None = None, where: dict[str, Place] | None = None
-            ) -> Analysis | None:
+            previous: Analysis | None = None, where: dict[str, Place] | None = None,
+            layout_skip: frozenset[str] | None = None) -> Analysis | None:
     """Validate (unless ``problems`` are known), evaluate every scenario, run the health check.
-    ``where``: the model's ``places``, when known (worked out while opening it).
+    ``where``: the model's ``places``, when known (worked out while opening it);
+    ``layout_skip``, unless None: lay the chain out too, without those firms.
 
     A pure function of ``model``: call it with a snapshot when it runs in the
     background. ``previous`` of the same revision (another scenario became current)
@@ -132,7 +136,9 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
             return None
         if problems is None:
             problems = validate(model, where)
-        analysis = Analysis(revision, scenario, problems, where, model=model)
+        analysis = Analysis(revision, scenario, problems, where,
+                            arrangement=same.arrangement if same is not None else None,
+                            model=model)
         if not analysis.errors and model.scenarios:
             if not going_on(0.3):
                 return None
@@ -146,7 +152,13 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
                         return None
                     results += evaluate(model, s.name, arrays=arrays, problems=problems)
             analysis.results = {r.scenario.name: r for r in results}
-    if not going_on(0.8):
+    if layout_skip is not None:
+        skip = still_detached(layout_skip, analysis.places)
+        if analysis.arrangement is None or analysis.arrangement.skip != skip:
+            if not going_on(0.8):
+                return None
+            analysis.arrangement = arrange(model, analysis.places, skip)
+    if not going_on(0.9):
         return None
     if not analysis.errors:
         known = scenario if scenario and model.scenario(scenario) else None
@@ -156,8 +168,9 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
 
 
 def _analyse_in_background(model: ChainModel, scenario: str | None, revision: int,
-                           previous: Analysis | None, state: TaskState) -> Analysis | None:
-    return analyse(model, scenario, revision, state, previous=previous)
+                           previous: Analysis | None, layout_skip: frozenset[str] | None,
+                           state: TaskState) -> Analysis | None:
+    return analyse(model, scenario, revision, state, previous=previous, layout_skip=layout_skip)
 
 
 # --- snapshots ---------------------------------------------------------------------------
@@ -284,6 +297,9 @@ class AnalysisService(QObject):
         self._runner.busy_changed.connect(self.busy_changed)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._start)
+        # the firms a view's layout leaves out, or None when no view wants the chain laid out
+        # with the analysis (the canvas of a big chain does: ``Analysis.arrangement``)
+        self.layout_skip: Callable[[], frozenset[str] | None] = lambda: None
 
     @property
     def document(self) -> Document:
@@ -351,14 +367,15 @@ class AnalysisService(QObject):
             self.analyse_now()
         else:
             self._runner.run(_analyse_in_background, self._current_snapshot(),
-                             document.scenario, document.revision, self._published)
+                             document.scenario, document.revision, self._published,
+                             self.layout_skip())
 
     def analyse_now(self) -> Analysis:
         """Analyse on this thread (small models, tests, start-up) and publish."""
         self._timer.stop()
         document = self.document
         analysis = analyse(self._current_snapshot(), document.scenario, document.revision,
-                           previous=self._published)
+                           previous=self._published, layout_skip=self.layout_skip())
         assert analysis is not None  # no state, no cancel
         self._publish(analysis)
         return analysis

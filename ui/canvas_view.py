@@ -38,8 +38,8 @@ from models.chain import Enterprise, Link
 from models.schema import ROLES
 from models.validation import DETACHED, Place
 from models.validation import places as compute_places
-from planner.layout import COLUMN, LANE, ROW, Band, Column, layered
-from planner.overview import connected_members, flows, groups
+from planner.layout import COLUMN, LANE, ROW, Band, Column
+from planner.overview import Arrangement, arrange, connected_members, flows
 from ui import palette
 from ui.canvas_decorations import HEADER_H, HINT_H, Decorations
 from ui.canvas_items import (
@@ -228,6 +228,8 @@ class ChainView(QGraphicsView):
         self._overview: OverviewItem | None = None
         self._overview_dirty = True
         self._member = np.zeros(0, np.int64)  # each firm's overview group (-1: none)
+        # a big chain's edit needs a new layout: it comes with the edit's analysis
+        self._layout_stale = False
         self._groups: list[Any] = []
         self._link_value = np.zeros(0)
         self._wanted: list[int] = []  # model rows whose node items are still to be made
@@ -248,6 +250,7 @@ class ChainView(QGraphicsView):
         document.model_reset.connect(self.on_model_reset)
         document.changed.connect(self.on_changed)
         document.analysed.connect(self.on_analysed)
+        document.analyser.layout_skip = self._layout_skip
         document.year_changed.connect(self.on_year_changed)
         document.selection_changed.connect(self.on_selection_changed)
         document.scenario_changed.connect(self.update_parks)
@@ -510,7 +513,8 @@ class ChainView(QGraphicsView):
         self._index_nodes()
         self._matching = set()
         self._links()
-        self._relayout()
+        self._relayout(analysis.arrangement if analysis.revision == self.document.revision
+                       else None)
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
         self.update_parks()
@@ -852,15 +856,28 @@ class ChainView(QGraphicsView):
         self._overview_dirty = True
         return bool(gone) or bool(len(added))
 
-    def _relayout(self) -> None:
-        """Place every enterprise by the layered layout (saved and loose positions kept)."""
-        model = self.document.model
-        result = layered(model, self._places, skip=set(self._loose))
+    def _layout_skip(self) -> frozenset[str] | None:
+        """What the analysis lays a big chain out without (the firms shown where the planner
+        put them), off the GUI thread; None: a smaller chain is laid out here, at once."""
+        return frozenset(self._loose) if self._lazy else None
+
+    def _relayout(self, offered: Arrangement | None = None) -> None:
+        """Place every enterprise by the layered layout (saved and loose positions kept):
+        ``offered`` (worked out with an analysis of the model as it is) if it left out the
+        firms now loose, else a layout worked out here."""
+        skip = frozenset(self._loose)
+        if offered is None or offered.skip != skip or len(offered.xy) != len(self._ids):
+            offered = arrange(self.document.model, self._places, skip)
+        self._layout_stale = False
+        result = offered.layout
         self.decorations.set_layout(result.columns, result.bands)
         self._band_of = {e_id: band for band in result.bands for e_id in band.ids}
         self._auto = result.positions
-        position = self._position
-        self._pos = np.array([position(e) for e in model.enterprises], float).reshape(-1, 2)
+        self._pos = offered.xy.copy()
+        enterprises = self.document.model.enterprises
+        for e_id in self._loose:  # left out of the layout
+            i = self._index[e_id]
+            self._pos[i] = self._position(enterprises[i])
         nodes, index = self._nodes, self._index
         made = [index[e_id] for e_id in nodes]
         rooms = self.decorations.room(self._pos[made, 0]).tolist()
@@ -871,7 +888,7 @@ class ChainView(QGraphicsView):
             if room != item.room:
                 item.configure(item.name, item.radius, room)
         if self._lazy:
-            self._groups, self._member = groups(result, self._ids, self._places)
+            self._groups, self._member = offered.groups, offered.member.copy()
         else:
             self._groups, self._member = [], np.full(len(self._ids), -1, np.int64)
         self._overview_dirty = True
@@ -955,8 +972,8 @@ class ChainView(QGraphicsView):
                 ends = np.zeros(len(self._ids), bool)
                 ends[moved] = True
                 fresh |= ends[self._link_u] | ends[self._link_v]
-            geometry = np.empty((m, 8))
-            geometry[~fresh] = old_geometry[keep[~fresh]]
+            # (np.take gathers rows of a 2-D array several times faster than indexing)
+            geometry = np.take(old_geometry, np.where(fresh, 0, keep), axis=0)
             rows = np.flatnonzero(fresh)
             geometry[rows] = self._compute_geometry(rows)
         else:
@@ -974,7 +991,8 @@ class ChainView(QGraphicsView):
             if fresh is not None:
                 same &= ~fresh
             elif len(old_geometry):
-                same[same] = np.all(old_geometry[keep[same]] == geometry[same], axis=1)
+                moved_curve = np.take(old_geometry, np.where(same, keep, 0), axis=0) != geometry
+                same &= ~moved_curve.any(axis=1)
             self._batch.set_links(geometry, self._priority, np.where(same, keep, -1))
         else:
             if self._batch is not None:
@@ -1075,6 +1093,7 @@ class ChainView(QGraphicsView):
         if pending.reset:
             self._loose, self._was_loose = {}, {}
             self._gone_places, self._gone_layout, self._gone_group = {}, {}, {}
+            self._layout_stale = False
             self._fit_next = True
             self.rebuild()
         elif pending:
@@ -1162,9 +1181,13 @@ class ChainView(QGraphicsView):
             self._places = self._carry_places(came, went)
         elif came or went or linked or "role" in fields:
             self._places = compute_places(model)
-        if self._settle(old_places, came, went, rows if "park" in fields else (), carried):
+        relayout = self._settle(old_places, came, went, rows if "park" in fields else (), carried)
+        if relayout and not self._lazy:
             self._relayout()
         else:
+            # a big chain is laid out again with the analysis this edit starts, off the GUI
+            # thread (``on_analysed``): until then its firms stay where they are
+            self._layout_stale |= relayout
             moving = rows if fields & {"x", "y", "size"} else []
             moved: list[int] = []
             for i in [*moving, *(self._index[e.id] for e in came)]:
@@ -1298,9 +1321,15 @@ class ChainView(QGraphicsView):
         if len(came) <= LOOSE_MAX:
             taken: list[tuple[float, float]] = []
             for e in came:
-                if (e.x is None or e.y is None) and self._is_detached(e.id):
+                if e.x is not None and e.y is not None:
+                    continue
+                if self._is_detached(e.id):
                     loose[e.id] = self._was_loose.pop(e.id, None) or self._free_spot(taken)
                     taken.append(loose[e.id])
+                elif self._lazy and e.id not in restored and e.id not in self._auto:
+                    # in view until the big chain's new layout comes (``_follow``)
+                    self._auto[e.id] = self._free_spot(taken)
+                    taken.append(self._auto[e.id])
         relayout |= any(e.id not in loose and e.id not in restored for e in came)
         for e_id in [e_id for e_id in loose if not self._is_detached(e_id)]:
             self._was_loose[e_id] = loose.pop(e_id)  # linked: it joins its tier column
@@ -1610,23 +1639,23 @@ class ChainView(QGraphicsView):
         if self._pending:  # the edit's own events first: the items then mirror what was analysed
             self.on_changed()
         analysis = self.document.analysis
-        if (analysis.revision == self.document.revision and analysis.places
-                and analysis.places != self._places):
-            self._take_places(analysis.places)  # the tiers moved under us
+        if analysis.revision == self.document.revision and analysis.places and (
+                self._layout_stale or analysis.places != self._places):
+            self._take_places(analysis.places, analysis.arrangement)
         self._take_result()
         self._apply_state()
 
-    def _take_places(self, places: dict[str, Any]) -> None:
+    def _take_places(self, places: dict[str, Any], arrangement: Arrangement | None) -> None:
         """Lay the chain out again by the tiers an analysis found, when they differ from
-        those the canvas drew (after an edit of a big chain it carries the old ones until
-        then). The node and link arrays already follow the model: only positions, groups
-        and the filter change (made again whole, they were 0.45 s of the GUI thread's
-        1.1-1.7 s at 100,000 firms)."""
+        those the canvas drew or an edit of a big chain left its layout to the analysis
+        (which then brings it, ``arrangement``). The node and link arrays already follow
+        the model: only positions, groups and the filter change (made again whole, they
+        were 0.45 s of the GUI thread's 1.1-1.7 s at 100,000 firms)."""
         def work() -> None:
             self._places = places
             self._loose = {e_id: spot for e_id, spot in self._loose.items()
                            if self._is_detached(e_id)}
-            self._relayout()
+            self._relayout(arrangement)
             self._apply_filter(refresh=False)  # positions and tiers are filtered on
             self.update_parks()
             self._sync_view()

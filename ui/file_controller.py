@@ -27,6 +27,7 @@ from models.chain import ChainModel
 from models.files import load_model, save_model
 from models.jsonio import load_json
 from models.problems import ImportFailed
+from planner.overview import arrange
 from ui.analysis import BACKGROUND_FROM, copy_model
 from ui.dialogs import ProblemsDialog
 from ui.document import Analysis, Document, analyse, default_scenario
@@ -479,7 +480,8 @@ def _load_in_background(path: Path, state: Any) -> Any:
     if len(loaded.model.enterprises) >= BACKGROUND_FROM and loaded.places is not None:
         # a big chain is shown once read and validated; its figures follow in the background
         # (they took 7 s more at 100,000 firms, while the planner could not yet see the chain)
-        analysis = Analysis(-1, name, loaded.problems, loaded.places, partial=True)
+        analysis = Analysis(-1, name, loaded.problems, loaded.places, partial=True,
+                            arrangement=arrange(loaded.model, loaded.places))  # laid out here too
     else:
         analysis = analyse(loaded.model, name, -1, where=loaded.places, problems=loaded.problems)
     if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
