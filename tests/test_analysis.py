@@ -239,3 +239,35 @@ def test_only_the_analysis_service_evaluates_or_assesses():
                 if name in ("evaluate", "evaluate_scenario", "assess", "validate"):
                     calls.append((path.name, name))
     assert {file for file, _ in calls} == {"analysis.py"}, calls
+
+
+def test_the_analysis_lays_the_chain_out_when_a_view_asks_and_its_tiers_moved():
+    """A big chain's canvas asks the analysis (off the GUI thread) for its layout: when its
+    own is out of date, or when the tiers found differ from those it is laid out by; the
+    firms it shows loose and still detached are left out, like the canvas would."""
+    import numpy as np
+
+    from models.validation import places
+    from planner.generate import generate
+    from planner.layout import layered
+
+    model = generate(300, seed=4)
+    loose = model.enterprises[-1].id  # unlinked: detached
+    model.links = [lk for lk in model.links if loose not in (lk.supplier, lk.buyer)]
+    where = places(model)
+    linked = model.links[0].supplier
+    request = analysis_module.LayoutRequest(frozenset({loose, linked}), None)
+    laid_out = analysis_module.analyse(model, None, 1, layout=request).arrangement
+    assert laid_out is not None and laid_out.skip == {loose}  # a linked firm joins its column
+    expected = layered(model, where, skip={loose}).positions
+    ids = [e.id for e in model.enterprises]
+    assert np.isnan(laid_out.xy[ids.index(loose)]).all()
+    assert {e_id: tuple(xy) for e_id, xy in zip(ids, laid_out.xy.tolist(), strict=True)
+            if e_id != loose} == expected
+    assert (laid_out.member[[i for i, e_id in enumerate(ids) if e_id != loose]] >= 0).all()
+    same_tiers = analysis_module.LayoutRequest(frozenset({loose}), dict(where))
+    assert analysis_module.analyse(model, None, 1, layout=same_tiers).arrangement is None
+    moved = {**where, ids[5]: where[loose]}  # drawn by other tiers than those found
+    assert analysis_module.analyse(model, None, 1, layout=analysis_module.LayoutRequest(
+        frozenset({loose}), moved)).arrangement is not None
+    assert analysis_module.analyse(model, None, 1).arrangement is None  # nobody asked

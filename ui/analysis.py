@@ -49,6 +49,16 @@ BACKGROUND_FROM = 2000  # enterprises from which the analysis runs off the GUI t
 BACKGROUND_DELAY_MS = 300
 
 
+@dataclass(frozen=True)
+class LayoutRequest:
+    """A view's wish that the analysis lay the chain out (off the GUI thread) when the
+    view's own layout is out of date: always (``drawn`` None), or when the tiers found
+    differ from ``drawn``, the places the view is laid out by (a dict nobody changes)."""
+
+    skip: frozenset[str]  # the firms the view shows where the planner put them
+    drawn: dict[str, Place] | None
+
+
 @dataclass
 class Analysis:
     """Validation, evaluation of every scenario and the health check of one revision.
@@ -64,7 +74,7 @@ class Analysis:
     places: dict[str, Place] = field(default_factory=dict)
     results: dict[str, ScenarioResult] = field(default_factory=dict)  # by name, model order
     health: ChainHealth | None = None
-    # the chain laid out (a big chain's canvas asks for it: ``AnalysisService.layout_skip``)
+    # the chain laid out, when a view asked (``AnalysisService.layout_request``)
     arrangement: Arrangement | None = None
     model: ChainModel | None = None
     seconds: float = 0.0  # how long the analysis took (status, benchmarks)
@@ -104,10 +114,10 @@ def unavailable(analysis: Analysis) -> str:
 def analyse(model: ChainModel, scenario: str | None, revision: int,
             state: TaskState | None = None, problems: list[Problem] | None = None,
             previous: Analysis | None = None, where: dict[str, Place] | None = None,
-            layout_skip: frozenset[str] | None = None) -> Analysis | None:
+            layout: LayoutRequest | None = None) -> Analysis | None:
     """Validate (unless ``problems`` are known), evaluate every scenario, run the health check.
-    ``where``: the model's ``places``, when known (worked out while opening it);
-    ``layout_skip``, unless None: lay the chain out too, without those firms.
+    ``where``: the model's ``places``, when known (worked out while opening it); ``layout``:
+    lay the chain out too, if and as it asks.
 
     A pure function of ``model``: call it with a snapshot when it runs in the
     background. ``previous`` of the same revision (another scenario became current)
@@ -152,8 +162,8 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
                         return None
                     results += evaluate(model, s.name, arrays=arrays, problems=problems)
             analysis.results = {r.scenario.name: r for r in results}
-    if layout_skip is not None:
-        skip = still_detached(layout_skip, analysis.places)
+    if layout is not None and (layout.drawn is None or layout.drawn != analysis.places):
+        skip = still_detached(layout.skip, analysis.places)
         if analysis.arrangement is None or analysis.arrangement.skip != skip:
             if not going_on(0.8):
                 return None
@@ -168,9 +178,9 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
 
 
 def _analyse_in_background(model: ChainModel, scenario: str | None, revision: int,
-                           previous: Analysis | None, layout_skip: frozenset[str] | None,
+                           previous: Analysis | None, layout: LayoutRequest | None,
                            state: TaskState) -> Analysis | None:
-    return analyse(model, scenario, revision, state, previous=previous, layout_skip=layout_skip)
+    return analyse(model, scenario, revision, state, previous=previous, layout=layout)
 
 
 # --- snapshots ---------------------------------------------------------------------------
@@ -297,9 +307,9 @@ class AnalysisService(QObject):
         self._runner.busy_changed.connect(self.busy_changed)
         self._timer = QTimer(self, singleShot=True, interval=0)
         self._timer.timeout.connect(self._start)
-        # the firms a view's layout leaves out, or None when no view wants the chain laid out
-        # with the analysis (the canvas of a big chain does: ``Analysis.arrangement``)
-        self.layout_skip: Callable[[], frozenset[str] | None] = lambda: None
+        # a view that wants the chain laid out with the analysis says so here (the canvas of
+        # a big chain: ``Analysis.arrangement``); asked when an analysis starts
+        self.layout_request: Callable[[], LayoutRequest | None] = lambda: None
 
     @property
     def document(self) -> Document:
@@ -368,14 +378,14 @@ class AnalysisService(QObject):
         else:
             self._runner.run(_analyse_in_background, self._current_snapshot(),
                              document.scenario, document.revision, self._published,
-                             self.layout_skip())
+                             self.layout_request())
 
     def analyse_now(self) -> Analysis:
         """Analyse on this thread (small models, tests, start-up) and publish."""
         self._timer.stop()
         document = self.document
         analysis = analyse(self._current_snapshot(), document.scenario, document.revision,
-                           previous=self._published, layout_skip=self.layout_skip())
+                           previous=self._published, layout=self.layout_request())
         assert analysis is not None  # no state, no cancel
         self._publish(analysis)
         return analysis

@@ -41,6 +41,7 @@ from models.validation import places as compute_places
 from planner.layout import COLUMN, LANE, ROW, Band, Column
 from planner.overview import Arrangement, arrange, connected_members, flows
 from ui import palette
+from ui.analysis import LayoutRequest
 from ui.canvas_decorations import HEADER_H, HINT_H, Decorations
 from ui.canvas_items import (
     BADGE_LOD,
@@ -250,7 +251,7 @@ class ChainView(QGraphicsView):
         document.model_reset.connect(self.on_model_reset)
         document.changed.connect(self.on_changed)
         document.analysed.connect(self.on_analysed)
-        document.analyser.layout_skip = self._layout_skip
+        document.analyser.layout_request = self._layout_request
         document.year_changed.connect(self.on_year_changed)
         document.selection_changed.connect(self.on_selection_changed)
         document.scenario_changed.connect(self.update_parks)
@@ -856,10 +857,12 @@ class ChainView(QGraphicsView):
         self._overview_dirty = True
         return bool(gone) or bool(len(added))
 
-    def _layout_skip(self) -> frozenset[str] | None:
-        """What the analysis lays a big chain out without (the firms shown where the planner
-        put them), off the GUI thread; None: a smaller chain is laid out here, at once."""
-        return frozenset(self._loose) if self._lazy else None
+    def _layout_request(self) -> LayoutRequest | None:
+        """A big chain is laid out with its analysis, off the GUI thread, without the firms
+        shown where the planner put them (None: a smaller chain is laid out here, at once)."""
+        if not self._lazy:
+            return None
+        return LayoutRequest(frozenset(self._loose), None if self._layout_stale else self._places)
 
     def _relayout(self, offered: Arrangement | None = None) -> None:
         """Place every enterprise by the layered layout (saved and loose positions kept):
