@@ -134,10 +134,10 @@ class Decorations:
             return
         painter.setBrush(palette.BAND)
         marked = {self.selected_park, self.drop_park} - {""}
-        for band in self.bands:
+        for band in self.bands:  # cut like the panels: a lane's band ran 27,000 units tall
             for box in self.park_boxes(band):
                 if box.intersects(rect):
-                    painter.drawRoundedRect(box, 8, 8)
+                    painter.drawRoundedRect(box.intersected(near), 8, 8)
         for band in self.bands:
             if band.park not in marked:
                 continue
@@ -148,7 +148,7 @@ class Decorations:
             painter.setBrush(QColor(0, 158, 115, 40) if drop else Qt.BrushStyle.NoBrush)
             for box in self.park_boxes(band):
                 if box.intersects(rect):
-                    painter.drawRoundedRect(box, 8, 8)
+                    painter.drawRoundedRect(box.intersected(near), 8, 8)
             painter.setPen(Qt.PenStyle.NoPen)
         if lod < PARK_LOD:
             return
