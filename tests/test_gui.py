@@ -508,6 +508,19 @@ def test_a_big_chain_shows_once_read_and_its_figures_follow(qtbot, window, chain
     assert fresh is not None and fresh.result is not None
     assert document.analysis.result.npv == pytest.approx(fresh.result.npv)
     assert document.analysis.problems == fresh.problems
+    # what the first search and click need was built while it was opened, off the GUI thread
+    built_here = []
+
+    def counted(build):
+        return lambda *args: built_here.append(1) or build(*args)
+
+    for name in ("_search_text", "_enterprise_rows", "_projects_by_firm"):
+        monkeypatch.setattr(document_module, name, counted(getattr(document_module, name)))
+    firm = chain.enterprises[-1]
+    qtbot.keyClicks(window.filter_bar.search, firm.id)
+    qtbot.keyClick(window.filter_bar.search, Qt.Key.Key_Return)
+    assert document.selected_enterprises == {firm.id}
+    assert built_here == []
 
 
 def test_the_charts_show_the_year_chosen_while_another_tab_was_open(qtbot, window, chain):

@@ -322,6 +322,15 @@ def test_searching_a_big_chain_finds_ids_and_names_in_the_model_s_order(qtbot, b
     qtbot.keyClick(bar.search, Qt.Key.Key_Return)
     rest = [e.id for e in model.enterprises if name.lower() in e.name.lower()]
     assert document.selected_enterprises == ({rest[0]} if rest else set())
+    renamed = model.enterprises[300]  # a firm renamed is found by its new name only
+    old_name = renamed.name
+    document.set_values([(renamed, "name", "Zhuhai Aero Parts 珠海")], "Rename")
+    for text, found in (("zhuhai aero", {renamed.id}), (old_name, set())):
+        bar.search.clear()
+        document.set_selection(set(), set())
+        qtbot.keyClicks(bar.search, text)
+        qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+        assert document.selected_enterprises == found
 
 
 def test_filtering_a_big_chain_by_park_selects_exactly_its_firms(qtbot, big_window):

@@ -218,7 +218,6 @@ class ChainView(QGraphicsView):
         self.syncing = False  # the view itself is changing the scene's selection (or items)
         self._find_text = ""
         self._find_hits: list[str] = []
-        self._haystack: tuple[str, list[int]] | None = None  # see _search_rows
         self._find_at = -1
         self._fitted = False
         self.parks = park_selection(document)
@@ -441,11 +440,7 @@ class ChainView(QGraphicsView):
         100,000 firms, lowering and testing each name in Python took half a second)."""
         if "\t" in needle or "\n" in needle:
             return []
-        if self._haystack is None:
-            lines = [f"{e.id.lower()}\t{e.name.lower()}" for e in self.document.model.enterprises]
-            starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
-            self._haystack = ("\n".join(lines), starts)
-        text, starts = self._haystack
+        text, starts = self.document.search_text()
         rows: list[int] = []
         at = text.find(needle)
         while at >= 0:
@@ -494,7 +489,7 @@ class ChainView(QGraphicsView):
         ids = {e.id for e in model.enterprises}
         self._loose = {e_id: spot for e_id, spot in self._loose.items()
                        if e_id in ids and self._is_detached(e_id)}
-        self._find_hits, self._haystack = [], None  # ids may have come or gone
+        self._find_hits = []  # ids may have come or gone
         scene = self.scene()
         for gone in set(self._nodes) - ids:
             scene.removeItem(self._nodes.pop(gone))
@@ -1156,13 +1151,11 @@ class ChainView(QGraphicsView):
                                              strict=True) if e_id not in index]
             for e in came:
                 self._add_node(e)
-            self._find_hits, self._haystack = [], None
+            self._find_hits = []
             if replayed is not None:
                 self._adopt_nodes(replayed[0], replayed[1])
             else:
                 self._index_nodes()
-        if "name" in fields:
-            self._haystack = None
         if fields & {"name", "size"}:
             for i in rows:
                 e = enterprises[i]
@@ -1261,7 +1254,7 @@ class ChainView(QGraphicsView):
         self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
         self._ids = [renamed.get(e_id, e_id) for e_id in self._ids]
         self._index = {e_id: i for i, e_id in enumerate(self._ids)}
-        self._find_hits, self._haystack = [], None
+        self._find_hits = []
 
     def _carry_places(self, came: list[Enterprise], went: list[str]) -> dict[str, Any]:
         """A big chain's places after firms came or went, without working tiers out here

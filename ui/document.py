@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import itertools
+from collections import defaultdict
 from operator import attrgetter
 from pathlib import Path
 from typing import Any
@@ -47,9 +49,54 @@ def default_scenario(model: ChainModel) -> Scenario | None:
                 model.scenarios[0] if model.scenarios else None)
 
 
-# the fields the document's lookups are keyed by, per table (see ``Document._lookup``)
-LOOKUP_KEYS = {"enterprises": frozenset({"id"}), "links": frozenset({"supplier", "buyer"}),
-               "assignments": frozenset({"scenario", "enterprise", "project"})}
+# the table and fields each kind of lookup (its name up to ":") is built from: an edit of
+# them drops it (see ``Document._lookup``)
+LOOKUP_KEYS = {"enterprises": ("enterprises", frozenset({"id"})),
+               "search": ("enterprises", frozenset({"id", "name"})),
+               "links": ("links", frozenset({"supplier", "buyer"})),
+               "assignments": ("assignments", frozenset({"scenario", "enterprise", "project"}))}
+
+
+def _enterprise_rows(model: ChainModel) -> dict[str, Enterprise]:
+    rows = model.enterprises
+    return dict(zip(map(attrgetter("id"), rows), rows, strict=True))
+
+
+def _enterprise_positions(model: ChainModel) -> dict[str, int]:
+    rows = model.enterprises
+    return dict(zip(map(attrgetter("id"), rows), range(len(rows)), strict=True))
+
+
+def _link_rows(model: ChainModel) -> dict[tuple[str, str], Link]:
+    rows = model.links
+    keys = zip(map(attrgetter("supplier"), rows), map(attrgetter("buyer"), rows), strict=True)
+    return dict(zip(keys, rows, strict=True))
+
+
+def _projects_by_firm(model: ChainModel, scenario: str | None) -> dict[str, list[str]]:
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    for a in model.assignments:
+        if a.scenario == scenario:
+            found[a.enterprise].append(a.project)
+    return dict(found)
+
+
+def _search_text(model: ChainModel) -> tuple[str, list[int]]:
+    """Every firm's id and name in lower case, a line each, and where each line starts."""
+    lines = [f"{e.id.lower()}\t{e.name.lower()}" for e in model.enterprises]
+    starts = list(itertools.accumulate((len(line) + 1 for line in lines), initial=0))
+    return "\n".join(lines), starts
+
+
+def first_lookups(model: ChainModel) -> dict[str, Any]:
+    """The lookups a big chain's first click and search need, built while it is opened, off
+    the GUI thread (at 100,000 firms they took the first search 0.35 s): for ``reset``."""
+    scenario = default_scenario(model)
+    name = scenario.name if scenario else None
+    return {"enterprises:row": _enterprise_rows(model),
+            "enterprises:position": _enterprise_positions(model),
+            "links:row": _link_rows(model), f"assignments:{name}": _projects_by_firm(model, name),
+            "search:text": _search_text(model)}
 TABLE_OF_CLASS = {t.cls: t.attr for t in (*TABLES, ASSESSMENTS)}
 
 
@@ -121,53 +168,44 @@ class Document(QObject):
         if events is None:
             self._lookups.clear()
             return
-        tables = {e.table for e in events if not isinstance(e, RowsChanged)
-                  or e.fields & LOOKUP_KEYS.get(e.table, e.fields)}
         for name in list(self._lookups):
-            if name.split(":")[0] in tables:
+            table, keys = LOOKUP_KEYS[name.split(":")[0]]
+            if any(e.table == table and (not isinstance(e, RowsChanged) or e.fields & keys)
+                   for e in events):
                 del self._lookups[name]
 
     def enterprise(self, e_id: str) -> Enterprise | None:
         """The enterprise with this id (a dictionary kept between edits: at 100,000 firms
         building one on every click took a quarter of a second)."""
-        rows = self.model.enterprises
         found: dict[str, Enterprise] = self._lookup(
-            "enterprises:row", lambda: dict(zip(map(attrgetter("id"), rows), rows, strict=True)))
+            "enterprises:row", lambda: _enterprise_rows(self.model))
         return found.get(e_id)
 
     def enterprise_position(self, e_id: str) -> int | None:
         """The enterprise's position in the model (its row in the analysis' arrays)."""
-        rows = self.model.enterprises
         found: dict[str, int] = self._lookup(
-            "enterprises:position",
-            lambda: dict(zip(map(attrgetter("id"), rows), range(len(rows)), strict=True)))
+            "enterprises:position", lambda: _enterprise_positions(self.model))
         return found.get(e_id)
 
     def link_rows(self) -> dict[tuple[str, str], Link]:
         """The links by (supplier, buyer)."""
-        rows = self.model.links
-
-        def build() -> dict[tuple[str, str], Link]:
-            keys = zip(map(attrgetter("supplier"), rows), map(attrgetter("buyer"), rows),
-                       strict=True)
-            return dict(zip(keys, rows, strict=True))
-
-        found: dict[tuple[str, str], Link] = self._lookup("links:row", build)
+        found: dict[tuple[str, str], Link] = self._lookup(
+            "links:row", lambda: _link_rows(self.model))
         return found
 
     def projects_of(self, e_id: str) -> list[str]:
         """The projects assigned to an enterprise in the current scenario."""
         scenario = self.scenario
-
-        def build() -> dict[str, list[str]]:
-            found: dict[str, list[str]] = {}
-            for a in self.model.assignments:
-                if a.scenario == scenario:
-                    found.setdefault(a.enterprise, []).append(a.project)
-            return found
-
-        found: dict[str, list[str]] = self._lookup(f"assignments:{scenario}", build)
+        found: dict[str, list[str]] = self._lookup(
+            f"assignments:{scenario}", lambda: _projects_by_firm(self.model, scenario))
         return found.get(e_id, [])
+
+    def search_text(self) -> tuple[str, list[int]]:
+        """Every firm's id and name in lower case, a line each, and where each line starts
+        (what the canvas searches: one ``str.find`` instead of a test of each name)."""
+        found: tuple[str, list[int]] = self._lookup("search:text",
+                                                    lambda: _search_text(self.model))
+        return found
 
     # --- state ---------------------------------------------------------------------
     @property
@@ -250,13 +288,15 @@ class Document(QObject):
             self.selection_changed.emit()
 
     def reset(self, model: ChainModel, path: Path | None, recovered: bool = False,
-              analysis: Analysis | None = None) -> None:
+              analysis: Analysis | None = None, lookups: dict[str, Any] | None = None) -> None:
         """Replace the whole model (open, new, recover): a fresh undo history.
 
-        ``analysis`` may come with the model when it was worked out while loading.
+        ``analysis`` and ``lookups`` (``first_lookups``) may come with the model when they
+        were worked out while loading it.
         """
         self.model, self.path = model, path
         self._forget_lookups(None)
+        self._lookups.update(lookups or {})
         self.undo_stack.clear()
         self.recovered = recovered
         self.selected_enterprises, self.selected_links = set(), set()

@@ -30,7 +30,7 @@ from models.problems import ImportFailed
 from planner.overview import arrange
 from ui.analysis import BACKGROUND_FROM, copy_model
 from ui.dialogs import ProblemsDialog
-from ui.document import Analysis, Document, analyse, default_scenario
+from ui.document import Analysis, Document, analyse, default_scenario, first_lookups
 from ui.errors import show_error, show_file_error
 from ui.i18n import language, tr
 from ui.recovery import NATIVE_SUFFIX, Orphan, orphans
@@ -171,15 +171,16 @@ class FileController(QObject):
                        tr("File: {0}\nFolder: {1}", path.name, path.parent),
                        tr("Check the file, or choose another one."), str(error or ""))
         else:
-            model, analysis, lang = loaded
-            self.adopt(model, path, analysis, lang or "")
+            model, analysis, lang, lookups = loaded
+            self.adopt(model, path, analysis, lang or "", lookups)
 
     def adopt(self, model: ChainModel, path: Path, analysis: Analysis | None = None,
-              lang: str | None = None) -> None:
+              lang: str | None = None, lookups: dict[str, Any] | None = None) -> None:
         """Show an opened model; ``lang``: the language its workbook was read in ("" for a
-        .json file; None: tell it from the workbook's sheet names)."""
+        .json file; None: tell it from the workbook's sheet names); ``analysis`` and
+        ``lookups``: see ``Document.reset``."""
         self.workbook_lang = lang if lang is not None else _workbook_language(path)
-        self.document.reset(model, path, analysis=analysis)
+        self.document.reset(model, path, analysis=analysis, lookups=lookups)
         self.remember(path)
         QTimer.singleShot(0, self.on_adopted)
 
@@ -477,7 +478,8 @@ def _load_in_background(path: Path, state: Any) -> Any:
     scenario = default_scenario(loaded.model)
     name = scenario.name if scenario else None
     analysis: Analysis | None
-    if len(loaded.model.enterprises) >= BACKGROUND_FROM and loaded.places is not None:
+    big = len(loaded.model.enterprises) >= BACKGROUND_FROM
+    if big and loaded.places is not None:
         # a big chain is shown once read and validated; its figures follow in the background
         # (they took 7 s more at 100,000 firms, while the planner could not yet see the chain)
         analysis = Analysis(-1, name, loaded.problems, loaded.places, partial=True,
@@ -486,7 +488,7 @@ def _load_in_background(path: Path, state: Any) -> Any:
         analysis = analyse(loaded.model, name, -1, where=loaded.places, problems=loaded.problems)
     if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
         analysis.model = copy_model(loaded.model)  # 100,000 firms), not when it is shown
-    return loaded.model, analysis, loaded.lang
+    return loaded.model, analysis, loaded.lang, first_lookups(loaded.model) if big else None
 
 
 def _workbook_language(path: Path) -> str | None:
