@@ -43,7 +43,7 @@ ASPECT = 1.6  # width / height the wrapping aims at for large chains
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
 Position = tuple[float, float]
-_DETACHED_CODE = -(10**6)
+DETACHED_KEY = -(10**6)  # the detached column's key in ``Layout.column``
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Band:
     rects: list[tuple[float, float, float, float]]  # (left, top, right, bottom), one per lane
     count: int
     ids: list[str] = field(default_factory=list)
+    members: Ints = field(default_factory=lambda: np.zeros(0, np.int64))  # their model rows
 
 
 @dataclass
@@ -79,6 +80,11 @@ class Layout:
     positions: dict[str, Position]
     columns: list[Column]  # left to right
     bands: list[Band]  # park groups (only where a column has at least one named park)
+    # the same as arrays, for whole-chain work in NumPy: the model rows laid out, their
+    # positions and their columns (signed tier; ``DETACHED_KEY`` for the detached column)
+    rows: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
+    xy: Floats = field(default_factory=lambda: np.zeros((0, 2)))
+    column: Ints = field(default_factory=lambda: np.zeros(0, np.int64))
 
 
 def lane_rows(enterprises: int) -> int:
@@ -131,7 +137,12 @@ def layered(model: ChainModel, places: dict[str, Place],
     still detached enterprise where the planner is looking instead of in the detached
     column far off.
     """
-    enterprises = [e for e in model.enterprises if e.id not in skip] if skip else model.enterprises
+    if skip:
+        kept = [e.id not in skip for e in model.enterprises]
+        enterprises = list(itertools.compress(model.enterprises, kept))
+        rows = np.flatnonzero(kept)
+    else:
+        enterprises, rows = model.enterprises, np.arange(len(model.enterprises))
     n = len(enterprises)
     if n == 0:
         return Layout({}, [], [])
@@ -176,11 +187,11 @@ def layered(model: ChainModel, places: dict[str, Place],
     if len(u):
         a, b = np.concatenate([u, v]), np.concatenate([v, u])
         ca, cb = column[a], column[b]
-        chained = (ca != _DETACHED_CODE) & (ca != 0)
+        chained = (ca != DETACHED_KEY) & (ca != 0)
         side = np.sign(ca)
         inner = chained & (cb == ca - side)
         outer = chained & (cb == ca + side)
-        levels = sorted({abs(k) for k in plans if k not in (0, _DETACHED_CODE)})
+        levels = sorted({abs(k) for k in plans if k not in (0, DETACHED_KEY)})
         for direction, sweep in (("in", levels), ("out", levels[-2::-1]), ("in", levels)):
             mask = inner if direction == "in" else outer
             for level in sweep:
@@ -196,24 +207,27 @@ def layered(model: ChainModel, places: dict[str, Place],
                     found.members = m[np.lexsort((y[m], centre, parks[m]))]
                     _apply(found, x, y, per_lane)
 
-    xy = list(zip(x.tolist(), y.tolist(), strict=True))
-    for i, e in enumerate(enterprises):
-        if e.x is not None and e.y is not None:  # a saved position wins
-            xy[i] = (float(e.x), float(e.y))
-    positions: dict[str, Position] = dict(zip(ids, xy, strict=True))
-    return Layout(positions, _columns(plans), _bands(plans, park_names, ids, per_lane))
+    # a saved position wins (None is NaN here)
+    saved_x = np.array(list(map(operator.attrgetter("x"), enterprises)), float)
+    saved_y = np.array(list(map(operator.attrgetter("y"), enterprises)), float)
+    saved = ~np.isnan(saved_x) & ~np.isnan(saved_y)
+    x[saved], y[saved] = saved_x[saved], saved_y[saved]
+    positions: dict[str, Position] = dict(zip(ids, zip(x.tolist(), y.tolist(), strict=True),
+                                              strict=True))
+    return Layout(positions, _columns(plans), _bands(plans, park_names, ids, rows, per_lane),
+                  rows, np.column_stack([x, y]), column)
 
 
 def _column_code(place: Place | None) -> int:
     """The column of a place: upstream tiers negative, the core 0, downstream positive."""
     if place is None or place.position == DETACHED or place.tier is None:
-        return _DETACHED_CODE
+        return DETACHED_KEY
     return -place.tier if place.position == "upstream" else place.tier
 
 
 def _place_columns(plans: dict[int, _ColumnPlan]) -> None:
     """x of every lane: the core at 0, tiers outward by COLUMN, detached far left."""
-    ups = sorted((k for k in plans if _DETACHED_CODE < k < 0), reverse=True)
+    ups = sorted((k for k in plans if DETACHED_KEY < k < 0), reverse=True)
     downs = sorted(k for k in plans if k > 0)
     edge_left = edge_right = 0.0
     if 0 in plans:
@@ -230,8 +244,8 @@ def _place_columns(plans: dict[int, _ColumnPlan]) -> None:
         plan = plans[key]
         plan.lane_x = edge_right + COLUMN + np.arange(plan.lanes) * LANE
         edge_right = float(plan.lane_x[-1])
-    if _DETACHED_CODE in plans:
-        plan = plans[_DETACHED_CODE]
+    if DETACHED_KEY in plans:
+        plan = plans[DETACHED_KEY]
         right = 0.0 if len(plans) == 1 else edge_left - COLUMN - DETACHED_GAP
         plan.lane_x = right - (plan.lanes - 1 - np.arange(plan.lanes)) * LANE
     for plan in plans.values():
@@ -247,7 +261,7 @@ def _apply(plan: _ColumnPlan, x: Floats, y: Floats, per_lane: int) -> None:
 def _columns(plans: dict[int, _ColumnPlan]) -> list[Column]:
     result = []
     for key, plan in plans.items():
-        if key == _DETACHED_CODE:
+        if key == DETACHED_KEY:
             public, position, tier = None, DETACHED, None
         elif key == 0:
             public, position, tier = 0, "core", 0
@@ -259,11 +273,11 @@ def _columns(plans: dict[int, _ColumnPlan]) -> list[Column]:
     return sorted(result, key=lambda c: c.x)
 
 
-def _bands(plans: dict[int, _ColumnPlan], park_names: list[str], ids: list[str],
+def _bands(plans: dict[int, _ColumnPlan], park_names: list[str], ids: list[str], rows: Ints,
            per_lane: int) -> list[Band]:
     bands = []
     for key, plan in plans.items():
-        public = None if key == _DETACHED_CODE else key
+        public = None if key == DETACHED_KEY else key
         ends = [start for _, start, _ in plan.groups[1:]] + [len(plan.members)]
         for (code, start, label), end in zip(plan.groups, ends, strict=True):
             if label < 0:
@@ -277,8 +291,9 @@ def _bands(plans: dict[int, _ColumnPlan], park_names: list[str], ids: list[str],
                 rects.append((lx - LANE / 2, plan.top + top_row * ROW, lx + LANE / 2,
                               plan.top + (bottom_row + 1) * ROW))
             label_lane, label_row = divmod(label, per_lane)
-            members = list(map(ids.__getitem__, plan.members[start:end].tolist()))
+            members = plan.members[start:end]
             bands.append(Band(public, park_names[code], (float(plan.lane_x[label_lane]),
                                                          plan.top + (label_row + 0.5) * ROW),
-                              rects, end - start, members))
+                              rects, end - start, list(map(ids.__getitem__, members.tolist())),
+                              rows[members]))
     return bands

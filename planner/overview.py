@@ -15,7 +15,6 @@ after every edit or analysis instead of patching it.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -24,7 +23,7 @@ from numpy.typing import NDArray
 
 from models.chain import ChainModel
 from models.validation import DETACHED, Place
-from planner.layout import Layout, layered
+from planner.layout import DETACHED_KEY, Layout, layered
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -80,40 +79,30 @@ def arrange(model: ChainModel, places: dict[str, Place],
             skip: frozenset[str] = frozenset()) -> Arrangement:
     """The layout of ``model`` by ``places``, without the firms in ``skip``."""
     layout = layered(model, places, skip=skip)
-    ids = list(map(operator.attrgetter("id"), model.enterprises))
-    nowhere = (np.nan, np.nan)
-    xy = np.array([layout.positions.get(e_id, nowhere) for e_id in ids], float).reshape(-1, 2)
-    found, member = groups(layout, ids, places)
+    xy = np.full((len(model.enterprises), 2), np.nan)
+    xy[layout.rows] = layout.xy
+    found, member = groups(layout, len(model.enterprises))
     return Arrangement(skip, layout, xy, found, member)
 
 
-def column_key(place: Place | None) -> int | None:
-    """The signed tier of the column a firm is laid out in (None: the detached column)."""
-    if place is None or place.position == DETACHED or place.tier is None:
-        return None
-    return -place.tier if place.position == "upstream" else place.tier
-
-
-def groups(layout: Layout, ids: list[str],
-           places: dict[str, Place]) -> tuple[list[Group], NDArray[np.int64]]:
-    """The groups of a layout and the group of each enterprise (row in ``ids``; -1 for a
-    firm the layout left out).
+def groups(layout: Layout, firms: int) -> tuple[list[Group], NDArray[np.int64]]:
+    """The groups of a layout of a chain of ``firms`` and the group of each (by its model
+    row; -1 for a firm the layout left out).
 
     A group's box is not where its firms are (a park's firms run through several lanes of
     a wrapped column, between other parks'): the groups of a column are stacked in it, top
     to bottom in the layout's order, each as tall as its share of the column's firms (at
     least ``MIN_SHARE`` of the column, so that its label shows), with a gap between.
     """
-    row = {e_id: i for i, e_id in enumerate(ids)}
-    member = np.full(len(ids), -1, np.int64)
+    member = np.full(firms, -1, np.int64)
     result: list[Group] = []
     banded = {band.column for band in layout.bands}
     for band in layout.bands:
         column = next(c for c in layout.columns if c.key == band.column)
-        rows = [row[e_id] for e_id in band.ids if e_id in row]
-        member[rows] = len(result)
+        member[band.members] = len(result)
         result.append(Group(band.column, column.position, band.park,
-                            (column.left, column.top, column.right, column.bottom), len(rows)))
+                            (column.left, column.top, column.right, column.bottom),
+                            len(band.members)))
     for column in layout.columns:
         if column.key in banded:
             continue
@@ -121,13 +110,12 @@ def groups(layout: Layout, ids: list[str],
                             (column.left, column.top, column.right, column.bottom), 0))
     # members of whole-column groups: every laid-out firm not in a band, by its column
     whole = {g.column: k for k, g in enumerate(result) if g.park is None}
-    if whole:
-        for i, e_id in enumerate(ids):
-            if member[i] < 0 and e_id in layout.positions:
-                k = whole.get(column_key(places.get(e_id)), -1)
-                if k >= 0:
-                    member[i] = k
-                    result[k].count += 1
+    unbanded = member[layout.rows] < 0
+    rows, keys = layout.rows[unbanded], layout.column[unbanded]
+    for key, k in whole.items():
+        mine = rows[keys == (DETACHED_KEY if key is None else key)]
+        member[mine] = k
+        result[k].count = len(mine)
     for column in layout.columns:
         _stack([g for g in result if g.column == column.key], column.left, column.top,
                column.right, column.bottom)
