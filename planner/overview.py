@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 
 from models.chain import ChainModel
 from models.validation import DETACHED, Place
-from planner.layout import DETACHED_KEY, Layout, layered
+from planner.layout import DETACHED_KEY, Layout, layered, link_ends
 
 Rect = tuple[float, float, float, float]  # left, top, right, bottom
 
@@ -67,6 +67,7 @@ class Arrangement:
     xy: NDArray[np.float64]  # (firms, 2): each firm's position, model order; NaN if skipped
     groups: list[Group]
     member: NDArray[np.int64]  # each firm's group (``groups``)
+    ends: tuple[NDArray[np.int64], NDArray[np.int64]]  # the model's ``link_ends``
 
 
 def still_detached(ids: Collection[str], places: dict[str, Place]) -> frozenset[str]:
@@ -78,11 +79,12 @@ def still_detached(ids: Collection[str], places: dict[str, Place]) -> frozenset[
 def arrange(model: ChainModel, places: dict[str, Place],
             skip: frozenset[str] = frozenset()) -> Arrangement:
     """The layout of ``model`` by ``places``, without the firms in ``skip``."""
-    layout = layered(model, places, skip=skip)
+    ends = link_ends(model)
+    layout = layered(model, places, skip, ends)
     xy = np.full((len(model.enterprises), 2), np.nan)
     xy[layout.rows] = layout.xy
     found, member = groups(layout, len(model.enterprises))
-    return Arrangement(skip, layout, xy, found, member)
+    return Arrangement(skip, layout, xy, found, member, ends)
 
 
 def groups(layout: Layout, firms: int) -> tuple[list[Group], NDArray[np.int64]]:

@@ -471,13 +471,19 @@ def test_opening_a_large_file_can_be_cancelled_and_the_model_stays(qtbot, window
 
 def test_a_big_chain_shows_once_read_and_its_figures_follow(qtbot, window, chain, tmp_path,
                                                             monkeypatch):
-    """A big chain is shown as soon as it is read and validated; its figures are worked out
-    next, in the background, and until then the charts say so (not "choose a scenario")."""
+    """A big chain is shown as soon as it is read, validated and laid out (off the GUI
+    thread); its figures are worked out next, in the background, and until then the charts
+    say so (not "choose a scenario")."""
     from ui import analysis as analysis_module
+    from ui import canvas_view, file_controller
     from ui import document as document_module
-    from ui import file_controller
     from ui import worker as worker_module
     from ui.analysis import analyse, copy_model
+
+    built_here = []
+
+    def counted(build):
+        return lambda *args: built_here.append(build.__name__) or build(*args)
 
     window.document.reset(chain, None)
     path = tmp_path / "big.json"
@@ -493,8 +499,11 @@ def test_a_big_chain_shows_once_read_and_its_figures_follow(qtbot, window, chain
         centre, viewport.mapToGlobal(centre), QPoint(), QPoint(0, 120),
         Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
         Qt.ScrollPhase.NoScrollPhase, False))  # the planner is at the canvas meanwhile
+    for name in ("arrange", "link_ends"):  # the layout and the links' ends
+        monkeypatch.setattr(canvas_view, name, counted(getattr(canvas_view, name)))
     window.open_path(path)
     qtbot.waitUntil(lambda: window.document.path == path)
+    assert built_here == []
     document = window.document
     assert document.model == chain and document.analysis.result is None
     tabs = window.views.tabBar()
@@ -509,11 +518,6 @@ def test_a_big_chain_shows_once_read_and_its_figures_follow(qtbot, window, chain
     assert document.analysis.result.npv == pytest.approx(fresh.result.npv)
     assert document.analysis.problems == fresh.problems
     # what the first search and click need was built while it was opened, off the GUI thread
-    built_here = []
-
-    def counted(build):
-        return lambda *args: built_here.append(1) or build(*args)
-
     for name in ("_search_text", "_enterprise_rows", "_projects_by_firm"):
         monkeypatch.setattr(document_module, name, counted(getattr(document_module, name)))
     firm = chain.enterprises[-1]

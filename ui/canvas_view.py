@@ -38,7 +38,7 @@ from models.chain import Enterprise, Link
 from models.schema import ROLES
 from models.validation import DETACHED, Place
 from models.validation import places as compute_places
-from planner.layout import COLUMN, LANE, ROW, Band, Column
+from planner.layout import COLUMN, LANE, ROW, Band, Column, link_ends
 from planner.overview import Arrangement, arrange, connected_members, flows
 from ui import palette
 from ui.analysis import LayoutRequest
@@ -508,9 +508,10 @@ class ChainView(QGraphicsView):
                     item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
         self._index_nodes()
         self._matching = set()
-        self._links()
-        self._relayout(analysis.arrangement if analysis.revision == self.document.revision
-                       else None)
+        arrangement = analysis.arrangement if analysis.revision == self.document.revision \
+            else None
+        self._links(arrangement.ends if arrangement is not None else None)
+        self._relayout(arrangement)
         self._apply_state(refresh=False)
         self._apply_filter(refresh=False)
         self.update_parks()
@@ -905,17 +906,13 @@ class ChainView(QGraphicsView):
         place = self._places.get(e_id)
         return place is None or place.position == DETACHED
 
-    def _links(self) -> bool:
-        """Link arrays from the model's links; True if which firms are linked changed."""
+    def _links(self, ends: tuple[np.ndarray, np.ndarray] | None = None) -> bool:
+        """Link arrays from the model's links; True if which firms are linked changed.
+        ``ends``: the model's ``link_ends``, when known (worked out while it was opened)."""
         # every pass over the links is a map in C (at 300,000 links a loop in Python per
         # link took seconds on every structural edit)
         all_links = self.document.model.links
-        count = len(all_links)
-        index = self._index
-        suppliers = list(map(attrgetter("supplier"), all_links))
-        buyers = list(map(attrgetter("buyer"), all_links))
-        u = np.fromiter(map(index.get, suppliers, itertools.repeat(-1)), np.int64, count)
-        v = np.fromiter(map(index.get, buyers, itertools.repeat(-1)), np.int64, count)
+        u, v = ends if ends is not None else link_ends(self.document.model, self._index)
         drawn = (u >= 0) & (v >= 0) & (u != v)
         links = list(itertools.compress(all_links, drawn.tolist()))
         self._link_model_rows = np.flatnonzero(drawn)
