@@ -494,10 +494,10 @@ class ChainView(QGraphicsView):
         for gone in set(self._nodes) - ids:
             scene.removeItem(self._nodes.pop(gone))
         self._lazy = len(model.enterprises) >= OVERVIEW_FROM
-        index = model.enterprise_index()
         if self._lazy:  # the items there are (names again: the language may have changed)
             for e_id, item in self._nodes.items():
-                e = index[e_id]
+                e = self.document.enterprise(e_id)
+                assert e is not None  # the gone ones went above
                 item.configure(shown_name(e.name), RADIUS.get(e.size, RADIUS["small"]))
         else:
             for e in model.enterprises:  # names again too: the language may have changed
@@ -523,9 +523,8 @@ class ChainView(QGraphicsView):
     def retranslate(self) -> None:
         """Names, headings and the overview in the current language; nothing is laid out
         again (at 100,000 firms laying out cost most of a language switch)."""
-        index = self.document.model.enterprise_index()
         for e_id, item in self._nodes.items():
-            e = index.get(e_id)
+            e = self.document.enterprise(e_id)
             if e is not None:
                 item.configure(shown_name(e.name), item.radius)
         self._overview_dirty = True

@@ -44,7 +44,7 @@ AUTOSAVE_MS = 120_000
 
 def default_scenario(model: ChainModel) -> Scenario | None:
     """The scenario shown first: the first with assignments, else the first."""
-    with_work = {a.scenario for a in model.assignments}
+    with_work = set(map(attrgetter("scenario"), model.assignments))
     return next((s for s in model.scenarios if s.name in with_work),
                 model.scenarios[0] if model.scenarios else None)
 

@@ -750,7 +750,7 @@ class TablePage(QWidget):
             rows = [links.get(key) for key in document.selected_links]
         else:
             return
-        where = self.model.row_index()
+        where = self.model.row_index() if rows else {}  # (none selected: no index to build)
         hits = sorted(i for i in (where.get(id(row), -1) for row in rows if row is not None)
                       if i >= 0)
         self.select_source_rows(hits)
