@@ -369,6 +369,8 @@ class TableModel(QAbstractTableModel):
                 found.setdefault((id(row), key), []).append(problem)
         touched = {row for row, _ in found} | {row for row, _ in self._problems}
         self._problems = found
+        if not touched:  # (no index of 300,000 rows to build for nothing)
+            return
         where = self._row_index()
         last = self.columnCount() - 1
         roles = [Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ToolTipRole]
