@@ -269,9 +269,16 @@ def test_deleting_an_enterprise_in_the_table_removes_its_assessments_in_one_step
     assert tables.pages["assessments"].model.rowCount() == 1
     assert model.assignments == [] and len(model.links) == 1
     assert document.undo_stack.count() == 1
+
+    def each_table_shows_the_model_s_rows() -> None:
+        for attr, shown in tables.pages.items():
+            assert shown.model.rows() == getattr(model, attr), attr
+
+    each_table_shows_the_model_s_rows()
     document.undo_stack.undo()
     assert [a.enterprise for a in model.assessments] == ["S1", "S2"]
     assert tables.pages["assessments"].model.rowCount() == 2
+    each_table_shows_the_model_s_rows()
 
 
 def test_a_cell_with_a_problem_is_marked_and_says_why(qtbot, tables, document, lang):

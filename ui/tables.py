@@ -266,7 +266,14 @@ class TableModel(QAbstractTableModel):
         """The row here of the document's row at ``position`` (-1 if there is none)."""
         if not 0 <= position < len(self._doc_rows):
             return -1
-        return self._row_index().get(id(self._doc_rows[position]), -1)
+        return self._shown([position], [self._doc_rows[position]])[0]
+
+    def _shown(self, positions: list[int], rows: list[Any]) -> list[int]:
+        """Where the document's ``rows`` at ``positions`` are shown here, ascending."""
+        if self._sort_column < 0:  # in the document's order: no index of 300,000 rows to build
+            return sorted(positions)
+        where = self._row_index()
+        return sorted(where[id(row)] for row in rows)
 
     def _forget(self, rows: list[Any]) -> None:
         for row in rows:
@@ -315,10 +322,9 @@ class TableModel(QAbstractTableModel):
         if table != self.attr:
             return
         gone = [self._doc_rows[p] for p in positions]
+        shown = self._shown(positions, gone)
         for p in reversed(positions):
             del self._doc_rows[p]
-        where = self._row_index()
-        shown = sorted(where[id(row)] for row in gone)
         for first, last in reversed(_runs(shown)):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._rows[first:last + 1]
@@ -335,8 +341,7 @@ class TableModel(QAbstractTableModel):
             return
         rows = [self._doc_rows[p] for p in positions]
         self._forget(rows)
-        where = self._row_index()
-        for first, last in _runs(sorted(where[id(row)] for row in rows)):
+        for first, last in _runs(self._shown(positions, rows)):
             for left, right in _runs(hit):
                 self.dataChanged.emit(self.index(first, left), self.index(last, right))
 
