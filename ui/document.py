@@ -88,16 +88,16 @@ def _search_text(model: ChainModel) -> tuple[str, list[int]]:
     return "\n".join(lines), starts
 
 
-def first_lookups(model: ChainModel) -> dict[str, Any]:
-    """The lookups a big chain's first click and search need, built while it is opened, off
-    the GUI thread (at 100,000 firms they took the first search 0.35 s): for ``reset``."""
-    scenario = default_scenario(model)
-    name = scenario.name if scenario else None
+def first_lookups(model: ChainModel, scenario: str | None) -> dict[str, Any]:
+    """The lookups a big chain's first click and search need in ``scenario`` (the one
+    ``reset`` picks), built while it is opened, off the GUI thread (at 100,000 firms they
+    took the first search 0.35 s): for ``reset``."""
     # (not the links by their ends, needed once a link is selected: an edit that drops them
     # frees 280,000 keys, 80 ms)
     return {"enterprises:row": _enterprise_rows(model),
             "enterprises:position": _enterprise_positions(model),
-            f"assignments:{name}": _projects_by_firm(model, name), "search:text": _search_text(model)}
+            f"assignments:{scenario}": _projects_by_firm(model, scenario),
+            "search:text": _search_text(model)}
 TABLE_OF_CLASS = {t.cls: t.attr for t in (*TABLES, ASSESSMENTS)}
 
 

@@ -488,7 +488,7 @@ def _load_in_background(path: Path, state: Any) -> Any:
         analysis = analyse(loaded.model, name, -1, where=loaded.places, problems=loaded.problems)
     if analysis is not None:  # the analysis' own copy, made here (7 s on the GUI thread at
         analysis.model = copy_model(loaded.model)  # 100,000 firms), not when it is shown
-    return loaded.model, analysis, loaded.lang, first_lookups(loaded.model) if big else None
+    return loaded.model, analysis, loaded.lang, first_lookups(loaded.model, name) if big else None
 
 
 def _workbook_language(path: Path) -> str | None:
