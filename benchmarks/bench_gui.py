@@ -57,7 +57,8 @@ def peak_gb() -> float:
 
 def measure(path: Path, profiles: str | None = None, only: list[str] | None = None) -> None:
     bare = calamine_read(path)
-    from PySide6.QtCore import QEventLoop, QPointF, QStandardPaths, QTimer
+    from PySide6.QtCore import QEvent, QEventLoop, QPoint, QPointF, QStandardPaths, Qt, QTimer
+    from PySide6.QtGui import QMouseEvent, QWheelEvent
 
     from ui.app import make_application
 
@@ -167,8 +168,31 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
     app.processEvents()
     firm = model.enterprises[len(ids) // 2]
 
+    def wheel(notches: int) -> Callable[[], None]:  # a turn of the mouse wheel: a zoom
+        def run() -> None:
+            at = QPointF(canvas.viewport().rect().center())
+            app.sendEvent(canvas.viewport(), QWheelEvent(
+                at, canvas.viewport().mapToGlobal(at), QPoint(), QPoint(0, 120 * notches),
+                Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                Qt.ScrollPhase.NoScrollPhase, False))
+        return run
+
+    def drag(dx: float, dy: float) -> Callable[[], None]:  # a middle-button drag: a pan
+        def run() -> None:
+            at = QPointF(canvas.viewport().rect().center())
+            for kind, to, buttons in (
+                    (QEvent.Type.MouseButtonPress, at, Qt.MouseButton.MiddleButton),
+                    (QEvent.Type.MouseMove, at + QPointF(dx, dy), Qt.MouseButton.MiddleButton),
+                    (QEvent.Type.MouseButtonRelease, at + QPointF(dx, dy),
+                     Qt.MouseButton.NoButton)):
+                app.sendEvent(canvas.viewport(), QMouseEvent(
+                    kind, to, canvas.viewport().mapToGlobal(to), Qt.MouseButton.MiddleButton,
+                    buttons, Qt.KeyboardModifier.NoModifier))
+        return run
+
     def during_analysis() -> None:
-        """Pan and zoom while the edit's analysis is worked out in the background."""
+        """Pan and zoom while the edit's analysis is worked out in the background: with the
+        mouse, as a planner does (the analysis gives way to a view being worked)."""
         analyser = document.analyser
         waited = time.perf_counter()
         while not analyser.running and time.perf_counter() - waited < 5:
@@ -176,8 +200,7 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
             time.sleep(0.005)
         started, times = time.perf_counter(), []
         canvas.zoom_by(1 / canvas.transform().m11())  # the firms at 100 %
-        actions = [pan(300, 0), lambda: canvas.zoom_by(1.1), pan(0, 300),
-                   lambda: canvas.zoom_by(1 / 1.1)] * 20
+        actions = [drag(-300, 0), wheel(1), drag(0, -300), wheel(-1)] * 20
         for action in actions:
             if not analyser.running:
                 break
@@ -186,6 +209,8 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
             canvas.viewport().repaint()
             app.processEvents()
             times.append((time.perf_counter() - start) * 1000)
+            # a planner's hand: a pause between moves (the analysis may go on meanwhile)
+            time.sleep(0.1)
         document.wait_for_analysis()
         app.processEvents()
         if times:

@@ -27,8 +27,9 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 from timing import timed
 
+from models.background import paused_gc
 from models.files import load_model
-from models.records import Columns, export_problems, paused_gc
+from models.records import Columns, export_problems
 from models.schema import normalise
 from models.validation import validate
 from models.workbook import _READ, _sheet_aliases, read_workbook, save_workbook

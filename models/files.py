@@ -7,12 +7,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.background import paused_gc
 from models.chain import TABLE_BY_ATTR, ChainModel
 from models.jsonio import load_json, save_json
 from models.native import SUFFIX as PROJECT_SUFFIX
 from models.native import load_native, save_native
 from models.problems import ImportFailed, Problem, file_problem
-from models.records import Columns, export_problems, paused_gc
+from models.records import Columns, export_problems
 from models.validation import Place, places, validate
 from models.workbook import read_workbook, save_workbook
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from models.atomic import write_atomic
+from models.background import paused_gc
 from models.chain import SCHEMA_VERSION, TABLES, ChainModel, TableSpec
 from models.jsonio import _read_assessments, _read_settings
 from models.problems import MAX_PROBLEMS, ExportRefused, ImportFailed, Problem, file_problem
@@ -36,7 +37,6 @@ from models.records import (
     EXACT_INTEGER,
     build_row,
     export_problems,
-    paused_gc,
     read_extra,
     record_of,
     reserved_names,

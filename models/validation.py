@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.assessments import assessment_errors, maturity_warnings
+from models.background import give_way
 from models.chain import SETTINGS_FIELDS, TABLE_BY_ATTR, TABLES, ChainModel, TableSpec
 from models.problems import ERROR, WARNING, Problem
 from models.records import Columns
@@ -34,6 +35,7 @@ def places(model: ChainModel, columns: Columns | None = None) -> dict[str, Place
     import numpy as np
 
     down, up = core_distances(model, core.id, columns)
+    give_way()
     # upstream when only the way to the core exists or it is no shorter than the way from it
     upstream = (up >= 0) & ((down < 0) | (up <= down))
     tier = np.where(upstream, up, down)
@@ -110,6 +112,7 @@ def _codes(columns: Columns, table: TableSpec, name: str) -> Any:
     if key not in columns.memo:
         import numpy as np
 
+        give_way()
         index = _positions(columns, _TARGETS[table.attr, name])
         values = columns(table, name)
         columns.memo[key] = np.fromiter(map(index.get, values, itertools.repeat(-1)),
@@ -262,11 +265,14 @@ def validate(model: ChainModel, where: dict[str, Place] | None = None,
     for table in TABLES:
         rows = model.rows(table)
         problems += _field_problems(table, rows, columns)
+        give_way()
         problems += _duplicates(table, rows, columns)
+    give_way()
     problems += _reference_problems(model, columns)
     if model.assessments:
         problems += assessment_errors(model)
     if not any(p.is_error for p in problems):
+        give_way()
         problems += assignment_warnings(model, where, columns=columns)
         if model.assessments:
             problems += maturity_warnings(model)
@@ -530,6 +536,7 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
             coded = None
         if coded is not None and any((c < 0).any() for c in coded):
             coded = None
+    give_way()
     try:
         flagged = _may_warn(scen, ents, projs, years, span, firm, need, linked, projects,
                             park_live, coded)

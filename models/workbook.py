@@ -20,6 +20,7 @@ from typing import Any
 
 from models.assessments import build_assessment, columns, expected_text, header_aliases
 from models.atomic import write_atomic
+from models.background import paused_gc
 from models.chain import ASSESSMENTS, SETTINGS_FIELDS, TABLES, ChainModel, TableSpec
 from models.problems import (
     ERROR,
@@ -37,7 +38,6 @@ from models.records import (
     cell_text,
     expected_problem,
     export_problems,
-    paused_gc,
     read_column,
     rows_of_columns,
 )

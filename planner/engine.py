@@ -26,6 +26,7 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
+from models.background import give_way
 from models.chain import ChainModel, Scenario
 from models.problems import Problem
 from models.schema import OWNERSHIPS, SIZES
@@ -130,6 +131,7 @@ def _column(rows: list[Any], name: str, dtype: Any, lookup: Any = None,
     """Field ``name`` of every row as an array, each value through ``lookup`` if given (a
     dict's ``__getitem__``, or its ``get`` with ``missing`` for a value it lacks). In C: a
     generator over 300,000 rows took twice as long."""
+    give_way()
     values = map(attrgetter(name), rows)
     if lookup is not None:
         values = map(lookup, values) if missing is None else \
@@ -139,6 +141,7 @@ def _column(rows: list[Any], name: str, dtype: Any, lookup: Any = None,
 
 def _groups(model: ChainModel, where: dict[str, Place]) -> dict[str, tuple[list[str], Ints]]:
     """Group labels of each dimension over the non-core firms (coverage is about SMEs)."""
+    give_way()
     enterprises = model.enterprises
     at = list(map(where.__getitem__, map(attrgetter("id"), enterprises)))
     positions = list(map(attrgetter("position"), at))
@@ -628,6 +631,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     connected = np.empty((n, horizon), bool)
     for column in range(horizon):
         now = live[:, column]
+        give_way()
         level = arrays.maturity + np.bincount(e[now], weights=gains[now], minlength=n).astype(
             np.int64)
         joined = np.bincount(e[now & connects], minlength=n) > 0
@@ -637,6 +641,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         maturity[:, column] = np.minimum(4, level)
         connected[:, column] = arrays.platform | joined
 
+    give_way()  # (each step below is a pass over every assignment)
     # subsidy claims, when each is paid (the level gate), and the cap
     if scenario.subsidy_ownership:
         codes = [_OWNERSHIP_CODES[o] for o in scenario.subsidy_ownership if o in _OWNERSHIP_CODES]
@@ -680,6 +685,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     paid_later[later, capex_column[later]] = capex_granted[later]
     paid_later += opex_paid
 
+    give_way()
     # loans: of the SME's own capex share, before any subsidy
     loan = np.zeros(count)
     instalment = np.zeros(count)
@@ -710,6 +716,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         if scenario.interest_subsidy > 0 else np.zeros((count, horizon))
     loan_drawn = per_year(loan)
 
+    give_way()
     # tax relief on the enterprise's own gross spending
     if scenario.tax_relief_rate > 0 and count:
         tax = scenario.tax_relief_rate * own[:, None] * (at_start(capex_a)
@@ -739,6 +746,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         park_government = parks.government
     government = subsidy + interest_subsidy + tax_relief + park_government
 
+    give_way()
     u, v = arrays.link_u, arrays.link_v
     link_connected = arrays.link_flag[:, None] | (connected[u] & connected[v])
 
@@ -758,6 +766,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         core_benefit = core_benefit + parks.benefit[firm_is_core].sum(axis=0)
         sme_benefit = sme_benefit + parks.benefit[non_core].sum(axis=0)
 
+    give_way()
     # each enterprise's own cost and benefit (the core's row holds its shares of others')
     split = at_start(paid) + opex_a[:, None] * live - paid_later
     solo = loan_repaid - interest_paid - tax - at_start(loan)
@@ -778,6 +787,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     net = benefit - cost
     factor = (1.0 + scenario.discount_rate) ** -(years - start).astype(float)
 
+    give_way()
     digitalised = maturity >= scenario.target_level
     # the same dot product as the numerator, so full coverage is exactly 1
     value_total = arrays.link_value @ np.ones(len(u))
@@ -860,6 +870,7 @@ def _islands(n: int, u: Ints, v: Ints, link_connected: Bools) -> Ints:
 
     counts = np.empty(link_connected.shape[1], np.int64)
     for column in range(link_connected.shape[1]):
+        give_way()
         on = link_connected[:, column]
         graph = coo_matrix((np.ones(int(on.sum())), (u[on], v[on])), shape=(n, n))
         counts[column] = connected_components(graph, directed=False)[0] if n else 0
@@ -870,6 +881,7 @@ def _by_group(arrays: ChainArrays, non_core: Bools, connected: Bools, digitalise
               ) -> dict[str, dict[str, dict[str, Floats]]]:
     result: dict[str, dict[str, dict[str, Floats]]] = {}
     for dimension, (labels, codes) in arrays.groups.items():
+        give_way()
         k = len(labels)
         chosen = codes[non_core]
         members = np.bincount(chosen, minlength=k).astype(float)

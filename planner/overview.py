@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from models.background import give_way
 from models.chain import ChainModel
 from models.validation import DETACHED, Place
 from planner.layout import DETACHED_KEY, Layout, layered, link_ends
@@ -80,7 +81,9 @@ def arrange(model: ChainModel, places: dict[str, Place],
             skip: frozenset[str] = frozenset()) -> Arrangement:
     """The layout of ``model`` by ``places``, without the firms in ``skip``."""
     ends = link_ends(model)
+    give_way()
     layout = layered(model, places, skip, ends)
+    give_way()
     xy = np.full((len(model.enterprises), 2), np.nan)
     xy[layout.rows] = layout.xy
     found, member = groups(layout, len(model.enterprises))

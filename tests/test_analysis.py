@@ -4,13 +4,17 @@ and when the model has errors every view says so instead of showing older figure
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
+import threading
+import time
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from models.background import give_way, paused_gc
 from models.chain import TABLE_BY_ATTR, Assignment, ChainModel, Enterprise, Link
 from ui import analysis as analysis_module
 from ui import worker as worker_module
@@ -122,6 +126,66 @@ def test_a_background_analysis_waits_while_the_planner_zooms_and_then_publishes(
     monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
     qtbot.waitUntil(lambda: document.analysis.revision == document.revision, timeout=20_000)
     assert document.analysis.model.enterprises[1].revenue == 21_000.0
+
+
+def test_a_background_analysis_gives_way_in_the_middle_of_a_stage_too(qtbot, chain,
+                                                                       monkeypatch):
+    """Headless code marks the points between its passes over a big table (``give_way``);
+    an analysis waits at the next one once the planner works a view, not only at the end
+    of its stage (one pass over 300,000 rows holds the interpreter for 0.1 s)."""
+    monkeypatch.setattr(analysis_module, "BACKGROUND_FROM", 1)
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # "left alone" not before the end
+    monkeypatch.setattr(worker_module, "_last_interaction", [float("-inf")])  # none yet
+    passes: list[int] = []
+    analyse = analysis_module.analyse
+
+    def one_long_stage_first(*args, **kwargs):  # as validation's passes over the columns
+        for k in range(100):
+            give_way()
+            passes.append(k)
+            time.sleep(0.005)
+        return analyse(*args, **kwargs)
+
+    document = Document(chain)
+    monkeypatch.setattr(analysis_module, "analyse", one_long_stage_first)
+    # an edit of a big chain (here, every chain): analysed again in the background
+    document.set_values([(chain.enterprises[1], "revenue", 21_000.0)], "revenue")
+    qtbot.waitUntil(lambda: len(passes) >= 3, timeout=5000)
+    worker_module.note_interaction()  # the planner turns the wheel over the canvas
+    qtbot.wait(100)
+    waiting_at = len(passes)
+    qtbot.wait(400)
+    assert waiting_at < 100 and len(passes) <= waiting_at + 1
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision, timeout=20_000)
+    assert len(passes) == 100 and document.analysis.model.enterprises[1].revenue == 21_000.0
+
+
+def test_the_collector_stays_paused_until_the_last_section_in_any_thread_ends():
+    """A read on one thread and an analysis on another both pause the cyclic collector; the
+    first to end must not switch it back on under the other (its young columns would be
+    walked again and again, in whichever thread allocates: the GUI thread's pans)."""
+    was_on = gc.isenabled()
+    gc.enable()
+    try:
+        inside, leave = threading.Event(), threading.Event()
+
+        def analysis() -> None:
+            with paused_gc():
+                inside.set()
+                leave.wait(5)
+
+        other = threading.Thread(target=analysis)
+        with paused_gc():
+            other.start()
+            inside.wait(5)
+        assert not gc.isenabled()  # the analysis is still going
+        leave.set()
+        other.join(5)
+        assert gc.isenabled()
+    finally:
+        if not was_on:
+            gc.disable()
 
 
 # --- every view says when the model has errors -------------------------------------------------

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
+from models.background import giving_way, paused_gc
 from models.chain import TABLE_BY_ATTR, ChainModel, Settings
 from models.edits import Event, RowsChanged, RowsInserted, RowsRemoved
 from models.problems import Problem
-from models.records import paused_gc
 from models.validation import Place, places, validate
 from planner.engine import ChainArrays, ScenarioResult, evaluate
 from planner.health import ChainHealth, assess
@@ -180,7 +180,10 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
 def _analyse_in_background(model: ChainModel, scenario: str | None, revision: int,
                            previous: Analysis | None, layout: LayoutRequest | None,
                            state: TaskState) -> Analysis | None:
-    return analyse(model, scenario, revision, state, previous=previous, layout=layout)
+    # the planner's pans and clicks come first: the analysis waits between its passes over
+    # the tables while a view is being worked, and no collection walks its young columns
+    with paused_gc(), giving_way(state.yield_to_gui):
+        return analyse(model, scenario, revision, state, previous=previous, layout=layout)
 
 
 # --- snapshots ---------------------------------------------------------------------------

@@ -20,11 +20,9 @@ painted behind and above the items instead of being items (ui/canvas_decorations
 from __future__ import annotations
 
 import bisect
-import gc
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -34,6 +32,7 @@ from PySide6.QtCore import QEvent, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QPainterPath, QPixmapCache, QTransform
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QToolTip
 
+from models.background import paused_gc
 from models.chain import Enterprise, Link
 from models.schema import ROLES
 from models.validation import DETACHED, Place
@@ -94,20 +93,6 @@ class _Pending:
     def __bool__(self) -> bool:
         return bool(self.reset or self.enterprises_came_or_went or self.rows or self.links
                     or self.link_values)
-
-
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Hold the cyclic garbage collector while tens of thousands of wrappers are made:
-    otherwise it walks every live object again and again (a rebuild of a 10,000-firm
-    chain takes half as long again)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 _INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
@@ -471,7 +456,7 @@ class ChainView(QGraphicsView):
     def _redraw(self, work: Callable[[], None]) -> None:
         """Do ``work`` on the items (the scene's own signals ignored, no cycle collection
         among the wrappers it makes), then draw the links again."""
-        with _no_gc():
+        with paused_gc():
             self.syncing = True
             try:
                 work()
@@ -614,7 +599,7 @@ class ChainView(QGraphicsView):
         filtered = bool(self._filter)
         was, self.syncing = self.syncing, True
         try:
-            with _no_gc():
+            with paused_gc():
                 for i, room, (x, y), radius, key in zip(rows, rooms, places, radii, keys,
                                                         strict=True):
                     e = enterprises[i]
@@ -1091,7 +1076,7 @@ class ChainView(QGraphicsView):
             self._fit_next = True
             self.rebuild()
         elif pending:
-            with _no_gc():
+            with paused_gc():
                 self.syncing = True
                 try:
                     self._follow(pending)

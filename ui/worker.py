@@ -7,8 +7,9 @@ and replaces any older waiting one: the GUI never sees stale results pile up.
 A long pure-Python run holds the GIL half the time the GUI thread wants it, so a
 pan or zoom during it takes two to three times as long. Views call
 ``note_interaction`` when the planner moves them; a run calls
-``TaskState.yield_to_gui`` between its stages and waits there until the GUI has
-been left alone for ``QUIET_S``.
+``TaskState.yield_to_gui`` between its stages (the analysis also between the passes over
+a big table that headless code marks: ``models.background.giving_way``) and waits there
+until the GUI has been left alone for ``QUIET_S``.
 """
 
 from __future__ import annotations
