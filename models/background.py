@@ -2,15 +2,18 @@
 
 Both are no-ops for the command line; the app's background runs rely on them:
 ``paused_gc`` keeps the cyclic collector from walking big young data again and again,
-and ``give_way`` marks the points where a background run may wait while the planner
+``give_way`` marks the points where a background run may wait while the planner
 pans, zooms or clicks (a pass over 300,000 rows in C holds the GIL throughout, so the
-GUI thread can only get it back between passes).
+GUI thread can only get it back between passes), and ``release_free_memory`` hands
+back what a big analysis freed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 import threading
 from collections.abc import Callable, Iterator
 
@@ -73,3 +76,28 @@ def giving_way(hook: Callable[[], None]) -> Iterator[None]:
         yield
     finally:
         _local.hook = None
+
+
+def _trimmer() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim  # glibc only (not musl)
+    except (OSError, AttributeError):
+        return None
+    return trim
+
+
+_TRIM = _trimmer()
+
+
+def release_free_memory() -> None:
+    """Give the memory the C allocator keeps after big frees back to the system.
+
+    glibc keeps what a worker thread's arena freed, and after a big array is freed it
+    serves arrays of that size from its heaps instead of fresh mappings: each edit's
+    analysis of a 100,000-firm chain left 0.1-0.3 GB more resident, 1.1 GB became 1.7 GB
+    over five edits, of which this gives back 0.7 GB (as Dask's workers do). Elsewhere
+    the allocators give it back themselves."""
+    if _TRIM is not None:
+        _TRIM(0)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
-from models.background import giving_way, paused_gc
+from models.background import giving_way, paused_gc, release_free_memory
 from models.chain import TABLE_BY_ATTR, ChainModel, Settings
 from models.edits import Event, RowsChanged, RowsInserted, RowsRemoved
 from models.problems import Problem
@@ -182,8 +182,11 @@ def _analyse_in_background(model: ChainModel, scenario: str | None, revision: in
                            state: TaskState) -> Analysis | None:
     # the planner's pans and clicks come first: the analysis waits between its passes over
     # the tables while a view is being worked, and no collection walks its young columns
+    release_free_memory()  # what the analysis before freed when this one's came in
     with paused_gc(), giving_way(state.yield_to_gui):
-        return analyse(model, scenario, revision, state, previous=previous, layout=layout)
+        analysis = analyse(model, scenario, revision, state, previous=previous, layout=layout)
+    release_free_memory()  # what its own passes freed
+    return analysis
 
 
 # --- snapshots ---------------------------------------------------------------------------
