@@ -564,17 +564,20 @@ def _no_parks(horizon: int) -> ParkTrace:
                      live=np.zeros((0, horizon), bool))
 
 
-def _loan_schedule(rate: float, years: int) -> tuple[float, Floats]:
-    """For a principal of 1: the instalment, and the interest in each instalment."""
+def _loan_schedule(rate: float, years: int, first: int) -> tuple[float, Floats, float]:
+    """For a principal of 1: the instalment, the interest in each of the first ``first``
+    instalments (of ``years``) and the interest over all of them: only the horizon's
+    instalments are worked out one by one (a mistyped 300,000,000-year loan took minutes
+    and gigabytes)."""
     discount = (1.0 + rate) ** -years
     # a rate too small to move 1 + rate (e.g. 1e-17) is no interest: its limit, not 0 / 0
     instalment = 1.0 / years if discount == 1.0 else rate / (1.0 - discount)
-    interest = np.empty(years)
+    interest = np.empty(min(first, years))
     balance = 1.0
-    for k in range(years):  # over instalments, not assignments
+    for k in range(len(interest)):  # over instalments, not assignments
         interest[k] = rate * balance
         balance -= instalment - interest[k]
-    return instalment, interest
+    return instalment, interest, years * instalment - 1.0  # all paid, less the principal
 
 
 def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
@@ -694,7 +697,8 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     if scenario.loan_share > 0 and count and horizon:
         borrows = np.flatnonzero(in_horizon & ~is_core)
         loan[borrows] = scenario.loan_share * own[borrows] * capex_a[borrows]
-        unit, unit_interest = _loan_schedule(scenario.loan_rate, scenario.loan_years)
+        unit, unit_interest, all_interest = _loan_schedule(scenario.loan_rate,
+                                                           scenario.loan_years, horizon)
         instalment[borrows] = unit * loan[borrows]
         due = offset[borrows]
         n_years = scenario.loan_years
@@ -711,7 +715,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
         chosen = borrows[has]
         loan_repaid[chosen, horizon - 1] += lumped[has] * instalment[chosen]
         interest[chosen, horizon - 1] += loan[chosen] * (
-            cumulative_interest[n_years] - cumulative_interest[first_last[has] - 1])
+            all_interest - cumulative_interest[first_last[has] - 1])
     interest_paid = interest * (scenario.interest_subsidy * eligible)[:, None] \
         if scenario.interest_subsidy > 0 else np.zeros((count, horizon))
     loan_drawn = per_year(loan)

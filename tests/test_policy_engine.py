@@ -3,6 +3,8 @@ hand-worked examples: one small chain per rule, the arithmetic written out in ea
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -207,6 +209,23 @@ def test_instalments_after_the_horizon_are_paid_whole_in_its_last_year():
     assert i1 + i2 + i3 == approx(3 * a - 10)
     assert any("after 2028 are all paid in 2028" in line
                for line in result.trace.explain(0, "en"))
+
+
+def test_a_loan_of_a_mistyped_number_of_years_is_worked_out_at_once():
+    """300,000,000 years (a slip of the keyboard) is a valid whole number: the instalments
+    within the horizon are worked out one by one, the rest from the annuity's sums (one
+    by one, they took minutes and gigabytes)."""
+    years = 300_000_000
+    model = _chain(loan_share=1.0, loan_rate=0.1, loan_years=years, interest_subsidy=1.0,
+                   subsidy_small=0)
+    _assign(model, "S1", "P", 2027)  # B = 10, due from 2028: every instalment in 2028
+    started = time.perf_counter()
+    result = evaluate(model)[0]
+    assert time.perf_counter() - started < 5
+    # 1.1^-300,000,000 is 0 in floating point: A = 10 x 0.1 / (1 - 0) = 1, interest only;
+    # all instalments 300,000,000 x 1, of which all but the principal of 10 is interest
+    assert list(result.loan_repaid) == approx([0, 0, years * 1.0])
+    assert list(result.interest_subsidy) == approx([0, 0, years * 1.0 - 10])
 
 
 def test_a_loan_starting_in_the_last_year_is_drawn_and_repaid_in_it():
