@@ -1,10 +1,10 @@
 """Long headless work sharing the interpreter with the app's GUI thread.
 
-Both are no-ops for the command line; the app's background runs rely on them:
-``paused_gc`` keeps the cyclic collector from walking big young data again and again,
-``give_way`` marks the points where a background run may wait while the planner
-pans, zooms or clicks (a pass over 300,000 rows in C holds the GIL throughout, so the
-GUI thread can only get it back between passes), and ``release_free_memory`` hands
+``paused_gc`` keeps the cyclic collector from walking big young data again and again
+(readers, the analysis, the canvas). ``give_way`` marks the points where the app's
+background analysis waits while the planner pans, zooms or clicks: a pass over 300,000
+rows in C holds the GIL throughout, so the GUI thread gets it back only between passes;
+elsewhere (the command line, an open) it does nothing. ``release_free_memory`` hands
 back what a big analysis freed.
 """
 
