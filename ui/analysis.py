@@ -180,9 +180,9 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
 def _analyse_in_background(model: ChainModel, scenario: str | None, revision: int,
                            previous: Analysis | None, layout: LayoutRequest | None,
                            state: TaskState) -> Analysis | None:
+    release_free_memory()  # what the analysis before freed when this one's came in
     # the planner's pans and clicks come first: the analysis waits between its passes over
     # the tables while a view is being worked, and no collection walks its young columns
-    release_free_memory()  # what the analysis before freed when this one's came in
     with paused_gc(), giving_way(state.yield_to_gui):
         analysis = analyse(model, scenario, revision, state, previous=previous, layout=layout)
     release_free_memory()  # what its own passes freed
