@@ -47,7 +47,6 @@ from models.edits import Edit, SetFields, append_rows, set_field_edits
 from models.problems import ImportFailed, Problem
 from models.records import cell_text, export_problems, record_of
 from models.schema import Kind, display, normalise
-from models.xlsx_guard import check_xlsx
 
 # --- the marker ---------------------------------------------------------------------------
 
@@ -705,20 +704,6 @@ def _key_text(table: str, key: tuple[str, ...]) -> str:
     return "/".join(key) if table == "assessments" else "→".join(key)
 
 
-class _Recording:
-    """Reads a sheet's cells from a calamine workbook and remembers its header row."""
-
-    def __init__(self, book: Any):
-        self.book = book
-        self.headers: dict[str, list[Any]] = {}
-
-    def __call__(self, name: str) -> list[list[Any]]:
-        rows: list[list[Any]] = self.book.get_sheet_by_name(name).to_python(
-            skip_empty_area=False)
-        self.headers[name] = list(rows[0]) if rows else []
-        return rows
-
-
 def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Problem]]:
     """A returned survey read as any workbook is (``models.workbook``: the guard, the
     tolerant reader), with the columns each sheet has: a column that is not there is no
@@ -726,18 +711,7 @@ def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Prob
     from models import workbook
 
     aliases = workbook._sheet_aliases()
-    checked = check_xlsx(path, lambda name: aliases.get(normalise(name))
-                                  in workbook._READ)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except BaseException as exc:  # calamine raises several unrelated types, and panics
-        raise workbook._damaged(exc) from None
-    recording = _Recording(book)
-    with book:
-        result = workbook._read_book(recording, names, aliases, checked.sheets)
+    result = workbook.read_workbook(path)
     blank = _formulas_without_values(path)
     if blank:
         cells = ", ".join(blank[:5]) + (" …" if len(blank) > 5 else "")
@@ -745,7 +719,7 @@ def _read_return(path: Path) -> tuple[ChainModel, dict[str, set[str]], list[Prob
                       "saved by a spreadsheet program): type the values instead",
                       f"单元格 {cells} 中的公式没有计算结果（文件不是由电子表格程序保存的）：请直接填写数值")
     present: dict[str, set[str]] = {}
-    for name, header in recording.headers.items():
+    for name, header in result.headers.items():
         attr = aliases.get(normalise(name))
         if attr in ("enterprises", "links"):
             table: TableSpec = TABLE_BY_ATTR[attr]

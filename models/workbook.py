@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import itertools
 import math
 import operator
 import os
@@ -42,6 +43,7 @@ from models.records import (
     rows_of_columns,
 )
 from models.schema import FieldSpec, Kind, display, normalise
+from models.sheet_reader import READERS, SheetReader
 from models.xlsx_guard import check_xlsx
 
 SETTINGS_SHEET = ("Settings", "设置")
@@ -58,6 +60,7 @@ class ReadResult:
     # (table attr, field) -> the field's value in each row, as read (``records.Columns``)
     columns: dict[tuple[str, str], list[Any]] = field(default_factory=dict)
     clean: set[tuple[str, str]] = field(default_factory=set)  # of those, passing column_ok
+    headers: dict[str, list[Any]] = field(default_factory=dict)  # sheet read -> its row 1
 
 
 @dataclass
@@ -130,29 +133,31 @@ def read_workbook(path: str | os.PathLike[str]) -> ReadResult:
     sheets of the format are read, one at a time, and only once ``xlsx_guard``
     has measured them; other sheets are listed as ignored and never loaded.
 
-    The guard measures the whole file first, then calamine reads the sheets here, one at
-    a time as their rows are built. (calamine read in a worker thread while the guard
-    measured the next sheet, until measured: python-calamine takes the GIL back again and
-    again as it reads, and a thread running Python beside it slowed its read to less than
-    half; the import of the 100,000-firm workbook was 1.2-1.7 s slower so, at load 3.)
+    calamine reads the sheets in two worker threads (``SheetReader``), each sheet once the
+    guard has measured it, while the guard measures the next ones and the rows of those
+    read are built here: its parse runs without the GIL.
     """
     path = Path(path)
     aliases = _sheet_aliases()
-    checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ)
-    from python_calamine import CalamineWorkbook  # heavy native module: load on use
+    with paused_gc(), SheetReader(path, lambda names: _reading_order(names, aliases)) as reader:
+        checked = check_xlsx(path, lambda name: aliases.get(normalise(name)) in _READ,
+                             reader.clear, READERS)
+        try:
+            names = reader.names()
+        except BaseException as exc:  # calamine raises several unrelated types, and panics
+            raise _damaged(exc) from None
+        return _read_book(reader.read, names, aliases, checked.sheets)
 
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        names = list(book.sheet_names)
-    except BaseException as exc:  # calamine raises several unrelated types, and panics
-        raise _damaged(exc) from None
-    try:
-        with paused_gc():
-            return _read_book(
-                lambda name: book.get_sheet_by_name(name).to_python(skip_empty_area=False),
-                names, aliases, checked.sheets)
-    finally:
-        book.close()
+
+def _reading_order(names: list[str], aliases: dict[str, str]) -> list[str]:
+    """The sheets ``_read_book`` reads, in the order it reads them."""
+    found: dict[str, str] = {}
+    for name in names:
+        attr = aliases.get(normalise(name))
+        if attr in _READ:
+            found.setdefault(attr, name)
+    return [found[attr] for attr in ("settings", *(t.attr for t in TABLES), "assessments")
+            if attr in found]
 
 
 def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
@@ -178,15 +183,14 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
             raise _damaged(ValueError("the list of sheets is inconsistent"))
         found[attr] = name
 
-    headers: list[Any] = []  # every header read, to tell the workbook's language
+    headers: dict[str, list[Any]] = {}  # sheet -> its row 1 (tells the workbook's language)
 
     def rows_of(name: str) -> list[list[Any]]:
         try:
             rows = read(name)
         except BaseException as exc:
             raise _damaged(exc, name) from None
-        if rows:
-            headers.extend(rows[0])
+        headers[name] = list(rows[0]) if rows else []
         return rows
 
     model = ChainModel()
@@ -213,8 +217,8 @@ def _read_book(read: Callable[[str], list[list[Any]]], names: list[str],
                                                        problems, notices)
     if problems:
         raise ImportFailed(problems)
-    return ReadResult(model, notices, row_numbers, language_of([*found.values(), *headers]),
-                      taken, clean)
+    texts = [*found.values(), *itertools.chain.from_iterable(headers.values())]
+    return ReadResult(model, notices, row_numbers, language_of(texts), taken, clean, headers)
 
 
 def language_of(texts: list[Any]) -> str:

@@ -10,8 +10,8 @@ actual inflated sizes (zip bombs), any DTD (entity expansion tricks are
 refused outright, which is stricter than defusing them), and, for the sheets
 the caller will read and nothing else, the extent of their cells, their
 references into the shared strings and the bytes all this costs. The budgets
-hold for the whole workbook, not per sheet, and are checked before the
-reader allocates anything.
+hold for the whole workbook, not per sheet: a sheet may be read once it is
+measured, with every part measured before it, within them.
 """
 
 from __future__ import annotations
@@ -97,11 +97,17 @@ class Checked:
     text: int  # bytes the reader will copy
 
 
-def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True) -> Checked:
+def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True,
+               cleared: Callable[[list[str]], None] = lambda names: None, books: int = 1
+               ) -> Checked:
     """Raise ImportFailed with a clear message if the file must not be read.
 
     ``wanted`` says which sheets (by name) the caller will read; only their parts
-    are measured against the budgets, and only they may then be read.
+    are measured against the budgets, and only they may then be read. ``cleared`` hears,
+    as the check goes on, what may already be read: first no sheet (the parts a reader
+    reads on opening the workbook are checked), then the sheets of each part measured
+    (within the budgets, with every part measured before it). ``books``: how many times
+    the reader opens the workbook (each copy holds the shared strings and styles).
     """
     try:
         with open(path, "rb") as handle:
@@ -124,7 +130,7 @@ def check_xlsx(path: Path, wanted: Callable[[str], bool] = lambda name: True) ->
                     "不是 Excel 工作簿（.xlsx）：文件格式不符")
     try:
         with zipfile.ZipFile(path) as archive:
-            return _Check(archive, wanted).run()
+            return _Check(archive, wanted, cleared, books).run()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError,
             NotImplementedError, zlib.error) as exc:
         raise _fail(f"the workbook is damaged ({exc})", f"工作簿已损坏（{exc}）") from None
@@ -136,8 +142,9 @@ def _key(name: str) -> str:
 
 
 class _Check:
-    def __init__(self, archive: zipfile.ZipFile, wanted: Callable[[str], bool]):
-        self.archive, self.wanted = archive, wanted
+    def __init__(self, archive: zipfile.ZipFile, wanted: Callable[[str], bool],
+                 cleared: Callable[[list[str]], None], books: int):
+        self.archive, self.wanted, self.cleared, self.books = archive, wanted, cleared, books
         self.cells = 0
         self.text = 0
         self.sheet_cells: list[tuple[str, int]] = []  # (sheet, rows x columns), for messages
@@ -169,13 +176,13 @@ class _Check:
         sheets = self._sheets(by_key)  # part -> names of the wanted sheets stored in it
         for key in (_SHARED_STRINGS, "xl/styles.xml"):  # read whole when the workbook opens
             if key in by_key:
-                self.add_text(by_key[key].file_size, "")
+                self.add_text(by_key[key].file_size * self.books, "")
         strings = by_key.get(_SHARED_STRINGS)
         if strings is not None:
             scan = _StringsScan()
             self._scan(strings, scan.feed)
             self.lengths = scan.lengths()
-            self.cells += len(self.lengths)
+            self.cells += len(self.lengths) * self.books
             if self.cells > MAX_CELLS:
                 raise self._too_many(self.cells)
         names = frozenset(normalise(n) for ns in sheets.values() for n in ns)
@@ -184,6 +191,7 @@ class _Check:
         for info in infos:
             if info is not strings and info.filename not in sheets:
                 self._scan(info, None)
+        self.cleared([])
         for info in infos:
             titles = sheets.get(info.filename, [])
             if info is strings or not titles:
@@ -201,6 +209,7 @@ class _Check:
                 sheet = _SheetScan(titles, self)
                 self._scan(info, sheet.feed)
                 sheet.finish()
+            self.cleared(titles)
         return Checked(names, self.cells, self.text)
 
     # --- which parts hold the sheets the reader will read --------------------------------

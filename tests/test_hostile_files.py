@@ -14,13 +14,16 @@ import re
 import struct
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 import zipfile
 from pathlib import Path
+from typing import ClassVar
 
 import openpyxl
 import pytest
+from python_calamine import CalamineWorkbook as CALAMINE
 
 from models import workbook
 from models.files import load_model
@@ -380,6 +383,59 @@ def stray_right_of_data(tmp_path_factory) -> subprocess.CompletedProcess[str]:
     path = tmp_path_factory.mktemp("stray") / "stray.xlsx"
     book.save(path)
     return load_in_child(path)
+
+
+class RecordedBook:
+    """python-calamine's workbook, noting each sheet asked for in ``events``."""
+
+    events: ClassVar[list[tuple[str, object]]] = []
+
+    def __init__(self, book: object):
+        self.book = book
+
+    @classmethod
+    def from_path(cls, path: str) -> RecordedBook:
+        return cls(CALAMINE.from_path(path))
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.book, name)
+
+    def get_sheet_by_name(self, name: str) -> object:
+        self.events.append(("read", name))
+        return self.book.get_sheet_by_name(name)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("hostile", [False, True])
+def test_a_sheet_is_read_only_once_the_guard_has_measured_it(good_book, tmp_path, monkeypatch,
+                                                             hostile):
+    # the sheets are read in other threads as the guard goes on; a far-out cell in the last
+    # sheet it measures must stop everything before that sheet is read
+    import python_calamine
+
+    from models.sheet_reader import SheetReader
+
+    events: ClassVar[list[tuple[str, object]]] = []
+    monkeypatch.setattr(RecordedBook, "events", events)
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", RecordedBook)
+    clear = SheetReader.clear
+    monkeypatch.setattr(SheetReader, "clear", lambda self, names: (
+        events.append(("cleared", list(names))), clear(self, names)))
+    path = good_book
+    if hostile:
+        part = sheet_part(good_book, "Assignments")
+        far = with_far_cell(read_part(good_book, part),
+                            b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
+                            b'</c></row>')
+        path = rewrite(good_book, tmp_path / "far.xlsx", {part: far})
+        assert "XFD1048576".lower() in refusal(path)
+    else:
+        assert len(load_model(path).model.assignments) > 0
+    read = [name for kind, name in events if kind == "read"]
+    for n, (kind, name) in enumerate(events):
+        if kind == "read":
+            assert any(k == "cleared" and name in names for k, names in events[:n]), events
+    assert ("Assignments" in read) is not hostile
+    assert [t for t in threading.enumerate() if t.name == "sheet reader"] == []
 
 
 def test_far_out_cell_message_names_the_stray_cell(stray_right_of_data):

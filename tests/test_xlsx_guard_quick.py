@@ -17,7 +17,7 @@ from models.xlsx_guard import _Check, _Rescan, _SheetScan
 
 def _scan(xml: bytes, quick: bool, pieces: int) -> tuple[int, int, int, int]:
     """(rows, last row, last column, text copied) as a scan of ``xml`` in ``pieces`` finds."""
-    check = _Check(None, lambda name: True)  # type: ignore[arg-type]
+    check = _Check(None, lambda name: True, lambda names: None, 1)  # type: ignore[arg-type]
     check.lengths = array("q", [7, 11, 13])  # three shared strings
     scan = _SheetScan(["Sheet"], check, quick=quick)
     step = max(1, len(xml) // pieces)
