@@ -14,6 +14,7 @@ edit's analysis is being worked out in the background (pan and zoom right after 
 GUI thread's share after the model is read and analysed (everything after load_model).
 Each interaction also gives the GUI thread's CPU time (what it costs, whatever else runs on
 a shared machine).
+``--busy N`` keeps N processes spinning meanwhile (a loaded machine).
 ``--only zoom,search,...`` measures only the interactions whose names begin so (the open is
 always measured; "edits" for the structural edits): a quicker run while working on one.
 ``--profile FOLDER`` writes a cProfile of each structural edit (FOLDER/delete_a_firm.prof,
@@ -36,6 +37,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from timing import busy
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -276,13 +279,15 @@ def main() -> None:
                         help="measure only the interactions whose names begin with one of "
                              "these (comma-separated: zoom, pan, select, filter, search, "
                              "scroll, edits)")
+    parser.add_argument("--busy", type=int, default=0,
+                        help="processes kept spinning meanwhile, to measure a loaded machine")
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
     if args.one:
         measure(args.files[0], args.profile, only)
         return
-    print(f"load average: {os.getloadavg()}")
-    with tempfile.TemporaryDirectory() as folder:
+    print(f"load average: {os.getloadavg()}{f', {args.busy} busy processes' if args.busy else ''}")
+    with tempfile.TemporaryDirectory() as folder, busy(args.busy):
         files = args.files
         if not files:
             from models.workbook import save_workbook

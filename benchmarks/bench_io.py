@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
-from timing import timed
+from timing import busy, timed
 
 from models.background import paused_gc
 from models.files import load_model
@@ -101,11 +101,9 @@ def main() -> None:
     parser.add_argument("--busy", type=int, default=0,
                         help="processes kept spinning meanwhile, to measure a loaded machine")
     args = parser.parse_args()
-    busy = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-            for _ in range(args.busy)]
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
-          f"{f', {args.busy} busy processes' if busy else ''}")
-    with tempfile.TemporaryDirectory() as folder:
+          f"{f', {args.busy} busy processes' if args.busy else ''}")
+    with tempfile.TemporaryDirectory() as folder, busy(args.busy):
         paths = list(args.workbook)
         if args.enterprises:
             generated = Path(folder) / f"generated_{args.enterprises}.xlsx"
@@ -114,12 +112,8 @@ def main() -> None:
             print(f"generated and saved {args.enterprises:,} firms in "
                   f"{time.perf_counter() - start:.1f} s")
             paths.insert(0, generated)
-        try:
-            for path in paths:
-                bench(path, args.repeat)
-        finally:
-            for process in busy:
-                process.kill()
+        for path in paths:
+            bench(path, args.repeat)
     print(f"\nload average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
