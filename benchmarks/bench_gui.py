@@ -9,7 +9,8 @@ then opens the file in the main window as a planner does (File ▸ Open: read an
 off the GUI thread, then shown) until the canvas is drawn, and then until the chain's
 figures, worked out in the background, are shown too. Targets (issue 15, point 3):
 open and draw <= 3x calamine's read, peak memory <= 1.5 GB, every interaction (zoom,
-pan, select, filter, search, scroll a table) <= 100 ms until repainted, also while an
+pan, select, filter, search, scroll a table, click a tab, step the year or the scenario
+with the keys on the charts) <= 100 ms until repainted, also while an
 edit's analysis is being worked out in the background (pan and zoom right after a delete). "app side" is the
 GUI thread's share after the model is read and analysed (everything after load_model).
 Each interaction also gives the GUI thread's CPU time (what it costs, whatever else runs on
@@ -37,6 +38,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from timing import busy
 
@@ -61,7 +63,7 @@ def peak_gb() -> float:
 def measure(path: Path, profiles: str | None = None, only: list[str] | None = None) -> None:
     bare = calamine_read(path)
     from PySide6.QtCore import QEvent, QEventLoop, QPoint, QPointF, QStandardPaths, Qt, QTimer
-    from PySide6.QtGui import QMouseEvent, QWheelEvent
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QWheelEvent
 
     from ui.app import make_application
 
@@ -167,19 +169,54 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
         return run
 
     latency("scroll the firms' table", [scroll(bar_v.maximum() * k // 6) for k in range(1, 7)])
-    canvas.fit()
-    app.processEvents()
-    firm = model.enterprises[len(ids) // 2]
 
     def figures_in() -> None:
-        """Until the edit's figures, worked out in the background as in the app, are shown
-        (``wait_for_analysis`` would work them out on this thread if none had started)."""
+        """Until the latest figures (after an edit, a scenario picked), worked out in the
+        background as in the app, are shown (``wait_for_analysis`` would work them out on
+        this thread if none had started)."""
         deadline = time.perf_counter() + 600
         while (document.analysis.revision != document.revision or document.analysis.partial) \
                 and time.perf_counter() < deadline:
             app.processEvents()
             time.sleep(0.005)
         app.processEvents()
+
+    views = window.views  # the chain, charts, comparison, health check and risk pages
+
+    def press(widget: Any, *events: Any) -> Callable[[], None]:  # a planner's hand
+        return lambda: [app.sendEvent(widget, event) for event in events]
+
+    tabs = views.tabBar()
+
+    def click(index: int) -> Any:
+        at = QPointF(tabs.tabRect(index).center())
+        return [QMouseEvent(kind, at, tabs.mapToGlobal(at), Qt.MouseButton.LeftButton, buttons,
+                            Qt.KeyboardModifier.NoModifier)
+                for kind, buttons in ((QEvent.Type.MouseButtonPress, Qt.MouseButton.LeftButton),
+                                      (QEvent.Type.MouseButtonRelease, Qt.MouseButton.NoButton))]
+
+    latency("tabs clicked (each page)",
+            [press(tabs, *click(i)) for i in [1, 2, 3, 4, 0] * 2])
+    views.setCurrentWidget(window.charts)
+    app.processEvents()
+
+    def key(widget: Any, which: Qt.Key) -> Callable[[], None]:
+        return press(widget, QKeyEvent(QEvent.Type.KeyPress, which, Qt.KeyboardModifier.NoModifier),
+                     QKeyEvent(QEvent.Type.KeyRelease, which, Qt.KeyboardModifier.NoModifier))
+
+    slider = window.year_slider
+    slider.setValue(slider.minimum())
+    latency("charts: a year on (arrow keys)",
+            [key(slider, Qt.Key.Key_Right)] * 4 + [key(slider, Qt.Key.Key_Left)] * 4)
+    box = window.scenario_box
+    latency("charts: next scenario (arrow keys)",
+            [key(box, Qt.Key.Key_Down)] * (box.count() - 1) + [key(box, Qt.Key.Key_Up)]
+            * (box.count() - 1))
+    figures_in()
+    views.setCurrentIndex(0)
+    canvas.fit()
+    app.processEvents()
+    firm = model.enterprises[len(ids) // 2]
 
     def wheel(notches: int) -> Callable[[], None]:  # a turn of the mouse wheel: a zoom
         def run() -> None:

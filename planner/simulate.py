@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from models.background import give_way
 from models.chain import ChainModel, Scenario
 from models.schema import AWARENESS
 from planner.engine import (
@@ -273,6 +274,7 @@ def simulate(model: ChainModel, scenario: str, draws: int = 1000, seed: int = 0,
         done += size
         if progress is not None and progress(done, draws) is False:
             raise Cancelled
+        give_way()
     by_class = {}
     for code, name in enumerate(AWARENESS_ORDER):
         mine = setup.smes & (setup.awareness == code)

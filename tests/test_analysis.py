@@ -128,6 +128,22 @@ def test_a_background_analysis_waits_while_the_planner_zooms_and_then_publishes(
     assert document.analysis.model.enterprises[1].revenue == 21_000.0
 
 
+def test_the_comparisons_draws_wait_while_the_planner_clicks_anywhere(qtbot, window,
+                                                                     monkeypatch):
+    """The comparison's simulated draws run in the background; a click anywhere in the
+    window (here the tab bar, not the canvas) makes them give way, as the analysis does."""
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # "left alone" not before the end
+    monkeypatch.setattr(worker_module, "_last_interaction", [float("-inf")])  # none yet
+    qtbot.waitUntil(lambda: window.document.analysis.revision == window.document.revision)
+    tabs, compare = window.views.tabBar(), window.comparison
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    assert compare.isVisible() and compare.results  # the rows are shown at once
+    qtbot.wait(1500)
+    assert compare.risk_pending  # the draws wait while the planner is at the window
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.waitUntil(lambda: not compare.risk_pending, timeout=20_000)
+
+
 def test_a_background_analysis_gives_way_in_the_middle_of_a_stage_too(qtbot, chain,
                                                                        monkeypatch):
     """Headless code marks the points between its passes over a big table (``give_way``);

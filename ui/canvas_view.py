@@ -95,8 +95,6 @@ class _Pending:
                     or self.link_values)
 
 
-_INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
-                    QEvent.Type.Wheel, QEvent.Type.KeyPress})
 HIGHLIGHT = "#E6007E"  # the temporary highlight's magenta (no role or level colour)
 
 
@@ -1780,8 +1778,6 @@ class ChainView(QGraphicsView):
 
     def viewportEvent(self, event: Any) -> bool:
         kind = event.type()
-        if kind in _INPUT or (kind == QEvent.Type.MouseMove and event.buttons()):
-            note_interaction()  # a click, drag or wheel turn: background analysis gives way
         if kind == QEvent.Type.ToolTip:
             node = self.node_at(QPointF(event.pos()))
             if node is not None:

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.background import giving_way
 from models.chain import ChainModel
 from planner.compare import (
     POLICY_KEYS,
@@ -91,8 +92,9 @@ def _simulate_all(revision: int, model: ChainModel, names: list[str], state: Tas
                   ) -> tuple[int, dict] | None:
     """Every scenario's short simulation, tagged with the revision it is of (None when
     cancelled)."""
-    simulations = risk_simulations(model, names, RISK_DRAWS, RISK_SEED,
-                                   lambda: state.cancelled)
+    with giving_way(state.yield_to_gui):  # the planner's clicks come first
+        simulations = risk_simulations(model, names, RISK_DRAWS, RISK_SEED,
+                                       lambda: state.cancelled)
     return None if state.cancelled else (revision, simulations)
 
 
@@ -346,12 +348,14 @@ class ComparisonView(QWidget):
         if analysis.revision != self.document.revision:
             self._stale = True  # an analysis is on its way; it comes back through analysed
             return
-        if analysis.revision != self._revision or analysis.model is not self._risk_model:
+        fresh = analysis.revision != self._revision or analysis.model is not self._risk_model
+        if fresh:
             self._revision, self._risk_model, self.risk = analysis.revision, analysis.model, None
             self._risk_runner.cancel()  # an older model's draws: nobody will see them
+        self._show_results(analysis.all_results)
+        if fresh:  # (started after the rows are shown: its draws would slow them)
             self._risk_runner.run(_simulate_all, analysis.revision, analysis.model,
                                   [r.scenario.name for r in analysis.all_results])
-        self._show_results(analysis.all_results)
 
     @property
     def risk_pending(self) -> bool:

@@ -62,6 +62,7 @@ from ui.health import HealthPanel
 from ui.i18n import LANGUAGES, language, set_language, tr
 from ui.present import PresentationWindow
 from ui.risk import RiskPanel
+from ui.worker import InputWatch
 
 STATE_VERSION = 2  # 2: dock sizes that leave the canvas usable at 1366×768
 COMPARE_TAB = 2
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.document = document or Document()
         self.setAcceptDrops(True)
+        # the planner's input anywhere in the app: background runs give way (gone with us)
+        QApplication.instance().installEventFilter(InputWatch(self))
         self.files = FileController(self, self.document)
         self.files.on_adopted = self.canvas_fit
         self.files.written.connect(self.on_written)

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.background import giving_way
 from models.chain import ChainModel
 from planner.engine import ScenarioResult
 from planner.sensitivity import Tornado, tornado
@@ -110,13 +111,15 @@ def _simulate(model: ChainModel, scenario: str, draws: int, seed: int, state: Ta
         return not state.cancelled
 
     try:
-        return simulate(model, scenario, draws=draws, seed=seed, progress=progress)
+        with giving_way(state.yield_to_gui):  # the planner's clicks come first
+            return simulate(model, scenario, draws=draws, seed=seed, progress=progress)
     except Cancelled:
         return None
 
 
 def _tornado(model: ChainModel, scenario: str, state: TaskState) -> Tornado:
-    return tornado(model, scenario, SWING)
+    with giving_way(state.yield_to_gui):
+        return tornado(model, scenario, SWING)
 
 
 class RiskRuns(QObject):

@@ -5,8 +5,9 @@ widget. If a new run is asked for while one is going, the newest request waits
 and replaces any older waiting one: the GUI never sees stale results pile up.
 
 A long pure-Python run holds the GIL half the time the GUI thread wants it, so a
-pan or zoom during it takes two to three times as long. Views call
-``note_interaction`` when the planner moves them; a run calls
+pan or zoom during it takes two to three times as long. ``InputWatch`` calls
+``note_interaction`` at each of the planner's clicks, keys, wheel turns and drags
+anywhere in the window (and views when they move); a run calls
 ``TaskState.yield_to_gui`` between its stages (the analysis also between the passes over
 a big table that headless code marks: ``models.background.giving_way``) and waits there
 until the GUI has been left alone for ``QUIET_S``.
@@ -21,7 +22,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, Signal
 
 QUIET_S = 0.5  # how long the planner leaves the views alone before background work resumes
 _last_interaction = [float("-inf")]  # time.monotonic() of the latest pan, zoom, click...
@@ -30,6 +31,22 @@ _last_interaction = [float("-inf")]  # time.monotonic() of the latest pan, zoom,
 def note_interaction() -> None:
     """The planner is working a view right now (GUI thread): background runs give way."""
     _last_interaction[0] = time.monotonic()
+
+
+_INPUT = frozenset({QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick,
+                    QEvent.Type.Wheel, QEvent.Type.KeyPress})
+
+
+class InputWatch(QObject):
+    """An application-wide event filter: the planner's input, anywhere, is an interaction
+    (a tab clicked or a year stepped while the comparison's draws run, not only the canvas)."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in _INPUT or (kind == QEvent.Type.MouseMove
+                              and event.buttons()):  # type: ignore[attr-defined]
+            note_interaction()
+        return False
 
 
 class TaskState:
