@@ -2,10 +2,10 @@
 
 ``paused_gc`` keeps the cyclic collector from walking big young data again and again
 (readers, the analysis, the canvas). ``give_way`` marks the points where the app's
-background analysis waits while the planner pans, zooms or clicks: a pass over 300,000
-rows in C holds the GIL throughout, so the GUI thread gets it back only between passes;
-elsewhere (the command line, an open) it does nothing. ``release_free_memory`` hands
-back what a big analysis freed.
+background runs (the analysis, the risk draws) wait while the planner works the window:
+a pass over 300,000 rows in C holds the GIL throughout, so the GUI thread gets it back
+only between passes; elsewhere (the command line, an open) it does nothing.
+``release_free_memory`` hands back what a big analysis freed.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ _local = threading.local()
 
 def give_way() -> None:
     """Between two passes over a big table: a background run waits here while the
-    planner works a view (``giving_way``); nothing happens anywhere else."""
+    planner works the window (``giving_way``); nothing happens anywhere else."""
     hook = getattr(_local, "hook", None)
     if hook is not None:
         hook()
