@@ -272,9 +272,9 @@ def simulate(model: ChainModel, scenario: str, draws: int = 1000, seed: int = 0,
         for key, column in part.items():
             values[key][done:done + size] = column
         done += size
+        give_way()  # (before asking: a run cancelled while it waited stops at once)
         if progress is not None and progress(done, draws) is False:
             raise Cancelled
-        give_way()
     by_class = {}
     for code, name in enumerate(AWARENESS_ORDER):
         mine = setup.smes & (setup.awareness == code)

@@ -144,6 +144,25 @@ def test_the_comparisons_draws_wait_while_the_planner_clicks_anywhere(qtbot, win
     qtbot.waitUntil(lambda: not compare.risk_pending, timeout=20_000)
 
 
+def test_leaving_the_comparison_stops_its_draws_and_coming_back_starts_them(qtbot, window,
+                                                                           monkeypatch):
+    """Draws nobody sees are not worth the planner's time elsewhere: they stop when the tab
+    is left, and start again when it is shown."""
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # they wait at the first click
+    monkeypatch.setattr(worker_module, "_last_interaction", [float("-inf")])
+    qtbot.waitUntil(lambda: window.document.analysis.revision == window.document.revision)
+    tabs, compare = window.views.tabBar(), window.comparison
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    assert compare.risk_pending
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(0).center())
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.wait(1500)
+    assert compare.risk_pending  # stopped: not finished behind the chain's tab
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    qtbot.waitUntil(lambda: not compare.risk_pending, timeout=20_000)
+    assert "…" not in {compare.cell_text(r, 0) for r in range(len(compare.rows))}
+
+
 def test_a_background_analysis_gives_way_in_the_middle_of_a_stage_too(qtbot, chain,
                                                                        monkeypatch):
     """Headless code marks the points between its passes over a big table (``give_way``);
