@@ -220,6 +220,7 @@ class ComparisonView(QWidget):
         # the simulations of the revision shown (None: on their way) and that revision
         self.risk: dict | None = None
         self._revision: int | None = None
+        self._draws_stopped = False  # left unfinished when the tab was left
         self._risk_runner = BackgroundRunner(self)
         self._risk_runner.finished.connect(self._on_risk)
         app = QCoreApplication.instance()
@@ -354,8 +355,13 @@ class ComparisonView(QWidget):
             self._risk_runner.cancel()  # an older model's draws: nobody will see them
         self._show_results(analysis.all_results)
         if fresh:  # (started after the rows are shown: its draws would slow them)
-            self._risk_runner.run(_simulate_all, analysis.revision, analysis.model,
-                                  [r.scenario.name for r in analysis.all_results])
+            self._start_draws()
+
+    def _start_draws(self) -> None:
+        """The simulations of the results shown, in the background."""
+        self._draws_stopped = False
+        self._risk_runner.run(_simulate_all, self._revision, self._risk_model,
+                              [r.scenario.name for r in self.results])
 
     @property
     def risk_pending(self) -> bool:
@@ -377,14 +383,16 @@ class ComparisonView(QWidget):
         super().showEvent(event)  # type: ignore[arg-type]
         if self._stale:
             self.refresh()
+        elif self._draws_stopped:
+            self._start_draws()
 
     def hideEvent(self, event: object) -> None:
         super().hideEvent(event)  # type: ignore[arg-type]
         if self.risk is None and self._risk_runner.busy:
             # draws nobody sees: at 100,000 firms they held the GIL through the planner's
-            # edits elsewhere (a delete 1.8 s instead of 0.3) and 0.5 GB; again when shown
+            # edits elsewhere (a delete 1.8 s instead of 0.3); again when shown
             self._risk_runner.cancel()
-            self._revision, self._stale = None, True
+            self._draws_stopped = True
 
     def resizeEvent(self, event: object) -> None:
         super().resizeEvent(event)  # type: ignore[arg-type]
