@@ -171,12 +171,12 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
     latency("scroll the firms' table", [scroll(bar_v.maximum() * k // 6) for k in range(1, 7)])
 
     def figures_in() -> None:
-        """Until the latest figures (after an edit, a scenario picked), worked out in the
-        background as in the app, are shown (``wait_for_analysis`` would work them out on
-        this thread if none had started)."""
+        """Until the latest figures (after an edit, or a scenario picked: the same revision,
+        analysed again), worked out in the background as in the app, are shown
+        (``wait_for_analysis`` would work them out on this thread if none had started)."""
         deadline = time.perf_counter() + 600
-        while (document.analysis.revision != document.revision or document.analysis.partial) \
-                and time.perf_counter() < deadline:
+        while (document.analysis.revision != document.revision or document.analysis.partial
+               or document.analyser.busy) and time.perf_counter() < deadline:
             app.processEvents()
             time.sleep(0.005)
         app.processEvents()

@@ -163,6 +163,23 @@ def test_leaving_the_comparison_stops_its_draws_and_coming_back_starts_them(qtbo
     assert "…" not in {compare.cell_text(r, 0) for r in range(len(compare.rows))}
 
 
+def test_leaving_the_risk_tab_stops_its_tornado_and_coming_back_starts_it(qtbot, window,
+                                                                         monkeypatch):
+    monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # it waits at the first click
+    monkeypatch.setattr(worker_module, "_last_interaction", [float("-inf")])
+    qtbot.waitUntil(lambda: window.document.analysis.revision == window.document.revision)
+    tabs, runs = window.views.tabBar(), window.risk.runs
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(4).center())
+    assert window.risk.isVisible() and runs.tornado is None
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(0).center())
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.0)
+    qtbot.wait(1500)
+    assert runs.tornado is None  # stopped: not worked out behind the chain's tab
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(4).center())
+    qtbot.waitUntil(lambda: runs.tornado is not None, timeout=20_000)
+    assert runs.tornado.tornado.scenario == window.document.scenario
+
+
 def test_a_background_analysis_gives_way_in_the_middle_of_a_stage_too(qtbot, chain,
                                                                        monkeypatch):
     """Headless code marks the points between its passes over a big table (``give_way``);

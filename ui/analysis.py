@@ -123,7 +123,8 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
     background. ``previous`` of the same revision (another scenario became current)
     lends its validation and evaluation, so only the health check, which counts
     the current scenario's assignments for prerequisites, is worked out again.
-    Returns None when ``state`` was cancelled on the way.
+    Stops when ``state`` is cancelled on the way: None, or ``worker.Cancelled`` from
+    where it gives way.
     """
     started = time.perf_counter()
 

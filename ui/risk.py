@@ -314,6 +314,13 @@ class RiskRuns(QObject):
         self._tornado_model = analysis.model
         self._tornado_runner.run(_tornado, analysis.model, scenario)
 
+    def stop_tornado(self) -> None:
+        """Stop the tornado being worked out (its tab was left); ``update_tornado`` starts
+        it again."""
+        if self._tornado_runner.busy:
+            self._tornado_runner.cancel()
+            self._tornado_key = None
+
     def _on_tornado(self, result: Tornado | None, error: object) -> None:
         key, self._tornado_key = self._tornado_key, None
         if error is not None or result is None or key is None:
@@ -809,6 +816,11 @@ class RiskPanel(QScrollArea):
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         self.runs.update_tornado()
+
+    def hideEvent(self, event: Any) -> None:
+        super().hideEvent(event)
+        # nobody sees it: at 100,000 firms its evaluations held the GIL through the edits
+        self.runs.stop_tornado()
 
     def _show_scenario(self) -> None:
         name = self.document.scenario

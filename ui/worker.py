@@ -49,6 +49,10 @@ class InputWatch(QObject):
         return False
 
 
+class Cancelled(Exception):
+    """A run's work stops where it gives way, once the run is cancelled."""
+
+
 class TaskState:
     """What a background function may touch: progress and a cancel flag."""
 
@@ -68,12 +72,14 @@ class TaskState:
 
     def yield_to_gui(self) -> None:
         """Wait (without the GIL) while the planner pans, zooms or clicks, until the views
-        have been left alone for ``QUIET_S`` or the run is cancelled."""
+        have been left alone for ``QUIET_S``; raise Cancelled once the run is cancelled (no
+        more work for a result nobody will see)."""
         while not self._cancelled.is_set():
             quiet = time.monotonic() - _last_interaction[0]
             if quiet >= QUIET_S:
                 return
             self._cancelled.wait(min(QUIET_S - quiet, 0.05))
+        raise Cancelled
 
 
 class _Signals(QObject):
@@ -90,6 +96,8 @@ class _Job(QRunnable):
     def run(self) -> None:
         try:
             result = self.function(*self.args, self.state)
+        except Cancelled:  # nobody waits for it: the runner drops a cancelled run's result
+            self.signals.finished.emit(None, None)
         except Exception:  # reported to the GUI, which shows it; a worker must not die silently
             self.signals.finished.emit(None, traceback.format_exc())
         else:
