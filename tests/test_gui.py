@@ -548,6 +548,35 @@ def test_the_charts_show_the_year_chosen_while_another_tab_was_open(qtbot, windo
     assert np.allclose(chart.series[next(iter(chart.series))][1], expected, equal_nan=True)
 
 
+def test_the_chain_shows_the_year_chosen_while_the_charts_were_open(qtbot, window, chain):
+    """The chain's nodes follow the year when their tab shows (not at each step the
+    planner makes on the charts), and then show the year the slider says."""
+    window.document.reset(chain, None)
+    qtbot.waitUntil(lambda: window.document.analysis.revision == window.document.revision)
+    result, canvas = window.document.analysis.result, window.canvas
+    years = [int(y) for y in result.years]
+
+    def shown() -> list[tuple[int, bool]]:
+        return [(canvas.node_item(e.id).level, canvas.node_item(e.id).connected)
+                for e in chain.enterprises]
+
+    def of(year: int) -> list[tuple[int, bool]]:
+        col = years.index(year)
+        return [(int(result.maturity[r, col]), bool(result.connected[r, col]))
+                for r in range(len(chain.enterprises))]
+
+    slider, tabs = window.year_slider, window.views.tabBar()
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_Home)  # the first year, on the chain's tab
+    assert of(years[0]) != of(years[-1]) and shown() == of(years[0])
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(1).center())
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_End)  # the last year, on the charts' tab
+    assert shown() == of(years[0])  # nobody sees the chain: it waits
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(0).center())
+    assert shown() == of(years[-1])
+
+
 def test_assess_with_nothing_selected_says_what_to_do(qtbot, window):
     seen = []
 
