@@ -80,6 +80,9 @@ class SheetReader:
     def read(self, name: str) -> list[list[Any]]:
         """A sheet's cells, as ``CalamineSheet.to_python(skip_empty_area=False)`` gives them."""
         with self._lock:
+            # (the threads wait for the sheets to be taken in order: another would hang)
+            if self._queue[self._taken:self._taken + 1] != [name]:
+                raise RuntimeError(f"sheet '{name}' was asked for out of order")
             self._lock.wait_for(lambda: name in self._rows or not self._running or (
                 self._error is not None and self._error[0] == name))
             if name in self._rows:
@@ -88,7 +91,7 @@ class SheetReader:
                 return self._rows.pop(name)
             if self._error is not None:
                 raise self._error[1]
-        raise RuntimeError(f"sheet '{name}' was asked for out of order")
+        raise RuntimeError(f"sheet '{name}' was not read")
 
     def _next(self) -> str | None:
         """The next sheet for this thread to read, once it may be read; None: no more."""
