@@ -320,6 +320,8 @@ def main() -> None:
                         help="processes kept spinning meanwhile, to measure a loaded machine")
     args = parser.parse_args()
     only = args.only.split(",") if args.only else None
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     if args.one:
         measure(args.files[0], args.profile, only)
         return

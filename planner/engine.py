@@ -17,6 +17,7 @@ the last bit: the extra terms are exact zeros then.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -27,7 +28,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.background import give_way
-from models.chain import ChainModel, Scenario
+from models.chain import ChainModel, ProjectType, Scenario
 from models.problems import Problem
 from models.schema import OWNERSHIPS, SIZES
 from models.validation import Place, assignment_warnings, places
@@ -94,8 +95,6 @@ class ChainArrays:
         core = model.core()
         park_ids = model.park_ids()
         park_index = {k: i for i, k in enumerate(park_ids)}
-        project_ids = [pt.id for pt in projects]
-        rank = {pid: r for r, pid in enumerate(sorted(project_ids))}
         return cls(
             model=model, ids=ids, index=index, core=index[core.id] if core else -1,
             size_factor=_column(enterprises, "size", float, factors.__getitem__),
@@ -107,23 +106,36 @@ class ChainArrays:
             link_v=_column(links, "buyer", np.int64, index.__getitem__),
             link_value=_column(links, "annual_value", float),
             link_flag=_column(links, "data_connected", bool),
-            project_index={p.id: i for i, p in enumerate(projects)},
-            p_capex=np.array([p.capex for p in projects], float),
-            p_opex=np.array([p.opex for p in projects], float),
-            p_duration=np.array([p.duration for p in projects], np.int64),
-            p_rate=np.array([p.benefit_rate for p in projects], float),
-            p_fixed=np.array([p.benefit_fixed for p in projects], float),
-            p_gain=np.array([p.maturity_gain for p in projects], np.int64),
-            p_connects=np.array([p.connects_platform for p in projects], bool),
+            **_project_columns(projects),
             groups=_groups(model, where if where is not None else places(model)),
             ownership_code=_column(enterprises, "ownership", np.int64, _OWNERSHIP_CODES.get, -1),
             park_ids=park_ids, park_index=park_index,
             park_code=_column(enterprises, "park", np.int64, park_index.get, -1),  # "": -1
-            project_ids=project_ids,
-            p_rank=np.array([rank[pid] for pid in project_ids], np.int64),
             firm_core=np.full(n, index[core.id] if core else -1, np.int64),
             park_core=np.full(len(park_ids), index[core.id] if core else -1, np.int64),
         )
+
+
+    def with_projects(self, model: ChainModel) -> ChainArrays:
+        """The arrays of ``model``, a copy of this one's with other figures in its project
+        catalogue (a sensitivity run): the firms' and links' columns are this one's."""
+        return dataclasses.replace(self, model=model, **_project_columns(model.projects))
+
+
+def _project_columns(projects: list[ProjectType]) -> dict[str, Any]:
+    """``ChainArrays``' fields of the project catalogue."""
+    ids = [p.id for p in projects]
+    rank = {pid: r for r, pid in enumerate(sorted(ids))}
+    return {
+        "project_index": {pid: i for i, pid in enumerate(ids)}, "project_ids": ids,
+        "p_capex": np.array([p.capex for p in projects], float),
+        "p_opex": np.array([p.opex for p in projects], float),
+        "p_duration": np.array([p.duration for p in projects], np.int64),
+        "p_rate": np.array([p.benefit_rate for p in projects], float),
+        "p_fixed": np.array([p.benefit_fixed for p in projects], float),
+        "p_gain": np.array([p.maturity_gain for p in projects], np.int64),
+        "p_connects": np.array([p.connects_platform for p in projects], bool),
+        "p_rank": np.array([rank[pid] for pid in ids], np.int64)}
 
 
 def _column(rows: list[Any], name: str, dtype: Any, lookup: Any = None,
@@ -580,6 +592,18 @@ def _loan_schedule(rate: float, years: int, first: int) -> tuple[float, Floats, 
     return instalment, interest, years * instalment - 1.0  # all paid, less the principal
 
 
+def evaluation(model: ChainModel, scenario: Scenario, evaluated: ScenarioResult | None = None
+               ) -> tuple[ChainArrays, ScenarioResult]:
+    """The arrays of ``model`` and ``scenario``'s evaluation (islands and groups left out):
+    ``evaluated``'s, when it is of this very model and scenario (the app's analysis lends
+    its own to the simulation and the tornado), else worked out."""
+    if evaluated is not None and evaluated.chain.model is model \
+            and evaluated.scenario is scenario:
+        return evaluated.chain, evaluated
+    arrays = ChainArrays.of(model)
+    return arrays, evaluate_scenario(arrays, scenario, detail=False)
+
+
 def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
                       warnings: list[str] | None = None, *,
                       picked: Assigned | None = None, park_picked: Assigned | None = None,
@@ -775,6 +799,7 @@ def evaluate_scenario(arrays: ChainArrays, scenario: Scenario,
     split = at_start(paid) + opex_a[:, None] * live - paid_later
     solo = loan_repaid - interest_paid - tax - at_start(loan)
     firm_cost = _rows_to_firms(e, (1 - core_pays)[:, None] * split + solo, n)
+    give_way()
     firm_benefit = _rows_to_firms(e, benefit_a[:, None] * live, n) \
         + _rows_to_firms(np.r_[u, v], np.r_[half, half], n)
     has_core = arrays.firm_core[e] >= 0

@@ -1087,8 +1087,8 @@ class _Builder:
         from planner.simulate import simulate
 
         name = result.scenario.name
-        return (simulate(self.model, name, RISK_DRAWS, RISK_SEED),
-                tornado(self.model, name, RISK_SWING))
+        return (simulate(self.model, name, RISK_DRAWS, RISK_SEED, evaluated=result),
+                tornado(self.model, name, RISK_SWING, result))
 
     def parameter_label(self, parameter: str) -> str:
         """A tornado row's input in words: "P03 MES: capex", "Discount rate" …"""

@@ -13,8 +13,13 @@ from typing import Any
 
 from models.chain import ChainModel, ProjectType, Scenario
 from models.schema import SIZES
-from models.validation import places
-from planner.engine import ChainArrays, evaluate_scenario
+from planner.engine import (
+    ScenarioResult,
+    assigned,
+    evaluate_scenario,
+    evaluation,
+    park_assigned,
+)
 
 SUBSIDY_RATES = (*("subsidy_" + size for size in SIZES), "opex_subsidy")
 
@@ -61,22 +66,25 @@ def used_projects(model: ChainModel, scenario: str) -> list[ProjectType]:
     return [p for p in model.projects if p.id in used]
 
 
-def tornado(model: ChainModel, scenario_name: str, swing: float = 0.2) -> Tornado:
-    """Each input at 1 − ``swing`` and 1 + ``swing``; rows by the NPV's swing, largest first."""
+def tornado(model: ChainModel, scenario_name: str, swing: float = 0.2,
+            evaluated: ScenarioResult | None = None) -> Tornado:
+    """Each input at 1 − ``swing`` and 1 + ``swing``; rows by the NPV's swing, largest first.
+    ``evaluated``: the scenario's evaluation of this very model, when the caller has it."""
     scenario = model.scenario(scenario_name)
     if scenario is None:
         raise KeyError(scenario_name)
-    where = places(model)
-    arrays = ChainArrays.of(model, where)
-    base = evaluate_scenario(arrays, scenario, detail=False)
+    arrays, base = evaluation(model, scenario, evaluated)
+    # the same assignments in every run (a project's figures change, never its place)
+    picked, park_picked = assigned(arrays, scenario_name), park_assigned(arrays, scenario_name)
 
     def npvs(changed_scenario: Scenario, projects: list[ProjectType] | None) -> tuple[float, float]:
         if projects is None:
-            result = evaluate_scenario(arrays, changed_scenario, detail=False)
+            result = evaluate_scenario(arrays, changed_scenario, detail=False, picked=picked,
+                                       park_picked=park_picked)
         else:
             copy = dataclasses.replace(model, projects=projects)
-            result = evaluate_scenario(ChainArrays.of(copy, where), changed_scenario,
-                                       detail=False)
+            result = evaluate_scenario(arrays.with_projects(copy), changed_scenario,
+                                       detail=False, picked=picked, park_picked=park_picked)
         return result.npv, result.party_npv("sme")
 
     def run(k: float, fields: tuple[str, ...] = (), at: int | None = None,

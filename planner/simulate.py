@@ -33,7 +33,7 @@ from planner.engine import (
     Ints,
     ScenarioResult,
     assigned,
-    evaluate_scenario,
+    evaluation,
 )
 
 KPIS = ("npv", "npv_core", "npv_sme", "npv_park", "npv_government", "connected_share_end",
@@ -139,15 +139,19 @@ class Draws:
     passes: _Passes = field(init=False)
 
     def __post_init__(self) -> None:
+        give_way()
         self.passes = _Passes.of(self)
 
     @classmethod
-    def of(cls, model: ChainModel, scenario: str) -> Draws:
+    def of(cls, model: ChainModel, scenario: str,
+           evaluated: ScenarioResult | None = None) -> Draws:
+        """``evaluated``: the scenario's evaluation of this very model, when the caller has
+        it (the app's analysis): its arrays and results need not be worked out again."""
         chosen = model.scenario(scenario)
         if chosen is None:
             raise KeyError(scenario)
-        arrays = ChainArrays.of(model)
-        full = evaluate_scenario(arrays, chosen, detail=False)
+        arrays, full = evaluation(model, chosen, evaluated)
+        give_way()
         picked = assigned(arrays, scenario)
         gain = np.array([p.awareness_gain for p in model.projects], np.int64)[picked.project]
         awareness = _awareness_at_start(arrays, picked, gain)
@@ -248,9 +252,11 @@ def _park_costs(full: ScenarioResult) -> dict[str, Floats]:
 
 
 def simulate(model: ChainModel, scenario: str, draws: int = 1000, seed: int = 0,
-             progress: Callable[[int, int], bool] | None = None) -> Simulation:
-    """The Monte-Carlo of one scenario of a model without errors."""
-    setup = Draws.of(model, scenario)
+             progress: Callable[[int, int], bool] | None = None,
+             evaluated: ScenarioResult | None = None) -> Simulation:
+    """The Monte-Carlo of one scenario of a model without errors (``evaluated``: see
+    ``Draws.of``)."""
+    setup = Draws.of(model, scenario, evaluated)
     arrays, chosen = setup.arrays, setup.scenario
     deterministic = setup.full
     n, horizon = len(arrays.size_factor), chosen.horizon
@@ -572,6 +578,7 @@ class _Passes:
                                   shape=(count, len(safe_firms) * horizon)) for k in (0, 1)]
         risky_firms, risky_position = np.unique(picked.who[risky], return_inverse=True)
 
+        give_way()
         # links that can bring a benefit, with their yearly benefit to the core and SMEs
         u, v = arrays.link_u, arrays.link_v
         fresh = ~arrays.link_flag & ~(arrays.platform[u] & arrays.platform[v])
@@ -581,6 +588,7 @@ class _Passes:
                             half * ((~is_core[u]).astype(float) + ~is_core[v])], axis=1)
         useful = np.flatnonzero(weights.any(axis=1))
 
+        give_way()
         # islands at the end: the firms connected by then in every draw, and in some
         def connected_by_end(takes_part: Bools) -> Bools:
             found: Bools = connected_from < horizon

@@ -313,6 +313,24 @@ def test_policy_figures_of_a_grant_match_the_hand_worked_numbers(chain):
     assert figures.park_cost == 0.0
 
 
+def test_policy_figures_follow_each_result_even_when_a_gone_one_left_its_id(chain):
+    """Worked out once per result (the charts, comparison and report all ask): a result
+    evaluated after an edit gets its own figures, never those of a result gone before."""
+    import gc
+
+    model = policy_chain(chain)
+    grant = evaluate(model, "Grant")[0]
+    assert policy_figures(grant) is policy_figures(grant)
+    assert policy_figures(grant).government_total == pytest.approx(12.4)
+    doubled = dataclasses.replace(model, scenarios=[  # S1 (medium) gets 40 % of 56; D1 1.2
+        dataclasses.replace(s, subsidy_medium=2 * s.subsidy_medium) for s in model.scenarios])
+    for _ in range(20):  # a new result may land at a freed one's address
+        del grant
+        gc.collect()
+        grant = evaluate(doubled, "Grant")[0]
+        assert policy_figures(grant).government_total == pytest.approx(22.4 + 1.2)
+
+
 def test_policy_figures_of_a_park_and_a_conditioned_grant_with_loans(chain):
     model = policy_chain(chain)
     mix = evaluate(model, "Park mix")[0]

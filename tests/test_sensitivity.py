@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -85,3 +86,25 @@ def test_sensitivity_command_prints_the_json(tmp_path, capsys):
     assert main(["sensitivity", str(path), "--scenario", "Nope"]) == 1
     with pytest.raises(SystemExit):
         main(["sensitivity", str(path), "--scenario", "Base", "--swing", "1.5"])
+
+
+def test_the_tornado_from_the_analysis_evaluation_is_the_tornado_worked_out_alone():
+    """On a generated chain with parks and many projects: the tornado given the scenario's
+    evaluation (as the Risk tab does) has the same rows as one that works everything out,
+    and an evaluation of another model is not used."""
+    from planner.engine import evaluate
+    from planner.generate import generate
+
+    model = generate(150, seed=4)
+    cheaper = dataclasses.replace(model, projects=[dataclasses.replace(p, opex=0.0)
+                                                   for p in model.projects])
+    scenario = model.scenarios[-1].name
+    own = {r.scenario.name: r for r in evaluate(model)}[scenario]
+    stale = {r.scenario.name: r for r in evaluate(cheaper)}[scenario]
+    alone = tornado(model, scenario, 0.2)
+    assert len(alone.rows) > 6
+    for lent in (tornado(model, scenario, 0.2, own), tornado(model, scenario, 0.2, stale)):
+        assert lent.npv == alone.npv
+        assert [dataclasses.astuple(r) for r in lent.rows] == \
+            [dataclasses.astuple(r) for r in alone.rows]
+    assert stale.npv != own.npv

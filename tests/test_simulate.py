@@ -257,3 +257,24 @@ def test_simulate_command_prints_the_json(tmp_path, capsys):
                   "--json"])
     assert again == 0 and json.loads(capsys.readouterr().out) == data
     assert main(["simulate", str(path), "--scenario", "Nope"]) == 1
+
+
+def test_the_analysis_lends_its_evaluation_only_when_it_is_of_the_same_model():
+    """The app passes the scenario's evaluation from its analysis; the draws are then those
+    of a plain run. An evaluation of another model (a stale analysis, here one with dearer
+    projects) is not used."""
+    model = generate(150, seed=9)
+    dearer = dataclasses.replace(model, projects=[dataclasses.replace(p, capex=p.capex * 3)
+                                                  for p in model.projects])
+    own = {r.scenario.name: r for r in evaluate(model)}
+    stale = {r.scenario.name: r for r in evaluate(dearer)}
+    for scenario in model.scenarios:
+        plain = simulate(model, scenario.name, draws=30, seed=2)
+        lent = simulate(model, scenario.name, draws=30, seed=2, evaluated=own[scenario.name])
+        ignored = simulate(model, scenario.name, draws=30, seed=2,
+                           evaluated=stale[scenario.name])
+        assert lent.deterministic_npv == plain.deterministic_npv == ignored.deterministic_npv
+        for key in KPIS:
+            np.testing.assert_array_equal(lent.values[key], plain.values[key], (scenario.name, key))
+            np.testing.assert_array_equal(ignored.values[key], plain.values[key], key)
+    assert any(stale[s.name].npv != own[s.name].npv for s in model.scenarios)

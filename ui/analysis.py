@@ -32,6 +32,7 @@ from models.chain import TABLE_BY_ATTR, ChainModel, Settings
 from models.edits import Event, RowsChanged, RowsInserted, RowsRemoved
 from models.problems import Problem
 from models.validation import Place, places, validate
+from planner.compare import policy_figures
 from planner.engine import ChainArrays, ScenarioResult, evaluate
 from planner.health import ChainHealth, assess
 from planner.overview import Arrangement, arrange, still_detached
@@ -162,6 +163,8 @@ def analyse(model: ChainModel, scenario: str | None, revision: int,
                     if not going_on(0.4 + 0.4 * k / len(model.scenarios)):
                         return None
                     results += evaluate(model, s.name, arrays=arrays, problems=problems)
+            for result in results:  # here, not when the charts or the comparison first show
+                policy_figures(result)
             analysis.results = {r.scenario.name: r for r in results}
     if layout is not None and (layout.drawn is None or layout.drawn != analysis.places):
         skip = still_detached(layout.skip, analysis.places)

@@ -26,6 +26,8 @@ and the report.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import pyqtgraph as pg
@@ -88,13 +90,14 @@ def comparison_rows(results: list[ScenarioResult], baseline: int | str | None = 
     return plain_rows(results, baseline, lang or language(), policy, risk)
 
 
-def _simulate_all(revision: int, model: ChainModel, names: list[str], state: TaskState
-                  ) -> tuple[int, dict] | None:
-    """Every scenario's short simulation, tagged with the revision it is of (None when
-    cancelled)."""
+def _simulate_all(revision: int, model: ChainModel, results: list[ScenarioResult],
+                  state: TaskState) -> tuple[int, dict] | None:
+    """Every scenario's short simulation (from its evaluation, ``results``), tagged with the
+    revision it is of (None when cancelled)."""
     with giving_way(state.yield_to_gui):  # the planner's clicks come first
-        simulations = risk_simulations(model, names, RISK_DRAWS, RISK_SEED,
-                                       lambda: state.cancelled)
+        simulations = risk_simulations(model, [r.scenario.name for r in results], RISK_DRAWS,
+                                       RISK_SEED, lambda: state.cancelled,
+                                       {r.scenario.name: r for r in results})
     return None if state.cancelled else (revision, simulations)
 
 
@@ -171,6 +174,7 @@ class KpiTable(QTableWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
@@ -192,6 +196,17 @@ class KpiTable(QTableWidget):
 
     def refit(self) -> None:
         self.updateGeometry()
+
+    @contextmanager
+    def filling(self) -> Iterator[None]:
+        """Rows sized to their contents once, when filled (Qt measures every row again at
+        each heading or tip set: 30 ms for the comparison's table)."""
+        header = self.verticalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        try:
+            yield
+        finally:
+            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
@@ -245,7 +260,6 @@ class ComparisonView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.table.setAlternatingRowColors(False)
         self.table.setWordWrap(False)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft
                                                         | Qt.AlignmentFlag.AlignVCenter)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -361,7 +375,7 @@ class ComparisonView(QWidget):
         """The simulations of the results shown, in the background."""
         self._draws_stopped = False
         self._risk_runner.run(_simulate_all, self._revision, self._risk_model,
-                              [r.scenario.name for r in self.results])
+                              list(self.results))
 
     @property
     def risk_pending(self) -> bool:
@@ -479,7 +493,8 @@ class ComparisonView(QWidget):
         return at + 1 if self._risk_section is not None and row >= self._risk_first else at
 
     def _fill_table(self) -> None:
-        self._fill_cells()
+        with self.table.filling():
+            self._fill_cells()
         self._arrange()  # the scenarios' columns decide what fits
 
     def _fill_cells(self) -> None:

@@ -101,9 +101,10 @@ class TornadoResult:
     edits: int
 
 
-def _simulate(model: ChainModel, scenario: str, draws: int, seed: int, state: TaskState
-              ) -> Simulation | None:
-    """The simulation, reporting progress and stopping at Cancel (None then)."""
+def _simulate(model: ChainModel, scenario: str, draws: int, seed: int,
+              evaluated: ScenarioResult | None, state: TaskState) -> Simulation | None:
+    """The simulation (from the scenario's ``evaluated`` result of the analysis), reporting
+    progress and stopping at Cancel (None then)."""
     from planner.simulate import Cancelled, simulate
 
     def progress(done: int, total: int) -> bool:
@@ -112,14 +113,16 @@ def _simulate(model: ChainModel, scenario: str, draws: int, seed: int, state: Ta
 
     try:
         with giving_way(state.yield_to_gui):  # the planner's clicks come first
-            return simulate(model, scenario, draws=draws, seed=seed, progress=progress)
+            return simulate(model, scenario, draws=draws, seed=seed, progress=progress,
+                            evaluated=evaluated)
     except Cancelled:
         return None
 
 
-def _tornado(model: ChainModel, scenario: str, state: TaskState) -> Tornado:
+def _tornado(model: ChainModel, scenario: str, evaluated: ScenarioResult | None,
+             state: TaskState) -> Tornado:
     with giving_way(state.yield_to_gui):
-        return tornado(model, scenario, SWING)
+        return tornado(model, scenario, SWING, evaluated)
 
 
 class RiskRuns(QObject):
@@ -254,7 +257,8 @@ class RiskRuns(QObject):
         self._started = (analysis.model, analysis.results.get(scenario), self.edits)
         self._cancel_asked = False
         self.changed.emit()
-        self._runner.run(_simulate, analysis.model, scenario, draws, seed)
+        self._runner.run(_simulate, analysis.model, scenario, draws, seed,
+                         analysis.results.get(scenario))
 
     def cancel(self) -> None:
         if self._pending is not None:
@@ -312,7 +316,8 @@ class RiskRuns(QObject):
             return
         self._tornado_key = key
         self._tornado_model = analysis.model
-        self._tornado_runner.run(_tornado, analysis.model, scenario)
+        self._tornado_runner.run(_tornado, analysis.model, scenario,
+                                 analysis.results.get(scenario))
 
     def stop_tornado(self) -> None:
         """Stop the tornado being worked out (its tab was left); ``update_tornado`` starts
