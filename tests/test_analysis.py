@@ -163,6 +163,42 @@ def test_leaving_the_comparison_stops_its_draws_and_coming_back_starts_them(qtbo
     assert "…" not in {compare.cell_text(r, 0) for r in range(len(compare.rows))}
 
 
+def test_hidden_pages_take_in_an_edit_once_the_planner_pauses_and_draw_only_when_shown(
+        qtbot, window, monkeypatch):
+    """After an edit on the chain's tab, the charts and the comparison (hidden) show its
+    figures once the planner has paused, so that their first show only paints; the
+    comparison's draws still wait for the tab to be shown."""
+    monkeypatch.setattr(worker_module, "QUIET_S", 0.4)
+    document, compare, charts = window.document, window.comparison, window.charts
+    tabs = window.views.tabBar()
+    chain_tab = tabs.tabRect(0).center()
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=chain_tab)
+    document.set_values([(p, "capex", 2 * p.capex) for p in document.model.projects], "capex")
+    qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+    npv = {r.scenario.name: r.npv for r in document.analysis.all_results}
+    cumulative = list(document.analysis.result.cumulative)
+
+    def shown_npv() -> dict[str, float]:
+        row = next((r for r in compare.rows if r.kpi.key == "npv"), None)
+        return {} if row is None else {r.scenario.name: v for r, v in
+                                       zip(compare.results, row.values, strict=True)}
+
+    def charted() -> list[float]:
+        return list(charts.chart("cost_benefit").cumulative.getData()[1])  # type: ignore
+
+    for _ in range(6):  # the planner goes on clicking: the hidden pages wait
+        qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=chain_tab)
+        qtbot.wait(150)
+        assert shown_npv() != npv and charted() != pytest.approx(cumulative)
+    qtbot.waitUntil(lambda: shown_npv() == pytest.approx(npv)
+                    and charted() == pytest.approx(cumulative))
+    assert not compare.isVisible() and not charts.isVisible() and compare.risk_pending
+    qtbot.wait(600)
+    assert compare.risk_pending  # no draws behind the chain's tab
+    qtbot.mouseClick(tabs, Qt.MouseButton.LeftButton, pos=tabs.tabRect(2).center())
+    qtbot.waitUntil(lambda: not compare.risk_pending, timeout=20_000)
+
+
 def test_leaving_the_risk_tab_stops_its_tornado_and_coming_back_starts_it(qtbot, window,
                                                                          monkeypatch):
     monkeypatch.setattr(worker_module, "QUIET_S", 3600.0)  # it waits at the first click

@@ -69,7 +69,7 @@ from ui.analysis import unavailable
 from ui.charts import PERCENT_RANGE, Chart, amount_unit
 from ui.document import Document
 from ui.i18n import language, tr
-from ui.worker import BackgroundRunner, TaskState
+from ui.worker import BackgroundRunner, IdleCall, TaskState
 
 PENDING = "…"  # a risk figure still being simulated
 
@@ -236,6 +236,7 @@ class ComparisonView(QWidget):
         self.risk: dict | None = None
         self._revision: int | None = None
         self._draws_stopped = False  # left unfinished when the tab was left
+        self._prepare = IdleCall(self._catch_up, self)
         self._risk_runner = BackgroundRunner(self)
         self._risk_runner.finished.connect(self._on_risk)
         app = QCoreApplication.instance()
@@ -352,8 +353,9 @@ class ComparisonView(QWidget):
         self.show_differences = on
         self._fill_table()
 
-    def refresh(self) -> None:
-        """Show every scenario's results from the document's latest analysis."""
+    def refresh(self, draws: bool = True) -> None:
+        """Show every scenario's results from the document's latest analysis; start their
+        draws, or (``draws`` False) leave them to the next show."""
         self._stale = False
         analysis = self.document.analysis
         why = unavailable(analysis)
@@ -368,8 +370,10 @@ class ComparisonView(QWidget):
             self._revision, self._risk_model, self.risk = analysis.revision, analysis.model, None
             self._risk_runner.cancel()  # an older model's draws: nobody will see them
         self._show_results(analysis.all_results)
-        if fresh:  # (started after the rows are shown: its draws would slow them)
+        if fresh and draws:  # (started after the rows are shown: its draws would slow them)
             self._start_draws()
+        elif fresh:
+            self._draws_stopped = True
 
     def _start_draws(self) -> None:
         """The simulations of the results shown, in the background."""
@@ -390,8 +394,13 @@ class ComparisonView(QWidget):
     def on_analysed(self) -> None:
         if self.isVisible():
             self.refresh()
-        else:
+        else:  # shown when the planner pauses, so that the tab's first show only paints
             self._stale = True
+            self._prepare.ask()
+
+    def _catch_up(self) -> None:
+        if self._stale and not self.isVisible():
+            self.refresh(draws=False)  # draws nobody sees would hold the GIL
 
     def showEvent(self, event: object) -> None:
         super().showEvent(event)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QObject, QRunnable, QThreadPool, QTimer, Signal
 
 QUIET_S = 0.5  # how long the planner leaves the views alone before background work resumes
 _last_interaction = [float("-inf")]  # time.monotonic() of the latest pan, zoom, click...
@@ -47,6 +47,30 @@ class InputWatch(QObject):
                               and event.buttons()):  # type: ignore[attr-defined]
             note_interaction()
         return False
+
+
+class IdleCall(QObject):
+    """``call`` on the GUI thread once the planner has left the window alone for ``QUIET_S``
+    (a hidden page prepares what it will show, so that its first show only paints); asked
+    for again before then, it still runs once."""
+
+    def __init__(self, call: Callable[[], None], parent: QObject):
+        super().__init__(parent)
+        self._call = call
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._due)
+
+    def ask(self) -> None:
+        if not self._timer.isActive():
+            self._timer.start(int(QUIET_S * 1000))
+
+    def _due(self) -> None:
+        quiet = time.monotonic() - _last_interaction[0]
+        if quiet < QUIET_S:  # the planner is at work: later
+            self._timer.start(int((QUIET_S - quiet) * 1000) + 1)
+        else:
+            self._call()
 
 
 class Cancelled(Exception):
