@@ -206,7 +206,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     loaded, results = _evaluate(args, args.scenarios)
     risk = risk_simulations(loaded.model, [r.scenario.name for r in results], args.draws,
-                            RISK_SEED) if args.draws else None
+                            RISK_SEED, evaluated={r.scenario.name: r for r in results}
+                            ) if args.draws else None
     if args.json:
         import json
 
