@@ -23,9 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 from models.assessments import latest_assessments
+from models.background import give_way
 from models.chain import Assessment, ChainModel, Enterprise, ProjectType
 from models.indicators import (
     IndicatorSet,
@@ -358,13 +361,16 @@ def assess(model: ChainModel, scenario: str | None = None,
     ind = indicators or default_indicator_set()
     latest = latest_assessments(model)
     planned: dict[str, set[str]] = {}
-    for a in model.assignments:
-        if scenario is not None and a.scenario == scenario:
-            planned.setdefault(a.enterprise, set()).add(a.project)
+    if latest and scenario is not None:  # the scenario's rows picked in C: 300,000
+        table = model.assignments       # assignments tested in Python took 0.4 s
+        for a in compress(table, map(scenario.__eq__, map(attrgetter("scenario"), table))):
+            if a.enterprise in latest:
+                planned.setdefault(a.enterprise, set()).add(a.project)
     rows = []
     for e in model.enterprises:
         if e.id not in latest:
             continue
+        give_way()  # (a firm's scoring is a fraction of a millisecond; thousands are not)
         assessment = latest[e.id][1]
         result = score_assessment(assessment, ind)
         fits = _fits(model, e, planned.get(e.id, set()), result, ind, ANNUALISATION_YEARS)

@@ -296,6 +296,27 @@ def test_requires_is_met_by_an_assignment_in_the_given_scenario():
         ("G", None, ()), ("C2", 3.0, ()), ("F", 1.0, ()), ("B", 0.5, ())]
 
 
+def test_the_chain_health_check_leaves_out_what_each_firm_has_planned_in_the_scenario():
+    """``assess`` gives each assessed firm the fits ``fitting_projects`` gives it in the
+    scenario: its own assignments there drop out, not another scenario's or another firm's."""
+    model = project_model()
+    model.enterprises.append(Enterprise(id="S9", name="S9", role="supplier", size="small",
+                                        maturity=2))
+    model.scenarios.append(Scenario(name="T", start_year=2026))
+    model.assignments += [Assignment(scenario="T", enterprise="S1", project="C2",
+                                     start_year=2026),
+                          Assignment(scenario="S", enterprise="S9", project="B",
+                                     start_year=2026)]
+    model.assessments = [Assessment(enterprise=e, date="2025-01-01") for e in ("S1", "S9")]
+    rows = {row.enterprise: row for row in assess(model, "S").enterprises}
+    assert [f.project for f in rows["S1"].fitting] == [
+        f.project for f in fitting_projects(model, "S1", rows["S1"].result, scenario="S")]
+    assert {f.project for f in rows["S1"].fitting} >= {"C2", "B"} and \
+        "A" not in {f.project for f in rows["S1"].fitting}
+    assert "B" not in {f.project for f in rows["S9"].fitting}
+    assert {f.project for f in assess(model).enterprises[0].fitting} >= {"A", "B", "C2"}
+
+
 def test_min_maturity_follows_the_assessed_level_and_no_level_counts_as_1():
     model = project_model()
     level3 = score(full_sheet() | {"funding": "E", "data_security": ("B", "C", "D", "E")},
