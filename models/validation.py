@@ -31,7 +31,7 @@ def places(model: ChainModel, columns: Columns | None = None) -> dict[str, Place
     core = model.core()
     ids = list(map(operator.attrgetter("id"), model.enterprises))
     if core is None:
-        return dict.fromkeys(ids, Place(DETACHED, None))
+        return dict.fromkeys(ids, _place(DETACHED, None))
     import numpy as np
 
     down, up = core_distances(model, core.id, columns)
@@ -41,15 +41,24 @@ def places(model: ChainModel, columns: Columns | None = None) -> dict[str, Place
     tier = np.where(upstream, up, down)
     tier[(up < 0) & (down < 0)] = -1  # detached
     tier[list(itertools.compress(range(len(ids)), map(core.id.__eq__, ids)))] = -2  # the core
-    # each kind of place made once (a place is immutable): not 100,000 objects
     codes = tier * 2 + upstream
     distinct, first = np.unique(codes, return_index=True)
     kinds = {}
     for code, at in zip(distinct.tolist(), first.tolist(), strict=True):
         level = int(tier[at])
-        kinds[code] = (Place("core", 0) if level == -2 else Place(DETACHED, None) if level == -1
-                       else Place("upstream" if upstream[at] else "downstream", level))
+        kinds[code] = (_place("core", 0) if level == -2 else _place(DETACHED, None)
+                       if level == -1 else
+                       _place("upstream" if upstream[at] else "downstream", level))
     return dict(zip(ids, map(kinds.__getitem__, codes.tolist()), strict=True))
+
+
+# each kind of place made once (a place is immutable), in every analysis: not 100,000
+# objects, and the places of two analyses compare by identity (in C) where they agree
+_PLACES: dict[tuple[str, int | None], Place] = {}
+
+
+def _place(position: str, tier: int | None) -> Place:
+    return _PLACES.setdefault((position, tier), Place(position, tier))
 
 
 def core_distances(model: ChainModel, core: str, columns: Columns | None = None

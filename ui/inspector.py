@@ -8,6 +8,7 @@ projects in the current scenario: who pays what, from when, and when each goes l
 from __future__ import annotations
 
 from collections import Counter
+from operator import attrgetter
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -295,7 +296,8 @@ class Inspector(QScrollArea):
         overview is refreshed at every step of the year slider)."""
         places = self.document.analysis.places
         if self._counted is None or self._counted[0] is not places:
-            self._counted = (places, dict(Counter(p.position for p in places.values())))
+            self._counted = (places, dict(Counter(map(attrgetter("position"),
+                                                           places.values()))))
         return self._counted[1]
 
     def _describe(self) -> str:
