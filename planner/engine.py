@@ -115,7 +115,6 @@ class ChainArrays:
             park_core=np.full(len(park_ids), index[core.id] if core else -1, np.int64),
         )
 
-
     def with_projects(self, model: ChainModel) -> ChainArrays:
         """The arrays of ``model``, a copy of this one's with other figures in its project
         catalogue (a sensitivity run): the firms' and links' columns are this one's."""

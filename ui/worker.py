@@ -28,6 +28,11 @@ QUIET_S = 0.5  # how long the planner leaves the views alone before background w
 _last_interaction = [float("-inf")]  # time.monotonic() of the latest pan, zoom, click...
 
 
+def quiet_for() -> float:
+    """Seconds since the planner's latest interaction."""
+    return time.monotonic() - _last_interaction[0]
+
+
 def note_interaction() -> None:
     """The planner is working a view right now (GUI thread): background runs give way."""
     _last_interaction[0] = time.monotonic()
@@ -66,7 +71,7 @@ class IdleCall(QObject):
             self._timer.start(int(QUIET_S * 1000))
 
     def _due(self) -> None:
-        quiet = time.monotonic() - _last_interaction[0]
+        quiet = quiet_for()
         if quiet < QUIET_S:  # the planner is at work: later
             self._timer.start(int((QUIET_S - quiet) * 1000) + 1)
         else:
@@ -99,7 +104,7 @@ class TaskState:
         have been left alone for ``QUIET_S``; raise Cancelled once the run is cancelled (no
         more work for a result nobody will see)."""
         while not self._cancelled.is_set():
-            quiet = time.monotonic() - _last_interaction[0]
+            quiet = quiet_for()
             if quiet >= QUIET_S:
                 return
             self._cancelled.wait(min(QUIET_S - quiet, 0.05))
