@@ -378,7 +378,8 @@ class Worker:
     def _start(self) -> subprocess.Popen[str]:
         env = {**os.environ, "RUST_BACKTRACE": "0", "PYTHONHASHSEED": "0"}
         with open(self.errors, "wb") as errors:  # the worker keeps its own copy open
-            return subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(self.memory)],
+            return subprocess.Popen([sys.executable, str(HERE / "worker.py"), str(self.memory),
+                                     self.folder.name],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=errors, text=True, env=env, bufsize=1)
 

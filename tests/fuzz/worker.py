@@ -1,6 +1,6 @@
 """Checks model files one by one for the fuzzer (tests/fuzz/fuzzing.py); run as a process.
 
-    python tests/fuzz/worker.py MEMORY_BYTES
+    python tests/fuzz/worker.py MEMORY_BYTES FOLDER
 
 Reads one JSON line per input ({"path": …, "lang": …}) and answers one JSON line
 ({"outcome": …, "detail": …, "seconds": …}). The outcomes:
@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import resource
 import sys
-import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -24,12 +23,10 @@ from typing import Any
 
 
 def main() -> None:
-    memory = int(sys.argv[1])
+    memory, folder = int(sys.argv[1]), Path(sys.argv[2])  # the parent's: it outlives a kill
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     from models.files import load_model, save_model
     from models.problems import ExportRefused, ImportFailed
-
-    folder = Path(tempfile.mkdtemp(prefix="chainplan-fuzz-worker-"))
 
     def through(model: Any, suffix: str, lang: str) -> Any:
         path = folder / ("round" + suffix)
