@@ -300,3 +300,47 @@ def test_a_search_draws_the_firm_selected_in_the_middle_and_shows_it_everywhere(
     assert abs(moved.y - (before.y() + 30 / scale)) < 2 / scale
     assert canvas.node_item(other.e_id).pos() == QPointF(moved.x, moved.y)
     assert drawn(canvas, other.e_id) == (True, True)
+
+
+def test_the_links_drawn_where_the_planner_looks_stay_when_a_firm_elsewhere_goes_and_comes_back(
+        qtbot, window):
+    """Which links are drawn in a view is picked from boxes kept across edits: deleting a
+    firm elsewhere (its links leave, every later link moves up a row) and undoing it leave
+    the links drawn here exactly as they were; the firm here deleted and brought back is
+    drawn with its links again."""
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    model = document.model
+    here = max(model.links, key=lambda lk: lk.annual_value).supplier
+
+    def shown():  # with the edit's figures in (levels, rings)
+        document.wait_for_analysis()
+        qtbot.waitUntil(lambda: document.analysis.revision == document.revision)
+        canvas.find(here)
+        qtbot.waitUntil(lambda: canvas.node_item(here) is not None)
+        QApplication.processEvents()
+        canvas.viewport().repaint()
+        return canvas.viewport().grab().toImage()
+
+    before = shown()
+    view = canvas.mapToScene(canvas.viewport().rect()).boundingRect()
+    near = view.adjusted(-60, -60, 60, 60)  # (its disc too, at the curves' ends)
+    crossing = {key for key in ((lk.supplier, lk.buyer) for lk in model.links)
+                if canvas.link_path(key).boundingRect().intersects(near)}
+    # a linked firm near the top of the table, in another column (whose heading counts
+    # it), none of whose links is near the view
+    places = document.analysis.places
+    far = next(e for e in model.enterprises[:500] if places[e.id] != places[here] and (
+        own := {(lk.supplier, lk.buyer) for lk in model.links if e.id in (lk.supplier, lk.buyer)})
+        and not crossing & own)
+    qtbot.keyClicks(bar.search, far.id)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    press(qtbot, window, "Delete")
+    assert far.id not in {e.id for e in model.enterprises}
+    assert shown() == before
+    press(qtbot, window, "Ctrl+Z")
+    assert far.id in {e.id for e in model.enterprises}
+    assert shown() == before
+    press(qtbot, window, "Delete")  # the firm in view: its links go, and come back drawn
+    assert here not in {e.id for e in model.enterprises} and canvas.node_item(here) is None
+    press(qtbot, window, "Ctrl+Z")
+    assert shown() == before
