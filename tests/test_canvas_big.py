@@ -344,3 +344,38 @@ def test_the_links_drawn_where_the_planner_looks_stay_when_a_firm_elsewhere_goes
     assert here not in {e.id for e in model.enterprises} and canvas.node_item(here) is None
     press(qtbot, window, "Ctrl+Z")
     assert shown() == before
+
+
+def test_renaming_a_firm_keeps_its_curves_and_names_its_links_anew(qtbot, window, layouts):
+    """Type a new id over a linked firm's in the inspector: every curve stays where it was,
+    the firm's links answer to the new id (and not the old), their platform colours stay
+    true, and Ctrl+Z gives the old id back, all without laying the chain out again."""
+    document, canvas, bar = window.document, window.canvas, window.filter_bar
+    model = document.model
+    firm = max(model.enterprises[:500],
+               key=lambda e: sum(e.id in (lk.supplier, lk.buyer) for lk in model.links))
+    old = firm.id
+    before = curves(canvas)
+    assert sorted(canvas.link_keys) == sorted((lk.supplier, lk.buyer) for lk in model.links)
+
+    def renamed(key: tuple[str, str], new: str) -> tuple[str, str]:
+        return tuple(new if end == old else end for end in key)
+
+    qtbot.keyClicks(bar.search, old)
+    qtbot.keyClick(bar.search, Qt.Key.Key_Return)
+    editor = window.inspector.editors["id"]
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, "RENAMED-1")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    assert firm.id == "RENAMED-1"
+    assert curves(canvas) == {renamed(key, "RENAMED-1"): ends for key, ends in before.items()}
+    assert sorted(canvas.link_keys) == sorted((lk.supplier, lk.buyer) for lk in model.links)
+    assert canvas.link_path(next(key for key in before if old in key)) is None
+    assert canvas.node_item("RENAMED-1") is not None and canvas.node_item(old) is None
+    platform_in_step(canvas)
+
+    press(qtbot, window, "Ctrl+Z")
+    assert firm.id == old and curves(canvas) == before
+    platform_in_step(canvas)
+    assert layouts == []

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
+import random
 
 from conftest import small_chain
 
 from models.chain import Assessment, Assignment, ChainModel, Park, ParkAssignment, ProjectType
 from models.edits import (
+    REFERRING,
+    References,
     RowsChanged,
     RowsInserted,
     RowsRemoved,
@@ -16,6 +20,7 @@ from models.edits import (
     set_field_edits,
 )
 from models.validation import validate
+from planner.generate import generate
 
 
 def chain() -> ChainModel:
@@ -141,3 +146,70 @@ def test_an_unchanged_value_makes_no_edit_and_appending_reports_positions():
     new = [Assignment(scenario="Base", enterprise="S2", project="ERP", start_year=2027)]
     assert apply(model, append_rows(model, "assignments", new)) == [
         RowsInserted("assignments", (2,))]
+
+
+def follow(references, model, edits):
+    apply(model, edits)
+    references.follow(edits)
+
+
+def test_the_reference_index_follows_a_rename_a_delete_and_their_undos():
+    model = chain()
+    references = References(model)
+    s1 = model.enterprises[1]
+    rename = set_field_edits(model, "enterprises", [(s1, "id", "T1")], references)
+    follow(references, model, rename)
+    assert references.rows(("links", "supplier"), {"S1"}) == []
+    delete = delete_edits(model, {"enterprises": [s1]}, references)
+    removed = {e.table: e.rows for e in delete}
+    assert [a.enterprise for a in removed["assessments"]] == ["T1"]
+    assert [a.project for a in removed["assignments"]] == ["ERP", "PLAT"]
+    assert [(lk.supplier, lk.buyer) for lk in removed["links"]] == [("T1", "C"), ("S2", "T1")]
+    assert removed["enterprises"] == (s1,)
+    follow(references, model, delete)
+    assert references.rows(("links", "buyer"), {"T1"}) == []
+    follow(references, model, [e.inverse() for e in reversed(delete)])
+    follow(references, model, [e.inverse() for e in reversed(rename)])
+    assert [(lk.supplier, lk.buyer) for lk in references.rows(("links", "buyer"), {"S1"})] == [
+        ("S2", "S1")]
+    assert sorted(a.project for a in references.rows(("assignments", "enterprise"), {"S1"})
+                  ) == ["ERP", "PLAT"]
+
+
+def test_the_reference_index_finds_what_a_scan_finds_through_edits_and_undos():
+    """Random deletes, renames, additions and undos of a generated chain: after each, the
+    index (followed through every edit) names exactly the rows a scan of each column
+    does, and a delete or rename through it makes exactly the edits a scan makes."""
+    model = generate(150, seed=5)
+    references = References(model)
+    rng = random.Random(11)
+    done: list = []
+    for step in range(80):
+        roll = rng.random()
+        if done and roll < 0.25:
+            edits = done.pop()
+            follow(references, model, [e.inverse() for e in reversed(edits)])
+        else:
+            table = rng.choice([t for t in ["enterprises"] * 4 + ["projects", "scenarios", "parks"]
+                                if getattr(model, t)])
+            row = rng.choice(getattr(model, table))
+            key = "name" if table == "scenarios" else "id"
+            if roll < 0.55:
+                edits = delete_edits(model, {table: [row]}, references)
+                assert edits == delete_edits(model, {table: [row]})
+            elif roll < 0.8:
+                change = [(row, key, f"{getattr(row, key)}-{step}")]
+                edits = set_field_edits(model, table, change, references)
+                assert edits == set_field_edits(model, table, change)
+            else:
+                ends = rng.sample(model.enterprises, 2)
+                edits = append_rows(model, "links", [dataclasses.replace(
+                    model.links[0], supplier=ends[0].id, buyer=ends[1].id)])
+            follow(references, model, edits)
+            done.append(edits)
+        for table, field in REFERRING:
+            expected: dict = {}
+            for r in getattr(model, table):
+                expected.setdefault(getattr(r, field), []).append(id(r))
+            for value, ids in expected.items():
+                assert sorted(map(id, references.rows((table, field), {value}))) == sorted(ids)

@@ -238,6 +238,35 @@ def test_deleting_an_enterprise_removes_its_links_and_assignments_in_one_step(wi
     assert len(chain.assignments) == 2 and len(chain.links) == 3
 
 
+def test_a_firm_deleted_after_a_link_was_drawn_and_undone_takes_exactly_its_links(
+        qtbot, window, chain):
+    """Deletes find what hangs on a firm in an index that follows every edit and undo: a
+    link drawn goes with its firm, a link undone is not looked for."""
+    from tests.test_canvas import at, drag
+
+    window.document.reset(chain, None)
+    view = window.canvas
+    view.fit()
+
+    def delete(e_id: str) -> None:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at(view, e_id))
+        assert window.document.selected_enterprises == {e_id}
+        qtbot.keyClick(view, Qt.Key.Key_Delete)
+
+    def links() -> list[tuple[str, str]]:
+        return [(lk.supplier, lk.buyer) for lk in chain.links]
+
+    drag(qtbot, view, at(view, "S2"), at(view, "D1"), Qt.KeyboardModifier.ShiftModifier)
+    delete("D1")
+    assert links() == [("S1", "C"), ("S2", "S1")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert links() == [("S1", "C"), ("S2", "S1"), ("C", "D1"), ("S2", "D1")]
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the link drawn
+    delete("D1")
+    assert links() == [("S1", "C"), ("S2", "S1")]
+    assert [e.id for e in chain.enterprises] == ["C", "S1", "S2"]
+
+
 def test_problem_double_click_selects_the_culprit(window, chain):
     chain.assignments[0].start_year = 2040  # outside the horizon: a warning
     window.document.reset(chain, None)

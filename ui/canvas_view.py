@@ -85,7 +85,8 @@ class _Pending:
     rows: set[int] = field(default_factory=set)  # enterprises whose fields changed
     fields: set[str] = field(default_factory=set)
     links: bool = False  # links inserted, removed or pointed at other firms
-    relinked: bool = False  # a link pointed at other firms
+    relinked: bool = False  # a link pointed at other firms (or its firm renamed)
+    relinked_rows: set[int] = field(default_factory=set)  # those links' model rows
     link_values: bool = False  # a link's annual value or platform flag changed
     # the rows inserted and removed, in order: (table, inserted, positions)
     ops: list[tuple[str, bool, list[int]]] = field(default_factory=list)
@@ -1059,6 +1060,7 @@ class ChainView(QGraphicsView):
         elif table == "links":
             if {"supplier", "buyer"} & set(fields):
                 pending.links = pending.relinked = True
+                pending.relinked_rows.update(positions)
             if {"annual_value", "data_connected"} & set(fields):
                 pending.link_values = True
 
@@ -1096,6 +1098,10 @@ class ChainView(QGraphicsView):
         if "id" in fields and not came_or_went:
             self._rename({self._ids[r]: enterprises[r].id for r in rows
                           if self._ids[r] != enterprises[r].id})
+            if pending.relinked and not pending.ops and self._same_ends(pending.relinked_rows):
+                # the links followed their firms' new ids: each joins the same nodes
+                pending.links = pending.relinked = False
+                self._link_keys = self._link_row = None
         old_places = self._places
         came: list[Enterprise] = []
         went: list[str] = []
@@ -1220,7 +1226,12 @@ class ChainView(QGraphicsView):
             return
 
         def rekey(table: dict[str, Any]) -> dict[str, Any]:
-            return {renamed.get(key, key): value for key, value in table.items()}
+            # a copy (the analysis may hold the old one) with the renamed keys moved: the
+            # copy is made in C, a comprehension over 100,000 keys took 20 ms per table
+            table = dict(table)
+            moved = [(renamed[key], table.pop(key)) for key in renamed if key in table]
+            table.update(moved)
+            return table
 
         for old, new in renamed.items():
             if old in self._nodes:
@@ -1228,13 +1239,30 @@ class ChainView(QGraphicsView):
         self._nodes = rekey(self._nodes)
         self._places, self._auto = rekey(self._places), rekey(self._auto)
         self._loose, self._was_loose = rekey(self._loose), rekey(self._was_loose)
-        self._band_of = rekey(self._band_of)
-        for band in self.decorations.bands:
+        for band in {id(band): band for old in renamed
+                     if (band := self._band_of.get(old)) is not None}.values():
             band.ids = [renamed.get(e_id, e_id) for e_id in band.ids]
+        self._band_of = rekey(self._band_of)
         self._matching = {renamed.get(e_id, e_id) for e_id in self._matching}
-        self._ids = [renamed.get(e_id, e_id) for e_id in self._ids]
-        self._index = {e_id: i for i, e_id in enumerate(self._ids)}
+        index = self._index
+        self._ids = list(self._ids)
+        for old, new in renamed.items():
+            self._ids[index[old]] = new
+        self._index = rekey(index)
         self._find_hits = []
+
+    def _same_ends(self, link_rows: set[int]) -> bool:
+        """Whether these links (model rows) join the nodes they joined before, and are
+        drawn as before: true when they only followed a renamed firm."""
+        links, index, drawn = self.document.model.links, self._index, self._link_model_rows
+        for r in link_rows:
+            k = int(np.searchsorted(drawn, r))
+            was = k < len(drawn) and drawn[k] == r
+            u, v = index.get(links[r].supplier, -1), index.get(links[r].buyer, -1)
+            now = u >= 0 and v >= 0 and u != v
+            if was != now or (now and (u, v) != (self._link_u[k], self._link_v[k])):
+                return False
+        return True
 
     def _carry_places(self, came: list[Enterprise], went: list[str]) -> dict[str, Any]:
         """A big chain's places after firms came or went, without working tiers out here

@@ -1,7 +1,7 @@
 """The undo command: a list of model edits (``models.edits``) applied as one step.
 
-The command changes the model only, through the edits, and hands the typed events they
-cause to the document, which tells the views. A compound edit (deleting an enterprise
+The command changes the model only through the document's ``perform``, which applies the
+edits and tells the views the typed events they cause. A compound edit (deleting an enterprise
 with everything that hangs on it, renaming a scenario everywhere) is one list of edits,
 so one undo undoes all of it.
 """
@@ -24,14 +24,11 @@ class ApplyEdits(QUndoCommand):
         self.document, self.edits = document, edits
 
     def redo(self) -> None:
-        model = self.document.model
-        self.document.publish([edit.apply(model) for edit in self.edits], self._renamed())
+        self.document.perform(self.edits, self._renamed())
 
     def undo(self) -> None:
-        model = self.document.model
         renamed = {new: old for old, new in self._renamed().items()}
-        self.document.publish([edit.inverse().apply(model) for edit in reversed(self.edits)],
-                              renamed)
+        self.document.perform([edit.inverse() for edit in reversed(self.edits)], renamed)
 
     def _renamed(self) -> dict[str, str]:
         """Enterprise ids this step renames, old -> new (the selection follows them)."""

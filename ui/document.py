@@ -23,6 +23,7 @@ from models.chain import ASSESSMENTS, TABLES, Assignment, ChainModel, Enterprise
 from models.edits import (
     Edit,
     Event,
+    References,
     RemoveRows,
     RowsChanged,
     RowsInserted,
@@ -97,7 +98,8 @@ def first_lookups(model: ChainModel, scenario: str | None) -> dict[str, Any]:
     return {"enterprises:row": _enterprise_rows(model),
             "enterprises:position": _enterprise_positions(model),
             f"assignments:{scenario}": _projects_by_firm(model, scenario),
-            "search:text": _search_text(model)}
+            "search:text": _search_text(model),
+            "references": References(model)}
 TABLE_OF_CLASS = {t.cls: t.attr for t in (*TABLES, ASSESSMENTS)}
 
 
@@ -153,6 +155,7 @@ class Document(QObject):
         self.autosaver: Autosave | None = None  # made, with its lock, at the first autosave
         self._autosave_runner: BackgroundRunner | None = None  # a big chain's autosave
         self._lookups: dict[str, Any] = {}  # id -> row, id -> position, ...: see ``_lookup``
+        self._references: References | None = None  # built at the first delete or rename
         self._pick_scenario()
         self.analyse_now()
 
@@ -201,6 +204,14 @@ class Document(QObject):
             f"assignments:{scenario}", lambda: _projects_by_firm(self.model, scenario))
         return found.get(e_id, [])
 
+    @property
+    def references(self) -> References:
+        """Which rows name each firm, project, scenario and park: kept up to date by
+        ``perform`` (which sees every edit) rather than dropped like a lookup."""
+        if self._references is None:
+            self._references = References(self.model)
+        return self._references
+
     def search_text(self) -> tuple[str, list[int]]:
         """Every firm's id and name in lower case, a line each, and where each line starts
         (what the canvas searches: one ``str.find`` instead of a test of each name)."""
@@ -217,11 +228,16 @@ class Document(QObject):
     def title(self) -> str:
         return self.path.name if self.path else tr("Untitled")
 
-    def publish(self, events: list[Event], renamed: dict[str, str] | None = None) -> None:
-        """Tell the views what an edit (or its undo) changed, then refresh the analysis.
+    def perform(self, edits: list[Edit], renamed: dict[str, str] | None = None) -> None:
+        """Apply model edits (an undo command's redo, or its undo's inverse edits), tell the
+        views what changed, then refresh the analysis: the one way the model changes
+        between two ``reset``s.
 
-        ``renamed``: enterprise ids the edit renamed (old -> new), so the selection follows.
+        ``renamed``: enterprise ids the edits rename (old -> new), so the selection follows.
         """
+        events = [edit.apply(self.model) for edit in edits]
+        if self._references is not None:
+            self._references.follow(edits)
         if renamed and self.selected_enterprises & renamed.keys():
             self.selected_enterprises = {renamed.get(e, e) for e in self.selected_enterprises}
             self.selected_links = {(renamed.get(s, s), renamed.get(b, b))
@@ -242,6 +258,7 @@ class Document(QObject):
         self.revision += 1
         if touched is None:  # a change without its events: no lookup can be trusted
             self._forget_lookups(None)
+            self._references = None
         # only what an edit removed or renamed can leave the selection (a cheap test first:
         # building the set of 28,000 links on every keystroke is not)
         if self.selected_enterprises and (touched is None or "enterprises" in touched):
@@ -298,6 +315,7 @@ class Document(QObject):
         self.model, self.path = model, path
         self._forget_lookups(None)
         self._lookups.update(lookups or {})
+        self._references = self._lookups.pop("references", None)
         self.undo_stack.clear()
         self.recovered = recovered
         self.selected_enterprises, self.selected_links = set(), set()
@@ -351,7 +369,7 @@ class Document(QObject):
             by_table.setdefault(TABLE_OF_CLASS[type(change[0])], []).append(change)
         edits: list[Edit] = []
         for table, rows in by_table.items():
-            edits += set_field_edits(self.model, table, rows)
+            edits += set_field_edits(self.model, table, rows, self.references)
         self.apply(edits, text)
 
     def add_rows(self, attr: str, rows: list[Any], text: str) -> None:
@@ -383,7 +401,7 @@ class Document(QObject):
         self._delete({attr: rows})
 
     def _delete(self, targets: dict[str, list[Any]]) -> None:
-        edits = delete_edits(self.model, targets)
+        edits = delete_edits(self.model, targets, self.references)
         count = sum(len(e.rows) for e in edits if isinstance(e, RemoveRows))
         self.apply(edits, tr("Delete {0} items", count))
 
