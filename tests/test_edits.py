@@ -10,7 +10,6 @@ from conftest import small_chain
 
 from models.chain import Assessment, Assignment, ChainModel, Park, ParkAssignment, ProjectType
 from models.edits import (
-    REFERRING,
     References,
     RowsChanged,
     RowsInserted,
@@ -207,7 +206,7 @@ def test_the_reference_index_finds_what_a_scan_finds_through_edits_and_undos():
                     model.links[0], supplier=ends[0].id, buyer=ends[1].id)])
             follow(references, model, edits)
             done.append(edits)
-        for table, field in REFERRING:
+        for table, field in References.FIELDS:
             expected: dict = {}
             for r in getattr(model, table):
                 expected.setdefault(getattr(r, field), []).append(id(r))
