@@ -555,6 +555,7 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
         flagged = list(range(len(assignments)))
     if not flagged:
         return found
+    give_way()
     # live years of each (scenario, enterprise) that may warn: project, live year, gains
     keys = {(scen[i], ents[i]) for i in flagged}
     live: dict[tuple[str, str], list[tuple[int, str, int]]] = defaultdict(list)
@@ -562,7 +563,9 @@ def assignment_warnings(model: ChainModel, where: dict[str, Place] | None = None
         p = projects[a.project]
         live[a.scenario, a.enterprise].append((a.start_year + p.duration, p.id,
                                                p.maturity_gain))
-    for index in flagged:
+    for count, index in enumerate(flagged, 1):
+        if count % 5000 == 0:  # tens of thousands may warn: a few dozen ms each
+            give_way()
         a = assignments[index]
         s, e, p = scenarios[a.scenario], enterprises[a.enterprise], projects[a.project]
         found += _horizon_warning(table, index, a, s)
