@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence
@@ -14,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
 
 from planner.generate import generate
 from ui import canvas_view, palette
-from ui.canvas_items import NodeItem
+from ui.canvas_items import NodeItem, link_widths
 from ui.document import Document
 
 FIRMS = 5200  # above canvas_view.OVERVIEW_FROM: node items only in view, the overview
@@ -379,3 +380,47 @@ def test_renaming_a_firm_keeps_its_curves_and_names_its_links_anew(qtbot, window
     assert firm.id == old and curves(canvas) == before
     platform_in_step(canvas)
     assert layouts == []
+
+
+def test_a_trade_value_and_platform_flag_typed_in_the_links_table_show_on_the_link(
+        qtbot, window, layouts):
+    """Type a link's trade value (the chain's highest) and mark it data-connected in the
+    Links table: the link is drawn as wide as its value says, first of all links (the
+    highest value is drawn first, and always, when zoomed out) and on the platform; Ctrl+Z
+    twice gives back the old widths and order, all without laying the chain out again."""
+    from tests.test_tables import type_into_cell
+
+    document, canvas = window.document, window.canvas
+    links = document.model.links
+    row = next(r for r, lk in enumerate(links[100:], 100) if not lk.data_connected)
+    link = links[row]
+    key, top = (link.supplier, link.buyer), max(lk.annual_value for lk in links)
+
+    def drawn_as_the_model_says() -> None:
+        rows = [canvas.link_row((lk.supplier, lk.buyer)) for lk in links]
+        values = np.zeros(len(links))
+        values[rows] = [lk.annual_value for lk in links]
+        assert np.array_equal(canvas.link_width, link_widths(values)[0])
+        order = canvas._priority  # the order the links are drawn in
+        assert sorted(order.tolist()) == list(range(len(links)))
+        assert (np.diff(values[order]) <= 0).all()
+
+    widths = canvas.link_width.copy()
+    page = window.tables.pages["links"]
+    window.tables.setCurrentWidget(page)
+    type_into_cell(qtbot, page, row, "annual_value", str(round(top * 2)))
+    assert link.annual_value == round(top * 2)
+    drawn_as_the_model_says()
+    assert canvas._priority[0] == canvas.link_row(key)
+    type_into_cell(qtbot, page, row, "data_connected", "yes")
+    assert link.data_connected
+    platform_in_step(canvas)
+    assert canvas.link_connected[canvas.link_row(key)]
+
+    press(qtbot, window, "Ctrl+Z")
+    press(qtbot, window, "Ctrl+Z")
+    assert not link.data_connected and link.annual_value < top
+    drawn_as_the_model_says()
+    assert np.array_equal(canvas.link_width, widths)
+    platform_in_step(canvas)
+    assert not layouts
