@@ -309,7 +309,7 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
         from PySide6.QtTest import QTest
 
         window.activateWindow()
-        times, collecting, steps = [], [], document.undo_stack.count()
+        times, collecting, steps = [], [], document.undo_stack.index()
         for k, delay in enumerate((0.3, 0.6, 1.0, 1.5, 3.0)):
             victim = model.enterprises[len(ids) // 3 + 97 * k]
             document.move_enterprises({victim.id: (3.0 + k, 4.0)})  # the edit before
@@ -330,7 +330,7 @@ def measure(path: Path, profiles: str | None = None, only: list[str] | None = No
         print(f"  Delete pressed 0.3/0.6/1/1.5/3 s after an edit, during its analysis: "
               f"{', '.join(f'{t:.0f}' for t in times)} ms, of it collecting garbage "
               f"{', '.join(f'{t:.0f}' for t in collecting)} ms")
-        while document.undo_stack.count() > steps:
+        while document.undo_stack.index() > steps:  # (undo keeps the commands: count stays)
             document.undo_stack.undo()
         figures_in()
 
