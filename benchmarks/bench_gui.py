@@ -21,9 +21,11 @@ always measured; "edits" for the structural edits): a quicker run while working 
 ``--profile FOLDER`` writes a cProfile of each structural edit (FOLDER/delete_a_firm.prof,
 ...). Also prints how long the GUI thread is busy with one structural edit (move a firm, delete
 one and undo, add one and undo) and then when the edit's figures, worked out in the background,
-are shown (the views take them; moved tiers lay the chain out again); then firms deleted one
-after another with the Delete key, each pressed 0.3-3 s after an edit, during its analysis;
-and the peak memory at the end (the edits' analyses and autosaves included).
+are shown (the views take them; moved tiers lay the chain out again); the same for cells typed
+in a table (a firm's employees, a link's trade value and platform flag); then firms deleted
+one after another with the Delete key, each pressed 0.3-3 s after an edit, during its
+analysis; and the peak memory at the end (the edits' analyses and autosaves included). Each
+edit's line says how much of it was the cyclic garbage collector's.
 """
 
 from __future__ import annotations

@@ -87,14 +87,14 @@ class _Pending:
     links: bool = False  # links inserted, removed or pointed at other firms
     relinked: bool = False  # a link pointed at other firms (or its firm renamed)
     relinked_rows: set[int] = field(default_factory=set)  # those links' model rows
-    link_values: bool = False  # a link's annual value or platform flag changed
-    link_value_rows: set[int] = field(default_factory=set)  # those links' model rows
+    # the model rows of links whose annual value or platform flag changed
+    link_value_rows: set[int] = field(default_factory=set)
     # the rows inserted and removed, in order: (table, inserted, positions)
     ops: list[tuple[str, bool, list[int]]] = field(default_factory=list)
 
     def __bool__(self) -> bool:
         return bool(self.reset or self.enterprises_came_or_went or self.rows or self.links
-                    or self.link_values)
+                    or self.link_value_rows)
 
 
 HIGHLIGHT = "#E6007E"  # the temporary highlight's magenta (no role or level colour)
@@ -1080,7 +1080,6 @@ class ChainView(QGraphicsView):
                 pending.links = pending.relinked = True
                 pending.relinked_rows.update(positions)
             if {"annual_value", "data_connected"} & set(fields):
-                pending.link_values = True
                 pending.link_value_rows.update(positions)
 
     def on_model_reset(self) -> None:
@@ -1175,7 +1174,7 @@ class ChainView(QGraphicsView):
         if relinked:
             followed = self._replay_links(pending.ops) if incremental else None
             linked = self._links() if followed is None else followed
-        if pending.link_values and not relinked:
+        if pending.link_value_rows and not relinked:
             self._retake_link_values(pending.link_value_rows)
         carried = self._lazy and "role" not in fields and bool(came or went or linked)
         if carried:
@@ -1215,7 +1214,7 @@ class ChainView(QGraphicsView):
             came_rows = [self._index[e.id] for e in came]
             state_rows, filter_rows = [*state_rows, *came_rows], [*filter_rows, *came_rows]
         self._matching.difference_update(went)
-        if state_rows or relinked or pending.link_values:
+        if state_rows or relinked or pending.link_value_rows:
             self._apply_state(state_rows, refresh=False)
         if self._places is not old_places and not carried and self._places != old_places:
             self._apply_filter(refresh=False)  # positions and tiers are filtered on
@@ -1232,7 +1231,7 @@ class ChainView(QGraphicsView):
         if self._lazy:
             # the overview counts firms by group, the platform and the trade between them
             # (a firm that only moved changes none of that)
-            if came_or_went or relinked or pending.link_values or state_rows or filter_rows \
+            if came_or_went or relinked or pending.link_value_rows or state_rows or filter_rows \
                     or fields & {"park"}:
                 self._overview_dirty = True
             if self._overview_dirty and self.overview_shown:  # once per edit
